@@ -1,0 +1,56 @@
+# dangjian — two commands from a fresh clone:
+#   make run    install everything, migrate, load demo data once, serve + Celery worker/beat
+#   make test   install what the tests need and run the whole suite
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+PORT   ?= 8000
+SCALE  ?= small
+export DJANGO_SETTINGS_MODULE ?= dangjian.settings.local
+
+.PHONY: run test install vendor migrate demo lint check bench clean
+
+$(VENV)/.stamp-deps: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.stamp-deps vendor
+
+# Front-end libraries come from the npm registry into git-ignored static/vendor/.
+static/vendor/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons/fonts static/vendor/htmx static/vendor/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
+	cp node_modules/bootstrap-icons/font/bootstrap-icons.min.css static/vendor/bootstrap-icons/
+	cp node_modules/bootstrap-icons/font/fonts/* static/vendor/bootstrap-icons/fonts/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+	@touch $@
+
+vendor: static/vendor/.stamp
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo --scale $(SCALE) --if-empty
+
+run: demo
+	@PORT=$(PORT) $(PY) -m dangjian.devserver
+
+test: install
+	$(PY) -m pytest --ds=dangjian.settings.test -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AssessmentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+    verbose_name = "责任与考核"

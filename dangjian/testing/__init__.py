@@ -1,0 +1,22 @@
+"""Shared test helpers: query-count pinning and logged-in clients."""
+from contextlib import contextmanager
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+@contextmanager
+def assert_max_queries(limit: int):
+    """Fail when the block runs more than ``limit`` queries; yields the captured list."""
+    with CaptureQueriesContext(connection) as ctx:
+        yield ctx
+    count = len(ctx.captured_queries)
+    if count > limit:
+        listing = "\n".join(f"{i + 1}. {q['sql'][:300]}" for i, q in enumerate(ctx.captured_queries))
+        raise AssertionError(f"{count} queries, expected at most {limit}:\n{listing}")
+
+
+def count_queries(fn) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from dangjian import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("dangjian.auth_urls")),
+    path("org/", include("organizations.urls")),
+    path("api/", include("dangjian.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "城市基层党建平台 · 管理后台"
+admin.site.site_title = "党建平台后台"

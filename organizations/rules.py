@@ -115,7 +115,10 @@ def org_warnings(f: OrgFigures, *, today: date, t: OrgThresholds | None = None) 
     if f.kind != OrgKind.COMMITTEE and total >= t.party_committee_min:
         out.append(_("党员 %(n)d 名，达到 %(min)d 名，可设立党委。") % {"n": total, "min": t.party_committee_min})
     elif f.kind == OrgKind.BRANCH and t.general_branch_min <= total < t.party_committee_min:
-        out.append(_("党员 %(n)d 名，在 %(a)d 至 %(b)d 名之间，可设立党总支。") % {"n": total, "a": t.general_branch_min, "b": t.party_committee_min - 1})
+        out.append(
+            _("党员 %(n)d 名，在 %(a)d 至 %(b)d 名之间，可设立党总支。")
+            % {"n": total, "a": t.general_branch_min, "b": t.party_committee_min - 1}
+        )
     if f.formation == "joint" and f.joint_units > t.joint_max_units:
         out.append(_("联合组建的单位一般不超过 %(max)d 个（现有 %(n)d 个）。") % {"max": t.joint_max_units, "n": f.joint_units})
     if f.term_ends_on and f.term_ends_on < today:

@@ -1,8 +1,12 @@
-"""Celery tasks of the organizations app.  Tasks take ids and call actions/commands."""
+"""Celery tasks of the organizations app.  Tasks take ids, call the code that does the
+work, and are safe to run twice."""
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="organizations.tasks.purge_login_attempts")
@@ -12,3 +16,22 @@ def purge_login_attempts(days: int = 30) -> int:
 
     deleted, _ = LoginAttempt.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
+
+
+@shared_task(name="organizations.tasks.check_trees")
+def check_trees() -> int:
+    """Nightly consistency check of both trees; logs every problem found, returns their count."""
+    from .treecheck import check_all_trees
+
+    problems = check_all_trees()
+    for problem in problems:
+        log.error("tree check: %s", problem)
+    return len(problems)
+
+
+@shared_task(name="organizations.tasks.run_import")
+def run_import(job_id: int) -> None:
+    """Validate and apply one Excel import job (progress is written to the job row)."""
+    from .importers import run_import_job
+
+    run_import_job(job_id)

@@ -111,10 +111,14 @@ def area_summary(area) -> dict:
     and members.
     """
     subtree = Area.objects.within(area)
-    by_level = dict(
-        subtree.exclude(pk=area.pk).order_by().values_list("level").annotate(n=Count("pk")).values_list("level", "n")
+    level_rows = (
+        subtree.exclude(pk=area.pk).order_by().values("level").annotate(n=Count("pk"), households=Sum("households"))
     )
-    households = subtree.filter(level=AreaLevel.BUILDING).aggregate(n=Coalesce(Sum("households"), 0))["n"]
+    by_level, households = {}, 0
+    for row in level_rows:
+        by_level[row["level"]] = row["n"]
+        if row["level"] == AreaLevel.BUILDING:
+            households = row["households"] or 0
     orgs = PartyOrg.objects.anchored_within(area).order_by().aggregate(
         total=Count("pk"),
         committees=Count("pk", filter=Q(kind__in=[OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE])),

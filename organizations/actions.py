@@ -107,6 +107,8 @@ def area_delete(*, actor, area) -> None:
         raise ValidationError(_("该区域下还有下级区域，不能删除。"))
     if area.residents.exists() or area.party_orgs.exists():
         raise ValidationError(_("该区域仍有党员居住或党组织依托，不能删除。"))
+    if area.resident_units.exists() or area.central_households.exists():
+        raise ValidationError(_("该区域仍有驻区单位或党员中心户登记，不能删除。"))
     record(actor, "area.delete", area, {})
     area.delete()
 
@@ -268,6 +270,8 @@ def central_household_save(*, actor, member, building, linked_households=0, link
 @transaction.atomic
 def resident_unit_save(*, actor, unit=None, **fields) -> ResidentUnit:
     community = fields.get("community", unit.community if unit else None)
+    if community is None:
+        raise ValidationError({"community": _("请选择驻区单位所在的社区。")})
     if unit is not None:
         _require_manage_area(actor, unit.community)
     _require_manage_area(actor, community)

@@ -1,0 +1,26 @@
+"""API permission classes.
+
+Visibility is decided by scoping (``visible_to``: out of scope answers 404) and each write
+is checked again by its action against the node it touches.  The classes here only refuse
+early, with a clear Chinese message, requests that can never succeed.
+"""
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+
+from dangjian.scoping import get_scope
+from organizations.choices import MANAGE_ROLES
+
+
+class ScopedReadManageWrite(IsAuthenticated):
+    """Reads: any signed-in user (the querysets are scoped).  Writes: a managing role
+    (系统管理员, 区委组织部, 街道党工委, 社区党委/社区工作者) somewhere in the user's grants;
+    the action then checks that this role covers the node being written."""
+
+    message = _("您的角色无权修改数据。")
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.method in SAFE_METHODS:
+            return True
+        return get_scope(request.user).has_role(*MANAGE_ROLES)

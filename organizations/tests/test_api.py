@@ -473,12 +473,12 @@ def test_area_delete_goes_through_the_action(world, cadre_a):
     assert Area.objects.filter(pk=world.b.building.pk).exists()
 
 
-def test_deleting_a_referenced_area_is_409(world, admin):
+def test_deleting_a_referenced_area_is_refused_with_reason(world, admin):
     bare = AreaFactory(level=AreaLevel.COMMUNITY, parent=world.street)
     ResidentUnitFactory(community=bare)
     response = api(admin).delete(f"/api/areas/{bare.pk}/")
-    assert response.status_code == 409
-    assert "引用" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "驻区单位" in response.json()["non_field_errors"][0]
     assert Area.objects.filter(pk=bare.pk).exists()
 
 

@@ -119,6 +119,8 @@ def area_summary(area) -> dict:
         by_level[row["level"]] = row["n"]
         if row["level"] == AreaLevel.BUILDING:
             households = row["households"] or 0
+    if area.level >= AreaLevel.BUILDING:  # a building (or entrance) counts its own households
+        households = area.households
     orgs = PartyOrg.objects.anchored_within(area).order_by().aggregate(
         total=Count("pk"),
         committees=Count("pk", filter=Q(kind__in=[OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE])),

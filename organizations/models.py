@@ -450,7 +450,11 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("错误"), default=list, blank=True)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("提交人")
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs",
+        verbose_name=_("提交人"),
+    )
+    is_system = models.BooleanField(
+        _("系统导入"), default=False, help_text=_("由管理命令以系统身份（不限范围）导入，无提交人")
     )
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -459,6 +463,12 @@ class ImportJob(models.Model):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_system=True, created_by__isnull=True) | Q(is_system=False, created_by__isnull=False),
+                name="import_job_submitter_or_system",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.original_name}"

@@ -16,7 +16,12 @@ def test_healthz_reports_every_component_ok():
     assert body["status"] == "ok"
     for part in ("database", "cache", "broker"):
         assert body[part]["ok"] is True, part
-    assert body["database"]["vendor"] == "sqlite"
+    from django.conf import settings
+    from django.db import connection
+
+    assert body["database"]["vendor"] == connection.vendor
+    # the broker in use is the one configured: Redis when REDIS_URL is set, else the filesystem
+    assert body["broker"]["transport"] == settings.CELERY_BROKER_URL.split("://", 1)[0]
     assert "no-store" in response["Cache-Control"]
 
 

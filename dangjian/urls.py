@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("dangjian.auth_urls")),
     path("org/", include("organizations.urls")),
+    path("grids/", include("grids.urls")),
+    path("life/", include("assessments.urls")),
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+"""Portal pages of the grids app (mounted at /grids/)."""
+from django.urls import path
+
+from . import views
 
 app_name = "grids"
 
-urlpatterns: list = []
+urlpatterns = [
+    # grids
+    path("", views.grid_list, name="grid_list"),
+    path("new/", views.grid_create, name="grid_create"),
+    path("<int:pk>/", views.grid_detail, name="grid_detail"),
+    path("<int:pk>/edit/", views.grid_edit, name="grid_edit"),
+    path("<int:pk>/coverage/", views.grid_coverage_edit, name="grid_coverage_edit"),
+    path("<int:pk>/team/add/", views.team_add, name="team_add"),
+    path("team/<int:pk>/end/", views.team_end, name="team_end"),
+    # community board and coverage
+    path("community/<int:pk>/", views.community_board, name="community_board"),
+    path("community/<int:pk>/generate/", views.community_generate, name="community_generate"),
+    path("coverage/", views.coverage_index, name="coverage_index"),
+    path("coverage/<int:pk>/", views.coverage, name="coverage"),
+    path("coverage/<int:pk>/gaps/<str:kind>/", views.coverage_gaps, name="coverage_gaps"),
+    # people's diary
+    path("diary/", views.diary_list, name="diary_list"),
+    path("diary/new/", views.diary_create, name="diary_create"),
+    path("diary/<int:pk>/", views.diary_detail, name="diary_detail"),
+    path("diary/<int:pk>/resolve/", views.diary_resolve, name="diary_resolve"),
+    path("diary/<int:pk>/convert/", views.diary_convert, name="diary_convert"),
+    path("diary/<int:pk>/photo/", views.diary_photo, name="diary_photo"),
+]

@@ -163,3 +163,185 @@ def window_start(today: date, months: int = WINDOW_MONTHS) -> date:
     """Compliance looks back over a rolling window (default 12 months up to today), so a
     missed quarter stays visible after New Year; every period overlapping it is judged."""
     return months_back(today, months) + timedelta(days=1)
+
+
+# ------------------------------------------------------------------- QR sign-in window
+# A member may sign in from half an hour before an activity starts until half an hour after
+# it ends (people arrive early, meetings overrun).  Plain constants, not settings: the
+# window is part of the rule, the same in every deployment.
+SIGNIN_OPENS_BEFORE = timedelta(minutes=30)
+SIGNIN_CLOSES_AFTER = timedelta(minutes=30)
+
+SIGNIN_EARLY = "early"
+SIGNIN_OPEN = "open"
+SIGNIN_CLOSED = "closed"
+
+
+def signin_window(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """The first and last moment a QR sign-in is accepted (both inclusive)."""
+    return starts_at - SIGNIN_OPENS_BEFORE, ends_at + SIGNIN_CLOSES_AFTER
+
+
+def signin_state(now: datetime, starts_at: datetime, ends_at: datetime) -> str:
+    """``early`` before the window, ``open`` inside it, ``closed`` after it."""
+    opens, closes = signin_window(starts_at, ends_at)
+    if now < opens:
+        return SIGNIN_EARLY
+    if now > closes:
+        return SIGNIN_CLOSED
+    return SIGNIN_OPEN
+
+
+# ------------------------------------------------------------ counting by month buckets
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_in(period: Period) -> list[date]:
+    """The first day of every month the period spans (periods are whole months)."""
+    out, day = [], month_start(period.start)
+    while day <= period.end:
+        out.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def earliest_period_start(start: date) -> date:
+    """The first day any period overlapping ``start`` can begin (the year's first day):
+    activities from there on may count in the window, so queries start here."""
+    return date(start.year, 1, 1)
+
+
+def month_counts(days) -> dict[date, int]:
+    """Activities per month (keyed by the month's first day) from their local dates."""
+    out: dict[date, int] = {}
+    for day in days:
+        key = month_start(day)
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+# --------------------------------------------------------------- versioned rule sets
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule as it applies to one organization (kind and category already matched)."""
+
+    activity_type_id: int
+    frequency: str
+    min_count: int = 1
+
+
+@dataclass(frozen=True)
+class RuleSetInfo:
+    """Where and from when a rule set applies.  ``area`` is None for the default set;
+    otherwise the area's tree range and depth (the set covers that area's subtree)."""
+
+    id: int
+    effective_from: date
+    version: int
+    area_tree_id: int | None = None
+    area_lft: int | None = None
+    area_rght: int | None = None
+    area_depth: int | None = None
+
+    def covers(self, tree_id: int, lft: int) -> bool:
+        if self.area_tree_id is None:
+            return True
+        return self.area_tree_id == tree_id and self.area_lft <= lft <= self.area_rght
+
+    @property
+    def rank(self):
+        # Nearest area first (deepest ancestor; the default set is the farthest), then newest.
+        depth = -1 if self.area_depth is None else self.area_depth
+        return (depth, self.effective_from, self.version)
+
+
+def choose_rule_set(candidates, day: date) -> RuleSetInfo | None:
+    """The set in force on ``day`` among sets that all cover the place in question: the
+    nearest area's newest version already effective; None if none is effective yet."""
+    effective = [c for c in candidates if c.effective_from <= day]
+    return max(effective, key=lambda c: c.rank) if effective else None
+
+
+def rule_segments(candidates, start: date, today: date) -> list[tuple[date, date, int | None]]:
+    """Split [start, today] into stretches ruled by one set each: ``(first, last, set id)``.
+
+    A set published in the middle of the window rules from its effective date on; the
+    stretch before it keeps the rules then in force."""
+    points = sorted({start} | {c.effective_from for c in candidates if start < c.effective_from <= today})
+    out: list[tuple[date, date, int | None]] = []
+    for i, point in enumerate(points):
+        last = points[i + 1] - timedelta(days=1) if i + 1 < len(points) else today
+        chosen = choose_rule_set(candidates, point)
+        chosen_id = chosen.id if chosen else None
+        if out and out[-1][2] == chosen_id:
+            out[-1] = (out[-1][0], last, chosen_id)
+        else:
+            out.append((point, last, chosen_id))
+    return out
+
+
+@dataclass(frozen=True)
+class PlannedPeriod:
+    """A period to judge, with what does not depend on the organization's activities."""
+
+    period: Period
+    months: tuple  # first day of each month it spans
+    min_count: int
+    unmet: str  # its status while fewer than min_count activities are counted
+
+
+def plan_segments(*, segments, window_start: date, today: date) -> tuple:
+    """The periods to judge for rules that may change inside the window, computed once and
+    shared by every organization with the same rules: ``((type id, frequency,
+    (PlannedPeriod, ...)), ...)``.
+
+    ``segments`` are ``(first, last, [RuleSpec, ...])`` covering [window_start, today].
+    A period belongs to the stretch in force on the day it is judged (its due date, or
+    today for the current period), so a quarter that ended before a new rule set still
+    counts under the old rules."""
+    lines: dict[int, list] = {}
+    frequencies: dict[int, str] = {}
+    for first, last, specs in segments:
+        for spec in specs:
+            if period_of(spec.frequency, first) is None:
+                continue  # as-needed: nothing is due
+            rows = lines.setdefault(spec.activity_type_id, [])
+            frequencies[spec.activity_type_id] = spec.frequency
+            for period in periods_between(spec.frequency, first, last):
+                judged = max(min(due_date(spec.frequency, period), today), window_start)
+                if not first <= judged <= last:
+                    continue
+                unmet = period_status(spec.frequency, period, 0, 1, today)
+                rows.append(PlannedPeriod(period, tuple(months_in(period)), spec.min_count, unmet))
+    return tuple(
+        (type_id, frequencies[type_id], tuple(sorted(rows, key=lambda r: (r.period.end, r.period.start))))
+        for type_id, rows in lines.items()
+    )
+
+
+def evaluate_plan(plan, counts) -> list[RuleLine]:
+    """Judge a plan against one organization's activities per type and month."""
+    out = []
+    for type_id, frequency, periods in plan:
+        per_month = counts.get(type_id, {})
+        rows = []
+        for p in periods:
+            done = sum(per_month.get(m, 0) for m in p.months) if per_month else 0
+            rows.append((p.period, PeriodStatus.DONE if done >= p.min_count else p.unmet, done))
+        out.append(RuleLine(type_id, frequency, tuple(rows)))
+    return out
+
+
+def evaluate_segments(*, segments, counts, window_start: date, today: date) -> list[RuleLine]:
+    """Statuses of every period in the window for an organization whose rules may change
+    inside it (``plan_segments`` then ``evaluate_plan``).  ``counts`` maps an activity
+    type id to its activities per month (``month_counts``).  With one stretch this is
+    ``evaluate_rule`` for each rule."""
+    return evaluate_plan(plan_segments(segments=segments, window_start=window_start, today=today), counts)
+
+
+def rule_applies(org_kinds, org_categories, kind: str, category: str) -> bool:
+    """A rule names the organization kinds it asks of (none named: it asks nothing) and
+    optionally the categories it is limited to."""
+    return kind in (org_kinds or ()) and (not org_categories or category in org_categories)

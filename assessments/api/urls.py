@@ -1,0 +1,28 @@
+"""Routes of the organizational-life API, registered on the project's one router
+(``dangjian.api.routers.build_router`` calls ``register``)."""
+from .views import (
+    ActivityTypeViewSet,
+    ActivityViewSet,
+    ComplianceViewSet,
+    InactiveMemberViewSet,
+    OrgCalendarViewSet,
+    RuleSetViewSet,
+    ServiceHoursViewSet,
+    SignInViewSet,
+)
+
+ROUTES = (
+    ("activities", ActivityViewSet, "activity"),
+    ("activity-types", ActivityTypeViewSet, "activity-type"),
+    ("rule-sets", RuleSetViewSet, "rule-set"),
+    ("compliance", ComplianceViewSet, "compliance"),
+    ("org-calendar", OrgCalendarViewSet, "org-calendar"),
+    ("inactive-members", InactiveMemberViewSet, "inactive-member"),
+    ("service-hours", ServiceHoursViewSet, "service-hours"),
+    ("sign-in", SignInViewSet, "sign-in"),
+)
+
+
+def register(router) -> None:
+    for prefix, viewset, basename in ROUTES:
+        router.register(prefix, viewset, basename=basename)

@@ -1,0 +1,211 @@
+"""Load demo data: ``manage.py seed_demo --scale small|dandong|province``.
+
+    seed_demo                            # small: one city, one district, ~200 members (seconds)
+    seed_demo --scale small --if-empty   # what ``make run`` does: only when there is no area yet
+    seed_demo --scale dandong            # 丹东市, the 2020 figures exactly
+    seed_demo --scale province           # 14 cities, ~1M members (use PostgreSQL)
+    seed_demo --scale province --fraction 0.01
+    seed_demo --flush ...                # remove the demo trees first
+
+The same ``--seed`` gives the same data.  Demo accounts (admin, district, street, community,
+grid, member, department) get the password ``settings.DEMO_PASSWORD``.  After loading, both
+trees are checked; a problem rolls the load back and fails the command.
+"""
+import multiprocessing
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.choices import AreaLevel
+from organizations.demo.generator import (
+    DEFAULT_SEED,
+    SCALES,
+    DemoDataError,
+    DemoGenerator,
+    conflicting_roots,
+    demo_roots_present,
+    demo_tree_ids,
+    ensure_demo_accounts,
+    flush_demo_data,
+    plans_for,
+)
+from organizations.models import Area, PartyOrg
+from organizations.treecheck import check_all_trees
+
+PHASES = (
+    ("flush", gettext_lazy("清除旧的演示数据")),
+    ("areas", gettext_lazy("区域树")),
+    ("orgs", gettext_lazy("党组织树")),
+    ("members", gettext_lazy("党员与党员中心户")),
+    ("units", gettext_lazy("驻区单位")),
+    ("secretaries", gettext_lazy("书记与组长")),
+    ("analyze", gettext_lazy("更新统计信息")),
+    ("accounts", gettext_lazy("演示账号")),
+    ("grids", gettext_lazy("网格、网格团队与民情日记")),
+    ("activities", gettext_lazy("组织生活与出席记录")),
+    ("check", gettext_lazy("两棵树一致性检查")),
+)
+# Below this many members the encryption runs in this process (a pool is not worth starting).
+POOL_MIN_MEMBERS = 200_000
+
+
+def flush_dependents() -> None:
+    """Rows of the grids and organizational-life modules that protect the demo trees go
+    first (a grid protects its community, an activity its organization)."""
+    from assessments.models import Activity, ActivityAttachment, Attendance
+    from grids.demo import flush_grids
+
+    area_trees, org_trees = demo_tree_ids()
+    if area_trees:
+        flush_grids(area_trees)
+    if org_trees:
+        Attendance.objects.filter(activity__org__tree_id__in=org_trees).delete()
+        ActivityAttachment.objects.filter(activity__org__tree_id__in=org_trees).delete()
+        Activity.objects.filter(org__tree_id__in=org_trees).delete()
+
+
+class Command(BaseCommand):
+    help = _("生成演示数据：small（一个区）、dandong（丹东市2020年规模）、province（全省约100万党员）。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=SCALES, default="small", help=_("数据规模"))
+        parser.add_argument("--if-empty", action="store_true", help=_("已有任何区域时什么也不做"))
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=_("随机种子（相同种子生成相同数据）"))
+        parser.add_argument("--flush", action="store_true", help=_("先删除已有的演示数据"))
+        parser.add_argument(
+            "--fraction", type=float, default=None, help=_("只用于 province：按比例缩小，例如 0.01")
+        )
+        parser.add_argument(
+            "--life", choices=("auto", "all", "first-city", "none"), default="auto",
+            help=_("网格、民情日记与一年的组织生活：auto 为 small/dandong 全部、province 只生成第一个市"),
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help=_("PostgreSQL 上加密党员个人信息的进程数（0 表示不用进程池）")
+        )
+
+    def handle(self, *args, scale, if_empty, seed, flush, fraction, workers, life, **options):
+        if fraction is not None and scale != "province":
+            raise CommandError(_("--fraction 只能与 --scale province 一起使用。"))
+        if if_empty and Area.objects.exists():
+            self.stdout.write(_("已有区域数据（%(n)d 个区域），未生成演示数据。") % {"n": Area.objects.count()})
+            return
+        timings = {}
+        started_all = time.perf_counter()
+        try:
+            plans = plans_for(scale, seed=seed, fraction=1.0 if fraction is None else fraction)
+            if flush:
+                started = time.perf_counter()
+                flush_dependents()
+                removed = flush_demo_data()
+                timings["flush"] = time.perf_counter() - started
+                if removed:
+                    self.stdout.write(
+                        _("已清除演示数据：区域 %(areas)d 个，党组织 %(orgs)d 个，党员 %(members)d 名。") % {
+                            "areas": removed.get("areas", 0), "orgs": removed.get("orgs", 0),
+                            "members": removed.get("members", 0),
+                        }
+                    )
+            present = demo_roots_present()
+            if present:
+                raise CommandError(
+                    _("演示数据已存在（%(names)s）。如需重新生成，请加 --flush。") % {"names": "、".join(present)}
+                )
+            clash = conflicting_roots(plans)
+            if clash:
+                raise CommandError(
+                    _("已有同名或同编码的区域（%(names)s），无法生成演示数据。") % {"names": "、".join(sorted(set(clash)))}
+                )
+            pool = self._pool(workers if sum(p.members for p in plans) >= POOL_MIN_MEMBERS else 0)
+            try:
+                generator = DemoGenerator(plans, seed=seed, log=self.stdout.write, pool=pool)
+                with transaction.atomic():
+                    generator.run()
+                    timings.update(generator.timings)
+                    started = time.perf_counter()
+                    ensure_demo_accounts(plans[0].code)
+                    timings["accounts"] = time.perf_counter() - started
+                    if life == "auto":
+                        life = "first-city" if scale == "province" else "all"
+                    if life != "none":
+                        self._seed_life(plans, seed=seed, first_city_only=life == "first-city", timings=timings)
+                    started = time.perf_counter()
+                    problems = check_all_trees()
+                    timings["check"] = time.perf_counter() - started
+                    if problems:
+                        for problem in problems[:100]:
+                            self.stderr.write(problem)
+                        raise CommandError(
+                            _("生成的树不一致（%(n)d 个问题），已全部回滚。") % {"n": len(problems)}
+                        )
+            finally:
+                if pool is not None:
+                    pool.close()
+                    pool.join()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+
+        for key, label in PHASES:
+            if key in timings:
+                self.stdout.write(_("  %(label)s：%(s).2f 秒") % {"label": label, "s": timings[key]})
+        counts = generator.counts
+        self.stdout.write(self.style.SUCCESS(
+            _("演示数据已生成（%(scale)s，种子 %(seed)d）：街道 %(streets)s 个，社区 %(communities)s 个，小区 %(compounds)s 个，"
+              "楼栋 %(buildings)s 个，党组织 %(orgs)s 个，党员 %(members)s 名，党员中心户 %(central)s 户，"
+              "驻区单位 %(units)s 个；共用时 %(s).1f 秒。") % {
+                "scale": scale, "seed": seed,
+                "streets": f"{counts[f'areas_{int(AreaLevel.STREET)}']:,}",
+                "communities": f"{counts[f'areas_{int(AreaLevel.COMMUNITY)}']:,}",
+                "compounds": f"{counts[f'areas_{int(AreaLevel.COMPOUND)}']:,}",
+                "buildings": f"{counts[f'areas_{int(AreaLevel.BUILDING)}']:,}",
+                "orgs": f"{counts['orgs']:,}", "members": f"{counts['members']:,}",
+                "central": f"{counts['central_households']:,}", "units": f"{counts['units']:,}",
+                "s": time.perf_counter() - started_all,
+            }
+        ))
+        self.stdout.write(_("演示账号：admin、district、street、community、grid、member、department（密码见 DEMO_PASSWORD）。"))
+
+    def _seed_life(self, plans, *, seed, first_city_only, timings):
+        """Grids with teams and a year of diary, then a year of organizational life, on the
+        demo trees just loaded (the other apps' bulk paths)."""
+        import random
+
+        from django.utils import timezone
+
+        from assessments.demo import seed_activities
+        from grids.demo import seed_grids
+        from organizations.choices import OrgKind
+
+        codes = [plans[0].code] if first_city_only else [p.code for p in plans]
+        roots = list(Area.objects.filter(parent__isnull=True, code__in=codes).values_list("tree_id", flat=True))
+        today = timezone.localdate()
+        started = time.perf_counter()
+        communities = Area.objects.filter(tree_id__in=roots, level=AreaLevel.COMMUNITY).values_list("pk", flat=True)
+        grid_counts = seed_grids(rng=random.Random(f"{seed}-grids"), community_ids=list(communities), today=today)
+        timings["grids"] = time.perf_counter() - started
+        started = time.perf_counter()
+        orgs = PartyOrg.objects.filter(
+            area__tree_id__in=roots, kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP]
+        ).values_list("pk", flat=True)
+        life_counts = seed_activities(rng=random.Random(f"{seed}-life"), org_ids=list(orgs), today=today)
+        timings["activities"] = time.perf_counter() - started
+        self.stdout.write(
+            _("网格 %(grids)s 个，民情日记 %(diary)s 条；组织生活 %(activities)s 次，出席记录 %(attendance)s 条。") % {
+                "grids": f"{grid_counts.get('grids', 0):,}", "diary": f"{grid_counts.get('diary', 0):,}",
+                "activities": f"{life_counts.get('activities', 0):,}",
+                "attendance": f"{life_counts.get('attendance', 0):,}",
+            }
+        )
+
+    @staticmethod
+    def _pool(workers: int):
+        """A process pool for encrypting personal data on PostgreSQL (the COPY path).
+
+        Created before the load's transaction, with the database connections closed, so the
+        forked workers never share a live connection with this process."""
+        if workers <= 0 or connection.vendor != "postgresql":
+            return None
+        connections.close_all()
+        return multiprocessing.get_context("fork").Pool(workers)

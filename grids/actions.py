@@ -377,7 +377,7 @@ def team_member_end(*, actor, assignment, ended_on=None) -> GridTeamMember:
     grid = assignment.grid
     _require_grid_visible(actor, grid)
     _require_manage_community(actor, grid.community)
-    assignment = GridTeamMember.objects.select_for_update().select_related("user").get(pk=assignment.pk)
+    assignment = GridTeamMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=assignment.pk)
     if assignment.ended_on is not None:
         raise ValidationError(_("该任职已于 %(d)s 结束。") % {"d": assignment.ended_on.strftime("%Y年%m月%d日")})
     today = timezone.localdate()

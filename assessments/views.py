@@ -15,7 +15,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from dangjian.portal import PAGE_SIZE, refusals
+from dangjian.portal import int_param as _int_param
+from dangjian.portal import paginate as _paginate
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
 from organizations.choices import OrgCategory, OrgKind, OrgRole
-from organizations.views import refusals
 
 from . import actions, permissions, selectors
 from . import calendar as cal
@@ -34,23 +35,8 @@ from .choices import PeriodStatus
 from .forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
 from .models import ActivityType
 
-PAGE_SIZE = 50
-
 
 # ----------------------------------------------------------------------------- helpers
-def _paginate(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _int_param(request, name):
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return None
-    if not (raw.isascii() and raw.isdigit()):
-        raise Http404
-    return int(raw)
-
-
 def _org_or_404(user, pk):
     return org_selectors.get_visible_or_404(org_selectors.orgs_for(user).select_related("area", "parent"), pk=pk)
 

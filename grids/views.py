@@ -12,7 +12,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -21,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian.portal import int_param as _int_param
+from dangjian.portal import paginate as _paginate
+from dangjian.portal import refusals
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
 from organizations.forms import attach_errors
-from organizations.views import refusals
 
 from . import actions, permissions, selectors
 from .choices import DiaryStatus
@@ -42,26 +43,12 @@ from .forms import (
     TeamMemberForm,
 )
 
-PAGE_SIZE = 50
 RECENT_DIARY = 10
 
 READ_REFUSED = gettext_lazy("您的角色无权查看网格信息。")
 
 
 # ----------------------------------------------------------------------------- helpers
-def _paginate(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _int_param(request, name):
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return None
-    if not (raw.isascii() and raw.isdigit()):
-        raise Http404
-    return int(raw)
-
-
 def _require_reader(user):
     if not permissions.can_read_grids(user):
         raise PermissionDeniedError(str(READ_REFUSED))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian.audit import record
+from dangjian.portal import forbidden as _forbidden
 from dangjian.scoping import get_scope
 
 from . import exporters
@@ -71,10 +72,6 @@ def _kind_or_404(kind: str) -> str:
     if kind not in ImportKind.values:
         raise Http404
     return kind
-
-
-def _forbidden(request, message: str):
-    return render(request, "organizations/io/forbidden.html", {"message": message}, status=403)
 
 
 def _can_import(user) -> bool:

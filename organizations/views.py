@@ -8,14 +8,11 @@ answers 403 with a Chinese message; a refused write keeps the form with its fiel
 Every list and detail runs a constant number of queries (related rows are joined,
 subtree figures are set-based).
 """
-import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +22,9 @@ from django.views.decorators.http import require_POST
 
 from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
+from dangjian.portal import int_param as _int_param
+from dangjian.portal import paginate as _paginate
+from dangjian.portal import refusals
 from dangjian.privacy import mask_phone
 from dangjian.scoping import get_scope
 
@@ -43,42 +43,10 @@ from .forms import (
 )
 from .rules import OrgFigures, org_warnings
 
-PAGE_SIZE = 50
 ORG_MEMBERS_SHOWN = 100  # an organization page lists this many members, the list has the rest
 
 
 # ----------------------------------------------------------------------------- helpers
-def _forbidden(request, message):
-    return render(request, "organizations/forbidden.html", {"message": message}, status=403)
-
-
-def refusals(view):
-    """Answer ``PermissionDeniedError`` (in scope, role not allowed) with a 403 page."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except actions.PermissionDeniedError as exc:
-            return _forbidden(request, str(exc))
-
-    return wrapper
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _int_param(request, name):
-    """An optional integer id from the query string; anything else is a 404."""
-    raw = request.GET.get(name)
-    if raw in (None, ""):
-        return None
-    if not (raw.isascii() and raw.isdigit()):
-        raise Http404
-    return int(raw)
-
-
 def _visible_ids(queryset, ids) -> set:
     """Which of ``ids`` the (scoped) queryset holds: one query."""
     if not ids:

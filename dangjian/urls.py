@@ -10,6 +10,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),
     path("life/", include("assessments.urls")),
+    path("", include("services.urls")),  # public wish pages under /w/, staff pages under /services/
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,16 +1,60 @@
 """Writes for the services app.
 
-For now only the service-hours ledger ("fill once"): other apps' actions record a member's
-service through these two functions inside their own transaction, after they have checked
-the actor's rights — the functions take no actor and check nothing themselves.  A record is
-keyed by its source (``source``, ``source_id``, ``member``), so recording again is harmless
-and a changed source updates its rows instead of adding new ones.
+Service-hours ledger ("fill once")
+    Other apps' actions record a member's service through ``service_record_upsert`` and
+    ``service_records_for_activity`` inside their own transaction, after they have checked
+    the actor's rights — the functions take no actor and check nothing themselves.  A record
+    is keyed by its source (``source``, ``source_id``, ``member``), so recording again is
+    harmless and a changed source updates its rows instead of adding new ones.
+
+State machines: ``transition``
+    Every status change of a workflow object (wishes here; requests and whistles reuse it)
+    goes through ``transition``: inside one transaction it takes the row with
+    ``select_for_update()``, re-checks the current status against the transition table,
+    runs the caller's extra check on the locked row, writes the change and one event row
+    (``obj.make_event(...)``).  A refused change raises ``TransitionError`` — a
+    ``ValidationError`` with a Chinese message — which the UI shows as a flash message and
+    the API answers with 409.
+
+Micro-wishes (微心愿)
+    ``wish_submit`` (public, no actor) → ``wish_publish`` / ``wish_reject`` (community
+    cadres) → ``wish_claim`` (a member for themself, or a cadre on behalf of an
+    organization they manage) → ``wish_release`` / ``wish_fulfil`` (the claimant only) →
+    ``wish_rate`` (public: the tracking code plus the last four digits of the phone the
+    wish was submitted with, so a shared status link is not enough to rate); and
+    ``wish_cancel`` (cadres) until fulfilment.  Fulfilling a wish a member claimed credits
+    ``WISH_SERVICE_HOURS`` to that member's ledger.  Each change writes a ``WishEvent``
+    and an audit event.  Out of scope answers ``Http404``; in scope but not allowed
+    ``PermissionDeniedError``; bad input ``ValidationError`` per field.
 """
+import hmac
+import secrets
 from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ServiceRecord, ServiceSource
+from dangjian.audit import record
+from dangjian.privacy import is_valid_mobile
+from dangjian.scoping import get_scope
+from organizations.actions import PermissionDeniedError
+from organizations.choices import AreaLevel
+
+from . import permissions
+from .choices import (
+    WISH_ACTIONS,
+    WISH_REFUSALS,
+    WISH_SERVICE_HOURS,
+    WISH_TRANSITIONS,
+    WishAction,
+    WishKind,
+    WishRating,
+    WishStatus,
+)
+from .models import ServiceRecord, ServiceSource, Wish
 
 
 @transaction.atomic
@@ -61,3 +105,292 @@ def service_records_for_activity(*, activity, present_member_ids, counts_service
     if new:
         ServiceRecord.objects.bulk_create(new)
     return {"created": len(new), "updated": len(changed), "deleted": deleted}
+
+
+# ------------------------------------------------------------------------ transitions
+class TransitionError(ValidationError):
+    """A status change the object's current status does not allow (HTTP 409 in the API)."""
+
+
+def transition(obj_model, pk, to_status, table, *, actor, note="", allowed_from=None, refusal=None,
+               check=None, **changes):
+    """Lock, check, record: change ``obj_model`` row ``pk`` to ``to_status``.
+
+    ``table`` maps a status to the statuses it may change to; ``allowed_from`` narrows the
+    start statuses for one use case (e.g. publish vs. release, both ending in "published").
+    ``refusal(current)`` gives the message of a refused change; ``check(locked_obj)`` runs
+    after the status check on the locked row (claimant checks, etc.) and may raise.
+    ``changes`` are field values written with the status.  Returns ``(obj, event)``.
+    """
+    with transaction.atomic():
+        try:
+            obj = obj_model.objects.select_for_update().get(pk=pk)
+        except obj_model.DoesNotExist:
+            raise Http404 from None
+        current = obj.status
+        allowed = to_status in table.get(current, ())
+        if allowed_from is not None:
+            allowed = allowed and current in allowed_from
+        if not allowed:
+            if refusal is not None:
+                message = refusal(current)
+            else:
+                message = _("当前状态为“%(now)s”，不能改为“%(to)s”。") % {
+                    "now": _status_label(obj, current), "to": _status_label(obj, to_status)}
+            raise TransitionError(message, code="transition")
+        if check is not None:
+            check(obj)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.status = to_status
+        fields = ["status", *changes]
+        if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+            fields.append("updated_at")
+        obj.save(update_fields=fields)
+        event = obj.make_event(actor=actor, from_status=current, to_status=to_status, note=note)
+        event.save()
+    return obj, event
+
+
+def _status_label(obj, status):
+    field = obj._meta.get_field("status")
+    return dict(field.flatchoices).get(status, status)
+
+
+# ----------------------------------------------------------------------------- wishes
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and type
+CODE_LENGTH = 10
+NAME_MAX = 50
+ADDRESS_MAX = 200
+WISH_TEXT_MAX = 1000
+REASON_MAX = 200
+NOTE_MAX = 1000
+COMMENT_MAX = 500
+
+
+def new_wish_code(rng=None) -> str:
+    """A short unguessable tracking code (10 of 31 letters and digits ≈ 50 bits)."""
+    choice = rng.choice if rng is not None else secrets.choice
+    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code) -> str:
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+
+
+def _wish_refusal(verb):
+    def message(current):
+        known = WISH_REFUSALS.get((verb, current))
+        if known is not None:
+            return str(known)
+        return _("该心愿当前为“%(now)s”，不能%(verb)s。") % {
+            "now": WishStatus(current).label, "verb": WishAction(verb).label}
+    return message
+
+
+def _wish_transition(verb, wish, *, actor, note="", check=None, **changes) -> Wish:
+    starts, to_status = WISH_ACTIONS[verb]
+    with transaction.atomic():
+        obj, event = transition(
+            Wish, wish.pk, to_status, WISH_TRANSITIONS, actor=actor, note=note, allowed_from=starts,
+            refusal=_wish_refusal(verb), check=check, **changes,
+        )
+        record(actor, f"wish.{verb}", obj, {"from": event.from_status, "to": to_status})
+    return obj
+
+
+def _visible_wish(actor, wish) -> Wish:
+    found = Wish.objects.visible_to(actor).select_related("community").filter(pk=wish.pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _require_review(actor, wish) -> Wish:
+    wish = _visible_wish(actor, wish)
+    if not permissions.can_review(actor, wish):
+        raise PermissionDeniedError(_("只有社区工作人员可以审核、取消心愿。"))
+    return wish
+
+
+def _check_text(errors, name, value, maximum, *, required=True, empty_message=None):
+    value = (value or "").strip()
+    if required and not value:
+        errors[name] = empty_message or _("此项必填。")
+    elif len(value) > maximum:
+        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
+    return value
+
+
+@transaction.atomic
+def wish_submit(*, community, kind, text, name, phone, building=None, address="", photo=None) -> Wish:
+    """A resident's wish from the public form (no actor): validated, stored as 待审核."""
+    from grids.actions import check_photo
+
+    errors = {}
+    if community is None or community.level != AreaLevel.COMMUNITY:
+        errors["community"] = _("请选择所在社区。")
+    if building is not None and "community" not in errors:
+        inside = (
+            building.level == AreaLevel.BUILDING and building.tree_id == community.tree_id
+            and community.lft < building.lft <= community.rght
+        )
+        if not inside:
+            errors["building"] = _("楼栋“%(name)s”不在所选社区内。") % {"name": building.name}
+    if kind not in WishKind.values:
+        errors["kind"] = _("请选择心愿类别。")
+    text = _check_text(errors, "text", text, WISH_TEXT_MAX, empty_message=_("请写下您的心愿。"))
+    name = _check_text(errors, "name", name, NAME_MAX, empty_message=_("请填写姓名。"))
+    address = _check_text(errors, "address", address, ADDRESS_MAX, required=False)
+    phone = "".join(ch for ch in str(phone or "") if ch.isdigit())
+    if not is_valid_mobile(phone):
+        errors["phone"] = _("请填写正确的11位手机号。")
+    if building is None and not address and "address" not in errors:
+        errors["address"] = _("请选择楼栋或填写地址。")
+    if errors:
+        raise ValidationError(errors)
+    if photo:
+        photo = check_photo(photo)
+    wish = Wish(
+        community=community, building=building, address=address, requester_name=name, requester_phone=phone,
+        kind=kind, text=text, status=WishStatus.SUBMITTED,
+    )
+    if photo:
+        wish.photo = photo
+    for attempt in range(5):
+        wish.code = new_wish_code()
+        try:
+            with transaction.atomic():
+                wish.save()
+            break
+        except IntegrityError:
+            if attempt == 4 or not Wish.objects.filter(code=wish.code).exists():
+                raise
+    wish.make_event(actor=None, from_status="", to_status=WishStatus.SUBMITTED).save()
+    record(None, "wish.submit", wish, {"community": community.pk, "kind": kind})
+    return wish
+
+
+def wish_publish(*, actor, wish, note="") -> Wish:
+    wish = _require_review(actor, wish)
+    return _wish_transition(WishAction.PUBLISH, wish, actor=actor, note=note, published_at=timezone.now())
+
+
+def wish_reject(*, actor, wish, reason) -> Wish:
+    wish = _require_review(actor, wish)
+    errors = {}
+    reason = _check_text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写未通过的原因。"))
+    if errors:
+        raise ValidationError(errors)
+    return _wish_transition(WishAction.REJECT, wish, actor=actor, note=reason, reject_reason=reason)
+
+
+def wish_cancel(*, actor, wish, reason) -> Wish:
+    wish = _require_review(actor, wish)
+    errors = {}
+    reason = _check_text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写取消的原因。"))
+    if errors:
+        raise ValidationError(errors)
+    return _wish_transition(WishAction.CANCEL, wish, actor=actor, note=reason, cancel_reason=reason)
+
+
+def wish_claim(*, actor, wish, org=None) -> Wish:
+    """Claim a published wish: for the actor's own member record, or — with ``org`` — on
+    behalf of a party organization the actor manages.  Exactly one claimant wins a race:
+    the others find the wish already claimed (``TransitionError``).
+
+    Whether the actor sees the wish's wall is decided on its community, not its status,
+    so a late claimant learns that the wish was claimed rather than getting a 404."""
+    wish = Wish.objects.select_related("community").filter(pk=wish.pk).first()
+    if wish is None:
+        raise Http404
+    sees = permissions.sees_wall_of(actor, wish.community)
+    if org is not None and not sees and get_scope(actor).covers_org(org, permissions.WISH_ORG_CLAIM_ROLES):
+        sees = permissions.org_serves(org, wish.community)
+    if not sees:
+        raise Http404
+    changes = {"claimed_by": actor, "claimed_at": timezone.now(), "fulfilled_at": None}
+    if org is not None:
+        if not get_scope(actor).covers_org(org, permissions.WISH_ORG_CLAIM_ROLES):
+            raise PermissionDeniedError(_("您只能代表自己管理的党组织认领心愿。"))
+        changes.update(claimed_org=org, claimed_member=None)
+        note = _("由党组织“%(name)s”认领") % {"name": org.name}
+    else:
+        member = permissions.member_of(actor)
+        if member is None:
+            raise PermissionDeniedError(_("只有登记了党员信息的账号才能以个人名义认领心愿。"))
+        changes.update(claimed_member=member, claimed_org=None)
+        note = _("由党员认领")
+    return _wish_transition(WishAction.CLAIM, wish, actor=actor, note=note, **changes)
+
+
+def _require_claimant(actor):
+    def check(locked):
+        locked = Wish.objects.select_related("claimed_member", "claimed_org__area").get(pk=locked.pk)
+        if not permissions.is_claimant(actor, locked):
+            raise PermissionDeniedError(_("只有认领人（或认领党组织的管理人员）可以进行此操作。"))
+    return check
+
+
+def wish_release(*, actor, wish, note="") -> Wish:
+    """Give a claimed wish back to the wall before it is fulfilled."""
+    wish = _visible_wish(actor, wish)
+    return _wish_transition(
+        WishAction.RELEASE, wish, actor=actor, note=(note or "").strip()[:500], check=_require_claimant(actor),
+        claimed_member=None, claimed_org=None, claimed_by=None, claimed_at=None,
+    )
+
+
+def wish_fulfil(*, actor, wish, note, photo=None) -> Wish:
+    from grids.actions import check_photo
+
+    wish = _visible_wish(actor, wish)
+    errors = {}
+    note = _check_text(errors, "note", note, NOTE_MAX, empty_message=_("请简要说明心愿完成情况。"))
+    if errors:
+        raise ValidationError(errors)
+    if photo:
+        photo = check_photo(photo)
+    changes = {"fulfilled_at": timezone.now(), "fulfil_note": note}
+    if photo:
+        changes["fulfil_photo"] = photo
+    with transaction.atomic():
+        obj = _wish_transition(
+            WishAction.FULFIL, wish, actor=actor, note=note[:500], check=_require_claimant(actor), **changes,
+        )
+        if obj.claimed_member_id is not None:
+            service_record_upsert(
+                source=ServiceSource.WISH, source_id=obj.pk, member_id=obj.claimed_member_id,
+                hours=WISH_SERVICE_HOURS, occurred_on=timezone.localdate(obj.fulfilled_at),
+                note=_("完成微心愿 %(code)s") % {"code": obj.code},
+            )
+    return obj
+
+
+def wish_for_code(code) -> Wish:
+    """The wish with this tracking code (any case, spaces ignored), or 404."""
+    wish = Wish.objects.select_related("community").filter(code=normalise_code(code)).first()
+    if wish is None:
+        raise Http404
+    return wish
+
+
+def wish_rate(*, code, phone_last4, rating, comment="") -> Wish:
+    """The resident rates a fulfilled wish (public): the tracking code plus the last four
+    digits of the phone the wish was submitted with."""
+    wish = wish_for_code(code)
+    errors = {}
+    if rating not in WishRating.values:
+        errors["rating"] = _("请选择评价。")
+    comment = _check_text(errors, "comment", comment, COMMENT_MAX, required=False)
+    digits = "".join(ch for ch in str(phone_last4 or "") if ch.isdigit())
+    if len(digits) != 4:
+        errors["phone_last4"] = _("请填写提交心愿时所留手机号的后四位。")
+    elif not hmac.compare_digest(digits, wish.requester_phone[-4:]):
+        errors["phone_last4"] = _("手机号后四位与提交心愿时所留的不一致。")
+    if errors:
+        raise ValidationError(errors)
+    return _wish_transition(
+        WishAction.RATE, wish, actor=None, note=WishRating(rating).label,
+        rating=rating, rating_comment=comment, rated_at=timezone.now(),
+    )

@@ -45,6 +45,7 @@ PHASES = (
     ("analyze", gettext_lazy("更新统计信息")),
     ("accounts", gettext_lazy("演示账号")),
     ("grids", gettext_lazy("网格、网格团队与民情日记")),
+    ("wishes", gettext_lazy("微心愿")),
     ("activities", gettext_lazy("组织生活与出席记录")),
     ("check", gettext_lazy("两棵树一致性检查")),
 )
@@ -53,14 +54,16 @@ POOL_MIN_MEMBERS = 200_000
 
 
 def flush_dependents() -> None:
-    """Rows of the grids and organizational-life modules that protect the demo trees go
-    first (a grid protects its community, an activity its organization)."""
+    """Rows of the grids, wishes and organizational-life modules that protect the demo trees
+    go first (a grid or a wish protects its community, an activity its organization)."""
     from assessments.models import Activity, ActivityAttachment, Attendance
     from grids.demo import flush_grids
+    from services.models import Wish
 
     area_trees, org_trees = demo_tree_ids()
     if area_trees:
         flush_grids(area_trees)
+        Wish.objects.filter(community__tree_id__in=area_trees).delete()
     if org_trees:
         Attendance.objects.filter(activity__org__tree_id__in=org_trees).delete()
         ActivityAttachment.objects.filter(activity__org__tree_id__in=org_trees).delete()
@@ -177,6 +180,7 @@ class Command(BaseCommand):
         from assessments.demo import seed_activities
         from grids.demo import seed_grids
         from organizations.choices import OrgKind
+        from services.demo import seed_wishes
 
         codes = [plans[0].code] if first_city_only else [p.code for p in plans]
         roots = list(Area.objects.filter(parent__isnull=True, code__in=codes).values_list("tree_id", flat=True))
@@ -186,14 +190,18 @@ class Command(BaseCommand):
         grid_counts = seed_grids(rng=random.Random(f"{seed}-grids"), community_ids=list(communities), today=today)
         timings["grids"] = time.perf_counter() - started
         started = time.perf_counter()
+        wish_counts = seed_wishes(rng=random.Random(f"{seed}-wishes"), community_ids=list(communities), today=today)
+        timings["wishes"] = time.perf_counter() - started
+        started = time.perf_counter()
         orgs = PartyOrg.objects.filter(
             area__tree_id__in=roots, kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP]
         ).values_list("pk", flat=True)
         life_counts = seed_activities(rng=random.Random(f"{seed}-life"), org_ids=list(orgs), today=today)
         timings["activities"] = time.perf_counter() - started
         self.stdout.write(
-            _("网格 %(grids)s 个，民情日记 %(diary)s 条；组织生活 %(activities)s 次，出席记录 %(attendance)s 条。") % {
+            _("网格 %(grids)s 个，民情日记 %(diary)s 条，微心愿 %(wishes)s 个；组织生活 %(activities)s 次，出席记录 %(attendance)s 条。") % {
                 "grids": f"{grid_counts.get('grids', 0):,}", "diary": f"{grid_counts.get('diary', 0):,}",
+                "wishes": f"{wish_counts.get('wishes', 0):,}",
                 "activities": f"{life_counts.get('activities', 0):,}",
                 "attendance": f"{life_counts.get('attendance', 0):,}",
             }

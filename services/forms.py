@@ -1,0 +1,132 @@
+"""Forms of the services app: the public wish form, the rating form, the staff action
+forms and the review-list filters.  Forms check shapes; ``services.actions`` checks the
+rest (scope, roles, status, photos) and its errors are put back on the form."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.privacy import is_valid_mobile
+from organizations.choices import AreaLevel
+from organizations.forms import ALL, BootstrapMixin, FilterForm
+from organizations.models import Area
+
+from . import actions, selectors
+from .choices import WishKind, WishRating, WishStatus
+
+
+class PlainForm(BootstrapMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_widgets()
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class WishSubmitForm(PlainForm):
+    """The resident's form (public, mobile first)."""
+
+    community = CommunityChoiceField(
+        label=_("所在社区"), queryset=Area.objects.none(), empty_label=_("请选择社区"),
+        error_messages={"invalid_choice": _("请选择列表中的社区。")},
+    )
+    building = forms.TypedChoiceField(
+        label=_("楼栋"), required=False, coerce=int, empty_value=None,
+        help_text=_("可不选；不选时请填写地址。"),
+    )
+    address = forms.CharField(label=_("地址"), required=False, max_length=actions.ADDRESS_MAX,
+                              help_text=_("如：3号楼2单元501，或困难家庭所在位置。"))
+    kind = forms.ChoiceField(label=_("心愿类别"), choices=WishKind.choices)
+    text = forms.CharField(label=_("我的心愿"), max_length=actions.WISH_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("姓名"), max_length=actions.NAME_MAX)
+    phone = forms.CharField(
+        label=_("手机号"), max_length=20, help_text=_("仅社区工作人员可见，用于联系您；评价时需填写后四位。"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    photo = forms.FileField(label=_("照片（可选）"), required=False,
+                            help_text=_("JPG、PNG 或 WebP，不超过 5 MB。"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+    FIELDS = ("community", "building", "address", "kind", "text", "name", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = selectors.public_communities()
+        community = self._chosen_community()
+        self.fields["building"].choices = [("", _("不选择楼栋"))] + [
+            (b.pk, f"{b.parent.name} {b.name}" if b.parent_id != getattr(community, "pk", None) else b.name)
+            for b in selectors.community_buildings(community)
+        ]
+
+    def _chosen_community(self):
+        raw = self.data.get(self.add_prefix("community")) if self.is_bound else self.initial.get("community")
+        if raw in (None, ""):
+            return None
+        try:
+            return Area.objects.filter(pk=int(raw), level=AreaLevel.COMMUNITY).first()
+        except (TypeError, ValueError):
+            return None
+
+    def clean_phone(self):
+        phone = "".join(ch for ch in self.cleaned_data.get("phone", "") if ch.isdigit())
+        if not is_valid_mobile(phone):
+            raise forms.ValidationError(_("请填写正确的11位手机号。"))
+        return phone
+
+    def clean_building(self):
+        pk = self.cleaned_data.get("building")
+        if pk is None:
+            return None
+        building = Area.objects.filter(pk=pk).first()
+        if building is None:
+            raise forms.ValidationError(_("请选择列表中的楼栋。"))
+        return building
+
+    def action_values(self) -> dict:
+        values = {name: self.cleaned_data.get(name) for name in self.FIELDS}
+        values["photo"] = self.cleaned_data.get("photo") or None
+        return values
+
+
+class TrackForm(PlainForm):
+    code = forms.CharField(label=_("查询码"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+
+
+class RateForm(PlainForm):
+    rating = forms.ChoiceField(label=_("您对心愿完成情况的评价"), choices=[("", _("请选择")), *WishRating.choices])
+    comment = forms.CharField(label=_("意见建议（可选）"), required=False, max_length=actions.COMMENT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    phone_last4 = forms.CharField(
+        label=_("手机号后四位"), max_length=4, min_length=4, help_text=_("提交心愿时所留手机号的后四位。"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class ReasonForm(PlainForm):
+    reason = forms.CharField(label=_("原因"), max_length=actions.REASON_MAX,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FulfilForm(PlainForm):
+    note = forms.CharField(label=_("完成情况"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("照片（可选）"), required=False, help_text=_("JPG、PNG 或 WebP，不超过 5 MB。"))
+
+
+class ClaimForm(PlainForm):
+    org = forms.ModelChoiceField(
+        label=_("认领方式"), required=False, queryset=Area.objects.none(), empty_label=_("以党员个人名义认领"),
+    )
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class WishFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", ALL), *WishStatus.choices])
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", ALL), *WishKind.choices])
+    q = forms.CharField(label=_("查询码"), required=False, max_length=20)
+    community = forms.IntegerField(label=_("社区编号"), required=False, min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,48 @@
+"""Helpers for the services tests: wishes moved through the real actions."""
+import itertools
+
+from organizations.choices import Role
+from organizations.tests.factories import UserFactory, user_with
+from services import actions
+
+_phones = itertools.count(1)
+PASSWORD = "pass-123456"
+
+
+def new_phone() -> str:
+    return f"138{next(_phones):08d}"
+
+
+def submit(community, *, name="王秀兰", phone=None, building=None, text="想要一台助听器", kind="material"):
+    return actions.wish_submit(
+        community=community.area if hasattr(community, "area") else community,
+        building=building if building is not None else getattr(community, "building", None),
+        name=name, phone=phone or new_phone(), kind=kind, text=text, address="",
+    )
+
+
+def cadre(community, username=None):
+    area = community.area if hasattr(community, "area") else community
+    return user_with(Role.COMMUNITY, area, username=username)
+
+
+def member_user(member, username=None):
+    user = UserFactory(username=username or f"m-{member.pk}-{next(_phones)}", password=PASSWORD)
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+def published(community, **kwargs):
+    wish = submit(community, **kwargs)
+    return actions.wish_publish(actor=cadre(community), wish=wish)
+
+
+def claimed(community, member_user_, **kwargs):
+    wish = published(community, **kwargs)
+    return actions.wish_claim(actor=member_user_, wish=wish)
+
+
+def fulfilled(community, member_user_, **kwargs):
+    wish = claimed(community, member_user_, **kwargs)
+    return actions.wish_fulfil(actor=member_user_, wish=wish, note="已送到家中")

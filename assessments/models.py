@@ -41,9 +41,13 @@ class RuleSetQuerySet(models.QuerySet):
         scope = get_scope(user)
         if scope.is_global:
             return self.all()
-        # Everyone sees the default set; district overrides are seen inside their subtree
-        # and by users above them (their area is an ancestor of the user's grant).
-        return self.filter(Q(area__isnull=True) | range_q("area", scope.area_ranges))
+        # Everyone sees the default set.  An override is seen by users above it (its area
+        # lies in their subtree) and by users inside it (its area is an ancestor-or-self of
+        # their grant), since it governs their organizations.
+        governing = Q(pk__in=[])
+        for r in scope.area_ranges:
+            governing |= Q(area__tree_id=r.tree_id, area__lft__lte=r.lft, area__rght__gte=r.rght)
+        return self.filter(Q(area__isnull=True) | range_q("area", scope.area_ranges) | governing)
 
 
 class RuleSet(models.Model):

@@ -104,6 +104,17 @@ def test_activity_types_and_rule_sets(city, cadre):
     assert api(cadre).get(f"/api/rule-sets/effective/?area={city.b.area.pk}").status_code == 404
 
 
+
+def test_an_override_above_the_user_governs_them_and_is_listed(city, cadre):
+    district_rules = RuleSet.objects.create(area=city.district, name="元宝区规则", version=1, effective_from=TODAY)
+    listed = {r["name"] for r in api(cadre).get("/api/rule-sets/").json()["results"]}
+    assert "元宝区规则" in listed
+    assert api(cadre).get(f"/api/rule-sets/{district_rules.pk}/").status_code == 200
+    # a sibling community's override still does not show
+    RuleSet.objects.create(area=city.b.area, name="乙社区规则", version=1, effective_from=TODAY)
+    assert "乙社区规则" not in {r["name"] for r in api(cadre).get("/api/rule-sets/").json()["results"]}
+
+
 # ------------------------------------------------------------------------- writing
 def _body(org, **extra):
     body = {

@@ -8,11 +8,12 @@ status and a reason, read straight from the POST data.
 from datetime import datetime
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from organizations.choices import COMMITTEE_ROLES, MemberStatus, OrgCategory, OrgKind
 from organizations.forms import BootstrapMixin, DateInput, FilterForm
+from organizations.forms import attach_errors as attach_form_errors
 
 from . import calendar as cal
 from .actions import ATTACHMENT_MAX_FILES
@@ -50,21 +51,14 @@ FIELD_MAP = {"starts_at": "start_time", "ends_at": "end_time"}
 
 
 def attach_errors(form, exc: ValidationError, table=None) -> None:
-    """Put an action's errors on the form (and the attendance errors on the table)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        if name == "attendance" and table is not None:
-            table.errors.extend(m for e in errors for m in e.messages)
-            continue
-        field = FIELD_MAP.get(name, name)
-        if field in form.fields:
-            form.add_error(field, errors)
-        elif name == NON_FIELD_ERRORS:
-            form.add_error(None, errors)
-        else:
-            form.add_error(None, [m for e in errors for m in e.messages])
+    """Put an action's errors on the form, and the attendance errors on the table."""
+    if table is not None and hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
+        table.errors.extend(m for e in exc.error_dict["attendance"] for m in e.messages)
+        rest = {name: errors for name, errors in exc.error_dict.items() if name != "attendance"}
+        if not rest:
+            return
+        exc = ValidationError(rest)
+    attach_form_errors(form, exc, field_map=FIELD_MAP)
 
 
 class ActivityForm(BootstrapMixin, forms.Form):

@@ -21,19 +21,23 @@ from .models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 SUGGESTIONS = 200  # how many codes a suggestion list offers at most
 
 
-def attach_errors(form, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: per field when the form has that field,
-    otherwise as a form-wide error naming the field."""
+def attach_errors(form, exc: ValidationError, *, field_map=None) -> None:
+    """Put an action's ValidationError on the form: per field when the form has that field
+    (``field_map`` renames action fields to form fields), otherwise as a form-wide error,
+    named by the model field's label when there is one.  Every app's forms use this."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
     for name, errors in exc.error_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
+        field = (field_map or {}).get(name, name)
+        if field in form.fields:
+            form.add_error(field, errors)
         elif name == NON_FIELD_ERRORS:
             form.add_error(None, errors)
         else:
-            form.add_error(None, [f"{_field_label(form, name)}：{m}" for e in errors for m in e.messages])
+            label = _field_label(form, name)
+            prefix = f"{label}：" if label else ""
+            form.add_error(None, [f"{prefix}{m}" for e in errors for m in e.messages])
 
 
 def _field_label(form, name):
@@ -43,7 +47,7 @@ def _field_label(form, name):
             return model._meta.get_field(name).verbose_name
         except FieldDoesNotExist:
             pass
-    return name
+    return None
 
 
 class BlankTextInput(forms.TextInput):

@@ -46,3 +46,92 @@ class QuorumBasis(models.TextChoices):
 
     FULL_MEMBERS = "full_members", _("正式党员（有表决权）")
     COMMITTEE = "committee", _("支部委员")
+
+
+# ===================================================================== four lists (四张清单)
+class ChecklistStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已审批")
+    RETURNED = "returned", _("已退回")
+
+
+class ChecklistAction(models.TextChoices):
+    SUBMIT = "submit", _("提交审批")
+    APPROVE = "approve", _("审批通过")
+    RETURN = "return", _("退回修改")
+
+
+CHECKLIST_ACTIONS = {
+    ChecklistAction.SUBMIT: (frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED}), ChecklistStatus.SUBMITTED),
+    ChecklistAction.APPROVE: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.APPROVED),
+    ChecklistAction.RETURN: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.RETURNED),
+}
+
+
+class ItemKind(models.TextChoices):
+    RESPONSIBILITY = "responsibility", _("责任清单")
+    PROBLEM = "problem", _("问题清单")
+    RECTIFICATION = "rectification", _("整改清单")
+    ASSESSMENT = "assessment", _("考核清单")
+
+
+class ProblemSource(models.TextChoices):
+    MONTHLY = "monthly", _("月调度")
+    HALF_YEAR = "half_year", _("半年督查")
+    OBSERVATION = "observation", _("观摩评议")
+    OTHER = "other", _("其他")
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    DONE = "done", _("已完成")
+    CLOSED = "closed", _("已销号")
+
+
+class Appraisal(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")
+
+
+# ===================================================================== rubrics and scoring
+class SubjectKind(models.TextChoices):
+    AREA = "area", _("区域（社区、小区等）")
+    ORG = "org", _("党组织")
+
+
+class IndicatorSource(models.TextChoices):
+    """Where an indicator's value comes from: a computed metric (``assessments.metrics``)
+    or a reviewer's score."""
+
+    ACTIVITY_COMPLIANCE = "activity_compliance", _("组织生活合规率")
+    MEMBER_REPORTING = "member_reporting", _("在职党员报到率")
+    SERVICE_HOURS = "service_hours", _("人均服务时长")
+    WISH_FULFILMENT = "wish_fulfilment", _("微心愿完成率")
+    WISH_SATISFACTION = "wish_satisfaction", _("微心愿满意率")
+    REQUEST_RATES = "request_rates", _("居民诉求三率")
+    WHISTLE_RATES = "whistle_rates", _("吹哨报到三率")
+    CHECKLIST_COMPLETION = "checklist_completion", _("清单完成率")
+    RECTIFICATION_CLOSURE = "rectification_closure", _("整改销号率")
+    GRID_COVERAGE = "grid_coverage", _("网格覆盖率")
+    MANUAL = "manual", _("评审人打分")
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("月度")
+    QUARTER = "quarter", _("季度")
+    YEAR = "year", _("年度")
+
+
+class StarMethod(models.TextChoices):
+    THRESHOLD = "threshold", _("按分数线")
+    QUOTA = "quota", _("按比例分配")
+
+
+class RunState(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("计算中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

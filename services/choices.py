@@ -107,3 +107,134 @@ WISH_PATH = (WishStatus.SUBMITTED, WishStatus.PUBLISHED, WishStatus.CLAIMED, Wis
 
 # Service hours credited to a member for fulfilling a wish they claimed themselves.
 WISH_SERVICE_HOURS = Decimal("1.0")
+
+
+# ===================================================================== requests (点单)
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待派单")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("已接单")
+    RESOLVED = "resolved", _("已办结")
+    RATED = "rated", _("已评价")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class RequestAction(models.TextChoices):
+    SUBMIT = "submit", _("点单")
+    DISPATCH = "dispatch", _("派单")
+    DECLINE = "decline", _("退单")
+    ACCEPT = "accept", _("接单")
+    RESOLVE = "resolve", _("办结")
+    RATE = "rate", _("评单")
+    CANCEL = "cancel", _("取消")
+
+
+# dispatch: the community assigns (or re-assigns before acceptance); decline: the assignee
+# hands it back to the community before accepting.
+REQUEST_ACTIONS = {
+    RequestAction.DISPATCH: (frozenset({RequestStatus.SUBMITTED, RequestStatus.DISPATCHED}), RequestStatus.DISPATCHED),
+    RequestAction.DECLINE: (frozenset({RequestStatus.DISPATCHED}), RequestStatus.SUBMITTED),
+    RequestAction.ACCEPT: (frozenset({RequestStatus.DISPATCHED}), RequestStatus.ACCEPTED),
+    RequestAction.RESOLVE: (frozenset({RequestStatus.ACCEPTED}), RequestStatus.RESOLVED),
+    RequestAction.RATE: (frozenset({RequestStatus.RESOLVED}), RequestStatus.RATED),
+    RequestAction.CANCEL: (
+        frozenset({RequestStatus.SUBMITTED, RequestStatus.DISPATCHED, RequestStatus.ACCEPTED}), RequestStatus.CANCELLED,
+    ),
+}
+
+
+def transitions_from(actions, statuses) -> dict:
+    """The from → to table implied by an action table (so the two cannot disagree)."""
+    table = {status: set() for status in statuses}
+    for starts, to in actions.values():
+        for status in starts:
+            table[status].add(to)
+    return {status: frozenset(to) for status, to in table.items()}
+
+
+REQUEST_TRANSITIONS = transitions_from(REQUEST_ACTIONS, RequestStatus)
+REQUEST_OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED, RequestStatus.ACCEPTED)
+REQUEST_DONE_STATUSES = (RequestStatus.RESOLVED, RequestStatus.RATED)
+REQUEST_PATH = (
+    RequestStatus.SUBMITTED, RequestStatus.DISPATCHED, RequestStatus.ACCEPTED, RequestStatus.RESOLVED, RequestStatus.RATED,
+)
+
+
+class AssigneeKind(models.TextChoices):
+    MEMBER = "member", _("党员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    TEAM = "team", _("志愿服务队")
+
+
+class RequestSource(models.TextChoices):
+    WEB = "web", _("居民手机点单")
+    OPEN311 = "open311", _("Open311 接口")
+    DIARY = "diary", _("民情日记转办")
+    STAFF = "staff", _("工作人员代录")
+
+
+# Service hours credited to a member who resolved a request they accepted.
+REQUEST_SERVICE_HOURS = Decimal("1.0")
+
+
+# ==================================================================== whistles (吹哨)
+class WhistleStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    AWAITING = "awaiting", _("待确认")
+    CLOSED = "closed", _("已办结")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class WhistleSource(models.TextChoices):
+    NEW = "new", _("直接吹哨")
+    REQUEST = "request", _("居民诉求")
+    DIARY = "diary", _("民情日记")
+
+
+class TargetStatus(models.TextChoices):
+    NOTIFIED = "notified", _("待报到")
+    REPORTED = "reported", _("已报到")
+    RESOLVED = "resolved", _("已办理")
+    CONFIRMED = "confirmed", _("已确认")
+    REOPENED = "reopened", _("已退回重办")
+
+
+class TargetAction(models.TextChoices):
+    REPORT = "report", _("报到")
+    RESOLVE = "resolve", _("办理完毕")
+    CONFIRM = "confirm", _("确认办结")
+    REOPEN = "reopen", _("退回重办")
+
+
+TARGET_ACTIONS = {
+    TargetAction.REPORT: (frozenset({TargetStatus.NOTIFIED}), TargetStatus.REPORTED),
+    TargetAction.RESOLVE: (frozenset({TargetStatus.REPORTED, TargetStatus.REOPENED}), TargetStatus.RESOLVED),
+    TargetAction.CONFIRM: (frozenset({TargetStatus.RESOLVED}), TargetStatus.CONFIRMED),
+    TargetAction.REOPEN: (frozenset({TargetStatus.RESOLVED}), TargetStatus.REOPENED),
+}
+TARGET_TRANSITIONS = transitions_from(TARGET_ACTIONS, TargetStatus)
+
+
+class Satisfaction(models.TextChoices):
+    """The three answers used for 满意率 (wishes use ``WishRating`` with the same values)."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class EscalationStage(models.IntegerChoices):
+    NONE = 0, _("未升级")
+    REPORT_OVERDUE = 1, _("逾期未报到，已升级")
+    RESOLVE_OVERDUE = 2, _("逾期未办结，已升级")
+
+
+# ================================================================ 双报到 (reporting in)
+class AgreementStatus(models.TextChoices):
+    ACTIVE = "active", _("共建中")
+    ENDED = "ended", _("已结束")
+
+
+class ResponderKind(models.TextChoices):
+    DEPARTMENT = "department", _("职能部门")
+    UNIT = "unit", _("驻区单位")

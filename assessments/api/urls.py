@@ -24,5 +24,7 @@ ROUTES = (
 
 
 def register(router) -> None:
-    for prefix, viewset, basename in ROUTES:
+    from . import checklists, dashboard, scoring
+
+    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES):
         router.register(prefix, viewset, basename=basename)

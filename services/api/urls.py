@@ -8,5 +8,7 @@ ROUTES = (
 
 
 def register(router) -> None:
-    for prefix, viewset, basename in ROUTES:
+    from . import reporting, requests, whistles
+
+    for prefix, viewset, basename in (*ROUTES, *requests.ROUTES, *whistles.ROUTES, *reporting.ROUTES):
         router.register(prefix, viewset, basename=basename)

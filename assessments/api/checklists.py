@@ -1,0 +1,2 @@
+"""API routes of checklists (filled by the feature)."""
+ROUTES = ()

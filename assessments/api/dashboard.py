@@ -1,0 +1,2 @@
+"""API routes of dashboard (filled by the feature)."""
+ROUTES = ()

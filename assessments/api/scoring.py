@@ -1,0 +1,2 @@
+"""API routes of scoring (filled by the feature)."""
+ROUTES = ()

@@ -1,0 +1,2 @@
+"""API routes of reporting (filled by the feature)."""
+ROUTES = ()

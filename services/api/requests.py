@@ -1,0 +1,2 @@
+"""API routes of requests (filled by the feature)."""
+ROUTES = ()

@@ -1,0 +1,2 @@
+"""API routes of whistles (filled by the feature)."""
+ROUTES = ()

@@ -1,4 +1,8 @@
-"""Django admin for organizational life (staff only, as Django does).
+"""Django admin for organizational life and assessments (staff only, as Django does).
+
+Rubrics are versioned configuration edited here with their indicators inline (a change of
+weights is a new version: copy the rubric with a higher version).  Checklists, scores,
+runs and rollups are read-only: the portal's actions and the scoring jobs own them.
 
 Activity types and rule sets are configuration; a rule set is edited with its rules inline
 (publishing a district's version through the portal page is the usual way, it copies the
@@ -11,7 +15,24 @@ from django.utils.translation import gettext_lazy as _
 from organizations.admin import AuditedAdmin
 
 from .actions import sync_service_records
-from .models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
+from .models import (
+    Activity,
+    ActivityAttachment,
+    ActivityRule,
+    ActivityType,
+    AreaRollup,
+    Attendance,
+    Checklist,
+    ChecklistEvent,
+    ChecklistItem,
+    Indicator,
+    ManualScore,
+    Rubric,
+    RuleSet,
+    Score,
+    ScoreLine,
+    ScoringRun,
+)
 
 
 @admin.register(ActivityType)
@@ -82,3 +103,100 @@ class ActivityAdmin(AuditedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         sync_service_records(form.instance)  # fill once: attendance edited here is service time too
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Viewable, never edited here (the portal's actions and the scoring jobs own every change)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ("sort_order", "code", "name", "group", "source", "max_points", "params", "guidance")
+
+
+@admin.register(Rubric)
+class RubricAdmin(AuditedAdmin):
+    list_display = ("name", "code", "version", "subject_kind", "area_level", "org_category", "effective_from", "is_active",
+                    "star_method")
+    list_filter = ("subject_kind", "is_active", "star_method")
+    search_fields = ("name", "code")
+    inlines = [IndicatorInline]
+
+
+class ChecklistItemInline(ReadOnlyInline):
+    model = ChecklistItem
+    fields = ("kind", "title", "owner", "due_on", "status", "source", "problem", "completed_at", "closed_at")
+    readonly_fields = fields
+
+
+class ChecklistEventInline(ReadOnlyInline):
+    model = ChecklistEvent
+    fields = ("at", "action", "item", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(ReadOnlyAdmin):
+    list_display = ("org", "year", "status", "approved_at", "appraisal")
+    list_filter = ("year", "status", "appraisal")
+    search_fields = ("org__name", "org__code")
+    list_select_related = ("org",)
+    inlines = [ChecklistItemInline, ChecklistEventInline]
+
+
+@admin.register(ScoringRun)
+class ScoringRunAdmin(ReadOnlyAdmin):
+    list_display = ("rubric", "period_key", "state", "done_steps", "total_steps", "subjects", "started_at", "finished_at",
+                    "attempts")
+    list_filter = ("state", "period_kind")
+    list_select_related = ("rubric",)
+
+
+class ScoreLineInline(ReadOnlyInline):
+    model = ScoreLine
+    fields = ("indicator", "value", "points", "max_points", "explanation")
+    readonly_fields = fields
+
+
+@admin.register(Score)
+class ScoreAdmin(ReadOnlyAdmin):
+    list_display = ("rubric", "period_key", "area", "org", "total", "max_total", "stars", "rank", "rank_of")
+    list_filter = ("rubric", "period_key", "stars")
+    search_fields = ("area__name", "org__name")
+    list_select_related = ("rubric", "area", "org")
+    inlines = [ScoreLineInline]
+
+
+@admin.register(ManualScore)
+class ManualScoreAdmin(ReadOnlyAdmin):
+    list_display = ("indicator", "period_key", "area", "points", "reviewer", "reviewed_at")
+    list_select_related = ("indicator", "area", "reviewer")
+
+
+@admin.register(AreaRollup)
+class AreaRollupAdmin(ReadOnlyAdmin):
+    list_display = ("area", "period_key", "computed_at")
+    list_filter = ("period_key",)
+    search_fields = ("area__name",)
+    list_select_related = ("area",)

@@ -121,6 +121,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.tasks.purge_login_attempts",
         "schedule": crontab(hour=4, minute=7),
     },
+    # 吹哨报到: overdue report-ins and resolutions escalate one level up (idempotent)
+    "escalate-overdue-whistles": {
+        "task": "services.tasks.escalate_overdue_whistles",
+        "schedule": crontab(minute="*/10"),
+    },
+    # scoring of the periods (month, quarter, year) that have just completed (idempotent)
+    "score-due-periods-daily": {
+        "task": "assessments.tasks.score_due_periods",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # dashboard rollups of the current periods (runs also refresh theirs when they finish)
+    "refresh-rollups-nightly": {
+        "task": "assessments.refresh_rollups",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 # --- Auth, sessions, lockout ---------------------------------------------------

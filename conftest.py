@@ -20,7 +20,8 @@ def city(db):
 def _restore_migration_rows(request):
     """Transactional tests (browser, races) end by flushing every table, the rows that data
     migrations load included.  Before each database test, put the default organizational-
-    life rules back if a flush took them (one cheap query otherwise)."""
+    life rules, request categories and rubrics back if a flush took them (one cheap query
+    each otherwise)."""
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None:
         if not names & {"db", "transactional_db", "live_server"}:
@@ -40,3 +41,6 @@ def _restore_migration_rows(request):
         from services.defaults import load_request_categories
 
         load_request_categories(RequestCategory)
+    from assessments.rubric_defaults import ensure_default_rubrics
+
+    ensure_default_rubrics()

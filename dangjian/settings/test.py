@@ -1,4 +1,6 @@
 """Test settings: fast hashing, eager Celery that propagates errors, fixed throwaway keys."""
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +15,20 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# With -n 2 and Redis, each xdist worker gets its own Redis database for the cache, so one
+# process clearing the cache between tests (rate-limit counters) never empties the other's.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist.startswith("gw") and _xdist[2:].isdigit():  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _base = int(_parts.path.strip("/") or 0)
+    _n = int(_xdist[2:])
+    _db = _base - _n if _base - _n >= 0 else _base + _n
+    CACHES = {  # noqa: F405
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": urlunsplit(_parts._replace(path=f"/{_db}")),
+        }
+    }

@@ -1,6 +1,17 @@
-"""Open311 GeoReport v2 at ``/open311/v2/``."""
-from django.urls import path  # noqa: F401
+"""Open311 GeoReport v2 at ``/open311/v2/``: every resource in ``.json`` and ``.xml``."""
+from django.urls import re_path
+
+from . import views
 
 app_name = "open311"
 
-urlpatterns = []
+FMT = r"\.(?P<fmt>json|xml)$"
+
+urlpatterns = [
+    re_path(rf"^discovery{FMT}", views.discovery, name="discovery"),
+    re_path(rf"^services{FMT}", views.service_list, name="services"),
+    re_path(rf"^services/(?P<service_code>[A-Za-z0-9_-]+){FMT}", views.service_definition, name="service"),
+    re_path(rf"^requests{FMT}", views.requests_collection, name="requests"),
+    re_path(rf"^requests/(?P<service_request_id>[A-Za-z0-9-]+){FMT}", views.request_detail, name="request"),
+    re_path(rf"^tokens/(?P<token>[A-Za-z0-9-]+){FMT}", views.token_detail, name="token"),
+]

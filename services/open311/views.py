@@ -1,0 +1,462 @@
+"""Open311 GeoReport v2 at ``/open311/v2/`` (http://wiki.open311.org/GeoReport_v2).
+
+Wishes and requests are both "service requests" here:
+
+* services: ``wish-material`` / ``wish-spiritual`` (微心愿) and ``req-<category code>``
+  (居民诉求, one per active category);
+* ``service_request_id`` is the public tracking code with a prefix — ``W-…`` for a wish,
+  ``R-…`` for a request — never a database id; POST answers it at once, so a ``token`` is
+  simply that id;
+* ``status`` is ``open`` or ``closed``; the detailed Chinese state is in ``status_notes``;
+  ``expected_datetime`` is a request's resolution deadline.
+
+Reads need no key.  They carry no personal data: no names, phones or typed addresses —
+``address`` is the community (and building) name, ``lat``/``long`` are rounded to three
+decimals (about 100 m), ``media_url`` is empty (photos are only shown to staff).  Wishes are
+listed once reviewed (published); by id, any wish can be read, like its status page.
+
+POST (form-encoded) needs an ``api_key`` (``Open311Key``, stored as a keyed hash) and is
+rate limited per client IP and per key.  The community comes from ``attribute[community]``
+(its area code) or ``address_id`` (a building's area code); ``phone`` is required (the
+resident rates the result with its last four digits); ``media_url`` is ignored.
+
+Errors are GeoReport error lists with the HTTP status: 400 bad input, 403 bad key, 404
+unknown id or service, 429 too many.  Lists run a fixed number of queries.
+"""
+import time
+from datetime import datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from dangjian.auth import client_ip
+from dangjian.crypto import keyed_hash
+from organizations.choices import AreaLevel
+from organizations.models import Area
+
+from .. import actions as wish_actions
+from .. import ratelimit, request_actions, sla
+from ..choices import (
+    CLOSED_STATUSES,
+    REQUEST_OPEN_STATUSES,
+    RequestSource,
+    RequestStatus,
+    WishKind,
+    WishStatus,
+)
+from ..models import Open311Key, RequestCategory, ServiceRequest, Wish
+from ..request_views import assignee_phrase
+from ..views import claimant_phrase
+from .formats import error, render, w3c
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-01-01T00:00:00+08:00"
+MAX_ROWS = 1000
+DEFAULT_DAYS = 90
+WISH_PREFIX, REQUEST_PREFIX = "W-", "R-"
+WISH_CODES = {f"wish-{kind.value}": kind for kind in WishKind}
+DEFAULT_LIMITS = {
+    "OPEN311_POST_IP_LIMIT": (20, 3600),
+    "OPEN311_POST_KEY_LIMIT": (500, 3600),
+}
+# Action field → Open311 parameter, for error descriptions.
+PARAMS = {
+    "community": "attribute[community]", "building": "address_id", "address": "address_string",
+    "name": "first_name/last_name", "phone": "phone", "text": "description", "category": "service_code",
+    "kind": "service_code", "photo": "media",
+}
+
+
+class Refusal(Exception):
+    def __init__(self, status, description, headers=None):
+        super().__init__(description)
+        self.status, self.description, self.headers = status, description, headers or {}
+
+
+def endpoint(view):
+    """Turn a ``Refusal`` into a GeoReport error in the requested format."""
+    def wrapper(request, *args, fmt, **kwargs):
+        try:
+            return view(request, *args, fmt=fmt, **kwargs)
+        except Refusal as exc:
+            return error(fmt, exc.status, exc.description, headers=exc.headers)
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _only(request, *methods):
+    if request.method not in methods:
+        raise Refusal(405, _("不支持 %(method)s 请求。") % {"method": request.method}, {"Allow": ", ".join(methods)})
+
+
+# ---------------------------------------------------------------------------- services
+def _services():
+    """``(code, name, description, group, category or None)`` of every service offered."""
+    out = [
+        (code, _("微心愿（%(kind)s）") % {"kind": kind.label},
+         _("困难群众的%(kind)s小心愿，社区审核后发布到心愿墙，由党员或党组织认领实现。") % {"kind": kind.label},
+         _("微心愿"), None)
+        for code, kind in WISH_CODES.items()
+    ]
+    for category in RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id"):
+        description = category.description or category.name
+        out.append((f"req-{category.code}", category.name, description, _("居民诉求"), category))
+    return out
+
+
+def _service_row(code, name, description, group, category):
+    keywords = [group, name]
+    if category is not None:
+        keywords.append(_("接诉即办"))
+    return {
+        "service_code": code, "service_name": str(name), "description": str(description), "metadata": True,
+        "type": "realtime", "keywords": ",".join(str(k) for k in keywords), "group": str(group),
+    }
+
+
+def _notice(category) -> str:
+    if category is None:
+        return _("社区审核后发布到心愿墙，由党员或党组织认领实现。")
+    return _("%(response)s内响应，%(resolve)s内办结。") % {
+        "response": sla.limit_label(category.response_minutes), "resolve": sla.limit_label(category.resolve_minutes)}
+
+
+@endpoint
+def discovery(request, *, fmt):
+    _only(request, "GET")
+    base = request.build_absolute_uri(reverse("open311:discovery", kwargs={"fmt": fmt})).rsplit("/", 1)[0] + "/"
+    payload = {
+        "changeset": CHANGESET,
+        "contact": getattr(settings, "OPEN311_CONTACT", _("请联系所在社区党群服务中心。")),
+        "key_service": getattr(settings, "OPEN311_KEY_SERVICE", _("提交诉求所需的 api_key 请向平台管理员申请。")),
+        "endpoints": [{
+            "specification": SPECIFICATION, "url": base, "changeset": CHANGESET, "type": "production",
+            "formats": ["text/xml", "application/json"],
+        }],
+    }
+    return render(fmt, payload, root="discovery")
+
+
+@endpoint
+def service_list(request, *, fmt):
+    _only(request, "GET")
+    return render(fmt, [_service_row(*s) for s in _services()], root="services", item="service")
+
+
+def _community_attribute():
+    return {
+        "variable": True, "code": "community", "datatype": "string", "required": False,
+        "datatype_description": _("社区的区域编码；不填 address_id（楼栋编码）时必填。"),
+        "order": 1, "description": _("所在社区"), "values": [],
+    }
+
+
+@endpoint
+def service_definition(request, service_code, *, fmt):
+    _only(request, "GET")
+    if not any(code == service_code for code, *_rest in _services()):
+        raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
+    return render(fmt, {"service_code": service_code, "attributes": [_community_attribute()]},
+                  root="service_definition")
+
+
+# ---------------------------------------------------------------------------- requests
+def _place(community, building) -> str:
+    """Community and building names only — never a typed address."""
+    parts = [community.name]
+    if building is not None:
+        if building.parent_id and building.parent_id != community.pk and building.parent is not None:
+            parts.append(building.parent.name)
+        parts.append(building.name)
+    return " ".join(parts)
+
+
+def _coordinate(value):
+    if value is None:
+        return None
+    return float(round(Decimal(value), 3))
+
+
+def _request_row(req) -> dict:
+    closed = req.status not in REQUEST_OPEN_STATUSES
+    notes = [str(RequestStatus(req.status).label)]
+    if phrase := assignee_phrase(req):
+        notes.append(phrase)
+    return {
+        "service_request_id": f"{REQUEST_PREFIX}{req.code}",
+        "status": "closed" if closed else "open",
+        "status_notes": " · ".join(notes),
+        "service_name": req.category.name,
+        "service_code": f"req-{req.category.code}",
+        "description": req.text,
+        "agency_responsible": req.community.name,
+        "service_notice": _notice(req.category),
+        "requested_datetime": w3c(req.created_at),
+        "updated_datetime": w3c(req.updated_at),
+        "expected_datetime": w3c(req.resolve_due),
+        "address": _place(req.community, req.building),
+        "address_id": req.building.code if req.building_id else "",
+        "zipcode": "",
+        "lat": _coordinate(req.lat),
+        "long": _coordinate(req.long),
+        "media_url": "",
+    }
+
+
+def _wish_row(wish) -> dict:
+    notes = [str(WishStatus(wish.status).label)]
+    if phrase := claimant_phrase(wish):
+        notes.append(phrase)
+    kind = WishKind(wish.kind)
+    return {
+        "service_request_id": f"{WISH_PREFIX}{wish.code}",
+        "status": "closed" if wish.status in CLOSED_STATUSES else "open",
+        "status_notes": " · ".join(notes),
+        "service_name": _("微心愿（%(kind)s）") % {"kind": kind.label},
+        "service_code": f"wish-{kind.value}",
+        "description": wish.text,
+        "agency_responsible": wish.community.name,
+        "service_notice": _notice(None),
+        "requested_datetime": w3c(wish.created_at),
+        "updated_datetime": w3c(wish.updated_at),
+        "expected_datetime": None,
+        "address": _place(wish.community, wish.building),
+        "address_id": wish.building.code if wish.building_id else "",
+        "zipcode": "",
+        "lat": None,
+        "long": None,
+        "media_url": "",
+    }
+
+
+def _requests_qs():
+    return ServiceRequest.objects.select_related("community", "building__parent", "category")
+
+
+def _wishes_qs():
+    return Wish.objects.select_related("community", "building__parent")
+
+
+def _parse_when(request, name, *, end=False):
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        if "T" not in raw and (day := parse_date(raw)) is not None:
+            # a W3C date alone: the whole local day (an end date includes that day)
+            value = datetime.combine(day + timedelta(days=1) if end else day, dtime.min)
+        else:
+            value = parse_datetime(raw.replace(" ", "+"))  # a "+" in a query string arrives as a space
+    except ValueError:
+        value = None
+    if value is None:
+        raise Refusal(400, _("%(name)s 不是有效的 W3C 日期时间（如 2026-11-22T09:30:00+08:00）。") % {"name": name})
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _split_ids(raw):
+    wish_codes, request_codes = [], []
+    for part in raw.split(","):
+        part = part.strip().upper()
+        if part.startswith(WISH_PREFIX):
+            wish_codes.append(wish_actions.normalise_code(part[len(WISH_PREFIX):]))
+        elif part.startswith(REQUEST_PREFIX):
+            request_codes.append(wish_actions.normalise_code(part[len(REQUEST_PREFIX):]))
+    return wish_codes, request_codes
+
+
+def _by_ids(raw):
+    wish_codes, request_codes = _split_ids(raw)
+    rows = []
+    if request_codes:
+        rows += [(r.created_at, _request_row(r)) for r in _requests_qs().filter(code__in=request_codes[:MAX_ROWS])]
+    if wish_codes:
+        rows += [(w.created_at, _wish_row(w)) for w in _wishes_qs().filter(code__in=wish_codes[:MAX_ROWS])]
+    return rows
+
+
+def _search(request):
+    service_code = (request.GET.get("service_code") or "").strip()
+    start, end = _parse_when(request, "start_date"), _parse_when(request, "end_date", end=True)
+    if start is None:
+        start = (end or timezone.now()) - timedelta(days=DEFAULT_DAYS)
+    if end is not None and end < start:
+        raise Refusal(400, _("end_date 不能早于 start_date。"))
+    statuses = {s.strip().lower() for s in (request.GET.get("status") or "").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        raise Refusal(400, _("status 只能是 open 或 closed。"))
+    want_open, want_closed = (not statuses or "open" in statuses), (not statuses or "closed" in statuses)
+
+    include_wishes, include_requests, category_code = True, True, None
+    if service_code:
+        if service_code in WISH_CODES:
+            include_requests = False
+        elif service_code.startswith("req-") and RequestCategory.objects.filter(code=service_code[4:]).exists():
+            include_wishes, category_code = False, service_code[4:]
+        else:
+            raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
+
+    rows = []
+    if include_requests:
+        qs = _requests_qs().filter(created_at__gte=start)
+        if end is not None:
+            qs = qs.filter(created_at__lte=end)
+        if category_code:
+            qs = qs.filter(category__code=category_code)
+        if not want_open:
+            qs = qs.exclude(status__in=REQUEST_OPEN_STATUSES)
+        if not want_closed:
+            qs = qs.filter(status__in=REQUEST_OPEN_STATUSES)
+        rows += [(r.created_at, _request_row(r)) for r in qs.order_by("-created_at", "-id")[:MAX_ROWS]]
+    if include_wishes:
+        qs = _wishes_qs().filter(created_at__gte=start, published_at__isnull=False)  # reviewed wishes only
+        if end is not None:
+            qs = qs.filter(created_at__lte=end)
+        if service_code:
+            qs = qs.filter(kind=WISH_CODES[service_code])
+        if not want_open:
+            qs = qs.filter(status__in=CLOSED_STATUSES)
+        if not want_closed:
+            qs = qs.exclude(status__in=CLOSED_STATUSES)
+        rows += [(w.created_at, _wish_row(w)) for w in qs.order_by("-created_at", "-id")[:MAX_ROWS]]
+    return rows
+
+
+def _listing(fmt, rows, status=200):
+    rows.sort(key=lambda pair: pair[0], reverse=True)
+    return render(fmt, [row for _at, row in rows[:MAX_ROWS]], root="service_requests", item="request", status=status)
+
+
+@csrf_exempt
+@endpoint
+def requests_collection(request, *, fmt):
+    """GET: search; POST: create (api_key)."""
+    _only(request, "GET", "POST")
+    if request.method == "POST":
+        return _create(request, fmt)
+    raw_ids = (request.GET.get("service_request_id") or "").strip()
+    rows = _by_ids(raw_ids) if raw_ids else _search(request)
+    return _listing(fmt, rows)
+
+
+@endpoint
+def request_detail(request, service_request_id, *, fmt):
+    _only(request, "GET")
+    rows = _by_ids(service_request_id)
+    if not rows:
+        raise Refusal(404, _("没有编号为 %(id)s 的服务请求。") % {"id": service_request_id})
+    return _listing(fmt, rows)
+
+
+@endpoint
+def token_detail(request, token, *, fmt):
+    """Our POST answers the id at once: a token is that id."""
+    _only(request, "GET")
+    rows = _by_ids(token)
+    if not rows:
+        raise Refusal(404, _("没有对应 %(token)s 的服务请求。") % {"token": token})
+    return render(fmt, [{"service_request_id": rows[0][1]["service_request_id"], "token": token}],
+                  root="service_requests", item="request")
+
+
+# -------------------------------------------------------------------------------- POST
+def _limit(name, key):
+    limit, window = getattr(settings, name, DEFAULT_LIMITS[name])
+    limit, window = int(limit), int(window)
+    if not ratelimit.hit(f"{name}:{key}", limit, window):
+        retry = max(1, int(window - time.time() % window))
+        raise Refusal(429, _("提交过于频繁，请稍后再试（%(minutes)d 分钟内最多 %(limit)d 次）。") % {
+            "minutes": max(1, window // 60), "limit": limit}, {"Retry-After": str(retry)})
+
+
+def _key(request) -> Open311Key:
+    raw = (request.POST.get("api_key") or "").strip()
+    key = Open311Key.objects.filter(key_hash=keyed_hash(raw), is_active=True).first() if raw else None
+    if key is None:
+        raise Refusal(403, _("api_key 缺失或无效。"))
+    return key
+
+
+def _decimal(request, name, low, high):
+    raw = (request.POST.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not (low <= value <= high):
+        raise Refusal(400, _("%(name)s 不是有效的坐标。") % {"name": name})
+    return value.quantize(Decimal("0.000001"))
+
+
+def _location(request):
+    """(community, building) from ``attribute[community]`` or ``address_id``."""
+    building = None
+    address_id = (request.POST.get("address_id") or "").strip()
+    community_code = (request.POST.get("attribute[community]") or "").strip()
+    if address_id:
+        building = Area.objects.filter(code=address_id, level__in=(AreaLevel.BUILDING, AreaLevel.ENTRANCE)).first()
+        if building is None:
+            raise Refusal(400, _("address_id %(code)s 不是已登记的楼栋编码。") % {"code": address_id})
+        community = Area.objects.filter(level=AreaLevel.COMMUNITY, tree_id=building.tree_id, lft__lt=building.lft,
+                                        rght__gt=building.rght).first()
+        if community_code and (community is None or community.code != community_code):
+            raise Refusal(400, _("address_id 所指楼栋不在 attribute[community] 所指社区内。"))
+        return community, building
+    if not community_code:
+        raise Refusal(400, _("请提供 attribute[community]（社区编码）或 address_id（楼栋编码）。"))
+    community = Area.objects.filter(code=community_code, level=AreaLevel.COMMUNITY).first()
+    if community is None:
+        raise Refusal(400, _("attribute[community] %(code)s 不是已登记的社区编码。") % {"code": community_code})
+    return community, None
+
+
+def _describe(exc: ValidationError) -> str:
+    if not hasattr(exc, "error_dict"):
+        return "；".join(exc.messages)
+    return "；".join(f"{PARAMS.get(name, name)}：{'，'.join(messages)}" for name, messages in exc.message_dict.items())
+
+
+def _create(request, fmt):
+    _limit("OPEN311_POST_IP_LIMIT", client_ip(request) or "unknown")
+    key = _key(request)
+    _limit("OPEN311_POST_KEY_LIMIT", key.pk)
+    post = request.POST
+    service_code = (post.get("service_code") or "").strip()
+    if not service_code:
+        raise Refusal(400, _("缺少 service_code。"))
+    category = None
+    if service_code.startswith("req-"):
+        category = RequestCategory.objects.filter(code=service_code[4:], is_active=True).first()
+    if category is None and service_code not in WISH_CODES:
+        raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
+    lat, long = _decimal(request, "lat", -90, 90), _decimal(request, "long", -180, 180)
+    community, building = _location(request)
+    name = f"{(post.get('last_name') or '').strip()}{(post.get('first_name') or '').strip()}"
+    common = {
+        "community": community, "building": building, "address": (post.get("address_string") or "").strip(),
+        "text": post.get("description") or "", "name": name, "phone": post.get("phone") or "",
+    }
+    try:
+        if category is not None:
+            obj = request_actions.request_submit(category=category, lat=lat, long=long, source=RequestSource.OPEN311,
+                                                 **common)
+            row_id, notice = f"{REQUEST_PREFIX}{obj.code}", _notice(category)
+        else:
+            obj = wish_actions.wish_submit(kind=WISH_CODES[service_code], **common)
+            row_id, notice = f"{WISH_PREFIX}{obj.code}", _notice(None)
+    except ValidationError as exc:
+        raise Refusal(400, _describe(exc)) from None
+    return render(fmt, [{"service_request_id": row_id, "service_notice": str(notice), "account_id": None}],
+                  root="service_requests", item="request")

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""District dashboards, mounted at /dashboard/."""
+from django.urls import path
+
+from . import dashboard_views as views
 
 app_name = "dashboard"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.area_dashboard, name="area"),
+    path("<int:pk>/export/<slug:chart>.xlsx", views.export, name="export"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+]

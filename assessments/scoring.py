@@ -205,11 +205,17 @@ def figures_activity_compliance(subjects, period, indicator):
 
 
 def figures_member_reporting(subjects, period, indicator):
-    """In-service members and those with a report valid at some time in the period: by
-    residence for area subjects, by their organization for organization subjects."""
+    """In-service members and those with a report to their residence community valid at
+    some time in the period: by residence for area subjects, by their organization for
+    organization subjects.  (The 双报到 board shows the same rule on one day; a period's
+    score counts a member who was reported in at any time during it.)"""
     from services.models import MemberReport
 
-    valid = MemberReport.objects.filter(member=OuterRef("pk"), reported_on__lte=period.end, valid_until__gte=period.start)
+    valid = MemberReport.objects.filter(
+        member=OuterRef("pk"), reported_on__lte=period.end, valid_until__gte=period.start,
+        community__tree_id=OuterRef("residence__tree_id"), community__lft__lte=OuterRef("residence__lft"),
+        community__rght__gte=OuterRef("residence__rght"),
+    )
     key = "organization_id" if subjects.is_org else "residence_id"
     rows = (
         Member.objects.filter(in_service=True).annotate(has_report=Exists(valid)).order_by().values(key)
@@ -321,9 +327,10 @@ def _items_of_year(period):
 
 
 def figures_checklist_completion(subjects, period, indicator):
-    """Items of the year's lists due by the end of the period (all of them for the year)
-    and those done or closed; problems are measured by ``rectification_closure``."""
-    items = _items_of_year(period).exclude(kind=ItemKind.PROBLEM)
+    """Responsibility and assessment items of the year's lists due by the end of the period
+    (all of them for the year) and those done or closed — the same items the checklist
+    pages count; problems and their rectifications are measured by ``rectification_closure``."""
+    items = _items_of_year(period).filter(kind__in=(ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT))
     if period.kind != "year":
         items = items.filter(due_on__lte=period.end)
     rows = (

@@ -1,2 +1,119 @@
-"""API routes of dashboard (filled by the feature)."""
-ROUTES = ()
+"""API of the district dashboards: ``GET /api/dashboard/{area_id}/`` returns the figures
+the dashboard page shows (from the rollup tables), its children's figures, the periods
+computed and the ten weakest units.  Out of scope → 404; in scope without a roster role
+→ 403."""
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from dangjian.api.viewsets import ScopedQuerysetMixin
+from organizations.models import Area
+
+from .. import dashboard_selectors as ds
+
+
+class _AreaRef(serializers.Serializer):
+    id = serializers.IntegerField(label=gettext_lazy("区域编号"))
+    name = serializers.CharField(label=gettext_lazy("名称"))
+    level = serializers.IntegerField(label=gettext_lazy("层级"))
+
+
+class _Period(serializers.Serializer):
+    key = serializers.CharField(label=gettext_lazy("周期"))
+    label = serializers.CharField(label=gettext_lazy("名称"))
+
+
+class _Child(_AreaRef):
+    figures = serializers.JSONField(label=gettext_lazy("指标数据"), allow_null=True)
+
+
+class _Gap(serializers.Serializer):
+    indicator = serializers.CharField(label=gettext_lazy("指标"))
+    lost = serializers.FloatField(label=gettext_lazy("失分"))
+    points = serializers.FloatField(label=gettext_lazy("得分"))
+    max_points = serializers.FloatField(label=gettext_lazy("满分"))
+
+
+class _Weak(serializers.Serializer):
+    score = serializers.IntegerField(label=gettext_lazy("得分编号"))
+    name = serializers.CharField(label=gettext_lazy("单位"))
+    area = _AreaRef(label=gettext_lazy("所在区域"))
+    rubric = serializers.CharField(label=gettext_lazy("考核细则"))
+    total = serializers.FloatField(label=gettext_lazy("得分"))
+    max_total = serializers.FloatField(label=gettext_lazy("满分"))
+    percent = serializers.FloatField(label=gettext_lazy("得分率（%）"))
+    stars = serializers.IntegerField(label=gettext_lazy("星级"))
+    gaps = _Gap(many=True, label=gettext_lazy("主要失分指标"))
+    url = serializers.CharField(allow_null=True, label=gettext_lazy("得分说明页面"))
+
+
+class DashboardSerializer(serializers.Serializer):
+    area = _AreaRef(label=gettext_lazy("区域"))
+    period = serializers.CharField(label=gettext_lazy("周期"))
+    period_label = serializers.CharField(label=gettext_lazy("周期名称"))
+    periods = _Period(many=True, label=gettext_lazy("已计算的周期"))
+    computed_at = serializers.DateTimeField(allow_null=True, label=gettext_lazy("计算时间"))
+    figures = serializers.JSONField(allow_null=True, label=gettext_lazy("指标数据"), help_text=gettext_lazy(
+        "各项指标（含整个下级子树），结构见 assessments.rollups 的说明；尚未计算时为 null。"))
+    children = _Child(many=True, label=gettext_lazy("下级区域"))
+    weakest = _Weak(many=True, label=gettext_lazy("最弱的十个单位"))
+
+
+def _area(a) -> dict:
+    return {"id": a.pk, "name": a.name, "level": a.level}
+
+
+def dashboard_data(dash) -> dict:
+    return {
+        "area": _area(dash.area),
+        "period": dash.period_key,
+        "period_label": dash.period_label,
+        "periods": [{"key": k, "label": label} for k, label in dash.periods],
+        "computed_at": dash.computed_at,
+        "figures": dash.figures,
+        "children": [{**_area(u.area), "figures": u.figures} for u in dash.children],
+        "weakest": [
+            {
+                "score": w.score.pk, "name": w.name, "area": _area(w.score.area), "rubric": w.score.rubric.name,
+                "total": float(w.score.total), "max_total": float(w.score.max_total), "percent": w.pct,
+                "stars": w.score.stars, "url": w.url,
+                "gaps": [{"indicator": g[0], "lost": g[1], "points": g[2], "max_points": g[3]} for g in w.gaps],
+            }
+            for w in dash.weakest
+        ],
+    }
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="区域数据看板",
+        description="该区域（含全部下级）在某周期的看板指标（来自每晚及考核评分后刷新的汇总表）、各下级区域的指标、"
+        "已计算的周期和下一级最弱的十个考核对象。需要对该区域的名册角色（系统管理员、区委组织部、街道、社区、网格）。",
+        parameters=[OpenApiParameter("period", str, required=False, description="周期：2026、2026-Q3 或 2026-11；默认本年度")],
+        responses={
+            200: DashboardSerializer,
+            403: OpenApiResponse(description="角色无权查看看板"),
+            404: OpenApiResponse(description="区域不存在或不在管辖范围内"),
+        },
+    ),
+)
+class DashboardViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
+    queryset_model = Area
+    serializer_class = DashboardSerializer
+    filter_backends: list = []
+    pagination_class = None
+    lookup_url_kwarg = "area_id"
+    lookup_value_regex = r"\d+"
+
+    def retrieve(self, request, area_id=None):
+        area = self.get_object()
+        if not ds.can_view(request.user, area):
+            raise PermissionDenied(_("您的角色不能查看该区域的数据看板。"))
+        dash = ds.build_dashboard(area, request.query_params.get("period"))
+        return Response(DashboardSerializer(dashboard_data(dash)).data)
+
+
+ROUTES = (("dashboard", DashboardViewSet, "dashboard"),)

@@ -56,9 +56,10 @@ from datetime import date, datetime, time, timedelta
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, Min, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from organizations.choices import AreaLevel, MemberStatus, OrgCategory, OrgKind
@@ -470,9 +471,17 @@ def request_refresh(*, actor, area, period_key: str | None = None, now: datetime
 
 
 @shared_task(name="assessments.refresh_rollups")
-def refresh_rollups_task(period_key=None, trends=None) -> int:
+def refresh_rollups_task(period_key=None, trends=None, requested_at=None) -> int:
     """Celery entry point: after a scoring run (with its ``period_key``) and nightly from
-    beat (no arguments: the year to date plus the trend periods)."""
+    beat (no arguments: the year to date plus the trend periods).  A request older than
+    the period's last refresh (``requested_at``, ISO time) has been served already: 0."""
     if trends is None:
         trends = period_key is None
+    if period_key and requested_at:
+        from .models import AreaRollup
+
+        since = parse_datetime(requested_at)
+        last = AreaRollup.objects.filter(period_key=period_key).aggregate(last=Min("computed_at"))["last"]
+        if since is not None and last is not None and last >= since:
+            return 0
     return refresh_rollups(period_key=period_key, trends=trends)

@@ -676,16 +676,13 @@ def _compute(run, first_step: int) -> None:
 
 
 def refresh_rollups_later(period_key: str) -> None:
-    """Ask for the dashboard rollups of the period (by task name: another module owns it).
-    A broker that is down must not fail a finished run, so errors are logged only."""
-    from celery import current_app
+    """Ask for the dashboard rollups of the period.  The request carries its time, so a
+    refresh that already happened since (several runs of one period finishing together,
+    or ``seed_demo`` refreshing synchronously) makes the queued ones no-ops.  A broker
+    that is down must not fail a finished run, so errors are logged only."""
+    from .rollups import refresh_rollups_task
 
-    name = "assessments.refresh_rollups"
     try:
-        task = current_app.tasks.get(name)
-        if current_app.conf.task_always_eager and task is not None:
-            task.apply(kwargs={"period_key": period_key})
-        else:
-            current_app.send_task(name, kwargs={"period_key": period_key})
+        refresh_rollups_task.delay(period_key=period_key, requested_at=timezone.now().isoformat())
     except Exception:  # noqa: BLE001 — logged, the run itself is done
         log.exception("could not refresh the rollups of %s", period_key)

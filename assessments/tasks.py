@@ -16,10 +16,7 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-try:  # register assessments.refresh_rollups with the worker (another module owns it)
-    from . import rollups  # noqa: F401
-except ImportError:  # pragma: no cover - the rollups module is optional for scoring
-    rollups = None
+from . import rollups  # noqa: F401,E402  (registers assessments.refresh_rollups with the worker)
 
 
 @shared_task(name="assessments.tasks.score_run")

@@ -305,3 +305,23 @@ def test_the_task_runs_by_name_for_a_period(world):
     current_app.tasks["assessments.refresh_rollups"].delay(period_key="2026")
     assert AreaRollup.objects.filter(area=c.street, period_key="2026").exists()
     assert not AreaRollup.objects.exclude(period_key="2026").exists()
+
+
+def test_refresh_requested_before_the_last_refresh_is_a_no_op(city):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import AreaRollup
+    from assessments.rollups import refresh_rollups, refresh_rollups_task
+
+    key = "2026-10"
+    asked = timezone.now()
+    written = refresh_rollups(period_key=key)
+    assert written > 0
+    computed = set(AreaRollup.objects.filter(period_key=key).values_list("computed_at", flat=True))
+
+    assert refresh_rollups_task(period_key=key, requested_at=(asked - timedelta(seconds=1)).isoformat()) == 0
+    assert set(AreaRollup.objects.filter(period_key=key).values_list("computed_at", flat=True)) == computed
+    # a request made after the last refresh is served
+    assert refresh_rollups_task(period_key=key, requested_at=timezone.now().isoformat()) == written

@@ -202,6 +202,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # choice sets used under several field names (level / area_level, category / org_category)
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "organizations.choices.AreaLevel",
+        "OrgCategoryEnum": "organizations.choices.OrgCategory",
+        "DiaryCategoryEnum": "grids.choices.DiaryCategory",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

@@ -1029,6 +1029,13 @@ def delete_set(queryset, *, keep_self: str | None = None) -> int:
             continue
         related = rel.related_model._base_manager.filter(**{f"{field.name}__in": keys})
         handler = rel.on_delete
+        if rel.related_model is model:
+            # Another self-reference (e.g. a rectification's problem): the rows of the set go in
+            # the one DELETE below; only rows outside it that point in need their own pass.
+            # Checking first ends the recursion, which would otherwise nest subqueries forever.
+            related = related.exclude(pk__in=keys)
+            if not related.exists():
+                continue
         if handler is models.CASCADE:
             delete_set(related)
         elif handler is models.SET_NULL:

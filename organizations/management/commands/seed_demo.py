@@ -14,12 +14,14 @@ trees are checked; a problem rolls the load back and fails the command.
 import multiprocessing
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organizations.choices import AreaLevel
+from organizations.demo import names
 from organizations.demo.generator import (
     DEFAULT_SEED,
     SCALES,
@@ -47,24 +49,53 @@ PHASES = (
     ("grids", gettext_lazy("网格、网格团队与民情日记")),
     ("wishes", gettext_lazy("微心愿")),
     ("activities", gettext_lazy("组织生活与出席记录")),
+    ("requests", gettext_lazy("居民诉求")),
+    ("whistles", gettext_lazy("吹哨报到")),
+    ("reporting", gettext_lazy("双报到")),
+    ("checklists", gettext_lazy("四张清单")),
+    ("scores", gettext_lazy("考核评分")),
+    ("rollups", gettext_lazy("看板汇总")),
+    ("ledger", gettext_lazy("服务时长记录（全省规模）")),
     ("check", gettext_lazy("两棵树一致性检查")),
 )
 # Below this many members the encryption runs in this process (a pool is not worth starting).
 POOL_MIN_MEMBERS = 200_000
+# --scale province also loads a service-hours ledger of this many rows a member (services.ledger_demo).
+LEDGER_ROWS_PER_MEMBER = 10
 
 
 def flush_dependents() -> None:
     """Rows of the grids, wishes and organizational-life modules that protect the demo trees
     go first (a grid or a wish protects its community, an activity its organization)."""
-    from assessments.models import Activity, ActivityAttachment, Attendance
+    from assessments.models import Activity, ActivityAttachment, AreaRollup, Attendance, Checklist, ManualScore, Score
     from grids.demo import flush_grids
-    from services.models import Wish
+    from services.models import (
+        CoBuildAgreement,
+        Department,
+        MemberReport,
+        ServiceRequest,
+        VolunteerTeam,
+        Whistle,
+        WhistleTarget,
+        Wish,
+    )
 
     area_trees, org_trees = demo_tree_ids()
     if area_trees:
+        AreaRollup.objects.filter(area__tree_id__in=area_trees).delete()
+        Score.objects.filter(area__tree_id__in=area_trees).delete()
+        ManualScore.objects.filter(area__tree_id__in=area_trees).delete()
+        WhistleTarget.objects.filter(whistle__area__tree_id__in=area_trees).delete()
+        Whistle.objects.filter(area__tree_id__in=area_trees).delete()
+        Department.objects.filter(area__tree_id__in=area_trees).delete()
+        ServiceRequest.objects.filter(community__tree_id__in=area_trees).delete()
+        VolunteerTeam.objects.filter(community__tree_id__in=area_trees).delete()
+        MemberReport.objects.filter(community__tree_id__in=area_trees).delete()
+        CoBuildAgreement.objects.filter(community__tree_id__in=area_trees).delete()
         flush_grids(area_trees)
         Wish.objects.filter(community__tree_id__in=area_trees).delete()
     if org_trees:
+        Checklist.objects.filter(org__tree_id__in=org_trees).delete()
         Attendance.objects.filter(activity__org__tree_id__in=org_trees).delete()
         ActivityAttachment.objects.filter(activity__org__tree_id__in=org_trees).delete()
         Activity.objects.filter(org__tree_id__in=org_trees).delete()
@@ -134,6 +165,9 @@ class Command(BaseCommand):
                         life = "first-city" if scale == "province" else "all"
                     if life != "none":
                         self._seed_life(plans, seed=seed, first_city_only=life == "first-city", timings=timings)
+                        self._seed_scores(scale=scale, seed=seed, timings=timings)
+                    if scale == "province":
+                        self._seed_ledger(seed=seed, members=generator.counts["members"], timings=timings)
                     started = time.perf_counter()
                     problems = check_all_trees()
                     timings["check"] = time.perf_counter() - started
@@ -198,6 +232,7 @@ class Command(BaseCommand):
         ).values_list("pk", flat=True)
         life_counts = seed_activities(rng=random.Random(f"{seed}-life"), org_ids=list(orgs), today=today)
         timings["activities"] = time.perf_counter() - started
+        services = self._seed_services(roots, seed=seed, today=today, timings=timings)
         self.stdout.write(
             _("网格 %(grids)s 个，民情日记 %(diary)s 条，微心愿 %(wishes)s 个；组织生活 %(activities)s 次，出席记录 %(attendance)s 条。") % {
                 "grids": f"{grid_counts.get('grids', 0):,}", "diary": f"{grid_counts.get('diary', 0):,}",
@@ -206,6 +241,92 @@ class Command(BaseCommand):
                 "attendance": f"{life_counts.get('attendance', 0):,}",
             }
         )
+        self.stdout.write(services)
+
+    def _seed_services(self, roots, *, seed, today, timings) -> str:
+        """A year of requests, whistles, 双报到 and the four lists on the trees ``roots``;
+        the demo department account answers for its district's 住建局."""
+        import random
+
+        from assessments.checklist_demo import seed_checklists
+        from organizations.choices import OrgCategory
+        from services.models import Department, Responder
+        from services.reporting_demo import seed_reporting
+        from services.request_demo import seed_requests
+        from services.whistle_demo import seed_whistles
+
+        areas = Area.objects.filter(tree_id__in=roots)
+        communities = list(areas.filter(level=AreaLevel.COMMUNITY).values_list("pk", flat=True))
+        started = time.perf_counter()
+        requests = seed_requests(rng=random.Random(f"{seed}-requests"), community_ids=communities, today=today)
+        timings["requests"] = time.perf_counter() - started
+        started = time.perf_counter()
+        whistle_areas = list(areas.filter(level__in=(AreaLevel.STREET, AreaLevel.COMMUNITY)).values_list("pk", flat=True))
+        whistles = seed_whistles(rng=random.Random(f"{seed}-whistles"), area_ids=whistle_areas, today=today)
+        account = get_user_model().objects.filter(username="department").first()
+        grant = account.grants.filter(area__isnull=False).select_related("area").first() if account else None
+        if grant is not None:
+            department = Department.objects.filter(area=grant.area, name=names.DEPARTMENT_SHORT_NAME).first()
+            if department is not None:
+                Responder.objects.get_or_create(user=account, department=department)
+        timings["whistles"] = time.perf_counter() - started
+        started = time.perf_counter()
+        reporting = seed_reporting(rng=random.Random(f"{seed}-reporting"), community_ids=communities, today=today)
+        timings["reporting"] = time.perf_counter() - started
+        started = time.perf_counter()
+        list_orgs = PartyOrg.objects.filter(
+            area__tree_id__in=roots, category__in=(OrgCategory.COMMUNITY, OrgCategory.COMPOUND)
+        ).values_list("pk", flat=True)
+        lists = seed_checklists(rng=random.Random(f"{seed}-lists"), org_ids=list(list_orgs), year=today.year, today=today)
+        timings["checklists"] = time.perf_counter() - started
+        return _("居民诉求 %(requests)s 件，吹哨事项 %(whistles)s 件，在职党员报到 %(reports)s 人次，"
+                 "共建协议 %(agreements)s 份，四张清单 %(lists)s 份。") % {
+            "requests": f"{requests.get('requests', 0):,}", "whistles": f"{whistles.get('whistles', 0):,}",
+            "reports": f"{reporting.get('member_reports', 0):,}", "agreements": f"{reporting.get('agreements', 0):,}",
+            "lists": f"{lists.get('checklists', 0):,}",
+        }
+
+    def _seed_scores(self, *, scale, seed, timings):
+        """Scored periods and dashboard rollups, so a new user sees full dashboards at once.
+        At province scale only the last completed month and the year so far are scored."""
+        from django.utils import timezone
+
+        from assessments import periods as P
+        from assessments.rollups import refresh_rollups
+        from assessments.scoring_demo import seed_scores
+
+        today = timezone.localdate()
+        started = time.perf_counter()
+        keys = None
+        if scale == "province":
+            keys = [P.last_complete("month", today).key, P.last_complete("quarter", today).key]
+        scores = seed_scores(periods=keys, today=today, seed=str(seed))
+        timings["scores"] = time.perf_counter() - started
+        started = time.perf_counter()
+        rollups = refresh_rollups(trends=True)
+        timings["rollups"] = time.perf_counter() - started
+        self.stdout.write(_("考核评分 %(runs)d 批次、%(scores)s 个得分；看板汇总 %(rollups)s 行。") % {
+            "runs": scores.get("runs", 0), "scores": f"{scores.get('scores', 0):,}", "rollups": f"{rollups:,}"})
+
+    def _seed_ledger(self, *, seed, members, timings):
+        """About ten synthetic service records a demo member over this year (services.ledger_demo)."""
+        import random
+
+        from django.utils import timezone
+
+        from organizations.demo.generator import demo_tree_ids
+        from organizations.models import Member
+        from services.ledger_demo import seed_service_records
+
+        started = time.perf_counter()
+        _areas, org_trees = demo_tree_ids()
+        member_ids = Member.objects.filter(organization__tree_id__in=org_trees).values_list("pk", flat=True)
+        result = seed_service_records(
+            rng=random.Random(f"{seed}-ledger"), target_rows=LEDGER_ROWS_PER_MEMBER * members,
+            year=timezone.localdate().year, member_ids=member_ids, log=self.stdout.write,
+        )
+        timings["ledger"] = time.perf_counter() - started
+        self.stdout.write(_("服务时长记录 %(n)s 条。") % {"n": f"{result['records']:,}"})
 
     @staticmethod
     def _pool(workers: int):

@@ -23,6 +23,8 @@ from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 
 from . import dashboard_selectors as ds
+from . import periods, scoring_selectors
+from .choices import PeriodKind
 from .dashboard_export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
 from .rollups import request_refresh
 
@@ -102,6 +104,8 @@ def area_dashboard(request, pk):
         "children_links": [(u, _area_url(request, u.area.pk, period=dash.period_key)) for u in dash.children],
         "crumbs": _crumbs(request, user, dash),
         "can_refresh": ds.can_refresh(user, area),
+        "start_rubrics": list(scoring_selectors.active_rubrics()) if scoring_selectors.can_start_runs(user) and not big else [],
+        "start_period": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
         "big": big,
         "big_url": _area_url(request, area.pk, period=dash.period_key, screen="big"),
         "normal_url": reverse("dashboard:area", args=[area.pk]) + f"?period={dash.period_key}",

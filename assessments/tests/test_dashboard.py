@@ -199,6 +199,22 @@ def test_street_user_sees_no_refresh_button_and_cannot_refresh(client, c):
     assert response.status_code == 403 and "只有区委组织部" in response.content.decode()
 
 
+def test_district_user_starts_a_scoring_run_from_the_dashboard(client, c, district_user, django_capture_on_commit_callbacks):
+    from assessments.rubric_defaults import ensure_default_rubrics
+
+    ensure_default_rubrics()
+    html = page(client, district_user, c.district, period="2026").content.decode()
+    assert 'data-testid="start-scoring"' in html and reverse("scoring:run_start") in html
+    rubric = Rubric.objects.filter(is_active=True, code="liuhua-compound").first() or Rubric.objects.filter(is_active=True).first()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("scoring:run_start"), {"rubric": rubric.pk, "period_key": "2026-10"})
+    run = ScoringRun.objects.get(rubric=rubric, period_key="2026-10")
+    assert response.status_code == 302 and response["Location"] == reverse("scoring:run_detail", args=[run.pk])
+    # a street cadre sees the figures but not the form
+    street = user_with(Role.STREET, c.street)
+    assert 'data-testid="start-scoring"' not in page(client, street, c.street, period="2026").content.decode()
+
+
 def test_big_screen_layout(client, c, district_user):
     html = page(client, district_user, c.district, screen="big").content.decode()
     assert 'class="dash dash-big"' in html and 'data-theme="dark"' in html and "退出大屏" in html

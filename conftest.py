@@ -6,6 +6,7 @@ import pytest
 # fixtures are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from dangjian.testing.browser import browser  # noqa: E402,F401  (fixture for every app's tests)
 from dangjian.testing.celery import live_worker  # noqa: E402,F401  (fixture for every app's tests)
 
 

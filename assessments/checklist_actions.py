@@ -52,6 +52,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
+from dangjian.validation import check_text, text_or_error
 from organizations.actions import PermissionDeniedError
 from services.actions import TransitionError, transition
 
@@ -175,12 +176,24 @@ def _event(checklist, actor, action, *, item=None, from_status="", to_status="",
 
 
 def _text(errors, name, value, maximum, *, required=True, message=None) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = message or _("此项必填。")
-    elif len(value) > maximum:
-        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
-    return value
+    return check_text(errors, name, value, maximum, required=required, empty_message=message)
+
+
+def _one_text(name, value, maximum, *, required=True, message=None) -> str:
+    return text_or_error(name, value, maximum, required=required, empty_message=message)
+
+
+def _note_and_evidence(note, evidence, message):
+    """The progress note (required, ``message`` when empty) and the checked evidence file."""
+    errors = {}
+    note = _text(errors, "evidence_note", note, NOTE_MAX, message=message)
+    try:
+        evidence = check_evidence(evidence)
+    except ValidationError as exc:
+        errors.update({k: v for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return note, evidence
 
 
 def _not_appraised(checklist):
@@ -357,10 +370,7 @@ def checklist_return(*, actor, checklist, reason) -> Checklist:
     """Send the list back for changes, with the reason the organization will read."""
     checklist = _visible(actor, checklist)
     _require_superior(actor, checklist.org, _("退回"))
-    errors = {}
-    reason = _text(errors, "reason", reason, REASON_MAX, message=_("请写明退回原因。"))
-    if errors:
-        raise ValidationError(errors)
+    reason = _one_text("reason", reason, REASON_MAX, message=_("请写明退回原因。"))
     return _status_change(ChecklistAction.RETURN, checklist, actor=actor, note=reason, return_reason=reason)
 
 
@@ -375,10 +385,7 @@ def checklist_midyear_check(*, actor, checklist, note) -> Checklist:
     """The superior's mid-year check notes (年中查清单); writing again replaces them."""
     checklist = _visible(actor, checklist)
     _require_superior(actor, checklist.org, _("检查"))
-    errors = {}
-    note = _text(errors, "note", note, NOTE_MAX, message=_("请填写检查意见。"))
-    if errors:
-        raise ValidationError(errors)
+    note = _one_text("note", note, NOTE_MAX, message=_("请填写检查意见。"))
     locked = _lock(checklist.pk)
     _require_approved(locked, _("进行年中检查"))
     _not_appraised(locked)
@@ -395,10 +402,7 @@ def checklist_report(*, actor, checklist, text) -> Checklist:
     """The secretary's year-end report (年底述清单, 书记述职); may be rewritten until appraised."""
     checklist = _visible(actor, checklist)
     _require_edit(actor, checklist.org)
-    errors = {}
-    text = _text(errors, "report_text", text, REPORT_MAX, message=_("请填写述职报告。"))
-    if errors:
-        raise ValidationError(errors)
+    text = _one_text("report_text", text, REPORT_MAX, message=_("请填写述职报告。"))
     locked = _lock(checklist.pk)
     _require_approved(locked, _("述职"))
     _not_appraised(locked)
@@ -536,19 +540,25 @@ def checklist_item_add(*, actor, checklist, kind, title, detail="", owner="", du
     return item
 
 
-@transaction.atomic
-def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
-    """Change an item's fields (not its kind)."""
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields {unknown}")
+def _lock_open_item(actor, item, refusal):
+    """The locked checklist and item an editor may still change (``refusal`` % the item's status otherwise)."""
     item = _visible_item(actor, item)
     _require_edit(actor, item.checklist.org)
     locked = _lock(item.checklist_id)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
     _can_change_kind(locked, item.kind)
     if item.status != ItemStatus.OPEN:
-        _refuse(_("事项已%(s)s，不能再修改。") % {"s": ItemStatus(item.status).label})
+        _refuse(refusal % {"s": ItemStatus(item.status).label})
+    return locked, item
+
+
+@transaction.atomic
+def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
+    """Change an item's fields (not its kind)."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    locked, item = _lock_open_item(actor, item, _("事项已%(s)s，不能再修改。"))
     values = _clean_item(locked, item.kind, fields, item=item)
     changes = {}
     for name, value in values.items():
@@ -566,13 +576,7 @@ def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
 
 @transaction.atomic
 def checklist_item_delete(*, actor, item) -> None:
-    item = _visible_item(actor, item)
-    _require_edit(actor, item.checklist.org)
-    locked = _lock(item.checklist_id)
-    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
-    _can_change_kind(locked, item.kind)
-    if item.status != ItemStatus.OPEN:
-        _refuse(_("事项已%(s)s，不能删除。") % {"s": ItemStatus(item.status).label})
+    locked, item = _lock_open_item(actor, item, _("事项已%(s)s，不能删除。"))
     if item.kind == ItemKind.PROBLEM and item.rectifications.exists():
         _refuse(_("问题“%(title)s”已有整改事项，请先删除整改事项。") % {"title": item.title})
     title, kind, pk = item.title, item.kind, item.pk
@@ -601,10 +605,7 @@ def _lock_item_for_progress(actor, item, *, kinds, what):
 @transaction.atomic
 def item_progress(*, actor, item, note) -> ChecklistItem:
     """Write how far an open item has come (the organization's mid-year self-check)."""
-    errors = {}
-    note = _text(errors, "evidence_note", note, NOTE_MAX, message=_("请填写进展情况。"))
-    if errors:
-        raise ValidationError(errors)
+    note = _one_text("evidence_note", note, NOTE_MAX, message=_("请填写进展情况。"))
     locked, item = _lock_item_for_progress(
         actor, item, kinds=set(ItemKind.values) - {ItemKind.PROBLEM}, what=_("填报进展"))
     if item.kind in PLANNED_KINDS:
@@ -620,14 +621,7 @@ def item_progress(*, actor, item, note) -> ChecklistItem:
 def item_complete(*, actor, item, note, evidence=None) -> ChecklistItem:
     """Mark a responsibility or assessment item of an approved list done, with a note of
     what was done and, optionally, one evidence file."""
-    errors = {}
-    note = _text(errors, "evidence_note", note, NOTE_MAX, message=_("请写明完成情况。"))
-    try:
-        evidence = check_evidence(evidence)
-    except ValidationError as exc:
-        errors.update({k: v for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    note, evidence = _note_and_evidence(note, evidence, _("请写明完成情况。"))
     locked, item = _lock_item_for_progress(actor, item, kinds=COMPLETABLE_KINDS, what=_("完成"))
     _require_approved(locked, _("登记完成"))
     item.status, item.evidence_note, item.completed_at = ItemStatus.DONE, note, timezone.now()
@@ -643,14 +637,7 @@ def item_complete(*, actor, item, note, evidence=None) -> ChecklistItem:
 def rectification_close(*, actor, item, note, evidence=None) -> ChecklistItem:
     """销号: close a rectification with its result (and optionally one file); its problem is
     closed too once all of the problem's rectifications are closed."""
-    errors = {}
-    note = _text(errors, "evidence_note", note, NOTE_MAX, message=_("销号须写明整改结果。"))
-    try:
-        evidence = check_evidence(evidence)
-    except ValidationError as exc:
-        errors.update({k: v for k, v in exc.message_dict.items()})
-    if errors:
-        raise ValidationError(errors)
+    note, evidence = _note_and_evidence(note, evidence, _("销号须写明整改结果。"))
     locked, item = _lock_item_for_progress(actor, item, kinds={ItemKind.RECTIFICATION}, what=_("销号"))
     now = timezone.now()
     item.status, item.evidence_note, item.completed_at, item.closed_at = ItemStatus.CLOSED, note, now, now

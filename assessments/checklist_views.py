@@ -203,25 +203,24 @@ def detail(request, pk):
 @login_required
 @refusals
 def submit(request, pk):
-    checklist = _checklist_or_404(request.user, pk)
-    try:
-        actions.checklist_submit(actor=request.user, checklist=checklist)
-    except ValidationError as exc:
-        return _refused(request, exc, checklist.pk)
-    messages.success(request, _("清单已提交上级党组织审批。"))
-    return redirect("checklist:detail", pk=checklist.pk)
+    return _button(request, pk, actions.checklist_submit, lambda checklist: _("清单已提交上级党组织审批。"))
 
 
 @require_POST
 @login_required
 @refusals
 def approve(request, pk):
+    return _button(request, pk, actions.checklist_approve, lambda checklist: _("已审批通过“%(c)s”。") % {"c": checklist})
+
+
+def _button(request, pk, run, success):
+    """A button posted to ``run(actor=, checklist=)``: refused → flash message; done → ``success(checklist)``."""
     checklist = _checklist_or_404(request.user, pk)
     try:
-        actions.checklist_approve(actor=request.user, checklist=checklist)
+        run(actor=request.user, checklist=checklist)
     except ValidationError as exc:
         return _refused(request, exc, checklist.pk)
-    messages.success(request, _("已审批通过“%(c)s”。") % {"c": checklist})
+    messages.success(request, success(checklist))
     return redirect("checklist:detail", pk=checklist.pk)
 
 

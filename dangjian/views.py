@@ -65,7 +65,8 @@ def _quick_links(user, scope, grants, member, member_community) -> list[dict]:
         if member_community is not None:
             links.append(_link(_("我的社区：%(name)s") % {"name": member_community.name}, area_url(member_community), "house"))
     if scope.has_role(Role.DEPARTMENT) or user.responder_for.exists():
-        links += [_link(_("本单位的吹哨"), reverse("whistles:inbox"), "megaphone"),_link(_("驻区单位"), unit_list, "buildings"), _link(_("区域浏览"), area_index, "diagram-3")]
+        links += [_link(_("本单位的吹哨"), reverse("whistles:inbox"), "megaphone"),
+                  _link(_("驻区单位"), unit_list, "buildings"), _link(_("区域浏览"), area_index, "diagram-3")]
     if user.is_staff:
         links.append(_link(_("管理后台"), reverse("admin:index"), "gear"))
     seen, out = set(), []

@@ -27,18 +27,16 @@ Micro-wishes (微心愿)
     and an audit event.  Out of scope answers ``Http404``; in scope but not allowed
     ``PermissionDeniedError``; bad input ``ValidationError`` per field.
 """
-import hmac
-import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
-from dangjian.privacy import is_valid_mobile
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
@@ -55,6 +53,18 @@ from .choices import (
     WishStatus,
 )
 from .models import ServiceRecord, ServiceSource, Wish
+from .resident import (  # noqa: F401  (CODE_ALPHABET, normalise_code: also used through this module)
+    CODE_ALPHABET,
+    by_code,
+    check_contact,
+    check_place,
+    check_rating,
+    normalise_code,
+    save_with_code,
+    text_or_error,
+)
+from .resident import check_text as _check_text
+from .resident import new_code as new_wish_code  # noqa: F401  (also used through this module)
 
 
 @transaction.atomic
@@ -157,9 +167,31 @@ def _status_label(obj, status):
     return dict(field.flatchoices).get(status, status)
 
 
+def action_refusal(verb, *, known, statuses, verbs, otherwise):
+    """The ``refusal`` of use case ``verb``: the ``known`` message of (verb, current status)
+    if there is one, else ``otherwise`` (with ``now`` and ``verb``: the status and verb labels)."""
+    def message(current):
+        found = known.get((verb, current))
+        if found is not None:
+            return str(found)
+        return str(otherwise) % {"now": statuses(current).label, "verb": verbs(verb).label}
+    return message
+
+
+def action_transition(model, verb, obj, *, actions, table, refusal, audit, actor, note="", check=None, **changes):
+    """``transition`` of use case ``verb`` (``actions[verb]``: its start statuses and its end
+    status), with the audit event ``<audit>.<verb>`` in the same transaction."""
+    starts, to_status = actions[verb]
+    with transaction.atomic():
+        locked, event = transition(
+            model, obj.pk, to_status, table, actor=actor, note=note, allowed_from=starts,
+            refusal=refusal, check=check, **changes,
+        )
+        record(actor, f"{audit}.{verb}", locked, {"from": event.from_status, "to": to_status})
+    return locked
+
+
 # ----------------------------------------------------------------------------- wishes
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and type
-CODE_LENGTH = 10
 NAME_MAX = 50
 ADDRESS_MAX = 200
 WISH_TEXT_MAX = 1000
@@ -168,35 +200,11 @@ NOTE_MAX = 1000
 COMMENT_MAX = 500
 
 
-def new_wish_code(rng=None) -> str:
-    """A short unguessable tracking code (10 of 31 letters and digits ≈ 50 bits)."""
-    choice = rng.choice if rng is not None else secrets.choice
-    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def normalise_code(code) -> str:
-    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
-
-
-def _wish_refusal(verb):
-    def message(current):
-        known = WISH_REFUSALS.get((verb, current))
-        if known is not None:
-            return str(known)
-        return _("该心愿当前为“%(now)s”，不能%(verb)s。") % {
-            "now": WishStatus(current).label, "verb": WishAction(verb).label}
-    return message
-
-
-def _wish_transition(verb, wish, *, actor, note="", check=None, **changes) -> Wish:
-    starts, to_status = WISH_ACTIONS[verb]
-    with transaction.atomic():
-        obj, event = transition(
-            Wish, wish.pk, to_status, WISH_TRANSITIONS, actor=actor, note=note, allowed_from=starts,
-            refusal=_wish_refusal(verb), check=check, **changes,
-        )
-        record(actor, f"wish.{verb}", obj, {"from": event.from_status, "to": to_status})
-    return obj
+def _wish_transition(verb, wish, **kwargs) -> Wish:
+    refusal = action_refusal(verb, known=WISH_REFUSALS, statuses=WishStatus, verbs=WishAction,
+                             otherwise=gettext_lazy("该心愿当前为“%(now)s”，不能%(verb)s。"))
+    return action_transition(Wish, verb, wish, actions=WISH_ACTIONS, table=WISH_TRANSITIONS, refusal=refusal,
+                             audit="wish", **kwargs)
 
 
 def _visible_wish(actor, wish) -> Wish:
@@ -213,40 +221,18 @@ def _require_review(actor, wish) -> Wish:
     return wish
 
 
-def _check_text(errors, name, value, maximum, *, required=True, empty_message=None):
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = empty_message or _("此项必填。")
-    elif len(value) > maximum:
-        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
-    return value
-
-
 @transaction.atomic
 def wish_submit(*, community, kind, text, name, phone, building=None, address="", photo=None) -> Wish:
     """A resident's wish from the public form (no actor): validated, stored as 待审核."""
     from grids.actions import check_photo
 
     errors = {}
-    if community is None or community.level != AreaLevel.COMMUNITY:
-        errors["community"] = _("请选择所在社区。")
-    if building is not None and "community" not in errors:
-        inside = (
-            building.level == AreaLevel.BUILDING and building.tree_id == community.tree_id
-            and community.lft < building.lft <= community.rght
-        )
-        if not inside:
-            errors["building"] = _("楼栋“%(name)s”不在所选社区内。") % {"name": building.name}
+    check_place(errors, community, building, building_levels=(AreaLevel.BUILDING,))
     if kind not in WishKind.values:
         errors["kind"] = _("请选择心愿类别。")
     text = _check_text(errors, "text", text, WISH_TEXT_MAX, empty_message=_("请写下您的心愿。"))
-    name = _check_text(errors, "name", name, NAME_MAX, empty_message=_("请填写姓名。"))
-    address = _check_text(errors, "address", address, ADDRESS_MAX, required=False)
-    phone = "".join(ch for ch in str(phone or "") if ch.isdigit())
-    if not is_valid_mobile(phone):
-        errors["phone"] = _("请填写正确的11位手机号。")
-    if building is None and not address and "address" not in errors:
-        errors["address"] = _("请选择楼栋或填写地址。")
+    name, address, phone = check_contact(errors, name=name, name_max=NAME_MAX, address=address, address_max=ADDRESS_MAX,
+                                         phone=phone, building=building)
     if errors:
         raise ValidationError(errors)
     if photo:
@@ -257,15 +243,7 @@ def wish_submit(*, community, kind, text, name, phone, building=None, address=""
     )
     if photo:
         wish.photo = photo
-    for attempt in range(5):
-        wish.code = new_wish_code()
-        try:
-            with transaction.atomic():
-                wish.save()
-            break
-        except IntegrityError:
-            if attempt == 4 or not Wish.objects.filter(code=wish.code).exists():
-                raise
+    save_with_code(wish)
     wish.make_event(actor=None, from_status="", to_status=WishStatus.SUBMITTED).save()
     record(None, "wish.submit", wish, {"community": community.pk, "kind": kind})
     return wish
@@ -278,19 +256,13 @@ def wish_publish(*, actor, wish, note="") -> Wish:
 
 def wish_reject(*, actor, wish, reason) -> Wish:
     wish = _require_review(actor, wish)
-    errors = {}
-    reason = _check_text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写未通过的原因。"))
-    if errors:
-        raise ValidationError(errors)
+    reason = text_or_error("reason", reason, REASON_MAX, empty_message=_("请填写未通过的原因。"))
     return _wish_transition(WishAction.REJECT, wish, actor=actor, note=reason, reject_reason=reason)
 
 
 def wish_cancel(*, actor, wish, reason) -> Wish:
     wish = _require_review(actor, wish)
-    errors = {}
-    reason = _check_text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写取消的原因。"))
-    if errors:
-        raise ValidationError(errors)
+    reason = text_or_error("reason", reason, REASON_MAX, empty_message=_("请填写取消的原因。"))
     return _wish_transition(WishAction.CANCEL, wish, actor=actor, note=reason, cancel_reason=reason)
 
 
@@ -345,10 +317,7 @@ def wish_fulfil(*, actor, wish, note, photo=None) -> Wish:
     from grids.actions import check_photo
 
     wish = _visible_wish(actor, wish)
-    errors = {}
-    note = _check_text(errors, "note", note, NOTE_MAX, empty_message=_("请简要说明心愿完成情况。"))
-    if errors:
-        raise ValidationError(errors)
+    note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明心愿完成情况。"))
     if photo:
         photo = check_photo(photo)
     changes = {"fulfilled_at": timezone.now(), "fulfil_note": note}
@@ -369,10 +338,7 @@ def wish_fulfil(*, actor, wish, note, photo=None) -> Wish:
 
 def wish_for_code(code) -> Wish:
     """The wish with this tracking code (any case, spaces ignored), or 404."""
-    wish = Wish.objects.select_related("community").filter(code=normalise_code(code)).first()
-    if wish is None:
-        raise Http404
-    return wish
+    return by_code(Wish.objects.select_related("community"), code)
 
 
 def wish_rate(*, code, phone_last4, rating, comment="") -> Wish:
@@ -380,14 +346,9 @@ def wish_rate(*, code, phone_last4, rating, comment="") -> Wish:
     digits of the phone the wish was submitted with."""
     wish = wish_for_code(code)
     errors = {}
-    if rating not in WishRating.values:
-        errors["rating"] = _("请选择评价。")
-    comment = _check_text(errors, "comment", comment, COMMENT_MAX, required=False)
-    digits = "".join(ch for ch in str(phone_last4 or "") if ch.isdigit())
-    if len(digits) != 4:
-        errors["phone_last4"] = _("请填写提交心愿时所留手机号的后四位。")
-    elif not hmac.compare_digest(digits, wish.requester_phone[-4:]):
-        errors["phone_last4"] = _("手机号后四位与提交心愿时所留的不一致。")
+    comment = check_rating(errors, wish, rating=rating, ratings=WishRating.values, comment=comment, comment_max=COMMENT_MAX,
+                           phone_last4=phone_last4, missing=_("请填写提交心愿时所留手机号的后四位。"),
+                           mismatch=_("手机号后四位与提交心愿时所留的不一致。"))
     if errors:
         raise ValidationError(errors)
     return _wish_transition(

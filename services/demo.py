@@ -22,9 +22,9 @@ from django.utils import timezone
 from organizations.choices import AreaLevel
 from organizations.models import Area, Member, PartyOrg
 
-from .actions import new_wish_code
 from .choices import WISH_SERVICE_HOURS, WishKind, WishRating, WishStatus
 from .models import ServiceRecord, ServiceSource, Wish, WishEvent
+from .resident import new_code
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000
@@ -49,12 +49,12 @@ FULFIL_NOTES = ("已上门送达，老人很高兴。", "已按约定时间完�
 COMMENTS = ("谢谢党员同志！", "非常及时，很满意。", "", "", "希望以后多开展这样的活动。")
 
 
-def _chunks(items, n):
+def chunks(items, n):
     for i in range(0, len(items), n):
         yield items[i:i + n]
 
 
-def _in(nodes, tree_id, lft):
+def containing(nodes, tree_id, lft):
     """The community (tree_id, lft, rght, pk) containing position (tree_id, lft)."""
     for _tree, c_lft, c_rght, pk in nodes.get(tree_id, ()):
         if c_lft <= lft <= c_rght:
@@ -62,15 +62,19 @@ def _in(nodes, tree_id, lft):
     return None
 
 
-def _moment(day, rng):
-    return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 20), rng.randint(0, 59))))
+def inside_q(prefix, communities):
+    """Rows whose ``prefix`` area lies in one of ``communities`` (the community included)."""
+    q = Q(pk__in=[])
+    for tree_id, lft, rght, _pk in communities:
+        q |= Q(**{f"{prefix}tree_id": tree_id, f"{prefix}lft__gte": lft, f"{prefix}lft__lte": rght})
+    return q
 
 
-@transaction.atomic
-def seed_wishes(*, rng, community_ids, today) -> dict:
-    totals = defaultdict(int)
-    taken = set(Wish.objects.values_list("code", flat=True))
-    for batch in _chunks(list(community_ids), BATCH_COMMUNITIES):
+def community_batches(community_ids):
+    """Per batch of ``BATCH_COMMUNITIES``, with three queries: ``(communities, nodes,
+    buildings, residents)`` — the communities as (tree_id, lft, rght, pk), the same by
+    tree, and per community the ids of its buildings and of the members living in it."""
+    for batch in chunks(list(community_ids), BATCH_COMMUNITIES):
         communities = list(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY)
                            .values_list("tree_id", "lft", "rght", "pk"))
         if not communities:
@@ -81,19 +85,55 @@ def seed_wishes(*, rng, community_ids, today) -> dict:
         inside = Q(pk__in=[])
         for tree_id, lft, rght, _pk in communities:
             inside |= Q(tree_id=tree_id, lft__gt=lft, lft__lt=rght)
-        buildings, residents, orgs = defaultdict(list), defaultdict(list), defaultdict(list)
+        buildings, residents = defaultdict(list), defaultdict(list)
         for pk, tree_id, lft in Area.objects.filter(inside, level=AreaLevel.BUILDING).values_list("pk", "tree_id", "lft"):
-            buildings[_in(nodes, tree_id, lft)].append(pk)
-        res_q = Q(pk__in=[])
-        for tree_id, lft, rght, _pk in communities:
-            res_q |= Q(residence__tree_id=tree_id, residence__lft__gte=lft, residence__lft__lte=rght)
-        for pk, tree_id, lft in Member.objects.filter(res_q).values_list("pk", "residence__tree_id", "residence__lft"):
-            residents[_in(nodes, tree_id, lft)].append(pk)
-        org_q = Q(pk__in=[])
-        for tree_id, lft, rght, _pk in communities:
-            org_q |= Q(area__tree_id=tree_id, area__lft__gte=lft, area__lft__lte=rght)
-        for pk, tree_id, lft in PartyOrg.objects.filter(org_q).values_list("pk", "area__tree_id", "area__lft"):
-            orgs[_in(nodes, tree_id, lft)].append(pk)
+            buildings[containing(nodes, tree_id, lft)].append(pk)
+        rows = Member.objects.filter(inside_q("residence__", communities)).values_list(
+            "pk", "residence__tree_id", "residence__lft")
+        for pk, tree_id, lft in rows:
+            residents[containing(nodes, tree_id, lft)].append(pk)
+        yield communities, nodes, buildings, residents
+
+
+def unique_code(rng, taken, new=new_code):
+    """A code from ``new(rng)`` not in ``taken`` (which then holds it)."""
+    code = new(rng)
+    while code in taken:
+        code = new(rng)
+    taken.add(code)
+    return code
+
+
+def requester(rng) -> dict:
+    """A made-up requester's name and mobile phone (model field values)."""
+    return {
+        "requester_name": rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("秀兰", "桂英", "建国", "淑珍", "志强", "玉梅")),
+        "requester_phone": f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
+    }
+
+
+def plan_events(plan, make) -> list:
+    """The event rows of a plan ``[(status, at, note)]``: ``make(from_status, to_status, note, at)``."""
+    events, previous = [], ""
+    for status, at, note in plan:
+        events.append(make(previous, status, note, at))
+        previous = status
+    return events
+
+
+def _moment(day, rng):
+    return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 20), rng.randint(0, 59))))
+
+
+@transaction.atomic
+def seed_wishes(*, rng, community_ids, today) -> dict:
+    totals = defaultdict(int)
+    taken = set(Wish.objects.values_list("code", flat=True))
+    for communities, nodes, buildings, residents in community_batches(community_ids):
+        orgs = defaultdict(list)
+        for pk, tree_id, lft in PartyOrg.objects.filter(inside_q("area__", communities)).values_list(
+                "pk", "area__tree_id", "area__lft"):
+            orgs[containing(nodes, tree_id, lft)].append(pk)
 
         wishes, plans = [], []
         for _tree, _lft, _rght, community_id in communities:
@@ -101,11 +141,7 @@ def seed_wishes(*, rng, community_ids, today) -> dict:
                 for _ in range(rng.randint(2, 6)):
                     day = today - timedelta(days=month * 30 + rng.randint(0, 29))
                     wish, plan = _plan(rng, community_id, day, today, buildings, residents, orgs)
-                    code = new_wish_code(rng)
-                    while code in taken:
-                        code = new_wish_code(rng)
-                    taken.add(code)
-                    wish.code = code
+                    wish.code = unique_code(rng, taken)
                     wishes.append(wish)
                     plans.append(plan)
         created = Wish.objects.bulk_create(wishes, batch_size=WRITE_BATCH)
@@ -114,10 +150,8 @@ def seed_wishes(*, rng, community_ids, today) -> dict:
         Wish.objects.bulk_update(created, ["created_at"], batch_size=WRITE_BATCH)
         events, records = [], []
         for wish, plan in zip(created, plans):
-            previous = ""
-            for status, at, note in plan:
-                events.append(WishEvent(wish=wish, from_status=previous, to_status=status, note=note, at=at))
-                previous = status
+            events += plan_events(plan, lambda old, new, note, at, wish=wish: WishEvent(
+                wish=wish, from_status=old, to_status=new, note=note, at=at))
             if wish.claimed_member_id and wish.fulfilled_at:
                 records.append(ServiceRecord(
                     member_id=wish.claimed_member_id, source=ServiceSource.WISH, source_id=wish.pk,
@@ -140,9 +174,7 @@ def _plan(rng, community_id, day, today, buildings, residents, orgs):
     wish = Wish(
         community_id=community_id, building_id=rng.choice(own_buildings),
         address="" if own_buildings[0] else "社区服务站转交",
-        requester_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("秀兰", "桂英", "建国", "淑珍", "志强", "玉梅")),
-        requester_phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
-        kind=kind, text=rng.choice(TEXTS[kind]),
+        **requester(rng), kind=kind, text=rng.choice(TEXTS[kind]),
     )
     at = _moment(day, rng)
     plan = [(WishStatus.SUBMITTED, at, "")]

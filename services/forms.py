@@ -24,8 +24,10 @@ class CommunityChoiceField(forms.ModelChoiceField):
         return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
 
 
-class WishSubmitForm(PlainForm):
-    """The resident's form (public, mobile first)."""
+class ResidentSubmitForm(PlainForm):
+    """What the public forms of wishes and requests share (mobile first): the community,
+    building or address, the requester's name and phone, a photo.  Subclasses add their
+    own fields and list every field but the photo in ``FIELDS`` (also the order shown)."""
 
     community = CommunityChoiceField(
         label=_("所在社区"), queryset=Area.objects.none(), empty_label=_("请选择社区"),
@@ -35,11 +37,6 @@ class WishSubmitForm(PlainForm):
         label=_("楼栋"), required=False, coerce=int, empty_value=None,
         help_text=_("可不选；不选时请填写地址。"),
     )
-    address = forms.CharField(label=_("地址"), required=False, max_length=actions.ADDRESS_MAX,
-                              help_text=_("如：3号楼2单元501，或困难家庭所在位置。"))
-    kind = forms.ChoiceField(label=_("心愿类别"), choices=WishKind.choices)
-    text = forms.CharField(label=_("我的心愿"), max_length=actions.WISH_TEXT_MAX,
-                           widget=forms.Textarea(attrs={"rows": 4}))
     name = forms.CharField(label=_("姓名"), max_length=actions.NAME_MAX)
     phone = forms.CharField(
         label=_("手机号"), max_length=20, help_text=_("仅社区工作人员可见，用于联系您；评价时需填写后四位。"),
@@ -49,16 +46,23 @@ class WishSubmitForm(PlainForm):
                             help_text=_("JPG、PNG 或 WebP，不超过 5 MB。"),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
-    FIELDS = ("community", "building", "address", "kind", "text", "name", "phone")
+    FIELDS = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = selectors.public_communities()
+        self.order_fields(self.FIELDS)
+        self.fields["community"].queryset = self.communities()
         community = self._chosen_community()
         self.fields["building"].choices = [("", _("不选择楼栋"))] + [
             (b.pk, f"{b.parent.name} {b.name}" if b.parent_id != getattr(community, "pk", None) else b.name)
-            for b in selectors.community_buildings(community)
+            for b in self.buildings(community)
         ]
+
+    def communities(self):
+        return selectors.public_communities()
+
+    def buildings(self, community):
+        return selectors.community_buildings(community)
 
     def _chosen_community(self):
         raw = self.data.get(self.add_prefix("community")) if self.is_bound else self.initial.get("community")
@@ -90,19 +94,46 @@ class WishSubmitForm(PlainForm):
         return values
 
 
+class WishSubmitForm(ResidentSubmitForm):
+    """The resident's form (public, mobile first)."""
+
+    address = forms.CharField(label=_("地址"), required=False, max_length=actions.ADDRESS_MAX,
+                              help_text=_("如：3号楼2单元501，或困难家庭所在位置。"))
+    kind = forms.ChoiceField(label=_("心愿类别"), choices=WishKind.choices)
+    text = forms.CharField(label=_("我的心愿"), max_length=actions.WISH_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    FIELDS = ("community", "building", "address", "kind", "text", "name", "phone")
+
+
 class TrackForm(PlainForm):
     code = forms.CharField(label=_("查询码"), max_length=20,
                            widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
 
 
-class RateForm(PlainForm):
-    rating = forms.ChoiceField(label=_("您对心愿完成情况的评价"), choices=[("", _("请选择")), *WishRating.choices])
+class ResidentRateForm(PlainForm):
+    """The public rating form: the rating, a comment, and the last four digits of the
+    phone (help: ``LAST4_HELP``)."""
+
     comment = forms.CharField(label=_("意见建议（可选）"), required=False, max_length=actions.COMMENT_MAX,
                               widget=forms.Textarea(attrs={"rows": 3}))
     phone_last4 = forms.CharField(
-        label=_("手机号后四位"), max_length=4, min_length=4, help_text=_("提交心愿时所留手机号的后四位。"),
+        label=_("手机号后四位"), max_length=4, min_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+    LAST4_HELP = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(("rating", "comment", "phone_last4"))
+        self.fields["phone_last4"].help_text = self.LAST4_HELP
+
+
+class RateForm(ResidentRateForm):
+    rating = forms.ChoiceField(label=_("您对心愿完成情况的评价"), choices=[("", _("请选择")), *WishRating.choices])
+
+    LAST4_HELP = _("提交心愿时所留手机号的后四位。")
 
 
 class ReasonForm(PlainForm):

@@ -22,6 +22,13 @@ DEFAULT_LIMITS = {
     "WISH_SUBMIT_PHONE_LIMIT": (3, 86400),
     # public rating attempts per client IP (also guards guessing the phone's last digits)
     "WISH_RATE_IP_LIMIT": (10, 3600),
+    # residents' requests (点单): the same shape as wishes
+    "REQUEST_SUBMIT_IP_LIMIT": (5, 3600),
+    "REQUEST_SUBMIT_PHONE_LIMIT": (3, 86400),
+    "REQUEST_RATE_IP_LIMIT": (10, 3600),
+    # Open311 POST requests: per client IP and per api_key
+    "OPEN311_POST_IP_LIMIT": (20, 3600),
+    "OPEN311_POST_KEY_LIMIT": (500, 3600),
 }
 
 

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import record
 from dangjian.scoping import get_scope
+from dangjian.validation import check_text as _check_text
 from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES, AreaLevel, OrgCategory
 from organizations.models import Area, Member, PartyOrg
@@ -119,15 +120,6 @@ def community_of(area) -> Area | None:
     return Area.objects.filter(
         level=AreaLevel.COMMUNITY, tree_id=area.tree_id, lft__lte=area.lft, rght__gte=area.rght
     ).first()
-
-
-def _check_text(errors, name, value, maximum, *, required=True, empty_message=None):
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = empty_message or _("此项必填。")
-    elif len(value) > maximum:
-        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
-    return value
 
 
 # ----------------------------------------------------------------------- agreements

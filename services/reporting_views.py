@@ -39,6 +39,8 @@ from . import reporting_actions as actions
 from . import reporting_selectors as selectors
 from .choices import AgreementStatus
 from .models import ServiceSource
+from .public import crumbs as _crumbs
+from .public import post_form
 from .reporting_forms import (
     AgreementFilterForm,
     AgreementForm,
@@ -50,10 +52,6 @@ from .reporting_forms import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _crumbs(*items):
-    return [{"label": label, "url": url} for label, url in items]
 
 
 def _home_crumb():
@@ -247,21 +245,22 @@ def member_detail(request, pk):
 @login_required
 @refusals
 def member_sheet(request, pk):
-    member = Member.objects.filter(pk=pk).only("pk").first()
-    if member is None:
-        raise Http404
-    year, quarter = quarter_form(request.GET).period()
-    return _xlsx(*actions.member_sheet_export(actor=request.user, member=member, year=year, quarter=quarter))
+    return _export(request, Member, pk, lambda member, **period: actions.member_sheet_export(member=member, **period))
 
 
 @login_required
 @refusals
 def employer_workbook(request, pk):
-    org = PartyOrg.objects.filter(pk=pk).only("pk").first()
-    if org is None:
+    return _export(request, PartyOrg, pk, lambda org, **period: actions.employer_workbook_export(org=org, **period))
+
+
+def _export(request, model, pk, export):
+    """The workbook ``export(row, actor=, year=, quarter=)`` of row ``pk`` (the action checks scope and rights)."""
+    row = model.objects.filter(pk=pk).only("pk").first()
+    if row is None:
         raise Http404
     year, quarter = quarter_form(request.GET).period()
-    return _xlsx(*actions.employer_workbook_export(actor=request.user, org=org, year=year, quarter=quarter))
+    return _xlsx(*export(row, actor=request.user, year=year, quarter=quarter))
 
 
 @login_required
@@ -366,17 +365,12 @@ def agreement_edit(request, pk):
         raise PermissionDeniedError(_("只有报到社区或报到党组织的管理人员可以登记、修改共建协议。"))
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user,
                          community=agreement.community, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.agreement_update(actor=user, agreement=agreement, **form.action_values())
-        except actions.TransitionError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return redirect("reporting:agreement_detail", pk=agreement.pk)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("共建协议已保存。"))
-            return redirect("reporting:agreement_detail", pk=agreement.pk)
+    if request.method == "POST":
+        response = post_form(request, form, lambda data: actions.agreement_update(actor=user, agreement=agreement,
+                                                                                   **form.action_values()),
+                             done=_("共建协议已保存。"), to=lambda: redirect("reporting:agreement_detail", pk=agreement.pk))
+        if response is not None:
+            return response
     return render(request, "services/reporting/agreement_form.html", {
         "form": form, "community": agreement.community, "agreement": agreement,
         "crumbs": _crumbs(_home_crumb(), (_("共建协议"), reverse("reporting:agreement_list")),

@@ -14,17 +14,14 @@ Every status change goes through ``services.actions.transition`` (lock, check, r
 not allowed ``PermissionDeniedError``; a refused change ``TransitionError`` (a Chinese
 message; 409 in the API); bad input ``ValidationError`` per field.
 """
-import hmac
-
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
-from dangjian.privacy import is_valid_mobile
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
@@ -38,10 +35,10 @@ from .actions import (
     NOTE_MAX,
     REASON_MAX,
     TransitionError,
-    new_wish_code,
+    action_refusal,
+    action_transition,
     normalise_code,
     service_record_upsert,
-    transition,
 )
 from .choices import (
     REQUEST_ACTIONS,
@@ -54,11 +51,13 @@ from .choices import (
     Satisfaction,
 )
 from .models import RequestCategory, ServiceRequest, ServiceSource, VolunteerTeam
+from .resident import by_code, check_contact, check_place, check_rating, save_with_code, text_or_error
+from .resident import check_text as _text
 
 TEXT_MAX = 1000
 TEAM_NAME_MAX = 100
 
-__all__ = ["TransitionError"]
+__all__ = ["TransitionError", "normalise_code"]
 
 # Clear refusals for what people try most, by (action, current status).
 REQUEST_REFUSALS = {
@@ -86,25 +85,11 @@ for _status in (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED, RequestStatus
     REQUEST_REFUSALS[(RequestAction.RATE, _status)] = gettext_lazy("诉求办结后才能评价。")
 
 
-def _refusal(verb):
-    def message(current):
-        known = REQUEST_REFUSALS.get((verb, current))
-        if known is not None:
-            return str(known)
-        return _("该诉求当前为“%(now)s”，不能%(verb)s。") % {
-            "now": RequestStatus(current).label, "verb": RequestAction(verb).label}
-    return message
-
-
-def _transition(verb, req, *, actor, note="", check=None, **changes) -> ServiceRequest:
-    starts, to_status = REQUEST_ACTIONS[verb]
-    with transaction.atomic():
-        obj, event = transition(
-            ServiceRequest, req.pk, to_status, REQUEST_TRANSITIONS, actor=actor, note=note, allowed_from=starts,
-            refusal=_refusal(verb), check=check, **changes,
-        )
-        record(actor, f"request.{verb}", obj, {"from": event.from_status, "to": to_status})
-    return obj
+def _transition(verb, req, **kwargs) -> ServiceRequest:
+    refusal = action_refusal(verb, known=REQUEST_REFUSALS, statuses=RequestStatus, verbs=RequestAction,
+                             otherwise=gettext_lazy("该诉求当前为“%(now)s”，不能%(verb)s。"))
+    return action_transition(ServiceRequest, verb, req, actions=REQUEST_ACTIONS, table=REQUEST_TRANSITIONS,
+                             refusal=refusal, audit="request", **kwargs)
 
 
 def _visible(actor, req) -> ServiceRequest:
@@ -121,22 +106,6 @@ def _require_manage(actor, req) -> ServiceRequest:
     return req
 
 
-def _text(errors, name, value, maximum, *, required=True, empty_message=None):
-    value = (value or "").strip()
-    if required and not value:
-        errors[name] = empty_message or _("此项必填。")
-    elif len(value) > maximum:
-        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
-    return value
-
-
-def _building_inside(building, community) -> bool:
-    return (
-        building.level in (AreaLevel.BUILDING, AreaLevel.ENTRANCE) and building.tree_id == community.tree_id
-        and community.lft < building.lft <= community.rght
-    )
-
-
 # ----------------------------------------------------------------------------- submit
 @transaction.atomic
 def request_submit(*, community, category, text, name, phone, building=None, address="", photo=None,
@@ -146,21 +115,14 @@ def request_submit(*, community, category, text, name, phone, building=None, add
     from grids.actions import check_photo
 
     errors = {}
-    if community is None or getattr(community, "level", None) != AreaLevel.COMMUNITY:
-        errors["community"] = _("请选择所在社区。")
-    if building is not None and "community" not in errors and not _building_inside(building, community):
-        errors["building"] = _("楼栋“%(name)s”不在所选社区内。") % {"name": building.name}
+    check_place(errors, community, building, building_levels=(AreaLevel.BUILDING, AreaLevel.ENTRANCE))
     if not isinstance(category, RequestCategory) or not category.is_active:
         errors["category"] = _("请选择诉求类别。")
     text = _text(errors, "text", text, TEXT_MAX, empty_message=_("请写明您的诉求。"))
-    name = _text(errors, "name", name, NAME_MAX, required=source != RequestSource.OPEN311,
-                 empty_message=_("请填写姓名。"))
-    address = _text(errors, "address", address, ADDRESS_MAX, required=False)
-    phone = "".join(ch for ch in str(phone or "") if ch.isdigit())
-    if not is_valid_mobile(phone):
-        errors["phone"] = _("请填写正确的11位手机号。")
-    if building is None and not address and "address" not in errors and source != RequestSource.OPEN311:
-        errors["address"] = _("请选择楼栋或填写地址。")
+    name, address, phone = check_contact(
+        errors, name=name, name_max=NAME_MAX, address=address, address_max=ADDRESS_MAX, phone=phone, building=building,
+        name_required=source != RequestSource.OPEN311, address_required=source != RequestSource.OPEN311,
+    )
     if source not in RequestSource.values:
         errors["source"] = _("来源不正确。")
     if errors:
@@ -176,15 +138,7 @@ def request_submit(*, community, category, text, name, phone, building=None, add
     )
     if photo:
         req.photo = photo
-    for attempt in range(5):
-        req.code = new_wish_code()
-        try:
-            with transaction.atomic():
-                req.save()
-            break
-        except IntegrityError:
-            if attempt == 4 or not ServiceRequest.objects.filter(code=req.code).exists():
-                raise
+    save_with_code(req)
     req.make_event(actor=None, from_status="", to_status=RequestStatus.SUBMITTED, note=category.name).save()
     record(None, "request.submit", req, {"community": community.pk, "category": category.code, "source": source})
     return req
@@ -192,10 +146,7 @@ def request_submit(*, community, category, text, name, phone, building=None, add
 
 def request_for_code(code) -> ServiceRequest:
     """The request with this tracking code (any case, spaces ignored), or 404."""
-    req = ServiceRequest.objects.select_related("community", "category").filter(code=normalise_code(code)).first()
-    if req is None:
-        raise Http404
-    return req
+    return by_code(ServiceRequest.objects.select_related("community", "category"), code)
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -258,10 +209,7 @@ def request_accept(*, actor, request) -> ServiceRequest:
 def request_decline(*, actor, request, reason) -> ServiceRequest:
     """The assignee hands the request back to the community (退单) with a reason."""
     req = _visible(actor, request)
-    errors = {}
-    reason = _text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写退单原因。"))
-    if errors:
-        raise ValidationError(errors)
+    reason = text_or_error("reason", reason, REASON_MAX, empty_message=_("请填写退单原因。"))
     return _transition(
         RequestAction.DECLINE, req, actor=actor, note=reason, check=_require_assignee(actor),
         assignee_kind="", assigned_member=None, assigned_worker=None, assigned_team=None,
@@ -276,10 +224,7 @@ def request_resolve(*, actor, request, note) -> ServiceRequest:
     from .permissions import member_of
 
     req = _visible(actor, request)
-    errors = {}
-    note = _text(errors, "note", note, NOTE_MAX, empty_message=_("请简要说明办理结果。"))
-    if errors:
-        raise ValidationError(errors)
+    note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明办理结果。"))
     with transaction.atomic():
         obj = _transition(
             RequestAction.RESOLVE, req, actor=actor, note=note[:500], check=_require_assignee(actor),
@@ -296,10 +241,7 @@ def request_resolve(*, actor, request, note) -> ServiceRequest:
 
 def request_cancel(*, actor, request, reason) -> ServiceRequest:
     req = _require_manage(actor, request)
-    errors = {}
-    reason = _text(errors, "reason", reason, REASON_MAX, empty_message=_("请填写取消的原因。"))
-    if errors:
-        raise ValidationError(errors)
+    reason = text_or_error("reason", reason, REASON_MAX, empty_message=_("请填写取消的原因。"))
     return _transition(RequestAction.CANCEL, req, actor=actor, note=reason, cancel_reason=reason)
 
 
@@ -308,14 +250,9 @@ def request_rate(*, code, phone_last4, rating, comment="") -> ServiceRequest:
     digits of the phone the request was made with."""
     req = request_for_code(code)
     errors = {}
-    if rating not in Satisfaction.values:
-        errors["rating"] = _("请选择评价。")
-    comment = _text(errors, "comment", comment, COMMENT_MAX, required=False)
-    digits = "".join(ch for ch in str(phone_last4 or "") if ch.isdigit())
-    if len(digits) != 4:
-        errors["phone_last4"] = _("请填写提交诉求时所留手机号的后四位。")
-    elif len(req.requester_phone) < 4 or not hmac.compare_digest(digits, req.requester_phone[-4:]):
-        errors["phone_last4"] = _("手机号后四位与提交诉求时所留的不一致。")
+    comment = check_rating(errors, req, rating=rating, ratings=Satisfaction.values, comment=comment, comment_max=COMMENT_MAX,
+                           phone_last4=phone_last4, missing=_("请填写提交诉求时所留手机号的后四位。"),
+                           mismatch=_("手机号后四位与提交诉求时所留的不一致。"))
     if errors:
         raise ValidationError(errors)
     return _transition(

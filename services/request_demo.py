@@ -20,18 +20,13 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from organizations.choices import AreaLevel
-from organizations.models import Area, Member
-
 from . import sla
-from .actions import new_wish_code
 from .choices import REQUEST_SERVICE_HOURS, AssigneeKind, RequestSource, RequestStatus, Satisfaction
+from .demo import community_batches, plan_events, requester, unique_code
 from .models import RequestCategory, RequestEvent, ServiceRecord, ServiceRequest, ServiceSource, VolunteerTeam
 
-BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000
 MONTHS = 12
 CANCEL_SHARE, DISPATCH_SHARE, DECLINE_SHARE = 0.03, 0.97, 0.05
@@ -54,25 +49,6 @@ CANCEL_NOTES = ("居民表示已自行解决。", "与已有诉求重复。")
 COMMENTS = ("很及时，谢谢！", "处理得很好。", "", "", "希望以后继续保持。")
 
 
-def _chunks(items, n):
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
-
-
-def _in(nodes, tree_id, lft):
-    for _tree, c_lft, c_rght, pk in nodes.get(tree_id, ()):
-        if c_lft <= lft <= c_rght:
-            return pk
-    return None
-
-
-def _inside_q(prefix, communities):
-    q = Q(pk__in=[])
-    for tree_id, lft, rght, _pk in communities:
-        q |= Q(**{f"{prefix}tree_id": tree_id, f"{prefix}lft__gte": lft, f"{prefix}lft__lte": rght})
-    return q
-
-
 @transaction.atomic
 def seed_requests(*, rng, community_ids, today) -> dict:
     from grids.models import GridTeamMember
@@ -85,24 +61,8 @@ def seed_requests(*, rng, community_ids, today) -> dict:
         return {}
     end = timezone.make_aware(datetime.combine(today, time.max))
     taken = set(ServiceRequest.objects.values_list("code", flat=True))
-    for batch in _chunks(list(community_ids), BATCH_COMMUNITIES):
-        communities = list(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY)
-                           .values_list("tree_id", "lft", "rght", "pk"))
-        if not communities:
-            continue
-        nodes = defaultdict(list)
-        for row in communities:
-            nodes[row[0]].append(row)
-        buildings, residents, workers, existing = defaultdict(list), defaultdict(list), defaultdict(list), set()
-        inside = Q(pk__in=[])
-        for tree_id, lft, rght, _pk in communities:
-            inside |= Q(tree_id=tree_id, lft__gt=lft, lft__lt=rght)
-        for pk, tree_id, lft in Area.objects.filter(inside, level=AreaLevel.BUILDING).values_list("pk", "tree_id", "lft"):
-            buildings[_in(nodes, tree_id, lft)].append(pk)
-        rows = Member.objects.filter(_inside_q("residence__", communities)).values_list(
-            "pk", "residence__tree_id", "residence__lft")
-        for pk, tree_id, lft in rows:
-            residents[_in(nodes, tree_id, lft)].append(pk)
+    for communities, _nodes, buildings, residents in community_batches(community_ids):
+        workers = defaultdict(list)
         ids = [row[3] for row in communities]
         for pk, community_id in (GridTeamMember.objects.current(today).filter(grid__community_id__in=ids)
                                  .values_list("pk", "grid__community_id")):
@@ -141,20 +101,14 @@ def seed_requests(*, rng, community_ids, today) -> dict:
                     day = today - timedelta(days=month * 30 + rng.randint(0, 29))
                     category = rng.choices([c for c, _w in weighted], weights=[w for _c, w in weighted])[0]
                     req, plan = _plan(rng, community_id, day, end, category, pools)
-                    code = new_wish_code(rng)
-                    while code in taken:
-                        code = new_wish_code(rng)
-                    taken.add(code)
-                    req.code = code
+                    req.code = unique_code(rng, taken)
                     requests.append(req)
                     plans.append(plan)
         created = ServiceRequest.objects.bulk_create(requests, batch_size=WRITE_BATCH)
         events, records = [], []
         for req, plan in zip(created, plans):
-            previous = ""
-            for status, at, note in plan:
-                events.append(RequestEvent(request=req, from_status=previous, to_status=status, note=note, at=at))
-                previous = status
+            events += plan_events(plan, lambda old, new, note, at, req=req: RequestEvent(
+                request=req, from_status=old, to_status=new, note=note, at=at))
             if req.assignee_kind == AssigneeKind.MEMBER and req.resolved_at:
                 records.append(ServiceRecord(
                     member_id=req.assigned_member_id, source=ServiceSource.REQUEST, source_id=req.pk,
@@ -182,9 +136,7 @@ def _plan(rng, community_id, day, end, category, pools):
     req = ServiceRequest(
         community_id=community_id, building_id=rng.choice(own_buildings),
         address="" if own_buildings[0] else "社区服务站代录",
-        requester_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(("秀兰", "桂英", "建国", "淑珍", "志强", "玉梅")),
-        requester_phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}",
-        category=category, text=rng.choice(TEXTS.get(category.code, TEXTS["general"])),
+        **requester(rng), category=category, text=rng.choice(TEXTS.get(category.code, TEXTS["general"])),
         source=RequestSource.WEB if rng.random() < 0.8 else RequestSource.STAFF,
         status=RequestStatus.SUBMITTED, created_at=created, response_due=response_due, resolve_due=resolve_due,
     )

@@ -12,13 +12,10 @@ community.  Reads go through ``services.request_selectors``, writes through
 ``services.request_actions``; a refused change is a flash message, a role that may not act
 a 403 page, an object out of scope a 404.  Every page runs a constant number of queries.
 """
-import mimetypes
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,19 +23,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian.auth import client_ip
-from dangjian.crypto import keyed_hash
 from dangjian.portal import int_param, paginate, refusals
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
 from organizations.forms import attach_errors
 
-from . import ratelimit, sla
 from . import request_actions as actions
 from . import request_selectors as sel
+from . import sla
 from .choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
 from .models import VolunteerTeam
+from .public import (
+    buildings_page,
+    filtered_list,
+    photo_response,
+    post_form,
+    rate_page,
+    status_page,
+    submit_page,
+    track_page,
+)
+from .public import crumbs as _crumbs
 from .request_forms import (
     DispatchForm,
     RateForm,
@@ -49,41 +55,6 @@ from .request_forms import (
     TeamForm,
     TrackForm,
 )
-
-# Rate limits of the public request pages: (attempts, window seconds), overridable in settings.
-DEFAULT_LIMITS = {
-    "REQUEST_SUBMIT_IP_LIMIT": (5, 3600),
-    "REQUEST_SUBMIT_PHONE_LIMIT": (3, 86400),
-    "REQUEST_RATE_IP_LIMIT": (10, 3600),
-}
-
-
-def limit_for(name) -> tuple[int, int]:
-    limit, window = getattr(settings, name, DEFAULT_LIMITS[name])
-    return int(limit), int(window)
-
-
-def allowed(name, key) -> bool:
-    limit, window = limit_for(name)
-    return ratelimit.hit(f"{name}:{key}", limit, window)
-
-
-def retry_after(name) -> int:
-    import time
-
-    _limit, window = limit_for(name)
-    return max(1, int(window - time.time() % window))
-
-
-def too_many(request, name):
-    limit, window = limit_for(name)
-    response = render(request, "services/too_many.html", {"limit": limit, "minutes": max(1, window // 60)}, status=429)
-    response["Retry-After"] = str(retry_after(name))
-    return response
-
-
-def _ip(request):
-    return client_ip(request) or "unknown"
 
 
 def assignee_phrase(req) -> str:
@@ -113,129 +84,76 @@ def clock(req, now=None):
 
 
 # ------------------------------------------------------------------------------ public
+def _categories():
+    return {"categories": [
+        {"name": c.name, "description": c.description, "response_label": sla.limit_label(c.response_minutes),
+         "resolve_label": sla.limit_label(c.resolve_minutes)}
+        for c in sel.active_categories()
+    ]}
+
+
 @never_cache
 def request_submit(request):
-    form = RequestSubmitForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        initial={"community": int_param(request, "community")},
+    return submit_page(
+        request, form_class=RequestSubmitForm, submit=actions.request_submit,
+        ip_limit="REQUEST_SUBMIT_IP_LIMIT", phone_limit="REQUEST_SUBMIT_PHONE_LIMIT", session_key="services_new_request",
+        status_view="requests:public_status", template="services/requests/public_submit.html", context=_categories,
     )
-    if request.method == "POST":
-        if not allowed("REQUEST_SUBMIT_IP_LIMIT", _ip(request)):
-            return too_many(request, "REQUEST_SUBMIT_IP_LIMIT")
-        if form.is_valid():
-            phone = form.cleaned_data["phone"]
-            if phone and not allowed("REQUEST_SUBMIT_PHONE_LIMIT", keyed_hash(phone)):
-                return too_many(request, "REQUEST_SUBMIT_PHONE_LIMIT")
-            try:
-                req = actions.request_submit(**form.action_values())
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                request.session["services_new_request"] = req.code
-                return redirect("requests:public_status", code=req.code)
-    return render(request, "services/requests/public_submit.html", {
-        "form": form,
-        "categories": [
-            {"name": c.name, "description": c.description, "response_label": sla.limit_label(c.response_minutes),
-             "resolve_label": sla.limit_label(c.resolve_minutes)}
-            for c in sel.active_categories()
-        ],
-    }, status=400 if form.is_bound and form.errors else 200)
 
 
 def request_buildings(request):
     """``<option>``s of a community's buildings (fetched by the public form)."""
-    form = RequestSubmitForm(initial={"community": int_param(request, "community")})
-    return render(request, "services/_building_options.html", {"field": form["building"]})
+    return buildings_page(request, RequestSubmitForm)
 
 
 def request_track(request):
-    form = TrackForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        code = actions.normalise_code(form.cleaned_data["code"])
-        if code:
-            return redirect("requests:public_status", code=code)
-    return render(request, "services/requests/public_track.html", {"form": form})
+    return track_page(request, form_class=TrackForm, status_view="requests:public_status",
+                      template="services/requests/public_track.html")
+
+
+def _public_context(req):
+    return {
+        "req": req, "timeline": sel.public_timeline(req), "progress": _progress(req),
+        "assignee": assignee_phrase(req), "clock": clock(req), "can_rate": req.status == RequestStatus.RESOLVED,
+    }
 
 
 @never_cache
 def request_status(request, code):
     """Progress by code: statuses, times and due times; no personal data of anyone."""
-    req = actions.request_for_code(code)
-    if req.code != code:
-        return redirect("requests:public_status", code=req.code)
-    is_new = request.session.get("services_new_request") == req.code
-    if is_new:
-        del request.session["services_new_request"]
-    return render(request, "services/requests/public_status.html", {
-        "req": req, "is_new": is_new, "timeline": sel.public_timeline(req), "progress": _progress(req),
-        "assignee": assignee_phrase(req), "clock": clock(req), "can_rate": req.status == RequestStatus.RESOLVED,
-    })
+    return status_page(request, code, find=actions.request_for_code, session_key="services_new_request",
+                       status_view="requests:public_status", template="services/requests/public_status.html",
+                       context=_public_context)
 
 
 @never_cache
 def request_rate(request, code):
-    req = actions.request_for_code(code)
-    form = RateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not allowed("REQUEST_RATE_IP_LIMIT", _ip(request)):
-            return too_many(request, "REQUEST_RATE_IP_LIMIT")
-        if form.is_valid():
-            try:
-                actions.request_rate(code=req.code, **form.cleaned_data)
-            except actions.TransitionError as exc:
-                messages.error(request, "；".join(exc.messages))
-                return redirect("requests:public_status", code=req.code)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("感谢您的评价！"))
-                return redirect("requests:public_status", code=req.code)
-    elif req.status != RequestStatus.RESOLVED:
-        return redirect("requests:public_status", code=req.code)
-    return render(request, "services/requests/public_rate.html", {"req": req, "form": form},
-                  status=400 if form.is_bound and form.errors else 200)
+    return rate_page(request, code, find=actions.request_for_code, rate=actions.request_rate,
+                     rateable=RequestStatus.RESOLVED, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT",
+                     status_view="requests:public_status", template="services/requests/public_rate.html", name="req")
 
 
 # ------------------------------------------------------------------------------- staff
-def _crumbs(*items):
-    return [{"label": label, "url": url} for label, url in items]
-
-
 @login_required
 @refusals
 def request_list(request):
     user = request.user
     if not sel.can_read_requests(user):
         raise PermissionDeniedError(_("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
-    filters = RequestFilterForm(request.GET or None)
-    values = filters.filters()
-    qs = sel.requests_for_list(user)
-    community_filter = None
-    if values.get("community"):
-        qs = qs.filter(community_id=values["community"])
-        community_filter = org_selectors.areas_for(user).filter(pk=values["community"]).first()
-    if q := values.get("q"):
-        qs = qs.filter(code__icontains=actions.normalise_code(q))
-    if values.get("category"):
-        qs = qs.filter(category=values["category"])
     now = timezone.now()
-    if values.get("overdue"):
-        qs = qs.filter(sel.overdue_q(now))
-    counts = sel.status_counts(qs)
-    if values.get("status"):
-        qs = qs.filter(status=values["status"])
-    page_obj = paginate(request, qs.order_by("-created_at", "-id"))
-    for req in page_obj:
+
+    def narrow(qs, values):
+        if values.get("category"):
+            qs = qs.filter(category=values["category"])
+        if values.get("overdue"):
+            qs = qs.filter(sel.overdue_q(now))
+        return qs
+
+    context = filtered_list(request, sel.requests_for_list(user), RequestFilterForm(request.GET or None),
+                            narrow=narrow, status_counts=sel.status_counts, statuses=RequestStatus)
+    for req in context["page_obj"]:
         req.clock = clock(req, now)
-    return render(request, "services/requests/list.html", {
-        "page_obj": page_obj,
-        "filters": filters,
-        "counts": [(s, s.label, counts.get(s.value, 0)) for s in RequestStatus],
-        "community_filter": community_filter,
-        "community_filter_id": values.get("community"),
-    })
+    return render(request, "services/requests/list.html", context)
 
 
 def _request_for_view(user, pk):
@@ -299,6 +217,11 @@ def _refused(request, req, exc):
     return redirect("requests:detail", pk=req.pk)
 
 
+def _post(request, req, form, call, done, target=None):
+    return post_form(request, form, call, done=done, to=lambda: redirect(target or reverse("requests:detail", args=[req.pk])),
+                     refused=lambda exc: _refused(request, req, exc))
+
+
 @login_required
 @refusals
 @require_POST
@@ -307,31 +230,18 @@ def request_dispatch(request, pk):
     if not sel.can_manage(request.user, req.community):
         raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
     form = _dispatch_form(req, request.POST)
-    if form.is_valid():
-        try:
-            actions.request_dispatch(actor=request.user, request=req, note=form.cleaned_data["note"], **form.target())
-        except actions.TransitionError as exc:
-            return _refused(request, req, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _after(request, req, _("已派单，承办人可在“我的任务”中接单。"))
-    return _detail(request, req, status=400, dispatch_form=form)
+    response = _post(request, req, form,
+                     lambda data: actions.request_dispatch(actor=request.user, request=req, note=data["note"], **form.target()),
+                     _("已派单，承办人可在“我的任务”中接单。"))
+    return response or _detail(request, req, status=400, dispatch_form=form)
 
 
-def _reason_action(request, pk, fn, prefix, done, **kwargs):
+def _reason_action(request, pk, fn, prefix, done, target=None):
     req = _request_for_view(request.user, pk)
     form = ReasonForm(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            fn(actor=request.user, request=req, reason=form.cleaned_data["reason"])
-        except actions.TransitionError as exc:
-            return _refused(request, req, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _after(request, req, done, **kwargs)
-    return _detail(request, req, status=400, **{f"{prefix}_form": form})
+    response = _post(request, req, form, lambda data: fn(actor=request.user, request=req, reason=data["reason"]), done,
+                     target)
+    return response or _detail(request, req, status=400, **{f"{prefix}_form": form})
 
 
 @login_required
@@ -367,16 +277,9 @@ def request_accept(request, pk):
 def request_resolve(request, pk):
     req = _request_for_view(request.user, pk)
     form = ResolveForm(request.POST, prefix="resolve")
-    if form.is_valid():
-        try:
-            actions.request_resolve(actor=request.user, request=req, note=form.cleaned_data["note"])
-        except actions.TransitionError as exc:
-            return _refused(request, req, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _after(request, req, _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
-    return _detail(request, req, status=400, resolve_form=form)
+    response = _post(request, req, form, lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"]),
+                     _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
+    return response or _detail(request, req, status=400, resolve_form=form)
 
 
 @login_required
@@ -386,11 +289,7 @@ def request_photo(request, pk):
     req = _request_for_view(request.user, pk)
     if not req.photo:
         raise Http404
-    content_type = mimetypes.guess_type(req.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(req.photo.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(req.photo)
 
 
 @login_required

@@ -13,46 +13,41 @@ through ``services.actions``; a refused status change (``TransitionError``) or b
 a flash message, a role that may not act a 403 page, an object out of scope a 404.  Every
 page runs a constant number of queries whatever the number of rows.
 """
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian.auth import client_ip
-from dangjian.crypto import keyed_hash
 from dangjian.portal import int_param, paginate, refusals
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
-from organizations.forms import attach_errors
 
-from . import actions, permissions, ratelimit, selectors
+from . import actions, permissions, selectors
 from .choices import WISH_PATH, ClaimantKind, WishStatus
 from .forms import ClaimForm, FulfilForm, RateForm, ReasonForm, TrackForm, WishFilterForm, WishSubmitForm
 from .models import Wish
+from .public import (
+    buildings_page,
+    filtered_list,
+    photo_response,
+    post_form,
+    rate_page,
+    safe_next,
+    status_page,
+    submit_page,
+    track_page,
+)
+from .public import crumbs as _crumbs
 
 RANKING_SHOWN = 10
 
 
 # ----------------------------------------------------------------------------- helpers
-def too_many(request, name):
-    """The 429 page of limit ``name`` (Chinese, with ``Retry-After``)."""
-    limit, window = ratelimit.limit_for(name)
-    response = render(request, "services/too_many.html", {"limit": limit, "minutes": max(1, window // 60)}, status=429)
-    response["Retry-After"] = str(ratelimit.retry_after(name))
-    return response
-
-
-def _ip(request):
-    return client_ip(request) or "unknown"
-
-
 def claimant_phrase(wish) -> str:
     """Who claimed, without naming anyone (public pages)."""
     kind = wish.claimant_kind
@@ -77,42 +72,22 @@ def _progress(wish):
 # ------------------------------------------------------------------------------ public
 @never_cache
 def wish_submit(request):
-    form = WishSubmitForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        initial={"community": int_param(request, "community")},
+    return submit_page(
+        request, form_class=WishSubmitForm, submit=actions.wish_submit,
+        ip_limit="WISH_SUBMIT_IP_LIMIT", phone_limit="WISH_SUBMIT_PHONE_LIMIT", session_key="services_new_wish",
+        status_view="services:wish_status", template="services/public_submit.html",
+        context=lambda: {"track_form": TrackForm()},
     )
-    if request.method == "POST":
-        if not ratelimit.hit_named("WISH_SUBMIT_IP_LIMIT", _ip(request)):
-            return too_many(request, "WISH_SUBMIT_IP_LIMIT")
-        if form.is_valid():
-            phone = "".join(ch for ch in form.cleaned_data["phone"] if ch.isdigit())
-            if phone and not ratelimit.hit_named("WISH_SUBMIT_PHONE_LIMIT", keyed_hash(phone)):
-                return too_many(request, "WISH_SUBMIT_PHONE_LIMIT")
-            try:
-                wish = actions.wish_submit(**form.action_values())
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                request.session["services_new_wish"] = wish.code
-                return redirect("services:wish_status", code=wish.code)
-    return render(request, "services/public_submit.html", {"form": form, "track_form": TrackForm()},
-                  status=400 if form.is_bound and form.errors else 200)
 
 
 def wish_buildings(request):
     """``<option>``s of a community's buildings (htmx on the public form)."""
-    form = WishSubmitForm(initial={"community": int_param(request, "community")})
-    return render(request, "services/_building_options.html", {"field": form["building"]})
+    return buildings_page(request, WishSubmitForm)
 
 
 def wish_track(request):
-    form = TrackForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        code = actions.normalise_code(form.cleaned_data["code"])
-        if code:
-            return redirect("services:wish_status", code=code)
-    return render(request, "services/public_track.html", {"form": form})
+    return track_page(request, form_class=TrackForm, status_view="services:wish_status",
+                      template="services/public_track.html")
 
 
 def _public_context(wish):
@@ -128,71 +103,30 @@ def _public_context(wish):
 @never_cache
 def wish_status(request, code):
     """The public status page: progress by code, no personal data of anyone."""
-    wish = actions.wish_for_code(code)
-    if wish.code != code:
-        return redirect("services:wish_status", code=wish.code)
-    is_new = request.session.get("services_new_wish") == wish.code
-    if is_new:
-        del request.session["services_new_wish"]
-    return render(request, "services/public_status.html", {**_public_context(wish), "is_new": is_new})
+    return status_page(request, code, find=actions.wish_for_code, session_key="services_new_wish",
+                       status_view="services:wish_status", template="services/public_status.html",
+                       context=_public_context)
 
 
 @never_cache
 def wish_rate(request, code):
-    wish = actions.wish_for_code(code)
-    form = RateForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if not ratelimit.hit_named("WISH_RATE_IP_LIMIT", _ip(request)):
-            return too_many(request, "WISH_RATE_IP_LIMIT")
-        if form.is_valid():
-            try:
-                actions.wish_rate(code=wish.code, **form.cleaned_data)
-            except actions.TransitionError as exc:
-                messages.error(request, "；".join(exc.messages))
-                return redirect("services:wish_status", code=wish.code)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("感谢您的评价！"))
-                return redirect("services:wish_status", code=wish.code)
-    elif wish.status != WishStatus.FULFILLED:
-        return redirect("services:wish_status", code=wish.code)
-    return render(request, "services/public_rate.html", {"wish": wish, "form": form},
-                  status=400 if form.is_bound and form.errors else 200)
+    return rate_page(request, code, find=actions.wish_for_code, rate=actions.wish_rate, rateable=WishStatus.FULFILLED,
+                     form_class=RateForm, ip_limit="WISH_RATE_IP_LIMIT", status_view="services:wish_status",
+                     template="services/public_rate.html", name="wish")
 
 
 # ------------------------------------------------------------------------------- staff
-def _crumbs(*items):
-    return [{"label": label, "url": url} for label, url in items]
-
-
 @login_required
 @refusals
 def wish_list(request):
     user = request.user
     if not permissions.can_read_wishes(user):
         raise PermissionDeniedError(_("您的角色无权查看心愿审核列表。"))
-    filters = WishFilterForm(request.GET or None)
-    values = filters.filters()
-    qs = selectors.wishes_for_review(user)
-    community_filter = None
-    if values.get("community"):
-        qs = qs.filter(community_id=values["community"])
-        community_filter = org_selectors.areas_for(user).filter(pk=values["community"]).first()
-    if q := values.get("q"):
-        qs = qs.filter(code__icontains=actions.normalise_code(q))
-    if values.get("kind"):
-        qs = qs.filter(kind=values["kind"])
-    counts = selectors.status_counts(qs)
-    if values.get("status"):
-        qs = qs.filter(status=values["status"])
-    return render(request, "services/wish_list.html", {
-        "page_obj": paginate(request, qs.order_by("-created_at", "-id")),
-        "filters": filters,
-        "counts": [(s, s.label, counts.get(s.value, 0)) for s in WishStatus],
-        "community_filter": community_filter,
-        "community_filter_id": values.get("community"),
-    })
+    return render(request, "services/wish_list.html", filtered_list(
+        request, selectors.wishes_for_review(user), WishFilterForm(request.GET or None),
+        narrow=lambda qs, values: qs.filter(kind=values["kind"]) if values.get("kind") else qs,
+        status_counts=selectors.status_counts, statuses=WishStatus,
+    ))
 
 
 def _wish_for_view(user, pk):
@@ -251,10 +185,7 @@ def _after(request, wish, message):
 
 def _refused(request, wish, exc):
     messages.error(request, "；".join(exc.messages))
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("services:wish_detail", pk=wish.pk)
+    return safe_next(request, reverse("services:wish_detail", args=[wish.pk]))
 
 
 @login_required
@@ -272,16 +203,13 @@ def wish_publish(request, pk):
 def _reason_action(request, pk, fn, prefix, done):
     wish = _wish_for_view(request.user, pk)
     form = ReasonForm(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            fn(actor=request.user, wish=wish, reason=form.cleaned_data["reason"])
-        except actions.TransitionError as exc:
-            return _refused(request, wish, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _after(request, wish, done)
-    return _detail(request, wish, status=400, **{f"{prefix}_form": form})
+    response = _post(request, wish, form, lambda data: fn(actor=request.user, wish=wish, reason=data["reason"]), done)
+    return response or _detail(request, wish, status=400, **{f"{prefix}_form": form})
+
+
+def _post(request, wish, form, call, done):
+    return post_form(request, form, call, done=done, to=lambda: redirect("services:wish_detail", pk=wish.pk),
+                     refused=lambda exc: _refused(request, wish, exc))
 
 
 @login_required
@@ -315,10 +243,7 @@ def wish_claim(request, pk):
         # back to where the claim came from (a claimed wish is no longer on the wall, and a
         # member may no longer open it)
         messages.error(request, "；".join(exc.messages))
-        target = request.POST.get("next") or ""
-        if target.startswith("/") and not target.startswith("//"):
-            return redirect(target)
-        return redirect("services:wish_wall")
+        return safe_next(request, reverse("services:wish_wall"))
     messages.success(request, _("认领成功！请在“我的认领”中跟进，完成后登记完成情况。"))
     return redirect("services:wish_detail", pk=wish.pk)
 
@@ -342,17 +267,12 @@ def wish_release(request, pk):
 def wish_fulfil(request, pk):
     wish = _wish_for_view(request.user, pk)
     form = FulfilForm(request.POST, request.FILES, prefix="fulfil")
-    if form.is_valid():
-        try:
-            actions.wish_fulfil(actor=request.user, wish=wish, note=form.cleaned_data["note"],
-                                photo=form.cleaned_data.get("photo") or None)
-        except actions.TransitionError as exc:
-            return _refused(request, wish, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _after(request, wish, _("已登记完成，感谢您的奉献！心愿人可以对完成情况进行评价。"))
-    return _detail(request, wish, status=400, fulfil_form=form)
+    response = _post(
+        request, wish, form,
+        lambda data: actions.wish_fulfil(actor=request.user, wish=wish, note=data["note"], photo=data.get("photo") or None),
+        _("已登记完成，感谢您的奉献！心愿人可以对完成情况进行评价。"),
+    )
+    return response or _detail(request, wish, status=400, fulfil_form=form)
 
 
 @login_required
@@ -364,11 +284,7 @@ def wish_photo(request, pk, which):
     photo = {"wish": wish.photo, "fulfil": wish.fulfil_photo}.get(which)
     if not photo:
         raise Http404
-    content_type = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
-    response = FileResponse(photo.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(photo)
 
 
 @login_required

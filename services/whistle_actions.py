@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from dangjian.audit import record
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
+from dangjian.validation import check_text
 from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES, AreaLevel, Role
 from organizations.models import Area, ResidentUnit
@@ -173,12 +174,7 @@ def new_whistle_code(now=None, rng=None) -> str:
 
 
 def _text(errors, name, value, maximum, empty):
-    value = (value or "").strip()
-    if not value:
-        errors[name] = empty
-    elif len(value) > maximum:
-        errors[name] = _("不能超过 %(n)d 个字。") % {"n": maximum}
-    return value
+    return check_text(errors, name, value, maximum, empty_message=empty)
 
 
 def _inside(node, area) -> bool:

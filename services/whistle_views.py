@@ -35,9 +35,11 @@ from organizations.models import Area
 from . import rates
 from . import whistle_actions as wa
 from . import whistle_selectors as sel
-from .actions import TransitionError
 from .choices import TargetStatus, WhistleStatus
 from .models import Department, Responder, WhistleTarget
+from .public import crumbs as _crumbs
+from .public import post_form
+from .public import safe_next as _safe_next
 from .whistle_forms import (
     ConfirmForm,
     DepartmentForm,
@@ -51,10 +53,6 @@ from .whistle_forms import (
 )
 
 
-def _crumbs(*items):
-    return [{"label": label, "url": url} for label, url in items]
-
-
 def _may_read(user) -> bool:
     return get_scope(user).has_role(*MANAGE_ROLES) or wa.is_responder(user)
 
@@ -62,13 +60,6 @@ def _may_read(user) -> bool:
 def _require_reader(user):
     if not _may_read(user):
         raise PermissionDeniedError(_("只有街道、社区工作人员和职能部门、驻区单位的报到账号可以查看吹哨事项。"))
-
-
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(fallback)
 
 
 # ---------------------------------------------------------------------------- list
@@ -219,18 +210,9 @@ def whistle_detail(request, pk):
 def whistle_cancel(request, pk):
     whistle = _whistle_for_view(request.user, pk)
     form = ReasonForm(request.POST, prefix="cancel")
-    if form.is_valid():
-        try:
-            wa.whistle_cancel(actor=request.user, whistle=whistle, reason=form.cleaned_data["reason"])
-        except TransitionError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return redirect("whistles:detail", pk=whistle.pk)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已撤销该吹哨事项。"))
-            return redirect("whistles:detail", pk=whistle.pk)
-    return _detail(request, whistle, status=400, bound={("cancel", whistle.pk): form})
+    response = post_form(request, form, lambda data: wa.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"]),
+                         done=_("已撤销该吹哨事项。"), to=lambda: redirect("whistles:detail", pk=whistle.pk))
+    return response or _detail(request, whistle, status=400, bound={("cancel", whistle.pk): form})
 
 
 def _target_for_view(user, pk):
@@ -244,17 +226,10 @@ def _target_post(request, pk, verb, form_class, call, done):
     user = request.user
     target = _target_for_view(user, pk)
     form = form_class(request.POST, prefix=f"{verb}-{target.pk}")
-    if form.is_valid():
-        try:
-            call(user, target, form.cleaned_data)
-        except TransitionError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return _safe_next(request, reverse("whistles:detail", args=[target.whistle_id]))
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return _safe_next(request, reverse("whistles:detail", args=[target.whistle_id]))
+    response = post_form(request, form, lambda data: call(user, target, data), done=done,
+                         to=lambda: _safe_next(request, reverse("whistles:detail", args=[target.whistle_id])))
+    if response is not None:
+        return response
     whistle = _whistle_for_view(user, target.whistle_id)
     return _detail(request, whistle, status=400, bound={(verb, target.pk): form})
 

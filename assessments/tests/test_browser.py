@@ -1,24 +1,14 @@
 """End to end in the system Chromium: a community cadre files the missing 支部党员大会
 with attendance, sees the quorum verdict, and the branch's calendar turns compliant."""
-import os
-
 import pytest
 from django.utils import timezone
 
 from assessments.models import Activity
 from assessments.tests.factories import ensure_default_rules, fill_window, previous_quarter
+from dangjian.testing.browser import login
 from organizations.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "browser-pass-123"
 
 pytestmark = [pytest.mark.browser]
@@ -29,20 +19,6 @@ def default_rules(db):
     """Transactional tests (browser, races) flush the rows of the data migration; every
     test here starts with the default activity types and rule set in place."""
     ensure_default_rules()
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_cadre_files_general_meeting_and_calendar_turns_compliant(transactional_db, live_server, browser):
@@ -59,11 +35,7 @@ def test_cadre_files_general_meeting_and_calendar_turns_compliant(transactional_
 
     page = browser.new_page(locale="zh-CN")
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "community-cadre")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "community-cadre", PASSWORD)
 
     calendar_url = f"{live_server.url}/life/orgs/{branch.pk}/calendar/"
     page.goto(calendar_url)

@@ -1,36 +1,18 @@
 """End to end in the system Chromium: a community cadre lists a compound branch's
 responsibilities, submits the list, approves it as the branch's superior, registers a
 problem with a rectification and closes it (销号) — the problem turns closed."""
-import os
-
 import pytest
 from django.utils import timezone
 
 from assessments.choices import ItemKind, ItemStatus
 from assessments.models import Checklist
+from dangjian.testing.browser import login
 from organizations.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 PASSWORD = "browser-pass-123"
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_cadre_lists_submits_approves_and_closes_a_problem(transactional_db, live_server, browser):
@@ -40,11 +22,7 @@ def test_cadre_lists_submits_approves_and_closes_a_problem(transactional_db, liv
     grant(user, Role.COMMUNITY, c.a.area)
     page = browser.new_page(locale="zh-CN")
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "checklist-cadre")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "checklist-cadre", PASSWORD)
 
     page.goto(f"{live_server.url}/checklists/new/?org={c.a.branch.pk}")
     assert page.input_value("#id_org") == c.a.branch.code

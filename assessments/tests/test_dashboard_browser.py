@@ -2,8 +2,6 @@
 year's compounds with the real scoring engine (which refreshes the dashboard rollups when
 the run finishes), opens the dashboard, drills down district → street → community, opens
 the explanation of the weakest compound's score, and downloads a chart's Excel export."""
-import os
-
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -12,35 +10,13 @@ from assessments.models import AreaRollup, Rubric, Score
 from assessments.rubric_defaults import ensure_default_rubrics
 from assessments.scoring_actions import scoring_run_start
 from assessments.tests.factories import ensure_default_rules
+from dangjian.testing.browser import login
 from organizations.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "browser-pass-123"
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_district_cadre_drills_down_explains_a_score_and_exports(transactional_db, live_server, browser, tmp_path):
@@ -57,11 +33,7 @@ def test_district_cadre_drills_down_explains_a_score_and_exports(transactional_d
 
     page = browser.new_page(locale="zh-CN", viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "district-cadre")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "district-cadre", PASSWORD)
 
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_url(f"{live_server.url}/dashboard/{c.district.pk}/**")

@@ -1,37 +1,13 @@
 """End to end in the system Chromium: log in, then walk the territory tree down to a building."""
-import os
-
 import pytest
 
+from dangjian.testing.browser import login
 from organizations.choices import Role
 from organizations.tests.factories import CentralHouseholdFactory, UserFactory, build_city, grant
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "browser-pass-123"
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_district_cadre_walks_from_city_to_building(transactional_db, live_server, browser):
@@ -43,11 +19,7 @@ def test_district_cadre_walks_from_city_to_building(transactional_db, live_serve
 
     page = browser.new_page(locale="zh-CN")
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "district")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    login(page, live_server, "district", PASSWORD)
     assert "区委组织部" in page.content()
 
     page.goto(f"{live_server.url}/org/areas/{c.city.pk}/")

@@ -23,7 +23,6 @@ resident rates the result with its last four digits); ``media_url`` is ignored.
 Errors are GeoReport error lists with the HTTP status: 400 bad input, 403 bad key, 404
 unknown id or service, 429 too many.  Lists run a fixed number of queries.
 """
-import time
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal, InvalidOperation
@@ -62,10 +61,6 @@ MAX_ROWS = 1000
 DEFAULT_DAYS = 90
 WISH_PREFIX, REQUEST_PREFIX = "W-", "R-"
 WISH_CODES = {f"wish-{kind.value}": kind for kind in WishKind}
-DEFAULT_LIMITS = {
-    "OPEN311_POST_IP_LIMIT": (20, 3600),
-    "OPEN311_POST_KEY_LIMIT": (500, 3600),
-}
 # Action field → Open311 parameter, for error descriptions.
 PARAMS = {
     "community": "attribute[community]", "building": "address_id", "address": "address_string",
@@ -371,12 +366,10 @@ def token_detail(request, token, *, fmt):
 
 # -------------------------------------------------------------------------------- POST
 def _limit(name, key):
-    limit, window = getattr(settings, name, DEFAULT_LIMITS[name])
-    limit, window = int(limit), int(window)
-    if not ratelimit.hit(f"{name}:{key}", limit, window):
-        retry = max(1, int(window - time.time() % window))
+    if not ratelimit.hit_named(name, key):
+        limit, window = ratelimit.limit_for(name)
         raise Refusal(429, _("提交过于频繁，请稍后再试（%(minutes)d 分钟内最多 %(limit)d 次）。") % {
-            "minutes": max(1, window // 60), "limit": limit}, {"Retry-After": str(retry)})
+            "minutes": max(1, window // 60), "limit": limit}, {"Retry-After": str(ratelimit.retry_after(name))})
 
 
 def _key(request) -> Open311Key:

@@ -1,36 +1,17 @@
 """On a phone-sized screen in the system Chromium: a resident submits a wish and follows it
 by code; a member claims and fulfils it (after a cadre published it); the resident rates it."""
-import os
-
 import pytest
 
+from dangjian.testing.browser import PHONE_VIEWPORT, login
 from organizations.tests.factories import build_city
 from services import actions
 from services.models import Wish
 
 from .factories import PASSWORD, cadre, member_user
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 PHONE = "13987654321"
-PHONE_VIEWPORT = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "locale": "zh-CN"}
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_resident_wishes_member_fulfils_resident_rates(transactional_db, live_server, browser):
@@ -64,11 +45,7 @@ def test_resident_wishes_member_fulfils_resident_rates(transactional_db, live_se
 
     page = browser.new_context(**PHONE_VIEWPORT).new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "member-phone")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    login(page, live_server, "member-phone", PASSWORD)
     page.goto(f"{url}/services/wishes/wall/")
     card = page.locator(f"[data-testid=wall-wish][data-code='{code}']")
     assert "智能手机" in card.inner_text()

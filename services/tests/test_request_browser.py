@@ -3,10 +3,10 @@ it by code; a community cadre dispatches it to a member; the member accepts and 
 it; the resident rates the result."""
 import pytest
 
+from dangjian.testing.browser import PHONE_VIEWPORT, login
 from organizations.tests.factories import build_city
 from services.models import ServiceRequest
 
-from .test_browser import PHONE_VIEWPORT, browser  # noqa: F401  (the Chromium fixture)
 from .test_requests_support import PASSWORD, cadre, category, member_user
 
 PHONE = "13876543210"
@@ -14,18 +14,14 @@ PHONE = "13876543210"
 pytestmark = [pytest.mark.browser]
 
 
-def _login(browser, url, username):  # noqa: F811
+def _login(browser, live_server, username):
     page = browser.new_context(**PHONE_VIEWPORT).new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/")
+    login(page, live_server, username, PASSWORD)
     return page
 
 
-def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transactional_db, live_server, browser):  # noqa: F811
+def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transactional_db, live_server, browser):
     c = build_city()
     member = c.a.members[0]
     member_user(member, "rq-member-phone")
@@ -57,7 +53,7 @@ def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transac
     resident.wait_for_url(f"{url}/r/{code}/")
 
     req = ServiceRequest.objects.get(code=code)
-    staff = _login(browser, url, "rq-cadre-phone")
+    staff = _login(browser, live_server, "rq-cadre-phone")
     staff.goto(f"{url}/services/requests/")
     staff.locator(f"[data-testid=request-row][data-code='{code}'] a").first.click()
     staff.wait_for_url(f"{url}/services/requests/{req.pk}/")
@@ -66,7 +62,7 @@ def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transac
     staff.wait_for_load_state()
     assert "已派单" in staff.content()
 
-    page = _login(browser, url, "rq-member-phone")
+    page = _login(browser, live_server, "rq-member-phone")
     page.goto(f"{url}/services/requests/mine/")
     task = page.locator(f"[data-testid=task][data-code='{code}']")
     task.locator("[data-testid=task-accept]").click()

@@ -26,6 +26,7 @@ unknown id or service, 429 too many.  Lists run a fixed number of queries.
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,6 +46,7 @@ from .. import ratelimit, request_actions, sla
 from ..choices import (
     CLOSED_STATUSES,
     REQUEST_OPEN_STATUSES,
+    ClaimantKind,
     RequestSource,
     RequestStatus,
     WishKind,
@@ -164,13 +166,35 @@ def service_definition(request, service_code, *, fmt):
 
 
 # ---------------------------------------------------------------------------- requests
-def _place(community, building) -> str:
+# Listing reads plain values, never model instances: a page holds up to 1,000 rows, and
+# building instances (tree nodes) for each would cost more than the query.  Residents'
+# names and phones are not even selected.
+PLACE_FIELDS = ("community_id", "community__name", "building_id", "building__name", "building__code",
+                "building__parent_id", "building__parent__name")
+REQUEST_FIELDS = ("code", "status", "assignee_kind", "text", "created_at", "updated_at", "resolve_due", "lat", "long",
+                  "category__name", "category__code", "category__response_minutes", "category__resolve_minutes",
+                  *PLACE_FIELDS)
+WISH_FIELDS = ("code", "status", "kind", "text", "created_at", "updated_at", "claimed_member_id", "claimed_org_id",
+               *PLACE_FIELDS)
+
+
+class Phrases(dict):
+    """Translated labels and phrases, each made once per response (``key`` = a function and
+    its arguments), since a listing repeats the same few thousands of times."""
+
+    def __missing__(self, key):
+        fn, *args = key
+        value = self[key] = fn(*args)
+        return value
+
+
+def _place(row) -> str:
     """Community and building names only — never a typed address."""
-    parts = [community.name]
-    if building is not None:
-        if building.parent_id and building.parent_id != community.pk and building.parent is not None:
-            parts.append(building.parent.name)
-        parts.append(building.name)
+    parts = [row["community__name"]]
+    if row["building_id"]:
+        if row["building__parent_id"] and row["building__parent_id"] != row["community_id"]:
+            parts.append(row["building__parent__name"])
+        parts.append(row["building__name"])
     return " ".join(parts)
 
 
@@ -180,51 +204,66 @@ def _coordinate(value):
     return float(round(Decimal(value), 3))
 
 
-def _request_row(req) -> dict:
-    closed = req.status not in REQUEST_OPEN_STATUSES
-    notes = [str(RequestStatus(req.status).label)]
-    if phrase := assignee_phrase(req):
+def _request_notes(status, assignee_kind) -> str:
+    notes = [str(RequestStatus(status).label)]
+    if phrase := assignee_phrase(SimpleNamespace(status=status, assignee_kind=assignee_kind)):
         notes.append(phrase)
+    return " · ".join(notes)
+
+
+def _request_notice(response_minutes, resolve_minutes) -> str:
+    return _notice(SimpleNamespace(response_minutes=response_minutes, resolve_minutes=resolve_minutes))
+
+
+def _request_row(row, phrases) -> dict:
     return {
-        "service_request_id": f"{REQUEST_PREFIX}{req.code}",
-        "status": "closed" if closed else "open",
-        "status_notes": " · ".join(notes),
-        "service_name": req.category.name,
-        "service_code": f"req-{req.category.code}",
-        "description": req.text,
-        "agency_responsible": req.community.name,
-        "service_notice": _notice(req.category),
-        "requested_datetime": w3c(req.created_at),
-        "updated_datetime": w3c(req.updated_at),
-        "expected_datetime": w3c(req.resolve_due),
-        "address": _place(req.community, req.building),
-        "address_id": req.building.code if req.building_id else "",
+        "service_request_id": f"{REQUEST_PREFIX}{row['code']}",
+        "status": "open" if row["status"] in REQUEST_OPEN_STATUSES else "closed",
+        "status_notes": phrases[_request_notes, row["status"], row["assignee_kind"]],
+        "service_name": row["category__name"],
+        "service_code": f"req-{row['category__code']}",
+        "description": row["text"],
+        "agency_responsible": row["community__name"],
+        "service_notice": phrases[_request_notice, row["category__response_minutes"], row["category__resolve_minutes"]],
+        "requested_datetime": w3c(row["created_at"]),
+        "updated_datetime": w3c(row["updated_at"]),
+        "expected_datetime": w3c(row["resolve_due"]),
+        "address": _place(row),
+        "address_id": row["building__code"] or "",
         "zipcode": "",
-        "lat": _coordinate(req.lat),
-        "long": _coordinate(req.long),
+        "lat": _coordinate(row["lat"]),
+        "long": _coordinate(row["long"]),
         "media_url": "",
     }
 
 
-def _wish_row(wish) -> dict:
-    notes = [str(WishStatus(wish.status).label)]
-    if phrase := claimant_phrase(wish):
+def _wish_notes(status, claimant_kind) -> str:
+    notes = [str(WishStatus(status).label)]
+    if phrase := claimant_phrase(SimpleNamespace(claimant_kind=claimant_kind)):
         notes.append(phrase)
-    kind = WishKind(wish.kind)
+    return " · ".join(notes)
+
+
+def _wish_service_name(kind) -> str:
+    return _("微心愿（%(kind)s）") % {"kind": WishKind(kind).label}
+
+
+def _wish_row(row, phrases) -> dict:
+    claimant = ClaimantKind.MEMBER if row["claimed_member_id"] else ClaimantKind.ORG if row["claimed_org_id"] else None
     return {
-        "service_request_id": f"{WISH_PREFIX}{wish.code}",
-        "status": "closed" if wish.status in CLOSED_STATUSES else "open",
-        "status_notes": " · ".join(notes),
-        "service_name": _("微心愿（%(kind)s）") % {"kind": kind.label},
-        "service_code": f"wish-{kind.value}",
-        "description": wish.text,
-        "agency_responsible": wish.community.name,
-        "service_notice": _notice(None),
-        "requested_datetime": w3c(wish.created_at),
-        "updated_datetime": w3c(wish.updated_at),
+        "service_request_id": f"{WISH_PREFIX}{row['code']}",
+        "status": "closed" if row["status"] in CLOSED_STATUSES else "open",
+        "status_notes": phrases[_wish_notes, row["status"], claimant],
+        "service_name": phrases[_wish_service_name, row["kind"]],
+        "service_code": f"wish-{row['kind']}",
+        "description": row["text"],
+        "agency_responsible": row["community__name"],
+        "service_notice": phrases[_notice, None],
+        "requested_datetime": w3c(row["created_at"]),
+        "updated_datetime": w3c(row["updated_at"]),
         "expected_datetime": None,
-        "address": _place(wish.community, wish.building),
-        "address_id": wish.building.code if wish.building_id else "",
+        "address": _place(row),
+        "address_id": row["building__code"] or "",
         "zipcode": "",
         "lat": None,
         "long": None,
@@ -232,12 +271,12 @@ def _wish_row(wish) -> dict:
     }
 
 
-def _requests_qs():
-    return ServiceRequest.objects.select_related("community", "building__parent", "category")
+def _request_rows(qs, phrases):
+    return [(row["created_at"], _request_row(row, phrases)) for row in qs.values(*REQUEST_FIELDS)]
 
 
-def _wishes_qs():
-    return Wish.objects.select_related("community", "building__parent")
+def _wish_rows(qs, phrases):
+    return [(row["created_at"], _wish_row(row, phrases)) for row in qs.values(*WISH_FIELDS)]
 
 
 def _parse_when(request, name, *, end=False):
@@ -272,11 +311,11 @@ def _split_ids(raw):
 
 def _by_ids(raw):
     wish_codes, request_codes = _split_ids(raw)
-    rows = []
+    rows, phrases = [], Phrases()
     if request_codes:
-        rows += [(r.created_at, _request_row(r)) for r in _requests_qs().filter(code__in=request_codes[:MAX_ROWS])]
+        rows += _request_rows(ServiceRequest.objects.filter(code__in=request_codes[:MAX_ROWS]), phrases)
     if wish_codes:
-        rows += [(w.created_at, _wish_row(w)) for w in _wishes_qs().filter(code__in=wish_codes[:MAX_ROWS])]
+        rows += _wish_rows(Wish.objects.filter(code__in=wish_codes[:MAX_ROWS]), phrases)
     return rows
 
 
@@ -301,9 +340,9 @@ def _search(request):
         else:
             raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
 
-    rows = []
+    rows, phrases = [], Phrases()
     if include_requests:
-        qs = _requests_qs().filter(created_at__gte=start)
+        qs = ServiceRequest.objects.filter(created_at__gte=start)
         if end is not None:
             qs = qs.filter(created_at__lte=end)
         if category_code:
@@ -312,9 +351,9 @@ def _search(request):
             qs = qs.exclude(status__in=REQUEST_OPEN_STATUSES)
         if not want_closed:
             qs = qs.filter(status__in=REQUEST_OPEN_STATUSES)
-        rows += [(r.created_at, _request_row(r)) for r in qs.order_by("-created_at", "-id")[:MAX_ROWS]]
+        rows += _request_rows(qs.order_by("-created_at", "-id")[:MAX_ROWS], phrases)
     if include_wishes:
-        qs = _wishes_qs().filter(created_at__gte=start, published_at__isnull=False)  # reviewed wishes only
+        qs = Wish.objects.filter(created_at__gte=start, published_at__isnull=False)  # reviewed wishes only
         if end is not None:
             qs = qs.filter(created_at__lte=end)
         if service_code:
@@ -323,7 +362,7 @@ def _search(request):
             qs = qs.filter(status__in=CLOSED_STATUSES)
         if not want_closed:
             qs = qs.exclude(status__in=CLOSED_STATUSES)
-        rows += [(w.created_at, _wish_row(w)) for w in qs.order_by("-created_at", "-id")[:MAX_ROWS]]
+        rows += _wish_rows(qs.order_by("-created_at", "-id")[:MAX_ROWS], phrases)
     return rows
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.area_dashboard, name="area"),
     path("<int:pk>/export/<slug:chart>.xlsx", views.export, name="export"),
     path("<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("start-scoring/", views.start_scoring_form, name="start_scoring_form"),
 ]

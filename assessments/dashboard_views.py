@@ -104,8 +104,7 @@ def area_dashboard(request, pk):
         "children_links": [(u, _area_url(request, u.area.pk, period=dash.period_key)) for u in dash.children],
         "crumbs": _crumbs(request, user, dash),
         "can_refresh": ds.can_refresh(user, area),
-        "start_rubrics": list(scoring_selectors.active_rubrics()) if scoring_selectors.can_start_runs(user) and not big else [],
-        "start_period": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
+        "can_start_scoring": scoring_selectors.can_start_runs(user) and not big,
         "big": big,
         "big_url": _area_url(request, area.pk, period=dash.period_key, screen="big"),
         "normal_url": reverse("dashboard:area", args=[area.pk]) + f"?period={dash.period_key}",
@@ -144,3 +143,16 @@ def refresh(request, pk):
     else:
         messages.success(request, _("已提交重新计算，请稍候刷新页面查看。"))
     return redirect(reverse("dashboard:area", args=[area.pk]) + (f"?period={period_key}" if period_key else ""))
+
+
+@login_required
+@refusals
+def start_scoring_form(request):
+    """The "start a scoring run" form of the dashboard, loaded when its menu opens (htmx),
+    so the dashboard itself reads no rubric; it posts to ``scoring:run_start``."""
+    if not scoring_selectors.can_start_runs(request.user):
+        raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
+    return render(request, "assessments/dashboard/_start_scoring.html", {
+        "rubrics": scoring_selectors.active_rubrics(),
+        "period_key": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
+    })

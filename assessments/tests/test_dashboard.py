@@ -204,7 +204,9 @@ def test_district_user_starts_a_scoring_run_from_the_dashboard(client, c, distri
 
     ensure_default_rubrics()
     html = page(client, district_user, c.district, period="2026").content.decode()
-    assert 'data-testid="start-scoring"' in html and reverse("scoring:run_start") in html
+    assert 'data-testid="start-scoring"' in html and reverse("dashboard:start_scoring_form") in html
+    form = client.get(reverse("dashboard:start_scoring_form")).content.decode()
+    assert reverse("scoring:run_start") in form and 'name="period_key"' in form
     rubric = Rubric.objects.filter(is_active=True, code="liuhua-compound").first() or Rubric.objects.filter(is_active=True).first()
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("scoring:run_start"), {"rubric": rubric.pk, "period_key": "2026-10"})
@@ -213,6 +215,7 @@ def test_district_user_starts_a_scoring_run_from_the_dashboard(client, c, distri
     # a street cadre sees the figures but not the form
     street = user_with(Role.STREET, c.street)
     assert 'data-testid="start-scoring"' not in page(client, street, c.street, period="2026").content.decode()
+    assert client.get(reverse("dashboard:start_scoring_form")).status_code == 403
 
 
 def test_big_screen_layout(client, c, district_user):

@@ -52,5 +52,14 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 
+# make bench [SCALE=dandong|province|small] [FRESH=1]: a PostgreSQL database of its own on 127.0.0.1
+# (dangjian_bench_<scale>, created and seeded once, reused afterwards), two scoring runs, rollups,
+# page timings and throughput printed as Markdown (dangjian/management/commands/bench.py).
+BENCH_SCALE := $(if $(filter command line environment,$(origin SCALE)),$(SCALE),dandong)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench_$(BENCH_SCALE)
+
+bench: $(VENV)/.stamp-deps
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 $(PY) manage.py bench --scale $(BENCH_SCALE) $(if $(FRESH),--fresh)
+
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var

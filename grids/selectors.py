@@ -8,20 +8,26 @@ Scoping
     annotation (in scope, role not allowed → 403).
 
 Coverage
-    Every figure for an area's whole subtree is a conditional aggregate over the
-    ``lft/rght`` range of the territory tree, with ``Exists``/``Subquery`` annotations for
-    "has a grid", "has a branch", "has a party group" and the central households'
-    linked households.  ``coverage(area)`` runs three queries, ``coverage_children(area)``
-    four (the children, then the same three aggregates grouped by child with a ``CASE`` on
-    ``lft``), whatever the size of the tree.  No per-node loop.
+    One aggregate query gives every figure of an area and of each of its direct children:
+    the nodes of the subtree down to the buildings (``lft/rght`` range of the territory tree),
+    each flagged "covered by which grid", "has a covered building", "has a branch", "has a
+    party group", with its central households' linked households and, for a community, its
+    grids — hashed ``IN`` sets and joins, no per-row subquery — are summed per child (a
+    ``CASE`` over the children's ``lft`` ranges; from a community down also per covering
+    grid, so that distinct grids can be counted in memory).  ``coverage(area)`` runs one
+    query, ``coverage_children(area)`` two, ``coverage_report(area)`` (the whole coverage
+    page: figures, children, ancestors and the first rows of every gap list) three, whatever
+    the size of the tree.
 """
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -255,33 +261,12 @@ def _building_rows(buildings):
     )
 
 
-def _compound_rows(compounds):
-    return compounds.annotate(gridded=Case(When(_gridded_q(), then=Value(True)), default=Value(False),
-                                           output_field=BooleanField()),
-                              has_branch=_compound_branch_exists())
-
-
 def _building_aggregates():
     return {
         "buildings": Count("pk"),
         "buildings_with_group": Count("pk", filter=Q(has_group=True)),
         "households": Coalesce(Sum("households"), 0),
         "households_covered": Coalesce(Sum("linked"), 0),
-    }
-
-
-def _compound_aggregates():
-    return {
-        "compounds": Count("pk"),
-        "compounds_gridded": Count("pk", filter=Q(gridded=True)),
-        "compounds_with_branch": Count("pk", filter=Q(has_branch=True)),
-    }
-
-
-def _grid_aggregates():
-    return {
-        "grids": Count("pk", distinct=True),
-        "grids_with_branch": Count("pk", distinct=True, filter=Q(party_branch__isnull=False)),
     }
 
 
@@ -331,22 +316,197 @@ def _grids_in(area):
     return Grid.objects.filter(Q(Exists(inside)) | Q(Exists(above)))
 
 
+def _flag(q):
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+class _SubtreeSets:
+    """Id sets for ``IN`` tests (PostgreSQL hashes each once per query).  The sets are small
+    tables or index-backed filters, read whole: cheaper, and estimated cheaper, than joining
+    each to the subtree's range (which would keep large coverage queries above the JIT
+    threshold)."""
+
+    def __init__(self, area):
+        self.area = area
+
+    def covered_places(self):
+        """Compounds and buildings covered by a grid."""
+        return GridArea.objects.values("area_id")
+
+    def covered_parents(self):
+        """Nodes with a covered child (a compound one of whose buildings is in a grid), in the subtree."""
+        a = self.area
+        return Area.objects.filter(
+            tree_id=a.tree_id, lft__gte=a.lft, lft__lte=a.rght, grid_cover__isnull=False, parent__isnull=False
+        ).values("parent_id")
+
+    def compound_branch_places(self):
+        return PartyOrg.objects.filter(kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND).values("area_id")
+
+    def group_places(self):
+        return PartyOrg.objects.filter(kind=OrgKind.GROUP).values("area_id")
+
+
+# keys of the figure rows of ``_coverage_rows`` that are not a child's
+OWN, ABOVE, ELSEWHERE = 0, -1, -2
+_SUMMED = ("compounds", "compounds_gridded", "compounds_with_branch", "buildings", "buildings_with_group",
+           "households", "households_covered", "grids", "grids_with_branch")
+AREA_GAPS = ("compounds_without_grid", "compounds_without_branch", "buildings_without_group")
+
+
+def _by_places(area) -> bool:
+    """From a community down grids are counted by the places they cover (distinct grids), not by community."""
+    return area.level >= AreaLevel.COMMUNITY
+
+
+def _sql(queryset):
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _coverage_nodes(area):
+    """The nodes of ``area``'s subtree down to the buildings (``area`` included) and the
+    compounds and buildings above it (a grid covering one of them covers ``area`` from above),
+    each with the grid covering the node itself (and that grid's branch) and three flags, each a hashed ``IN`` set evaluated once: it has a covered
+    child, a 小区党支部 / a 党小组 is anchored at it."""
+    below = Q(tree_id=area.tree_id, lft__gte=area.lft, lft__lte=area.rght, level__lte=AreaLevel.BUILDING)
+    above = Q(tree_id=area.tree_id, lft__lt=area.lft, rght__gt=area.rght,
+              level__gte=AreaLevel.COMPOUND, level__lte=AreaLevel.BUILDING)
+    sets = _SubtreeSets(area)
+    return (
+        Area.objects.filter(below | above)
+        .annotate(
+            node_id=F("pk"), node_level=F("level"), node_lft=F("lft"), node_households=F("households"),
+            cover_grid=F("grid_cover__grid_id"),
+            cover_branch=F("grid_cover__grid__party_branch_id"),
+            covered_child=_flag(Q(pk__in=sets.covered_parents())),
+            has_branch=_flag(Q(pk__in=sets.compound_branch_places())),
+            has_group=_flag(Q(pk__in=sets.group_places())),
+        )
+        .order_by()
+        .values("node_id", "node_level", "node_lft", "node_households", "cover_grid", "cover_branch",
+                "covered_child", "has_branch", "has_group")
+    )
+
+
+def _coverage_rows(area, kids) -> list[tuple]:
+    """The one aggregate query behind the coverage figures: ``_coverage_nodes`` joined to the
+    households linked by each building's central households and to the grids of each
+    community (both summed per node in a derived table limited to the subtree), each node
+    keyed by the row it counts in — the child (of the ``kids`` queryset) whose ``lft/rght``
+    range holds it, ``OWN`` for the area itself, ``ABOVE`` for a compound or building above
+    it, else ``ELSEWHERE`` — then summed per key, from a community down also per covering
+    grid, so that distinct grids can be counted in memory.  Rows ``(key, grid, grid_branch, compounds, …, grids_with_branch)``
+    in ``_SUMMED`` order.
+
+    No per-row subquery: the planner's estimate stays low (correlated subqueries over a city
+    cross PostgreSQL's JIT threshold and then cost more to compile than to run)."""
+    q = connection.ops.quote_name
+    nodes_sql, params = _sql(_coverage_nodes(area))
+    kids_sql, kids_params = _sql(
+        kids.annotate(kid_id=F("pk"), kid_lft=F("lft"), kid_rght=F("rght")).order_by().values("kid_id", "kid_lft", "kid_rght")
+    )
+    ch_sql, ch_params = _sql(
+        CentralHousehold.objects.filter(building__tree_id=area.tree_id, building__lft__gte=area.lft,
+                                        building__lft__lte=area.rght)
+        .order_by().values("building_id").annotate(hh=Sum("linked_households")).values("building_id", "hh")
+    )
+    grid_sql, grid_params = _sql(
+        Grid.objects.within(area).order_by().values("community_id")
+        .annotate(n=Count("pk"), nb=Count("pk", filter=Q(party_branch__isnull=False))).values("community_id", "n", "nb")
+    )
+    compound, building, community = int(AreaLevel.COMPOUND), int(AreaLevel.BUILDING), int(AreaLevel.COMMUNITY)
+    by_places = _by_places(area)
+    key = f"""CASE WHEN node_lft = %s THEN {OWN} WHEN node_lft < %s THEN {ABOVE} ELSE COALESCE(kids.kid_id, {ELSEWHERE}) END"""
+    sql = f"""
+SELECT {key}, {"cover_grid, cover_branch" if by_places else "NULL, NULL"},
+    SUM(CASE WHEN node_level = {compound} THEN 1 ELSE 0 END),
+    SUM(CASE WHEN node_level = {compound} AND (cover_grid IS NOT NULL OR covered_child) THEN 1 ELSE 0 END),
+    SUM(CASE WHEN node_level = {compound} AND has_branch THEN 1 ELSE 0 END),
+    SUM(CASE WHEN node_level = {building} THEN 1 ELSE 0 END),
+    SUM(CASE WHEN node_level = {building} AND has_group THEN 1 ELSE 0 END),
+    SUM(CASE WHEN node_level = {building} THEN node_households ELSE 0 END),
+    SUM(CASE WHEN node_level = {building} AND COALESCE(l.hh, 0) < node_households THEN COALESCE(l.hh, 0)
+             WHEN node_level = {building} THEN node_households ELSE 0 END),
+    SUM(CASE WHEN node_level = {community} THEN COALESCE(cg.n, 0) ELSE 0 END),
+    SUM(CASE WHEN node_level = {community} THEN COALESCE(cg.nb, 0) ELSE 0 END)
+FROM ({nodes_sql}) nodes
+LEFT JOIN ({kids_sql}) kids ON node_lft > %s AND node_lft >= kids.kid_lft AND node_lft <= kids.kid_rght
+LEFT JOIN ({ch_sql}) l ON l.{q("building_id")} = nodes.node_id
+LEFT JOIN ({grid_sql}) cg ON cg.{q("community_id")} = nodes.node_id
+GROUP BY 1{", cover_grid, cover_branch" if by_places else ""}"""
+    lft = [area.lft, area.lft]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, lft + params + kids_params + [area.lft] + ch_params + grid_params)  # noqa: S608 - compiled by Django
+        return [("f", *row) for row in cursor.fetchall()]
+
+
+class _Tally:
+    """Coverage figures of one subtree while the groups are added up."""
+
+    __slots__ = ("figures", "grid_ids", "branch_grid_ids")
+
+    def __init__(self):
+        self.figures = dict(EMPTY)
+        self.grid_ids: set = set()  # from a community down: the distinct grids covering a place inside
+        self.branch_grid_ids: set = set()
+
+    def add(self, row):
+        f = self.figures
+        for name, value in zip(_SUMMED, row[4:], strict=True):
+            f[name] += int(value or 0)  # SUM over integers is a numeric on PostgreSQL
+        if row[2] is not None:
+            self.grid_ids.add(row[2])
+            if row[3] is not None:
+                self.branch_grid_ids.add(row[2])
+
+    def result(self, by_places: bool, above: "_Tally | None" = None) -> dict:
+        figures = dict(self.figures)
+        if by_places:
+            grid_ids, branch_ids = self.grid_ids, self.branch_grid_ids
+            if above is not None:
+                grid_ids, branch_ids = grid_ids | above.grid_ids, branch_ids | above.branch_grid_ids
+            figures["grids"], figures["grids_with_branch"] = len(grid_ids), len(branch_ids)
+        return _finish(figures)
+
+
+def _fold_groups(area, rows, children):
+    """(figures of the area, {child pk: figures}, {gap kind: [node ids]}) from ``_coverage_rows``."""
+    total, covering, per_child = _Tally(), _Tally(), {c.pk: _Tally() for c in children}
+    gap_ids = {kind: [] for kind in AREA_GAPS}
+    for row in rows:
+        if row[0] != "f":
+            gap_ids[row[0]].append(row[1])
+            continue
+        key = row[1]
+        if key == ABOVE:
+            covering.add(row)  # only its grid matters: it covers the area and every child
+            continue
+        total.add(row)
+        if key == OWN:
+            covering.add(row)  # a grid covering the area itself covers every child too
+        elif key in per_child:
+            per_child[key].add(row)
+    by_places = _by_places(area)
+    # the area's own figures: from a community down its grids are the distinct ones covering a place
+    # inside or the area from above; the children's grids, from a community down, those covering a
+    # place inside the child or the area (or a node above it)
+    figures = total.result(area.level > AreaLevel.COMMUNITY, covering)
+    return figures, {pk: tally.result(by_places, covering) for pk, tally in per_child.items()}, gap_ids
+
+
 def coverage(area) -> dict:
-    """Coverage figures of ``area``'s whole subtree (three queries).
+    """Coverage figures of ``area``'s whole subtree (one query).
 
     compounds / compounds_gridded (the compound or one of its buildings is in a grid) /
-    compounds_with_branch (a 小区党支部 anchored at it); grids / grids_with_branch;
-    buildings / buildings_with_group (a 党小组 anchored at it); households (sum of the
-    buildings' households) / households_covered (households linked by 党员中心户, capped at
-    each building's households); each pair with its rate in percent (None when empty).
-    Gap counts follow: ``*_gap`` = whole − part.
+    compounds_with_branch (a 小区党支部 anchored at it); grids / grids_with_branch (for a
+    community or above the grids of its communities; below, the grids covering a place inside
+    it or covering it from above); buildings / buildings_with_group (a 党小组 anchored at it);
+    households (sum of the buildings' households) / households_covered (households linked by
+    党员中心户, capped at each building's households); each pair with its rate in percent (None
+    when empty).  Gap counts follow: ``*_gap`` = whole − part.
     """
-    subtree = Area.objects.within(area)
-    figures = dict(EMPTY)
-    figures.update(_compound_rows(subtree.filter(level=AreaLevel.COMPOUND)).order_by().aggregate(**_compound_aggregates()))
-    figures.update(_building_rows(subtree.filter(level=AreaLevel.BUILDING)).order_by().aggregate(**_building_aggregates()))
-    figures.update(_grids_in(area).order_by().aggregate(**_grid_aggregates()))
-    return _finish(figures)
+    return _fold_groups(area, _coverage_rows(area, Area.objects.filter(parent=area)), [])[0]
 
 
 def _finish(figures: dict) -> dict:
@@ -359,14 +519,6 @@ def _finish(figures: dict) -> dict:
     return _with_rates(figures)
 
 
-def _child_case(children, field="lft"):
-    return Case(
-        *[When(**{f"{field}__gte": c.lft, f"{field}__lte": c.rght}, then=Value(c.pk)) for c in children],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
 @dataclass
 class ChildCoverage:
     area: Area
@@ -374,69 +526,85 @@ class ChildCoverage:
 
 
 def coverage_children(area, *, children=None) -> list[ChildCoverage]:
-    """One row per direct child of ``area`` with its subtree's coverage figures.
-
-    Four queries for all children together: the children, then compounds, buildings and
-    grids of the subtree, each aggregated once and grouped by the child whose ``lft/rght``
-    range holds them (a ``CASE`` over the children's ranges); a fifth below a community
-    (the grid covering the compound itself counts for each of its buildings).  ``children`` may be passed
-    (already narrowed, e.g. to what the user may see)."""
+    """One row per direct child of ``area`` with its subtree's coverage figures (the same
+    figures ``coverage(child)`` gives): two queries for all children together, the children
+    and ``_coverage_rows`` (summed per child whose ``lft/rght`` range holds each node).
+    ``children`` may be passed (already narrowed, e.g. to what the user may see)."""
     if children is None:
         children = area.get_children()
     children = list(children.order_by("code", "name"))
     if not children:
         return []
-    subtree = Area.objects.within(area).exclude(pk=area.pk)
-    case = _child_case(children)
-    per_child = {c.pk: dict(EMPTY) for c in children}
+    kids = Area.objects.filter(pk__in=[c.pk for c in children])
+    _figures, per_child, _gaps = _fold_groups(area, _coverage_rows(area, kids), children)
+    return [ChildCoverage(area=c, figures=per_child[c.pk]) for c in children]
 
-    def merge(rows):
-        for row in rows:
-            key = row.pop("child")
-            if key in per_child:
-                per_child[key].update({k: v for k, v in row.items() if v is not None})
 
-    merge(
-        _compound_rows(subtree.filter(level=AreaLevel.COMPOUND)).annotate(child=case)
-        .order_by().values("child").annotate(**_compound_aggregates())
+@dataclass
+class CoverageReport:
+    figures: dict
+    children: list[ChildCoverage]
+    gaps: dict
+    ancestors: list[Area]  # root first, for the breadcrumb
+
+
+def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
+    """Everything the coverage page shows, in three queries whatever the size of the subtree:
+    the figures of ``area`` (``coverage``), one row per direct child (``coverage_children``),
+    the ancestors (breadcrumb) and the gap lists (``gap_lists``).
+
+    1. ``_coverage_rows``: every figure of the area and of each child;
+    2. the children, the ancestors and the first ``gap_limit`` compounds/buildings of each gap
+       list that is not empty (``LIMIT`` subqueries in tree order), with their parents;
+    3. the first grids without a branch (skipped when there are none)."""
+    rows = _coverage_rows(area, Area.objects.filter(parent=area))
+    figures, _per_child, _gaps = _fold_groups(area, rows, [])
+    firsts = {kind: GAP_KINDS[kind](area).values("pk")[:gap_limit] for kind in AREA_GAPS if figures[kind]}
+    picked = Q(parent=area) | Q(tree_id=area.tree_id, lft__lt=area.lft, rght__gt=area.rght)
+    for subquery in firsts.values():
+        picked |= Q(pk__in=subquery)
+    # Which list a fetched compound or building belongs to is plain from its level, unless the
+    # area's children are compounds or buildings themselves or a compound may be in both
+    # compound lists: then each row carries a flag per list (small subtrees, or one more hash).
+    ambiguous = area.level + 1 >= AreaLevel.COMPOUND or (
+        "compounds_without_grid" in firsts and "compounds_without_branch" in firsts)
+    flags = {f"gap_{kind}": _flag(Q(pk__in=subquery)) for kind, subquery in firsts.items()} if ambiguous else {}
+    nodes = list(Area.objects.filter(picked, tree_id=area.tree_id).annotate(**flags)
+                 .select_related("parent").order_by("tree_id", "lft"))
+    children = sorted((a for a in nodes if a.parent_id == area.pk), key=lambda a: (a.code, a.name))
+    _figures, per_child, _gaps = _fold_groups(area, rows, children)
+
+    def listed(kind, node):
+        if kind not in firsts:
+            return False
+        if ambiguous:
+            return getattr(node, f"gap_{kind}")
+        level = AreaLevel.BUILDING if kind == "buildings_without_group" else AreaLevel.COMPOUND
+        return node.level == level and area.lft <= node.lft <= area.rght
+
+    gaps = {}
+    for kind in AREA_GAPS:
+        gap_rows = [a for a in nodes if listed(kind, a)]
+        gaps[kind] = {"rows": gap_rows, "count": figures[kind], "more": figures[kind] > gap_limit}
+    grid_gaps = figures["grids_without_branch"]
+    gaps["grids_without_branch"] = {
+        "rows": list(grids_without_branch(area)[:gap_limit]) if grid_gaps else [],
+        "count": grid_gaps, "more": grid_gaps > gap_limit,
+    }
+    return CoverageReport(
+        figures=figures,
+        children=[ChildCoverage(area=c, figures=per_child[c.pk]) for c in children],
+        gaps={kind: gaps[kind] for kind in GAP_KINDS},
+        ancestors=[a for a in nodes if a.lft < area.lft and a.rght > area.rght],
     )
-    merge(
-        _building_rows(subtree.filter(level=AreaLevel.BUILDING)).annotate(child=case)
-        .order_by().values("child").annotate(**_building_aggregates())
-    )
-    if area.level < AreaLevel.COMMUNITY:
-        # children are districts, streets or communities: a grid belongs to its community's branch
-        grids = Grid.objects.within(area).annotate(child=_child_case(children, "community__lft"))
-        merge(grids.order_by().values("child").annotate(**_grid_aggregates()))
-    else:
-        # children are compounds or buildings: a grid counts in every child it covers a place of
-        places = GridArea.objects.filter(
-            area__tree_id=area.tree_id, area__lft__gt=area.lft, area__lft__lte=area.rght
-        ).annotate(child=_child_case(children, "area__lft"))
-        merge(
-            places.order_by().values("child").annotate(
-                grids=Count("grid", distinct=True),
-                grids_with_branch=Count("grid", distinct=True, filter=Q(grid__party_branch__isnull=False)),
-            )
-        )
-        if area.level > AreaLevel.COMMUNITY:
-            # a grid covering this compound (or building) covers every child from above;
-            # it cannot also cover a place inside (a place belongs to one grid), so no double count
-            above = _covering_places(area).aggregate(
-                grids=Count("grid", distinct=True),
-                grids_with_branch=Count("grid", distinct=True, filter=Q(grid__party_branch__isnull=False)),
-            )
-            for figures in per_child.values():
-                figures["grids"] += above["grids"]
-                figures["grids_with_branch"] += above["grids_with_branch"]
-    return [ChildCoverage(area=c, figures=_finish(per_child[c.pk])) for c in children]
 
 
 # ----------------------------------------------------------------------- gap lists
 def compounds_without_grid(area):
+    sets = _SubtreeSets(area)
     return (
         Area.objects.within(area).filter(level=AreaLevel.COMPOUND)
-        .exclude(_gridded_q())
+        .exclude(pk__in=sets.covered_places()).exclude(pk__in=sets.covered_parents())
         .select_related("parent")
         .order_by("tree_id", "lft")
     )
@@ -445,7 +613,7 @@ def compounds_without_grid(area):
 def compounds_without_branch(area):
     return (
         Area.objects.within(area).filter(level=AreaLevel.COMPOUND)
-        .exclude(_compound_branch_exists())
+        .exclude(pk__in=_SubtreeSets(area).compound_branch_places())
         .select_related("parent")
         .order_by("tree_id", "lft")
     )
@@ -454,7 +622,7 @@ def compounds_without_branch(area):
 def buildings_without_group(area):
     return (
         Area.objects.within(area).filter(level=AreaLevel.BUILDING)
-        .exclude(_group_exists())
+        .exclude(pk__in=_SubtreeSets(area).group_places())
         .select_related("parent")
         .order_by("tree_id", "lft")
     )

@@ -58,9 +58,10 @@ def _visible_area(user, pk):
     return org_selectors.get_visible_or_404(org_selectors.areas_for(user).select_related("parent"), pk=pk)
 
 
-def _area_crumbs(user, area, *, view="grids:coverage", link_self=False):
-    """Ancestors the user may read coverage of are links to their coverage page."""
-    ancestors = list(area.get_ancestors())
+def _area_crumbs(user, area, *, view="grids:coverage", link_self=False, ancestors=None):
+    """Ancestors the user may read coverage of are links to their coverage page (``ancestors``,
+    root first, when the caller has them already)."""
+    ancestors = list(area.get_ancestors()) if ancestors is None else ancestors
     crumbs = [{"label": _("网格覆盖"), "url": reverse("grids:coverage_index")}]
     for a in ancestors:
         url = reverse("grids:coverage", args=[a.pk]) if permissions.can_read_area_coverage(user, a) else None
@@ -138,14 +139,13 @@ def _coverage_area(user, pk):
 def coverage(request, pk):
     user = request.user
     area = _coverage_area(user, pk)
-    figures = selectors.coverage(area)
-    children = selectors.coverage_children(area)
+    report = selectors.coverage_report(area)  # figures, children and gap lists: three queries in all
     return render(request, "grids/coverage.html", {
         "area": area,
-        "crumbs": _area_crumbs(user, area),
-        "figures": figures,
-        "children": children,
-        "gaps": selectors.gap_lists(area, figures),
+        "crumbs": _area_crumbs(user, area, ancestors=report.ancestors),
+        "figures": report.figures,
+        "children": report.children,
+        "gaps": report.gaps,
         "is_community": area.level == AreaLevel.COMMUNITY,
         "community_level": AreaLevel.COMMUNITY,
         "can_manage_gaps": permissions.can_manage_community(user, area),
@@ -187,19 +187,19 @@ def _community(user, pk):
 def community_board(request, pk):
     user = request.user
     community = _community(user, pk)
-    figures = selectors.coverage(community)
+    report = selectors.coverage_report(community)
     grids = list(selectors.community_grids(community))
     per_grid = selectors.grid_figures(community)
     for grid in grids:
         grid.figures = per_grid.get(grid.pk, {})
-    crumbs = _area_crumbs(user, community, view="grids:community_board")
+    crumbs = _area_crumbs(user, community, view="grids:community_board", ancestors=report.ancestors)
     return render(request, "grids/community_board.html", {
         "community": community,
         "crumbs": crumbs,
-        "figures": figures,
+        "figures": report.figures,
         "grids": grids,
         "area": community,
-        "gaps": selectors.gap_lists(community, figures),
+        "gaps": report.gaps,
         "community_level": AreaLevel.COMMUNITY,
         "can_manage": permissions.can_manage_community(user, community),
         "can_manage_gaps": permissions.can_manage_community(user, community),

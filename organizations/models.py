@@ -278,7 +278,12 @@ class Member(models.Model):
                 fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="member_unique_id_number"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"], name="member_org_status")]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="member_org_status"),
+            # the roster count's "in a visible organization but not residing there" part
+            # (organizations.selectors.roster_count) reads only this index
+            models.Index(fields=["organization", "residence"], name="member_org_residence"),
+        ]
 
     def __str__(self):
         return self.name

@@ -87,6 +87,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles large plans for 0.5–3 s each: a loss for a portal's short
+        # queries (measured on the coverage page at province scale).  PG_JIT=1 turns it back on.
+        if not env.bool("PG_JIT", default=False):
+            DATABASES["default"].setdefault("OPTIONS", {})
+            DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and broker: REDIS_URL, or local memory + kombu filesystem transport ----

@@ -125,8 +125,8 @@ def test_coverage_runs_a_constant_number_of_queries(world, fn):
         grow(world, 6)
         large = count_queries(lambda a=area: fn(a))
         assert small == large, (area, small, large)
-    assert count_queries(lambda: selectors.coverage(world.city)) == 3
-    assert count_queries(lambda: selectors.coverage_children(world.a.area)) == 4
+    assert count_queries(lambda: selectors.coverage(world.city)) == 1
+    assert count_queries(lambda: selectors.coverage_children(world.a.area)) == 2
 
 
 def test_buildings_of_a_covered_compound_count_its_grid(world):
@@ -134,4 +134,44 @@ def test_buildings_of_a_covered_compound_count_its_grid(world):
     assert rows[world.a.building.pk]["grids"] == 1 and rows[world.a.building.pk]["grids_with_branch"] == 1
     rows = {r.area.pk: r.figures for r in selectors.coverage_children(world.p2)}
     assert (rows[world.b21.pk]["grids"], rows[world.b22.pk]["grids"]) == (1, 0)
-    assert count_queries(lambda: selectors.coverage_children(world.p2)) == 5
+    assert count_queries(lambda: selectors.coverage_children(world.p2)) == 2
+
+
+def _every_area(world):
+    from organizations.models import Area
+
+    return list(Area.objects.filter(tree_id=world.city.tree_id).order_by("lft"))
+
+
+def test_the_page_report_gives_the_same_figures_children_and_gaps_everywhere(world):
+    """``coverage_report`` (the coverage page) agrees with ``coverage``, ``coverage_children``
+    and ``gap_lists`` on every area of the tree, from the city down to each building."""
+    from grids.models import GridArea
+
+    GridArea.objects.create(grid=world.g2, area=world.b3s[0])  # a grid spanning two compounds
+    for area in _every_area(world):
+        report = selectors.coverage_report(area)
+        figures = selectors.coverage(area)
+        assert report.figures == figures, area.name
+        expected = [(r.area.pk, r.figures) for r in selectors.coverage_children(area)]
+        assert [(r.area.pk, r.figures) for r in report.children] == expected, area.name
+        assert [a.pk for a in report.ancestors] == [a.pk for a in area.get_ancestors()], area.name
+        gaps = selectors.gap_lists(area, figures)
+        for kind, gap in gaps.items():
+            assert [row.pk for row in report.gaps[kind]["rows"]] == [row.pk for row in gap["rows"]], (area.name, kind)
+            assert (report.gaps[kind]["count"], report.gaps[kind]["more"]) == (gap["count"], gap["more"])
+
+
+def test_the_page_report_cuts_gap_lists_and_names_parents(world):
+    report = selectors.coverage_report(world.a.area, gap_limit=2)
+    buildings = report.gaps["buildings_without_group"]
+    assert len(buildings["rows"]) == 2 and buildings["count"] == 5 and buildings["more"]
+    assert all(row.parent.name for row in buildings["rows"])
+
+
+def test_the_page_report_runs_three_queries_whatever_the_size(world):
+    for area in (world.city, world.street, world.a.area, world.p2):
+        small = count_queries(lambda a=area: selectors.coverage_report(a))
+        grow(world, 6)
+        large = count_queries(lambda a=area: selectors.coverage_report(a))
+        assert small == large <= 3, (area.name, small, large)

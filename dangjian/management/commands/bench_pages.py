@@ -4,24 +4,16 @@
 
 ``{city}`` is replaced by the id of the first root area.  For each URL it prints p50/p95 of
 the whole request, the time spent in SQL, the server/SQL ratio and the number of queries.
-This is a benchmark, not a test: run it against a loaded database (seed_demo).
+This is a benchmark, not a test: run it against a loaded database (seed_demo).  The whole
+``make bench`` flow (database, seeding, scoring, rollups, pages, throughput) is
+``manage.py bench``.
 """
-import statistics
-import time
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
+from dangjian.bench import BadStatus, time_page
 from organizations.models import Area
-
-
-def percentile(values, p):
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
-    return values[k]
 
 
 class Command(BaseCommand):
@@ -43,21 +35,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'url':48} {'p50 ms':>8} {'p95 ms':>8} {'sql ms':>8} {'ratio':>6} {'queries':>7}")
         for raw in urls:
             url = raw.replace("{city}", str(root.pk) if root else "0")
-            for _ in range(warmup):
-                client.get(url)
-            totals, sqls, counts = [], [], []
-            for _ in range(runs):
-                reset_queries()
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    elapsed = time.perf_counter() - started
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-                totals.append(elapsed * 1000)
-                sqls.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
-                counts.append(len(ctx.captured_queries))
-            p50, p95 = percentile(totals, 50), percentile(totals, 95)
-            sql = statistics.median(sqls)
-            ratio = p50 / sql if sql else float("inf")
-            self.stdout.write(f"{url:48} {p50:8.1f} {p95:8.1f} {sql:8.1f} {ratio:6.2f} {max(counts):7d}")
+            try:
+                t = time_page(client, url, url, runs=runs, warmup=warmup)
+            except BadStatus as exc:
+                raise CommandError(f"{url} {exc}") from exc
+            self.stdout.write(f"{url:48} {t.p50:8.1f} {t.p95:8.1f} {t.sql:8.1f} {t.ratio:6.2f} {t.queries:7d}")

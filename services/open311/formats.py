@@ -21,7 +21,7 @@ def w3c(value: datetime | None) -> str | None:
     """A W3C datetime in the deployment's zone, with its offset: 2026-11-22T09:30:00+08:00."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return value.astimezone(timezone.get_current_timezone()).isoformat(timespec="seconds")
 
 
 def _text(value) -> str:

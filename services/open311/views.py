@@ -272,11 +272,12 @@ def _wish_row(row, phrases) -> dict:
 
 
 def _request_rows(qs, phrases):
-    return [(row["created_at"], _request_row(row, phrases)) for row in qs.values(*REQUEST_FIELDS)]
+    """``(created_at, build)`` pairs: the output row is built only for the rows listed."""
+    return [(row["created_at"], lambda row=row: _request_row(row, phrases)) for row in qs.values(*REQUEST_FIELDS)]
 
 
 def _wish_rows(qs, phrases):
-    return [(row["created_at"], _wish_row(row, phrases)) for row in qs.values(*WISH_FIELDS)]
+    return [(row["created_at"], lambda row=row: _wish_row(row, phrases)) for row in qs.values(*WISH_FIELDS)]
 
 
 def _parse_when(request, name, *, end=False):
@@ -367,8 +368,9 @@ def _search(request):
 
 
 def _listing(fmt, rows, status=200):
+    """Wishes and requests merged newest first; at most ``MAX_ROWS`` of them are built."""
     rows.sort(key=lambda pair: pair[0], reverse=True)
-    return render(fmt, [row for _at, row in rows[:MAX_ROWS]], root="service_requests", item="request", status=status)
+    return render(fmt, [build() for _at, build in rows[:MAX_ROWS]], root="service_requests", item="request", status=status)
 
 
 @csrf_exempt
@@ -399,7 +401,7 @@ def token_detail(request, token, *, fmt):
     rows = _by_ids(token)
     if not rows:
         raise Refusal(404, _("没有对应 %(token)s 的服务请求。") % {"token": token})
-    return render(fmt, [{"service_request_id": rows[0][1]["service_request_id"], "token": token}],
+    return render(fmt, [{"service_request_id": rows[0][1]()["service_request_id"], "token": token}],
                   root="service_requests", item="request")
 
 

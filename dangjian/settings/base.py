@@ -200,6 +200,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.api.exceptions.exception_handler",
 }
+# --- Domain defaults a deployment may change (see the README) --------------------------
+SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-40" (基本满意 0.9) or "30-35-35"
+MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
+SERVICE_HOURS_TARGET = env.int("SERVICE_HOURS_TARGET", default=50)  # service hours a year
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "城市基层党建平台 API (dangjian)",
     "DESCRIPTION": "Territory tree, party organizations, members and resident units. "

@@ -43,10 +43,11 @@ def by_code(queryset, code):
     return obj
 
 
-def save_with_code(obj):
-    """Save a new ``obj`` under a fresh tracking code, drawing again on the rare clash."""
+def save_with_code(obj, make_code=None):
+    """Save a new ``obj`` under a fresh code (``make_code()``, default a tracking code),
+    drawing again on the rare clash."""
     for attempt in range(CODE_ATTEMPTS):
-        obj.code = new_code()
+        obj.code = make_code() if make_code is not None else new_code()
         try:
             with transaction.atomic():
                 obj.save()

@@ -44,7 +44,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -70,6 +70,7 @@ from .choices import (
     WhistleStatus,
 )
 from .models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
+from .resident import save_with_code
 
 WHISTLE_ROLES = frozenset(MANAGE_ROLES)
 DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
@@ -270,15 +271,7 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
             area=area, title=title, description=description, source=source, source_id=source_id,
             status=WhistleStatus.OPEN, report_due=report_due, resolve_due=resolve_due, created_by=actor, created_at=now,
         )
-        for attempt in range(5):
-            whistle.code = new_whistle_code(now)
-            try:
-                with transaction.atomic():
-                    whistle.save()
-                break
-            except IntegrityError:
-                if attempt == 4 or not Whistle.objects.filter(code=whistle.code).exists():
-                    raise
+        save_with_code(whistle, lambda: new_whistle_code(now))
         targets = WhistleTarget.objects.bulk_create(
             [WhistleTarget(whistle=whistle, department=d) for d in found_depts]
             + [WhistleTarget(whistle=whistle, unit=u) for u in found_units]

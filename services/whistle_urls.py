@@ -13,6 +13,7 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("departments/<int:pk>/responders/", views.department_responder_add, name="responder_add"),
+    path("units/<int:pk>/responders/", views.unit_responders, name="unit_responders"),
     path("responders/<int:pk>/remove/", views.responder_remove, name="responder_remove"),
     path("<int:pk>/", views.whistle_detail, name="detail"),
     path("<int:pk>/cancel/", views.whistle_cancel, name="cancel"),

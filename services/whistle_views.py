@@ -30,7 +30,7 @@ from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES
 from organizations.forms import attach_errors
-from organizations.models import Area
+from organizations.models import Area, ResidentUnit
 
 from . import rates
 from . import whistle_actions as wa
@@ -401,6 +401,46 @@ def department_responder_add(request, pk):
             messages.success(request, _("已添加报到账号“%(name)s”。") % {"name": form.cleaned_data["username"]})
             return redirect("whistles:department", pk=dept.pk)
     return _department_page(request, dept, responder_form=form, status=400)
+
+
+def _unit_for_accounts(user, pk):
+    unit = ResidentUnit.objects.visible_to(user).select_related("community").filter(pk=pk).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+@refusals
+def unit_responders(request, pk):
+    """A resident unit's 报到账号: the accounts that report in and answer whistles for it.
+    Anyone who sees the unit sees the list; its community's cadres and their superiors add
+    and remove accounts."""
+    user = request.user
+    unit = _unit_for_accounts(user, pk)
+    can_manage = wa.can_manage_unit_accounts(user, unit)
+    form, status = None, 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDeniedError(_("只有社区工作人员及其上级可以管理驻区单位的报到账号。"))
+        form = ResponderForm(request.POST, prefix="resp")
+        if form.is_valid():
+            try:
+                wa.responder_add(actor=user, unit=unit, **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("已添加报到账号“%(name)s”。") % {"name": form.cleaned_data["username"]})
+                return redirect("whistles:unit_responders", pk=unit.pk)
+        status = 400
+    return render(request, "services/whistles/unit_responders.html", {
+        "unit": unit,
+        "can_manage": can_manage,
+        "responder_form": form or ResponderForm(prefix="resp"),
+        "responders": list(Responder.objects.filter(unit=unit).select_related("user").order_by("user__username")),
+        "crumbs": _crumbs((_("驻区单位"), reverse("organizations:unit_list")),
+                          (unit.name, reverse("organizations:unit_detail", args=[unit.pk])), (_("报到账号"), None)),
+    }, status=status)
 
 
 @login_required

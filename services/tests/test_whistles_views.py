@@ -301,6 +301,67 @@ def test_departments_are_managed_by_district_cadres(client, w):
     assert client.get(reverse("whistles:department", args=[other.housing.pk])).status_code == 404
 
 
+# ------------------------------------------------------------------ unit accounts
+def test_community_cadre_adds_and_removes_a_units_accounts(client, w):
+    url = reverse("whistles:unit_responders", args=[w.unit_a.pk])
+    detail = _page(_login(client, w.cadre_a).get(reverse("organizations:unit_detail", args=[w.unit_a.pk])))
+    assert url in detail
+    page = _page(client.get(url))
+    assert w.unit_a_user.username in page and "添加报到账号" in page
+    response = client.post(url, {"resp-username": "weisheng2", "resp-full_name": "值班护士",
+                                 "resp-password": "long-enough-7"})
+    assert response.status_code == 302 and response["Location"] == url
+    added = Responder.objects.get(user__username="weisheng2")
+    assert added.unit_id == w.unit_a.pk and added.department_id is None
+    assert added.user.check_password("long-enough-7")
+    assert "weisheng2" in _page(client.get(url))
+    response = client.post(reverse("whistles:responder_remove", args=[added.pk]), {"next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    assert not Responder.objects.filter(pk=added.pk).exists()
+
+
+def test_unit_account_form_errors_are_shown_with_400(client, w):
+    url = reverse("whistles:unit_responders", args=[w.unit_a.pk])
+    _login(client, w.cadre_a)
+    response = client.post(url, {"resp-username": "newbie", "resp-password": ""})
+    assert response.status_code == 400
+    assert "新账号请设置初始密码。" in _page(response)
+    response = client.post(url, {"resp-username": w.unit_a_user.username})
+    assert response.status_code == 400 and "该账号已经是报到账号。" in _page(response)
+    assert Responder.objects.filter(unit=w.unit_a).count() == 1
+
+
+def test_unit_accounts_are_read_only_for_a_grid_worker_and_404_out_of_scope(client, w):
+    url = reverse("whistles:unit_responders", args=[w.unit_a.pk])
+    grid_worker = user_with(Role.GRID, w.c.a.area)
+    page = _page(_login(client, grid_worker).get(url))
+    assert w.unit_a_user.username in page and "添加报到账号" not in page and "移除" not in page
+    response = client.post(url, {"resp-username": "sneaky", "resp-password": "long-enough-1"})
+    assert response.status_code == 403
+    existing = Responder.objects.get(unit=w.unit_a)
+    assert client.post(reverse("whistles:responder_remove", args=[existing.pk]), {"next": url}).status_code == 403
+    assert Responder.objects.filter(pk=existing.pk).exists()
+    _login(client, w.cadre_b)  # the other community's cadre does not see unit a
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"resp-username": "sneaky", "resp-password": "long-enough-1"}).status_code == 404
+    assert client.post(reverse("whistles:responder_remove", args=[existing.pk])).status_code == 404
+    assert not Responder.objects.filter(user__username="sneaky").exists()
+
+
+def test_unit_accounts_page_query_count_is_constant(client, w):
+    from .test_whistles_support import responder
+
+    url = reverse("whistles:unit_responders", args=[w.unit_a.pk])
+    _login(client, w.street_cadre)
+    client.get(url)
+    few = count_queries(lambda: client.get(url))
+    for i in range(8):
+        responder(unit=w.unit_a, username=f"unit-a-{i}")
+    with assert_max_queries(few):
+        page = _page(client.get(url))
+    assert "unit-a-7" in page
+
+
 def test_department_list_query_count_is_constant(client, w):
     _login(client, w.district_cadre)
     client.get(reverse("whistles:departments"))

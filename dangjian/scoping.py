@@ -27,6 +27,7 @@ class Range:
     lft: int
     rght: int
     node_id: int
+    level: int | None = None  # an area's AreaLevel (None for organizations)
 
     def covers(self, tree_id: int, lft: int) -> bool:
         return self.tree_id == tree_id and self.lft <= lft <= self.rght
@@ -92,13 +93,13 @@ def get_scope(user) -> Scope:
     is_global = bool(user.is_superuser)
     rows = Grant.objects.filter(user=user, is_active=True).values_list(
         "role",
-        "area_id", "area__tree_id", "area__lft", "area__rght",
+        "area_id", "area__tree_id", "area__lft", "area__rght", "area__level",
         "org_id", "org__tree_id", "org__lft", "org__rght",
     )
-    for role, area_id, a_tree, a_lft, a_rght, org_id, o_tree, o_lft, o_rght in rows:
+    for role, area_id, a_tree, a_lft, a_rght, a_level, org_id, o_tree, o_lft, o_rght in rows:
         roles.add(role)
         if area_id:
-            area_ranges.append(Range(role, a_tree, a_lft, a_rght, area_id))
+            area_ranges.append(Range(role, a_tree, a_lft, a_rght, area_id, a_level))
         if org_id:
             org_ranges.append(Range(role, o_tree, o_lft, o_rght, org_id))
     scope = Scope(

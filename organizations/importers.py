@@ -52,6 +52,7 @@ from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from dangjian.scoping import Scope, get_scope
 from dangjian.trees import lock_tree_writes
 
+from . import places
 from .choices import (
     FINISHED_IMPORT_STATUSES,
     IMPORT_ROLES,
@@ -911,6 +912,7 @@ def write_members(rows: list[_MemberRow]) -> dict:
         )
         for r in rows
     ]
+    places.fill_chains(objs)
     for batch in _chunks(objs, WRITE_BATCH):
         # KeyedHashField.pre_save fills phone_hash and id_number_hash under bulk_create too.
         Member.objects.bulk_create(batch)

@@ -95,6 +95,26 @@ class Area(MPTTModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        before = getattr(self, "_place_key", None)
+        super().save(*args, **kwargs)
+        if before is not None and before != (self.parent_id, self.level):
+            # moved or re-levelled: the chains of everyone living or belonging under it change
+            from . import places
+
+            self.refresh_from_db(fields=["tree_id", "lft", "rght"])
+            inside = Q(tree_id=self.tree_id, lft__gte=self.lft, lft__lte=self.rght)
+            places.sync_members(Member.objects.filter(
+                Q(residence__in=Area.objects.filter(inside)) | Q(organization__area__in=Area.objects.filter(inside))
+            ))
+        self._place_key = (self.parent_id, self.level)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._place_key = (instance.__dict__.get("parent_id"), instance.__dict__.get("level"))
+        return instance
+
     def clean(self):
         super().clean()
         errors = {}
@@ -189,10 +209,28 @@ class PartyOrg(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="org_tree_lft"),
             models.Index(fields=["kind", "category"], name="org_kind_category"),
+            # the coverage figures' "a 党小组 / a 小区党支部 is anchored here" sets, read from an index alone
+            models.Index(fields=["area"], condition=Q(kind="group"), name="org_group_area"),
+            models.Index(fields=["area"], condition=Q(kind="branch", category="compound"), name="org_compound_branch_area"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        before = getattr(self, "_anchor_before", None)
+        super().save(*args, **kwargs)
+        if before is not None and before != self.area_id:
+            from . import places
+
+            places.sync_members(Member.objects.filter(organization=self))
+        self._anchor_before = self.area_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._anchor_before = instance.__dict__.get("area_id")
+        return instance
 
     def clean(self):
         super().clean()
@@ -231,9 +269,9 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(q)
 
     def residing_within(self, area):
-        return self.filter(
-            residence__tree_id=area.tree_id, residence__lft__gte=area.lft, residence__lft__lte=area.rght
-        )
+        from .places import residing_q
+
+        return self.filter(residing_q(area))
 
 
 class Member(models.Model):
@@ -266,6 +304,16 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived (organizations.places): the city/district/street/community holding the residence
+    # and holding the organization's anchor area, for index counts of a subtree's roster.
+    res_city = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_district = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_street = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_community = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    org_city = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_district = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_street = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_community = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
 
@@ -283,10 +331,38 @@ class Member(models.Model):
             # the roster count's "in a visible organization but not residing there" part
             # (organizations.selectors.roster_count) reads only this index
             models.Index(fields=["organization", "residence"], name="member_org_residence"),
+            # "in an organization anchored in the subtree but residing outside it", index only
+            models.Index(fields=["org_city", "res_city"], name="member_org_res_city"),
+            models.Index(fields=["org_district", "res_district"], name="member_org_res_district"),
+            models.Index(fields=["org_street", "res_street"], name="member_org_res_street"),
+            models.Index(fields=["org_community", "res_community"], name="member_org_res_community"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        from . import places
+
+        before = getattr(self, "_place_links", (object(), object()))
+        if self.residence_id != before[0]:
+            for name, value in zip(places.RES_FIELDS.values(), places.chain_of(self.residence_id), strict=True):
+                setattr(self, name, value)
+        if self.organization_id != before[1]:
+            anchor = PartyOrg.objects.filter(pk=self.organization_id).values_list("area_id", flat=True).first()
+            for name, value in zip(places.ORG_FIELDS.values(), places.chain_of(anchor), strict=True):
+                setattr(self, name, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"residence", "residence_id", "organization", "organization_id"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, *places.RES_FIELDS.values(), *places.ORG_FIELDS.values()}
+        super().save(*args, **kwargs)
+        self._place_links = (self.residence_id, self.organization_id)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._place_links = (instance.__dict__.get("residence_id"), instance.__dict__.get("organization_id"))
+        return instance
 
     @property
     def phone_masked(self):

@@ -1,5 +1,8 @@
 """Reads for the organizations app: querysets already scoped to a user, and set-based
 subtree figures (a constant number of queries whatever the size of the tree)."""
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
@@ -10,6 +13,7 @@ from django.utils.functional import cached_property
 
 from dangjian.scoping import get_scope, range_q
 
+from . import places
 from .choices import ROSTER_ROLES, AreaLevel, OrgCategory, OrgKind
 from .models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
@@ -53,38 +57,66 @@ def _count_sql(members) -> tuple[str, list]:
     return f"(SELECT COUNT(*) FROM ({sql}) part)", list(params)
 
 
+def _outermost(ranges):
+    """The granted ranges, one per node, without those nested in another (they add nothing)."""
+    unique = list({(r.tree_id, r.lft): r for r in ranges}.values())
+    return [r for r in unique if not any(
+        o is not r and o.tree_id == r.tree_id and o.lft <= r.lft and r.rght <= o.rght for o in unique
+    )]
+
+
+def _residing_within(r) -> Q:
+    """Members residing in the subtree of the area range ``r``: an equality on the derived
+    ``res_*`` column of its level (organizations.places), else the subtree's areas."""
+    if field := places.RES_FIELDS.get(r.level):
+        return Q(**{field: r.node_id})
+    return Q(residence_id__in=Area.objects.filter(range_q("", [r])).values("pk"))
+
+
+def _anchored_within(r) -> Q:
+    """Members of an organization anchored in the subtree of the area range ``r``."""
+    if field := places.ORG_FIELDS.get(r.level):
+        return Q(**{field: r.node_id})
+    return Q(organization_id__in=PartyOrg.objects.filter(range_q("area", [r])).values("pk"))
+
+
+def _any(qs) -> Q:
+    return reduce(or_, qs, Q(pk__in=[]))
+
+
 def roster_count(user, filters=None) -> int:
     """How many members ``members_for(user).filter(filters)`` holds — the same number — in one
-    query that PostgreSQL answers from the members' own indexed foreign keys.
+    query that PostgreSQL answers from indexes.
 
     ``Member.visible_to`` is an OR of range tests over two joins (residence, organization's
     area) plus the user's own record; counting it makes PostgreSQL join and test every member
-    of the province.  Here the visible set is split into disjoint parts:
+    of the province.  Here the visible set is split into disjoint parts, each a ``COUNT``:
 
-        residing in a granted area  +  in an organization anchored in a granted area (or in a
-        granted organization) but not residing there  +  the user's own record if in neither
+        for each granted area (the outermost ones): residing in it  +  in an organization
+        anchored in it but residing in no granted area  +  in a granted organization and
+        neither  +  the user's own record if in none of these
 
-    The first two are sums over the subtree's areas and organizations of a per-node count
-    (``_per_node_count``: index probes, ~3× faster than a hash join over all members at
-    province scale); the sum of the parts is one ``SELECT (…) + (…) + (…)``."""
+    A granted city, district, street or community is an equality on the members' derived
+    ``res_*``/``org_*`` columns (``organizations.places``), counted from an index alone; a
+    deeper one (a compound, a building) is a small subtree.  Granted organizations are summed
+    per organization (``_per_node_count``: index probes)."""
     base = Member.objects.filter(filters if filters is not None else Q()).order_by()
     scope = get_scope(user)
     if scope.is_global:
         return base.count()
-    areas, orgs = scope.areas_for(ROSTER_ROLES), scope.orgs_for(ROSTER_ROLES)
-    parts, taken = [], Q(pk__in=[])
-    if areas:
-        parts.append(lambda: _per_node_count(Area.objects.filter(range_q("", areas)), base, "residence_id"))
-        taken = Q(residence_id__in=Area.objects.filter(range_q("", areas)).values("pk"))
-    org_q = (range_q("area", areas) if areas else Q(pk__in=[])) | (range_q("", orgs) if orgs else Q(pk__in=[]))
-    if areas or orgs:
-        outside = base.exclude(taken) if areas else base
-        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(org_q), outside, "organization_id"))
-        in_orgs = Q(organization_id__in=PartyOrg.objects.filter(org_q).values("pk"))
-        taken = taken | in_orgs if areas else in_orgs
+    areas = _outermost(scope.areas_for(ROSTER_ROLES))
+    orgs = scope.orgs_for(ROSTER_ROLES)
+    resides = _any(_residing_within(r) for r in areas)
+    anchored = _any(_anchored_within(r) for r in areas)
+    parts = [lambda r=r: _count_sql(base.filter(_residing_within(r))) for r in areas]
+    parts += [lambda r=r: _count_sql(base.filter(_anchored_within(r)).exclude(resides)) for r in areas]
+    taken = resides | anchored
+    if orgs:
+        outside = base.exclude(taken)
+        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(range_q("", orgs)), outside, "organization_id"))
+        taken |= Q(organization_id__in=PartyOrg.objects.filter(range_q("", orgs)).values("pk"))
     if user.is_authenticated:
-        own = base.filter(user_id=user.pk)
-        own = own.exclude(taken) if (areas or orgs) else own
+        own = base.filter(user_id=user.pk).exclude(taken)
         parts.append(lambda: _count_sql(own))
     sqls, params = [], []
     for part in parts:

@@ -15,7 +15,8 @@ What a consistent tree means here:
   ``rght`` of the root = 2 × the tree's size;
 * areas: a child's level strictly deeper than its parent's, roots only at ``ROOT_LEVELS``;
 * organizations: the anchored area exists;
-* no two siblings share a name.
+* no two siblings share a name;
+* every member's derived place columns (``organizations.places``) agree with the tree.
 """
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
@@ -31,7 +32,17 @@ LIMIT = 50
 
 def check_all_trees() -> list[str]:
     """Problems of both trees; an empty list means both are consistent."""
-    return check_tree(Area) + check_tree(PartyOrg)
+    return check_tree(Area) + check_tree(PartyOrg) + check_member_places()
+
+
+def check_member_places() -> list[str]:
+    from . import places
+    from .models import Member
+
+    wrong = places.out_of_sync(Member.objects.all())
+    if not wrong:
+        return []
+    return [_("党员的居住地、组织所在地层级归属有 %(n)d 处与区域树不一致（check_trees --repair 可重算）。") % {"n": wrong}]
 
 
 def check_tree(model) -> list[str]:

@@ -28,7 +28,7 @@ from dangjian.portal import paginate as _paginate
 from dangjian.privacy import mask_phone
 from dangjian.scoping import get_scope
 
-from . import actions, permissions, selectors
+from . import actions, permissions, places, selectors
 from .choices import AccessChannel, AreaLevel, OrgRole
 from .forms import (
     AreaForm,
@@ -378,8 +378,7 @@ def member_list(request):
         if area_filter is None:
             wanted &= Q(pk__in=[])
         else:
-            wanted &= Q(residence__tree_id=area_filter.tree_id, residence__lft__gte=area_filter.lft,
-                        residence__lft__lte=area_filter.rght)
+            wanted &= places.residing_q(area_filter)
     qs = members.filter(wanted).select_related("organization", "residence").order_by(
         "organization__tree_id", "organization__lft", "id"
     )

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from dangjian.crypto import encrypt, keyed_hash
 from dangjian.privacy import id_number_check_digit
 from dangjian.trees import assign_tree_fields, lock_tree_writes
+from organizations import places
 from organizations.choices import (
     AreaLevel,
     BuildingUse,
@@ -358,7 +359,8 @@ MEMBER_FIELDS = (
     "id", "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization_id",
     "org_role", "residence_id", "in_service", "employer", "employer_org_id", "phone", "id_number",
 )
-MEMBER_COLUMNS = MEMBER_FIELDS[:13] + ("phone", "phone_hash", "id_number", "id_number_hash", "created_at", "updated_at")
+MEMBER_COLUMNS = MEMBER_FIELDS[:13] + ("phone", "phone_hash", "id_number", "id_number_hash", "created_at", "updated_at",
+                                      *places.RES_FIELDS.values(), *places.ORG_FIELDS.values())
 CENTRAL_COLUMNS = ("member_id", "building_id", "linked_households", "linked_rooms", "designated_on")
 
 
@@ -407,6 +409,8 @@ class MemberWriter:
         self.central_written = 0
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self._pending = None  # (rows, central, AsyncResult) encrypted in the pool, not yet written
+        self._res_chains: dict = {}  # residence id → places chain
+        self._org_chains: dict = {}  # organization id → places chain of its anchor area
 
     def add(self, row: tuple) -> None:
         self.members.append(row)
@@ -442,11 +446,23 @@ class MemberWriter:
         rows, central, result = pending
         self._write([item for part in result.get() for item in part], rows, central)
 
+    def _chains(self, rows):
+        """The place chains (organizations.places) of the rows' residences and organizations,
+        looked up once per area and organization across chunks."""
+        res, org = self._res_chains, self._org_chains
+        res.update(places.chains({row[9] for row in rows} - res.keys()))
+        missing = {row[7] for row in rows} - org.keys()
+        if missing:
+            anchors = dict(PartyOrg.objects.filter(pk__in=missing).values_list("pk", "area_id"))
+            by_area = places.chains(anchors.values())
+            org.update({pk: by_area.get(area_id, places.NO_CHAIN) for pk, area_id in anchors.items()})
+        return [res.get(row[9], places.NO_CHAIN) + org.get(row[7], places.NO_CHAIN) for row in rows]
+
     def _write(self, protected, rows, central) -> None:
         now = self.now
         insert_rows(Member, MEMBER_COLUMNS, [
-            row[:13] + (phone, phone_hash, idn, idn_hash, now, now)
-            for row, (phone, phone_hash, idn, idn_hash) in zip(rows, protected)
+            row[:13] + (phone, phone_hash, idn, idn_hash, now, now) + chain
+            for row, (phone, phone_hash, idn, idn_hash), chain in zip(rows, protected, self._chains(rows), strict=True)
         ])
         insert_rows(CentralHousehold, CENTRAL_COLUMNS, central)
 

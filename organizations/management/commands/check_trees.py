@@ -1,7 +1,8 @@
 """Check both trees (territory and party organizations); ``--repair`` renumbers them.
 
     manage.py check_trees            # prints every problem, exits 1 when there is one
-    manage.py check_trees --repair   # rebuilds lft/rght/depth/tree_id from the parent links, re-checks
+    manage.py check_trees --repair   # rebuilds lft/rght/depth/tree_id from the parent links and the
+                                     # members' place columns, re-checks
 
 The repair recomputes only the mptt numbering from the ``parent`` links (inside one
 transaction, holding the tree write locks); problems in the data itself — a level not deeper
@@ -12,16 +13,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.trees import lock_tree_writes
-from organizations.models import Area, PartyOrg
+from organizations import places
+from organizations.models import Area, Member, PartyOrg
 from organizations.treecheck import check_all_trees
 
 
 def repair_trees() -> None:
-    """Renumber both trees from their parent links (mptt ``rebuild``)."""
+    """Renumber both trees from their parent links (mptt ``rebuild``), then recompute the
+    members' place columns from the renumbered tree."""
     with transaction.atomic():
         for model in (Area, PartyOrg):
             lock_tree_writes(model)
             model.objects.rebuild()
+        places.sync_members(Member.objects.all())
 
 
 class Command(BaseCommand):

@@ -334,11 +334,10 @@ class _SubtreeSets:
         return GridArea.objects.values("area_id")
 
     def covered_parents(self):
-        """Nodes with a covered child (a compound one of whose buildings is in a grid), in the subtree."""
-        a = self.area
-        return Area.objects.filter(
-            tree_id=a.tree_id, lft__gte=a.lft, lft__lte=a.rght, grid_cover__isnull=False, parent__isnull=False
-        ).values("parent_id")
+        """Nodes with a covered child (a compound one of whose buildings is in a grid): the
+        parents of the covered places, read through the (small) grid-place table, whose
+        rows reach their area by primary key; the ``IN`` test limits them to the subtree."""
+        return GridArea.objects.filter(area__parent__isnull=False).values("area__parent_id")
 
     def compound_branch_places(self):
         return PartyOrg.objects.filter(kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND).values("area_id")
@@ -417,7 +416,19 @@ def _coverage_rows(area, kids) -> list[tuple]:
     )
     compound, building, community = int(AreaLevel.COMPOUND), int(AreaLevel.BUILDING), int(AreaLevel.COMMUNITY)
     by_places = _by_places(area)
-    key = f"""CASE WHEN node_lft = %s THEN {OWN} WHEN node_lft < %s THEN {ABOVE} ELSE COALESCE(kids.kid_id, {ELSEWHERE}) END"""
+    if connection.vendor == "postgresql":
+        # The children tile the area's interior, so the child holding a node is the last one
+        # starting at or before it: width_bucket over the children's sorted lft values finds
+        # it by binary search (a range join would test every node against every child).
+        kid_arrays = (f"(SELECT array_agg(kid_lft ORDER BY kid_lft) lfts, array_agg(kid_rght ORDER BY kid_lft) rghts, "
+                      f"array_agg(kid_id ORDER BY kid_lft) ids FROM ({kids_sql}) k)")
+        bucket = "width_bucket(node_lft, kids.lfts)"
+        kid_key = f"CASE WHEN kids.rghts[{bucket}] >= node_lft THEN kids.ids[{bucket}] END"
+        kid_join = f"CROSS JOIN {kid_arrays} kids"
+    else:
+        kid_key = "kids.kid_id"
+        kid_join = f"LEFT JOIN ({kids_sql}) kids ON node_lft > %s AND node_lft >= kids.kid_lft AND node_lft <= kids.kid_rght"
+    key = f"""CASE WHEN node_lft = %s THEN {OWN} WHEN node_lft < %s THEN {ABOVE} ELSE COALESCE({kid_key}, {ELSEWHERE}) END"""
     sql = f"""
 SELECT {key}, {"cover_grid, cover_branch" if by_places else "NULL, NULL"},
     SUM(CASE WHEN node_level = {compound} THEN 1 ELSE 0 END),
@@ -431,13 +442,14 @@ SELECT {key}, {"cover_grid, cover_branch" if by_places else "NULL, NULL"},
     SUM(CASE WHEN node_level = {community} THEN COALESCE(cg.n, 0) ELSE 0 END),
     SUM(CASE WHEN node_level = {community} THEN COALESCE(cg.nb, 0) ELSE 0 END)
 FROM ({nodes_sql}) nodes
-LEFT JOIN ({kids_sql}) kids ON node_lft > %s AND node_lft >= kids.kid_lft AND node_lft <= kids.kid_rght
+{kid_join}
 LEFT JOIN ({ch_sql}) l ON l.{q("building_id")} = nodes.node_id
 LEFT JOIN ({grid_sql}) cg ON cg.{q("community_id")} = nodes.node_id
 GROUP BY 1{", cover_grid, cover_branch" if by_places else ""}"""
     lft = [area.lft, area.lft]
     with connection.cursor() as cursor:
-        cursor.execute(sql, lft + params + kids_params + [area.lft] + ch_params + grid_params)  # noqa: S608 - compiled by Django
+        kid_params = kids_params if connection.vendor == "postgresql" else kids_params + [area.lft]
+        cursor.execute(sql, lft + params + kid_params + ch_params + grid_params)  # noqa: S608 - compiled by Django
         return [("f", *row) for row in cursor.fetchall()]
 
 
@@ -569,8 +581,12 @@ def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
     ambiguous = area.level + 1 >= AreaLevel.COMPOUND or (
         "compounds_without_grid" in firsts and "compounds_without_branch" in firsts)
     flags = {f"gap_{kind}": _flag(Q(pk__in=subquery)) for kind, subquery in firsts.items()} if ambiguous else {}
-    nodes = list(Area.objects.filter(picked, tree_id=area.tree_id).annotate(**flags)
-                 .select_related("parent").order_by("tree_id", "lft"))
+    # the parent's name by a probe per row (a few dozen rows): a join to ``parent`` makes the
+    # planner, misled by the OR above, hash the whole area table
+    parent = Area.objects.filter(pk=OuterRef("parent_id"))
+    nodes = list(Area.objects.filter(picked, tree_id=area.tree_id).annotate(
+        parent_name=Subquery(parent.values("name")[:1]), parent_level=Subquery(parent.values("level")[:1]), **flags,
+    ).order_by("tree_id", "lft"))
     children = sorted((a for a in nodes if a.parent_id == area.pk), key=lambda a: (a.code, a.name))
     _figures, per_child, _gaps = _fold_groups(area, rows, children)
 

@@ -392,15 +392,23 @@ def department_responder_add(request, pk):
     _require_department_manager(user)
     dept = _department_for_view(user, pk)
     form = ResponderForm(request.POST, prefix="resp")
-    if form.is_valid():
-        try:
-            wa.responder_add(actor=user, department=dept, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已添加报到账号“%(name)s”。") % {"name": form.cleaned_data["username"]})
-            return redirect("whistles:department", pk=dept.pk)
+    if _responder_added(request, form, department=dept):
+        return redirect("whistles:department", pk=dept.pk)
     return _department_page(request, dept, responder_form=form, status=400)
+
+
+def _responder_added(request, form, **party) -> bool:
+    """Add the account of a bound ``ResponderForm`` for ``party`` (department= or unit=):
+    True when added (with a flash message), else the errors are on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        wa.responder_add(actor=request.user, **party, **form.cleaned_data)
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return False
+    messages.success(request, _("已添加报到账号“%(name)s”。") % {"name": form.cleaned_data["username"]})
+    return True
 
 
 def _unit_for_accounts(user, pk):
@@ -424,14 +432,8 @@ def unit_responders(request, pk):
         if not can_manage:
             raise PermissionDeniedError(_("只有社区工作人员及其上级可以管理驻区单位的报到账号。"))
         form = ResponderForm(request.POST, prefix="resp")
-        if form.is_valid():
-            try:
-                wa.responder_add(actor=user, unit=unit, **form.cleaned_data)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("已添加报到账号“%(name)s”。") % {"name": form.cleaned_data["username"]})
-                return redirect("whistles:unit_responders", pk=unit.pk)
+        if _responder_added(request, form, unit=unit):
+            return redirect("whistles:unit_responders", pk=unit.pk)
         status = 400
     return render(request, "services/whistles/unit_responders.html", {
         "unit": unit,

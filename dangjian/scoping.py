@@ -29,6 +29,10 @@ class Range:
     node_id: int
     level: int | None = None  # an area's AreaLevel (None for organizations)
 
+    @property
+    def pk(self) -> int:
+        return self.node_id
+
     def covers(self, tree_id: int, lft: int) -> bool:
         return self.tree_id == tree_id and self.lft <= lft <= self.rght
 

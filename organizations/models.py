@@ -349,8 +349,8 @@ class Member(models.Model):
             for name, value in zip(places.RES_FIELDS.values(), places.chain_of(self.residence_id), strict=True):
                 setattr(self, name, value)
         if self.organization_id != before[1]:
-            anchor = PartyOrg.objects.filter(pk=self.organization_id).values_list("area_id", flat=True).first()
-            for name, value in zip(places.ORG_FIELDS.values(), places.chain_of(anchor), strict=True):
+            chain = places.org_chains([self.organization_id]).get(self.organization_id, places.NO_CHAIN)
+            for name, value in zip(places.ORG_FIELDS.values(), chain, strict=True):
                 setattr(self, name, value)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and ({"residence", "residence_id", "organization", "organization_id"} & set(update_fields)):

@@ -31,12 +31,26 @@ ORG_FIELDS = {AreaLevel.CITY: "org_city", AreaLevel.DISTRICT: "org_district",
 NO_CHAIN = (None,) * len(LEVELS)
 
 
-def residing_q(area) -> Q:
-    """Members residing in ``area``'s subtree: one indexed column for a city, district, street
-    or community, the residence's tree range below those."""
-    if field := RES_FIELDS.get(area.level):
-        return Q(**{field: area.pk})
-    return Q(residence__tree_id=area.tree_id, residence__lft__gte=area.lft, residence__lft__lte=area.rght)
+def residing_q(node) -> Q:
+    """Members residing in the subtree of ``node`` (an ``Area``, or a granted area ``Range``:
+    anything with ``pk``, ``level``, ``tree_id``, ``lft``, ``rght``): one indexed column for a
+    city, district, street or community, the subtree's areas below those."""
+    from .models import Area
+
+    if field := RES_FIELDS.get(node.level):
+        return Q(**{field: node.pk})
+    return Q(residence_id__in=Area.objects.filter(
+        tree_id=node.tree_id, lft__gte=node.lft, lft__lte=node.rght).values("pk"))
+
+
+def anchored_q(node) -> Q:
+    """Members of an organization anchored in the subtree of ``node`` (as in ``residing_q``)."""
+    from .models import PartyOrg
+
+    if field := ORG_FIELDS.get(node.level):
+        return Q(**{field: node.pk})
+    return Q(organization_id__in=PartyOrg.objects.filter(
+        area__tree_id=node.tree_id, area__lft__gte=node.lft, area__lft__lte=node.rght).values("pk"))
 
 
 def chain_of(area_id) -> tuple:
@@ -78,6 +92,16 @@ def chains(area_ids, *, area_model=None) -> dict:
     return {pk: walks[tree].chain(lft) if tree in walks else NO_CHAIN for pk, tree, lft in places}
 
 
+def org_chains(org_ids, *, area_model=None, org_model=None) -> dict:
+    """{organization id: chain of its anchor area}: three queries."""
+    from .models import PartyOrg
+
+    PartyOrg = org_model or PartyOrg  # noqa: N806 - a migration passes its historical model
+    anchors = dict(PartyOrg.objects.filter(pk__in=set(org_ids)).values_list("pk", "area_id"))
+    by_area = chains(anchors.values(), area_model=area_model)
+    return {pk: by_area.get(area_id, NO_CHAIN) for pk, area_id in anchors.items()}
+
+
 class _Walk:
     """Nested ranges in lft order, each with the index of its nearest enclosing range."""
 
@@ -102,16 +126,13 @@ class _Walk:
 
 
 def fill_chains(members) -> None:
-    """Set both chains on unsaved ``Member`` objects (before a ``bulk_create``): three queries."""
-    from .models import PartyOrg
-
+    """Set both chains on unsaved ``Member`` objects (before a ``bulk_create``): five queries."""
     res = chains({m.residence_id for m in members})
-    anchors = dict(PartyOrg.objects.filter(pk__in={m.organization_id for m in members}).values_list("pk", "area_id"))
-    org = chains(anchors.values())
+    org = org_chains({m.organization_id for m in members})
     for m in members:
         for name, value in zip(RES_FIELDS.values(), res.get(m.residence_id, NO_CHAIN), strict=True):
             setattr(m, name, value)
-        for name, value in zip(ORG_FIELDS.values(), org.get(anchors.get(m.organization_id), NO_CHAIN), strict=True):
+        for name, value in zip(ORG_FIELDS.values(), org.get(m.organization_id, NO_CHAIN), strict=True):
             setattr(m, name, value)
 
 
@@ -124,10 +145,6 @@ def sync_members(members, *, area_model=None, org_model=None) -> int:
     queries for the distinct residences and organizations, two for their chains, then one
     ``UPDATE`` per distinct chain, skipping the rows already right.  Returns the rows written.
     (A migration passes its historical ``area_model`` and ``org_model``.)"""
-    from .models import PartyOrg
-
-    PartyOrg = org_model or PartyOrg  # noqa: N806
-
     members = members.order_by()
     written = 0
     residences = set(members.values_list("residence_id", flat=True).distinct())
@@ -141,12 +158,10 @@ def sync_members(members, *, area_model=None, org_model=None) -> int:
         if None in area_ids:
             where |= Q(residence__isnull=True)
         written += members.filter(where).exclude(**_fields(RES_FIELDS, chain)).update(**_fields(RES_FIELDS, chain))
-    org_ids = set(members.values_list("organization_id", flat=True).distinct())
-    anchors = dict(PartyOrg.objects.filter(pk__in=org_ids).values_list("pk", "area_id"))
-    area_chains = chains(anchors.values(), area_model=area_model)
     by_chain = defaultdict(list)
-    for org_id, area_id in anchors.items():
-        by_chain[area_chains.get(area_id, NO_CHAIN)].append(org_id)
+    org_ids = members.values_list("organization_id", flat=True).distinct()
+    for org_id, chain in org_chains(org_ids, area_model=area_model, org_model=org_model).items():
+        by_chain[chain].append(org_id)
     for chain, ids in by_chain.items():
         written += (
             members.filter(organization_id__in=ids).exclude(**_fields(ORG_FIELDS, chain))
@@ -161,15 +176,12 @@ def out_of_sync(members) -> int:
     per distinct combination."""
     from django.db.models import Count
 
-    from .models import PartyOrg
-
     members = members.order_by()
     wrong = 0
     res_rows = list(members.values_list("residence_id", *RES_FIELDS.values()).annotate(n=Count("pk")))
     res = chains({row[0] for row in res_rows})
     wrong += sum(row[-1] for row in res_rows if tuple(row[1:-1]) != res.get(row[0], NO_CHAIN))
     org_rows = list(members.values_list("organization_id", *ORG_FIELDS.values()).annotate(n=Count("pk")))
-    anchors = dict(PartyOrg.objects.filter(pk__in={row[0] for row in org_rows}).values_list("pk", "area_id"))
-    org = chains(anchors.values())
-    wrong += sum(row[-1] for row in org_rows if tuple(row[1:-1]) != org.get(anchors.get(row[0]), NO_CHAIN))
+    org = org_chains({row[0] for row in org_rows})
+    wrong += sum(row[-1] for row in org_rows if tuple(row[1:-1]) != org.get(row[0], NO_CHAIN))
     return wrong

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import NOTHING, get_scope, range_q
 
 from . import places
 from .choices import ROSTER_ROLES, AreaLevel, OrgCategory, OrgKind
@@ -65,23 +65,8 @@ def _outermost(ranges):
     )]
 
 
-def _residing_within(r) -> Q:
-    """Members residing in the subtree of the area range ``r``: an equality on the derived
-    ``res_*`` column of its level (organizations.places), else the subtree's areas."""
-    if field := places.RES_FIELDS.get(r.level):
-        return Q(**{field: r.node_id})
-    return Q(residence_id__in=Area.objects.filter(range_q("", [r])).values("pk"))
-
-
-def _anchored_within(r) -> Q:
-    """Members of an organization anchored in the subtree of the area range ``r``."""
-    if field := places.ORG_FIELDS.get(r.level):
-        return Q(**{field: r.node_id})
-    return Q(organization_id__in=PartyOrg.objects.filter(range_q("area", [r])).values("pk"))
-
-
 def _any(qs) -> Q:
-    return reduce(or_, qs, Q(pk__in=[]))
+    return reduce(or_, qs, NOTHING)
 
 
 def roster_count(user, filters=None) -> int:
@@ -106,10 +91,10 @@ def roster_count(user, filters=None) -> int:
         return base.count()
     areas = _outermost(scope.areas_for(ROSTER_ROLES))
     orgs = scope.orgs_for(ROSTER_ROLES)
-    resides = _any(_residing_within(r) for r in areas)
-    anchored = _any(_anchored_within(r) for r in areas)
-    parts = [lambda r=r: _count_sql(base.filter(_residing_within(r))) for r in areas]
-    parts += [lambda r=r: _count_sql(base.filter(_anchored_within(r)).exclude(resides)) for r in areas]
+    resides = _any(places.residing_q(r) for r in areas)
+    anchored = _any(places.anchored_q(r) for r in areas)
+    parts = [lambda r=r: _count_sql(base.filter(places.residing_q(r))) for r in areas]
+    parts += [lambda r=r: _count_sql(base.filter(places.anchored_q(r)).exclude(resides)) for r in areas]
     taken = resides | anchored
     if orgs:
         outside = base.exclude(taken)

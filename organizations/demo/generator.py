@@ -451,11 +451,8 @@ class MemberWriter:
         looked up once per area and organization across chunks."""
         res, org = self._res_chains, self._org_chains
         res.update(places.chains({row[9] for row in rows} - res.keys()))
-        missing = {row[7] for row in rows} - org.keys()
-        if missing:
-            anchors = dict(PartyOrg.objects.filter(pk__in=missing).values_list("pk", "area_id"))
-            by_area = places.chains(anchors.values())
-            org.update({pk: by_area.get(area_id, places.NO_CHAIN) for pk, area_id in anchors.items()})
+        if missing := {row[7] for row in rows} - org.keys():
+            org.update(places.org_chains(missing))
         return [res.get(row[9], places.NO_CHAIN) + org.get(row[7], places.NO_CHAIN) for row in rows]
 
     def _write(self, protected, rows, central) -> None:

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         scoring = None if no_scoring else self.score_twice()
         rollups = {"missing": "skipped (--no-rollups)"} if no_rollups else self.refresh_rollups()
         if not (no_scoring and no_rollups):
-            self.settle()
+            self.vacuum("VACUUM ANALYZE after scoring and rollups (as autovacuum would) …")
         pages = self.measure_pages(runs)
         rates = self.measure_throughput(requests)
         self.report(scale, db, scoring, rollups, pages, rates, time.perf_counter() - started)
@@ -135,11 +135,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("seed_demo", scale=scale, stdout=self.stdout)
         self.seed_seconds = time.perf_counter() - started
-        self.say(f"seeded in {self.seed_seconds:.0f} s; VACUUM ANALYZE (as autovacuum would after a bulk load) …")
-        started = time.perf_counter()
-        with connection.cursor() as cursor:  # outside any transaction: the command runs in autocommit
-            cursor.execute("VACUUM ANALYZE")
-        self.say(f"vacuumed in {time.perf_counter() - started:.0f} s")
+        self.vacuum(f"seeded in {self.seed_seconds:.0f} s; VACUUM ANALYZE (as autovacuum would after a bulk load) …")
 
     @staticmethod
     def _ledger_rows() -> int:
@@ -227,13 +223,13 @@ class Command(BaseCommand):
         stored = refresh_rollups(trends=True)
         return {"seconds": time.perf_counter() - started, "rows": stored}
 
-    def settle(self):
-        """``VACUUM ANALYZE`` after the scoring runs and the rollups rewrote their tables (what
-        autovacuum does next), so that the pages are timed in steady state rather than against
-        autovacuum for the two cores."""
-        self.say("VACUUM ANALYZE after scoring and rollups (as autovacuum would) …")
+    def vacuum(self, message):
+        """``VACUUM ANALYZE`` the database, as autovacuum does after large writes: after seeding,
+        and after the scoring runs and rollups, so that pages are timed in steady state rather
+        than against autovacuum for the two cores."""
+        self.say(message)
         started = time.perf_counter()
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # outside any transaction: the command runs in autocommit
             cursor.execute("VACUUM ANALYZE")
         self.say(f"vacuumed in {time.perf_counter() - started:.0f} s")
 

@@ -29,6 +29,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import calendar as cal
+from assessments import selectors
+from assessments.choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
+from assessments.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.audit import record
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
@@ -36,11 +40,6 @@ from organizations.choices import MANAGE_ROLES, OrgCategory, OrgKind, Role
 from organizations.models import Area, Member
 from services import actions as service_actions
 from services.models import ServiceSource
-
-from . import calendar as cal
-from . import selectors
-from .choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
-from .models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
 
 __all__ = [
     "PermissionDeniedError", "activity_file", "activity_update", "activity_sign_in", "rule_set_publish",

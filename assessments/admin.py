@@ -12,10 +12,8 @@ to the audit trail, like the organizations admin.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organizations.admin import AuditedAdmin
-
-from .actions import sync_service_records
-from .models import (
+from assessments.actions import sync_service_records
+from assessments.models import (
     Activity,
     ActivityAttachment,
     ActivityRule,
@@ -33,6 +31,7 @@ from .models import (
     ScoreLine,
     ScoringRun,
 )
+from organizations.admin import AuditedAdmin
 
 
 @admin.register(ActivityType)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .choices import Frequency, PeriodStatus
+from assessments.choices import Frequency, PeriodStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FRIDAY = 4

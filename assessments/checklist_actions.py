@@ -51,14 +51,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments import checklist_permissions as perms
+from assessments.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
 from dangjian.validation import check_text, text_or_error
 from organizations.actions import PermissionDeniedError
 from services.actions import TransitionError, transition
-
-from . import checklist_permissions as perms
-from .choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
-from .models import Checklist, ChecklistEvent, ChecklistItem
 
 __all__ = [
     "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",

@@ -23,12 +23,11 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from assessments import calendar as cal
+from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from organizations.choices import OrgCategory
 from organizations.models import PartyOrg
-
-from . import calendar as cal
-from .choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
-from .models import Checklist, ChecklistEvent, ChecklistItem
 
 ORG_BATCH = 500
 INSERT_BATCH = 5000

@@ -5,10 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments import checklist_actions as actions
+from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
 from organizations.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
-
-from . import checklist_actions as actions
-from .choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
 
 
 class PlainForm(BootstrapMixin, forms.Form):

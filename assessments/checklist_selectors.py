@@ -25,10 +25,10 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from . import checklist_permissions as perms
-from .checklist_actions import EVENT_LABELS, PLANNED_KINDS
-from .choices import ChecklistStatus, ItemKind, ItemStatus
-from .models import Checklist, ChecklistEvent, ChecklistItem
+from assessments import checklist_permissions as perms
+from assessments.checklist_actions import EVENT_LABELS, PLANNED_KINDS
+from assessments.choices import ChecklistStatus, ItemKind, ItemStatus
+from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 
 FIGURE_KEYS = ("items", "done", "problems", "closed", "overdue")
 

@@ -1,7 +1,7 @@
 """Pages of the four lists (四张清单), mounted at /checklists/."""
 from django.urls import path
 
-from . import checklist_views as views
+from assessments import checklist_views as views
 
 app_name = "checklist"
 

@@ -24,14 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian.portal import int_param, paginate, refusals
-from organizations.actions import PermissionDeniedError
-from organizations.forms import attach_errors
-
-from . import checklist_actions as actions
-from . import checklist_permissions as perms
-from . import checklist_selectors as selectors
-from .checklist_forms import (
+from assessments import checklist_actions as actions
+from assessments import checklist_permissions as perms
+from assessments import checklist_selectors as selectors
+from assessments.checklist_forms import (
     AppraiseForm,
     ChecklistCreateForm,
     ChecklistFilterForm,
@@ -42,7 +38,10 @@ from .checklist_forms import (
     ReasonForm,
     ReportForm,
 )
-from .choices import ChecklistStatus, ItemKind, ItemStatus
+from assessments.choices import ChecklistStatus, ItemKind, ItemStatus
+from dangjian.portal import int_param, paginate, refusals
+from organizations.actions import PermissionDeniedError
+from organizations.forms import attach_errors
 
 PANEL_SIZE = 10
 FIELD_MAP = {"evidence_note": "note"}

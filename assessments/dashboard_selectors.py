@@ -25,13 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessments.models import AreaRollup, Score, ScoreLine
+from assessments.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import ROSTER_ROLES, Role
 from organizations.models import Area
-
-from .models import AreaRollup, Score, ScoreLine
-from .rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
 
 DASHBOARD_ROLES = ROSTER_ROLES
 REFRESH_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})

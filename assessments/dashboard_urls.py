@@ -1,7 +1,7 @@
 """District dashboards, mounted at /dashboard/."""
 from django.urls import path
 
-from . import dashboard_views as views
+from assessments import dashboard_views as views
 
 app_name = "dashboard"
 

@@ -18,15 +18,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import dashboard_selectors as ds
+from assessments import periods, scoring_selectors
+from assessments.choices import PeriodKind
+from assessments.dashboard_export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
+from assessments.rollups import request_refresh
 from dangjian.portal import refusals
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
-
-from . import dashboard_selectors as ds
-from . import periods, scoring_selectors
-from .choices import PeriodKind
-from .dashboard_export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
-from .rollups import request_refresh
 
 
 def _query(request, *, period=None, screen=None) -> str:

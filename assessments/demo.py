@@ -24,14 +24,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
+from assessments import calendar as cal
+from assessments.choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
+from assessments.models import Activity, ActivityType, Attendance
+from assessments.selectors import RuleBook
 from organizations.choices import COMMITTEE_ROLES, OrgKind
 from organizations.models import Member, PartyOrg
 from services.models import ServiceRecord, ServiceSource
-
-from . import calendar as cal
-from .choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
-from .models import Activity, ActivityType, Attendance
-from .selectors import RuleBook
 
 ORG_BATCH = 500
 INSERT_BATCH = 5000

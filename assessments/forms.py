@@ -11,14 +11,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from assessments import calendar as cal
+from assessments.actions import ATTACHMENT_MAX_FILES
+from assessments.choices import AttendanceStatus, DeliberationStep, Frequency
+from assessments.models import ActivityType
 from organizations.choices import COMMITTEE_ROLES, MemberStatus, OrgCategory, OrgKind
 from organizations.forms import BootstrapMixin, DateInput, FilterForm
 from organizations.forms import attach_errors as attach_form_errors
-
-from . import calendar as cal
-from .actions import ATTACHMENT_MAX_FILES
-from .choices import AttendanceStatus, DeliberationStep, Frequency
-from .models import ActivityType
 
 
 class TimeInput(forms.TimeInput):

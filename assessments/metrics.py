@@ -40,9 +40,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from assessments.choices import IndicatorSource
 from services import rates
-
-from .choices import IndicatorSource
 
 POINTS = Decimal("0.01")
 RATIO = Decimal("0.0001")

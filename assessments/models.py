@@ -9,10 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.choices import AreaLevel, OrgCategory
-from organizations.models import Area, Member, PartyOrg
-
-from .choices import (
+from assessments.choices import (
     Appraisal,
     AttendanceStatus,
     ChecklistStatus,
@@ -29,6 +26,8 @@ from .choices import (
     StarMethod,
     SubjectKind,
 )
+from organizations.choices import AreaLevel, OrgCategory
+from organizations.models import Area, Member, PartyOrg
 
 
 class ActivityType(models.Model):

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .choices import PeriodKind
+from assessments.choices import PeriodKind
 
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)

@@ -10,10 +10,9 @@ every write.
   the roster roles over that area (they name members and judge organizations).
 * Publishing a rule-set version: 区委组织部 or 系统管理员 over the area.
 """
+from assessments.actions import RULE_ROLES
 from dangjian.scoping import get_scope
 from organizations.choices import MANAGE_ROLES, ROSTER_ROLES
-
-from .actions import RULE_ROLES
 
 OVERSIGHT_ROLES = ROSTER_ROLES
 

@@ -62,12 +62,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from assessments import calendar as cal
+from assessments import periods
+from assessments.choices import PeriodKind
 from organizations.choices import AreaLevel, MemberStatus, OrgCategory, OrgKind
 from organizations.treeindex import AreaIndex
-
-from . import calendar as cal
-from . import periods
-from .choices import PeriodKind
 
 ROLLUP_LEVELS = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.COMPOUND)
 SATISFACTION_KEYS = ("satisfied", "basic", "unsatisfied")
@@ -220,8 +219,8 @@ def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
     """Organizations assessed and compliant on ``as_of``, by anchor area: the machinery of
     ``assessments.selectors.area_compliance`` (rule book, month buckets, the pure calendar)
     applied to every organization at once — four queries."""
-    from .models import Activity
-    from .selectors import RuleBook, _org_window_start, day_start, month_buckets
+    from assessments.models import Activity
+    from assessments.selectors import RuleBook, _org_window_start, day_start, month_buckets
 
     book = RuleBook(None, as_of)
     type_ids = book.counted_type_ids
@@ -268,12 +267,11 @@ def _add(raw, node_id, prefix: str, row: dict) -> None:
 
 def _records(period: periods.Period, as_of: date, now: datetime, raw) -> None:
     """Wishes, requests, whistles, service hours, reporting and scores: one grouped query each."""
+    from assessments.models import Score
     from services.choices import DONE_STATUSES, REQUEST_DONE_STATUSES, RequestStatus, TargetStatus, WhistleStatus, WishStatus
     from services.models import ServiceRecord, ServiceRequest, WhistleTarget, Wish
     from services.reporting_selectors import ReportStatus, with_report_status
     from services.request_selectors import overdue_q
-
-    from .models import Score
 
     for row in Wish.objects.filter(_created_in(period)).order_by().values("community_id").annotate(
         total=Count("pk"),
@@ -424,7 +422,7 @@ def compute_figures(period: periods.Period, *, now: datetime, snapshot: Snapshot
 
 
 def _store(period_key: str, figures: dict[int, dict], now: datetime) -> int:
-    from .models import AreaRollup
+    from assessments.models import AreaRollup
 
     rows = [AreaRollup(area_id=pk, period_key=period_key, figures=f, computed_at=now) for pk, f in figures.items()]
     with transaction.atomic():
@@ -458,9 +456,8 @@ def refresh_rollups(*, period_key: str | None = None, now: datetime | None = Non
 def request_refresh(*, actor, area, period_key: str | None = None, now: datetime | None = None) -> str:
     """A 区委组织部 (or 系统管理员) over ``area`` asks for the figures of a period to be
     computed again; the task runs after the commit.  Returns the period key."""
+    from assessments.dashboard_selectors import can_refresh
     from organizations.actions import PermissionDeniedError
-
-    from .dashboard_selectors import can_refresh
 
     if not can_refresh(actor, area):
         raise PermissionDeniedError(_("只有区委组织部可以重新计算看板数据。"))
@@ -478,7 +475,7 @@ def refresh_rollups_task(period_key=None, trends=None, requested_at=None) -> int
     if trends is None:
         trends = period_key is None
     if period_key and requested_at:
-        from .models import AreaRollup
+        from assessments.models import AreaRollup
 
         since = parse_datetime(requested_at)
         last = AreaRollup.objects.filter(period_key=period_key).aggregate(last=Min("computed_at"))["last"]

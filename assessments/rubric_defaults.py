@@ -136,7 +136,7 @@ def load_default_rubrics(Rubric, Indicator) -> int:
 
 def ensure_default_rubrics() -> None:
     """Load the defaults if a flush took them (transactional tests); one query otherwise."""
-    from .models import Indicator, Rubric
+    from assessments.models import Indicator, Rubric
 
     if not Rubric.objects.exists():
         load_default_rubrics(Rubric, Indicator)

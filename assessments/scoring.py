@@ -41,14 +41,13 @@ from django.db.models.functions import Coalesce, Least
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from assessments import calendar as cal
+from assessments import metrics, periods, stars
+from assessments.choices import IndicatorSource, ItemKind, ItemStatus, RunState, StarMethod, SubjectKind
+from assessments.models import Activity, ChecklistItem, Indicator, ManualScore, Score, ScoreLine, ScoringRun
 from organizations.choices import AreaLevel, OrgCategory, OrgKind
 from organizations.models import Area, CentralHousehold, Member, PartyOrg
 from organizations.treeindex import AreaIndex, OrgIndex
-
-from . import calendar as cal
-from . import metrics, periods, stars
-from .choices import IndicatorSource, ItemKind, ItemStatus, RunState, StarMethod, SubjectKind
-from .models import Activity, ChecklistItem, Indicator, ManualScore, Score, ScoreLine, ScoringRun
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +171,7 @@ def _by_place(rows, names) -> dict[int, dict]:
 def figures_activity_compliance(subjects, period, indicator):
     """Organizations assessed / compliant over the period (the organizational-life rule
     calendar evaluated as of the day after the period: its last month is judged too)."""
-    from .selectors import RuleBook, month_buckets
+    from assessments.selectors import RuleBook, month_buckets
 
     judged_on = period.end + timedelta(days=1)
     book = RuleBook(None, judged_on)
@@ -680,7 +679,7 @@ def refresh_rollups_later(period_key: str) -> None:
     refresh that already happened since (several runs of one period finishing together,
     or ``seed_demo`` refreshing synchronously) makes the queued ones no-ops.  A broker
     that is down must not fail a finished run, so errors are logged only."""
-    from .rollups import refresh_rollups_task
+    from assessments.rollups import refresh_rollups_task
 
     try:
         refresh_rollups_task.delay(period_key=period_key, requested_at=timezone.now().isoformat())

@@ -29,17 +29,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import metrics, periods, stars
+from assessments.choices import IndicatorSource, RunState, StarMethod, SubjectKind
+from assessments.models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
+from assessments.scoring import is_stale, total_steps_for
+from assessments.scoring_selectors import MANUAL_ROLES, RUN_ROLES, rubrics_in_force
 from dangjian.audit import record
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.models import Area, PartyOrg
 from services.actions import TransitionError
-
-from . import metrics, periods, stars
-from .choices import IndicatorSource, RunState, StarMethod, SubjectKind
-from .models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
-from .scoring import is_stale, total_steps_for
-from .scoring_selectors import MANUAL_ROLES, RUN_ROLES, rubrics_in_force
 
 NOTE_MAX = 500
 MAX_ATTEMPTS = 3
@@ -60,7 +59,7 @@ def _period_for(rubric, period_key, *, today: date, field="period_key"):
 
 
 def _queue(run) -> None:
-    from .tasks import score_run_task
+    from assessments.tasks import score_run_task
 
     run_id = run.pk
     transaction.on_commit(lambda: score_run_task.delay(run_id))

@@ -17,13 +17,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import periods as P
+from assessments.choices import IndicatorSource, RunState, SubjectKind
+from assessments.models import Indicator, ManualScore, Score, ScoringRun
+from assessments.scoring import score_run, total_steps_for
+from assessments.scoring_selectors import rubrics_in_force
 from organizations.models import Area, PartyOrg
-
-from . import periods as P
-from .choices import IndicatorSource, RunState, SubjectKind
-from .models import Indicator, ManualScore, Score, ScoringRun
-from .scoring import score_run, total_steps_for
-from .scoring_selectors import rubrics_in_force
 
 INSERT_BATCH = 5000
 DEMO_NOTE = "示例数据：评审组综合考评"

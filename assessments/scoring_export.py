@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from . import periods
+from assessments import periods
 
 CHUNK = 2000
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -3,9 +3,9 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from . import periods
-from .metrics import fmt_max
-from .models import Rubric
+from assessments import periods
+from assessments.metrics import fmt_max
+from assessments.models import Rubric
 
 
 def _rubric_label(rubric):

@@ -16,13 +16,12 @@ from datetime import date
 from django.db.models import Count, Q
 from django.http import Http404
 
+from assessments import periods
+from assessments.choices import IndicatorSource, RunState, SubjectKind
+from assessments.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 from dangjian.scoping import get_scope
 from organizations.choices import Role
 from organizations.models import Area, PartyOrg
-
-from . import periods
-from .choices import IndicatorSource, RunState, SubjectKind
-from .models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 
 SCORE_READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
 RUN_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})

@@ -1,7 +1,7 @@
 """Scoring pages, mounted at /scores/ (namespace ``scoring``)."""
 from django.urls import path
 
-from . import scoring_views as views
+from assessments import scoring_views as views
 
 app_name = "scoring"
 

@@ -26,16 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments import periods, scoring_actions, scoring_export
+from assessments import scoring_selectors as sel
+from assessments.choices import RunState
+from assessments.models import ManualScore, Score
+from assessments.scoring_forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from dangjian.portal import int_param, paginate, refusals
 from organizations.actions import PermissionDeniedError
 from organizations.forms import attach_errors
 from organizations.models import Area
-
-from . import periods, scoring_actions, scoring_export
-from . import scoring_selectors as sel
-from .choices import RunState
-from .models import ManualScore, Score
-from .scoring_forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 
 POLL_STATES = (RunState.PENDING, RunState.RUNNING)
 

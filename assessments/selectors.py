@@ -17,14 +17,13 @@ from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from assessments import calendar as cal
+from assessments.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
+from assessments.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.scoping import get_scope, range_q
 from organizations.choices import COMMITTEE_ROLES, MANAGE_ROLES, MemberStatus, OrgKind
 from organizations.models import Area, Member, PartyOrg
 from services.models import ServiceRecord
-
-from . import calendar as cal
-from .choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
-from .models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 
 
 # ------------------------------------------------------------------------ scoped sets

@@ -16,14 +16,14 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
-from . import rollups  # noqa: F401,E402  (registers assessments.refresh_rollups with the worker)
+from assessments import rollups  # noqa: F401,E402  (registers assessments.refresh_rollups with the worker)
 
 
 @shared_task(name="assessments.tasks.score_run")
 def score_run_task(run_id: int) -> str:
     """Compute one run; the run row records progress and any error (state failed)."""
-    from .models import ScoringRun
-    from .scoring import score_run
+    from assessments.models import ScoringRun
+    from assessments.scoring import score_run
 
     try:
         run = score_run(run_id)
@@ -38,7 +38,7 @@ def score_run_task(run_id: int) -> str:
 @shared_task(name="assessments.tasks.score_due_periods")
 def score_due_periods(today=None) -> list[int]:
     """Queue the runs of every active rubric for the periods just completed (idempotent)."""
-    from .scoring_actions import scoring_runs_due
+    from assessments.scoring_actions import scoring_runs_due
 
     if isinstance(today, str):
         today = date.fromisoformat(today)

@@ -1,7 +1,7 @@
 """Organizational-life pages, mounted at /life/."""
 from django.urls import path
 
-from . import views
+from assessments import views
 
 app_name = "assessments"
 

@@ -22,18 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from assessments import actions, permissions, selectors
+from assessments import calendar as cal
+from assessments.choices import PeriodStatus
+from assessments.forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
+from assessments.models import ActivityType
 from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
 from organizations.choices import OrgCategory, OrgKind, OrgRole
-
-from . import actions, permissions, selectors
-from . import calendar as cal
-from .choices import PeriodStatus
-from .forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
-from .models import ActivityType
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -309,7 +308,7 @@ def attachment_download(request, pk, attachment_pk):
 def sign_in(request, token):
     """The QR code's address.  GET shows the activity and a button (a scan must not write
     by itself); POST signs the logged-in member in."""
-    from .models import Activity
+    from assessments.models import Activity
 
     activity = Activity.objects.select_related("org", "activity_type").filter(signin_token=token).first()
     if activity is None:

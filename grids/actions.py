@@ -35,21 +35,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import record
 from dangjian.scoping import forget_scope, get_scope
+from grids.choices import DIARY_TRANSITIONS, GRANTING_TEAM_ROLES, ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
+from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from grids.permissions import DIARY_ROLES, GRID_MANAGE_ROLES
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel, OrgCategory, OrgKind, Role
 from organizations.models import Area, Grant, Member, PartyOrg
-
-from .choices import (
-    DIARY_TRANSITIONS,
-    GRANTING_TEAM_ROLES,
-    ConversionTarget,
-    DiaryCategory,
-    DiaryKind,
-    DiaryStatus,
-    TeamRole,
-)
-from .models import DiaryEntry, Grid, GridArea, GridTeamMember
-from .permissions import DIARY_ROLES, GRID_MANAGE_ROLES
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
@@ -292,7 +283,7 @@ def grids_create_from_compounds(*, actor, community) -> list[Grid]:
     _check_community(community)
     _require_manage_community(actor, community)
     community = _lock_community(community)
-    from .selectors import _gridded_q
+    from grids.selectors import _gridded_q
 
     compounds = list(
         Area.objects.filter(parent=community, level=AreaLevel.COMPOUND).exclude(_gridded_q()).order_by("lft")

@@ -11,10 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from grids.actions import _sync_team_grants, check_coverage
+from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
 from organizations.admin import AuditedAdmin
-
-from .actions import _sync_team_grants, check_coverage
-from .models import DiaryEntry, Grid, GridArea, GridTeamMember
 
 
 class CoverageFormSet(forms.BaseInlineFormSet):

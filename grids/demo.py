@@ -32,12 +32,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
+from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
 from organizations.choices import AreaLevel, OrgCategory, OrgKind
 from organizations.demo import names
 from organizations.models import Area, Member, PartyOrg
-
-from .choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from .models import DiaryEntry, Grid, GridArea, GridTeamMember
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000
@@ -328,9 +327,8 @@ def _attach_demo_grid_user(today) -> bool:
     """The demo ``grid`` account joins, as 网格员, the grid covering the place it was
     granted — through the action, so its grants follow the grid.  False when there is no
     such account, no such grid, no administrator to act, or it is already on the team."""
+    from grids.actions import team_member_add
     from organizations.choices import Role
-
-    from .actions import team_member_add
 
     User = get_user_model()
     user = User.objects.filter(username="grid").first()

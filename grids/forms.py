@@ -12,15 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grids import selectors
+from grids.actions import PHOTO_MAX_BYTES
+from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
+from grids.models import DiaryEntry, Grid
 from organizations import selectors as org_selectors
 from organizations.choices import AreaLevel
 from organizations.forms import ALL, ActionForm, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
 from organizations.models import Member
-
-from . import selectors
-from .actions import PHOTO_MAX_BYTES
-from .choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from .models import DiaryEntry, Grid
 
 MEMBER_CHOICES = 500  # members offered in the team form's list
 

@@ -5,9 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.scoping import get_scope, range_q
+from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from organizations.models import Area, Grant, Member, PartyOrg
-
-from .choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 
 
 class GridQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 """Portal pages of the grids app (mounted at /grids/)."""
 from django.urls import path
 
-from . import views
+from grids import views
 
 app_name = "grids"
 

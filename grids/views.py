@@ -23,14 +23,9 @@ from django.views.decorators.http import require_POST
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from dangjian.portal import refusals
-from organizations import selectors as org_selectors
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel
-from organizations.forms import attach_errors
-
-from . import actions, permissions, selectors
-from .choices import DiaryStatus
-from .forms import (
+from grids import actions, permissions, selectors
+from grids.choices import DiaryStatus
+from grids.forms import (
     CommunityPickForm,
     CoverageForm,
     DiaryConvertForm,
@@ -42,6 +37,10 @@ from .forms import (
     TeamEndForm,
     TeamMemberForm,
 )
+from organizations import selectors as org_selectors
+from organizations.actions import PermissionDeniedError
+from organizations.choices import AreaLevel
+from organizations.forms import attach_errors
 
 RECENT_DIARY = 10
 

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from dangjian.audit import record
 from dangjian.scoping import forget_scope, get_scope
 from dangjian.trees import lock_tree_writes
-
-from .choices import MANAGE_ROLES, PERSONAL_DATA_ROLES, AccessChannel
-from .models import Area, CentralHousehold, Grant, Member, PartyOrg, PersonalDataAccess, ResidentUnit
-from .rules import default_term_years
+from organizations.choices import MANAGE_ROLES, PERSONAL_DATA_ROLES, AccessChannel
+from organizations.models import Area, CentralHousehold, Grant, Member, PartyOrg, PersonalDataAccess, ResidentUnit
+from organizations.rules import default_term_years
 
 
 class PermissionDeniedError(Exception):
@@ -288,7 +287,7 @@ def resident_unit_save(*, actor, unit=None, **fields) -> ResidentUnit:
 @transaction.atomic
 def grant_create(*, actor, user, role, area=None, org=None, note="") -> Grant:
     scope = get_scope(actor)
-    from .choices import Role
+    from organizations.choices import Role
 
     if not scope.is_global:
         node_ok = (area is not None and scope.covers_area(area, {Role.ADMIN})) or (

@@ -14,19 +14,8 @@ from mptt.admin import MPTTModelAdmin
 
 from dangjian.audit import record
 from dangjian.privacy import is_valid_id_number, is_valid_mobile, mask_id_number, mask_phone
-
-from .forms import BlankTextInput
-from .models import (
-    Area,
-    CentralHousehold,
-    Grant,
-    ImportJob,
-    LoginAttempt,
-    Member,
-    PartyOrg,
-    PersonalDataAccess,
-    ResidentUnit,
-)
+from organizations.forms import BlankTextInput
+from organizations.models import Area, CentralHousehold, Grant, ImportJob, LoginAttempt, Member, PartyOrg, PersonalDataAccess, ResidentUnit
 
 
 class AuditedAdmin(admin.ModelAdmin):

@@ -22,10 +22,9 @@ from openpyxl.styles import Font, PatternFill
 
 from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import get_scope
-
-from .choices import AreaLevel, BuildingUse, Gender, ImportKind, MemberStatus, OrgRole
-from .importers import AREA_COLUMNS, HELP_SHEET_TITLE, MEMBER_COLUMNS, SHEET_TITLES, SYSTEM_SCOPE
-from .models import Area, Member
+from organizations.choices import AreaLevel, BuildingUse, Gender, ImportKind, MemberStatus, OrgRole
+from organizations.importers import AREA_COLUMNS, HELP_SHEET_TITLE, MEMBER_COLUMNS, SHEET_TITLES, SYSTEM_SCOPE
+from organizations.models import Area, Member
 
 CHUNK = 2000
 HEADER_FONT = Font(bold=True, color="FFFFFF")

@@ -16,19 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
 
 from dangjian.crypto import keyed_hash
-
-from .choices import (
-    AreaLevel,
-    BuildingUse,
-    FormationMode,
-    Gender,
-    MemberStatus,
-    OrgCategory,
-    OrgKind,
-    OrgRole,
-    ResidentUnitKind,
-)
-from .models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
+from organizations.choices import AreaLevel, BuildingUse, FormationMode, Gender, MemberStatus, OrgCategory, OrgKind, OrgRole, ResidentUnitKind
+from organizations.models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
 
 class IdFilter(django_filters.Filter):

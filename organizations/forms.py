@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.privacy import is_valid_id_number, is_valid_mobile, mask_phone
 from dangjian.scoping import get_scope
-
-from . import selectors
-from .choices import AreaLevel, Gender, MemberStatus, OrgCategory, OrgKind, OrgRole, ResidentUnitKind
-from .models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
+from organizations import selectors
+from organizations.choices import AreaLevel, Gender, MemberStatus, OrgCategory, OrgKind, OrgRole, ResidentUnitKind
+from organizations.models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
 SUGGESTIONS = 200  # how many codes a suggestion list offers at most
 

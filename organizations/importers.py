@@ -51,9 +51,8 @@ from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from dangjian.scoping import Scope, get_scope
 from dangjian.trees import lock_tree_writes
-
-from . import places
-from .choices import (
+from organizations import places
+from organizations.choices import (
     FINISHED_IMPORT_STATUSES,
     IMPORT_ROLES,
     MANAGE_ROLES,
@@ -65,7 +64,7 @@ from .choices import (
     MemberStatus,
     OrgRole,
 )
-from .models import Area, ImportJob, Member, PartyOrg
+from organizations.models import Area, ImportJob, Member, PartyOrg
 
 log = logging.getLogger(__name__)
 
@@ -1025,7 +1024,7 @@ def _create_job(*, actor, kind: str, upload, system: bool = False) -> ImportJob:
 
 def import_job_submit(*, actor, kind: str, upload) -> ImportJob:
     """Store an uploaded file as a pending job and queue the task after commit."""
-    from .tasks import run_import
+    from organizations.tasks import run_import
 
     with transaction.atomic():
         job = _create_job(actor=actor, kind=kind, upload=upload)

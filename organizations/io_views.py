@@ -20,10 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dangjian.audit import record
 from dangjian.portal import forbidden as _forbidden
 from dangjian.scoping import get_scope
-
-from . import exporters
-from .choices import FINISHED_IMPORT_STATUSES, IMPORT_ROLES, ImportKind, ImportStatus
-from .importers import (
+from organizations import exporters
+from organizations.choices import FINISHED_IMPORT_STATUSES, IMPORT_ROLES, ImportKind, ImportStatus
+from organizations.importers import (
     XLSX_CONTENT_TYPE,
     ImportFileError,
     ImportPermissionError,
@@ -34,7 +33,7 @@ from .importers import (
     read_sheet,
     size_text,
 )
-from .models import Area, ImportJob
+from organizations.models import Area, ImportJob
 
 ERROR_ROWS_SHOWN = 500
 STATUS_CLASSES = {

@@ -13,8 +13,7 @@ from mptt.querysets import TreeQuerySet
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import NOTHING, get_scope, range_q
-
-from .choices import (
+from organizations.choices import (
     ROOT_LEVELS,
     ROSTER_ROLES,
     AccessChannel,
@@ -100,7 +99,7 @@ class Area(MPTTModel):
         super().save(*args, **kwargs)
         if before is not None and before != (self.parent_id, self.level):
             # moved or re-levelled: the chains of everyone living or belonging under it change
-            from . import places
+            from organizations import places
 
             self.refresh_from_db(fields=["tree_id", "lft", "rght"])
             inside = Q(tree_id=self.tree_id, lft__gte=self.lft, lft__lte=self.rght)
@@ -221,7 +220,7 @@ class PartyOrg(MPTTModel):
         before = getattr(self, "_anchor_before", None)
         super().save(*args, **kwargs)
         if before is not None and before != self.area_id:
-            from . import places
+            from organizations import places
 
             places.sync_members(Member.objects.filter(organization=self))
         self._anchor_before = self.area_id
@@ -234,7 +233,7 @@ class PartyOrg(MPTTModel):
 
     def clean(self):
         super().clean()
-        from .rules import org_structure_errors
+        from organizations.rules import org_structure_errors
 
         errors = org_structure_errors(self)
         if errors:
@@ -269,7 +268,7 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(q)
 
     def residing_within(self, area):
-        from .places import residing_q
+        from organizations.places import residing_q
 
         return self.filter(residing_q(area))
 
@@ -342,7 +341,7 @@ class Member(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from . import places
+        from organizations import places
 
         before = getattr(self, "_place_links", (object(), object()))
         if self.residence_id != before[0]:

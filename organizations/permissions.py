@@ -7,8 +7,7 @@ so views ``select_related`` those.  The actions in ``organizations.actions`` che
 same rules again on every write; these helpers only decide what to show.
 """
 from dangjian.scoping import get_scope
-
-from .choices import IMPORT_ROLES, MANAGE_ROLES, PERSONAL_DATA_ROLES, ROSTER_ROLES
+from organizations.choices import IMPORT_ROLES, MANAGE_ROLES, PERSONAL_DATA_ROLES, ROSTER_ROLES
 
 
 def can_view_roster(user) -> bool:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Q
 
-from .choices import AreaLevel
+from organizations.choices import AreaLevel
 
 LEVELS = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
 RES_FIELDS = {AreaLevel.CITY: "res_city", AreaLevel.DISTRICT: "res_district",
@@ -35,7 +35,7 @@ def residing_q(node) -> Q:
     """Members residing in the subtree of ``node`` (an ``Area``, or a granted area ``Range``:
     anything with ``pk``, ``level``, ``tree_id``, ``lft``, ``rght``): one indexed column for a
     city, district, street or community, the subtree's areas below those."""
-    from .models import Area
+    from organizations.models import Area
 
     if field := RES_FIELDS.get(node.level):
         return Q(**{field: node.pk})
@@ -45,7 +45,7 @@ def residing_q(node) -> Q:
 
 def anchored_q(node) -> Q:
     """Members of an organization anchored in the subtree of ``node`` (as in ``residing_q``)."""
-    from .models import PartyOrg
+    from organizations.models import PartyOrg
 
     if field := ORG_FIELDS.get(node.level):
         return Q(**{field: node.pk})
@@ -57,7 +57,7 @@ def chain_of(area_id) -> tuple:
     """(city, district, street, community) ids holding ``area_id`` (itself included), one query."""
     if area_id is None:
         return NO_CHAIN
-    from .models import Area
+    from organizations.models import Area
 
     table = connection.ops.quote_name(Area._meta.db_table)
     with connection.cursor() as cursor:
@@ -73,7 +73,7 @@ def chain_of(area_id) -> tuple:
 def chains(area_ids, *, area_model=None) -> dict:
     """{area id: (city, district, street, community)} for many areas: two queries (the areas,
     then the level 1–4 nodes of their trees) and a walk up the nested ranges in memory."""
-    from .models import Area
+    from organizations.models import Area
 
     Area = area_model or Area  # noqa: N806 - a migration passes its historical model
 
@@ -94,7 +94,7 @@ def chains(area_ids, *, area_model=None) -> dict:
 
 def org_chains(org_ids, *, area_model=None, org_model=None) -> dict:
     """{organization id: chain of its anchor area}: three queries."""
-    from .models import PartyOrg
+    from organizations.models import PartyOrg
 
     PartyOrg = org_model or PartyOrg  # noqa: N806 - a migration passes its historical model
     anchors = dict(PartyOrg.objects.filter(pk__in=set(org_ids)).values_list("pk", "area_id"))

@@ -11,7 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .choices import ORG_KIND_RANK, OrgCategory, OrgKind
+from organizations.choices import ORG_KIND_RANK, OrgCategory, OrgKind
 
 
 @dataclass(frozen=True)

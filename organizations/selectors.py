@@ -12,10 +12,9 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 from dangjian.scoping import NOTHING, get_scope, range_q
-
-from . import places
-from .choices import ROSTER_ROLES, AreaLevel, OrgCategory, OrgKind
-from .models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
+from organizations import places
+from organizations.choices import ROSTER_ROLES, AreaLevel, OrgCategory, OrgKind
+from organizations.models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
 
 # ------------------------------------------------------------------------ scoped sets

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 @shared_task(name="organizations.tasks.purge_login_attempts")
 def purge_login_attempts(days: int = 30) -> int:
     """Drop login attempts older than ``days`` (they only matter for the lockout window)."""
-    from .models import LoginAttempt
+    from organizations.models import LoginAttempt
 
     deleted, _ = LoginAttempt.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
     return deleted
@@ -21,7 +21,7 @@ def purge_login_attempts(days: int = 30) -> int:
 @shared_task(name="organizations.tasks.check_trees")
 def check_trees() -> int:
     """Nightly consistency check of both trees; logs every problem found, returns their count."""
-    from .treecheck import check_all_trees
+    from organizations.treecheck import check_all_trees
 
     problems = check_all_trees()
     for problem in problems:
@@ -32,6 +32,6 @@ def check_trees() -> int:
 @shared_task(name="organizations.tasks.run_import")
 def run_import(job_id: int) -> None:
     """Validate and apply one Excel import job (progress is written to the job row)."""
-    from .importers import run_import_job
+    from organizations.importers import run_import_job
 
     run_import_job(job_id)

@@ -23,8 +23,8 @@ from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef,
 from django.db.models.functions import Coalesce, Mod
 from django.utils.translation import gettext as _
 
-from .choices import ROOT_LEVELS, AreaLevel
-from .models import Area, PartyOrg
+from organizations.choices import ROOT_LEVELS, AreaLevel
+from organizations.models import Area, PartyOrg
 
 # Offending rows fetched per check; beyond that one sentence gives the total.
 LIMIT = 50
@@ -36,8 +36,8 @@ def check_all_trees() -> list[str]:
 
 
 def check_member_places() -> list[str]:
-    from . import places
-    from .models import Member
+    from organizations import places
+    from organizations.models import Member
 
     wrong = places.out_of_sync(Member.objects.all())
     if not wrong:

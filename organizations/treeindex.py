@@ -105,7 +105,7 @@ class AreaIndex(TreeIndex):
     @classmethod
     def load(cls, *, max_level: int | None = None, queryset=None) -> AreaIndex:
         """One query: every area (of at most ``max_level``) with its parent and level."""
-        from .models import Area
+        from organizations.models import Area
 
         rows = Area.objects.all() if queryset is None else queryset
         if max_level is not None:
@@ -123,7 +123,7 @@ class OrgIndex(TreeIndex):
 
     @classmethod
     def load(cls, *, queryset=None) -> OrgIndex:
-        from .models import PartyOrg
+        from organizations.models import PartyOrg
 
         rows = PartyOrg.objects.all() if queryset is None else queryset
         index = cls()

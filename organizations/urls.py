@@ -2,7 +2,7 @@
 organizations, members, units) and organizations/io_views.py (Excel import/export)."""
 from django.urls import path
 
-from . import io_views, views
+from organizations import io_views, views
 
 app_name = "organizations"
 

@@ -27,10 +27,9 @@ from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from dangjian.privacy import mask_phone
 from dangjian.scoping import get_scope
-
-from . import actions, permissions, places, selectors
-from .choices import AccessChannel, AreaLevel, OrgRole
-from .forms import (
+from organizations import actions, permissions, places, selectors
+from organizations.choices import AccessChannel, AreaLevel, OrgRole
+from organizations.forms import (
     AreaForm,
     CentralHouseholdForm,
     MemberFilterForm,
@@ -41,7 +40,7 @@ from .forms import (
     UnitFilterForm,
     attach_errors,
 )
-from .rules import OrgFigures, org_warnings
+from organizations.rules import OrgFigures, org_warnings
 
 ORG_MEMBERS_SHOWN = 100  # an organization page lists this many members, the list has the rest
 

@@ -40,31 +40,12 @@ from dangjian.audit import record
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
-
-from . import permissions
-from .choices import (
-    WISH_ACTIONS,
-    WISH_REFUSALS,
-    WISH_SERVICE_HOURS,
-    WISH_TRANSITIONS,
-    WishAction,
-    WishKind,
-    WishRating,
-    WishStatus,
-)
-from .models import ServiceRecord, ServiceSource, Wish
-from .resident import (  # noqa: F401  (CODE_ALPHABET, normalise_code: also used through this module)
-    CODE_ALPHABET,
-    by_code,
-    check_contact,
-    check_place,
-    check_rating,
-    normalise_code,
-    save_with_code,
-    text_or_error,
-)
-from .resident import check_text as _check_text
-from .resident import new_code as new_wish_code  # noqa: F401  (also used through this module)
+from services import permissions
+from services.choices import WISH_ACTIONS, WISH_REFUSALS, WISH_SERVICE_HOURS, WISH_TRANSITIONS, WishAction, WishKind, WishRating, WishStatus
+from services.models import ServiceRecord, ServiceSource, Wish
+from services.resident import CODE_ALPHABET, by_code, check_contact, check_place, check_rating, normalise_code, save_with_code, text_or_error  # noqa: F401  (CODE_ALPHABET, normalise_code: also used through this module)
+from services.resident import check_text as _check_text
+from services.resident import new_code as new_wish_code  # noqa: F401  (also used through this module)
 
 
 @transaction.atomic

@@ -10,8 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from organizations.admin import AuditedAdmin
-
-from .models import (
+from services.models import (
     CoBuildAgreement,
     Department,
     MemberReport,

@@ -21,10 +21,9 @@ from django.utils import timezone
 
 from organizations.choices import AreaLevel
 from organizations.models import Area, Member, PartyOrg
-
-from .choices import WISH_SERVICE_HOURS, WishKind, WishRating, WishStatus
-from .models import ServiceRecord, ServiceSource, Wish, WishEvent
-from .resident import new_code
+from services.choices import WISH_SERVICE_HOURS, WishKind, WishRating, WishStatus
+from services.models import ServiceRecord, ServiceSource, Wish, WishEvent
+from services.resident import new_code
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000

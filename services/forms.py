@@ -8,9 +8,8 @@ from dangjian.privacy import is_valid_mobile
 from organizations.choices import AreaLevel
 from organizations.forms import ALL, BootstrapMixin, FilterForm
 from organizations.models import Area
-
-from . import actions, selectors
-from .choices import WishKind, WishRating, WishStatus
+from services import actions, selectors
+from services.choices import WishKind, WishRating, WishStatus
 
 
 class PlainForm(BootstrapMixin, forms.Form):

@@ -31,8 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from organizations.models import Member
-
-from .models import ServiceRecord, ServiceSource
+from services.models import ServiceRecord, ServiceSource
 
 SYNTHETIC_SOURCE_BASE = 9 * 10**15
 CHUNK = 250_000

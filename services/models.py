@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_phone
 from organizations.models import Member
-
-from .choices import (
+from services.choices import (
     AgreementStatus,
     AssigneeKind,
     ClaimantKind,
@@ -69,9 +68,8 @@ class WishQuerySet(models.QuerySet):
         role covers; the published wishes on the walls they see; the wishes they (or an
         organization they manage) claimed.  Residents follow their wish by code instead."""
         from dangjian.scoping import NOTHING, get_scope, range_q
-
-        from .choices import WALL_STATUSES
-        from .permissions import WISH_ORG_CLAIM_ROLES, WISH_READ_ROLES, member_community
+        from services.choices import WALL_STATUSES
+        from services.permissions import WISH_ORG_CLAIM_ROLES, WISH_READ_ROLES, member_community
 
         scope = get_scope(user)
         if scope.is_global:
@@ -272,8 +270,7 @@ class ServiceRequestQuerySet(models.QuerySet):
         worker, or a member or leader of the volunteer team).  Residents follow theirs by
         code."""
         from dangjian.scoping import get_scope, range_q
-
-        from .permissions import WISH_READ_ROLES
+        from services.permissions import WISH_READ_ROLES
 
         scope = get_scope(user)
         if scope.is_global:

@@ -23,10 +23,9 @@ from dangjian.crypto import keyed_hash
 from dangjian.portal import int_param, paginate
 from organizations import selectors as org_selectors
 from organizations.forms import attach_errors
-
-from . import ratelimit
-from .actions import TransitionError
-from .resident import digits, normalise_code
+from services import ratelimit
+from services.actions import TransitionError
+from services.resident import digits, normalise_code
 
 
 # -------------------------------------------------------------------------- rate limits

@@ -44,10 +44,9 @@ from dangjian.validation import check_text as _check_text
 from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES, AreaLevel, OrgCategory
 from organizations.models import Area, Member, PartyOrg
-
-from .actions import TransitionError
-from .choices import AgreementStatus
-from .models import CoBuildAgreement, MemberReport
+from services.actions import TransitionError
+from services.choices import AgreementStatus
+from services.models import CoBuildAgreement, MemberReport
 
 DEFAULT_VALID_MONTHS = 6
 DEFAULT_HOURS_TARGET = 50
@@ -377,7 +376,7 @@ def _member_for_export(actor, member) -> Member:
 def member_sheet_export(*, actor, member, year: int, quarter: int) -> tuple[bytes, str, str]:
     """The quarterly feedback sheet of one member: ``(xlsx bytes, filename, ASCII name)``.
     Every download is recorded."""
-    from . import reporting_export as export
+    from services import reporting_export as export
 
     member = _member_for_export(actor, member)
     quarter_bounds(year, quarter)
@@ -390,8 +389,8 @@ def employer_workbook_export(*, actor, org, year: int, quarter: int) -> tuple[by
     """One workbook for an employer's party organization, one sheet per in-service member
     it employs who reported to a community the actor manages (every such member when the
     actor manages the organization).  Every download is recorded."""
-    from . import reporting_export as export
-    from . import reporting_selectors as selectors
+    from services import reporting_export as export
+    from services import reporting_selectors as selectors
 
     org = selectors.employer_orgs_for(actor).select_related("area").filter(pk=org.pk).first()
     if org is None:

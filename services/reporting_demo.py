@@ -23,10 +23,9 @@ from django.db.models import Q
 
 from organizations.choices import AreaLevel, OrgCategory
 from organizations.models import Area, Member, PartyOrg
-
-from .choices import AgreementStatus
-from .models import CoBuildAgreement, MemberReport
-from .reporting_actions import add_months, valid_months
+from services.choices import AgreementStatus
+from services.models import CoBuildAgreement, MemberReport
+from services.reporting_actions import add_months, valid_months
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000

@@ -34,10 +34,9 @@ from openpyxl.utils import get_column_letter
 
 from organizations.choices import AreaLevel
 from organizations.models import Area
-
-from .models import MemberReport, ServiceRecord, ServiceSource
-from .reporting_actions import hours_target, progress_percent, quarter_bounds
-from .reporting_selectors import ReportStatus
+from services.models import MemberReport, ServiceRecord, ServiceSource
+from services.reporting_actions import hours_target, progress_percent, quarter_bounds
+from services.reporting_selectors import ReportStatus
 
 TITLE_FONT = Font(bold=True, size=14)
 LABEL_FONT = Font(bold=True)

@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
 from organizations.models import Area, Member, PartyOrg
-
-from . import reporting_actions as actions
-from . import reporting_selectors as selectors
-from .choices import AgreementStatus
+from services import reporting_actions as actions
+from services import reporting_selectors as selectors
+from services.choices import AgreementStatus
 
 QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
 

@@ -57,10 +57,9 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.scoping import get_scope, range_q
 from organizations.choices import MANAGE_ROLES, ROSTER_ROLES, AreaLevel
 from organizations.models import Area, Member, PartyOrg
-
-from .choices import AgreementStatus
-from .models import CoBuildAgreement, MemberReport, ServiceRecord, ServiceSource
-from .reporting_actions import community_of, hours_target, progress_percent, quarter_bounds, quarter_of
+from services.choices import AgreementStatus
+from services.models import CoBuildAgreement, MemberReport, ServiceRecord, ServiceSource
+from services.reporting_actions import community_of, hours_target, progress_percent, quarter_bounds, quarter_of
 
 HOURS = DecimalField(max_digits=10, decimal_places=1)
 ZERO = Decimal("0")
@@ -399,7 +398,7 @@ def agreement_counts(queryset) -> dict:
 
 def reporting_orgs_for(user):
     """Organizations the user may register an agreement for (unit organizations)."""
-    from .reporting_actions import UNIT_CATEGORIES
+    from services.reporting_actions import UNIT_CATEGORIES
 
     scope = get_scope(user)
     qs = PartyOrg.objects.filter(category__in=UNIT_CATEGORIES)

@@ -2,7 +2,7 @@
 ``/services/reporting/``."""
 from django.urls import path
 
-from . import reporting_views as views
+from services import reporting_views as views
 
 app_name = "reporting"
 

@@ -33,23 +33,14 @@ from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES, ROSTER_ROLES, AreaLevel
 from organizations.forms import attach_errors
 from organizations.models import Member, PartyOrg
-
-from . import permissions as wish_permissions
-from . import reporting_actions as actions
-from . import reporting_selectors as selectors
-from .choices import AgreementStatus
-from .models import ServiceSource
-from .public import crumbs as _crumbs
-from .public import post_form
-from .reporting_forms import (
-    AgreementFilterForm,
-    AgreementForm,
-    BoardFilterForm,
-    ReportInForm,
-    SelfReportForm,
-    YearForm,
-    quarter_form,
-)
+from services import permissions as wish_permissions
+from services import reporting_actions as actions
+from services import reporting_selectors as selectors
+from services.choices import AgreementStatus
+from services.models import ServiceSource
+from services.public import crumbs as _crumbs
+from services.public import post_form
+from services.reporting_forms import AgreementFilterForm, AgreementForm, BoardFilterForm, ReportInForm, SelfReportForm, YearForm, quarter_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,7 +55,7 @@ def _year(request, today):
 
 
 def _xlsx(content, filename, ascii_name):
-    from .reporting_export import content_disposition
+    from services.reporting_export import content_disposition
 
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(filename, ascii_name)

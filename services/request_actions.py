@@ -25,10 +25,9 @@ from dangjian.audit import record
 from dangjian.scoping import get_scope
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
-
-from . import request_selectors as sel
-from . import sla
-from .actions import (
+from services import request_selectors as sel
+from services import sla
+from services.actions import (
     ADDRESS_MAX,
     COMMENT_MAX,
     NAME_MAX,
@@ -40,7 +39,7 @@ from .actions import (
     normalise_code,
     service_record_upsert,
 )
-from .choices import (
+from services.choices import (
     REQUEST_ACTIONS,
     REQUEST_SERVICE_HOURS,
     REQUEST_TRANSITIONS,
@@ -50,9 +49,9 @@ from .choices import (
     RequestStatus,
     Satisfaction,
 )
-from .models import RequestCategory, ServiceRequest, ServiceSource, VolunteerTeam
-from .resident import by_code, check_contact, check_place, check_rating, save_with_code, text_or_error
-from .resident import check_text as _text
+from services.models import RequestCategory, ServiceRequest, ServiceSource, VolunteerTeam
+from services.resident import by_code, check_contact, check_place, check_rating, save_with_code, text_or_error
+from services.resident import check_text as _text
 
 TEXT_MAX = 1000
 TEAM_NAME_MAX = 100
@@ -221,7 +220,7 @@ def request_resolve(*, actor, request, note) -> ServiceRequest:
     """The assignee reports the result (办结).  A party member resolving it — the assigned
     member, or a team member or worker who has a member record — is credited
     ``REQUEST_SERVICE_HOURS`` on the local date."""
-    from .permissions import member_of
+    from services.permissions import member_of
 
     req = _visible(actor, request)
     note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明办理结果。"))

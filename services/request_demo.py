@@ -22,10 +22,10 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import sla
-from .choices import REQUEST_SERVICE_HOURS, AssigneeKind, RequestSource, RequestStatus, Satisfaction
-from .demo import community_batches, plan_events, requester, unique_code
-from .models import RequestCategory, RequestEvent, ServiceRecord, ServiceRequest, ServiceSource, VolunteerTeam
+from services import sla
+from services.choices import REQUEST_SERVICE_HOURS, AssigneeKind, RequestSource, RequestStatus, Satisfaction
+from services.demo import community_batches, plan_events, requester, unique_code
+from services.models import RequestCategory, RequestEvent, ServiceRecord, ServiceRequest, ServiceSource, VolunteerTeam
 
 WRITE_BATCH = 2000
 MONTHS = 12

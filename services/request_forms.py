@@ -6,13 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import ALL, FilterForm
 from organizations.models import Member
-
-from . import request_actions as actions
-from . import request_selectors as sel
-from . import sla
-from .choices import RequestStatus, Satisfaction
-from .forms import PlainForm, ReasonForm, ResidentRateForm, ResidentSubmitForm, TrackForm  # noqa: F401  (ReasonForm, TrackForm: the same forms)
-from .models import RequestCategory
+from services import request_actions as actions
+from services import request_selectors as sel
+from services import sla
+from services.choices import RequestStatus, Satisfaction
+from services.forms import PlainForm, ReasonForm, ResidentRateForm, ResidentSubmitForm, TrackForm  # noqa: F401  (ReasonForm, TrackForm: the same forms)
+from services.models import RequestCategory
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -18,10 +18,9 @@ from django.utils import timezone
 from dangjian.scoping import get_scope, range_q
 from organizations.choices import AreaLevel
 from organizations.models import Area, Member
-
-from .choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
-from .models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
-from .permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES
+from services.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
+from services.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
+from services.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES
 
 REQUEST_READ_ROLES = WISH_READ_ROLES
 REQUEST_MANAGE_ROLES = WISH_MANAGE_ROLES

@@ -2,7 +2,7 @@
 QR codes and SMS), staff pages under ``/services/requests/``."""
 from django.urls import path
 
-from . import request_views as views
+from services import request_views as views
 
 app_name = "requests"
 

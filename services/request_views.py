@@ -28,33 +28,14 @@ from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
 from organizations.choices import AreaLevel
 from organizations.forms import attach_errors
-
-from . import request_actions as actions
-from . import request_selectors as sel
-from . import sla
-from .choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
-from .models import VolunteerTeam
-from .public import (
-    buildings_page,
-    filtered_list,
-    photo_response,
-    post_form,
-    rate_page,
-    status_page,
-    submit_page,
-    track_page,
-)
-from .public import crumbs as _crumbs
-from .request_forms import (
-    DispatchForm,
-    RateForm,
-    ReasonForm,
-    RequestFilterForm,
-    RequestSubmitForm,
-    ResolveForm,
-    TeamForm,
-    TrackForm,
-)
+from services import request_actions as actions
+from services import request_selectors as sel
+from services import sla
+from services.choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
+from services.models import VolunteerTeam
+from services.public import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
+from services.public import crumbs as _crumbs
+from services.request_forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
 
 
 def assignee_phrase(req) -> str:

@@ -8,10 +8,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from dangjian.scoping import get_scope, range_q
 from organizations.choices import AreaLevel
 from organizations.models import Area
-
-from . import permissions
-from .choices import DONE_STATUSES, WALL_STATUSES, WishStatus
-from .models import Wish, WishEvent
+from services import permissions
+from services.choices import DONE_STATUSES, WALL_STATUSES, WishStatus
+from services.models import Wish, WishEvent
 
 LIST_RELATED = ("community", "building")
 

@@ -7,6 +7,6 @@ from celery import shared_task
 def escalate_overdue_whistles() -> int:
     """Escalate whistles whose departments or units are late to report in or to resolve
     (each stage once; a second run changes nothing).  Returns the escalation steps taken."""
-    from .whistle_actions import whistle_escalate_overdue
+    from services.whistle_actions import whistle_escalate_overdue
 
     return whistle_escalate_overdue()

@@ -3,7 +3,7 @@ the public, account-free pages live under ``/w/`` (short, for QR codes and SMS),
 pages under ``/services/``."""
 from django.urls import path
 
-from . import views
+from services import views
 
 app_name = "services"
 

@@ -26,23 +26,12 @@ from django.views.decorators.http import require_POST
 from dangjian.portal import int_param, paginate, refusals
 from organizations import selectors as org_selectors
 from organizations.actions import PermissionDeniedError
-
-from . import actions, permissions, selectors
-from .choices import WISH_PATH, ClaimantKind, WishStatus
-from .forms import ClaimForm, FulfilForm, RateForm, ReasonForm, TrackForm, WishFilterForm, WishSubmitForm
-from .models import Wish
-from .public import (
-    buildings_page,
-    filtered_list,
-    photo_response,
-    post_form,
-    rate_page,
-    safe_next,
-    status_page,
-    submit_page,
-    track_page,
-)
-from .public import crumbs as _crumbs
+from services import actions, permissions, selectors
+from services.choices import WISH_PATH, ClaimantKind, WishStatus
+from services.forms import ClaimForm, FulfilForm, RateForm, ReasonForm, TrackForm, WishFilterForm, WishSubmitForm
+from services.models import Wish
+from services.public import buildings_page, filtered_list, photo_response, post_form, rate_page, safe_next, status_page, submit_page, track_page
+from services.public import crumbs as _crumbs
 
 RANKING_SHOWN = 10
 

@@ -57,9 +57,8 @@ from dangjian.validation import check_text
 from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES, AreaLevel, Role
 from organizations.models import Area, ResidentUnit
-
-from .actions import CODE_ALPHABET, TransitionError, transition
-from .choices import (
+from services.actions import CODE_ALPHABET, TransitionError, transition
+from services.choices import (
     TARGET_ACTIONS,
     TARGET_TRANSITIONS,
     EscalationStage,
@@ -69,8 +68,8 @@ from .choices import (
     WhistleSource,
     WhistleStatus,
 )
-from .models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
-from .resident import save_with_code
+from services.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
+from services.resident import save_with_code
 
 WHISTLE_ROLES = frozenset(MANAGE_ROLES)
 DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
@@ -242,7 +241,7 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
     if request is not None and diary is not None:
         errors["request"] = _("一个吹哨事项只能来自一条诉求或一条民情日记。")
     elif request is not None:
-        from .models import ServiceRequest
+        from services.models import ServiceRequest
 
         found = ServiceRequest.objects.visible_to(actor).select_related("community").filter(pk=request.pk).first()
         if found is None:

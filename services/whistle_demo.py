@@ -23,10 +23,9 @@ from django.utils import timezone
 
 from organizations.choices import AreaLevel
 from organizations.models import Area, ResidentUnit
-
-from .choices import EscalationStage, Satisfaction, TargetStatus, WhistleSource, WhistleStatus
-from .models import Department, Whistle, WhistleEvent, WhistleTarget
-from .whistle_actions import ESCALATED, new_whistle_code
+from services.choices import EscalationStage, Satisfaction, TargetStatus, WhistleSource, WhistleStatus
+from services.models import Department, Whistle, WhistleEvent, WhistleTarget
+from services.whistle_actions import ESCALATED, new_whistle_code
 
 WRITE_BATCH = 2000
 MONTHS = 12

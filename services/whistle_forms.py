@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.scoping import get_scope, range_q
 from organizations.forms import ALL, FilterForm
 from organizations.models import Area, ResidentUnit
-
-from . import rates
-from . import whistle_actions as wa
-from .choices import Satisfaction, WhistleStatus
-from .forms import PlainForm
-from .models import Department
+from services import rates
+from services import whistle_actions as wa
+from services.choices import Satisfaction, WhistleStatus
+from services.forms import PlainForm
+from services.models import Department
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -21,11 +21,10 @@ from django.utils import timezone
 from dangjian.scoping import get_scope, range_q
 from organizations.choices import MANAGE_ROLES
 from organizations.models import Area
-
-from . import rates
-from .choices import Satisfaction, TargetStatus, WhistleStatus
-from .models import Department, Whistle, WhistleEvent, WhistleTarget
-from .whistle_actions import ESCALATED, TODO_STATUSES
+from services import rates
+from services.choices import Satisfaction, TargetStatus, WhistleStatus
+from services.models import Department, Whistle, WhistleEvent, WhistleTarget
+from services.whistle_actions import ESCALATED, TODO_STATUSES
 
 LIST_RELATED = ("area", "escalated_to")
 

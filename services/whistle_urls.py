@@ -1,7 +1,7 @@
 """Pages of whistles (吹哨报到), under ``/services/whistles/``."""
 from django.urls import path
 
-from . import whistle_views as views
+from services import whistle_views as views
 
 app_name = "whistles"
 

@@ -31,16 +31,15 @@ from organizations.actions import PermissionDeniedError
 from organizations.choices import MANAGE_ROLES
 from organizations.forms import attach_errors
 from organizations.models import Area, ResidentUnit
-
-from . import rates
-from . import whistle_actions as wa
-from . import whistle_selectors as sel
-from .choices import TargetStatus, WhistleStatus
-from .models import Department, Responder, WhistleTarget
-from .public import crumbs as _crumbs
-from .public import post_form
-from .public import safe_next as _safe_next
-from .whistle_forms import (
+from services import rates
+from services import whistle_actions as wa
+from services import whistle_selectors as sel
+from services.choices import TargetStatus, WhistleStatus
+from services.models import Department, Responder, WhistleTarget
+from services.public import crumbs as _crumbs
+from services.public import post_form
+from services.public import safe_next as _safe_next
+from services.whistle_forms import (
     ConfirmForm,
     DepartmentForm,
     RatesForm,
@@ -101,7 +100,7 @@ def _prefill(request, user) -> dict:
     """Initial values from ``?request=<id>`` or ``?diary=<id>`` (only what the user may see)."""
     initial = {}
     if (pk := int_param(request, "request")) is not None:
-        from .models import ServiceRequest
+        from services.models import ServiceRequest
 
         found = ServiceRequest.objects.visible_to(user).select_related("category", "community").filter(pk=pk).first()
         if found is None:
@@ -134,7 +133,7 @@ def whistle_new(request):
         data = form.cleaned_data
         source = {}
         if data.get("request"):
-            from .models import ServiceRequest
+            from services.models import ServiceRequest
 
             source["request"] = ServiceRequest(pk=data["request"])
         elif data.get("diary"):

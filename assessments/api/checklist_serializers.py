@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assessments import checklist_actions as actions
+from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.models import PartyOrg
-
-from .. import checklist_actions as actions
-from ..choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
-from ..models import Checklist, ChecklistEvent, ChecklistItem
 
 
 def _enum_field(enum, name):

@@ -26,15 +26,10 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from dangjian.api.viewsets import ActionDestroyMixin, ErrorDetailSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet
-from organizations.filtersets import IdFilter
-
-from .. import checklist_actions as actions
-from .. import checklist_permissions as perms
-from .. import checklist_selectors as selectors
-from ..choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus
-from ..models import Checklist, ChecklistItem
-from .checklist_serializers import (
+from assessments import checklist_actions as actions
+from assessments import checklist_permissions as perms
+from assessments import checklist_selectors as selectors
+from assessments.api.checklist_serializers import (
     ChecklistAppraiseSerializer,
     ChecklistCreateSerializer,
     ChecklistDetailSerializer,
@@ -47,6 +42,10 @@ from .checklist_serializers import (
     ChecklistReportSerializer,
     ChecklistSerializer,
 )
+from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus
+from assessments.models import Checklist, ChecklistItem
+from dangjian.api.viewsets import ActionDestroyMixin, ErrorDetailSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet
+from organizations.filtersets import IdFilter
 
 _CONFLICT = OpenApiResponse(ErrorDetailSerializer, description="清单当前状态不允许此操作")
 

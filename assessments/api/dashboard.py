@@ -9,10 +9,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from assessments import dashboard_selectors as ds
 from dangjian.api.viewsets import ScopedQuerysetMixin
 from organizations.models import Area
-
-from .. import dashboard_selectors as ds
 
 
 class _AreaRef(serializers.Serializer):

@@ -15,18 +15,17 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.api.viewsets import ScopedQuerysetMixin, ScopedReadOnlyViewSet
-
-from .. import scoring_actions
-from .. import scoring_selectors as sel
-from ..models import Rubric, Score, ScoreLine, ScoringRun
-from .scoring_serializers import (
+from assessments import scoring_actions
+from assessments import scoring_selectors as sel
+from assessments.api.scoring_serializers import (
     RubricSerializer,
     ScoreDetailSerializer,
     ScoreSerializer,
     ScoringRunSerializer,
     ScoringRunStartSerializer,
 )
+from assessments.models import Rubric, Score, ScoreLine, ScoringRun
+from dangjian.api.viewsets import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 
 
 class ScoreReaders(IsAuthenticated):

@@ -2,8 +2,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import periods
-from ..models import Indicator, Rubric, Score, ScoreLine, ScoringRun
+from assessments import periods
+from assessments.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from assessments.choices import AttendanceStatus, DeliberationStep, Frequency
+from assessments.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.choices import OrgCategory, OrgKind
 from organizations.models import Area, PartyOrg
-
-from ..choices import AttendanceStatus, DeliberationStep, Frequency
-from ..models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 
 
 def _display(source: str, label: str):

@@ -1,6 +1,6 @@
 """Routes of the organizational-life API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from .views import (
+from assessments.api.views import (
     ActivityTypeViewSet,
     ActivityViewSet,
     ComplianceViewSet,
@@ -24,7 +24,7 @@ ROUTES = (
 
 
 def register(router) -> None:
-    from . import checklists, dashboard, scoring
+    from assessments.api import checklists, dashboard, scoring
 
     for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES):
         router.register(prefix, viewset, basename=basename)

@@ -21,14 +21,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.api.filters import visible_area_or_404
-from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
-from organizations import selectors as org_selectors
-from organizations.models import Area, Member, PartyOrg
-
-from .. import actions, permissions, selectors
-from ..models import Activity, ActivityType, RuleSet
-from .serializers import (
+from assessments import actions, permissions, selectors
+from assessments.api.serializers import (
     ActivityAttendanceSerializer,
     ActivitySerializer,
     ActivityTypeSerializer,
@@ -41,6 +35,11 @@ from .serializers import (
     SignInRequestSerializer,
     SignInResultSerializer,
 )
+from assessments.models import Activity, ActivityType, RuleSet
+from dangjian.api.filters import visible_area_or_404
+from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
+from organizations import selectors as org_selectors
+from organizations.models import Area, Member, PartyOrg
 
 _WITHIN = "?within=<区域编号> 只返回该区域子树内党组织的记录（区域不可见时 404）。"
 

@@ -9,10 +9,9 @@ from assessments import checklist_actions as actions
 from assessments import checklist_selectors as selectors
 from assessments.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.models import ChecklistItem
+from assessments.tests.test_checklist_support import TODAY, YEAR, approved, draft, make_world, problem_with_fixes
 from dangjian.testing import assert_max_queries
 from organizations.tests.factories import PartyOrgFactory
-
-from .test_checklist_support import TODAY, YEAR, approved, draft, make_world, problem_with_fixes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,9 @@ from django.urls import reverse
 from assessments import checklist_actions as actions
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.models import Checklist, ChecklistItem
+from assessments.tests.test_checklist_support import TODAY, YEAR, approved, draft, make_world, pdf_file, problem_with_fixes
 from dangjian.testing import count_queries
 from organizations.tests.factories import PartyOrgFactory
-
-from .test_checklist_support import TODAY, YEAR, approved, draft, make_world, pdf_file, problem_with_fixes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 from rest_framework.routers import DefaultRouter
 
-from .viewsets import AuthTokenViewSet
+from dangjian.api.viewsets import AuthTokenViewSet
 
 
 def app_api_modules():

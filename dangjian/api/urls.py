@@ -2,7 +2,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .routers import app_api_modules, build_router
+from dangjian.api.routers import app_api_modules, build_router
 
 _modules = app_api_modules()
 router = build_router(_modules)

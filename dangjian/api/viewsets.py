@@ -35,10 +35,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from dangjian.api.filters import WithinAreaFilter
+from dangjian.api.permissions import ScopedReadManageWrite
 from dangjian.auth import is_locked_out, note_attempt
-
-from .filters import WithinAreaFilter
-from .permissions import ScopedReadManageWrite
 
 
 class ScopedQuerysetMixin:

@@ -1,8 +1,7 @@
 """Development settings: `make run`.  Debug on, throwaway keys generated under var/."""
 from dangjian.devkeys import local_secret
-
-from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, VAR_DIR, env
+from dangjian.settings.base import *  # noqa: F403
+from dangjian.settings.base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, VAR_DIR, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default=None) or local_secret(VAR_DIR, "secret_key")

@@ -1,8 +1,8 @@
 """Production settings.  Refuses to start without its secrets; passes check --deploy."""
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, SECRET_KEY, env
+from dangjian.settings.base import *  # noqa: F403
+from dangjian.settings.base import FIELD_ENCRYPTION_KEYS, FIELD_HASH_KEY, SECRET_KEY, env
 
 DEBUG = False
 if not SECRET_KEY:

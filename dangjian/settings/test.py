@@ -1,7 +1,7 @@
 """Test settings: fast hashing, eager Celery that propagates errors, fixed throwaway keys."""
 import os
 
-from .base import *  # noqa: F403
+from dangjian.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-a-secret"  # noqa: S105

@@ -10,10 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
+from grids.choices import ConversionTarget
+from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
 from organizations.models import Area, Member, PartyOrg
-
-from ..choices import ConversionTarget
-from ..models import DiaryEntry, Grid, GridArea, GridTeamMember
 
 
 def _display(source: str, label: str):

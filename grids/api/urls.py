@@ -1,6 +1,6 @@
 """Routes of the grids API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from .views import CoverageViewSet, DiaryViewSet, GridTeamViewSet, GridViewSet
+from grids.api.views import CoverageViewSet, DiaryViewSet, GridTeamViewSet, GridViewSet
 
 ROUTES = (
     ("grids", GridViewSet, "grid"),

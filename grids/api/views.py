@@ -25,13 +25,8 @@ from rest_framework.response import Response
 
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin
 from dangjian.scoping import get_scope
-from organizations.filtersets import IdFilter
-from organizations.models import Area
-
-from .. import actions, permissions, selectors
-from ..choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from ..models import DiaryEntry, Grid, GridArea, GridTeamMember
-from .serializers import (
+from grids import actions, permissions, selectors
+from grids.api.serializers import (
     CoverageSerializer,
     DiaryConvertSerializer,
     DiaryEntrySerializer,
@@ -42,6 +37,10 @@ from .serializers import (
     GridTeamMemberSerializer,
     TeamEndSerializer,
 )
+from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
+from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from organizations.filtersets import IdFilter
+from organizations.models import Area
 
 _WITHIN = "?within=<区域编号> 只返回所属社区在该区域子树内的记录（区域不可见时 404）。"
 

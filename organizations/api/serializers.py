@@ -14,8 +14,7 @@ from rest_framework import serializers
 
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from dangjian.privacy import is_valid_id_number, is_valid_mobile, mask_phone
-
-from ..models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
+from organizations.models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
 
 def _display(source: str, label: str):

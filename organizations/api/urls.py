@@ -1,6 +1,6 @@
 """Routes of the organizations API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from .views import AreaViewSet, CentralHouseholdViewSet, MemberViewSet, PartyOrgViewSet, ResidentUnitViewSet
+from organizations.api.views import AreaViewSet, CentralHouseholdViewSet, MemberViewSet, PartyOrgViewSet, ResidentUnitViewSet
 
 ROUTES = (
     ("areas", AreaViewSet, "area"),

@@ -11,18 +11,8 @@ from rest_framework.response import Response
 
 from dangjian.api.viewsets import ActionDestroyMixin, ScopedModelViewSet, ScopedReadOnlyViewSet
 from dangjian.auth import client_ip
-
-from .. import actions, selectors
-from ..choices import AccessChannel
-from ..filtersets import (
-    AreaFilterSet,
-    CentralHouseholdFilterSet,
-    MemberFilterSet,
-    PartyOrgFilterSet,
-    ResidentUnitFilterSet,
-)
-from ..models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
-from .serializers import (
+from organizations import actions, selectors
+from organizations.api.serializers import (
     AreaChildSerializer,
     AreaSerializer,
     AreaSummarySerializer,
@@ -32,6 +22,9 @@ from .serializers import (
     PersonalDataSerializer,
     ResidentUnitSerializer,
 )
+from organizations.choices import AccessChannel
+from organizations.filtersets import AreaFilterSet, CentralHouseholdFilterSet, MemberFilterSet, PartyOrgFilterSet, ResidentUnitFilterSet
+from organizations.models import Area, CentralHousehold, Member, PartyOrg, ResidentUnit
 
 _WITHIN = "?within=<区域编号> 只返回该区域子树内的记录（区域不可见时 404）。"
 

@@ -53,10 +53,9 @@ from organizations.choices import (
     ResidentUnitKind,
     Role,
 )
+from organizations.demo import names
 from organizations.models import Area, CentralHousehold, Grant, Member, PartyOrg, ResidentUnit
 from organizations.rules import default_term_years
-
-from . import names
 
 SCALES = ("small", "dandong", "province")
 DEFAULT_SEED = 2020

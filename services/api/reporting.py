@@ -28,12 +28,9 @@ from rest_framework.response import Response
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from organizations.filtersets import IdFilter
 from organizations.models import Member
-
-from .. import reporting_actions as actions
-from .. import reporting_selectors as selectors
-from ..choices import AgreementStatus
-from ..models import CoBuildAgreement, MemberReport, ServiceSource
-from .reporting_serializers import (
+from services import reporting_actions as actions
+from services import reporting_selectors as selectors
+from services.api.reporting_serializers import (
     AgreementEndSerializer,
     CoBuildAgreementSerializer,
     CoBuildAgreementWriteSerializer,
@@ -41,8 +38,10 @@ from .reporting_serializers import (
     MemberReportCreateSerializer,
     MemberReportSerializer,
 )
-from .serializers import ConflictSerializer
-from .views import TransitionConflictMixin
+from services.api.serializers import ConflictSerializer
+from services.api.views import TransitionConflictMixin
+from services.choices import AgreementStatus
+from services.models import CoBuildAgreement, MemberReport, ServiceSource
 
 
 class MemberReportFilterSet(FilterSet):

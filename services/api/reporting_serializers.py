@@ -7,12 +7,11 @@ from rest_framework import serializers
 
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.models import Area, Member, PartyOrg
-
-from ..choices import AgreementStatus
-from ..models import CoBuildAgreement, MemberReport
-from ..reporting_actions import hours_target, progress_percent
-from ..reporting_selectors import ReportStatus
-from .serializers import _enum_field
+from services.api.serializers import _enum_field
+from services.choices import AgreementStatus
+from services.models import CoBuildAgreement, MemberReport
+from services.reporting_actions import hours_target, progress_percent
+from services.reporting_selectors import ReportStatus
 
 AgreementStatusField = _enum_field(AgreementStatus, "AgreementStatusField")
 ReportStatusField = _enum_field(ReportStatus, "ReportStatusField")

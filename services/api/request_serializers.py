@@ -4,11 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import request_selectors as sel
-from .. import sla
-from ..choices import AssigneeKind, RequestSource, RequestStatus, Satisfaction
-from ..models import RequestCategory, ServiceRequest
-from .serializers import _enum_field
+from services import request_selectors as sel
+from services import sla
+from services.api.serializers import _enum_field
+from services.choices import AssigneeKind, RequestSource, RequestStatus, Satisfaction
+from services.models import RequestCategory, ServiceRequest
 
 RequestStatusField = _enum_field(RequestStatus, "RequestStatusField")
 RequestSourceField = _enum_field(RequestSource, "RequestSourceField")

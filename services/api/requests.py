@@ -23,20 +23,19 @@ from rest_framework.response import Response
 
 from dangjian.api.viewsets import ScopedReadOnlyViewSet
 from organizations.filtersets import IdFilter
-
-from .. import request_actions as actions
-from .. import request_selectors as sel
-from ..choices import RequestStatus
-from ..models import RequestCategory, ServiceRequest, VolunteerTeam
-from .request_serializers import (
+from services import request_actions as actions
+from services import request_selectors as sel
+from services.api.request_serializers import (
     RequestCategorySerializer,
     RequestDispatchSerializer,
     RequestReasonSerializer,
     RequestResolveSerializer,
     ServiceRequestSerializer,
 )
-from .serializers import ConflictSerializer
-from .views import TransitionConflictMixin
+from services.api.serializers import ConflictSerializer
+from services.api.views import TransitionConflictMixin
+from services.choices import RequestStatus
+from services.models import RequestCategory, ServiceRequest, VolunteerTeam
 
 
 class RequestFilterSet(FilterSet):

@@ -6,10 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organizations.models import Area, PartyOrg
-
-from .. import permissions
-from ..choices import WishKind, WishRating, WishStatus
-from ..models import Wish
+from services import permissions
+from services.choices import WishKind, WishRating, WishStatus
+from services.models import Wish
 
 
 def _enum_field(enum, name):
@@ -126,7 +125,7 @@ class PublicWishSerializer(serializers.Serializer):
     timeline = serializers.SerializerMethodField(label=_("进展"))
 
     def get_claimed_by(self, obj) -> str:
-        from ..views import claimant_phrase
+        from services.views import claimant_phrase
 
         return str(claimant_phrase(obj))
 
@@ -135,7 +134,7 @@ class PublicWishSerializer(serializers.Serializer):
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, obj):
-        from ..selectors import public_timeline
+        from services.selectors import public_timeline
 
         return TimelineEntrySerializer(public_timeline(obj), many=True).data
 

@@ -1,5 +1,5 @@
 """Routes of the services API, registered on the project's one router."""
-from .views import PublicWishViewSet, WishViewSet
+from services.api.views import PublicWishViewSet, WishViewSet
 
 ROUTES = (
     ("wishes", WishViewSet, "wish"),
@@ -8,7 +8,7 @@ ROUTES = (
 
 
 def register(router) -> None:
-    from . import reporting, requests, whistles
+    from services.api import reporting, requests, whistles
 
     for prefix, viewset, basename in (*ROUTES, *requests.ROUTES, *whistles.ROUTES, *reporting.ROUTES):
         router.register(prefix, viewset, basename=basename)

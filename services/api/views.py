@@ -26,11 +26,8 @@ from dangjian.api.viewsets import ErrorDetailSerializer, ScopedReadOnlyViewSet
 from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
 from organizations.filtersets import IdFilter
-
-from .. import actions, ratelimit
-from ..choices import WishKind, WishStatus
-from ..models import Wish
-from .serializers import (
+from services import actions, ratelimit
+from services.api.serializers import (
     ClaimSerializer,
     ConflictSerializer,
     FulfilSerializer,
@@ -40,6 +37,8 @@ from .serializers import (
     ReasonSerializer,
     WishSerializer,
 )
+from services.choices import WishKind, WishStatus
+from services.models import Wish
 
 
 class TransitionConflictMixin:

@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from organizations.models import Area, ResidentUnit
-
-from ..choices import Satisfaction, TargetStatus, WhistleSource, WhistleStatus
-from ..models import Department, Whistle, WhistleEvent, WhistleTarget
-from .serializers import _enum_field
+from services.api.serializers import _enum_field
+from services.choices import Satisfaction, TargetStatus, WhistleSource, WhistleStatus
+from services.models import Department, Whistle, WhistleEvent, WhistleTarget
 
 WhistleStatusField = _enum_field(WhistleStatus, "WhistleStatusField")
 TargetStatusField = _enum_field(TargetStatus, "TargetStatusField")
@@ -79,7 +78,7 @@ class WhistleDetailSerializer(WhistleSerializer):
         read_only_fields = fields
 
     def get_events(self, obj) -> list[dict]:
-        from ..whistle_selectors import whistle_events
+        from services.whistle_selectors import whistle_events
 
         return WhistleEventSerializer(whistle_events(obj), many=True).data
 

@@ -22,14 +22,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
-
-from .. import whistle_actions as wa
-from .. import whistle_selectors as sel
-from ..choices import WhistleStatus
-from ..models import Department, Whistle, WhistleTarget
-from .serializers import ConflictSerializer
-from .views import TransitionConflictMixin
-from .whistle_serializers import (
+from services import whistle_actions as wa
+from services import whistle_selectors as sel
+from services.api.serializers import ConflictSerializer
+from services.api.views import TransitionConflictMixin
+from services.api.whistle_serializers import (
     DepartmentSerializer,
     WhistleConfirmSerializer,
     WhistleCreateSerializer,
@@ -39,6 +36,8 @@ from .whistle_serializers import (
     WhistleResolveSerializer,
     WhistleSerializer,
 )
+from services.choices import WhistleStatus
+from services.models import Department, Whistle, WhistleTarget
 
 
 class WhistleFilterSet(FilterSet):
@@ -104,7 +103,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
         data = self._body(WhistleCreateSerializer)
         source = {}
         if data.get("request"):
-            from ..models import ServiceRequest
+            from services.models import ServiceRequest
 
             source["request"] = ServiceRequest(pk=data["request"])
         elif data.get("diary"):

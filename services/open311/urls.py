@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 at ``/open311/v2/``: every resource in ``.json`` and ``.xml``."""
 from django.urls import re_path
 
-from . import views
+from services.open311 import views
 
 app_name = "open311"
 

@@ -40,22 +40,13 @@ from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
 from organizations.choices import AreaLevel
 from organizations.models import Area
-
-from .. import actions as wish_actions
-from .. import ratelimit, request_actions, sla
-from ..choices import (
-    CLOSED_STATUSES,
-    REQUEST_OPEN_STATUSES,
-    ClaimantKind,
-    RequestSource,
-    RequestStatus,
-    WishKind,
-    WishStatus,
-)
-from ..models import Open311Key, RequestCategory, ServiceRequest, Wish
-from ..request_views import assignee_phrase
-from ..views import claimant_phrase
-from .formats import error, render, w3c
+from services import actions as wish_actions
+from services import ratelimit, request_actions, sla
+from services.choices import CLOSED_STATUSES, REQUEST_OPEN_STATUSES, ClaimantKind, RequestSource, RequestStatus, WishKind, WishStatus
+from services.models import Open311Key, RequestCategory, ServiceRequest, Wish
+from services.open311.formats import error, render, w3c
+from services.request_views import assignee_phrase
+from services.views import claimant_phrase
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"

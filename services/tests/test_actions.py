@@ -15,8 +15,7 @@ from organizations.tests.factories import build_city, user_with
 from services import actions
 from services.choices import WISH_ACTIONS, WISH_TRANSITIONS, WishAction, WishStatus
 from services.models import ServiceRecord, ServiceSource, Wish, WishEvent
-
-from .factories import cadre, claimed, fulfilled, member_user, new_phone, published, submit
+from services.tests.factories import cadre, claimed, fulfilled, member_user, new_phone, published, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from dangjian.testing.browser import PHONE_VIEWPORT, login
 from organizations.tests.factories import build_city
 from services import actions
 from services.models import Wish
-
-from .factories import PASSWORD, cadre, member_user
+from services.tests.factories import PASSWORD, cadre, member_user
 
 PHONE = "13987654321"
 

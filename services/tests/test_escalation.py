@@ -13,8 +13,7 @@ from services import whistle_actions as wa
 from services.choices import EscalationStage, TargetStatus, WhistleStatus
 from services.models import Whistle, WhistleEvent, WhistleTarget
 from services.tasks import escalate_overdue_whistles
-
-from .test_whistles_support import build_world, target_of, whistle
+from services.tests.test_whistles_support import build_world, target_of, whistle
 
 LATER = timedelta(hours=25)  # past the default report deadline (24 h), before the resolve one (7 days)
 MUCH_LATER = timedelta(days=8)  # past both

@@ -14,9 +14,8 @@ from organizations.tests.factories import build_city
 from services import actions as wish_actions
 from services.choices import RequestSource, RequestStatus
 from services.models import Open311Key, ServiceRequest, Wish
-
-from .factories import cadre, published, submit
-from .test_requests_support import member_user, order, resolved_by_member
+from services.tests.factories import cadre, published, submit
+from services.tests.test_requests_support import member_user, order, resolved_by_member
 
 pytestmark = pytest.mark.django_db
 

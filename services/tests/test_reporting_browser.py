@@ -6,10 +6,9 @@ from django.utils import timezone
 from dangjian.testing.browser import PHONE_VIEWPORT, login
 from organizations.tests.factories import build_city
 from services.models import MemberReport
-
-from .factories import PASSWORD
-from .test_reporting_actions import make_in_service, member_login
-from .test_reporting_selectors import hours
+from services.tests.factories import PASSWORD
+from services.tests.test_reporting_actions import make_in_service, member_login
+from services.tests.test_reporting_selectors import hours
 
 pytestmark = [pytest.mark.browser]
 

@@ -10,8 +10,7 @@ from services import reporting_selectors as selectors
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport
 from services.reporting_demo import seed_reporting
-
-from .test_reporting_actions import make_in_service, unit_org
+from services.tests.test_reporting_actions import make_in_service, unit_org
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)

@@ -11,8 +11,7 @@ from organizations.tests.factories import build_city, build_community
 from services import reporting_selectors as selectors
 from services.models import MemberReport, ServiceRecord, ServiceSource
 from services.reporting_actions import add_months
-
-from .test_reporting_actions import make_in_service
+from services.tests.test_reporting_actions import make_in_service
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from organizations.tests.factories import build_city, user_with
 from services import reporting_actions as actions
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport, ServiceSource
-
-from .test_reporting_actions import make_in_service, member_login, unit_org
-from .test_reporting_selectors import hours
+from services.tests.test_reporting_actions import make_in_service, member_login, unit_org
+from services.tests.test_reporting_selectors import hours
 
 pytestmark = pytest.mark.django_db
 PHONE = "13900001111"

@@ -6,8 +6,7 @@ import pytest
 from dangjian.testing.browser import PHONE_VIEWPORT, login
 from organizations.tests.factories import build_city
 from services.models import ServiceRequest
-
-from .test_requests_support import PASSWORD, cadre, category, member_user
+from services.tests.test_requests_support import PASSWORD, cadre, category, member_user
 
 PHONE = "13876543210"
 

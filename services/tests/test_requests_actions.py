@@ -16,8 +16,7 @@ from organizations.tests.factories import MemberFactory, build_city, user_with
 from services import request_actions as actions
 from services.choices import REQUEST_ACTIONS, AssigneeKind, RequestAction, RequestStatus
 from services.models import RequestEvent, ServiceRecord, ServiceRequest, ServiceSource
-
-from .test_requests_support import (
+from services.tests.test_requests_support import (
     accepted_by_member,
     cadre,
     category,

@@ -7,8 +7,7 @@ from dangjian.testing import assert_max_queries
 from organizations.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import request_actions as actions
-
-from .test_requests_support import cadre, dispatched_to_member, member_user, order, team, worker
+from services.tests.test_requests_support import cadre, dispatched_to_member, member_user, order, team, worker
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from organizations.tests.factories import build_city
 from services.choices import AssigneeKind, RequestStatus
 from services.models import RequestEvent, ServiceRecord, ServiceRequest, ServiceSource, VolunteerTeam
 from services.request_demo import seed_requests
-
-from .test_requests_support import worker
+from services.tests.test_requests_support import worker
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from grids.models import Grid, GridTeamMember
 from organizations.tests.factories import UserFactory
 from services import request_actions as actions
 from services.models import RequestCategory, VolunteerTeam
-
-from .factories import PASSWORD, cadre, member_user, new_phone
+from services.tests.factories import PASSWORD, cadre, member_user, new_phone
 
 _serial = itertools.count(1)
 

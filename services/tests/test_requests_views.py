@@ -12,8 +12,7 @@ from organizations.tests.factories import build_city, user_with
 from services import request_actions as actions
 from services.choices import RequestStatus
 from services.models import ServiceRequest, VolunteerTeam
-
-from .test_requests_support import (
+from services.tests.test_requests_support import (
     accepted_by_member,
     cadre,
     category,

@@ -10,8 +10,7 @@ from organizations.tests.factories import build_city, user_with
 from services import actions
 from services.choices import WishStatus
 from services.models import Wish
-
-from .factories import cadre, fulfilled, member_user, new_phone, published, submit
+from services.tests.factories import cadre, fulfilled, member_user, new_phone, published, submit
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from services import whistle_actions as wa
 from services.actions import TransitionError
 from services.choices import Satisfaction, TargetStatus, WhistleSource, WhistleStatus
 from services.models import RequestCategory, Responder, ServiceRequest, Whistle, WhistleEvent
-
-from .test_whistles_support import build_world, in_hours, responder, target_of, whistle
+from services.tests.test_whistles_support import build_world, in_hours, responder, target_of, whistle
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ from organizations.choices import Role
 from organizations.tests.factories import user_with
 from services.choices import TargetStatus, WhistleStatus
 from services.models import Department, Whistle
-
-from .test_whistles_support import build_world, target_of, whistle
+from services.tests.test_whistles_support import build_world, target_of, whistle
 
 pytestmark = pytest.mark.django_db
 

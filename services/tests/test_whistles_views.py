@@ -14,8 +14,7 @@ from organizations.tests.factories import user_with
 from services import whistle_actions as wa
 from services.choices import TargetStatus, WhistleStatus
 from services.models import Department, Responder, Whistle
-
-from .test_whistles_support import build_world, target_of, whistle
+from services.tests.test_whistles_support import build_world, target_of, whistle
 
 pytestmark = pytest.mark.django_db
 
@@ -349,7 +348,7 @@ def test_unit_accounts_are_read_only_for_a_grid_worker_and_404_out_of_scope(clie
 
 
 def test_unit_accounts_page_query_count_is_constant(client, w):
-    from .test_whistles_support import responder
+    from services.tests.test_whistles_support import responder
 
     url = reverse("whistles:unit_responders", args=[w.unit_a.pk])
     _login(client, w.street_cadre)

@@ -3,8 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organizations import exporters
-
-from .export_areas import resolve_user
+from organizations.management.commands.export_areas import resolve_user
 
 
 class Command(BaseCommand):

@@ -3,8 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from organizations.choices import ImportKind
-
-from .import_areas import run_import_command
+from organizations.management.commands.import_areas import run_import_command
 
 
 class Command(BaseCommand):

@@ -34,10 +34,12 @@ from assessments import selectors
 from assessments.choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
 from assessments.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MANAGE_ROLES, OrgCategory, OrgKind, Role
-from organizations.models import Area, Member
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES, Role
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory, OrgKind
 from services import actions as service_actions
 from services.models import ServiceSource
 

@@ -31,7 +31,7 @@ from assessments.models import (
     ScoreLine,
     ScoringRun,
 )
-from organizations.admin import AuditedAdmin
+from dangjian.admin import AuditedAdmin
 
 
 @admin.register(ActivityType)

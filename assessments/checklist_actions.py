@@ -55,8 +55,8 @@ from assessments import checklist_permissions as perms
 from assessments.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.validation import check_text, text_or_error
-from organizations.actions import PermissionDeniedError
 from services.actions import TransitionError, transition
 
 __all__ = [
@@ -281,7 +281,7 @@ def checklist_create(*, actor, org, year, copy_last_year=False, today=None) -> C
     """Open ``org``'s four lists for ``year`` (one per organization and year), as a draft;
     with ``copy_last_year`` the responsibility items of last year's list are copied, their
     deadlines moved on a year."""
-    from organizations.models import PartyOrg
+    from organizations.orgs.models import PartyOrg
 
     if org is None or not PartyOrg.objects.visible_to(actor).filter(pk=org.pk).exists():
         raise Http404

@@ -26,8 +26,8 @@ from decimal import Decimal
 from assessments import calendar as cal
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.models import Checklist, ChecklistEvent, ChecklistItem
-from organizations.choices import OrgCategory
-from organizations.models import PartyOrg
+from organizations.orgs.choices import OrgCategory
+from organizations.orgs.models import PartyOrg
 
 ORG_BATCH = 500
 INSERT_BATCH = 5000

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments import checklist_actions as actions
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
-from organizations.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
+from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
 
 
 class PlainForm(BootstrapMixin, forms.Form):

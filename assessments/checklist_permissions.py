@@ -31,7 +31,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dangjian.scoping import NOTHING, get_scope
-from organizations.choices import MANAGE_ROLES
+from organizations.grants.choices import MANAGE_ROLES
 
 CHECKLIST_ROLES = frozenset(MANAGE_ROLES)
 

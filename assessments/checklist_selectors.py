@@ -203,7 +203,7 @@ def checklist_figures(org_ids, year: int, today: date | None = None) -> dict[int
 def editable_orgs(user):
     """Organizations whose lists the user writes (a managing role over them)."""
     from dangjian.scoping import get_scope, range_q
-    from organizations.models import PartyOrg
+    from organizations.orgs.models import PartyOrg
 
     scope = get_scope(user)
     if scope.is_global:

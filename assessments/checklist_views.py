@@ -39,9 +39,9 @@ from assessments.checklist_forms import (
     ReportForm,
 )
 from assessments.choices import ChecklistStatus, ItemKind, ItemStatus
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
-from organizations.actions import PermissionDeniedError
-from organizations.forms import attach_errors
 
 PANEL_SIZE = 10
 FIELD_MAP = {"evidence_note": "note"}

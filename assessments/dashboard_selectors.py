@@ -27,10 +27,11 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import AreaRollup, Score, ScoreLine
 from assessments.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import ROSTER_ROLES, Role
-from organizations.models import Area
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.members.choices import ROSTER_ROLES
 
 DASHBOARD_ROLES = ROSTER_ROLES
 REFRESH_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
@@ -88,7 +89,7 @@ def require_view(user, area) -> None:
 
 def top_area(user) -> Area | None:
     """The highest area whose dashboard the user may open (their granted subtree's root)."""
-    from organizations.selectors import top_areas_for
+    from organizations.areas.selectors import top_areas_for
 
     for area in top_areas_for(user):
         if can_view(user, area):

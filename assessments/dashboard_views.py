@@ -23,9 +23,9 @@ from assessments import periods, scoring_selectors
 from assessments.choices import PeriodKind
 from assessments.dashboard_export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
 from assessments.rollups import request_refresh
+from dangjian.errors import PermissionDeniedError
 from dangjian.portal import refusals
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
 
 
 def _query(request, *, period=None, screen=None) -> str:

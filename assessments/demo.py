@@ -28,8 +28,10 @@ from assessments import calendar as cal
 from assessments.choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
 from assessments.models import Activity, ActivityType, Attendance
 from assessments.selectors import RuleBook
-from organizations.choices import COMMITTEE_ROLES, OrgKind
-from organizations.models import Member, PartyOrg
+from organizations.members.choices import COMMITTEE_ROLES
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgKind
+from organizations.orgs.models import PartyOrg
 from services.models import ServiceRecord, ServiceSource
 
 ORG_BATCH = 500

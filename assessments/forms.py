@@ -15,9 +15,10 @@ from assessments import calendar as cal
 from assessments.actions import ATTACHMENT_MAX_FILES
 from assessments.choices import AttendanceStatus, DeliberationStep, Frequency
 from assessments.models import ActivityType
-from organizations.choices import COMMITTEE_ROLES, MemberStatus, OrgCategory, OrgKind
-from organizations.forms import BootstrapMixin, DateInput, FilterForm
-from organizations.forms import attach_errors as attach_form_errors
+from dangjian.forms import BootstrapMixin, DateInput, FilterForm
+from dangjian.forms import attach_errors as attach_form_errors
+from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
+from organizations.orgs.choices import OrgCategory, OrgKind
 
 
 class TimeInput(forms.TimeInput):

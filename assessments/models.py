@@ -26,8 +26,11 @@ from assessments.choices import (
     StarMethod,
     SubjectKind,
 )
-from organizations.choices import AreaLevel, OrgCategory
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory
+from organizations.orgs.models import PartyOrg
 
 
 class ActivityType(models.Model):

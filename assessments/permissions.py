@@ -12,7 +12,8 @@ every write.
 """
 from assessments.actions import RULE_ROLES
 from dangjian.scoping import get_scope
-from organizations.choices import MANAGE_ROLES, ROSTER_ROLES
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import ROSTER_ROLES
 
 OVERSIGHT_ROLES = ROSTER_ROLES
 

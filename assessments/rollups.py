@@ -65,8 +65,10 @@ from django.utils.translation import gettext as _
 from assessments import calendar as cal
 from assessments import periods
 from assessments.choices import PeriodKind
-from organizations.choices import AreaLevel, MemberStatus, OrgCategory, OrgKind
-from organizations.treeindex import AreaIndex
+from organizations.areas.choices import AreaLevel
+from organizations.members.choices import MemberStatus
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.trees.index import AreaIndex
 
 ROLLUP_LEVELS = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY, AreaLevel.COMPOUND)
 SATISFACTION_KEYS = ("satisfied", "basic", "unsatisfied")
@@ -151,7 +153,8 @@ class Snapshot:
 
     def __init__(self):
         from grids.models import Grid, GridArea
-        from organizations.models import Member, PartyOrg
+        from organizations.members.models import Member
+        from organizations.orgs.models import PartyOrg
 
         self.index = AreaIndex.load()
         self.orgs = list(
@@ -312,7 +315,7 @@ def _records(period: periods.Period, as_of: date, now: datetime, raw) -> None:
         if hours:
             raw[residence_id]["service.hours"] += float(hours)
 
-    from organizations.models import Member
+    from organizations.members.models import Member
 
     in_service = with_report_status(Member.objects.filter(in_service=True, residence__isnull=False), as_of)
     for row in in_service.order_by().values("residence_id").annotate(
@@ -457,7 +460,7 @@ def request_refresh(*, actor, area, period_key: str | None = None, now: datetime
     """A 区委组织部 (or 系统管理员) over ``area`` asks for the figures of a period to be
     computed again; the task runs after the commit.  Returns the period key."""
     from assessments.dashboard_selectors import can_refresh
-    from organizations.actions import PermissionDeniedError
+    from dangjian.errors import PermissionDeniedError
 
     if not can_refresh(actor, area):
         raise PermissionDeniedError(_("只有区委组织部可以重新计算看板数据。"))

@@ -45,9 +45,12 @@ from assessments import calendar as cal
 from assessments import metrics, periods, stars
 from assessments.choices import IndicatorSource, ItemKind, ItemStatus, RunState, StarMethod, SubjectKind
 from assessments.models import Activity, ChecklistItem, Indicator, ManualScore, Score, ScoreLine, ScoringRun
-from organizations.choices import AreaLevel, OrgCategory, OrgKind
-from organizations.models import Area, CentralHousehold, Member, PartyOrg
-from organizations.treeindex import AreaIndex, OrgIndex
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
+from organizations.trees.index import AreaIndex, OrgIndex
 
 log = logging.getLogger(__name__)
 

@@ -35,9 +35,10 @@ from assessments.models import Indicator, ManualScore, Score, ScoreLine, Scoring
 from assessments.scoring import is_stale, total_steps_for
 from assessments.scoring_selectors import MANUAL_ROLES, RUN_ROLES, rubrics_in_force
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.models import Area, PartyOrg
+from organizations.areas.models import Area
+from organizations.orgs.models import PartyOrg
 from services.actions import TransitionError
 
 NOTE_MAX = 500

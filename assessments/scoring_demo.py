@@ -22,7 +22,8 @@ from assessments.choices import IndicatorSource, RunState, SubjectKind
 from assessments.models import Indicator, ManualScore, Score, ScoringRun
 from assessments.scoring import score_run, total_steps_for
 from assessments.scoring_selectors import rubrics_in_force
-from organizations.models import Area, PartyOrg
+from organizations.areas.models import Area
+from organizations.orgs.models import PartyOrg
 
 INSERT_BATCH = 5000
 DEMO_NOTE = "示例数据：评审组综合考评"

@@ -20,8 +20,9 @@ from assessments import periods
 from assessments.choices import IndicatorSource, RunState, SubjectKind
 from assessments.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 from dangjian.scoping import get_scope
-from organizations.choices import Role
-from organizations.models import Area, PartyOrg
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.orgs.models import PartyOrg
 
 SCORE_READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
 RUN_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})

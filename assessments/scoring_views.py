@@ -31,10 +31,10 @@ from assessments import scoring_selectors as sel
 from assessments.choices import RunState
 from assessments.models import ManualScore, Score
 from assessments.scoring_forms import ManualScoreForm, RunStartForm, ScoreFilterForm
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
-from organizations.actions import PermissionDeniedError
-from organizations.forms import attach_errors
-from organizations.models import Area
+from organizations.areas.models import Area
 
 POLL_STATES = (RunState.PENDING, RunState.RUNNING)
 

@@ -21,8 +21,12 @@ from assessments import calendar as cal
 from assessments.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
 from assessments.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.scoping import get_scope, range_q
-from organizations.choices import COMMITTEE_ROLES, MANAGE_ROLES, MemberStatus, OrgKind
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgKind
+from organizations.orgs.models import PartyOrg
 from services.models import ServiceRecord
 
 

@@ -27,21 +27,25 @@ from assessments import calendar as cal
 from assessments.choices import PeriodStatus
 from assessments.forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
 from assessments.models import ActivityType
+from dangjian import portal
+from dangjian.errors import PermissionDeniedError
 from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
-from organizations import selectors as org_selectors
-from organizations.actions import PermissionDeniedError
-from organizations.choices import OrgCategory, OrgKind, OrgRole
+from organizations.areas import selectors as areas_selectors
+from organizations.members import selectors as org_selectors
+from organizations.members.choices import OrgRole
+from organizations.orgs import selectors as orgs_selectors
+from organizations.orgs.choices import OrgCategory, OrgKind
 
 
 # ----------------------------------------------------------------------------- helpers
 def _org_or_404(user, pk):
-    return org_selectors.get_visible_or_404(org_selectors.orgs_for(user).select_related("area", "parent"), pk=pk)
+    return portal.get_visible_or_404(orgs_selectors.orgs_for(user).select_related("area", "parent"), pk=pk)
 
 
 def _area_or_404(user, pk):
-    return org_selectors.get_visible_or_404(org_selectors.areas_for(user).select_related("parent"), pk=pk)
+    return portal.get_visible_or_404(areas_selectors.areas_for(user).select_related("parent"), pk=pk)
 
 
 def _life_crumb():
@@ -69,7 +73,7 @@ def _today():
 
 
 def _top_area(user):
-    tops = list(org_selectors.top_areas_for(user))
+    tops = list(areas_selectors.top_areas_for(user))
     return tops[0] if tops else None
 
 
@@ -79,7 +83,7 @@ def index(request):
     """Where to start: the user's top area (compliance, inactive members, rules) and the
     organizations they file for."""
     user = request.user
-    tops = [a for a in org_selectors.top_areas_for(user) if permissions.can_oversee(user, a)]
+    tops = [a for a in areas_selectors.top_areas_for(user) if permissions.can_oversee(user, a)]
     orgs = list(
         selectors.manageable_orgs(user).select_related("area").order_by("tree_id", "lft")[:PAGE_SIZE + 1]
     ) if permissions.can_file_anywhere(user) else []
@@ -226,7 +230,7 @@ def activity_create(request, pk):
 
 
 def _activity_or_404(user, pk):
-    return org_selectors.get_visible_or_404(
+    return portal.get_visible_or_404(
         selectors.activities_for(user).select_related("org__area", "activity_type", "created_by"), pk=pk
     )
 
@@ -355,7 +359,7 @@ def compliance_index(request):
 
 def _area_crumbs(user, area, tail):
     ancestors = list(area.get_ancestors())
-    visible = set(org_selectors.areas_for(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)) if ancestors else set()
+    visible = set(areas_selectors.areas_for(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)) if ancestors else set()
     crumbs = [_life_crumb()]
     for a in ancestors:
         crumbs.append({"label": a.name, "url": reverse("assessments:compliance", args=[a.pk]) if a.pk in visible else None})

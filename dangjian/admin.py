@@ -1,6 +1,9 @@
 """Admin for the cross-app audit trail: readable and searchable, never editable."""
-from django.contrib import admin
 
+from django.contrib import admin
+from mptt.admin import MPTTModelAdmin
+
+from dangjian.audit import record
 from dangjian.models import AuditEvent
 
 
@@ -11,6 +14,39 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("verb", "target_repr", "target_id", "actor__username")
     list_select_related = ("actor",)
     date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Record every admin save and delete in the audit trail (verbs ``admin.<model>.*``)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in form.changed_data if name not in self.secret_fields()]
+        record(request.user, f"admin.{obj._meta.model_name}.{'update' if change else 'create'}", obj, {"fields": changed})
+
+    def delete_model(self, request, obj):
+        record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
+        super().delete_model(request, obj)
+
+    def secret_fields(self):
+        return ()
+
+
+class AuditedTreeAdmin(AuditedAdmin, MPTTModelAdmin):
+    mptt_level_indent = 20
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs are evidence: they can be read and searched, never written from the admin."""
 
     def has_add_permission(self, request):
         return False

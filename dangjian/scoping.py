@@ -15,6 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Q
 
 _CACHE_ATTR = "_dangjian_scope"
@@ -92,7 +93,7 @@ def get_scope(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    Grant = apps.get_model("organizations", "Grant")
+    Grant = apps.get_model(settings.SCOPE_GRANT_MODEL)
     area_ranges, org_ranges, roles = [], [], set()
     is_global = bool(user.is_superuser)
     rows = Grant.objects.filter(user=user, is_active=True).values_list(

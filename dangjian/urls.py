@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from dangjian import views
+from dangjian import views as dangjian_views
+from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("accounts/", include("dangjian.auth_urls")),
+    path("healthz", dangjian_views.healthz, name="healthz"),
+    path("accounts/", include("organizations.accounts.urls")),
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),
     path("life/", include("assessments.urls")),

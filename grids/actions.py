@@ -34,13 +34,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import forget_scope, get_scope
 from grids.choices import DIARY_TRANSITIONS, GRANTING_TEAM_ROLES, ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
 from grids.permissions import DIARY_ROLES, GRID_MANAGE_ROLES
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel, OrgCategory, OrgKind, Role
-from organizations.models import Area, Grant, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")

@@ -11,9 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.admin import AuditedAdmin
 from grids.actions import _sync_team_grants, check_coverage
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.admin import AuditedAdmin
 
 
 class CoverageFormSet(forms.BaseInlineFormSet):

@@ -34,9 +34,12 @@ from django.db.models import Q
 
 from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.choices import AreaLevel, OrgCategory, OrgKind
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from organizations.demo import names
-from organizations.models import Area, Member, PartyOrg
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000
@@ -328,7 +331,7 @@ def _attach_demo_grid_user(today) -> bool:
     granted — through the action, so its grants follow the grid.  False when there is no
     such account, no such grid, no administrator to act, or it is already on the team."""
     from grids.actions import team_member_add
-    from organizations.choices import Role
+    from organizations.grants.choices import Role
 
     User = get_user_model()
     user = User.objects.filter(username="grid").first()
@@ -359,7 +362,7 @@ def flush_grids(area_tree_ids) -> dict:
     protects its community)."""
     grids = Grid.objects.filter(community__tree_id__in=list(area_tree_ids))
     counts = {"diary": DiaryEntry.objects.filter(grid__in=grids.values("pk")).delete()[0]}
-    from organizations.models import Grant
+    from organizations.grants.models import Grant
 
     grant_ids = list(
         GridTeamMember.grants.through.objects.filter(gridteammember__grid__in=grids.values("pk")).values_list("grant_id", flat=True)

@@ -12,14 +12,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.forms import ALL, ActionForm, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
 from grids import selectors
 from grids.actions import PHOTO_MAX_BYTES
 from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid
-from organizations import selectors as org_selectors
-from organizations.choices import AreaLevel
-from organizations.forms import ALL, ActionForm, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
-from organizations.models import Member
+from organizations.areas import selectors as org_selectors
+from organizations.areas.choices import AreaLevel
+from organizations.members import selectors as members_selectors
+from organizations.members.models import Member
 
 MEMBER_CHOICES = 500  # members offered in the team form's list
 
@@ -111,7 +112,7 @@ class TeamMemberForm(PlainForm):
         super().__init__(*args, **kwargs)
         community = grid.community
         # members living in the community or belonging to an organization anchored in it
-        members = org_selectors.members_for(user).filter(
+        members = members_selectors.members_for(user).filter(
             Q(residence__tree_id=community.tree_id, residence__lft__gte=community.lft, residence__lft__lte=community.rght)
             | Q(organization__area__tree_id=community.tree_id, organization__area__lft__gte=community.lft,
                 organization__area__lft__lte=community.rght)

@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.scoping import get_scope, range_q
 from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from organizations.models import Area, Grant, Member, PartyOrg
+from organizations.areas.models import Area
+from organizations.grants.models import Grant
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 
 
 class GridQuerySet(models.QuerySet):

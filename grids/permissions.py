@@ -12,7 +12,8 @@ The helpers here read the request's cached scope only (no query); the actions ch
 same rules again on every write.
 """
 from dangjian.scoping import get_scope
-from organizations.choices import MANAGE_ROLES, ROSTER_ROLES, Role
+from organizations.grants.choices import MANAGE_ROLES, Role
+from organizations.members.choices import ROSTER_ROLES
 
 # Who may read grids, teams, coverage and the diary inside their subtree.
 GRID_READ_ROLES = frozenset(ROSTER_ROLES)

@@ -41,13 +41,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope, range_q
 from grids.choices import TeamRole
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
 from grids.permissions import GRID_READ_ROLES
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel, OrgCategory, OrgKind
-from organizations.models import Area, CentralHousehold, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import CentralHousehold
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 
 GAP_LIMIT = 20  # rows of each gap list shown on a page (the counts are always complete; "查看全部" pages the rest)
 

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian import portal
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from dangjian.portal import refusals
@@ -37,10 +40,8 @@ from grids.forms import (
     TeamEndForm,
     TeamMemberForm,
 )
-from organizations import selectors as org_selectors
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel
-from organizations.forms import attach_errors
+from organizations.areas import selectors as org_selectors
+from organizations.areas.choices import AreaLevel
 
 RECENT_DIARY = 10
 
@@ -54,7 +55,7 @@ def _require_reader(user):
 
 
 def _visible_area(user, pk):
-    return org_selectors.get_visible_or_404(org_selectors.areas_for(user).select_related("parent"), pk=pk)
+    return portal.get_visible_or_404(org_selectors.areas_for(user).select_related("parent"), pk=pk)
 
 
 def _area_crumbs(user, area, *, view="grids:coverage", link_self=False, ancestors=None):

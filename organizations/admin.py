@@ -5,37 +5,23 @@ masked, the change forms take a new phone or ID number but never render the stor
 Logs (personal-data views, logins, imports) are read-only.  Every admin change to a domain
 object is also written to the audit trail.
 """
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from mptt.admin import MPTTModelAdmin
 
-from dangjian.audit import record
+from dangjian.admin import AuditedAdmin, AuditedTreeAdmin, ReadOnlyAdmin
+from dangjian.forms import BlankTextInput
 from dangjian.privacy import is_valid_id_number, is_valid_mobile, mask_id_number, mask_phone
-from organizations.forms import BlankTextInput
-from organizations.models import Area, CentralHousehold, Grant, ImportJob, LoginAttempt, Member, PartyOrg, PersonalDataAccess, ResidentUnit
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Record every admin save and delete in the audit trail (verbs ``admin.<model>.*``)."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = [name for name in form.changed_data if name not in self.secret_fields()]
-        record(request.user, f"admin.{obj._meta.model_name}.{'update' if change else 'create'}", obj, {"fields": changed})
-
-    def delete_model(self, request, obj):
-        record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
-        super().delete_model(request, obj)
-
-    def secret_fields(self):
-        return ()
-
-
-class AuditedTreeAdmin(AuditedAdmin, MPTTModelAdmin):
-    mptt_level_indent = 20
+from organizations.accounts.models import LoginAttempt
+from organizations.areas.models import Area
+from organizations.grants.models import Grant
+from organizations.imports.models import ImportJob
+from organizations.members.models import CentralHousehold, Member, PersonalDataAccess
+from organizations.orgs.models import PartyOrg
+from organizations.units.models import ResidentUnit
 
 
 @admin.register(Area)
@@ -194,19 +180,6 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = (*DjangoUserAdmin.inlines, GrantInline)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs are evidence: they can be read and searched, never written from the admin."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonalDataAccess)

@@ -37,9 +37,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel
+from organizations.areas.choices import AreaLevel
 from services import permissions
 from services.choices import WISH_ACTIONS, WISH_REFUSALS, WISH_SERVICE_HOURS, WISH_TRANSITIONS, WishAction, WishKind, WishRating, WishStatus
 from services.models import ServiceRecord, ServiceSource, Wish

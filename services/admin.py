@@ -9,7 +9,7 @@ accounts, volunteer teams, Open311 keys) is edited here, audited like the organi
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from organizations.admin import AuditedAdmin
+from dangjian.admin import AuditedAdmin
 from services.models import (
     CoBuildAgreement,
     Department,

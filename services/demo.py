@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from organizations.choices import AreaLevel
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services.choices import WISH_SERVICE_HOURS, WishKind, WishRating, WishStatus
 from services.models import ServiceRecord, ServiceSource, Wish, WishEvent
 from services.resident import new_code

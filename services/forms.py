@@ -4,10 +4,10 @@ rest (scope, roles, status, photos) and its errors are put back on the form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.forms import ALL, BootstrapMixin, FilterForm
 from dangjian.privacy import is_valid_mobile
-from organizations.choices import AreaLevel
-from organizations.forms import ALL, BootstrapMixin, FilterForm
-from organizations.models import Area
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from services import actions, selectors
 from services.choices import WishKind, WishRating, WishStatus
 

@@ -30,7 +30,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from organizations.models import Member
+from organizations.members.models import Member
 from services.models import ServiceRecord, ServiceSource
 
 SYNTHETIC_SOURCE_BASE = 9 * 10**15

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_phone
-from organizations.models import Member
+from organizations.members.models import Member
 from services.choices import (
     AgreementStatus,
     AssigneeKind,
@@ -498,7 +498,7 @@ class WhistleQuerySet(models.QuerySet):
         were escalated to), and the whistles naming a department or unit the user answers
         for — a department sees only whistles sent to it."""
         from dangjian.scoping import get_scope, range_q
-        from organizations.choices import MANAGE_ROLES
+        from organizations.grants.choices import MANAGE_ROLES
 
         scope = get_scope(user)
         if scope.is_global:

@@ -17,7 +17,9 @@ The helpers read the request's cached scope; ``member_community`` runs one query
 request at most (cached on the user object).
 """
 from dangjian.scoping import get_scope
-from organizations.choices import MANAGE_ROLES, PERSONAL_DATA_ROLES, ROSTER_ROLES, AreaLevel
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import PERSONAL_DATA_ROLES, ROSTER_ROLES
 
 WISH_READ_ROLES = frozenset(ROSTER_ROLES)
 WISH_MANAGE_ROLES = frozenset(MANAGE_ROLES)
@@ -34,7 +36,7 @@ def member_of(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, _MEMBER_ATTR):
-        from organizations.models import Member
+        from organizations.members.models import Member
 
         setattr(user, _MEMBER_ATTR, Member.objects.select_related("residence").filter(user_id=user.pk).first())
     return getattr(user, _MEMBER_ATTR)
@@ -45,7 +47,7 @@ def member_community(user):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, _COMMUNITY_ATTR):
-        from organizations.models import Area
+        from organizations.areas.models import Area
 
         member = member_of(user)
         community = None
@@ -96,7 +98,7 @@ def sees_wall_of(user, community) -> bool:
 
 def claimable_orgs(user):
     """Organizations the user may claim on behalf of (a queryset; empty for plain members)."""
-    from organizations.models import PartyOrg
+    from organizations.orgs.models import PartyOrg
 
     scope = get_scope(user)
     if not scope.has_role(*WISH_ORG_CLAIM_ROLES):

@@ -18,11 +18,10 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
-from dangjian.portal import int_param, paginate
-from organizations import selectors as org_selectors
-from organizations.forms import attach_errors
+from dangjian.forms import attach_errors
+from dangjian.portal import client_ip, int_param, paginate
+from organizations.areas import selectors as org_selectors
 from services import ratelimit
 from services.actions import TransitionError
 from services.resident import digits, normalise_code

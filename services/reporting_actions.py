@@ -39,11 +39,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _check_text
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MANAGE_ROLES, AreaLevel, OrgCategory
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory
+from organizations.orgs.models import PartyOrg
 from services.actions import TransitionError
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport

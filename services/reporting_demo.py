@@ -21,8 +21,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 
-from organizations.choices import AreaLevel, OrgCategory
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory
+from organizations.orgs.models import PartyOrg
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport
 from services.reporting_actions import add_months, valid_months

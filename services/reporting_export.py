@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from organizations.choices import AreaLevel
-from organizations.models import Area
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from services.models import MemberReport, ServiceRecord, ServiceSource
 from services.reporting_actions import hours_target, progress_percent, quarter_bounds
 from services.reporting_selectors import ReportStatus

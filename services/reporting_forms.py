@@ -5,8 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
-from organizations.models import Area, Member, PartyOrg
+from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services import reporting_actions as actions
 from services import reporting_selectors as selectors
 from services.choices import AgreementStatus

@@ -55,8 +55,12 @@ from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.scoping import get_scope, range_q
-from organizations.choices import MANAGE_ROLES, ROSTER_ROLES, AreaLevel
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import ROSTER_ROLES
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport, ServiceRecord, ServiceSource
 from services.reporting_actions import community_of, hours_target, progress_percent, quarter_bounds, quarter_of
@@ -411,7 +415,7 @@ def reporting_orgs_for(user):
 
 def community_branches(community):
     """Compound branches (小区党支部) anchored inside the community."""
-    from organizations.choices import OrgCategory
+    from organizations.orgs.choices import OrgCategory
 
     return PartyOrg.objects.anchored_within(community).filter(category=OrgCategory.COMPOUND).order_by("name")
 

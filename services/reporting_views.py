@@ -26,13 +26,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian import portal as org_selectors
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
-from organizations import selectors as org_selectors
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MANAGE_ROLES, ROSTER_ROLES, AreaLevel
-from organizations.forms import attach_errors
-from organizations.models import Member, PartyOrg
+from organizations.areas import selectors as areas_selectors
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members import selectors as members_selectors
+from organizations.members.choices import ROSTER_ROLES
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services import permissions as wish_permissions
 from services import reporting_actions as actions
 from services import reporting_selectors as selectors
@@ -77,7 +82,7 @@ def index(request):
     year_form, year = _year(request, today)
     area_id = int_param(request, "area")
     if area_id is None:
-        tops = [a for a in org_selectors.top_areas_for(user) if a.level <= AreaLevel.COMMUNITY]
+        tops = [a for a in areas_selectors.top_areas_for(user) if a.level <= AreaLevel.COMMUNITY]
         if not tops:
             raise PermissionDeniedError(_("您的管辖范围内没有社区。"))
         area = tops[0]
@@ -85,7 +90,7 @@ def index(request):
             return redirect("reporting:board", pk=area.pk)
         others = tops[1:]
     else:
-        area = org_selectors.get_visible_or_404(org_selectors.areas_for(user), pk=area_id)
+        area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
         if area.level > AreaLevel.COMMUNITY:
             raise Http404
         if not scope.covers_area(area, ROSTER_ROLES):
@@ -102,7 +107,7 @@ def index(request):
 
 # ------------------------------------------------------------------------------- board
 def _community_for(user, pk, roles=ROSTER_ROLES, message=None):
-    community = org_selectors.get_visible_or_404(org_selectors.areas_for(user), pk=pk)
+    community = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     if not get_scope(user).covers_area(community, roles):
@@ -226,7 +231,7 @@ def my_report(request):
 def member_detail(request, pk):
     user = request.user
     member = org_selectors.get_visible_or_404(
-        org_selectors.members_for(user).select_related("residence", "organization", "employer_org__area"), pk=pk)
+        members_selectors.members_for(user).select_related("residence", "organization", "employer_org__area"), pk=pk)
     if member.user_id == user.pk:
         return redirect("reporting:mine")
     return _member_page(request, member, is_self=False)
@@ -277,7 +282,7 @@ def agreement_list(request):
     community = None
     if values.get("community"):
         community = org_selectors.get_visible_or_404(
-            org_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=values["community"])
+            areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=values["community"])
         qs = qs.filter(community=community)
     if q := values.get("q"):
         from django.db.models import Q
@@ -330,7 +335,7 @@ def agreement_create(request):
             "crumbs": _crumbs(_home_crumb(), (_("共建协议"), reverse("reporting:agreement_list")), (_("新增"), None)),
         })
     community = org_selectors.get_visible_or_404(
-        org_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=community_id)
+        areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=community_id)
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user, community=community)
     if request.method == "POST" and form.is_valid():
         try:

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import AreaLevel
+from organizations.areas.choices import AreaLevel
 from services import request_selectors as sel
 from services import sla
 from services.actions import (

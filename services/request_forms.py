@@ -4,8 +4,8 @@ forms, the list filters and the volunteer-team form.  Forms check shapes;
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ALL, FilterForm
-from organizations.models import Member
+from dangjian.forms import ALL, FilterForm
+from organizations.members.models import Member
 from services import request_actions as actions
 from services import request_selectors as sel
 from services import sla

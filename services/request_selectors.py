@@ -16,8 +16,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dangjian.scoping import get_scope, range_q
-from organizations.choices import AreaLevel
-from organizations.models import Area, Member
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
 from services.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
 from services.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
 from services.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.privacy import is_valid_mobile
 from dangjian.validation import check_text, text_or_error  # noqa: F401  (re-exported)
-from organizations.choices import AreaLevel
+from organizations.areas.choices import AreaLevel
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and type
 CODE_LENGTH = 10

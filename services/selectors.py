@@ -6,8 +6,8 @@ joins its pages need, so lists run a constant number of queries whatever their l
 from django.db.models import Case, IntegerField, Q, Value, When
 
 from dangjian.scoping import get_scope, range_q
-from organizations.choices import AreaLevel
-from organizations.models import Area
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from services import permissions
 from services.choices import DONE_STATUSES, WALL_STATUSES, WishStatus
 from services.models import Wish, WishEvent
@@ -35,7 +35,7 @@ def wall_area_for(user):
     community = permissions.member_community(user)
     if community is not None:
         return community
-    from organizations.selectors import top_areas_for
+    from organizations.areas.selectors import top_areas_for
 
     return next(iter(top_areas_for(user)), None)
 

@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from dangjian import portal as org_selectors
+from dangjian.errors import PermissionDeniedError
 from dangjian.portal import int_param, paginate, refusals
-from organizations import selectors as org_selectors
-from organizations.actions import PermissionDeniedError
+from organizations.areas import selectors as areas_selectors
 from services import actions, permissions, selectors
 from services.choices import WISH_PATH, ClaimantKind, WishStatus
 from services.forms import ClaimForm, FulfilForm, RateForm, ReasonForm, TrackForm, WishFilterForm, WishSubmitForm
@@ -292,7 +293,7 @@ def wish_wall(request):
         if mine is not None and mine.pk == area_id:
             area = mine
         else:
-            area = org_selectors.get_visible_or_404(org_selectors.areas_for(user), pk=area_id)
+            area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
     if not permissions.sees_wall_of(user, area):
         raise Http404
     return render(request, "services/wish_wall.html", {

@@ -51,12 +51,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MANAGE_ROLES, AreaLevel, Role
-from organizations.models import Area, ResidentUnit
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES, Role
+from organizations.units.models import ResidentUnit
 from services.actions import CODE_ALPHABET, TransitionError, transition
 from services.choices import (
     TARGET_ACTIONS,

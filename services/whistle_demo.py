@@ -21,8 +21,9 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from organizations.choices import AreaLevel
-from organizations.models import Area, ResidentUnit
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.units.models import ResidentUnit
 from services.choices import EscalationStage, Satisfaction, TargetStatus, WhistleSource, WhistleStatus
 from services.models import Department, Whistle, WhistleEvent, WhistleTarget
 from services.whistle_actions import ESCALATED, new_whistle_code

@@ -5,9 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.forms import ALL, FilterForm
 from dangjian.scoping import get_scope, range_q
-from organizations.forms import ALL, FilterForm
-from organizations.models import Area, ResidentUnit
+from organizations.areas.models import Area
+from organizations.units.models import ResidentUnit
 from services import rates
 from services import whistle_actions as wa
 from services.choices import Satisfaction, WhistleStatus

@@ -19,8 +19,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dangjian.scoping import get_scope, range_q
-from organizations.choices import MANAGE_ROLES
-from organizations.models import Area
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
 from services import rates
 from services.choices import Satisfaction, TargetStatus, WhistleStatus
 from services.models import Department, Whistle, WhistleEvent, WhistleTarget

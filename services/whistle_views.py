@@ -25,12 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MANAGE_ROLES
-from organizations.forms import attach_errors
-from organizations.models import Area, ResidentUnit
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.units.models import ResidentUnit
 from services import rates
 from services import whistle_actions as wa
 from services import whistle_selectors as sel

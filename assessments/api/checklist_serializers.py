@@ -9,7 +9,7 @@ from assessments import checklist_actions as actions
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
-from organizations.models import PartyOrg
+from organizations.orgs.models import PartyOrg
 
 
 def _enum_field(enum, name):

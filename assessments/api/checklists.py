@@ -44,8 +44,8 @@ from assessments.api.checklist_serializers import (
 )
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus
 from assessments.models import Checklist, ChecklistItem
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ActionDestroyMixin, ErrorDetailSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet
-from organizations.filtersets import IdFilter
 
 _CONFLICT = OpenApiResponse(ErrorDetailSerializer, description="清单当前状态不允许此操作")
 

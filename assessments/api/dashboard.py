@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from assessments import dashboard_selectors as ds
 from dangjian.api.viewsets import ScopedQuerysetMixin
-from organizations.models import Area
+from organizations.areas.models import Area
 
 
 class _AreaRef(serializers.Serializer):

@@ -13,8 +13,9 @@ from rest_framework import serializers
 from assessments.choices import AttendanceStatus, DeliberationStep, Frequency
 from assessments.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
-from organizations.choices import OrgCategory, OrgKind
-from organizations.models import Area, PartyOrg
+from organizations.areas.models import Area
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 
 
 def _display(source: str, label: str):

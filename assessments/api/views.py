@@ -38,8 +38,12 @@ from assessments.api.serializers import (
 from assessments.models import Activity, ActivityType, RuleSet
 from dangjian.api.filters import visible_area_or_404
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
-from organizations import selectors as org_selectors
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas import selectors as areas_selectors
+from organizations.areas.models import Area
+from organizations.members import selectors as org_selectors
+from organizations.members.models import Member
+from organizations.orgs import selectors as orgs_selectors
+from organizations.orgs.models import PartyOrg
 
 _WITHIN = "?within=<区域编号> 只返回该区域子树内党组织的记录（区域不可见时 404）。"
 
@@ -281,7 +285,7 @@ class _MemberReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 pk = int(params["org"])
             except ValueError:
                 raise ValidationError({"org": _("党组织编号必须是整数。")}) from None
-            org = org_selectors.orgs_for(user).select_related("area").filter(pk=pk).first()
+            org = orgs_selectors.orgs_for(user).select_related("area").filter(pk=pk).first()
             if org is None:
                 raise Http404
             if not permissions.can_oversee_org(user, org):
@@ -290,7 +294,7 @@ class _MemberReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if params.get("within"):
             area = Area.objects.get(pk=visible_area_or_404(user, params["within"]).pk)
         else:
-            tops = list(org_selectors.top_areas_for(user))
+            tops = list(areas_selectors.top_areas_for(user))
             area = tops[0] if tops else None
         if area is None or not permissions.can_oversee(user, area):
             raise PermissionDenied(_("您的角色不能查看党员名册。"))

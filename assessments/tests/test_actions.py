@@ -14,9 +14,10 @@ from assessments import actions, selectors
 from assessments.choices import AttendanceStatus, SignInVia
 from assessments.models import Activity, ActivityAttachment, Attendance, RuleSet
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
-from organizations.actions import PermissionDeniedError
-from organizations.choices import MemberStatus, OrgRole, Role
+from organizations.grants.choices import Role
+from organizations.members.choices import MemberStatus, OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, user_with
 from services.models import ServiceRecord
 

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 from assessments.models import Activity, Attendance, RuleSet
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules, fill_window, previous_quarter
 from dangjian.testing import assert_max_queries
-from organizations.choices import OrgRole, Role
+from organizations.grants.choices import Role
+from organizations.members.choices import OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, build_community, user_with
 from services.models import ServiceRecord
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from assessments.models import Activity
 from assessments.tests.factories import ensure_default_rules, fill_window, previous_quarter
 from dangjian.testing.browser import login
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
 PASSWORD = "browser-pass-123"

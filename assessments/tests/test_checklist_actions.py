@@ -14,9 +14,9 @@ from assessments import checklist_permissions as perms
 from assessments.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from assessments.tests.test_checklist_support import TODAY, YEAR, approved, docx_file, draft, make_world, pdf_file, png_file, problem_with_fixes
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
-from organizations.actions import PermissionDeniedError
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 
 pytestmark = pytest.mark.django_db

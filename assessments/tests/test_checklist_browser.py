@@ -7,7 +7,7 @@ from django.utils import timezone
 from assessments.choices import ItemKind, ItemStatus
 from assessments.models import Checklist
 from dangjian.testing.browser import login
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
 PASSWORD = "browser-pass-123"

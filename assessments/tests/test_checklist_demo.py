@@ -12,7 +12,7 @@ from assessments import checklist_selectors as selectors
 from assessments.checklist_demo import seed_checklists
 from assessments.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.models import Checklist, ChecklistEvent, ChecklistItem
-from organizations.choices import OrgCategory, OrgKind
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import PartyOrgFactory, build_city
 
 pytestmark = pytest.mark.django_db

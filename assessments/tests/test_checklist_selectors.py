@@ -40,7 +40,7 @@ def test_checklist_figures_one_query_for_any_number_of_orgs(w):
         selectors.checklist_figures(orgs + many, YEAR)
     # default "today": the end of the year — an open item due within the year is overdue then
     assert selectors.checklist_figures([c.a.branch.pk], YEAR)[c.a.branch.pk]["overdue"] == 4
-    from organizations.models import PartyOrg
+    from organizations.orgs.models import PartyOrg
 
     with assert_max_queries(1):
         by_query = selectors.checklist_figures(PartyOrg.objects.filter(pk=c.a.branch.pk).values("pk"), YEAR, TODAY)

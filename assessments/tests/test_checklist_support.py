@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import checklist_actions as actions
 from assessments.choices import ItemKind, ProblemSource
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 
 TODAY = timezone.localdate()

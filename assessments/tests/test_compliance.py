@@ -10,8 +10,9 @@ from assessments.choices import PeriodStatus
 from assessments.models import RuleSet
 from assessments.tests.factories import activity, at, ensure_default_rules, fill_window, override, previous_quarter
 from dangjian.testing import assert_max_queries, count_queries
-from organizations.choices import MemberStatus, OrgCategory, OrgKind
-from organizations.models import PartyOrg
+from organizations.members.choices import MemberStatus
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, build_community
 from services.models import ServiceRecord
 

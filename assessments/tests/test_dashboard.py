@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from assessments import rollups
 from assessments.choices import IndicatorSource, SubjectKind
 from assessments.models import AreaRollup, Indicator, Rubric, Score, ScoreLine, ScoringRun
-from organizations.choices import AreaLevel, OrgCategory, Role
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import Role
+from organizations.orgs.choices import OrgCategory
 from organizations.tests.factories import build_city, build_community, user_with
 from services.models import Wish
 

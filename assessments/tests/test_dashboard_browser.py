@@ -11,7 +11,7 @@ from assessments.rubric_defaults import ensure_default_rubrics
 from assessments.scoring_actions import scoring_run_start
 from assessments.tests.factories import ensure_default_rules
 from dangjian.testing.browser import login
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, build_city, grant
 
 PASSWORD = "browser-pass-123"

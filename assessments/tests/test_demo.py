@@ -12,7 +12,8 @@ from assessments import demo, selectors
 from assessments.choices import AttendanceStatus
 from assessments.models import Activity, Attendance
 from assessments.tests.factories import ensure_default_rules
-from organizations.choices import OrgCategory, OrgKind, OrgRole
+from organizations.members.choices import OrgRole
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, build_community
 from services.models import ServiceRecord
 

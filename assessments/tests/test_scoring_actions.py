@@ -13,9 +13,9 @@ from assessments import scoring, scoring_actions
 from assessments.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.rubric_defaults import ensure_default_rubrics
 from assessments.tests import test_scoring_data as data
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
-from organizations.actions import PermissionDeniedError
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services.actions import TransitionError
 

@@ -11,7 +11,7 @@ from assessments import scoring
 from assessments.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.rubric_defaults import ensure_default_rubrics
 from assessments.tests import test_scoring_data as data
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_community, user_with
 
 pytestmark = pytest.mark.django_db

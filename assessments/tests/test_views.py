@@ -14,7 +14,8 @@ from assessments.choices import AttendanceStatus
 from assessments.models import Activity, Attendance, RuleSet
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules, fill_window, previous_quarter
 from dangjian.testing import assert_max_queries, count_queries
-from organizations.choices import MemberStatus, OrgRole, Role
+from organizations.grants.choices import Role
+from organizations.members.choices import MemberStatus, OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, build_community, user_with
 from services.models import ServiceRecord
 

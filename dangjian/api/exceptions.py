@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from organizations.actions import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError
 
 
 def validation_error_detail(exc: DjangoValidationError) -> dict:

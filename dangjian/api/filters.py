@@ -8,29 +8,33 @@ empty string means the rows are areas themselves).
 The ``within`` area must itself be visible to the caller; otherwise the answer is 404,
 exactly as for a missing area, so the parameter cannot be used to probe other subtrees.
 """
+
+import django_filters
+from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
-from organizations.models import Area
-
 WITHIN_PARAM = "within"
 
 
-def visible_area_or_404(user, raw_id) -> Area:
+def visible_area_or_404(user, raw_id):
     """The area with id ``raw_id`` if the user may see it; 404 otherwise (missing or out of scope)."""
     try:
         pk = int(str(raw_id).strip())
     except (TypeError, ValueError):
         raise ValidationError({WITHIN_PARAM: [_("区域编号必须是整数。")]}) from None
+    Area = apps.get_model(settings.SCOPE_AREA_MODEL)
     area = Area.objects.visible_to(user).filter(pk=pk).only("pk", "tree_id", "lft", "rght").first()
     if area is None:
         raise Http404
     return area
 
 
-def subtree_q_kwargs(prefix: str, area: Area) -> dict:
+def subtree_q_kwargs(prefix: str, area) -> dict:
     """Lookups selecting rows whose area (reached through ``prefix``) lies in ``area``'s subtree."""
     p = f"{prefix}__" if prefix else ""
     return {f"{p}tree_id": area.tree_id, f"{p}lft__gte": area.lft, f"{p}lft__lte": area.rght}
@@ -61,3 +65,10 @@ class WithinAreaFilter(BaseFilterBackend):
             }
         ]
 
+_WITHIN = "?within=<区域编号> 只返回该区域子树内的记录（区域不可见时 404）。"
+
+
+class IdFilter(django_filters.Filter):
+    """Exact match on an integer id (a primary or foreign key)."""
+
+    field_class = forms.IntegerField

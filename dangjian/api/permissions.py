@@ -4,11 +4,12 @@ Visibility is decided by scoping (``visible_to``: out of scope answers 404) and 
 is checked again by its action against the node it touches.  The classes here only refuse
 early, with a clear Chinese message, requests that can never succeed.
 """
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 
 from dangjian.scoping import get_scope
-from organizations.choices import MANAGE_ROLES
 
 
 class ScopedReadManageWrite(IsAuthenticated):
@@ -23,4 +24,4 @@ class ScopedReadManageWrite(IsAuthenticated):
             return False
         if request.method in SAFE_METHODS:
             return True
-        return get_scope(request.user).has_role(*MANAGE_ROLES)
+        return get_scope(request.user).has_role(*import_string(settings.SCOPE_MANAGE_ROLES))

@@ -15,8 +15,6 @@ from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 from rest_framework.routers import DefaultRouter
 
-from dangjian.api.viewsets import AuthTokenViewSet
-
 
 def app_api_modules():
     """The ``<app>.api.urls`` modules of the installed apps, in INSTALLED_APPS order."""
@@ -33,7 +31,6 @@ def app_api_modules():
 def build_router(modules=None) -> DefaultRouter:
     """DRF's default router (browsable root at ``/api/``) with the project's routes."""
     router = DefaultRouter()
-    router.register("auth/token", AuthTokenViewSet, basename="auth-token")
     for module in app_api_modules() if modules is None else modules:
         register = getattr(module, "register", None)
         if callable(register):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "grids",
     "services",
     "assessments",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +201,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.api.exceptions.exception_handler",
 }
+# --- The domain as the base sees it ----------------------------------------------------
+# dangjian/ imports no domain app; its scoping and API bases find the grant and area models and
+# the managing roles through these names (as Django finds AUTH_USER_MODEL).
+SCOPE_GRANT_MODEL = "organizations.Grant"
+SCOPE_AREA_MODEL = "organizations.Area"
+SCOPE_MANAGE_ROLES = "organizations.grants.choices.MANAGE_ROLES"
+
 # --- Domain defaults a deployment may change (see the README) --------------------------
 SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-40" (基本满意 0.9) or "30-35-35"
 MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
@@ -216,8 +224,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # choice sets used under several field names (level / area_level, category / org_category)
     "ENUM_NAME_OVERRIDES": {
-        "AreaLevelEnum": "organizations.choices.AreaLevel",
-        "OrgCategoryEnum": "organizations.choices.OrgCategory",
+        "AreaLevelEnum": "organizations.areas.choices.AreaLevel",
+        "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
         "DiaryCategoryEnum": "grids.choices.DiaryCategory",
     },
 }

@@ -7,7 +7,7 @@ from django.test import override_settings
 from dangjian import crypto
 from dangjian.crypto import TOKEN_PREFIX, decrypt, encrypt, keyed_hash, normalise
 from dangjian.privacy import id_number_check_digit, is_valid_id_number, is_valid_mobile, mask_id_number, mask_phone
-from organizations.models import Member
+from organizations.members.models import Member
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, valid_id_number
 
 ID_NUMBER = "11010519491231002X"  # the standard's worked example (GB 11643-1999)

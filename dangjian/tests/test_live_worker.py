@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from organizations.models import LoginAttempt
-from organizations.tasks import purge_login_attempts
+from organizations.accounts.models import LoginAttempt
+from organizations.accounts.tasks import purge_login_attempts
 
 
 def wait_until(predicate, timeout=20.0):

@@ -5,8 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.scoping import forget_scope, get_scope
-from organizations.choices import MANAGE_ROLES, AreaLevel, OrgCategory, OrgKind, Role
-from organizations.models import Area, Grant, Member, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES, Role
+from organizations.grants.models import Grant
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import AreaFactory, PartyOrgFactory, UserFactory, grant, user_with
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from rest_framework import serializers
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from grids.choices import ConversionTarget
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 
 
 def _display(source: str, label: str):

@@ -23,6 +23,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin
 from dangjian.scoping import get_scope
 from grids import actions, permissions, selectors
@@ -39,8 +40,7 @@ from grids.api.serializers import (
 )
 from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.filtersets import IdFilter
-from organizations.models import Area
+from organizations.areas.models import Area
 
 _WITHIN = "?within=<区域编号> 只返回所属社区在该区域子树内的记录（区域不可见时 404）。"
 

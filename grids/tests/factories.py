@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.choices import AreaLevel, OrgCategory, OrgKind
+from organizations.areas.choices import AreaLevel
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import AreaFactory, CentralHouseholdFactory, MemberFactory, PartyOrgFactory
 
 _serial = itertools.count(1)

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.testing import count_queries
@@ -14,9 +15,11 @@ from grids import actions
 from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid
 from grids.tests.factories import add_compound, png_bytes, png_upload
-from organizations.actions import PermissionDeniedError
-from organizations.choices import OrgCategory, OrgKind, Role
-from organizations.models import Area, Grant, Member
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, user_with
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from grids import actions
 from grids.choices import TeamRole
 from grids.models import DiaryEntry, Grid, GridArea
 from grids.tests.factories import DiaryEntryFactory, coverage_world
-from organizations.models import Grant
+from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
 from grids.models import DiaryEntry, Grid
 from grids.tests.factories import DiaryEntryFactory, TeamMemberFactory, coverage_world, grow_world, png_upload
-from organizations.choices import Role
-from organizations.models import Grant
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
 
 pytestmark = pytest.mark.django_db

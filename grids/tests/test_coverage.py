@@ -49,7 +49,7 @@ def test_below_a_community_grids_are_those_covering_a_place_inside(world):
 
 
 def test_an_empty_area_has_no_rates(city):
-    from organizations.choices import AreaLevel
+    from organizations.areas.choices import AreaLevel
     from organizations.tests.factories import AreaFactory
 
     empty = AreaFactory(level=AreaLevel.COMMUNITY, parent=city.street)
@@ -138,7 +138,7 @@ def test_buildings_of_a_covered_compound_count_its_grid(world):
 
 
 def _every_area(world):
-    from organizations.models import Area
+    from organizations.areas.models import Area
 
     return list(Area.objects.filter(tree_id=world.city.tree_id).order_by("lft"))
 

@@ -12,8 +12,11 @@ from grids import selectors
 from grids.choices import DiaryKind, DiaryStatus, TeamRole
 from grids.demo import _Compound, flush_grids, plan_community, seed_grids
 from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from organizations.choices import AreaLevel, OrgCategory, OrgKind, OrgRole, Role
-from organizations.models import Grant
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members.choices import OrgRole
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import AreaFactory, MemberFactory, PartyOrgFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from grids.tests.factories import (
     grow_world,
     png_upload,
 )
-from organizations.choices import Role
-from organizations.models import Grant
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
 
 pytestmark = pytest.mark.django_db

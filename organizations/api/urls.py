@@ -1,8 +1,13 @@
 """Routes of the organizations API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from organizations.api.views import AreaViewSet, CentralHouseholdViewSet, MemberViewSet, PartyOrgViewSet, ResidentUnitViewSet
+from organizations.accounts.api.views import AuthTokenViewSet
+from organizations.areas.api.views import AreaViewSet
+from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
+from organizations.orgs.api.views import PartyOrgViewSet
+from organizations.units.api.views import ResidentUnitViewSet
 
 ROUTES = (
+    ("auth/token", AuthTokenViewSet, "auth-token"),
     ("areas", AreaViewSet, "area"),
     ("orgs", PartyOrgViewSet, "org"),
     ("members", MemberViewSet, "member"),

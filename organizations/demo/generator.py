@@ -41,21 +41,19 @@ from django.utils.translation import gettext as _
 from dangjian.crypto import encrypt, keyed_hash
 from dangjian.privacy import id_number_check_digit
 from dangjian.trees import assign_tree_fields, lock_tree_writes
-from organizations import places
-from organizations.choices import (
-    AreaLevel,
-    BuildingUse,
-    FormationMode,
-    MemberStatus,
-    OrgCategory,
-    OrgKind,
-    OrgRole,
-    ResidentUnitKind,
-    Role,
-)
+from organizations.areas.choices import AreaLevel, BuildingUse
+from organizations.areas.models import Area
 from organizations.demo import names
-from organizations.models import Area, CentralHousehold, Grant, Member, PartyOrg, ResidentUnit
-from organizations.rules import default_term_years
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members import places
+from organizations.members.choices import MemberStatus, OrgRole
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.choices import FormationMode, OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
+from organizations.orgs.rules import default_term_years
+from organizations.units.choices import ResidentUnitKind
+from organizations.units.models import ResidentUnit
 
 SCALES = ("small", "dandong", "province")
 DEFAULT_SEED = 2020

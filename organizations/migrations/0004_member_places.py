@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def fill_places(apps, schema_editor):
-    from organizations.places import sync_members
+    from organizations.members.places import sync_members
 
     Member = apps.get_model("organizations", "Member")
     sync_members(Member.objects.all(), area_model=apps.get_model("organizations", "Area"),

@@ -7,8 +7,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from dangjian.privacy import id_number_check_digit
-from organizations.choices import AreaLevel, MemberStatus, OrgCategory, OrgKind, Role
-from organizations.models import Area, CentralHousehold, Grant, Member, PartyOrg, ResidentUnit
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members.choices import MemberStatus
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
+from organizations.units.models import ResidentUnit
 
 _serial = itertools.count(1)
 

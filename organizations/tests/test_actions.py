@@ -6,10 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.http import Http404
 
+from dangjian import errors as dangjian_errors
 from dangjian.models import AuditEvent
-from organizations import actions
-from organizations.choices import AreaLevel, OrgCategory, OrgKind, Role
-from organizations.models import Area, Member, PersonalDataAccess
+from organizations.areas import actions
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.members import actions as members_actions
+from organizations.members.models import Member, PersonalDataAccess
+from organizations.orgs import actions as orgs_actions
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import UserFactory, build_city, user_with
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +40,7 @@ def test_out_of_scope_parent_is_404_and_writes_nothing(city):
 
 def test_read_only_role_is_refused(city):
     grid = user_with(Role.GRID, city.a.area)
-    with pytest.raises(actions.PermissionDeniedError):
+    with pytest.raises(dangjian_errors.PermissionDeniedError):
         actions.area_create(actor=grid, parent=city.a.compound, name="2号楼", code="NEW3", level=AreaLevel.BUILDING)
 
 
@@ -47,7 +53,7 @@ def test_level_rule_enforced_by_action(city):
 
 def test_only_global_admin_creates_roots(city):
     district_user = user_with(Role.DISTRICT, city.city)
-    with pytest.raises(actions.PermissionDeniedError):
+    with pytest.raises(dangjian_errors.PermissionDeniedError):
         actions.area_create(actor=district_user, parent=None, name="新市", code="NEW5", level=AreaLevel.CITY)
     root = UserFactory(username="root", is_superuser=True)
     assert actions.area_create(actor=root, parent=None, name="新市", code="NEW5", level=AreaLevel.CITY).is_root_node()
@@ -65,7 +71,7 @@ def test_move_area_keeps_tree_consistent(city):
 def test_member_update_masks_personal_data_in_audit(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     member = city.a.members[0]
-    actions.member_update(actor=cadre, member=member, phone="13800138000")
+    members_actions.member_update(actor=cadre, member=member, phone="13800138000")
     event = AuditEvent.objects.get(verb="member.update")
     assert event.changes["phone"] == ["***", "***"]
     assert "13800138000" not in str(event.changes)
@@ -75,31 +81,31 @@ def test_member_update_masks_personal_data_in_audit(city):
 def test_member_cannot_be_moved_into_other_subtree(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     with pytest.raises(Http404):
-        actions.member_update(actor=cadre, member=city.a.members[0], organization=city.b.branch)
+        members_actions.member_update(actor=cadre, member=city.a.members[0], organization=city.b.branch)
 
 
 def test_reveal_logs_and_refuses(city):
     member = city.a.members[0]
     cadre = user_with(Role.COMMUNITY, city.a.area)
-    data = actions.member_reveal_personal_data(actor=cadre, member=member)
+    data = members_actions.member_reveal_personal_data(actor=cadre, member=member)
     assert data["id_number"] == member.id_number
     assert PersonalDataAccess.objects.filter(user=cadre, member=member).count() == 1
     grid = user_with(Role.GRID, city.a.area)
-    with pytest.raises(actions.PermissionDeniedError):
-        actions.member_reveal_personal_data(actor=grid, member=member)
+    with pytest.raises(dangjian_errors.PermissionDeniedError):
+        members_actions.member_reveal_personal_data(actor=grid, member=member)
     other = user_with(Role.COMMUNITY, city.b.area)
     with pytest.raises(Http404):
-        actions.member_reveal_personal_data(actor=other, member=member)
+        members_actions.member_reveal_personal_data(actor=other, member=member)
     assert PersonalDataAccess.objects.count() == 1
 
 
 def test_org_create_defaults_term_and_checks_parent_scope(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
-    org = actions.org_create(actor=cadre, parent=city.a.committee, area=city.a.compound, name="第二党支部", code="ON1",
+    org = orgs_actions.org_create(actor=cadre, parent=city.a.committee, area=city.a.compound, name="第二党支部", code="ON1",
                              kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND)
     assert org.term_years == 3
     with pytest.raises(Http404):
-        actions.org_create(actor=cadre, parent=city.b.committee, area=city.b.compound, name="越界支部", code="ON2",
+        orgs_actions.org_create(actor=cadre, parent=city.b.committee, area=city.b.compound, name="越界支部", code="ON2",
                            kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND)
 
 
@@ -128,7 +134,7 @@ def test_concurrent_tree_inserts_are_serialized():
     for t in threads:
         t.join()
     assert errors == []
-    from organizations.treecheck import check_tree
+    from organizations.trees.check import check_tree
 
     assert check_tree(Area) == []
     assert Area.objects.filter(code__startswith="RACE").count() == 6

@@ -5,8 +5,12 @@ from django.urls import reverse
 
 from dangjian.audit import record
 from dangjian.models import AuditEvent
-from organizations.models import Grant, ImportJob, LoginAttempt, Member, PersonalDataAccess, ResidentUnit
+from organizations.accounts.models import LoginAttempt
+from organizations.grants.models import Grant
+from organizations.imports.models import ImportJob
+from organizations.members.models import Member, PersonalDataAccess
 from organizations.tests.factories import ResidentUnitFactory, UserFactory, grant
+from organizations.units.models import ResidentUnit
 
 pytestmark = pytest.mark.django_db
 

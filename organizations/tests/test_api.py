@@ -11,8 +11,14 @@ from rest_framework.test import APIClient
 
 from dangjian.models import AuditEvent
 from dangjian.testing import assert_max_queries
-from organizations.choices import AccessChannel, AreaLevel, MemberStatus, OrgCategory, OrgKind, OrgRole, Role
-from organizations.models import Area, LoginAttempt, Member, PartyOrg, PersonalDataAccess, ResidentUnit
+from organizations.accounts.models import LoginAttempt
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.grants.choices import Role
+from organizations.members.choices import AccessChannel, MemberStatus, OrgRole
+from organizations.members.models import Member, PersonalDataAccess
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import (
     AreaFactory,
     CentralHouseholdFactory,
@@ -23,6 +29,7 @@ from organizations.tests.factories import (
     user_with,
     valid_id_number,
 )
+from organizations.units.models import ResidentUnit
 
 pytestmark = pytest.mark.django_db
 

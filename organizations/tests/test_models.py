@@ -3,8 +3,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from organizations.choices import AreaLevel, OrgCategory, OrgKind
-from organizations.models import Area, PartyOrg
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import AreaFactory, MemberFactory, PartyOrgFactory, build_city
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,20 @@ from django.test import Client
 from django.urls import reverse
 
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
-from organizations.choices import AreaLevel, FormationMode, MemberStatus, OrgCategory, OrgKind, Role
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.areas.selectors import area_summary
 from organizations.demo import names
 from organizations.demo.generator import DemoDataError, split_exact
-from organizations.models import Area, CentralHousehold, Grant, Member, PartyOrg, ResidentUnit
-from organizations.selectors import area_summary
+from organizations.grants.choices import Role
+from organizations.grants.models import Grant
+from organizations.members.choices import MemberStatus
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.choices import FormationMode, OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import build_city
-from organizations.treecheck import check_all_trees
+from organizations.trees.check import check_all_trees
+from organizations.units.models import ResidentUnit
 
 ACCOUNTS = {
     "admin": (Role.ADMIN, AreaLevel.CITY),

@@ -1,7 +1,9 @@
 import pytest
 from django.db import connection
 
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import build_city, user_with
 
 

@@ -25,9 +25,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
-from organizations.filtersets import IdFilter
-from organizations.models import Member
+from organizations.members.models import Member
 from services import reporting_actions as actions
 from services import reporting_selectors as selectors
 from services.api.reporting_serializers import (

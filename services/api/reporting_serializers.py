@@ -6,7 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
-from organizations.models import Area, Member, PartyOrg
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services.api.serializers import _enum_field
 from services.choices import AgreementStatus
 from services.models import CoBuildAgreement, MemberReport

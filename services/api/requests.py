@@ -21,8 +21,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedReadOnlyViewSet
-from organizations.filtersets import IdFilter
 from services import request_actions as actions
 from services import request_selectors as sel
 from services.api.request_serializers import (

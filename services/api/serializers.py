@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from organizations.models import Area, PartyOrg
+from organizations.areas.models import Area
+from organizations.orgs.models import PartyOrg
 from services import permissions
 from services.choices import WishKind, WishRating, WishStatus
 from services.models import Wish

@@ -22,10 +22,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.api.exceptions import validation_error_detail
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ErrorDetailSerializer, ScopedReadOnlyViewSet
-from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
-from organizations.filtersets import IdFilter
+from dangjian.portal import client_ip
 from services import actions, ratelimit
 from services.api.serializers import (
     ClaimSerializer,

@@ -3,7 +3,8 @@ acted are shown by name to those who may open the whistle."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from organizations.models import Area, ResidentUnit
+from organizations.areas.models import Area
+from organizations.units.models import ResidentUnit
 from services.api.serializers import _enum_field
 from services.choices import Satisfaction, TargetStatus, WhistleSource, WhistleStatus
 from services.models import Department, Whistle, WhistleEvent, WhistleTarget

@@ -36,10 +36,10 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from dangjian.auth import client_ip
 from dangjian.crypto import keyed_hash
-from organizations.choices import AreaLevel
-from organizations.models import Area
+from dangjian.portal import client_ip
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from services import actions as wish_actions
 from services import ratelimit, request_actions, sla
 from services.choices import CLOSED_STATUSES, REQUEST_OPEN_STATUSES, ClaimantKind, RequestSource, RequestStatus, WishKind, WishStatus

@@ -1,7 +1,7 @@
 """Helpers for the services tests: wishes moved through the real actions."""
 import itertools
 
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, user_with
 from services import actions
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.scoping import forget_scope
-from organizations.actions import PermissionDeniedError
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import actions
 from services.choices import WISH_ACTIONS, WISH_TRANSITIONS, WishAction, WishStatus

@@ -133,7 +133,7 @@ def test_escalation_from_the_street_climbs_from_where_it_is():
 def test_escalated_whistle_is_visible_to_the_cadres_it_went_to():
     w = build_world()
     wh = whistle(w)
-    from organizations.choices import Role
+    from organizations.grants.choices import Role
     from organizations.tests.factories import build_city, user_with
 
     other_district = user_with(Role.DISTRICT, build_city().district)
@@ -196,8 +196,8 @@ def _wait_until(predicate, timeout=20.0):
 
 
 def test_task_through_the_broker_twice_escalates_once(live_worker):
-    from organizations.models import LoginAttempt
-    from organizations.tasks import purge_login_attempts
+    from organizations.accounts.models import LoginAttempt
+    from organizations.accounts.tasks import purge_login_attempts
 
     w = build_world()
     wh = whistle(w)

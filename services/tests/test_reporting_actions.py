@@ -12,9 +12,10 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
-from organizations.actions import PermissionDeniedError
-from organizations.choices import OrgCategory, OrgKind, Role
+from organizations.grants.choices import Role
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, build_city, user_with
 from services import reporting_actions as actions
 from services.actions import TransitionError

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from dangjian.testing import count_queries
-from organizations.choices import OrgCategory
+from organizations.orgs.choices import OrgCategory
 from organizations.tests.factories import build_city
 from services import reporting_selectors as selectors
 from services.choices import AgreementStatus

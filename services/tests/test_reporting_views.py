@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from dangjian.models import AuditEvent
 from dangjian.testing import assert_max_queries
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import reporting_actions as actions
 from services.choices import AgreementStatus

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
-from organizations.actions import PermissionDeniedError
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import MemberFactory, build_city, user_with
 from services import request_actions as actions
 from services.choices import REQUEST_ACTIONS, AssigneeKind, RequestAction, RequestStatus

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from dangjian.testing import assert_max_queries
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import request_actions as actions
 from services.tests.test_requests_support import cadre, dispatched_to_member, member_user, order, team, worker

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.testing import assert_max_queries
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import request_actions as actions
 from services.choices import RequestStatus

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from dangjian.testing import assert_max_queries
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services import actions
 from services.choices import WishStatus

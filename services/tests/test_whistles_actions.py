@@ -9,11 +9,11 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
+from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from grids.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
-from organizations.actions import PermissionDeniedError
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services import whistle_actions as wa
 from services.actions import TransitionError

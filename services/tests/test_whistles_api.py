@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from dangjian.testing import assert_max_queries, count_queries
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services.choices import TargetStatus, WhistleStatus
 from services.models import Department, Whistle

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import ResidentUnitFactory, UserFactory, build_city, user_with
 from services import whistle_actions as wa
 from services.models import Department, Responder

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dangjian.testing import assert_max_queries, count_queries
 from grids.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
-from organizations.choices import Role
+from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services import whistle_actions as wa
 from services.choices import TargetStatus, WhistleStatus

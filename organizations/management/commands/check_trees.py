@@ -13,9 +13,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian.trees import lock_tree_writes
-from organizations import places
-from organizations.models import Area, Member, PartyOrg
-from organizations.treecheck import check_all_trees
+from organizations.areas.models import Area
+from organizations.members import places
+from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
+from organizations.trees.check import check_all_trees
 
 
 def repair_trees() -> None:

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations import exporters
+from organizations.imports import exporters
 
 
 def resolve_user(username):

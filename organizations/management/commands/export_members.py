@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations import exporters
+from organizations.imports import exporters
 from organizations.management.commands.export_areas import resolve_user
 
 

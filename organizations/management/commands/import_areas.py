@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from organizations.choices import ImportKind
-from organizations.importers import ImportFileError, ImportPermissionError, format_errors, import_path
+from organizations.imports.choices import ImportKind
+from organizations.imports.importers import ImportFileError, ImportPermissionError, format_errors, import_path
 
 
 def run_import_command(command, kind, options):

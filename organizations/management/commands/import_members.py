@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from organizations.choices import ImportKind
+from organizations.imports.choices import ImportKind
 from organizations.management.commands.import_areas import run_import_command
 
 

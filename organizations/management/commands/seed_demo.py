@@ -20,7 +20,8 @@ from django.db import connection, connections, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.choices import AreaLevel
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
 from organizations.demo import names
 from organizations.demo.generator import (
     DEFAULT_SEED,
@@ -34,8 +35,8 @@ from organizations.demo.generator import (
     flush_demo_data,
     plans_for,
 )
-from organizations.models import Area, PartyOrg
-from organizations.treecheck import check_all_trees
+from organizations.orgs.models import PartyOrg
+from organizations.trees.check import check_all_trees
 
 PHASES = (
     ("flush", gettext_lazy("清除旧的演示数据")),
@@ -213,7 +214,7 @@ class Command(BaseCommand):
 
         from assessments.demo import seed_activities
         from grids.demo import seed_grids
-        from organizations.choices import OrgKind
+        from organizations.orgs.choices import OrgKind
         from services.demo import seed_wishes
 
         codes = [plans[0].code] if first_city_only else [p.code for p in plans]
@@ -249,7 +250,7 @@ class Command(BaseCommand):
         import random
 
         from assessments.checklist_demo import seed_checklists
-        from organizations.choices import OrgCategory
+        from organizations.orgs.choices import OrgCategory
         from services.models import Department, Responder
         from services.reporting_demo import seed_reporting
         from services.request_demo import seed_requests
@@ -315,7 +316,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from organizations.demo.generator import demo_tree_ids
-        from organizations.models import Member
+        from organizations.members.models import Member
         from services.ledger_demo import seed_service_records
 
         started = time.perf_counter()

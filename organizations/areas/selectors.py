@@ -1,0 +1,131 @@
+"""Reads for the organizations app: querysets already scoped to a user, and set-based
+subtree figures (a constant number of queries whatever the size of the tree)."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from dangjian.scoping import get_scope
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
+
+
+# ------------------------------------------------------------------------ scoped sets
+def areas_for(user):
+    return Area.objects.visible_to(user)
+
+
+def top_areas_for(user):
+    """The highest areas the user can see: the roots of their granted subtrees."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return Area.objects.filter(parent__isnull=True).order_by("tree_id")
+    ids = {r.node_id for r in scope.area_ranges}
+    if not ids and scope.org_ranges:
+        ids = set(
+            PartyOrg.objects.filter(pk__in=[r.node_id for r in scope.org_ranges]).values_list("area_id", flat=True)
+        )
+    qs = Area.objects.filter(pk__in=ids).order_by("tree_id", "lft")
+    # Drop granted nodes that sit inside another granted node.
+    nodes = list(qs)
+    return [a for a in nodes if not any(o.pk != a.pk and o.tree_id == a.tree_id and o.lft < a.lft < o.rght for o in nodes)]
+
+
+# ------------------------------------------------------------------ subtree figures
+def _members_in_subtree_subquery(prefix=""):
+    p = f"{prefix}__" if prefix else ""
+    return Subquery(
+        Member.objects.filter(
+            residence__tree_id=OuterRef(f"{p}tree_id"),
+            residence__lft__gte=OuterRef(f"{p}lft"),
+            residence__lft__lte=OuterRef(f"{p}rght"),
+        )
+        .order_by()
+        .values("residence__tree_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _orgs_in_subtree_subquery():
+    return Subquery(
+        PartyOrg.objects.filter(
+            area__tree_id=OuterRef("tree_id"), area__lft__gte=OuterRef("lft"), area__lft__lte=OuterRef("rght")
+        )
+        .order_by()
+        .values("area__tree_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def with_subtree_counts(areas):
+    """Annotate areas with member_count, org_count and child_count (one query in all)."""
+    return areas.annotate(
+        member_count=Coalesce(_members_in_subtree_subquery(), Value(0)),
+        org_count=Coalesce(_orgs_in_subtree_subquery(), Value(0)),
+        child_count=Coalesce(
+            Subquery(
+                Area.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+
+
+def area_children(area):
+    return with_subtree_counts(area.get_children()).order_by("code", "name")
+
+
+def area_summary(area) -> dict:
+    """Headline figures for an area's whole subtree: four queries, whatever its size.
+
+    Returns descendant areas by level, organizations by kind and category (with the
+    compound branches and building groups the Dandong figures name), central households
+    and members.
+    """
+    subtree = Area.objects.within(area)
+    level_rows = (
+        subtree.exclude(pk=area.pk).order_by().values("level").annotate(n=Count("pk"), households=Sum("households"))
+    )
+    by_level, households = {}, 0
+    for row in level_rows:
+        by_level[row["level"]] = row["n"]
+        if row["level"] == AreaLevel.BUILDING:
+            households = row["households"] or 0
+    if area.level >= AreaLevel.BUILDING:  # a building (or entrance) counts its own households
+        households = area.households
+    orgs = PartyOrg.objects.anchored_within(area).order_by().aggregate(
+        total=Count("pk"),
+        committees=Count("pk", filter=Q(kind__in=[OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE])),
+        general_branches=Count("pk", filter=Q(kind=OrgKind.GENERAL_BRANCH)),
+        branches=Count("pk", filter=Q(kind=OrgKind.BRANCH)),
+        groups=Count("pk", filter=Q(kind=OrgKind.GROUP)),
+        compound_branches=Count("pk", filter=Q(kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND)),
+        building_groups=Count("pk", filter=Q(kind=OrgKind.GROUP, category=OrgCategory.BUILDING_GROUP)),
+    )
+    members = Member.objects.residing_within(area).aggregate(
+        total=Count("pk"),
+        probationary=Count("pk", filter=Q(status="probationary")),
+        in_service=Count("pk", filter=Q(in_service=True)),
+    )
+    central = CentralHousehold.objects.filter(
+        building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght
+    ).count()
+    return {
+        "levels": [
+            {"level": level.value, "label": level.label, "count": by_level.get(level.value, 0)}
+            for level in AreaLevel
+            if level.value > area.level
+        ],
+        "by_level": by_level,
+        "households": households,
+        "orgs": orgs,
+        "members": members,
+        "central_households": central,
+    }

@@ -1,0 +1,185 @@
+"""Portal pages of the organizations app: the territory browser, party organizations,
+members (masked, with a logged reveal) and resident units.
+
+Views are thin.  Reads go through ``organizations.selectors`` (querysets already limited to
+the user's subtree), writes through ``organizations.actions``.  An object outside the
+user's subtree answers 404 exactly like a missing one; a role that may see but not change
+answers 403 with a Chinese message; a refused write keeps the form with its field errors.
+Every list and detail runs a constant number of queries (related rows are joined,
+subtree figures are set-based).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangjian import errors as actions
+from dangjian import portal
+from dangjian.forms import attach_errors
+from dangjian.portal import _visible_ids, refusals
+from dangjian.portal import int_param as _int_param
+from dangjian.scoping import get_scope
+from organizations.areas import actions as areas_actions
+from organizations.areas import permissions, selectors
+from organizations.areas.choices import AreaLevel
+from organizations.areas.forms import AreaForm
+from organizations.grants import permissions as grants_permissions
+from organizations.members import permissions as members_permissions
+from organizations.members import selectors as members_selectors
+from organizations.orgs import selectors as orgs_selectors
+
+
+def _area_crumbs(user, area, *, link_self=False):
+    """Breadcrumb of an area: ancestors the user can see are links, others plain text."""
+    ancestors = list(area.get_ancestors())
+    visible = _visible_ids(selectors.areas_for(user), [a.pk for a in ancestors])
+    crumbs = [{"label": _("区域"), "url": reverse("organizations:area_index")}]
+    for a in ancestors:
+        url = reverse("organizations:area_detail", args=[a.pk]) if a.pk in visible else None
+        crumbs.append({"label": a.name, "url": url})
+    crumbs.append({"label": area.name, "url": reverse("organizations:area_detail", args=[area.pk]) if link_self else None})
+    return crumbs
+
+
+def summary_cards(area, summary) -> list[dict]:
+    """The headline figures of an area's subtree, as cards (used by the home page too)."""
+    by_level = summary["by_level"]
+    cards = [
+        {"label": str(level.label), "value": by_level.get(level.value, 0), "icon": icon}
+        for level, icon in (
+            (AreaLevel.STREET, "signpost-split"),
+            (AreaLevel.COMMUNITY, "houses"),
+            (AreaLevel.COMPOUND, "bounding-box"),
+            (AreaLevel.BUILDING, "building"),
+        )
+        if level.value > area.level
+    ]
+    orgs, members = summary["orgs"], summary["members"]
+    households = summary["households"]
+    cards += [
+        {"label": _("小区党支部"), "value": orgs["compound_branches"], "icon": "flag"},
+        {"label": _("楼道党小组"), "value": orgs["building_groups"], "icon": "people"},
+        {"label": _("党员中心户"), "value": summary["central_households"], "icon": "house-heart"},
+        {"label": _("党员"), "value": members["total"], "icon": "person-badge"},
+        {"label": _("住户"), "value": households, "icon": "door-open"},
+    ]
+    return cards
+
+
+# ------------------------------------------------------------------- territory browser
+@login_required
+def area_index(request):
+    user = request.user
+    tops = list(selectors.top_areas_for(user))
+    if len(tops) == 1:
+        return redirect("organizations:area_detail", pk=tops[0].pk)
+    areas = []
+    if tops:
+        areas = list(
+            selectors.with_subtree_counts(selectors.areas_for(user).filter(pk__in=[a.pk for a in tops])).order_by(
+                "tree_id", "lft"
+            )
+        )
+    return render(request, "organizations/area_index.html", {"areas": areas})
+
+
+@login_required
+def area_detail(request, pk):
+    user = request.user
+    area = portal.get_visible_or_404(selectors.areas_for(user).select_related("parent"), pk=pk)
+    summary = selectors.area_summary(area)
+    children = selectors.area_children(area)
+    if not get_scope(user).covers_area(area):
+        # Seen only through an organization anchored here: its subtree is not the user's.
+        children = children.visible_to(user)
+    orgs = (
+        orgs_selectors.orgs_for(user)
+        .filter(area=area)
+        .select_related("secretary")
+        .annotate(member_total=Count("members"))
+        .order_by("tree_id", "lft")
+    )
+    residents = central_households = None
+    if area.level >= AreaLevel.BUILDING:
+        residents = list(
+            members_selectors.members_for(user).filter(residence=area).select_related("organization").order_by("name", "id")
+        )
+        central_households = list(
+            members_selectors.central_households_for(user).filter(building=area).select_related("member").order_by("member__name")
+        )
+    return render(
+        request,
+        "organizations/area_detail.html",
+        {
+            "area": area,
+            "crumbs": _area_crumbs(user, area),
+            "summary": summary,
+            "cards": summary_cards(area, summary),
+            "children": list(children),
+            "orgs": list(orgs),
+            "residents": residents,
+            "central_households": central_households,
+            "can_manage": permissions.can_manage_area(user, area),
+            "can_view_roster": members_permissions.can_view_roster(user),
+            "can_add_child": area.level < AreaLevel.ENTRANCE,
+        },
+    )
+
+
+def _next_level(parent):
+    return min(parent.level + 1, AreaLevel.ENTRANCE)
+
+
+@login_required
+@refusals
+def area_create(request):
+    user = request.user
+    parent_id = _int_param(request, "parent")
+    parent = None
+    if parent_id is not None:
+        parent = portal.get_visible_or_404(selectors.areas_for(user), pk=parent_id)
+        if not permissions.can_manage_area(user, parent):
+            raise actions.PermissionDeniedError(_("您的角色无权在该区域下新增区域。"))
+    elif not grants_permissions.can_manage_anything(user):
+        raise actions.PermissionDeniedError(_("您的角色无权新增区域。"))
+    initial = {"parent": parent.code, "level": _next_level(parent)} if parent else {}
+    form = AreaForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            area = areas_actions.area_create(actor=user, **form.values(AreaForm.FIELDS))
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已新增区域“%(name)s”。") % {"name": area.name})
+            return redirect("organizations:area_detail", pk=area.pk)
+    crumbs = _area_crumbs(user, parent, link_self=True) if parent else [{"label": _("区域"), "url": reverse("organizations:area_index")}]
+    crumbs.append({"label": _("新增下级区域"), "url": None})
+    return render(
+        request, "organizations/area_form.html", {"form": form, "parent": parent, "crumbs": crumbs, "title": _("新增区域")}
+    )
+
+
+@login_required
+@refusals
+def area_edit(request, pk):
+    user = request.user
+    area = portal.get_visible_or_404(selectors.areas_for(user).select_related("parent"), pk=pk)
+    if not permissions.can_manage_area(user, area):
+        raise actions.PermissionDeniedError(_("您的角色无权修改该区域。"))
+    form = AreaForm(request.POST if request.method == "POST" else None, user=user, instance=area)
+    if form.is_bound and form.is_valid():
+        try:
+            area = areas_actions.area_update(actor=user, area=area, **form.values(AreaForm.FIELDS))
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已保存区域“%(name)s”。") % {"name": area.name})
+            return redirect("organizations:area_detail", pk=area.pk)
+    crumbs = _area_crumbs(user, area, link_self=True) + [{"label": _("编辑"), "url": None}]
+    return render(
+        request, "organizations/area_form.html", {"form": form, "area": area, "crumbs": crumbs, "title": _("编辑区域")}
+    )

@@ -1,0 +1,37 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organizations.grants.choices import Role
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "full", _("正式党员")
+    PROBATIONARY = "probationary", _("预备党员")
+
+
+class OrgRole(models.TextChoices):
+    SECRETARY = "secretary", _("书记")
+    DEPUTY_SECRETARY = "deputy", _("副书记")
+    COMMITTEE_MEMBER = "committee", _("委员")
+    MEMBER = "member", _("党员")
+
+
+COMMITTEE_ROLES = (OrgRole.SECRETARY, OrgRole.DEPUTY_SECRETARY, OrgRole.COMMITTEE_MEMBER)
+
+
+# Who may read the member roster (masked) inside their subtree.
+ROSTER_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY, Role.GRID})
+# Who may open personal data (ID number, phone) in full; every such view is logged.
+PERSONAL_DATA_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
+
+
+class AccessChannel(models.TextChoices):
+    WEB = "web", _("网页")
+    API = "api", _("接口")
+    EXPORT = "export", _("导出")
+    ADMIN = "admin", _("后台")

@@ -1,0 +1,126 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, ScopedCodeField, _choices
+from dangjian.privacy import is_valid_id_number, is_valid_mobile
+from organizations.areas import selectors
+from organizations.areas.choices import AreaLevel
+from organizations.members.choices import Gender, MemberStatus, OrgRole
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs import selectors as orgs_selectors
+
+
+# ----------------------------------------------------------------------------- members
+class MemberForm(ActionForm):
+    organization = ScopedCodeField(label=_("组织关系所在支部（编码）"), help_text=_("输入党组织编码。"))
+    residence = ScopedCodeField(label=_("居住楼栋（编码）"), required=False, help_text=_("输入楼栋编码，可留空。"))
+    employer_org = ScopedCodeField(label=_("工作单位党组织（编码）"), required=False)
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=20, widget=BlankTextInput())
+    id_number = forms.CharField(label=_("身份证号"), required=False, max_length=18, widget=BlankTextInput())
+    clear_phone = forms.BooleanField(label=_("清除已登记的手机号"), required=False)
+    clear_id_number = forms.BooleanField(label=_("清除已登记的身份证号"), required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
+            "residence", "in_service", "employer", "employer_org", "phone", "id_number",
+        ]
+        widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_member_on": DateInput()}
+
+    PLAIN = (
+        "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
+        "residence", "in_service", "employer", "employer_org",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = orgs_selectors.orgs_for(self.user)
+        self.fields["residence"].queryset = selectors.areas_for(self.user)
+        self.fields["residence"].suggest = selectors.areas_for(self.user).filter(level=AreaLevel.BUILDING)
+        self.fields["employer_org"].queryset = orgs_selectors.orgs_for(self.user)
+        self.fields["gender"].choices = Gender.choices
+        self.fields["status"].choices = MemberStatus.choices
+        self.fields["org_role"].choices = OrgRole.choices
+        if self.editing:
+            inst = self.instance
+            if not self.is_bound:
+                self.initial["organization"] = inst.organization.code
+                self.initial["residence"] = inst.residence.code if inst.residence_id else ""
+                self.initial["employer_org"] = inst.employer_org.code if inst.employer_org_id else ""
+            self.initial["phone"] = ""
+            self.initial["id_number"] = ""
+            keep = _("留空则保留原值（%(masked)s）。")
+            self.fields["phone"].help_text = keep % {"masked": inst.phone_masked or _("未登记")}
+            self.fields["id_number"].help_text = keep % {"masked": inst.id_number_masked or _("未登记")}
+        else:
+            del self.fields["clear_phone"]
+            del self.fields["clear_id_number"]
+
+    def clean_phone(self):
+        value = "".join(ch for ch in self.cleaned_data.get("phone", "") if ch not in " -")
+        if value and not is_valid_mobile(value):
+            raise ValidationError(_("请输入有效的11位手机号码。"), code="invalid_phone")
+        return value
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number", "").strip().upper()
+        if value and not is_valid_id_number(value):
+            raise ValidationError(_("身份证号格式或校验位不正确。"), code="invalid_id_number")
+        return value
+
+    def action_values(self) -> dict:
+        values = self.values(self.PLAIN)
+        for name in ("phone", "id_number"):
+            typed = self.cleaned_data.get(name, "")
+            if typed:
+                values[name] = typed
+            elif not self.editing or self.cleaned_data.get(f"clear_{name}"):
+                values[name] = ""
+            # editing and left blank: the stored value is kept (not passed to the action)
+        return values
+
+
+class CentralHouseholdForm(ActionForm):
+    building = ScopedCodeField(label=_("所在楼栋（编码）"), help_text=_("党员中心户所在楼栋的编码。"))
+
+    class Meta:
+        model = CentralHousehold
+        fields = ["building", "linked_households", "linked_rooms", "designated_on"]
+        widgets = {"designated_on": DateInput()}
+
+    FIELDS = ("building", "linked_households", "linked_rooms", "designated_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = selectors.areas_for(self.user)
+        self.fields["building"].queryset = areas
+        self.fields["building"].suggest = areas.filter(level=AreaLevel.BUILDING)
+        if self.editing and not self.is_bound:
+            self.initial["building"] = self.instance.building.code
+
+    def clean_building(self):
+        building = self.cleaned_data.get("building")
+        if building is not None and building.level != AreaLevel.BUILDING:
+            raise ValidationError(
+                _("党员中心户必须设在楼栋（“%(name)s”是%(level)s）。"),
+                code="not_building",
+                params={"name": building.name, "level": building.get_level_display()},
+            )
+        return building
+
+
+class MemberFilterForm(FilterForm):
+    q = forms.CharField(
+        label=_("姓名、手机号或身份证号"), required=False, max_length=50,
+        help_text=_("姓名可模糊查找；手机号和身份证号须完整输入。"),
+    )
+    status = forms.ChoiceField(label=_("党员状态"), required=False, choices=_choices(MemberStatus))
+    gender = forms.ChoiceField(label=_("性别"), required=False, choices=_choices(Gender))
+    in_service = forms.ChoiceField(
+        label=_("在职党员"), required=False, choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))]
+    )
+    org_role = forms.ChoiceField(label=_("组织内职务"), required=False, choices=_choices(OrgRole))
+    organization = forms.IntegerField(label=_("党组织编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)

@@ -1,0 +1,200 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.crypto import EncryptedCharField, KeyedHashField
+from dangjian.privacy import mask_id_number, mask_phone
+from dangjian.scoping import NOTHING, get_scope, range_q
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.choices import ROSTER_ROLES, AccessChannel, Gender, MemberStatus, OrgRole
+from organizations.orgs.models import PartyOrg
+
+
+# ----------------------------------------------------------------------------- members
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = get_scope(user)
+        if scope.is_global:
+            return self.all()
+        areas = scope.areas_for(ROSTER_ROLES)
+        orgs = scope.orgs_for(ROSTER_ROLES)
+        q = NOTHING
+        if areas:
+            q |= range_q("residence", areas) | range_q("organization__area", areas)
+        if orgs:
+            q |= range_q("organization", orgs)
+        if user.is_authenticated:
+            q |= Q(user_id=user.pk)  # every member may see their own record
+        return self.filter(q)
+
+    def residing_within(self, area):
+        from organizations.members.places import residing_q
+
+        return self.filter(residing_q(area))
+
+
+class Member(models.Model):
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    joined_on = models.DateField(_("入党日期（政治生日）"), null=True, blank=True)
+    full_member_on = models.DateField(_("转正日期"), null=True, blank=True)
+    status = models.CharField(_("党员状态"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    organization = models.ForeignKey(
+        PartyOrg, on_delete=models.PROTECT, related_name="members", verbose_name=_("组织关系所在支部")
+    )
+    org_role = models.CharField(_("组织内职务"), max_length=16, choices=OrgRole.choices, default=OrgRole.MEMBER)
+    residence = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.PROTECT, related_name="residents", verbose_name=_("居住楼栋")
+    )
+    in_service = models.BooleanField(_("在职党员"), default=False)
+    employer = models.CharField(_("工作单位"), max_length=120, blank=True)
+    employer_org = models.ForeignKey(
+        PartyOrg, null=True, blank=True, on_delete=models.SET_NULL, related_name="employed_members",
+        verbose_name=_("工作单位党组织"),
+    )
+    phone = EncryptedCharField(_("手机号"), max_plain_length=20)
+    phone_hash = KeyedHashField(source="phone", db_index=True)
+    id_number = EncryptedCharField(_("身份证号"), max_plain_length=18)
+    id_number_hash = KeyedHashField(source="id_number", db_index=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member",
+        verbose_name=_("登录账号"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Derived (organizations.places): the city/district/street/community holding the residence
+    # and holding the organization's anchor area, for index counts of a subtree's roster.
+    res_city = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_district = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_street = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    res_community = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
+    org_city = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_district = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_street = models.BigIntegerField(null=True, blank=True, editable=False)
+    org_community = models.BigIntegerField(null=True, blank=True, editable=False)
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_hash"], condition=~Q(id_number_hash=""), name="member_unique_id_number"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"], name="member_org_status"),
+            # the roster count's "in a visible organization but not residing there" part
+            # (organizations.selectors.roster_count) reads only this index
+            models.Index(fields=["organization", "residence"], name="member_org_residence"),
+            # "in an organization anchored in the subtree but residing outside it", index only
+            models.Index(fields=["org_city", "res_city"], name="member_org_res_city"),
+            models.Index(fields=["org_district", "res_district"], name="member_org_res_district"),
+            models.Index(fields=["org_street", "res_street"], name="member_org_res_street"),
+            models.Index(fields=["org_community", "res_community"], name="member_org_res_community"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from organizations.members import places
+
+        before = getattr(self, "_place_links", (object(), object()))
+        if self.residence_id != before[0]:
+            for name, value in zip(places.RES_FIELDS.values(), places.chain_of(self.residence_id), strict=True):
+                setattr(self, name, value)
+        if self.organization_id != before[1]:
+            chain = places.org_chains([self.organization_id]).get(self.organization_id, places.NO_CHAIN)
+            for name, value in zip(places.ORG_FIELDS.values(), chain, strict=True):
+                setattr(self, name, value)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"residence", "residence_id", "organization", "organization_id"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, *places.RES_FIELDS.values(), *places.ORG_FIELDS.values()}
+        super().save(*args, **kwargs)
+        self._place_links = (self.residence_id, self.organization_id)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._place_links = (instance.__dict__.get("residence_id"), instance.__dict__.get("organization_id"))
+        return instance
+
+    @property
+    def phone_masked(self):
+        return mask_phone(self.phone)
+
+    @property
+    def id_number_masked(self):
+        return mask_id_number(self.id_number)
+
+    @property
+    def party_age(self):
+        """Years of party standing, counted from full membership (预备期不计)."""
+        start = self.full_member_on or (self.joined_on if self.status == MemberStatus.FULL else None)
+        if not start:
+            return None
+        today = timezone.localdate()
+        return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+
+
+class CentralHouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = get_scope(user)
+        if scope.is_global:
+            return self.all()
+        return self.filter(range_q("building", scope.area_ranges) | range_q("member__organization", scope.org_ranges))
+
+
+class CentralHousehold(models.Model):
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="central_household", verbose_name=_("党员")
+    )
+    building = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="central_households", verbose_name=_("所在楼栋")
+    )
+    linked_households = models.PositiveSmallIntegerField(_("联系户数"), default=0)
+    linked_rooms = models.CharField(_("联系户门牌"), max_length=300, blank=True, help_text=_("如：1-101, 1-102"))
+    designated_on = models.DateField(_("确定日期"), null=True, blank=True)
+
+    objects = CentralHouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员中心户")
+        verbose_name_plural = _("党员中心户")
+
+    def __str__(self):
+        return f"{self.member.name}（{self.building.name}）"
+
+    def clean(self):
+        super().clean()
+        if self.building_id and self.building.level != AreaLevel.BUILDING:
+            raise ValidationError({"building": _("党员中心户必须设在楼栋。")})
+
+
+class PersonalDataAccess(models.Model):
+    """Every unmasked view of a member's personal data, for audit (PIPL)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("查看人")
+    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("党员"))
+    fields = models.CharField(_("查看字段"), max_length=100)
+    channel = models.CharField(_("渠道"), max_length=8, choices=AccessChannel.choices)
+    ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} → {self.member_id} {self.fields}"

@@ -1,0 +1,100 @@
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from dangjian.scoping import NOTHING, get_scope, range_q
+from organizations.members import places
+from organizations.members.choices import ROSTER_ROLES
+from organizations.members.models import CentralHousehold, Member
+from organizations.orgs.models import PartyOrg
+
+
+def members_for(user):
+    return Member.objects.visible_to(user)
+
+
+def central_households_for(user):
+    return CentralHousehold.objects.visible_to(user)
+
+
+def _per_node_count(nodes, members, link: str) -> tuple[str, list]:
+    """SQL for the ``SUM`` over ``nodes`` of the number of ``members`` whose ``link`` is that
+    node: a correlated count per node, which PostgreSQL answers by probing the members' index
+    on ``link`` once per node of the subtree instead of scanning every member of the province."""
+    per_node = (
+        members.filter(**{link: OuterRef("pk")}).order_by().values(link)
+        .annotate(n=Count("pk")).values("n")
+    )
+    rows = nodes.order_by().annotate(n=Coalesce(Subquery(per_node, output_field=IntegerField()), Value(0))).values("n")
+    sql, params = rows.query.sql_with_params()
+    return f"(SELECT COALESCE(SUM(n), 0) FROM ({sql}) part)", list(params)
+
+
+def _count_sql(members) -> tuple[str, list]:
+    sql, params = members.values("pk").query.sql_with_params()
+    return f"(SELECT COUNT(*) FROM ({sql}) part)", list(params)
+
+
+def _outermost(ranges):
+    """The granted ranges, one per node, without those nested in another (they add nothing)."""
+    unique = list({(r.tree_id, r.lft): r for r in ranges}.values())
+    return [r for r in unique if not any(
+        o is not r and o.tree_id == r.tree_id and o.lft <= r.lft and r.rght <= o.rght for o in unique
+    )]
+
+
+def _any(qs) -> Q:
+    return reduce(or_, qs, NOTHING)
+
+
+def roster_count(user, filters=None) -> int:
+    """How many members ``members_for(user).filter(filters)`` holds — the same number — in one
+    query that PostgreSQL answers from indexes.
+
+    ``Member.visible_to`` is an OR of range tests over two joins (residence, organization's
+    area) plus the user's own record; counting it makes PostgreSQL join and test every member
+    of the province.  Here the visible set is split into disjoint parts, each a ``COUNT``:
+
+        for each granted area (the outermost ones): residing in it  +  in an organization
+        anchored in it but residing in no granted area  +  in a granted organization and
+        neither  +  the user's own record if in none of these
+
+    A granted city, district, street or community is an equality on the members' derived
+    ``res_*``/``org_*`` columns (``organizations.places``), counted from an index alone; a
+    deeper one (a compound, a building) is a small subtree.  Granted organizations are summed
+    per organization (``_per_node_count``: index probes)."""
+    base = Member.objects.filter(filters if filters is not None else Q()).order_by()
+    scope = get_scope(user)
+    if scope.is_global:
+        return base.count()
+    areas = _outermost(scope.areas_for(ROSTER_ROLES))
+    orgs = scope.orgs_for(ROSTER_ROLES)
+    resides = _any(places.residing_q(r) for r in areas)
+    anchored = _any(places.anchored_q(r) for r in areas)
+    parts = [lambda r=r: _count_sql(base.filter(places.residing_q(r))) for r in areas]
+    parts += [lambda r=r: _count_sql(base.filter(places.anchored_q(r)).exclude(resides)) for r in areas]
+    taken = resides | anchored
+    if orgs:
+        outside = base.exclude(taken)
+        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(range_q("", orgs)), outside, "organization_id"))
+        taken |= Q(organization_id__in=PartyOrg.objects.filter(range_q("", orgs)).values("pk"))
+    if user.is_authenticated:
+        own = base.filter(user_id=user.pk).exclude(taken)
+        parts.append(lambda: _count_sql(own))
+    sqls, params = [], []
+    for part in parts:
+        try:
+            sql, part_params = part()
+        except EmptyResultSet:  # this part holds nothing (e.g. an area filter out of scope)
+            continue
+        sqls.append(sql)
+        params += part_params
+    if not sqls:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + " + ".join(sqls), params)
+        return int(cursor.fetchone()[0])

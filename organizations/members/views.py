@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from dangjian import errors as actions
+from dangjian import portal
+from dangjian.crypto import keyed_hash
+from dangjian.forms import attach_errors
+from dangjian.portal import PAGE_SIZE, _visible_ids, client_ip, refusals
+from dangjian.portal import int_param as _int_param
+from organizations.areas import selectors as areas_selectors
+from organizations.areas.choices import AreaLevel
+from organizations.grants import permissions as grants_permissions
+from organizations.imports import permissions as imports_permissions
+from organizations.members import actions as members_actions
+from organizations.members import permissions, places, selectors
+from organizations.members.choices import AccessChannel
+from organizations.members.forms import CentralHouseholdForm, MemberFilterForm, MemberForm
+from organizations.orgs import permissions as orgs_permissions
+from organizations.orgs import selectors as orgs_selectors
+
+
+# ----------------------------------------------------------------------------- members
+@login_required
+@refusals
+def member_list(request):
+    user = request.user
+    roster = permissions.can_view_roster(user)
+    members = selectors.members_for(user)
+    if not roster and not members.exists():
+        raise actions.PermissionDeniedError(_("您的角色不能查看党员名册。"))
+    filters = MemberFilterForm(request.GET or None)
+    values = filters.filters()
+    wanted = Q()  # the filters, as one Q: the rows and the count (selectors.roster_count) apply the same
+    if q := values.get("q"):
+        digest = keyed_hash(q)
+        wanted &= Q(name__icontains=q) | Q(phone_hash=digest) | Q(id_number_hash=digest)
+    for name in ("status", "gender", "org_role"):
+        if values.get(name):
+            wanted &= Q(**{name: values[name]})
+    if values.get("in_service") in ("yes", "no"):
+        wanted &= Q(in_service=values["in_service"] == "yes")
+    org_filter = area_filter = None
+    if values.get("organization"):
+        wanted &= Q(organization_id=values["organization"])
+        org_filter = orgs_selectors.orgs_for(user).filter(pk=values["organization"]).first()
+    if values.get("within"):
+        area_filter = areas_selectors.areas_for(user).filter(pk=values["within"]).first()
+        if area_filter is None:
+            wanted &= Q(pk__in=[])
+        else:
+            wanted &= places.residing_q(area_filter)
+    qs = members.filter(wanted).select_related("organization", "residence").order_by(
+        "organization__tree_id", "organization__lft", "id"
+    )
+    # The page's rows come from the scoped queryset in roster order; its count from
+    # roster_count, which PostgreSQL answers from indexed foreign keys instead of the OR of joins.
+    paginator = portal.CountedPaginator(qs, PAGE_SIZE, count=selectors.roster_count(user, wanted))
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organizations/member_list.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "org_filter": org_filter,
+            "area_filter": area_filter,
+            "org_filter_id": values.get("organization"),
+            "area_filter_id": values.get("within"),
+            "roster": roster,
+            "can_create": grants_permissions.can_manage_anything(user),
+            "can_import": imports_permissions.can_import(user),
+        },
+    )
+
+
+def _member_for_view(user, pk):
+    return portal.get_visible_or_404(
+        selectors.members_for(user).select_related(
+            "organization__area", "residence", "employer_org", "user", "central_household__building"
+        ),
+        pk=pk,
+    )
+
+
+def _central_household(member):
+    try:
+        return member.central_household
+    except ObjectDoesNotExist:
+        return None
+
+
+def _member_crumbs(member, *, link_self=False):
+    crumbs = [
+        {"label": _("党员"), "url": reverse("organizations:member_list")},
+        {"label": member.name, "url": reverse("organizations:member_detail", args=[member.pk]) if link_self else None},
+    ]
+    return crumbs
+
+
+@login_required
+def member_detail(request, pk):
+    user = request.user
+    member = _member_for_view(user, pk)
+    return render(
+        request,
+        "organizations/member_detail.html",
+        {
+            "member": member,
+            "crumbs": _member_crumbs(member),
+            "household": _central_household(member),
+            "can_reveal": permissions.can_reveal(user, member),
+            "can_edit": permissions.can_manage_member(user, member),
+            "can_edit_household": permissions.can_manage_member_household(user, member),
+            "org_visible": bool(_visible_ids(orgs_selectors.orgs_for(user), [member.organization_id])),
+            "residence_visible": bool(
+                member.residence_id and _visible_ids(areas_selectors.areas_for(user), [member.residence_id])
+            ),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def member_reveal(request, pk):
+    user = request.user
+    member = portal.get_visible_or_404(
+        selectors.members_for(user).select_related("organization__area", "residence"), pk=pk
+    )
+    try:
+        data = members_actions.member_reveal_personal_data(
+            actor=user, member=member, channel=AccessChannel.WEB, ip=client_ip(request)
+        )
+    except actions.PermissionDeniedError as exc:
+        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
+    return render(request, "organizations/_reveal.html", {"member": member, "data": data})
+
+
+@login_required
+@refusals
+def member_create(request):
+    user = request.user
+    initial = {}
+    org_id = _int_param(request, "organization")
+    organization = None
+    if org_id is not None:
+        organization = portal.get_visible_or_404(orgs_selectors.orgs_for(user).select_related("area"), pk=org_id)
+        if not orgs_permissions.can_manage_org(user, organization):
+            raise actions.PermissionDeniedError(_("您的角色无权在该组织新增党员。"))
+        initial["organization"] = organization.code
+    elif not grants_permissions.can_manage_anything(user):
+        raise actions.PermissionDeniedError(_("您的角色无权新增党员。"))
+    form = MemberForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
+    if form.is_bound and form.is_valid():
+        try:
+            member = members_actions.member_create(actor=user, **form.action_values())
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已新增党员“%(name)s”。") % {"name": member.name})
+            return redirect("organizations:member_detail", pk=member.pk)
+    crumbs = [{"label": _("党员"), "url": reverse("organizations:member_list")}, {"label": _("新增党员"), "url": None}]
+    return render(request, "organizations/member_form.html", {"form": form, "crumbs": crumbs, "title": _("新增党员")})
+
+
+@login_required
+@refusals
+def member_edit(request, pk):
+    user = request.user
+    member = _member_for_view(user, pk)
+    if not permissions.can_manage_member(user, member):
+        raise actions.PermissionDeniedError(_("您的角色无权修改该党员的信息。"))
+    form = MemberForm(request.POST if request.method == "POST" else None, user=user, instance=member)
+    if form.is_bound and form.is_valid():
+        try:
+            member = members_actions.member_update(actor=user, member=member, **form.action_values())
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已保存党员“%(name)s”的信息。") % {"name": member.name})
+            return redirect("organizations:member_detail", pk=member.pk)
+    crumbs = _member_crumbs(member, link_self=True) + [{"label": _("编辑"), "url": None}]
+    return render(
+        request, "organizations/member_form.html", {"form": form, "member": member, "crumbs": crumbs, "title": _("编辑党员")}
+    )
+
+
+@login_required
+@refusals
+def central_household_edit(request, pk):
+    user = request.user
+    member = _member_for_view(user, pk)
+    if not permissions.can_manage_member_household(user, member):
+        raise actions.PermissionDeniedError(_("您的角色无权设置党员中心户。"))
+    household = _central_household(member)
+    initial = {}
+    if household is None and member.residence_id and member.residence.level == AreaLevel.BUILDING:
+        initial["building"] = member.residence.code
+    form = CentralHouseholdForm(
+        request.POST if request.method == "POST" else None, user=user, instance=household, initial=initial
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            members_actions.central_household_save(actor=user, member=member, **form.values(CentralHouseholdForm.FIELDS))
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已保存“%(name)s”的党员中心户信息。") % {"name": member.name})
+            return redirect("organizations:member_detail", pk=member.pk)
+    crumbs = _member_crumbs(member, link_self=True) + [{"label": _("党员中心户"), "url": None}]
+    return render(
+        request,
+        "organizations/central_household_form.html",
+        {"form": form, "member": member, "household": household, "crumbs": crumbs, "title": _("党员中心户")},
+    )

@@ -36,10 +36,10 @@ def _restore_migration_rows(request):
         from django.apps import apps
 
         import_module("assessments.migrations.0002_default_rules").load(apps, None)
-    from services.models import RequestCategory
+    from services.requests.models import RequestCategory
 
     if not RequestCategory.objects.exists():
-        from services.defaults import load_request_categories
+        from services.requests.defaults import load_request_categories
 
         load_request_categories(RequestCategory)
     from assessments.rubric_defaults import ensure_default_rubrics

@@ -40,8 +40,8 @@ from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory, OrgKind
-from services import actions as service_actions
-from services.models import ServiceSource
+from services.ledger import actions as service_actions
+from services.ledger.models import ServiceSource
 
 __all__ = [
     "PermissionDeniedError", "activity_file", "activity_update", "activity_sign_in", "rule_set_publish",

@@ -57,7 +57,7 @@ from assessments.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.validation import check_text, text_or_error
-from services.actions import TransitionError, transition
+from dangjian.workflow import TransitionError, transition
 
 __all__ = [
     "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",

@@ -32,7 +32,7 @@ from organizations.members.choices import COMMITTEE_ROLES
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgKind
 from organizations.orgs.models import PartyOrg
-from services.models import ServiceRecord, ServiceSource
+from services.ledger.models import ServiceRecord, ServiceSource
 
 ORG_BATCH = 500
 INSERT_BATCH = 5000

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from assessments.choices import IndicatorSource
-from services import rates
+from services.whistles import rates
 
 POINTS = Decimal("0.01")
 RATIO = Decimal("0.0001")

@@ -131,7 +131,7 @@ def _rate_percent(value):
 
 
 def _sanlv(counts: dict) -> dict:
-    from services.rates import RateCounts, composite_rate, resolution_rate, response_rate, satisfaction_rate
+    from services.whistles.rates import RateCounts, composite_rate, resolution_rate, response_rate, satisfaction_rate
 
     c = RateCounts(
         total=counts.get("total", counts.get("targets", 0)), responded=counts["responded"], resolved=counts["resolved"],
@@ -271,10 +271,15 @@ def _add(raw, node_id, prefix: str, row: dict) -> None:
 def _records(period: periods.Period, as_of: date, now: datetime, raw) -> None:
     """Wishes, requests, whistles, service hours, reporting and scores: one grouped query each."""
     from assessments.models import Score
-    from services.choices import DONE_STATUSES, REQUEST_DONE_STATUSES, RequestStatus, TargetStatus, WhistleStatus, WishStatus
-    from services.models import ServiceRecord, ServiceRequest, WhistleTarget, Wish
-    from services.reporting_selectors import ReportStatus, with_report_status
-    from services.request_selectors import overdue_q
+    from services.checkins.selectors import ReportStatus, with_report_status
+    from services.ledger.models import ServiceRecord
+    from services.requests.choices import REQUEST_DONE_STATUSES, RequestStatus
+    from services.requests.models import ServiceRequest
+    from services.requests.selectors import overdue_q
+    from services.whistles.choices import TargetStatus, WhistleStatus
+    from services.whistles.models import WhistleTarget
+    from services.wishes.choices import DONE_STATUSES, WishStatus
+    from services.wishes.models import Wish
 
     for row in Wish.objects.filter(_created_in(period)).order_by().values("community_id").annotate(
         total=Count("pk"),

@@ -211,7 +211,7 @@ def figures_member_reporting(subjects, period, indicator):
     some time in the period: by residence for area subjects, by their organization for
     organization subjects.  (The 双报到 board shows the same rule on one day; a period's
     score counts a member who was reported in at any time during it.)"""
-    from services.models import MemberReport
+    from services.checkins.models import MemberReport
 
     valid = MemberReport.objects.filter(
         member=OuterRef("pk"), reported_on__lte=period.end, valid_until__gte=period.start,
@@ -230,7 +230,7 @@ def figures_member_reporting(subjects, period, indicator):
 
 def figures_service_hours(subjects, period, indicator):
     """Members (by organization) and the hours of their service records in the period."""
-    from services.models import ServiceRecord
+    from services.ledger.models import ServiceRecord
 
     values: dict[int, dict] = defaultdict(dict)
     for org_id, n in Member.objects.order_by().values("organization_id").annotate(n=Count("pk")).values_list("organization_id", "n"):
@@ -246,8 +246,8 @@ def figures_service_hours(subjects, period, indicator):
 
 def figures_wish_fulfilment(subjects, period, indicator):
     """Wishes published in the period (not cancelled since) and those fulfilled."""
-    from services.choices import DONE_STATUSES, WishStatus
-    from services.models import Wish
+    from services.wishes.choices import DONE_STATUSES, WishStatus
+    from services.wishes.models import Wish
 
     first, after = period_bounds(period)
     rows = (
@@ -268,7 +268,7 @@ def _rating_counts(field_name="rating"):
 
 
 def figures_wish_satisfaction(subjects, period, indicator):
-    from services.models import Wish
+    from services.wishes.models import Wish
 
     first, after = period_bounds(period)
     rows = (
@@ -282,8 +282,8 @@ def figures_wish_satisfaction(subjects, period, indicator):
 def figures_request_rates(subjects, period, indicator):
     """Requests made in the period (not cancelled): accepted within the response limit,
     resolved, and their ratings."""
-    from services.choices import REQUEST_DONE_STATUSES, RequestStatus
-    from services.models import ServiceRequest
+    from services.requests.choices import REQUEST_DONE_STATUSES, RequestStatus
+    from services.requests.models import ServiceRequest
 
     first, after = period_bounds(period)
     rows = (
@@ -303,8 +303,8 @@ def figures_request_rates(subjects, period, indicator):
 def figures_whistle_rates(subjects, period, indicator):
     """Departments and units named by whistles blown in the period (not withdrawn):
     reported in by the deadline, confirmed resolved, and their satisfaction."""
-    from services.choices import TargetStatus, WhistleStatus
-    from services.models import WhistleTarget
+    from services.whistles.choices import TargetStatus, WhistleStatus
+    from services.whistles.models import WhistleTarget
 
     first, after = period_bounds(period)
     rows = (

@@ -37,9 +37,9 @@ from assessments.scoring_selectors import MANUAL_ROLES, RUN_ROLES, rubrics_in_fo
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
+from dangjian.workflow import TransitionError
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
-from services.actions import TransitionError
 
 NOTE_MAX = 500
 MAX_ATTEMPTS = 3

@@ -27,7 +27,7 @@ from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgKind
 from organizations.orgs.models import PartyOrg
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 
 # ------------------------------------------------------------------------ scoped sets

@@ -11,10 +11,10 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),
     path("life/", include("assessments.urls")),
-    path("", include("services.urls")),  # public wish pages under /w/, staff pages under /services/
-    path("", include("services.request_urls")),  # public request pages under /r/, staff under /services/requests/
-    path("services/whistles/", include("services.whistle_urls")),
-    path("services/reporting/", include("services.reporting_urls")),
+    path("", include("services.wishes.urls")),  # public wish pages under /w/, staff pages under /services/
+    path("", include("services.requests.urls")),  # public request pages under /r/, staff under /services/requests/
+    path("services/whistles/", include("services.whistles.urls")),
+    path("services/reporting/", include("services.checkins.urls")),
     path("open311/v2/", include("services.open311.urls")),
     path("checklists/", include("assessments.checklist_urls")),
     path("scores/", include("assessments.scoring_urls")),

@@ -1,4 +1,9 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from dangjian.audit import record
 
 
 def _apply(instance, fields: dict):
@@ -13,3 +18,86 @@ def _changed(instance, fields: dict) -> dict:
         if old != value:
             out[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
     return out
+
+
+# ------------------------------------------------------------------------ transitions
+class TransitionError(ValidationError):
+    """A status change the object's current status does not allow (HTTP 409 in the API)."""
+
+
+def transition(obj_model, pk, to_status, table, *, actor, note="", allowed_from=None, refusal=None,
+               check=None, **changes):
+    """Lock, check, record: change ``obj_model`` row ``pk`` to ``to_status``.
+
+    ``table`` maps a status to the statuses it may change to; ``allowed_from`` narrows the
+    start statuses for one use case (e.g. publish vs. release, both ending in "published").
+    ``refusal(current)`` gives the message of a refused change; ``check(locked_obj)`` runs
+    after the status check on the locked row (claimant checks, etc.) and may raise.
+    ``changes`` are field values written with the status.  Returns ``(obj, event)``.
+    """
+    with transaction.atomic():
+        try:
+            obj = obj_model.objects.select_for_update().get(pk=pk)
+        except obj_model.DoesNotExist:
+            raise Http404 from None
+        current = obj.status
+        allowed = to_status in table.get(current, ())
+        if allowed_from is not None:
+            allowed = allowed and current in allowed_from
+        if not allowed:
+            if refusal is not None:
+                message = refusal(current)
+            else:
+                message = _("当前状态为“%(now)s”，不能改为“%(to)s”。") % {
+                    "now": _status_label(obj, current), "to": _status_label(obj, to_status)}
+            raise TransitionError(message, code="transition")
+        if check is not None:
+            check(obj)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.status = to_status
+        fields = ["status", *changes]
+        if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+            fields.append("updated_at")
+        obj.save(update_fields=fields)
+        event = obj.make_event(actor=actor, from_status=current, to_status=to_status, note=note)
+        event.save()
+    return obj, event
+
+
+def _status_label(obj, status):
+    field = obj._meta.get_field("status")
+    return dict(field.flatchoices).get(status, status)
+
+
+def action_refusal(verb, *, known, statuses, verbs, otherwise):
+    """The ``refusal`` of use case ``verb``: the ``known`` message of (verb, current status)
+    if there is one, else ``otherwise`` (with ``now`` and ``verb``: the status and verb labels)."""
+    def message(current):
+        found = known.get((verb, current))
+        if found is not None:
+            return str(found)
+        return str(otherwise) % {"now": statuses(current).label, "verb": verbs(verb).label}
+    return message
+
+
+def action_transition(model, verb, obj, *, actions, table, refusal, audit, actor, note="", check=None, **changes):
+    """``transition`` of use case ``verb`` (``actions[verb]``: its start statuses and its end
+    status), with the audit event ``<audit>.<verb>`` in the same transaction."""
+    starts, to_status = actions[verb]
+    with transaction.atomic():
+        locked, event = transition(
+            model, obj.pk, to_status, table, actor=actor, note=note, allowed_from=starts,
+            refusal=refusal, check=check, **changes,
+        )
+        record(actor, f"{audit}.{verb}", locked, {"from": event.from_status, "to": to_status})
+    return locked
+
+
+def transitions_from(actions, statuses) -> dict:
+    """The from → to table implied by an action table (so the two cannot disagree)."""
+    table = {status: set() for status in statuses}
+    for starts, to in actions.values():
+        for status in starts:
+            table[status].add(to)
+    return {status: frozenset(to) for status, to in table.items()}

@@ -10,23 +10,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.admin import AuditedAdmin
-from services.models import (
-    CoBuildAgreement,
-    Department,
-    MemberReport,
-    Open311Key,
-    RequestCategory,
-    RequestEvent,
-    Responder,
-    ServiceRecord,
-    ServiceRequest,
-    VolunteerTeam,
-    Whistle,
-    WhistleEvent,
-    WhistleTarget,
-    Wish,
-    WishEvent,
-)
+from services.checkins.models import CoBuildAgreement, MemberReport
+from services.ledger.models import ServiceRecord
+from services.open311.models import Open311Key
+from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
+from services.whistles.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
+from services.wishes.models import Wish, WishEvent
 
 
 class WishEventInline(admin.TabularInline):

@@ -1,12 +1,5 @@
-"""Celery tasks of the services app.  Tasks take ids (or nothing), call an action, and are
-safe to run twice."""
-from celery import shared_task
+"""The app's Celery tasks, found here by autodiscovery; each lives in its feature folder.
+Registered names (``services.tasks.*``) are wire names and do not follow the modules."""
+from services.whistles.tasks import escalate_overdue_whistles
 
-
-@shared_task(name="services.tasks.escalate_overdue_whistles")
-def escalate_overdue_whistles() -> int:
-    """Escalate whistles whose departments or units are late to report in or to resolve
-    (each stage once; a second run changes nothing).  Returns the escalation steps taken."""
-    from services.whistle_actions import whistle_escalate_overdue
-
-    return whistle_escalate_overdue()
+__all__ = ["escalate_overdue_whistles"]

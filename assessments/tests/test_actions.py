@@ -19,7 +19,7 @@ from dangjian.models import AuditEvent
 from organizations.grants.choices import Role
 from organizations.members.choices import MemberStatus, OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, user_with
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

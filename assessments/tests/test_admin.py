@@ -8,7 +8,7 @@ from assessments.models import Activity, ActivityType, RuleSet
 from assessments.tests.factories import activity, ensure_default_rules
 from dangjian.models import AuditEvent
 from organizations.tests.factories import UserFactory
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from dangjian.testing import assert_max_queries
 from organizations.grants.choices import Role
 from organizations.members.choices import OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, build_community, user_with
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

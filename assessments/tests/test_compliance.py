@@ -14,7 +14,7 @@ from organizations.members.choices import MemberStatus
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, build_community
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory
 from organizations.tests.factories import build_city, build_community, user_with
-from services.models import Wish
+from services.wishes.models import Wish
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
 # Queries of a request, the session read, the user and the grants included; the session

@@ -15,7 +15,7 @@ from assessments.tests.factories import ensure_default_rules
 from organizations.members.choices import OrgRole
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, build_community
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

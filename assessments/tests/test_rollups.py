@@ -18,16 +18,11 @@ from grids.models import Grid, GridArea
 from organizations.areas.choices import AreaLevel
 from organizations.members.choices import MemberStatus
 from organizations.tests.factories import MemberFactory, build_city, build_community
-from services.models import (
-    Department,
-    MemberReport,
-    RequestCategory,
-    ServiceRecord,
-    ServiceRequest,
-    Whistle,
-    WhistleTarget,
-    Wish,
-)
+from services.checkins.models import MemberReport
+from services.ledger.models import ServiceRecord
+from services.requests.models import RequestCategory, ServiceRequest
+from services.whistles.models import Department, Whistle, WhistleTarget
+from services.wishes.models import Wish
 
 _codes = itertools.count(1)
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.get_fixed_timezone(480))

@@ -15,9 +15,9 @@ from assessments.rubric_defaults import ensure_default_rubrics
 from assessments.tests import test_scoring_data as data
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.workflow import TransitionError
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
-from services.actions import TransitionError
 
 pytestmark = pytest.mark.django_db
 

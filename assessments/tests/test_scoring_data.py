@@ -7,16 +7,11 @@ from decimal import Decimal
 from assessments import calendar as cal
 from assessments.models import Checklist, ChecklistItem, ManualScore
 from assessments.tests.factories import fill_window
-from services.models import (
-    Department,
-    MemberReport,
-    RequestCategory,
-    ServiceRecord,
-    ServiceRequest,
-    Whistle,
-    WhistleTarget,
-    Wish,
-)
+from services.checkins.models import MemberReport
+from services.ledger.models import ServiceRecord
+from services.requests.models import RequestCategory, ServiceRequest
+from services.whistles.models import Department, Whistle, WhistleTarget
+from services.wishes.models import Wish
 
 _codes = itertools.count(1)
 PERIOD = "2025-Q3"

@@ -17,7 +17,7 @@ from dangjian.testing import assert_max_queries, count_queries
 from organizations.grants.choices import Role
 from organizations.members.choices import MemberStatus, OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, build_community, user_with
-from services.models import ServiceRecord
+from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -308,7 +308,7 @@ def test_small_scale_also_seeds_grids_diary_and_a_year_of_organizational_life():
     assert Grid.objects.filter(community=community).count() >= 2
     assert GridTeamMember.objects.exists() and DiaryEntry.objects.exists()
     assert Activity.objects.count() > 100 and Attendance.objects.count() > Activity.objects.count()
-    from services.models import Wish
+    from services.wishes.models import Wish
 
     assert Wish.objects.filter(community=community).exists()
     # the demo grid worker was put on a grid's team: grants over that grid's places follow

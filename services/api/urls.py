@@ -1,5 +1,5 @@
 """Routes of the services API, registered on the project's one router."""
-from services.api.views import PublicWishViewSet, WishViewSet
+from services.wishes.api.views import PublicWishViewSet, WishViewSet
 
 ROUTES = (
     ("wishes", WishViewSet, "wish"),
@@ -8,7 +8,9 @@ ROUTES = (
 
 
 def register(router) -> None:
-    from services.api import reporting, requests, whistles
+    from services.checkins.api import views as reporting
+    from services.requests.api import views as requests
+    from services.whistles.api import views as whistles
 
     for prefix, viewset, basename in (*ROUTES, *requests.ROUTES, *whistles.ROUTES, *reporting.ROUTES):
         router.register(prefix, viewset, basename=basename)

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from services.defaults import load_request_categories
+    from services.requests.defaults import load_request_categories
 
     load_request_categories(apps.get_model("services", "RequestCategory"))
 

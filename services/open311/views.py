@@ -36,17 +36,23 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from dangjian import ratelimit
 from dangjian.crypto import keyed_hash
 from dangjian.portal import client_ip
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from services import actions as wish_actions
-from services import ratelimit, request_actions, sla
-from services.choices import CLOSED_STATUSES, REQUEST_OPEN_STATUSES, ClaimantKind, RequestSource, RequestStatus, WishKind, WishStatus
-from services.models import Open311Key, RequestCategory, ServiceRequest, Wish
 from services.open311.formats import error, render, w3c
-from services.request_views import assignee_phrase
-from services.views import claimant_phrase
+from services.open311.models import Open311Key
+from services.requests import actions as request_actions
+from services.requests import sla
+from services.requests.choices import REQUEST_OPEN_STATUSES, RequestSource, RequestStatus
+from services.requests.models import RequestCategory, ServiceRequest
+from services.requests.views import assignee_phrase
+from services.resident import actions as wish_actions
+from services.wishes import actions
+from services.wishes.choices import CLOSED_STATUSES, ClaimantKind, WishKind, WishStatus
+from services.wishes.models import Wish
+from services.wishes.views import claimant_phrase
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-01-01T00:00:00+08:00"
@@ -479,7 +485,7 @@ def _create(request, fmt):
                                                  **common)
             row_id, notice = f"{REQUEST_PREFIX}{obj.code}", _notice(category)
         else:
-            obj = wish_actions.wish_submit(kind=WISH_CODES[service_code], **common)
+            obj = actions.wish_submit(kind=WISH_CODES[service_code], **common)
             row_id, notice = f"{WISH_PREFIX}{obj.code}", _notice(None)
     except ValidationError as exc:
         raise Refusal(400, _describe(exc)) from None

@@ -3,7 +3,7 @@ import itertools
 
 from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, user_with
-from services import actions
+from services.wishes import actions
 
 _phones = itertools.count(1)
 PASSWORD = "pass-123456"

@@ -8,20 +8,12 @@ from django.utils import timezone
 
 from dangjian.models import AuditEvent
 from organizations.tests.factories import UserFactory
-from services.models import (
-    CoBuildAgreement,
-    Department,
-    MemberReport,
-    Open311Key,
-    RequestCategory,
-    Responder,
-    ServiceRecord,
-    ServiceRequest,
-    VolunteerTeam,
-    Whistle,
-    WhistleTarget,
-    Wish,
-)
+from services.checkins.models import CoBuildAgreement, MemberReport
+from services.ledger.models import ServiceRecord
+from services.open311.models import Open311Key
+from services.requests.models import RequestCategory, ServiceRequest, VolunteerTeam
+from services.whistles.models import Department, Responder, Whistle, WhistleTarget
+from services.wishes.models import Wish
 
 pytestmark = pytest.mark.django_db
 

@@ -70,16 +70,10 @@ def flush_dependents() -> None:
     go first (a grid or a wish protects its community, an activity its organization)."""
     from assessments.models import Activity, ActivityAttachment, AreaRollup, Attendance, Checklist, ManualScore, Score
     from grids.demo import flush_grids
-    from services.models import (
-        CoBuildAgreement,
-        Department,
-        MemberReport,
-        ServiceRequest,
-        VolunteerTeam,
-        Whistle,
-        WhistleTarget,
-        Wish,
-    )
+    from services.checkins.models import CoBuildAgreement, MemberReport
+    from services.requests.models import ServiceRequest, VolunteerTeam
+    from services.whistles.models import Department, Whistle, WhistleTarget
+    from services.wishes.models import Wish
 
     area_trees, org_trees = demo_tree_ids()
     if area_trees:
@@ -215,7 +209,7 @@ class Command(BaseCommand):
         from assessments.demo import seed_activities
         from grids.demo import seed_grids
         from organizations.orgs.choices import OrgKind
-        from services.demo import seed_wishes
+        from services.wishes.demo import seed_wishes
 
         codes = [plans[0].code] if first_city_only else [p.code for p in plans]
         roots = list(Area.objects.filter(parent__isnull=True, code__in=codes).values_list("tree_id", flat=True))
@@ -251,10 +245,10 @@ class Command(BaseCommand):
 
         from assessments.checklist_demo import seed_checklists
         from organizations.orgs.choices import OrgCategory
-        from services.models import Department, Responder
-        from services.reporting_demo import seed_reporting
-        from services.request_demo import seed_requests
-        from services.whistle_demo import seed_whistles
+        from services.checkins.demo import seed_reporting
+        from services.requests.demo import seed_requests
+        from services.whistles.demo import seed_whistles
+        from services.whistles.models import Department, Responder
 
         areas = Area.objects.filter(tree_id__in=roots)
         communities = list(areas.filter(level=AreaLevel.COMMUNITY).values_list("pk", flat=True))
@@ -317,7 +311,7 @@ class Command(BaseCommand):
 
         from organizations.demo.generator import demo_tree_ids
         from organizations.members.models import Member
-        from services.ledger_demo import seed_service_records
+        from services.ledger.demo import seed_service_records
 
         started = time.perf_counter()
         _areas, org_trees = demo_tree_ids()

@@ -141,7 +141,7 @@ class Command(BaseCommand):
     @staticmethod
     def _ledger_rows() -> int:
         try:
-            from services.ledger_demo import synthetic_records
+            from services.ledger.demo import synthetic_records
         except ImportError:
             return 0
         return 1 if synthetic_records().exists() else 0
@@ -289,8 +289,8 @@ class Command(BaseCommand):
 
     # --------------------------------------------------------------- throughput
     def measure_throughput(self, requests):
-        from services.models import Wish
-        from services.selectors import public_communities
+        from services.resident.selectors import public_communities
+        from services.wishes.models import Wish
 
         rows = []
         community = public_communities().order_by("pk").first()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
-from services.models import Open311Key
+from services.open311.models import Open311Key
 
 
 class Command(BaseCommand):

@@ -1,0 +1,136 @@
+"""Demo 双报到 for ``seed_demo``: co-building agreements and in-service members' reports.
+
+``seed_reporting(rng=..., community_ids=..., today=...)`` is the bulk path: communities are
+taken in batches, each batch read with a fixed number of queries (the communities, their
+districts, the unit organizations of those districts, the compound branches and the
+in-service residents) and written with ``bulk_create``.
+
+Shape: each community signs agreements with 1–3 organ, institution or enterprise party
+organizations anchored in the same district (none when the district has no such
+organization), each paired with one or two of the community's compound branches, running
+one to three years (those already past their end are 已结束).  About 85% of the in-service
+residents have reported; about a fifth of them let their last report expire; some have an
+earlier period before the current one.  Running it again adds nothing for communities that
+already have agreements, and no reports where there are reports already.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgCategory
+from organizations.orgs.models import PartyOrg
+from services.checkins.actions import add_months, valid_months
+from services.checkins.choices import AgreementStatus
+from services.checkins.models import CoBuildAgreement, MemberReport
+
+BATCH_COMMUNITIES = 200
+WRITE_BATCH = 2000
+REPORT_SHARE, EXPIRED_SHARE, EARLIER_SHARE = 0.85, 0.2, 0.4
+UNIT_CATEGORIES = (OrgCategory.ORGAN, OrgCategory.INSTITUTION, OrgCategory.ENTERPRISE)
+TEXTS = (
+    "一、单位党组织每季度到社区开展一次主题党日联合活动；\n二、认领社区微心愿、参与结对小区环境整治；\n三、单位在职党员到居住地社区报到服务。",
+    "一、结对小区党支部共同开展党员先锋日志愿服务；\n二、单位发挥行业优势，为居民提供政策咨询和便民服务；\n三、每半年召开一次共建联席会议。",
+)
+SKILLS = ("法律咨询", "义诊", "辅导功课", "家电维修", "政策宣讲", "文艺演出", "", "")
+
+
+def _chunks(items, n):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _containing(nodes, tree_id, lft):
+    for n_tree, n_lft, n_rght, pk in nodes:
+        if n_tree == tree_id and n_lft <= lft <= n_rght:
+            return pk
+    return None
+
+
+def _range_q(prefix, nodes):
+    q = Q(pk__in=[])
+    for tree_id, lft, rght, _pk in nodes:
+        q |= Q(**{f"{prefix}tree_id": tree_id, f"{prefix}lft__gte": lft, f"{prefix}lft__lte": rght})
+    return q
+
+
+@transaction.atomic
+def seed_reporting(*, rng, community_ids, today) -> dict:
+    totals = defaultdict(int)
+    months = valid_months()
+    for batch in _chunks(list(community_ids), BATCH_COMMUNITIES):
+        communities = list(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY)
+                           .values_list("tree_id", "lft", "rght", "pk", "name"))
+        if not communities:
+            continue
+        nodes = [row[:4] for row in communities]
+        trees = {row[0] for row in communities}
+        districts = list(Area.objects.filter(level=AreaLevel.DISTRICT, tree_id__in=trees)
+                         .values_list("tree_id", "lft", "rght", "pk"))
+        units = defaultdict(list)
+        for pk, name, tree_id, lft in PartyOrg.objects.filter(
+                _range_q("area__", districts), category__in=UNIT_CATEGORIES).order_by("pk").values_list(
+                "pk", "name", "area__tree_id", "area__lft"):
+            units[_containing(districts, tree_id, lft)].append((pk, name))
+        branches = defaultdict(list)
+        for pk, tree_id, lft in PartyOrg.objects.filter(
+                _range_q("area__", nodes), category=OrgCategory.COMPOUND).order_by("pk").values_list(
+                "pk", "area__tree_id", "area__lft"):
+            branches[_containing(nodes, tree_id, lft)].append(pk)
+        residents = defaultdict(list)
+        for pk, tree_id, lft in Member.objects.filter(
+                _range_q("residence__", nodes), in_service=True).order_by("pk").values_list(
+                "pk", "residence__tree_id", "residence__lft"):
+            residents[_containing(nodes, tree_id, lft)].append(pk)
+        reported = set(MemberReport.objects.filter(community_id__in=[n[3] for n in nodes])
+                       .values_list("community_id", flat=True).distinct())
+        signed = set(CoBuildAgreement.objects.filter(community_id__in=[n[3] for n in nodes])
+                     .values_list("community_id", flat=True))
+
+        agreements, pairings, reports = [], [], []
+        for tree_id, lft, _rght, community_id, name in communities:
+            district = _containing(districts, tree_id, lft)
+            candidates = units.get(district, [])
+            if not candidates or community_id in signed:
+                totals["communities_without_agreements"] += 1
+            else:
+                for org_id, org_name in rng.sample(candidates, min(len(candidates), rng.randint(1, 3))):
+                    starts = today - timedelta(days=rng.randint(30, 900))
+                    ends = add_months(starts, 12 * rng.randint(1, 3))
+                    agreements.append(CoBuildAgreement(
+                        org_id=org_id, community_id=community_id, title=f"{org_name}与{name}共建协议",
+                        text=rng.choice(TEXTS), starts_on=starts, ends_on=ends,
+                        status=AgreementStatus.ENDED if ends < today else AgreementStatus.ACTIVE,
+                    ))
+                    own = branches.get(community_id, [])
+                    pairings.append(rng.sample(own, min(len(own), rng.randint(1, 2))))
+            for member_id in residents.get(community_id, []):
+                if community_id in reported or rng.random() >= REPORT_SHARE:
+                    continue
+                if rng.random() < EXPIRED_SHARE:
+                    last = add_months(today, -months) - timedelta(days=rng.randint(1, 120))
+                else:
+                    last = today - timedelta(days=rng.randint(0, 30 * months - 1))
+                periods = [last]
+                if rng.random() < EARLIER_SHARE:
+                    periods.append(add_months(last, -months) - timedelta(days=rng.randint(0, 20)))
+                for day in periods:
+                    reports.append(MemberReport(
+                        member_id=member_id, community_id=community_id, reported_on=day,
+                        valid_until=add_months(day, months), skills=rng.choice(SKILLS),
+                    ))
+        created = CoBuildAgreement.objects.bulk_create(agreements, batch_size=WRITE_BATCH)
+        Through = CoBuildAgreement.branches.through
+        links = [Through(cobuildagreement_id=a.pk, partyorg_id=b) for a, chosen in zip(created, pairings) for b in chosen]
+        Through.objects.bulk_create(links, batch_size=WRITE_BATCH)
+        MemberReport.objects.bulk_create(reports, batch_size=WRITE_BATCH, ignore_conflicts=True)
+        totals["agreements"] += len(created)
+        totals["pairings"] += len(links)
+        totals["member_reports"] += len(reports)
+    return dict(totals)

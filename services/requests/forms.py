@@ -1,0 +1,113 @@
+"""Forms of resident requests: the public order form, the rating form, the staff action
+forms, the list filters and the volunteer-team form.  Forms check shapes;
+``services.request_actions`` checks the rest and its errors are put back on the form."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.forms import ALL, FilterForm
+from organizations.members.models import Member
+from services.requests import actions, sla
+from services.requests import selectors as sel
+from services.requests.choices import RequestStatus
+from services.requests.models import RequestCategory
+from services.resident.choices import Satisfaction
+from services.resident.forms import PlainForm, ReasonForm, ResidentRateForm, ResidentSubmitForm, TrackForm  # noqa: F401  (ReasonForm, TrackForm: the same forms)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category with its time limits, so the resident knows what to expect."""
+
+    def label_from_instance(self, obj):
+        return _("%(name)s（%(response)s内响应，%(resolve)s内办结）") % {
+            "name": obj.name, "response": sla.limit_label(obj.response_minutes),
+            "resolve": sla.limit_label(obj.resolve_minutes)}
+
+
+class RequestSubmitForm(ResidentSubmitForm):
+    """The resident's order form (public, mobile first)."""
+
+    address = forms.CharField(label=_("地址"), required=False, max_length=actions.ADDRESS_MAX,
+                              help_text=_("如：3号楼2单元501。仅社区工作人员可见。"))
+    category = CategoryChoiceField(
+        label=_("诉求类别"), queryset=RequestCategory.objects.none(), empty_label=_("请选择类别"),
+        error_messages={"invalid_choice": _("请选择列表中的类别。")},
+    )
+    text = forms.CharField(label=_("诉求内容"), max_length=actions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+
+    FIELDS = ("community", "building", "address", "category", "text", "name", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = sel.active_categories()
+
+    def communities(self):
+        return sel.public_communities()
+
+    def buildings(self, community):
+        return sel.community_buildings(community)
+
+
+class RateForm(ResidentRateForm):
+    rating = forms.ChoiceField(label=_("您对办理结果的评价"), choices=[("", _("请选择")), *Satisfaction.choices])
+
+    LAST4_HELP = _("提交诉求时所留手机号的后四位。")
+
+
+class ResolveForm(PlainForm):
+    note = forms.CharField(label=_("办理结果"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DispatchForm(PlainForm):
+    """One select over the community's members, grid workers and volunteer teams; values
+    are ``m<id>``, ``w<id>`` and ``t<id>``."""
+
+    assignee = forms.ChoiceField(label=_("派给"))
+    note = forms.CharField(label=_("派单说明（可选）"), required=False, max_length=actions.REASON_MAX)
+
+    def __init__(self, *args, members=(), workers=(), teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("请选择承办人")),
+            (_("志愿服务队"), [(f"t{t.pk}", t.name) for t in teams]),
+            (_("网格员"), [(f"w{w.pk}", f"{w.person_name}（{w.grid.name} · {w.get_role_display()}）") for w in workers]),
+            (_("党员"), [(f"m{m.pk}", m.name) for m in members]),
+        ]
+        self.targets = {
+            **{f"t{t.pk}": ("team", t) for t in teams},
+            **{f"w{w.pk}": ("worker", w) for w in workers},
+            **{f"m{m.pk}": ("member", m) for m in members},
+        }
+
+    def target(self) -> dict:
+        kind, obj = self.targets[self.cleaned_data["assignee"]]
+        return {kind: obj}
+
+
+class RequestFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", ALL), *RequestStatus.choices])
+    category = forms.ModelChoiceField(label=_("类别"), required=False, queryset=RequestCategory.objects.all(),
+                                      empty_label=ALL)
+    overdue = forms.ChoiceField(label=_("时限"), required=False, choices=[("", ALL), ("1", _("已超时（未办结）"))])
+    q = forms.CharField(label=_("查询码"), required=False, max_length=20)
+    community = forms.IntegerField(label=_("社区编号"), required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class TeamForm(PlainForm):
+    name = forms.CharField(label=_("队伍名称"), max_length=actions.TEAM_NAME_MAX)
+    leader = forms.ModelChoiceField(label=_("队长"), required=False, queryset=Member.objects.none(),
+                                    empty_label=_("暂不指定"))
+    members = MemberMultipleChoiceField(label=_("队员"), required=False, queryset=Member.objects.none(),
+                                        widget=forms.SelectMultiple(attrs={"size": 8}))
+    is_active = forms.BooleanField(label=_("有效（可以接受派单）"), required=False, initial=True)
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = sel.community_members(community) if community is not None else Member.objects.none()
+        self.fields["leader"].queryset = people
+        self.fields["members"].queryset = people
+        self.fields["leader"].label_from_instance = lambda m: m.name

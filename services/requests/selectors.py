@@ -1,0 +1,197 @@
+"""Scoped reads and "who may do what" of resident requests (点单-派单-接单-评单).
+
+Who may do what
+    * Read the list and every request of a community (with the requester's name and a
+      masked phone): the roster roles over the request's community (``WISH_READ_ROLES``).
+    * Dispatch (派单), re-dispatch before acceptance, cancel, and keep the community's
+      volunteer teams: the managing roles over the community (``MANAGE_ROLES``).
+    * Accept (接单), decline (退单) and resolve (办结): the assignee — the member's
+      account, the grid worker's account, or the leader or a member of the volunteer team.
+    * Residents follow their request by code and rate it with the phone's last four digits.
+
+Every function returns a queryset already limited to what the user may see, with the
+joins its page needs, so lists run a constant number of queries whatever their length.
+"""
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from dangjian.scoping import get_scope, range_q
+from organizations.areas.choices import AreaLevel
+from organizations.areas.models import Area
+from organizations.members.models import Member
+from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
+from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
+from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES
+
+REQUEST_READ_ROLES = WISH_READ_ROLES
+REQUEST_MANAGE_ROLES = WISH_MANAGE_ROLES
+REQUEST_PERSONAL_ROLES = WISH_PERSONAL_ROLES
+
+LIST_RELATED = ("community", "building", "category")
+DETAIL_RELATED = (
+    "community", "building__parent", "category", "assigned_member", "assigned_worker__member",
+    "assigned_worker__user", "assigned_worker__grid", "assigned_team__leader", "dispatched_by", "accepted_by",
+)
+WAITING_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
+
+
+# ----------------------------------------------------------------------- permissions
+def can_read_requests(user) -> bool:
+    """Holds a role that may read the request list somewhere (403 on the list otherwise)."""
+    return get_scope(user).has_role(*REQUEST_READ_ROLES)
+
+
+def can_manage_some(user) -> bool:
+    return get_scope(user).has_role(*REQUEST_MANAGE_ROLES)
+
+
+def can_manage(user, community) -> bool:
+    """Dispatch, cancel, keep volunteer teams in ``community``."""
+    return community is not None and get_scope(user).covers_area(community, REQUEST_MANAGE_ROLES)
+
+
+def can_see_personal(user, req) -> bool:
+    """The requester's name and masked phone: roster roles over the community."""
+    return get_scope(user).covers_area(req.community, REQUEST_READ_ROLES)
+
+
+def team_has_user(team, user) -> bool:
+    """The user leads the team or is one of its members (one query for the members)."""
+    if team is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if team.leader_id is not None and team.leader.user_id == user.pk:
+        return True
+    return team.members.filter(user_id=user.pk).exists()
+
+
+def is_assignee(user, req) -> bool:
+    """The user answers for the request's current assignee (the assignee relations loaded)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    kind = req.assignee_kind
+    if kind == AssigneeKind.MEMBER and req.assigned_member_id:
+        return req.assigned_member.user_id == user.pk
+    if kind == AssigneeKind.GRID_WORKER and req.assigned_worker_id:
+        return req.assigned_worker.user_id == user.pk
+    if kind == AssigneeKind.TEAM and req.assigned_team_id:
+        return team_has_user(req.assigned_team, user)
+    return False
+
+
+# ------------------------------------------------------------------------------ reads
+def requests_for(user):
+    """Every request the user may open (``ServiceRequest.objects.visible_to``)."""
+    return ServiceRequest.objects.visible_to(user)
+
+
+def requests_for_list(user):
+    """The staff list: every request of the communities a roster role of the user covers."""
+    scope = get_scope(user)
+    qs = ServiceRequest.objects.all()
+    if not scope.is_global:
+        qs = qs.filter(range_q("community", scope.areas_for(REQUEST_READ_ROLES)))
+    return qs.select_related(*LIST_RELATED)
+
+
+def overdue_q(now=None) -> Q:
+    """Open requests past the deadline that matters: not taken within the response limit,
+    or not resolved within the resolution limit."""
+    now = now or timezone.now()
+    return Q(status__in=WAITING_STATUSES, response_due__lt=now) | Q(status__in=REQUEST_OPEN_STATUSES, resolve_due__lt=now)
+
+
+def my_teams_q(user) -> Q:
+    return Q(leader__user_id=user.pk) | Q(members__user_id=user.pk)
+
+
+def my_tasks(user):
+    """Requests dispatched to the user (as the member, the grid worker, or through a team):
+    those waiting for acceptance first, then those in hand, then the finished ones."""
+    if user is None or not user.is_authenticated:
+        return ServiceRequest.objects.none()
+    teams = VolunteerTeam.objects.filter(my_teams_q(user)).values("pk")
+    q = (
+        Q(assignee_kind=AssigneeKind.MEMBER, assigned_member__user_id=user.pk)
+        | Q(assignee_kind=AssigneeKind.GRID_WORKER, assigned_worker__user_id=user.pk)
+        | Q(assignee_kind=AssigneeKind.TEAM, assigned_team__in=teams)
+    )
+    order = Case(
+        When(status=RequestStatus.DISPATCHED, then=Value(0)), When(status=RequestStatus.ACCEPTED, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return (
+        ServiceRequest.objects.filter(q).exclude(status=RequestStatus.CANCELLED)
+        .select_related(*LIST_RELATED, "assigned_team")
+        .annotate(_todo=order).order_by("_todo", "resolve_due", "-id")
+    )
+
+
+def events(req):
+    return RequestEvent.objects.filter(request=req).select_related("actor").order_by("at", "id")
+
+
+def public_timeline(req):
+    """The progress of a request for its public status page: statuses and times only."""
+    rows = RequestEvent.objects.filter(request=req).order_by("at", "id").values("to_status", "at")
+    return [{**row, "label": RequestStatus(row["to_status"]).label} for row in rows]
+
+
+def active_categories():
+    return RequestCategory.objects.filter(is_active=True).order_by("sort_order", "id")
+
+
+def status_counts(queryset) -> dict:
+    from django.db.models import Count
+
+    rows = queryset.order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+# ------------------------------------------------------------------ dispatch targets
+def _inside(prefix, community) -> Q:
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}tree_id": community.tree_id, f"{p}lft__gte": community.lft, f"{p}lft__lte": community.rght})
+
+
+def community_members(community):
+    """Members living in the community or organized in one of its organizations."""
+    return (
+        Member.objects.filter(_inside("residence", community) | _inside("organization__area", community))
+        .order_by("name", "id")
+    )
+
+
+def community_workers(community, on=None):
+    """The current grid team members of the community's grids."""
+    from grids.models import GridTeamMember
+
+    return (
+        GridTeamMember.objects.current(on).filter(grid__community_id=community.pk)
+        .select_related("grid", "member", "user").order_by("grid__code", "role", "id")
+    )
+
+
+def community_teams(community, *, active_only=True):
+    qs = VolunteerTeam.objects.filter(community_id=community.pk)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.select_related("leader").order_by("name", "id")
+
+
+def teams_for(user):
+    """Volunteer teams of the communities the user's roster role covers."""
+    scope = get_scope(user)
+    qs = VolunteerTeam.objects.all()
+    if not scope.is_global:
+        qs = qs.filter(range_q("community", scope.areas_for(REQUEST_READ_ROLES)))
+    return qs.select_related("community", "leader")
+
+
+def public_communities():
+    return Area.objects.filter(level=AreaLevel.COMMUNITY).select_related("parent").order_by("tree_id", "lft")
+
+
+def community_buildings(community):
+    if community is None:
+        return Area.objects.none()
+    return Area.objects.within(community).filter(level=AreaLevel.BUILDING).select_related("parent").order_by("lft")

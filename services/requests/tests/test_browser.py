@@ -1,0 +1,86 @@
+"""On a phone-sized screen in the system Chromium: a resident orders a request and follows
+it by code; a community cadre dispatches it to a member; the member accepts and resolves
+it; the resident rates the result."""
+import pytest
+
+from dangjian.testing.browser import PHONE_VIEWPORT, login
+from organizations.tests.factories import build_city
+from services.requests.models import ServiceRequest
+from services.requests.tests.test_support import PASSWORD, cadre, category, member_user
+
+PHONE = "13876543210"
+
+pytestmark = [pytest.mark.browser]
+
+
+def _login(browser, live_server, username):
+    page = browser.new_context(**PHONE_VIEWPORT).new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, username, PASSWORD)
+    return page
+
+
+def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transactional_db, live_server, browser):
+    c = build_city()
+    member = c.a.members[0]
+    member_user(member, "rq-member-phone")
+    boss = cadre(c.a, "rq-cadre-phone")
+    boss.set_password(PASSWORD)
+    boss.save()
+    url = live_server.url
+
+    resident = browser.new_context(**PHONE_VIEWPORT).new_page()
+    resident.set_default_timeout(15_000)
+    resident.goto(f"{url}/r/")
+    assert "水电气热类（2 小时内响应，1 天内办结）" in resident.locator("#id_category option").all_inner_texts()
+    resident.select_option("#id_community", str(c.a.area.pk))
+    resident.fill("#id_address", "甲小区1号楼302")
+    resident.select_option("#id_category", str(category("utilities").pk))
+    resident.fill("#id_text", "家里水管漏水，楼下也被淹了")
+    resident.fill("#id_name", "吴玉梅")
+    resident.fill("#id_phone", PHONE)
+    resident.click("[data-testid=request-form] button[type=submit]")
+    code = resident.locator("[data-testid=request-code]").inner_text().strip()
+    assert len(code) == 10
+    assert "待派单" in resident.locator("[data-testid=request-status]").inner_text()
+    assert "响应剩余" in resident.locator("[data-testid=request-clock]").inner_text()
+    assert "吴玉梅" not in resident.content() and PHONE not in resident.content()
+
+    resident.goto(f"{url}/r/track/")
+    resident.fill("#id_code", code.lower())
+    resident.click("[data-testid=track-form] button[type=submit]")
+    resident.wait_for_url(f"{url}/r/{code}/")
+
+    req = ServiceRequest.objects.get(code=code)
+    staff = _login(browser, live_server, "rq-cadre-phone")
+    staff.goto(f"{url}/services/requests/")
+    staff.locator(f"[data-testid=request-row][data-code='{code}'] a").first.click()
+    staff.wait_for_url(f"{url}/services/requests/{req.pk}/")
+    staff.select_option("#id_dispatch-assignee", f"m{member.pk}")
+    staff.click("[data-testid=dispatch]")
+    staff.wait_for_load_state()
+    assert "已派单" in staff.content()
+
+    page = _login(browser, live_server, "rq-member-phone")
+    page.goto(f"{url}/services/requests/mine/")
+    task = page.locator(f"[data-testid=task][data-code='{code}']")
+    task.locator("[data-testid=task-accept]").click()
+    page.wait_for_load_state()
+    assert "接单成功" in page.content()
+    page.fill("#id_resolve-note", "已关闭总阀并更换水管接头")
+    page.click("[data-testid=resolve]")
+    page.wait_for_load_state()
+    assert "已登记办结" in page.content()
+
+    resident.goto(f"{url}/r/{code}/")
+    assert "由一名党员承办" in resident.content() and "按时办结" in resident.content()
+    assert member.name not in resident.content()
+    resident.click("[data-testid=rate-link]")
+    resident.select_option("#id_rating", "satisfied")
+    resident.fill("#id_phone_last4", PHONE[-4:])
+    resident.fill("#id_comment", "来得很快，谢谢")
+    resident.click("[data-testid=rate-form] button[type=submit]")
+    resident.wait_for_url(f"{url}/r/{code}/")
+    assert "已评价" in resident.locator("[data-testid=request-status]").inner_text()
+    req.refresh_from_db()
+    assert req.status == "rated" and req.rating == "satisfied" and req.assigned_member == member

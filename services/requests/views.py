@@ -1,0 +1,370 @@
+"""Pages of resident requests (点单-派单-接单-评单).
+
+Public (no account, mobile first, under ``/r/``): the order form with each category's
+time limits, the status page by code (progress and due times only — never the
+requester's or the assignee's name or phone), and the rating form once resolved.
+Anonymous writes are rate limited per client IP and per phone (429 with a Chinese page).
+
+Staff (signed in, under ``/services/requests/``): the scoped list (filters by status,
+category, overdue and code; due-time badges), a request's page with its history and the
+actions the user may take, "my tasks" of assignees, and the volunteer teams of a
+community.  Reads go through ``services.request_selectors``, writes through
+``services.request_actions``; a refused change is a flash message, a role that may not act
+a 403 page, an object out of scope a 404.  Every page runs a constant number of queries.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from dangjian import portal as org_selectors
+from dangjian.errors import PermissionDeniedError
+from dangjian.forms import attach_errors
+from dangjian.portal import int_param, paginate, refusals
+from organizations.areas import selectors
+from organizations.areas.choices import AreaLevel
+from services.requests import actions, sla
+from services.requests import selectors as sel
+from services.requests.choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
+from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
+from services.requests.models import VolunteerTeam
+from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
+from services.resident.views import crumbs as _crumbs
+
+
+def assignee_phrase(req) -> str:
+    """Who has the request, without naming anyone (public pages and Open311)."""
+    kind = req.assignee_kind
+    if not kind or req.status == RequestStatus.CANCELLED:
+        return ""
+    taken = req.status != RequestStatus.DISPATCHED
+    phrases = {
+        AssigneeKind.MEMBER: (_("已派给一名党员"), _("由一名党员承办")),
+        AssigneeKind.GRID_WORKER: (_("已派给网格员"), _("由网格员承办")),
+        AssigneeKind.TEAM: (_("已派给志愿服务队"), _("由志愿服务队承办")),
+    }
+    return phrases[AssigneeKind(kind)][1 if taken else 0]
+
+
+def _progress(req):
+    if req.status == RequestStatus.CANCELLED:
+        return []
+    reached = REQUEST_PATH.index(RequestStatus(req.status))
+    return [{"label": s.label, "done": i <= reached, "current": i == reached} for i, s in enumerate(REQUEST_PATH)]
+
+
+def clock(req, now=None):
+    return sla.request_clock(status=req.status, response_due=req.response_due, resolve_due=req.resolve_due,
+                             resolved_at=req.resolved_at, now=now or timezone.now())
+
+
+# ------------------------------------------------------------------------------ public
+def _categories():
+    return {"categories": [
+        {"name": c.name, "description": c.description, "response_label": sla.limit_label(c.response_minutes),
+         "resolve_label": sla.limit_label(c.resolve_minutes)}
+        for c in sel.active_categories()
+    ]}
+
+
+@never_cache
+def request_submit(request):
+    return submit_page(
+        request, form_class=RequestSubmitForm, submit=actions.request_submit,
+        ip_limit="REQUEST_SUBMIT_IP_LIMIT", phone_limit="REQUEST_SUBMIT_PHONE_LIMIT", session_key="services_new_request",
+        status_view="requests:public_status", template="services/requests/public_submit.html", context=_categories,
+    )
+
+
+def request_buildings(request):
+    """``<option>``s of a community's buildings (fetched by the public form)."""
+    return buildings_page(request, RequestSubmitForm)
+
+
+def request_track(request):
+    return track_page(request, form_class=TrackForm, status_view="requests:public_status",
+                      template="services/requests/public_track.html")
+
+
+def _public_context(req):
+    return {
+        "req": req, "timeline": sel.public_timeline(req), "progress": _progress(req),
+        "assignee": assignee_phrase(req), "clock": clock(req), "can_rate": req.status == RequestStatus.RESOLVED,
+    }
+
+
+@never_cache
+def request_status(request, code):
+    """Progress by code: statuses, times and due times; no personal data of anyone."""
+    return status_page(request, code, find=actions.request_for_code, session_key="services_new_request",
+                       status_view="requests:public_status", template="services/requests/public_status.html",
+                       context=_public_context)
+
+
+@never_cache
+def request_rate(request, code):
+    return rate_page(request, code, find=actions.request_for_code, rate=actions.request_rate,
+                     rateable=RequestStatus.RESOLVED, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT",
+                     status_view="requests:public_status", template="services/requests/public_rate.html", name="req")
+
+
+# ------------------------------------------------------------------------------- staff
+@login_required
+@refusals
+def request_list(request):
+    user = request.user
+    if not sel.can_read_requests(user):
+        raise PermissionDeniedError(_("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
+    now = timezone.now()
+
+    def narrow(qs, values):
+        if values.get("category"):
+            qs = qs.filter(category=values["category"])
+        if values.get("overdue"):
+            qs = qs.filter(sel.overdue_q(now))
+        return qs
+
+    context = filtered_list(request, sel.requests_for_list(user), RequestFilterForm(request.GET or None),
+                            narrow=narrow, status_counts=sel.status_counts, statuses=RequestStatus)
+    for req in context["page_obj"]:
+        req.clock = clock(req, now)
+    return render(request, "services/requests/list.html", context)
+
+
+def _request_for_view(user, pk):
+    req = sel.requests_for(user).select_related(*sel.DETAIL_RELATED).filter(pk=pk).first()
+    if req is None:
+        raise Http404
+    return req
+
+
+def _detail(request, req, *, status=200, **forms):
+    user = request.user
+    can_manage = sel.can_manage(user, req.community)
+    assignee = sel.is_assignee(user, req)
+    can_dispatch = can_manage and req.status in (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
+    dispatch_form = forms.get("dispatch_form")
+    if can_dispatch and dispatch_form is None:
+        dispatch_form = _dispatch_form(req)
+    show_personal = sel.can_see_personal(user, req)
+    return render(request, "services/requests/detail.html", {
+        "req": req,
+        "clock": clock(req),
+        "events": list(sel.events(req)),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list") if sel.can_read_requests(user) else None),
+                          (req.code, None)),
+        "show_personal": show_personal,
+        "show_name": show_personal or assignee,
+        "can_dispatch": can_dispatch,
+        "can_cancel": can_manage and req.status in REQUEST_OPEN_STATUSES,
+        "can_accept": assignee and req.status == RequestStatus.DISPATCHED,
+        "can_resolve": assignee and req.status == RequestStatus.ACCEPTED,
+        "dispatch_form": dispatch_form,
+        "decline_form": forms.get("decline_form") or ReasonForm(prefix="decline"),
+        "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
+        "resolve_form": forms.get("resolve_form") or ResolveForm(prefix="resolve"),
+    }, status=status)
+
+
+def _dispatch_form(req, data=None):
+    community = req.community
+    return DispatchForm(
+        data, prefix="dispatch",
+        members=list(sel.community_members(community).filter(user__isnull=False)),
+        workers=[w for w in sel.community_workers(community) if w.user_id],
+        teams=list(sel.community_teams(community)),
+    )
+
+
+@login_required
+@refusals
+def request_detail(request, pk):
+    return _detail(request, _request_for_view(request.user, pk))
+
+
+def _after(request, req, message, target=None):
+    messages.success(request, message)
+    return redirect(target or reverse("requests:detail", args=[req.pk]))
+
+
+def _refused(request, req, exc):
+    messages.error(request, "；".join(exc.messages))
+    return redirect("requests:detail", pk=req.pk)
+
+
+def _post(request, req, form, call, done, target=None):
+    return post_form(request, form, call, done=done, to=lambda: redirect(target or reverse("requests:detail", args=[req.pk])),
+                     refused=lambda exc: _refused(request, req, exc))
+
+
+@login_required
+@refusals
+@require_POST
+def request_dispatch(request, pk):
+    req = _request_for_view(request.user, pk)
+    if not sel.can_manage(request.user, req.community):
+        raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
+    form = _dispatch_form(req, request.POST)
+    response = _post(request, req, form,
+                     lambda data: actions.request_dispatch(actor=request.user, request=req, note=data["note"], **form.target()),
+                     _("已派单，承办人可在“我的任务”中接单。"))
+    return response or _detail(request, req, status=400, dispatch_form=form)
+
+
+def _reason_action(request, pk, fn, prefix, done, target=None):
+    req = _request_for_view(request.user, pk)
+    form = ReasonForm(request.POST, prefix=prefix)
+    response = _post(request, req, form, lambda data: fn(actor=request.user, request=req, reason=data["reason"]), done,
+                     target)
+    return response or _detail(request, req, status=400, **{f"{prefix}_form": form})
+
+
+@login_required
+@refusals
+@require_POST
+def request_cancel(request, pk):
+    return _reason_action(request, pk, actions.request_cancel, "cancel", _("已取消该诉求。"))
+
+
+@login_required
+@refusals
+@require_POST
+def request_decline(request, pk):
+    return _reason_action(request, pk, actions.request_decline, "decline", _("已退单，诉求退回社区重新派单。"),
+                          target=reverse("requests:my_tasks"))
+
+
+@login_required
+@refusals
+@require_POST
+def request_accept(request, pk):
+    req = _request_for_view(request.user, pk)
+    try:
+        actions.request_accept(actor=request.user, request=req)
+    except ValidationError as exc:
+        return _refused(request, req, exc)
+    return _after(request, req, _("接单成功！请在办结时限内办理并登记结果。"))
+
+
+@login_required
+@refusals
+@require_POST
+def request_resolve(request, pk):
+    req = _request_for_view(request.user, pk)
+    form = ResolveForm(request.POST, prefix="resolve")
+    response = _post(request, req, form, lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"]),
+                     _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
+    return response or _detail(request, req, status=400, resolve_form=form)
+
+
+@login_required
+@refusals
+def request_photo(request, pk):
+    """A request's photo, to those who may open the request (never a public URL)."""
+    req = _request_for_view(request.user, pk)
+    if not req.photo:
+        raise Http404
+    return photo_response(req.photo)
+
+
+@login_required
+@refusals
+def my_tasks(request):
+    now = timezone.now()
+    page_obj = paginate(request, sel.my_tasks(request.user))
+    for req in page_obj:
+        req.clock = clock(req, now)
+    return render(request, "services/requests/my_tasks.html", {
+        "page_obj": page_obj, "crumbs": _crumbs((_("我的任务"), None)),
+    })
+
+
+def request_home(request):
+    """``/services/requests/home/``: staff to the list, assignees to their tasks, residents to the form."""
+    if not request.user.is_authenticated:
+        return redirect("requests:submit")
+    if sel.can_read_requests(request.user):
+        return redirect("requests:list")
+    return redirect("requests:my_tasks")
+
+
+# ------------------------------------------------------------------------------ teams
+@login_required
+@refusals
+def team_list(request):
+    user = request.user
+    if not sel.can_read_requests(user):
+        raise PermissionDeniedError(_("您的角色无权查看志愿服务队。"))
+    community_id = int_param(request, "community")
+    qs = sel.teams_for(user)
+    community = None
+    if community_id is not None:
+        community = org_selectors.get_visible_or_404(selectors.areas_for(user), pk=community_id)
+        if community.level != AreaLevel.COMMUNITY:
+            raise Http404
+        qs = qs.filter(community=community)
+    from django.db.models import Count
+
+    qs = qs.annotate(n_members=Count("members", distinct=True)).order_by("community__tree_id", "community__lft", "name")
+    return render(request, "services/requests/team_list.html", {
+        "page_obj": paginate(request, qs), "community": community,
+        "can_add": community is not None and sel.can_manage(user, community),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), None)),
+    })
+
+
+def _team_form_page(request, *, community, team=None):
+    user = request.user
+    if not sel.can_manage(user, community):
+        raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
+    initial = {}
+    if team is not None:
+        initial = {"name": team.name, "leader": team.leader_id, "is_active": team.is_active,
+                   "members": list(team.members.values_list("pk", flat=True))}
+    form = TeamForm(request.POST if request.method == "POST" else None, community=community, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = actions.volunteer_team_save(
+                actor=user, community=community, team=team, name=data["name"], leader=data.get("leader"),
+                members=list(data.get("members") or ()), is_active=data.get("is_active", False),
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已保存志愿服务队“%(name)s”。") % {"name": saved.name})
+            return redirect(f"{reverse('requests:team_list')}?community={community.pk}")
+    return render(request, "services/requests/team_form.html", {
+        "form": form, "community": community, "team": team,
+        "crumbs": _crumbs((_("志愿服务队"), f"{reverse('requests:team_list')}?community={community.pk}"),
+                          (team.name if team else _("新建"), None)),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+@refusals
+def team_create(request):
+    community_id = int_param(request, "community")
+    if community_id is None:
+        raise Http404
+    community = org_selectors.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
+    if community.level != AreaLevel.COMMUNITY:
+        raise Http404
+    return _team_form_page(request, community=community)
+
+
+@login_required
+@refusals
+def team_edit(request, pk):
+    team = VolunteerTeam.objects.visible_to(request.user).select_related("community").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    return _team_form_page(request, community=team.community, team=team)
+
+

@@ -1,0 +1,109 @@
+"""What wishes and requests share on the resident's side (``services.actions`` and
+``services.request_actions``): the tracking code (made, normalised, looked up, stored
+without clashing), and the checks of a resident's submission and rating — texts, the
+community and building, the phone, the last four digits that prove the rater is the
+requester.  Checks collect their messages into an ``errors`` dict (field → message) that
+the caller raises as one ``ValidationError``.
+"""
+
+import hmac
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from dangjian.privacy import is_valid_mobile
+from dangjian.validation import check_text
+from organizations.areas.choices import AreaLevel
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read out and type
+CODE_LENGTH = 10
+CODE_ATTEMPTS = 5
+
+
+def new_code(rng=None) -> str:
+    """A short unguessable tracking code (10 of 31 letters and digits ≈ 50 bits)."""
+    choice = rng.choice if rng is not None else secrets.choice
+    return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code) -> str:
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+
+
+def digits(value) -> str:
+    return "".join(ch for ch in str(value or "") if ch.isdigit())
+
+
+def by_code(queryset, code):
+    """The row of ``queryset`` with this tracking code (any case, spaces ignored), or 404."""
+    obj = queryset.filter(code=normalise_code(code)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def save_with_code(obj, make_code=None):
+    """Save a new ``obj`` under a fresh code (``make_code()``, default a tracking code),
+    drawing again on the rare clash."""
+    for attempt in range(CODE_ATTEMPTS):
+        obj.code = make_code() if make_code is not None else new_code()
+        try:
+            with transaction.atomic():
+                obj.save()
+            return obj
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS - 1 or not type(obj).objects.filter(code=obj.code).exists():
+                raise
+    return obj
+
+
+def check_place(errors, community, building, *, building_levels):
+    """A community, and the building (one of ``building_levels``) inside it if given."""
+    if community is None or getattr(community, "level", None) != AreaLevel.COMMUNITY:
+        errors["community"] = _("请选择所在社区。")
+    if building is not None and "community" not in errors:
+        inside = (
+            building.level in building_levels and building.tree_id == community.tree_id
+            and community.lft < building.lft <= community.rght
+        )
+        if not inside:
+            errors["building"] = _("楼栋“%(name)s”不在所选社区内。") % {"name": building.name}
+
+
+def check_contact(errors, *, name, name_max, address, address_max, phone, building, name_required=True,
+                  address_required=True):
+    """The requester's name, address and mobile phone; without a building the address is
+    required (``address_required``).  Returns the cleaned ``(name, address, phone)``."""
+    name = check_text(errors, "name", name, name_max, required=name_required, empty_message=_("请填写姓名。"))
+    address = check_text(errors, "address", address, address_max, required=False)
+    phone = digits(phone)
+    if not is_valid_mobile(phone):
+        errors["phone"] = _("请填写正确的11位手机号。")
+    if address_required and building is None and not address and "address" not in errors:
+        errors["address"] = _("请选择楼栋或填写地址。")
+    return name, address, phone
+
+
+def check_rating(errors, obj, *, rating, ratings, comment, comment_max, phone_last4, missing, mismatch):
+    """A public rating: one of ``ratings``, an optional comment, and the last four digits of
+    the phone ``obj`` was submitted with (``missing`` / ``mismatch``: the messages).
+    Returns the cleaned comment."""
+    if rating not in ratings:
+        errors["rating"] = _("请选择评价。")
+    comment = check_text(errors, "comment", comment, comment_max, required=False)
+    last4 = digits(phone_last4)
+    if len(last4) != 4:
+        errors["phone_last4"] = missing
+    elif len(obj.requester_phone) < 4 or not hmac.compare_digest(last4, obj.requester_phone[-4:]):
+        errors["phone_last4"] = mismatch
+    return comment
+
+
+# ----------------------------------------------------------------------------- wishes
+NAME_MAX = 50
+ADDRESS_MAX = 200
+REASON_MAX = 200
+NOTE_MAX = 1000
+COMMENT_MAX = 500

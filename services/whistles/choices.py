@@ -1,0 +1,53 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.workflow import transitions_from
+
+
+# ==================================================================== whistles (吹哨)
+class WhistleStatus(models.TextChoices):
+    OPEN = "open", _("办理中")
+    AWAITING = "awaiting", _("待确认")
+    CLOSED = "closed", _("已办结")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class WhistleSource(models.TextChoices):
+    NEW = "new", _("直接吹哨")
+    REQUEST = "request", _("居民诉求")
+    DIARY = "diary", _("民情日记")
+
+
+class TargetStatus(models.TextChoices):
+    NOTIFIED = "notified", _("待报到")
+    REPORTED = "reported", _("已报到")
+    RESOLVED = "resolved", _("已办理")
+    CONFIRMED = "confirmed", _("已确认")
+    REOPENED = "reopened", _("已退回重办")
+
+
+class TargetAction(models.TextChoices):
+    REPORT = "report", _("报到")
+    RESOLVE = "resolve", _("办理完毕")
+    CONFIRM = "confirm", _("确认办结")
+    REOPEN = "reopen", _("退回重办")
+
+
+TARGET_ACTIONS = {
+    TargetAction.REPORT: (frozenset({TargetStatus.NOTIFIED}), TargetStatus.REPORTED),
+    TargetAction.RESOLVE: (frozenset({TargetStatus.REPORTED, TargetStatus.REOPENED}), TargetStatus.RESOLVED),
+    TargetAction.CONFIRM: (frozenset({TargetStatus.RESOLVED}), TargetStatus.CONFIRMED),
+    TargetAction.REOPEN: (frozenset({TargetStatus.RESOLVED}), TargetStatus.REOPENED),
+}
+TARGET_TRANSITIONS = transitions_from(TARGET_ACTIONS, TargetStatus)
+
+
+class EscalationStage(models.IntegerChoices):
+    NONE = 0, _("未升级")
+    REPORT_OVERDUE = 1, _("逾期未报到，已升级")
+    RESOLVE_OVERDUE = 2, _("逾期未办结，已升级")
+
+
+class ResponderKind(models.TextChoices):
+    DEPARTMENT = "department", _("职能部门")
+    UNIT = "unit", _("驻区单位")

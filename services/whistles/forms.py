@@ -1,0 +1,163 @@
+"""Forms of 吹哨报到: the new-whistle form, the target action forms, the list filters, the
+三率 period and weighting, departments and their accounts.  Forms check shapes;
+``services.whistle_actions`` checks the rest and its errors are put back on the form."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.forms import ALL, FilterForm
+from dangjian.scoping import get_scope, range_q
+from organizations.areas.models import Area
+from organizations.units.models import ResidentUnit
+from services.resident.choices import Satisfaction
+from services.resident.forms import PlainForm
+from services.whistles import actions as wa
+from services.whistles import rates
+from services.whistles.choices import WhistleStatus
+from services.whistles.models import Department
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class DepartmentChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.area.name}）"
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.community.name}）"
+
+
+def whistle_areas(user):
+    """Streets and communities the user may whistle from."""
+    scope = get_scope(user)
+    qs = Area.objects.filter(level__in=wa.WHISTLE_LEVELS)
+    if not scope.is_global:
+        qs = qs.filter(range_q("", scope.areas_for(wa.WHISTLE_ROLES)))
+    return qs.select_related("parent").order_by("tree_id", "lft")
+
+
+class WhistleForm(PlainForm):
+    area = AreaChoiceField(label=_("吹哨区域"), queryset=Area.objects.none(), empty_label=_("请选择街道或社区"))
+    title = forms.CharField(label=_("吹哨事项"), max_length=wa.TITLE_MAX)
+    description = forms.CharField(label=_("情况说明"), max_length=wa.DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    departments = DepartmentChoiceField(label=_("职能部门"), required=False, queryset=Department.objects.none(),
+                                        widget=forms.SelectMultiple(attrs={"size": 6}),
+                                        help_text=_("按住 Ctrl 可多选；区、街道的职能部门。"))
+    units = UnitChoiceField(label=_("驻区单位"), required=False, queryset=ResidentUnit.objects.none(),
+                            widget=forms.SelectMultiple(attrs={"size": 4}), help_text=_("吹哨区域内的驻区单位，可多选。"))
+    report_due = forms.DateTimeField(label=_("报到截止"), required=False, widget=DateTimeLocalInput(),
+                                     input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+                                     help_text=_("不填默认 24 小时内报到。"))
+    resolve_due = forms.DateTimeField(label=_("办结截止"), required=False, widget=DateTimeLocalInput(),
+                                      input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+                                      help_text=_("不填默认 7 天内办结。"))
+    request = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    diary = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = whistle_areas(user)
+        self.fields["departments"].queryset = (
+            Department.objects.visible_to(user).filter(is_active=True).select_related("area").order_by("area__lft", "name")
+        )
+        self.fields["units"].queryset = ResidentUnit.objects.visible_to(user).select_related("community").order_by("name")
+
+
+class ReportForm(PlainForm):
+    note = forms.CharField(label=_("报到说明（可选）"), required=False, max_length=wa.REASON_MAX,
+                           widget=forms.TextInput(attrs={"placeholder": _("如：已安排专人对接")}))
+
+
+class ResolveForm(PlainForm):
+    answer = forms.CharField(label=_("办理结果"), max_length=wa.ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(PlainForm):
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect,
+                                     initial=Satisfaction.SATISFIED)
+    note = forms.CharField(label=_("评价意见（可选）"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["satisfaction"].widget.attrs["class"] = "form-check-input"
+
+
+class ReasonForm(PlainForm):
+    reason = forms.CharField(label=_("原因"), max_length=wa.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WhistleFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", ALL), *WhistleStatus.choices])
+    overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+    mine = forms.BooleanField(label=_("升级到我"), required=False)
+    q = forms.CharField(label=_("编号或事项"), required=False, max_length=50)
+    area = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
+
+
+WEIGHTING_CHOICES = [(name, rates.WEIGHTING_LABELS[name]) for name in rates.WEIGHTINGS]
+
+
+class RatesForm(FilterForm):
+    start = forms.DateField(label=_("吹哨日期自"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("至"), required=False, widget=DateInput())
+    weighting = forms.ChoiceField(label=_("权重"), required=False, choices=WEIGHTING_CHOICES)
+    area = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def period(self):
+        values = self.filters()
+        today = timezone.localdate()
+        start = values.get("start") or today.replace(month=1, day=1)
+        end = values.get("end") or today
+        if end < start:
+            start, end = end, start
+        return start, end
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["weighting"].initial = rates.default_weighting()
+
+    def chosen_weighting(self):
+        return self.filters().get("weighting") or rates.default_weighting()
+
+
+class DepartmentForm(PlainForm):
+    area = AreaChoiceField(label=_("所属区域"), queryset=Area.objects.none(), empty_label=_("请选择区或街道"))
+    name = forms.CharField(label=_("部门名称"), max_length=100)
+    phone = forms.CharField(label=_("值班电话"), required=False, max_length=30)
+    is_active = forms.BooleanField(label=_("有效"), required=False, initial=True)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = get_scope(user)
+        qs = Area.objects.filter(level__in=wa.DEPARTMENT_LEVELS)
+        if not scope.is_global:
+            qs = qs.filter(range_q("", scope.areas_for(wa.DEPARTMENT_ROLES)))
+        self.fields["area"].queryset = qs.select_related("parent").order_by("tree_id", "lft")
+
+
+class ResponderForm(PlainForm):
+    username = forms.CharField(label=_("账号"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), required=False, max_length=150)
+    password = forms.CharField(label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
+                               help_text=_("新建账号时必填（至少 8 位）；已有账号留空。"))

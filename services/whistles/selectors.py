@@ -1,0 +1,224 @@
+"""Scoped reads of 吹哨报到 and set-based 三率 figures.
+
+Lists start from ``Whistle.objects.visible_to(user)`` (the areas the user manages, the
+areas whistles were escalated to, the whistles naming a department or unit the user
+answers for) and carry their per-target counts as annotations, so a page runs a constant
+number of queries whatever its length.
+
+三率 of whistles (``rate_rows``): a target counts once it is *due* — its whistle's
+resolve deadline has passed, or it has been confirmed — in a whistle that was not
+cancelled, created in the period.  Of those, ``responded`` reported in by the report
+deadline, ``resolved`` were confirmed resolved, and the confirmed ones carry the
+whistling side's 满意/基本满意/不满意.  The figures themselves come from
+``services.rates`` (the same arithmetic for requests and scoring).
+"""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from dangjian.scoping import get_scope, range_q
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from services.resident.choices import Satisfaction
+from services.whistles import rates
+from services.whistles.actions import ESCALATED, TODO_STATUSES
+from services.whistles.choices import TargetStatus, WhistleStatus
+from services.whistles.models import Department, Whistle, WhistleEvent, WhistleTarget
+
+LIST_RELATED = ("area", "escalated_to")
+
+EVENT_LABELS = {
+    **{s.value: s.label for s in WhistleStatus},
+    **{s.value: s.label for s in TargetStatus},
+    ESCALATED: "升级",
+}
+
+
+# --------------------------------------------------------------------------- lists
+def whistles_for(user):
+    """Every whistle the user may open, with the joins of the list."""
+    return Whistle.objects.visible_to(user).select_related(*LIST_RELATED)
+
+
+def late_target_q(now, prefix=""):
+    """Targets late now: still to report in after the report deadline, or not answered
+    after the resolve deadline."""
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}status": TargetStatus.NOTIFIED, f"{p}whistle__report_due__lt": now}) | Q(
+        **{f"{p}status__in": TODO_STATUSES, f"{p}whistle__resolve_due__lt": now}
+    )
+
+
+def overdue_q(now):
+    """Whistles in progress with at least one late target."""
+    return Q(status=WhistleStatus.OPEN, pk__in=WhistleTarget.objects.filter(late_target_q(now)).values("whistle_id"))
+
+
+def escalated_to_me_q(user):
+    """Whistles escalated to one of the areas the user manages."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return Q(escalated_to__isnull=False)
+    return range_q("escalated_to", scope.areas_for(MANAGE_ROLES))
+
+
+def with_progress(queryset, now=None):
+    """Per-whistle target counts for the list (one aggregate query with the page)."""
+    now = now or timezone.now()
+    return queryset.annotate(
+        n_targets=Count("targets", distinct=True),
+        n_reported=Count("targets", filter=~Q(targets__status=TargetStatus.NOTIFIED), distinct=True),
+        n_done=Count("targets", filter=Q(targets__status__in=(TargetStatus.RESOLVED, TargetStatus.CONFIRMED)),
+                     distinct=True),
+        n_late=Count("targets", filter=Q(status=WhistleStatus.OPEN) & late_target_q(now, "targets"), distinct=True),
+    )
+
+
+def status_counts(queryset) -> dict:
+    rows = queryset.order_by().values("status").annotate(n=Count("id"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def whistle_targets(whistle):
+    return (
+        WhistleTarget.objects.filter(whistle=whistle)
+        .select_related("department__area", "unit__community", "reported_by").order_by("pk")
+    )
+
+
+def whistle_events(whistle):
+    return (
+        WhistleEvent.objects.filter(whistle=whistle)
+        .select_related("actor", "target__department", "target__unit").order_by("at", "id")
+    )
+
+
+def inbox(user):
+    """The targets the user answers for: the ones to act on first, then the newest."""
+    order = Case(
+        When(status=TargetStatus.NOTIFIED, then=Value(0)),
+        When(status__in=(TargetStatus.REPORTED, TargetStatus.REOPENED), then=Value(1)),
+        When(status=TargetStatus.RESOLVED, then=Value(2)),
+        default=Value(3), output_field=IntegerField(),
+    )
+    return (
+        WhistleTarget.objects.answered_by(user)
+        .exclude(whistle__status=WhistleStatus.CANCELLED)
+        .select_related("whistle__area", "department", "unit")
+        .annotate(_todo=order).order_by("_todo", "whistle__resolve_due", "-pk")
+    )
+
+
+def departments_managed_by(user, roles):
+    """Departments whose area a role in ``roles`` of the user covers, with their account counts."""
+    scope = get_scope(user)
+    qs = Department.objects.all() if scope.is_global else Department.objects.filter(range_q("area", scope.areas_for(roles)))
+    return qs.select_related("area").annotate(n_accounts=Count("responders")).order_by("area__tree_id", "area__lft", "name")
+
+
+# ------------------------------------------------------------------------------- 三率
+@dataclass
+class RateRow:
+    label: str
+    note: str
+    counts: rates.RateCounts
+    figures: dict
+    key: str = ""
+    area_id: int | None = None
+
+    @property
+    def pct(self) -> dict:
+        """The figures as percentages for display (“95.5%”, or “—” without data)."""
+        return {name: rates.as_percent(value) for name, value in self.figures.items()}
+
+
+def _counts():
+    return {
+        "total": Count("pk"),
+        "responded": Count("pk", filter=Q(reported_at__isnull=False, reported_at__lte=F("whistle__report_due"))),
+        "resolved": Count("pk", filter=Q(status=TargetStatus.CONFIRMED)),
+        "satisfied": Count("pk", filter=Q(status=TargetStatus.CONFIRMED, satisfaction=Satisfaction.SATISFIED)),
+        "basic": Count("pk", filter=Q(status=TargetStatus.CONFIRMED, satisfaction=Satisfaction.BASIC)),
+        "unsatisfied": Count("pk", filter=Q(status=TargetStatus.CONFIRMED, satisfaction=Satisfaction.UNSATISFIED)),
+    }
+
+
+def _rate_counts(row) -> rates.RateCounts:
+    return rates.RateCounts(**{k: row.get(k) or 0 for k in ("total", "responded", "resolved", "satisfied", "basic", "unsatisfied")})
+
+
+def period_bounds(start, end):
+    """Aware datetimes ``[start 00:00, end+1 00:00)`` of two dates."""
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def due_targets(area, start, end, now=None):
+    """The targets counted in the 三率 of ``area``'s subtree for whistles created between two dates."""
+    now = now or timezone.now()
+    since, until = period_bounds(start, end)
+    return WhistleTarget.objects.filter(
+        Q(whistle__resolve_due__lt=now) | Q(status=TargetStatus.CONFIRMED),
+        whistle__area__tree_id=area.tree_id, whistle__area__lft__gte=area.lft, whistle__area__lft__lte=area.rght,
+        whistle__created_at__gte=since, whistle__created_at__lt=until,
+    ).exclude(whistle__status=WhistleStatus.CANCELLED)
+
+
+def rate_rows(area, start, end, weighting=None, now=None) -> dict:
+    """三率 of ``area``'s subtree: ``{"total": RateRow, "children": [...], "parties": [...]}``.
+
+    Three queries whatever the size: the children, the counts grouped by the child whose
+    ``lft/rght`` range holds the whistling area, the counts grouped by department or unit."""
+    base = due_targets(area, start, end, now)
+    children = list(area.get_children().order_by("lft"))
+    case = Case(
+        *[When(whistle__area__lft__gte=c.lft, whistle__area__lft__lte=c.rght, then=Value(c.pk)) for c in children],
+        default=Value(None), output_field=IntegerField(),
+    ) if children else Value(None, output_field=IntegerField())
+    per_child = {row["child"]: _rate_counts(row) for row in base.annotate(child=case).order_by().values("child").annotate(**_counts())}
+    total = sum(per_child.values(), rates.RateCounts())
+
+    def row(label, counts, note="", key="", area_id=None):
+        return RateRow(label=label, note=note, counts=counts, figures=rates.rates(counts, weighting), key=key,
+                       area_id=area_id)
+
+    child_rows = [row(c.name, per_child.get(c.pk, rates.RateCounts()), key=f"area-{c.pk}", area_id=c.pk) for c in children]
+    if per_child.get(None):
+        child_rows.append(row(area.name, per_child[None], note="本级吹哨", key=f"area-{area.pk}"))
+
+    parties = []
+    grouped = (
+        base.order_by().values("department_id", "department__name", "department__area__name", "unit_id", "unit__name",
+                               "unit__community__name")
+        .annotate(**_counts())
+    )
+    for g in grouped:
+        if g["department_id"]:
+            parties.append(row(g["department__name"], _rate_counts(g), note=g["department__area__name"],
+                               key=f"department-{g['department_id']}"))
+        else:
+            parties.append(row(g["unit__name"], _rate_counts(g), note=g["unit__community__name"], key=f"unit-{g['unit_id']}"))
+    parties.sort(key=lambda r: (r.figures["composite"] is None, -(r.figures["composite"] or 0), r.label))
+    return {"total": row(area.name, total, key="total"), "children": child_rows, "parties": parties}
+
+
+def rate_areas_for(user):
+    """Areas the 三率 page may show: those a managing role of the user covers."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return Area.objects.all()
+    return Area.objects.filter(range_q("", scope.areas_for(MANAGE_ROLES)))
+
+
+def default_rate_area(user):
+    """The highest area a managing grant of the user covers (None without one)."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return Area.objects.filter(parent__isnull=True).order_by("tree_id").first()
+    ranges = sorted(scope.areas_for(MANAGE_ROLES), key=lambda r: (r.tree_id, r.lft))
+    if not ranges:
+        return None
+    return Area.objects.filter(pk=ranges[0].node_id).first()

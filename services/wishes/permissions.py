@@ -1,0 +1,95 @@
+"""Who may do what with micro-wishes.
+
+* Reading the review list and every wish of a community (with the requester's name and a
+  masked phone): the roster roles (系统管理员, 区委组织部, 街道党工委, 社区党委/社区工作者,
+  网格员) over the wish's community.
+* Publishing, rejecting and cancelling: the managing roles (``MANAGE_ROLES``) over the
+  wish's community — the community cadres and those above them.
+* The wish wall (published wishes, no personal data): a party member sees the wall of the
+  community they live in; anyone with a grant sees the walls of the areas it covers.
+* Claiming: a party member (``user.member``) claims for themself a wish on a wall they
+  see; a cadre claims on behalf of a party organization they manage (``MANAGE_ROLES``
+  over the organization).
+* Releasing and fulfilling: only the claimant — the member who claimed, or a manager of
+  the organization that claimed.
+
+The helpers read the request's cached scope; ``member_community`` runs one query per
+request at most (cached on the user object).
+"""
+
+from dangjian.scoping import get_scope
+from organizations.grants.choices import MANAGE_ROLES
+from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES, member_community
+
+# Who may claim on behalf of an organization (over that organization).
+WISH_ORG_CLAIM_ROLES = frozenset(MANAGE_ROLES)
+
+
+def can_read_wishes(user) -> bool:
+    """Holds a role that may read the review list somewhere (decides 403 on the list page)."""
+    return get_scope(user).has_role(*WISH_READ_ROLES)
+
+
+def can_review_some(user) -> bool:
+    return get_scope(user).has_role(*WISH_MANAGE_ROLES)
+
+
+def can_review(user, wish) -> bool:
+    """Publish, reject, cancel (``wish.community`` loaded)."""
+    return get_scope(user).covers_area(wish.community, WISH_MANAGE_ROLES)
+
+
+def can_see_personal(user, wish) -> bool:
+    """The requester's name and masked phone are shown to roster roles over the community."""
+    return get_scope(user).covers_area(wish.community, WISH_READ_ROLES)
+
+
+def can_see_full_phone(user, wish) -> bool:
+    return get_scope(user).covers_area(wish.community, WISH_PERSONAL_ROLES)
+
+
+def sees_wall_of(user, community) -> bool:
+    """The wall of ``community``: the member's own community, or any grant covering it."""
+    if community is None:
+        return False
+    mine = member_community(user)
+    if mine is not None and mine.pk == community.pk:
+        return True
+    return get_scope(user).covers_area(community)
+
+
+def claimable_orgs(user):
+    """Organizations the user may claim on behalf of (a queryset; empty for plain members)."""
+    from organizations.orgs.models import PartyOrg
+
+    scope = get_scope(user)
+    if not scope.has_role(*WISH_ORG_CLAIM_ROLES):
+        return PartyOrg.objects.none()
+    from dangjian.scoping import range_q
+
+    if scope.is_global:
+        return PartyOrg.objects.all()
+    return PartyOrg.objects.filter(
+        range_q("", scope.orgs_for(WISH_ORG_CLAIM_ROLES)) | range_q("area", scope.areas_for(WISH_ORG_CLAIM_ROLES))
+    )
+
+
+def is_claimant(user, wish) -> bool:
+    """The member who claimed, or a manager of the claiming organization
+    (``wish.claimed_member`` and ``wish.claimed_org__area`` loaded)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if wish.claimed_member_id is not None:
+        return wish.claimed_member.user_id == user.pk
+    if wish.claimed_org_id is not None:
+        return get_scope(user).covers_org(wish.claimed_org, WISH_ORG_CLAIM_ROLES)
+    return False
+
+
+def org_serves(org, community) -> bool:
+    """An organization anchored inside the community, or above it (a street's or the
+    community's own organization), sees that community's wall (``org.area`` loaded)."""
+    area = org.area
+    if area is None or area.tree_id != community.tree_id:
+        return False
+    return community.lft <= area.lft <= community.rght or area.lft <= community.lft <= area.rght

@@ -251,7 +251,7 @@ def check_evidence(upload):
         raise ValidationError({"evidence": _("佐证材料文件是空的。")})
     ext = _ext(getattr(upload, "name", ""))
     if ext in IMAGE_EXTENSIONS:
-        from grids.actions import check_photo
+        from dangjian.uploads import check_photo
 
         try:
             return check_photo(upload)

@@ -152,7 +152,7 @@ class Snapshot:
     refresh (five queries) and shared by every period refreshed."""
 
     def __init__(self):
-        from grids.models import Grid, GridArea
+        from grids.grids.models import Grid, GridArea
         from organizations.members.models import Member
         from organizations.orgs.models import PartyOrg
 

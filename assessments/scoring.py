@@ -356,7 +356,7 @@ def figures_rectification_closure(subjects, period, indicator):
 
 def figures_grid_coverage(subjects, period, indicator):
     """Coverage as it stands (coverage is a state, not an event of the period)."""
-    from grids.models import Grid, GridArea
+    from grids.grids.models import Grid, GridArea
 
     measure = metrics.grid_measure(indicator.params)
     values: dict[int, dict] = {}

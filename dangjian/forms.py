@@ -163,3 +163,9 @@ class FilterForm(BootstrapMixin, forms.Form):
             return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class PlainForm(BootstrapMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_widgets()

@@ -12,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.admin import AuditedAdmin
-from grids.actions import _sync_team_grants, check_coverage
-from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from grids.diary.models import DiaryEntry
+from grids.grids.actions import _sync_team_grants, check_coverage
+from grids.grids.models import Grid, GridArea
+from grids.teams.models import GridTeamMember
 
 
 class CoverageFormSet(forms.BaseInlineFormSet):

@@ -14,7 +14,7 @@ from assessments import rollups, selectors
 from assessments.choices import SubjectKind
 from assessments.models import AreaRollup, Rubric, Score, ScoringRun
 from assessments.tests.factories import fill_window
-from grids.models import Grid, GridArea
+from grids.grids.models import Grid, GridArea
 from organizations.areas.choices import AreaLevel
 from organizations.members.choices import MemberStatus
 from organizations.tests.factories import MemberFactory, build_city, build_community

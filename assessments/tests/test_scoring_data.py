@@ -80,7 +80,7 @@ def checklist(org, *, year=2025):
 
 
 def grid(community, *, branch=True):
-    from grids.models import Grid, GridArea
+    from grids.grids.models import Grid, GridArea
 
     g = Grid.objects.create(community=community.area, code=f"G{next(_codes):06d}", name=f"网格{next(_codes)}",
                             party_branch=community.branch if branch else None)

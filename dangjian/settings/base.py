@@ -226,7 +226,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AreaLevelEnum": "organizations.areas.choices.AreaLevel",
         "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
-        "DiaryCategoryEnum": "grids.choices.DiaryCategory",
+        "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
     },
 }
 

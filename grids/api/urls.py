@@ -1,6 +1,9 @@
 """Routes of the grids API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from grids.api.views import CoverageViewSet, DiaryViewSet, GridTeamViewSet, GridViewSet
+from grids.coverage.api.views import CoverageViewSet
+from grids.diary.api.views import DiaryViewSet
+from grids.grids.api.views import GridViewSet
+from grids.teams.api.views import GridTeamViewSet
 
 ROUTES = (
     ("grids", GridViewSet, "grid"),

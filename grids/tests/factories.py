@@ -6,8 +6,11 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids.models import Grid, GridArea
+from grids.teams.choices import TeamRole
+from grids.teams.models import GridTeamMember
 from organizations.areas.choices import AreaLevel
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import AreaFactory, CentralHouseholdFactory, MemberFactory, PartyOrgFactory

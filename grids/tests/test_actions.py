@@ -11,9 +11,13 @@ from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.testing import count_queries
-from grids import actions
-from grids.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid
+from grids.diary import actions as diary_actions
+from grids.diary.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids import actions
+from grids.grids.models import Grid
+from grids.teams import actions as teams_actions
+from grids.teams.choices import TeamRole
 from grids.tests.factories import add_compound, png_bytes, png_upload
 from organizations.areas.models import Area
 from organizations.grants.choices import Role
@@ -202,7 +206,7 @@ def test_a_grid_workers_grant_covers_exactly_the_grids_buildings(city):
     worker = UserFactory()
     assert not Member.objects.visible_to(fresh(worker)).exists()
 
-    assignment = actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
+    assignment = teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
     grants = list(assignment.grants.all())
     assert {(g.role, g.area_id, g.is_active) for g in grants} == {
         (Role.GRID, city.a.compound.pk, True), (Role.GRID, b21.pk, True)
@@ -213,7 +217,7 @@ def test_a_grid_workers_grant_covers_exactly_the_grids_buildings(city):
     assert set(Area.objects.visible_to(who)) == {city.a.compound, city.a.building, b21}
     assert Grid.objects.visible_to(who).get() == grid
 
-    actions.team_member_end(actor=cadre, assignment=assignment, ended_on=timezone.localdate())
+    teams_actions.team_member_end(actor=cadre, assignment=assignment, ended_on=timezone.localdate())
     assert not Grant.objects.filter(user=worker, is_active=True).exists()
     who = fresh(worker)
     assert not Member.objects.visible_to(who).exists()
@@ -227,8 +231,8 @@ def test_grants_follow_coverage_changes(city):
     two, (b21,), _br = add_compound(city.a, buildings=1, name="二期")
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格", areas=[city.a.compound])
     worker, leader = UserFactory(), UserFactory()
-    actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
-    actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, user=leader)
+    teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
+    teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, user=leader)
     actions.grid_set_coverage(actor=cadre, grid=grid, areas=[two])
     for user in (worker, leader):
         assert set(Grant.objects.filter(user=user, is_active=True).values_list("area_id", flat=True)) == {two.pk}
@@ -241,7 +245,7 @@ def test_the_actors_cached_scope_is_refreshed(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格", areas=[city.a.compound])
     get_scope(cadre)  # cached on this very object
-    actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.CHIEF, user=cadre)
+    teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.CHIEF, user=cadre)
     assert get_scope(cadre).has_role(Role.GRID)
 
 
@@ -249,9 +253,9 @@ def test_volunteers_and_ended_assignments_get_no_grants(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格", areas=[city.a.compound])
     volunteer = UserFactory()
-    assignment = actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.VOLUNTEER, user=volunteer)
+    assignment = teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.VOLUNTEER, user=volunteer)
     assert not assignment.grants.exists() and not Grant.objects.filter(user=volunteer).exists()
-    named = actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.VOLUNTEER, display_name="王大妈")
+    named = teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.VOLUNTEER, display_name="王大妈")
     assert named.person_name == "王大妈"
 
 
@@ -259,33 +263,33 @@ def test_team_rules(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格")
     member = city.a.members[0]
-    actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, member=member)
+    teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, member=member)
     with pytest.raises(ValidationError) as exc:
-        actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, member=member)
+        teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.LEADER, member=member)
     assert "已在该网格担任网格长" in messages(exc)
     with pytest.raises(ValidationError):
-        actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER)
+        teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, display_name="张三", started_on=tomorrow)
+        teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, display_name="张三", started_on=tomorrow)
     assert "started_on" in exc.value.message_dict
     with pytest.raises(Http404):  # a member of the other community is not the cadre's to appoint
-        actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, member=city.b.members[0])
+        teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, member=city.b.members[0])
     with pytest.raises(PermissionDeniedError):
-        actions.team_member_add(actor=user_with(Role.GRID, city.a.area), grid=grid, role=TeamRole.WORKER, display_name="李四")
+        teams_actions.team_member_add(actor=user_with(Role.GRID, city.a.area), grid=grid, role=TeamRole.WORKER, display_name="李四")
 
 
 def test_ending_twice_or_before_the_start_is_refused(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格")
     today = timezone.localdate()
-    assignment = actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, display_name="张三", started_on=today)
+    assignment = teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, display_name="张三", started_on=today)
     with pytest.raises(ValidationError) as exc:
-        actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today - datetime.timedelta(days=1))
+        teams_actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today - datetime.timedelta(days=1))
     assert "不能早于开始日期" in messages(exc)
-    actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today)
+    teams_actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today)
     with pytest.raises(ValidationError) as exc:
-        actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today)
+        teams_actions.team_member_end(actor=cadre, assignment=assignment, ended_on=today)
     assert "已于" in messages(exc)
 
 
@@ -296,7 +300,7 @@ def diary_world(city):
     two, (b21, b22), _br = add_compound(city.a, buildings=2, name="二期")
     grid = actions.grid_create(actor=cadre, community=city.a.area, code="W", name="网格", areas=[city.a.compound, b21])
     worker = UserFactory()
-    actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
+    teams_actions.team_member_add(actor=cadre, grid=grid, role=TeamRole.WORKER, user=worker)
     city.cadre, city.grid, city.worker, city.b21, city.b22 = cadre, grid, fresh(worker), b21, b22
     return city
 
@@ -307,7 +311,7 @@ def record(world, actor=None, **overrides):
         occurred_on=timezone.localdate(),
     )
     values.update(overrides)
-    return actions.diary_record(actor=actor or world.worker, **values)
+    return diary_actions.diary_record(actor=actor or world.worker, **values)
 
 
 def test_a_grid_worker_records_visits_and_problems(diary_world):
@@ -384,7 +388,7 @@ def test_a_gif_renamed_to_png_is_refused(diary_world):
 
 
 def test_an_oversized_photo_is_refused(diary_world, monkeypatch):
-    monkeypatch.setattr(actions, "PHOTO_MAX_BYTES", 1024)
+    monkeypatch.setattr("dangjian.uploads.PHOTO_MAX_BYTES", 1024)
     big = png_upload(size=(64, 64), noise=True)
     assert big.size > 1024
     with pytest.raises(ValidationError) as exc:
@@ -401,22 +405,22 @@ def test_the_real_size_limit_is_five_megabytes(diary_world):
 
 def test_resolve_and_convert_follow_the_transition_table(diary_world):
     problem = record(diary_world, kind=DiaryKind.PROBLEM, category=DiaryCategory.SAFETY)
-    resolved = actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution="已清理楼道")
+    resolved = diary_actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution="已清理楼道")
     assert (resolved.status, resolved.resolution) == (DiaryStatus.RESOLVED, "已清理楼道")
     for change in (
-        lambda: actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution="再次"),
-        lambda: actions.diary_convert(actor=diary_world.worker, entry=problem, target=ConversionTarget.REQUEST, target_id=3),
+        lambda: diary_actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution="再次"),
+        lambda: diary_actions.diary_convert(actor=diary_world.worker, entry=problem, target=ConversionTarget.REQUEST, target_id=3),
     ):
         with pytest.raises(ValidationError) as exc:
             change()
         assert "当前为“已解决”" in " ".join(exc.value.messages)
 
     other = record(diary_world, kind=DiaryKind.PROBLEM, category=DiaryCategory.DISPUTE)
-    converted = actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.WHISTLE, target_id=42)
+    converted = diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.WHISTLE, target_id=42)
     assert (converted.status, converted.converted_to, converted.converted_id) == (DiaryStatus.CONVERTED, "whistle", 42)
     assert converted.converted_at is not None
     with pytest.raises(ValidationError):
-        actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.REQUEST, target_id=43)
+        diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.REQUEST, target_id=43)
     event = AuditEvent.objects.get(verb="diary.convert")
     assert event.changes["status"] == ["open", "converted"] and event.changes["target_id"] == 42
 
@@ -424,22 +428,22 @@ def test_resolve_and_convert_follow_the_transition_table(diary_world):
 def test_a_visit_cannot_be_resolved_or_converted(diary_world):
     visit = record(diary_world)
     with pytest.raises(ValidationError) as exc:
-        actions.diary_resolve(actor=diary_world.worker, entry=visit, resolution="x")
+        diary_actions.diary_resolve(actor=diary_world.worker, entry=visit, resolution="x")
     assert "当前为“已记录”" in " ".join(exc.value.messages)
 
 
 def test_resolve_and_convert_check_input_and_roles(diary_world):
     problem = record(diary_world, kind=DiaryKind.PROBLEM, category=DiaryCategory.SAFETY)
     with pytest.raises(ValidationError) as exc:
-        actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution=" ")
+        diary_actions.diary_resolve(actor=diary_world.worker, entry=problem, resolution=" ")
     assert "resolution" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        actions.diary_convert(actor=diary_world.worker, entry=problem, target="email", target_id="x")
+        diary_actions.diary_convert(actor=diary_world.worker, entry=problem, target="email", target_id="x")
     assert set(exc.value.message_dict) == {"target", "target_id"}
     with pytest.raises(Http404):
-        actions.diary_resolve(actor=user_with(Role.COMMUNITY, diary_world.b.area), entry=problem, resolution="x")
+        diary_actions.diary_resolve(actor=user_with(Role.COMMUNITY, diary_world.b.area), entry=problem, resolution="x")
     with pytest.raises(PermissionDeniedError):
-        actions.diary_resolve(actor=user_with(Role.MEMBER, diary_world.a.area), entry=problem, resolution="x")
+        diary_actions.diary_resolve(actor=user_with(Role.MEMBER, diary_world.a.area), entry=problem, resolution="x")
     problem.refresh_from_db()
     assert problem.status == DiaryStatus.OPEN
 

@@ -3,9 +3,10 @@ import pytest
 from django.urls import reverse
 
 from dangjian.models import AuditEvent
-from grids import actions
-from grids.choices import TeamRole
-from grids.models import DiaryEntry, Grid, GridArea
+from grids.diary.models import DiaryEntry
+from grids.grids.models import Grid, GridArea
+from grids.teams import actions
+from grids.teams.choices import TeamRole
 from grids.tests.factories import DiaryEntryFactory, coverage_world
 from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid
+from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids.models import Grid
+from grids.teams.choices import TeamRole
 from grids.tests.factories import DiaryEntryFactory, TeamMemberFactory, coverage_world, grow_world, png_upload
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant

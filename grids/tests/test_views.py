@@ -6,9 +6,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.testing import assert_max_queries, count_queries
-from grids import actions
-from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid, GridTeamMember
+from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids.models import Grid
+from grids.teams import actions
+from grids.teams.choices import TeamRole
+from grids.teams.models import GridTeamMember
 from grids.tests.factories import (
     DiaryEntryFactory,
     TeamMemberFactory,

@@ -300,7 +300,9 @@ def test_names_look_chinese():
 @pytest.mark.django_db
 def test_small_scale_also_seeds_grids_diary_and_a_year_of_organizational_life():
     from assessments.models import Activity, Attendance
-    from grids.models import DiaryEntry, Grid, GridTeamMember
+    from grids.diary.models import DiaryEntry
+    from grids.grids.models import Grid
+    from grids.teams.models import GridTeamMember
 
     output = seed("--scale", "small", "--life", "all")
     assert "组织生活" in output

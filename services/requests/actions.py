@@ -115,7 +115,7 @@ def request_submit(*, community, category, text, name, phone, building=None, add
                    lat=None, long=None, source=RequestSource.WEB) -> ServiceRequest:
     """A resident's request (no actor): validated, due times computed from the category,
     stored as 待派单 with a tracking code.  Through Open311 the name may be empty."""
-    from grids.actions import check_photo
+    from dangjian.uploads import check_photo
 
     errors = {}
     check_place(errors, community, building, building_levels=(AreaLevel.BUILDING, AreaLevel.ENTRANCE))

@@ -53,7 +53,7 @@ COMMENTS = ("很及时，谢谢！", "处理得很好。", "", "", "希望以后
 
 @transaction.atomic
 def seed_requests(*, rng, community_ids, today) -> dict:
-    from grids.models import GridTeamMember
+    from grids.teams.models import GridTeamMember
 
     totals = defaultdict(int)
     categories = {c.code: c for c in RequestCategory.objects.filter(is_active=True)}

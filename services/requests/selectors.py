@@ -163,7 +163,7 @@ def community_members(community):
 
 def community_workers(community, on=None):
     """The current grid team members of the community's grids."""
-    from grids.models import GridTeamMember
+    from grids.teams.models import GridTeamMember
 
     return (
         GridTeamMember.objects.current(on).filter(grid__community_id=community.pk)

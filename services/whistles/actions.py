@@ -247,7 +247,7 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
             errors["request"] = _("该诉求已经吹哨，请勿重复吹哨。")
         source, source_id = WhistleSource.REQUEST, found.pk
     elif diary is not None:
-        from grids.models import DiaryEntry
+        from grids.diary.models import DiaryEntry
 
         found = DiaryEntry.objects.visible_to(actor).select_related("grid__community").filter(pk=diary.pk).first()
         if found is None:
@@ -270,8 +270,8 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
             + [WhistleTarget(whistle=whistle, unit=u) for u in found_units]
         )
         if diary is not None:
-            from grids.actions import diary_convert
-            from grids.choices import ConversionTarget
+            from grids.diary.actions import diary_convert
+            from grids.diary.choices import ConversionTarget
 
             try:
                 diary_convert(actor=actor, entry=diary, target=ConversionTarget.WHISTLE, target_id=whistle.pk)

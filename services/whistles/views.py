@@ -110,7 +110,7 @@ def _prefill(request, user) -> dict:
                        title=_("居民诉求：%(category)s") % {"category": found.category.name},
                        description=found.text)
     elif (pk := int_param(request, "diary")) is not None:
-        from grids.models import DiaryEntry
+        from grids.diary.models import DiaryEntry
 
         found = DiaryEntry.objects.visible_to(user).select_related("grid").filter(pk=pk).first()
         if found is None:
@@ -138,7 +138,7 @@ def whistle_new(request):
 
             source["request"] = ServiceRequest(pk=data["request"])
         elif data.get("diary"):
-            from grids.models import DiaryEntry
+            from grids.diary.models import DiaryEntry
 
             source["diary"] = DiaryEntry(pk=data["diary"])
         try:

@@ -89,7 +89,7 @@ def _require_review(actor, wish) -> Wish:
 @transaction.atomic
 def wish_submit(*, community, kind, text, name, phone, building=None, address="", photo=None) -> Wish:
     """A resident's wish from the public form (no actor): validated, stored as 待审核."""
-    from grids.actions import check_photo
+    from dangjian.uploads import check_photo
 
     errors = {}
     check_place(errors, community, building, building_levels=(AreaLevel.BUILDING,))
@@ -179,7 +179,7 @@ def wish_release(*, actor, wish, note="") -> Wish:
 
 
 def wish_fulfil(*, actor, wish, note, photo=None) -> Wish:
-    from grids.actions import check_photo
+    from dangjian.uploads import check_photo
 
     wish = _visible_wish(actor, wish)
     note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明心愿完成情况。"))

@@ -69,7 +69,7 @@ def flush_dependents() -> None:
     """Rows of the grids, wishes and organizational-life modules that protect the demo trees
     go first (a grid or a wish protects its community, an activity its organization)."""
     from assessments.models import Activity, ActivityAttachment, AreaRollup, Attendance, Checklist, ManualScore, Score
-    from grids.demo import flush_grids
+    from grids.grids.demo import flush_grids
     from services.checkins.models import CoBuildAgreement, MemberReport
     from services.requests.models import ServiceRequest, VolunteerTeam
     from services.whistles.models import Department, Whistle, WhistleTarget
@@ -207,7 +207,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from assessments.demo import seed_activities
-        from grids.demo import seed_grids
+        from grids.grids.demo import seed_grids
         from organizations.orgs.choices import OrgKind
         from services.wishes.demo import seed_wishes
 

@@ -2,8 +2,9 @@
 grid workers and volunteer teams of a ``build_city()`` community."""
 import itertools
 
-from grids.choices import TeamRole
-from grids.models import Grid, GridTeamMember
+from grids.grids.models import Grid
+from grids.teams.choices import TeamRole
+from grids.teams.models import GridTeamMember
 from organizations.tests.factories import UserFactory
 from services.requests import actions
 from services.requests.models import RequestCategory, VolunteerTeam

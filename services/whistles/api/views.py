@@ -107,7 +107,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
 
             source["request"] = ServiceRequest(pk=data["request"])
         elif data.get("diary"):
-            from grids.models import DiaryEntry
+            from grids.diary.models import DiaryEntry
 
             source["diary"] = DiaryEntry(pk=data["diary"])
         whistle = wa.whistle_create(

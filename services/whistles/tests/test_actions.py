@@ -12,7 +12,7 @@ from django.utils import timezone
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.workflow import TransitionError
-from grids.choices import DiaryKind, DiaryStatus
+from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with

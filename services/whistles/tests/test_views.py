@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.testing import assert_max_queries, count_queries
-from grids.choices import DiaryKind, DiaryStatus
+from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with

@@ -3,7 +3,7 @@ constant query counts at two data sizes."""
 import pytest
 
 from dangjian.testing import count_queries
-from grids import selectors
+from grids.coverage import selectors
 from grids.tests.factories import add_compound, central_household, coverage_world, grid_over
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_children_of_a_street_count_grids_by_community(world):
 
 
 def test_a_grid_spanning_two_compounds_counts_in_both(world):
-    from grids.models import GridArea
+    from grids.grids.models import GridArea
 
     GridArea.objects.create(grid=world.g2, area=world.b3s[0])  # g2 now also covers a building of 三期
     rows = {r.area.pk: r.figures for r in selectors.coverage_children(world.a.area)}
@@ -146,7 +146,7 @@ def _every_area(world):
 def test_the_page_report_gives_the_same_figures_children_and_gaps_everywhere(world):
     """``coverage_report`` (the coverage page) agrees with ``coverage``, ``coverage_children``
     and ``gap_lists`` on every area of the tree, from the city down to each building."""
-    from grids.models import GridArea
+    from grids.grids.models import GridArea
 
     GridArea.objects.create(grid=world.g2, area=world.b3s[0])  # a grid spanning two compounds
     for area in _every_area(world):

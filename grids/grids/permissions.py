@@ -11,16 +11,15 @@
 The helpers here read the request's cached scope only (no query); the actions check the
 same rules again on every write.
 """
+
 from dangjian.scoping import get_scope
-from organizations.grants.choices import MANAGE_ROLES, Role
+from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import ROSTER_ROLES
 
 # Who may read grids, teams, coverage and the diary inside their subtree.
 GRID_READ_ROLES = frozenset(ROSTER_ROLES)
 # Who may create grids, set their coverage and keep their teams.
 GRID_MANAGE_ROLES = frozenset(MANAGE_ROLES)
-# Who may write the people's diary (grid workers and community cadres).
-DIARY_ROLES = frozenset(MANAGE_ROLES | {Role.GRID})
 
 
 def can_read_grids(user) -> bool:
@@ -30,10 +29,6 @@ def can_read_grids(user) -> bool:
 
 def can_manage_some_grids(user) -> bool:
     return get_scope(user).has_role(*GRID_MANAGE_ROLES)
-
-
-def can_write_some_diary(user) -> bool:
-    return get_scope(user).has_role(*DIARY_ROLES)
 
 
 def can_manage_community(user, community) -> bool:
@@ -52,12 +47,3 @@ def covers_grid(user, grid, covered_areas, roles) -> bool:
     if scope.covers_area(grid.community, roles):
         return True
     return any(scope.covers_area(area, roles) for area in covered_areas)
-
-
-def can_write_diary(user, grid, covered_areas) -> bool:
-    return covers_grid(user, grid, covered_areas, DIARY_ROLES)
-
-
-def can_read_area_coverage(user, area) -> bool:
-    """Coverage figures of an area's subtree need a reading role granted over that area."""
-    return get_scope(user).covers_area(area, GRID_READ_ROLES)

@@ -23,36 +23,28 @@ People's diary
     after creating the resident request or whistle it became.  Status changes lock the
     row, check ``DIARY_TRANSITIONS`` and record the change.
 """
-import os
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import forget_scope, get_scope
-from grids.choices import DIARY_TRANSITIONS, GRANTING_TEAM_ROLES, ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
-from grids.permissions import DIARY_ROLES, GRID_MANAGE_ROLES
+from grids.grids.models import Grid, GridArea
+from grids.grids.permissions import GRID_MANAGE_ROLES
+from grids.teams.choices import GRANTING_TEAM_ROLES
+from grids.teams.models import GridTeamMember
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
-from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 
-PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_EXTENSIONS = ("jpg", "jpeg", "png", "webp")
-PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 GRID_FIELDS = ("code", "name", "party_branch", "description")
-TEXT_MAX = 4000
-RESOLUTION_MAX = 2000
 
 
 # ----------------------------------------------------------------------------- checks
@@ -67,18 +59,6 @@ def _require_manage_community(actor, community):
 def _require_grid_visible(actor, grid):
     if not Grid.objects.visible_to(actor).filter(pk=grid.pk).exists():
         raise Http404
-
-
-def _require_diary_writer(actor, grid):
-    """Grid workers and community cadres: a diary role over the grid's community or one of its places."""
-    _require_grid_visible(actor, grid)
-    scope = get_scope(actor)
-    if scope.covers_area(grid.community, DIARY_ROLES):
-        return
-    places = Area.objects.filter(grid_cover__grid=grid).only("pk", "tree_id", "lft", "rght")
-    if any(scope.covers_area(place, DIARY_ROLES) for place in places):
-        return
-    raise PermissionDeniedError(_("只有网格员和社区工作人员可以填写民情日记。"))
 
 
 def _lock_community(community) -> Area:
@@ -288,7 +268,7 @@ def grids_create_from_compounds(*, actor, community) -> list[Grid]:
     _check_community(community)
     _require_manage_community(actor, community)
     community = _lock_community(community)
-    from grids.selectors import _gridded_q
+    from grids.coverage.selectors import _gridded_q
 
     compounds = list(
         Area.objects.filter(parent=community, level=AreaLevel.COMPOUND).exclude(_gridded_q()).order_by("lft")
@@ -320,212 +300,3 @@ def grids_create_from_compounds(*, actor, community) -> list[Grid]:
     GridArea.objects.bulk_create([GridArea(grid=g, area=c) for g, c in zip(grids, compounds)])
     record(actor, "grid.create_from_compounds", community, {"grids": [g.code for g in grids]})
     return grids
-
-
-# ---------------------------------------------------------------------------- teams
-@transaction.atomic
-def team_member_add(*, actor, grid, role, member=None, user=None, display_name="", started_on=None) -> GridTeamMember:
-    _require_grid_visible(actor, grid)
-    _require_manage_community(actor, grid.community)
-    if role not in TeamRole.values:
-        raise ValidationError({"role": _("请选择有效的团队角色。")})
-    display_name = (display_name or "").strip()
-    if member is None and user is None and not display_name:
-        raise ValidationError(_("请选择党员、账号，或填写姓名。"))
-    if member is not None and not Member.objects.visible_to(actor).filter(pk=member.pk).exists():
-        raise Http404
-    today = timezone.localdate()
-    if started_on is not None and started_on > today:
-        raise ValidationError({"started_on": _("开始日期不能晚于今天（任职开始后再登记）。")})
-    grid = Grid.objects.select_for_update().get(pk=grid.pk)
-    same = GridTeamMember.objects.filter(grid=grid, role=role, ended_on__isnull=True)
-    person = Q(pk__in=[])
-    if member is not None:
-        person |= Q(member=member)
-    if user is not None:
-        person |= Q(user=user)
-    if member is None and user is None:
-        person |= Q(member__isnull=True, user__isnull=True, display_name=display_name)
-    if same.filter(person).exists():
-        raise ValidationError(_("此人已在该网格担任%(role)s。") % {"role": TeamRole(role).label})
-    assignment = GridTeamMember(
-        grid=grid, role=role, member=member, user=user, display_name=display_name,
-        started_on=started_on or today,
-    )
-    assignment.full_clean()
-    assignment.save()
-    granted = []
-    if user is not None and role in GRANTING_TEAM_ROLES:
-        note = _grant_note(grid)
-        places = list(GridArea.objects.filter(grid=grid).values_list("area_id", flat=True))
-        granted = Grant.objects.bulk_create([Grant(user=user, role=Role.GRID, area_id=pk, note=note) for pk in places])
-        assignment.grants.add(*granted)
-        forget_scope(user)
-    record(actor, "grid.team.add", assignment, {
-        "role": role, "member": member.pk if member else None, "user": user.pk if user else None,
-        "grants": [g.pk for g in granted],
-    })
-    return assignment
-
-
-@transaction.atomic
-def team_member_end(*, actor, assignment, ended_on=None) -> GridTeamMember:
-    grid = assignment.grid
-    _require_grid_visible(actor, grid)
-    _require_manage_community(actor, grid.community)
-    assignment = GridTeamMember.objects.select_for_update(of=("self",)).select_related("user").get(pk=assignment.pk)
-    if assignment.ended_on is not None:
-        raise ValidationError(_("该任职已于 %(d)s 结束。") % {"d": assignment.ended_on.strftime("%Y年%m月%d日")})
-    today = timezone.localdate()
-    ended_on = ended_on or today
-    if ended_on > today:
-        raise ValidationError({"ended_on": _("结束日期不能晚于今天。")})
-    if assignment.started_on and ended_on < assignment.started_on:
-        raise ValidationError({"ended_on": _("结束日期不能早于开始日期（%(d)s）。") % {
-            "d": assignment.started_on.strftime("%Y年%m月%d日")}})
-    assignment.ended_on = ended_on
-    assignment.save(update_fields=["ended_on"])
-    revoked = list(assignment.grants.filter(is_active=True).values_list("pk", flat=True))
-    if revoked:
-        Grant.objects.filter(pk__in=revoked).update(is_active=False)
-    if assignment.user_id:
-        forget_scope(assignment.user)
-    record(actor, "grid.team.end", assignment, {"ended_on": ended_on.isoformat(), "grants_revoked": revoked})
-    return assignment
-
-
-# ------------------------------------------------------------------------- photos
-def check_photo(photo):
-    """Refuse anything but a real JPEG, PNG or WebP picture of at most 5 MB.
-
-    The size and extension are checked first, then the content is decoded with Pillow;
-    the file is renamed to a random name with the extension of its real format."""
-    from PIL import Image, UnidentifiedImageError
-
-    size = getattr(photo, "size", None)
-    if size is None or size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": _("照片不能超过 %(mb)d MB。") % {"mb": PHOTO_MAX_BYTES // (1024 * 1024)}})
-    if size == 0:
-        raise ValidationError({"photo": _("照片文件是空的。")})
-    ext = os.path.splitext(getattr(photo, "name", "") or "")[1].lower().lstrip(".")
-    if ext not in PHOTO_EXTENSIONS:
-        raise ValidationError({"photo": _("照片只能是 JPG、PNG 或 WebP 格式（文件扩展名为 %(exts)s）。") % {
-            "exts": "、".join(PHOTO_EXTENSIONS)}})
-    try:
-        photo.seek(0)
-        with Image.open(photo) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError({"photo": _("文件内容不是有效的图片，请上传 JPG、PNG 或 WebP 照片。")}) from None
-    finally:
-        photo.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise ValidationError({"photo": _("照片只能是 JPG、PNG 或 WebP 格式（上传的是 %(fmt)s）。") % {"fmt": fmt or "?"}})
-    photo.name = f"{uuid.uuid4().hex}.{PHOTO_FORMATS[fmt]}"
-    return photo
-
-
-# -------------------------------------------------------------------------- diary
-def _building_in_grid(grid, building) -> bool:
-    return GridArea.objects.filter(grid=grid).filter(
-        Q(area_id=building.pk) | Q(area_id=building.parent_id)
-    ).exists()
-
-
-@transaction.atomic
-def diary_record(
-    *, actor, grid, kind, category, text, occurred_on, building=None, household="", photo=None
-) -> DiaryEntry:
-    _require_diary_writer(actor, grid)
-    errors = {}
-    if kind not in DiaryKind.values:
-        errors["kind"] = _("请选择走访或问题。")
-    if category not in DiaryCategory.values:
-        errors["category"] = _("请选择有效的类别。")
-    if not (text or "").strip():
-        errors["text"] = _("请填写内容。")
-    elif len(text.strip()) > TEXT_MAX:
-        errors["text"] = _("内容不能超过 %(n)d 字。") % {"n": TEXT_MAX}
-    if occurred_on is None:
-        errors["occurred_on"] = _("请填写日期。")
-    elif occurred_on > timezone.localdate():
-        errors["occurred_on"] = _("日期不能晚于今天。")
-    if building is not None:
-        if building.level != AreaLevel.BUILDING:
-            errors["building"] = _("“%(name)s”不是楼栋。") % {"name": building.name}
-        elif not _building_in_grid(grid, building):
-            errors["building"] = _("楼栋“%(name)s”不在网格“%(grid)s”内。") % {"name": building.name, "grid": grid.name}
-    if errors:
-        raise ValidationError(errors)
-    if photo:
-        photo = check_photo(photo)
-    entry = DiaryEntry(
-        grid=grid, building=building, household=(household or "").strip(), kind=kind, category=category,
-        text=text.strip(), occurred_on=occurred_on, author=actor if getattr(actor, "pk", None) else None,
-        status=DiaryStatus.OPEN if kind == DiaryKind.PROBLEM else DiaryStatus.RECORDED,
-    )
-    entry.full_clean(exclude=["photo", "author"])
-    if photo:
-        entry.photo = photo
-    entry.save()
-    record(actor, "diary.record", entry, {"grid": grid.pk, "kind": kind, "status": entry.status})
-    return entry
-
-
-def _lock_entry_for_change(actor, entry, to_status) -> DiaryEntry:
-    entry = DiaryEntry.objects.select_related("grid__community").get(pk=entry.pk)
-    _require_diary_writer(actor, entry.grid)
-    entry = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-    allowed = DIARY_TRANSITIONS.get(DiaryStatus(entry.status), set())
-    if to_status not in allowed:
-        raise ValidationError(
-            _("该记录当前为“%(now)s”，不能改为“%(to)s”。") % {
-                "now": DiaryStatus(entry.status).label, "to": DiaryStatus(to_status).label}
-        )
-    return entry
-
-
-@transaction.atomic
-def diary_resolve(*, actor, entry, resolution) -> DiaryEntry:
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ValidationError({"resolution": _("请填写处理结果。")})
-    if len(resolution) > RESOLUTION_MAX:
-        raise ValidationError({"resolution": _("处理结果不能超过 %(n)d 字。") % {"n": RESOLUTION_MAX}})
-    entry = _lock_entry_for_change(actor, entry, DiaryStatus.RESOLVED)
-    old = entry.status
-    entry.status = DiaryStatus.RESOLVED
-    entry.resolution = resolution
-    entry.save(update_fields=["status", "resolution"])
-    record(actor, "diary.resolve", entry, {"status": [old, entry.status]})
-    return entry
-
-
-@transaction.atomic
-def diary_convert(*, actor, entry, target, target_id) -> DiaryEntry:
-    """Mark a problem as handed on to a resident request or a whistle (services issue hook).
-
-    The caller creates the request or whistle first, in the same transaction, and passes
-    its kind (``ConversionTarget``) and id; the entry keeps the link (``converted_to``,
-    ``converted_id``) and the time.  Only an open problem can be converted, once."""
-    errors = {}
-    if target not in ConversionTarget.values:
-        errors["target"] = _("请选择转办为居民诉求或吹哨报到。")
-    try:
-        target_id = int(target_id)
-    except (TypeError, ValueError):
-        target_id = None
-    if target_id is None or target_id <= 0:
-        errors["target_id"] = _("请填写转办记录的编号（正整数）。")
-    if errors:
-        raise ValidationError(errors)
-    entry = _lock_entry_for_change(actor, entry, DiaryStatus.CONVERTED)
-    old = entry.status
-    entry.status = DiaryStatus.CONVERTED
-    entry.converted_to = target
-    entry.converted_id = target_id
-    entry.converted_at = timezone.now()
-    entry.save(update_fields=["status", "converted_to", "converted_id", "converted_at"])
-    record(actor, "diary.convert", entry, {"status": [old, entry.status], "target": target, "target_id": target_id})
-    return entry

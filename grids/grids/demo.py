@@ -32,8 +32,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
-from grids.choices import DiaryCategory, DiaryKind, DiaryStatus, TeamRole
-from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids.models import Grid, GridArea
+from grids.teams.choices import TeamRole
+from grids.teams.models import GridTeamMember
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.demo import names
@@ -330,7 +333,7 @@ def _attach_demo_grid_user(today) -> bool:
     """The demo ``grid`` account joins, as 网格员, the grid covering the place it was
     granted — through the action, so its grants follow the grid.  False when there is no
     such account, no such grid, no administrator to act, or it is already on the team."""
-    from grids.actions import team_member_add
+    from grids.teams.actions import team_member_add
     from organizations.grants.choices import Role
 
     User = get_user_model()

@@ -8,10 +8,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grids import selectors
-from grids.choices import DiaryKind, DiaryStatus, TeamRole
-from grids.demo import _Compound, flush_grids, plan_community, seed_grids
-from grids.models import DiaryEntry, Grid, GridArea, GridTeamMember
+from grids.coverage import selectors
+from grids.diary import selectors as diary_selectors
+from grids.diary.choices import DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.grids.demo import _Compound, flush_grids, plan_community, seed_grids
+from grids.grids.models import Grid, GridArea
+from grids.teams.choices import TeamRole
+from grids.teams.models import GridTeamMember
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
@@ -121,7 +125,7 @@ def test_a_year_of_diary_mostly_visits_and_resolved_problems(city):
     assert all(e.status == DiaryStatus.RECORDED for e in entries if e.kind == DiaryKind.VISIT)
     # the building of an entry is one of its grid's buildings
     for entry in DiaryEntry.objects.filter(building__isnull=False).select_related("building")[:200]:
-        assert selectors.grid_building_choices(entry.grid).filter(pk=entry.building_id).exists()
+        assert diary_selectors.grid_building_choices(entry.grid).filter(pk=entry.building_id).exists()
 
 
 def test_coverage_shows_the_realistic_gaps(city):

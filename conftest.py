@@ -28,7 +28,7 @@ def _restore_migration_rows(request):
         if not names & {"db", "transactional_db", "live_server"}:
             return  # no database in this test
         request.getfixturevalue("transactional_db" if names & {"transactional_db", "live_server"} else "db")
-    from assessments.models import ActivityRule
+    from assessments.life.models import ActivityRule
 
     if not ActivityRule.objects.exists():
         from importlib import import_module
@@ -42,6 +42,6 @@ def _restore_migration_rows(request):
         from services.requests.defaults import load_request_categories
 
         load_request_categories(RequestCategory)
-    from assessments.rubric_defaults import ensure_default_rubrics
+    from assessments.scoring.rubrics import ensure_default_rubrics
 
     ensure_default_rubrics()

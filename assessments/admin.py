@@ -12,25 +12,11 @@ to the audit trail, like the organizations admin.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from assessments.actions import sync_service_records
-from assessments.models import (
-    Activity,
-    ActivityAttachment,
-    ActivityRule,
-    ActivityType,
-    AreaRollup,
-    Attendance,
-    Checklist,
-    ChecklistEvent,
-    ChecklistItem,
-    Indicator,
-    ManualScore,
-    Rubric,
-    RuleSet,
-    Score,
-    ScoreLine,
-    ScoringRun,
-)
+from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from assessments.dashboard.models import AreaRollup
+from assessments.life.actions import sync_service_records
+from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoreLine, ScoringRun
 from dangjian.admin import AuditedAdmin
 
 

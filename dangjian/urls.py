@@ -10,15 +10,15 @@ urlpatterns = [
     path("accounts/", include("organizations.accounts.urls")),
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),
-    path("life/", include("assessments.urls")),
+    path("life/", include("assessments.life.urls")),
     path("", include("services.wishes.urls")),  # public wish pages under /w/, staff pages under /services/
     path("", include("services.requests.urls")),  # public request pages under /r/, staff under /services/requests/
     path("services/whistles/", include("services.whistles.urls")),
     path("services/reporting/", include("services.checkins.urls")),
     path("open311/v2/", include("services.open311.urls")),
-    path("checklists/", include("assessments.checklist_urls")),
-    path("scores/", include("assessments.scoring_urls")),
-    path("dashboard/", include("assessments.dashboard_urls")),
+    path("checklists/", include("assessments.checklists.urls")),
+    path("scores/", include("assessments.scoring.urls")),
+    path("dashboard/", include("assessments.dashboard.urls")),
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 """Routes of the organizational-life API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from assessments.api.views import (
+from assessments.life.api.views import (
     ActivityTypeViewSet,
     ActivityViewSet,
     ComplianceViewSet,
@@ -24,7 +24,9 @@ ROUTES = (
 
 
 def register(router) -> None:
-    from assessments.api import checklists, dashboard, scoring
+    from assessments.checklists.api import views as checklists
+    from assessments.dashboard.api import views as dashboard
+    from assessments.scoring.api import views as scoring
 
     for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES):
         router.register(prefix, viewset, basename=basename)

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from assessments.defaults import ACTIVITY_TYPES, DEFAULT_RULES
+    from assessments.life.default_rules import ACTIVITY_TYPES, DEFAULT_RULES
 
     ActivityType = apps.get_model("assessments", "ActivityType")
     RuleSet = apps.get_model("assessments", "RuleSet")

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from assessments.rubric_defaults import load_default_rubrics
+    from assessments.scoring.rubrics import load_default_rubrics
 
     load_default_rubrics(apps.get_model("assessments", "Rubric"), apps.get_model("assessments", "Indicator"))
 

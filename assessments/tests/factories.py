@@ -4,10 +4,10 @@ from datetime import date, datetime, time, timedelta
 
 import factory
 
-from assessments import calendar as cal
-from assessments.choices import AttendanceStatus, Frequency
-from assessments.defaults import DEFAULT_RULES
-from assessments.models import Activity, ActivityType, Attendance, RuleSet
+from assessments.life import schedule as cal
+from assessments.life.choices import AttendanceStatus, Frequency
+from assessments.life.default_rules import DEFAULT_RULES
+from assessments.life.models import Activity, ActivityType, Attendance, RuleSet
 from organizations.tests.factories import PartyOrgFactory
 
 
@@ -81,7 +81,7 @@ def previous_quarter(today: date) -> cal.Period:
 def override(area, *, version=1, effective_from, name="区规则", changes: dict | None = None) -> RuleSet:
     """A rule-set version for ``area`` copying the default rules with ``changes``
     (``{code: {"frequency": ...}}``), set up directly (the action is tested on its own)."""
-    from assessments.models import ActivityRule
+    from assessments.life.models import ActivityRule
 
     default = RuleSet.objects.get(area__isnull=True, version=1)
     rule_set = RuleSet.objects.create(area=area, name=name, version=version, effective_from=effective_from)

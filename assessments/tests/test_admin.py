@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from assessments.models import Activity, ActivityType, RuleSet
+from assessments.life.models import Activity, ActivityType, RuleSet
 from assessments.tests.factories import activity, ensure_default_rules
 from dangjian.models import AuditEvent
 from organizations.tests.factories import UserFactory

@@ -299,7 +299,7 @@ def test_names_look_chinese():
 
 @pytest.mark.django_db
 def test_small_scale_also_seeds_grids_diary_and_a_year_of_organizational_life():
-    from assessments.models import Activity, Attendance
+    from assessments.life.models import Activity, Attendance
     from grids.diary.models import DiaryEntry
     from grids.grids.models import Grid
     from grids.teams.models import GridTeamMember

@@ -68,7 +68,10 @@ LEDGER_ROWS_PER_MEMBER = 10
 def flush_dependents() -> None:
     """Rows of the grids, wishes and organizational-life modules that protect the demo trees
     go first (a grid or a wish protects its community, an activity its organization)."""
-    from assessments.models import Activity, ActivityAttachment, AreaRollup, Attendance, Checklist, ManualScore, Score
+    from assessments.checklists.models import Checklist
+    from assessments.dashboard.models import AreaRollup
+    from assessments.life.models import Activity, ActivityAttachment, Attendance
+    from assessments.scoring.models import ManualScore, Score
     from grids.grids.demo import flush_grids
     from services.checkins.models import CoBuildAgreement, MemberReport
     from services.requests.models import ServiceRequest, VolunteerTeam
@@ -206,7 +209,7 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
-        from assessments.demo import seed_activities
+        from assessments.life.demo import seed_activities
         from grids.grids.demo import seed_grids
         from organizations.orgs.choices import OrgKind
         from services.wishes.demo import seed_wishes
@@ -243,7 +246,7 @@ class Command(BaseCommand):
         the demo department account answers for its district's 住建局."""
         import random
 
-        from assessments.checklist_demo import seed_checklists
+        from assessments.checklists.demo import seed_checklists
         from organizations.orgs.choices import OrgCategory
         from services.checkins.demo import seed_reporting
         from services.requests.demo import seed_requests
@@ -286,9 +289,9 @@ class Command(BaseCommand):
         At province scale only the last completed month and the year so far are scored."""
         from django.utils import timezone
 
-        from assessments import periods as P
-        from assessments.rollups import refresh_rollups
-        from assessments.scoring_demo import seed_scores
+        from assessments.dashboard.rollups import refresh_rollups
+        from assessments.scoring import periods as P
+        from assessments.scoring.demo import seed_scores
 
         today = timezone.localdate()
         started = time.perf_counter()

@@ -151,10 +151,10 @@ class Command(BaseCommand):
         """Every default rubric scored for the last complete quarter, twice; returns
         (period key, [seconds of run 1, run 2], identical, subjects, reason-if-missing)."""
         try:
-            from assessments import periods
-            from assessments.models import Rubric, ScoringRun
-            from assessments.rubric_defaults import RUBRICS, ensure_default_rubrics
-            from assessments.scoring import score_run
+            from assessments.scoring import periods
+            from assessments.scoring.engine import score_run
+            from assessments.scoring.models import Rubric, ScoringRun
+            from assessments.scoring.rubrics import RUBRICS, ensure_default_rubrics
         except ImportError as exc:
             return {"missing": f"scoring engine not importable ({exc})"}
         ensure_default_rubrics()
@@ -172,7 +172,7 @@ class Command(BaseCommand):
             runs.append(run)
         seconds, digests, per_rubric = [], [], []
         # the engine asks Celery for a rollup refresh after each run; the bench refreshes once itself
-        with mock.patch("assessments.scoring.refresh_rollups_later", lambda key: None):
+        with mock.patch("assessments.scoring.engine.refresh_rollups_later", lambda key: None):
             for attempt in (1, 2):
                 self.say(f"scoring run {attempt}: {len(runs)} rubrics for {period.key} …")
                 started = time.perf_counter()
@@ -197,7 +197,7 @@ class Command(BaseCommand):
     def _scores_digest(runs) -> str:
         """A hash of every score and line of the runs (subject, total, stars, rank, and each
         line's value, points and explanation), in a fixed order."""
-        from assessments.models import Score, ScoreLine
+        from assessments.scoring.models import Score, ScoreLine
 
         h = hashlib.sha256()
         run_ids = [r.pk for r in runs]
@@ -216,7 +216,7 @@ class Command(BaseCommand):
     # ------------------------------------------------------------------ rollups
     def refresh_rollups(self):
         try:
-            from assessments.rollups import refresh_rollups
+            from assessments.dashboard.rollups import refresh_rollups
         except ImportError as exc:
             return {"missing": f"rollups not importable ({exc})"}
         self.say("refreshing the dashboard rollups (year to date and the trend months and quarters, as the nightly job) …")
@@ -253,7 +253,7 @@ class Command(BaseCommand):
         client.force_login(get_user_model().objects.get(username="district"))
         anonymous = Client(SERVER_NAME="127.0.0.1")
         pages = [
-            ("city dashboard", client, f"/dashboard/{city.pk}/", "assessments.dashboard_views"),
+            ("city dashboard", client, f"/dashboard/{city.pk}/", "assessments.dashboard.views"),
             ("member list", client, "/org/members/", None),
             ("coverage", client, f"/grids/coverage/{city.pk}/", None),
             ("city page (territory)", client, f"/org/areas/{city.pk}/", None),

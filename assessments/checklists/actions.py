@@ -1,0 +1,591 @@
+"""Writes for the four lists (四张清单): one function per use case.
+
+The yearly cycle (DOMAIN "Responsibility and assessment")::
+
+    年初列清单   checklist_create → checklist_item_add/update/delete → checklist_submit
+                 → checklist_approve | checklist_return (reason) → … → checklist_submit
+    年中查清单   item_progress, item_complete (evidence), problems found by 月调度/半年督查/
+                 观摩评议 (checklist_item_add kind=problem), rectifications with a deadline,
+                 rectification_close (销号), checklist_midyear_check (the superior's notes)
+    年底述清单   checklist_report (书记述职) → checklist_appraise (好/较好/一般/差)
+
+Who: the organization's own cadres write the list and its progress; the superior approves,
+returns, checks mid-year and appraises — never a cadre of the organization itself
+(``assessments.checklist_permissions``).
+
+Rules of the items:
+
+* 责任清单 and 考核清单 items are added, changed and removed only while the list is a draft
+  or has been returned; once approved they are only completed (``item_complete``).
+* 问题清单 items can be added at any time of the year (until the appraisal) and name their
+  source; they are never completed directly: a problem is closed (销号) when all its
+  rectifications are closed.
+* 整改清单 items link a problem of the same list and have a deadline; ``rectification_close``
+  closes one with a written result (and optionally a file) and closes its problem once
+  every rectification of that problem is closed.
+
+Evidence is optional and capped (过度留痕 is what we design against): one file per item,
+at most 5 MB, a real picture (``grids.actions.check_photo``) or a PDF/Office document whose
+bytes match its extension; it is stored under a random name.
+
+Lock, check, record: every write takes the checklist row with ``select_for_update`` (the one
+serialization point of a list and its items), re-checks the state on the locked row,
+writes, and records a ``ChecklistEvent`` and an audit event.  Status changes go through
+``services.actions.transition``.  Out of scope is ``Http404``; in scope but not allowed
+``PermissionDeniedError``; a state that does not allow the change ``TransitionError``
+(a ``ValidationError``: flash message in the UI, 409 in the API); bad input
+``ValidationError`` with field errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.checklists import permissions as perms
+from assessments.checklists.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from dangjian.audit import record
+from dangjian.errors import PermissionDeniedError
+from dangjian.uploads import check_evidence
+from dangjian.validation import check_text, text_or_error
+from dangjian.workflow import TransitionError, transition
+
+__all__ = [
+    "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",
+    "checklist_item_delete", "checklist_submit", "checklist_approve", "checklist_return", "checklist_midyear_check",
+    "item_progress", "item_complete", "rectification_close", "checklist_report", "checklist_appraise", "check_evidence",
+]
+
+# status → statuses it may change to (from the action table in choices)
+CHECKLIST_TRANSITIONS: dict[str, set[str]] = {}
+for _starts, _to in CHECKLIST_ACTIONS.values():
+    for _start in _starts:
+        CHECKLIST_TRANSITIONS.setdefault(_start, set()).add(_to)
+
+EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
+PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved
+COMPLETABLE_KINDS = PLANNED_KINDS
+YEAR_KINDS = frozenset({ItemKind.PROBLEM, ItemKind.RECTIFICATION})  # added during the year
+
+TITLE_MAX = 200
+DETAIL_MAX = 2000
+OWNER_MAX = 50
+NOTE_MAX = 2000
+REASON_MAX = 300
+REPORT_MAX = 10000
+APPRAISAL_NOTE_MAX = 500
+MAX_POINTS = 1000
+
+# What an event row's ``action`` means, for the history on the page and in the API.
+EVENT_LABELS = {
+    "create": gettext_lazy("创建清单"),
+    ChecklistStatus.SUBMITTED.value: gettext_lazy("提交审批"),
+    ChecklistStatus.APPROVED.value: gettext_lazy("审批通过"),
+    ChecklistStatus.RETURNED.value: gettext_lazy("退回修改"),
+    "midyear_check": gettext_lazy("年中检查"),
+    "report": gettext_lazy("书记述职"),
+    "appraise": gettext_lazy("年终评议"),
+    "item_add": gettext_lazy("新增事项"),
+    "item_update": gettext_lazy("修改事项"),
+    "item_delete": gettext_lazy("删除事项"),
+    "item_progress": gettext_lazy("填报进展"),
+    "item_complete": gettext_lazy("完成事项"),
+    "rectification_close": gettext_lazy("整改销号"),
+    "problem_close": gettext_lazy("问题销号"),
+}
+
+_REFUSALS = {
+    (ChecklistAction.SUBMIT, ChecklistStatus.SUBMITTED): gettext_lazy("清单已提交，正在等待上级审批。"),
+    (ChecklistAction.SUBMIT, ChecklistStatus.APPROVED): gettext_lazy("清单已审批通过，不能再次提交。"),
+    (ChecklistAction.APPROVE, ChecklistStatus.APPROVED): gettext_lazy("清单已审批通过。"),
+    (ChecklistAction.APPROVE, ChecklistStatus.DRAFT): gettext_lazy("清单尚未提交，不能审批。"),
+    (ChecklistAction.APPROVE, ChecklistStatus.RETURNED): gettext_lazy("清单已退回修改，须重新提交后才能审批。"),
+    (ChecklistAction.RETURN, ChecklistStatus.APPROVED): gettext_lazy("清单已审批通过，不能退回。"),
+    (ChecklistAction.RETURN, ChecklistStatus.DRAFT): gettext_lazy("清单尚未提交，不能退回。"),
+    (ChecklistAction.RETURN, ChecklistStatus.RETURNED): gettext_lazy("清单已退回修改。"),
+}
+
+
+# ----------------------------------------------------------------------------- helpers
+def _visible(actor, checklist) -> Checklist:
+    pk = getattr(checklist, "pk", checklist)
+    found = (
+        Checklist.objects.visible_to(actor).select_related("org__area", "org__parent__area").filter(pk=pk).first()
+        if pk is not None else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _visible_item(actor, item) -> ChecklistItem:
+    pk = getattr(item, "pk", item)
+    found = (
+        ChecklistItem.objects.filter(checklist__in=Checklist.objects.visible_to(actor).values("pk"))
+        .select_related("checklist__org__area", "checklist__org__parent__area").filter(pk=pk).first()
+        if pk is not None else None
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _require_edit(actor, org):
+    if not perms.can_edit(actor, org):
+        raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以填报四张清单。"))
+
+
+def _require_superior(actor, org, what):
+    if not perms.is_superior(actor, org):
+        raise PermissionDeniedError(
+            _("只有上级党组织可以%(what)s“%(org)s”的四张清单，本组织人员不能%(what)s本组织的清单。") % {"what": what, "org": org.name}
+        )
+
+
+def _lock(checklist_pk) -> Checklist:
+    return Checklist.objects.select_for_update().get(pk=checklist_pk)
+
+
+def _refuse(message):
+    raise TransitionError(message, code="transition")
+
+
+def _event(checklist, actor, action, *, item=None, from_status="", to_status="", note="") -> ChecklistEvent:
+    return ChecklistEvent.objects.create(
+        checklist=checklist, item=item, actor=actor if getattr(actor, "pk", None) else None, action=action,
+        from_status=from_status, to_status=to_status, note=(note or "")[:500],
+    )
+
+
+def _text(errors, name, value, maximum, *, required=True, message=None) -> str:
+    return check_text(errors, name, value, maximum, required=required, empty_message=message)
+
+
+def _one_text(name, value, maximum, *, required=True, message=None) -> str:
+    return text_or_error(name, value, maximum, required=required, empty_message=message)
+
+
+def _note_and_evidence(note, evidence, message):
+    """The progress note (required, ``message`` when empty) and the checked evidence file."""
+    errors = {}
+    note = _text(errors, "evidence_note", note, NOTE_MAX, message=message)
+    try:
+        evidence = check_evidence(evidence)
+    except ValidationError as exc:
+        errors.update({k: v for k, v in exc.message_dict.items()})
+    if errors:
+        raise ValidationError(errors)
+    return note, evidence
+
+
+def _not_appraised(checklist):
+    if checklist.appraised_at is not None:
+        _refuse(_("%(year)d 年的清单已完成年终评议，不能再修改。") % {"year": checklist.year})
+
+
+def _shift_year(day: date | None, years: int = 1) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _store_evidence(item, upload):
+    old = item.evidence.name if item.evidence else ""
+    item.evidence = upload
+    if old:
+        storage = item.evidence.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+# -------------------------------------------------------------------------- checklists
+@transaction.atomic
+def checklist_create(*, actor, org, year, copy_last_year=False, today=None) -> Checklist:
+    """Open ``org``'s four lists for ``year`` (one per organization and year), as a draft;
+    with ``copy_last_year`` the responsibility items of last year's list are copied, their
+    deadlines moved on a year."""
+    from organizations.orgs.models import PartyOrg
+
+    if org is None or not PartyOrg.objects.visible_to(actor).filter(pk=org.pk).exists():
+        raise Http404
+    org = PartyOrg.objects.select_related("area").get(pk=org.pk)
+    _require_edit(actor, org)
+    today = today or timezone.localdate()
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("请填写年度。")}) from None
+    if not today.year - 1 <= year <= today.year + 1:
+        raise ValidationError({"year": _("只能为 %(a)d 至 %(b)d 年建立清单。") % {"a": today.year - 1, "b": today.year + 1}})
+    exists = _("“%(org)s”%(year)d 年的四张清单已经建立。") % {"org": org.name, "year": year}
+    if Checklist.objects.filter(org=org, year=year).exists():
+        raise ValidationError({"year": exists})
+    try:
+        with transaction.atomic():
+            checklist = Checklist.objects.create(org=org, year=year)
+    except IntegrityError:  # created at the same moment by someone else
+        raise ValidationError({"year": exists}) from None
+    copied = 0
+    if copy_last_year:
+        last = (
+            ChecklistItem.objects.filter(checklist__org=org, checklist__year=year - 1, kind=ItemKind.RESPONSIBILITY)
+            .order_by("due_on", "pk")
+        )
+        new = [
+            ChecklistItem(
+                checklist=checklist, kind=ItemKind.RESPONSIBILITY, title=i.title, detail=i.detail, owner=i.owner,
+                due_on=_shift_year(i.due_on), max_points=i.max_points,
+            )
+            for i in last
+        ]
+        copied = len(ChecklistItem.objects.bulk_create(new))
+    note = _("复制上年责任清单 %(n)d 项") % {"n": copied} if copy_last_year else ""
+    _event(checklist, actor, "create", to_status=checklist.status, note=note)
+    record(actor, "checklist.create", checklist, {"year": year, "copied": copied})
+    return checklist
+
+
+def _status_change(verb, checklist, *, actor, note="", check=None, **changes) -> Checklist:
+    starts, to_status = CHECKLIST_ACTIONS[verb]
+
+    def refusal(current):
+        known = _REFUSALS.get((verb, current))
+        if known is not None:
+            return str(known)
+        return _("清单当前为“%(now)s”，不能%(verb)s。") % {"now": ChecklistStatus(current).label, "verb": ChecklistAction(verb).label}
+
+    with transaction.atomic():
+        obj, event = transition(
+            Checklist, checklist.pk, to_status, CHECKLIST_TRANSITIONS, actor=actor, note=note, allowed_from=starts,
+            refusal=refusal, check=check, **changes,
+        )
+        record(actor, f"checklist.{verb}", obj, {"from": event.from_status, "to": to_status, "note": note})
+    return obj
+
+
+def checklist_submit(*, actor, checklist) -> Checklist:
+    """Send a draft (or returned) list to the superior organization for approval; it must
+    list at least one responsibility."""
+    checklist = _visible(actor, checklist)
+    _require_edit(actor, checklist.org)
+
+    def check(locked):
+        if not locked.items.filter(kind=ItemKind.RESPONSIBILITY).exists():
+            _refuse(_("责任清单还是空的：请至少列出一项责任后再提交。"))
+
+    return _status_change(
+        ChecklistAction.SUBMIT, checklist, actor=actor, check=check,
+        submitted_at=timezone.now(), submitted_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def checklist_approve(*, actor, checklist, note="") -> Checklist:
+    checklist = _visible(actor, checklist)
+    _require_superior(actor, checklist.org, _("审批"))
+    return _status_change(
+        ChecklistAction.APPROVE, checklist, actor=actor, note=(note or "").strip()[:500],
+        approved_at=timezone.now(), approved_by=actor if getattr(actor, "pk", None) else None, return_reason="",
+    )
+
+
+def checklist_return(*, actor, checklist, reason) -> Checklist:
+    """Send the list back for changes, with the reason the organization will read."""
+    checklist = _visible(actor, checklist)
+    _require_superior(actor, checklist.org, _("退回"))
+    reason = _one_text("reason", reason, REASON_MAX, message=_("请写明退回原因。"))
+    return _status_change(ChecklistAction.RETURN, checklist, actor=actor, note=reason, return_reason=reason)
+
+
+def _require_approved(checklist, what):
+    if checklist.status != ChecklistStatus.APPROVED:
+        _refuse(_("清单审批通过后才能%(what)s（当前为“%(now)s”）。") % {
+            "what": what, "now": ChecklistStatus(checklist.status).label})
+
+
+@transaction.atomic
+def checklist_midyear_check(*, actor, checklist, note) -> Checklist:
+    """The superior's mid-year check notes (年中查清单); writing again replaces them."""
+    checklist = _visible(actor, checklist)
+    _require_superior(actor, checklist.org, _("检查"))
+    note = _one_text("note", note, NOTE_MAX, message=_("请填写检查意见。"))
+    locked = _lock(checklist.pk)
+    _require_approved(locked, _("进行年中检查"))
+    _not_appraised(locked)
+    locked.midyear_note, locked.midyear_at = note, timezone.now()
+    locked.midyear_by = actor if getattr(actor, "pk", None) else None
+    locked.save(update_fields=["midyear_note", "midyear_at", "midyear_by", "updated_at"])
+    _event(locked, actor, "midyear_check", from_status=locked.status, to_status=locked.status, note=note)
+    record(actor, "checklist.midyear_check", locked, {"note": note[:200]})
+    return locked
+
+
+@transaction.atomic
+def checklist_report(*, actor, checklist, text) -> Checklist:
+    """The secretary's year-end report (年底述清单, 书记述职); may be rewritten until appraised."""
+    checklist = _visible(actor, checklist)
+    _require_edit(actor, checklist.org)
+    text = _one_text("report_text", text, REPORT_MAX, message=_("请填写述职报告。"))
+    locked = _lock(checklist.pk)
+    _require_approved(locked, _("述职"))
+    _not_appraised(locked)
+    again = locked.reported_at is not None
+    locked.report_text, locked.reported_at = text, timezone.now()
+    locked.save(update_fields=["report_text", "reported_at", "updated_at"])
+    _event(locked, actor, "report", from_status=locked.status, to_status=locked.status,
+           note=_("修改述职报告") if again else _("提交述职报告"))
+    record(actor, "checklist.report", locked, {"length": len(text), "again": again})
+    return locked
+
+
+@transaction.atomic
+def checklist_appraise(*, actor, checklist, appraisal, note="") -> Checklist:
+    """The superior appraises the year-end report: 好, 较好, 一般 or 差 (once)."""
+    checklist = _visible(actor, checklist)
+    _require_superior(actor, checklist.org, _("评议"))
+    errors = {}
+    if appraisal not in Appraisal.values:
+        errors["appraisal"] = _("请选择评议等次（好、较好、一般、差）。")
+    note = _text(errors, "appraisal_note", note, APPRAISAL_NOTE_MAX, required=False)
+    if errors:
+        raise ValidationError(errors)
+    locked = _lock(checklist.pk)
+    _require_approved(locked, _("评议"))
+    if locked.appraised_at is not None:
+        _refuse(_("该清单已评议为“%(a)s”，不能重复评议。") % {"a": Appraisal(locked.appraisal).label})
+    if locked.reported_at is None:
+        _refuse(_("书记尚未述职，不能评议。"))
+    locked.appraisal, locked.appraisal_note, locked.appraised_at = appraisal, note, timezone.now()
+    locked.appraised_by = actor if getattr(actor, "pk", None) else None
+    locked.save(update_fields=["appraisal", "appraisal_note", "appraised_at", "appraised_by", "updated_at"])
+    _event(locked, actor, "appraise", from_status=locked.status, to_status=locked.status,
+           note=f"{Appraisal(appraisal).label} {note}".strip())
+    record(actor, "checklist.appraise", locked, {"appraisal": appraisal, "note": note})
+    return locked
+
+
+# ------------------------------------------------------------------------------- items
+def _can_change_kind(checklist, kind):
+    """Refuse changes the list's state does not allow for items of ``kind``."""
+    _not_appraised(checklist)
+    if kind in PLANNED_KINDS and checklist.status not in EDITABLE_STATUSES:
+        _refuse(_("%(kind)s只能在清单为草稿或被退回时调整（当前为“%(now)s”）。") % {
+            "kind": ItemKind(kind).label, "now": ChecklistStatus(checklist.status).label})
+
+
+def _clean_item(checklist, kind, values, *, item=None) -> dict:
+    """Check an item's fields; returns the values to write."""
+    errors = {}
+    out = {}
+    if "title" in values or item is None:
+        out["title"] = _text(errors, "title", values.get("title"), TITLE_MAX, message=_("请填写事项。"))
+    if "detail" in values:
+        out["detail"] = _text(errors, "detail", values.get("detail"), DETAIL_MAX, required=False)
+    if "owner" in values:
+        out["owner"] = _text(errors, "owner", values.get("owner"), OWNER_MAX, required=False)
+    due_on = values.get("due_on", item.due_on if item is not None else None)
+    if "due_on" in values:
+        if due_on is not None and not isinstance(due_on, date):
+            errors["due_on"] = _("完成时限不正确。")
+        elif due_on is not None and due_on < date(checklist.year, 1, 1):
+            errors["due_on"] = _("完成时限不能早于 %(year)d 年1月1日。") % {"year": checklist.year}
+        else:
+            out["due_on"] = due_on
+    if kind == ItemKind.RECTIFICATION and due_on is None and "due_on" not in errors:
+        errors["due_on"] = _("整改事项须定出整改时限。")
+    if kind == ItemKind.PROBLEM:
+        source = values.get("source", item.source if item is not None else "")
+        if source not in ProblemSource.values:
+            errors["source"] = _("请选择问题来源（月调度、半年督查、观摩评议或其他）。")
+        else:
+            out["source"] = source
+    elif values.get("source"):
+        errors["source"] = _("只有问题清单事项填写问题来源。")
+    if kind == ItemKind.RECTIFICATION:
+        problem = values.get("problem", item.problem if item is not None else None)
+        problem_id = getattr(problem, "pk", problem)
+        found = None
+        if problem_id is not None:
+            try:
+                found = ChecklistItem.objects.filter(
+                    pk=int(problem_id), checklist_id=checklist.pk, kind=ItemKind.PROBLEM
+                ).first()
+            except (TypeError, ValueError):
+                found = None
+        if found is None:
+            errors["problem"] = _("整改事项须对应本清单问题清单中的一个问题。")
+        elif found.status == ItemStatus.CLOSED and (item is None or item.problem_id != found.pk):
+            errors["problem"] = _("问题“%(title)s”已销号。") % {"title": found.title}
+        else:
+            out["problem"] = found
+    elif values.get("problem") is not None:
+        errors["problem"] = _("只有整改清单事项对应问题。")
+    if "max_points" in values:
+        points = values.get("max_points")
+        if points in (None, ""):
+            out["max_points"] = None
+        elif kind != ItemKind.ASSESSMENT:
+            errors["max_points"] = _("只有考核清单事项设置分值。")
+        else:
+            try:
+                points = Decimal(str(points))
+                if not 0 < points <= MAX_POINTS:
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                errors["max_points"] = _("分值应大于 0 且不超过 %(n)d。") % {"n": MAX_POINTS}
+            else:
+                out["max_points"] = points.quantize(Decimal("0.1"))
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+ITEM_FIELDS = ("title", "detail", "owner", "due_on", "source", "problem", "max_points")
+
+
+@transaction.atomic
+def checklist_item_add(*, actor, checklist, kind, title, detail="", owner="", due_on=None, source="", problem=None,
+                       max_points=None) -> ChecklistItem:
+    """Add an item of ``kind`` to the list (see the module's rules for when)."""
+    checklist = _visible(actor, checklist)
+    _require_edit(actor, checklist.org)
+    if kind not in ItemKind.values:
+        raise ValidationError({"kind": _("请选择清单类别。")})
+    locked = _lock(checklist.pk)
+    _can_change_kind(locked, kind)
+    values = _clean_item(locked, kind, {
+        "title": title, "detail": detail, "owner": owner, "due_on": due_on, "source": source or "", "problem": problem,
+        "max_points": max_points,
+    })
+    item = ChecklistItem.objects.create(checklist=locked, kind=kind, **values)
+    _event(locked, actor, "item_add", item=item, to_status=item.status, note=f"{ItemKind(kind).label}：{item.title}")
+    record(actor, "checklist.item_add", item, {"checklist": locked.pk, "kind": kind})
+    return item
+
+
+def _lock_open_item(actor, item, refusal):
+    """The locked checklist and item an editor may still change (``refusal`` % the item's status otherwise)."""
+    item = _visible_item(actor, item)
+    _require_edit(actor, item.checklist.org)
+    locked = _lock(item.checklist_id)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    _can_change_kind(locked, item.kind)
+    if item.status != ItemStatus.OPEN:
+        _refuse(refusal % {"s": ItemStatus(item.status).label})
+    return locked, item
+
+
+@transaction.atomic
+def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
+    """Change an item's fields (not its kind)."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+    locked, item = _lock_open_item(actor, item, _("事项已%(s)s，不能再修改。"))
+    values = _clean_item(locked, item.kind, fields, item=item)
+    changes = {}
+    for name, value in values.items():
+        old = getattr(item, name)
+        if old != value:
+            changes[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
+            setattr(item, name, value)
+    if changes:
+        item.save()
+        _event(locked, actor, "item_update", item=item, from_status=item.status, to_status=item.status,
+               note="、".join(str(ChecklistItem._meta.get_field(n).verbose_name) for n in changes))
+        record(actor, "checklist.item_update", item, {"fields": changes})
+    return item
+
+
+@transaction.atomic
+def checklist_item_delete(*, actor, item) -> None:
+    locked, item = _lock_open_item(actor, item, _("事项已%(s)s，不能删除。"))
+    if item.kind == ItemKind.PROBLEM and item.rectifications.exists():
+        _refuse(_("问题“%(title)s”已有整改事项，请先删除整改事项。") % {"title": item.title})
+    title, kind, pk = item.title, item.kind, item.pk
+    record(actor, "checklist.item_delete", item, {"checklist": locked.pk, "kind": kind, "title": title})
+    item.delete()
+    _event(locked, actor, "item_delete", from_status=ItemStatus.OPEN, note=f"{ItemKind(kind).label}：{title}（#{pk}）")
+
+
+def _lock_item_for_progress(actor, item, *, kinds, what):
+    item = _visible_item(actor, item)
+    _require_edit(actor, item.checklist.org)
+    locked = _lock(item.checklist_id)
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    _not_appraised(locked)
+    if item.kind not in kinds:
+        if item.kind == ItemKind.PROBLEM:
+            _refuse(_("问题清单事项不能直接完成：问题在全部整改事项销号后自动销号。"))
+        if item.kind == ItemKind.RECTIFICATION:
+            _refuse(_("整改事项请用“整改销号”完成。"))
+        _refuse(_("%(kind)s事项不能%(what)s。") % {"kind": ItemKind(item.kind).label, "what": what})
+    if item.status != ItemStatus.OPEN:
+        _refuse(_("事项已%(s)s。") % {"s": ItemStatus(item.status).label})
+    return locked, item
+
+
+@transaction.atomic
+def item_progress(*, actor, item, note) -> ChecklistItem:
+    """Write how far an open item has come (the organization's mid-year self-check)."""
+    note = _one_text("evidence_note", note, NOTE_MAX, message=_("请填写进展情况。"))
+    locked, item = _lock_item_for_progress(
+        actor, item, kinds=set(ItemKind.values) - {ItemKind.PROBLEM}, what=_("填报进展"))
+    if item.kind in PLANNED_KINDS:
+        _require_approved(locked, _("填报进展"))
+    item.evidence_note = note
+    item.save(update_fields=["evidence_note", "updated_at"])
+    _event(locked, actor, "item_progress", item=item, from_status=item.status, to_status=item.status, note=note)
+    record(actor, "checklist.item_progress", item, {"note": note[:200]})
+    return item
+
+
+@transaction.atomic
+def item_complete(*, actor, item, note, evidence=None) -> ChecklistItem:
+    """Mark a responsibility or assessment item of an approved list done, with a note of
+    what was done and, optionally, one evidence file."""
+    note, evidence = _note_and_evidence(note, evidence, _("请写明完成情况。"))
+    locked, item = _lock_item_for_progress(actor, item, kinds=COMPLETABLE_KINDS, what=_("完成"))
+    _require_approved(locked, _("登记完成"))
+    item.status, item.evidence_note, item.completed_at = ItemStatus.DONE, note, timezone.now()
+    if evidence is not None:
+        _store_evidence(item, evidence)
+    item.save()
+    _event(locked, actor, "item_complete", item=item, from_status=ItemStatus.OPEN, to_status=ItemStatus.DONE, note=note)
+    record(actor, "checklist.item_complete", item, {"evidence": bool(evidence)})
+    return item
+
+
+@transaction.atomic
+def rectification_close(*, actor, item, note, evidence=None) -> ChecklistItem:
+    """销号: close a rectification with its result (and optionally one file); its problem is
+    closed too once all of the problem's rectifications are closed."""
+    note, evidence = _note_and_evidence(note, evidence, _("销号须写明整改结果。"))
+    locked, item = _lock_item_for_progress(actor, item, kinds={ItemKind.RECTIFICATION}, what=_("销号"))
+    now = timezone.now()
+    item.status, item.evidence_note, item.completed_at, item.closed_at = ItemStatus.CLOSED, note, now, now
+    if evidence is not None:
+        _store_evidence(item, evidence)
+    item.save()
+    _event(locked, actor, "rectification_close", item=item, from_status=ItemStatus.OPEN, to_status=ItemStatus.CLOSED,
+           note=note)
+    problem_closed = False
+    problem = ChecklistItem.objects.select_for_update().filter(pk=item.problem_id).first()
+    if problem is not None and problem.status != ItemStatus.CLOSED:
+        if not problem.rectifications.exclude(status=ItemStatus.CLOSED).exists():
+            problem.status, problem.closed_at, problem.completed_at = ItemStatus.CLOSED, now, now
+            problem.save(update_fields=["status", "closed_at", "completed_at", "updated_at"])
+            _event(locked, actor, "problem_close", item=problem, from_status=ItemStatus.OPEN, to_status=ItemStatus.CLOSED,
+                   note=_("全部整改事项已销号"))
+            problem_closed = True
+    record(actor, "checklist.rectification_close", item, {"evidence": bool(evidence), "problem_closed": problem_closed})
+    return item

@@ -1,0 +1,50 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+# ===================================================================== four lists (四张清单)
+class ChecklistStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待审批")
+    APPROVED = "approved", _("已审批")
+    RETURNED = "returned", _("已退回")
+
+
+class ChecklistAction(models.TextChoices):
+    SUBMIT = "submit", _("提交审批")
+    APPROVE = "approve", _("审批通过")
+    RETURN = "return", _("退回修改")
+
+
+CHECKLIST_ACTIONS = {
+    ChecklistAction.SUBMIT: (frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED}), ChecklistStatus.SUBMITTED),
+    ChecklistAction.APPROVE: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.APPROVED),
+    ChecklistAction.RETURN: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.RETURNED),
+}
+
+
+class ItemKind(models.TextChoices):
+    RESPONSIBILITY = "responsibility", _("责任清单")
+    PROBLEM = "problem", _("问题清单")
+    RECTIFICATION = "rectification", _("整改清单")
+    ASSESSMENT = "assessment", _("考核清单")
+
+
+class ProblemSource(models.TextChoices):
+    MONTHLY = "monthly", _("月调度")
+    HALF_YEAR = "half_year", _("半年督查")
+    OBSERVATION = "observation", _("观摩评议")
+    OTHER = "other", _("其他")
+
+
+class ItemStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    DONE = "done", _("已完成")
+    CLOSED = "closed", _("已销号")
+
+
+class Appraisal(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")

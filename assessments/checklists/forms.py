@@ -1,0 +1,129 @@
+"""Forms of the four-lists pages.  Forms check shapes only; ``assessments.checklist_actions``
+checks the rest (scope, roles, state, deadlines, evidence) and its ``ValidationError`` is
+put back on the form with ``organizations.forms.attach_errors``."""
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.checklists import actions
+from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
+from dangjian import uploads
+from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
+
+
+class PlainForm(BootstrapMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_widgets()
+
+
+class ChecklistFilterForm(FilterForm):
+    q = forms.CharField(label=_("组织名称或编码"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", ALL), *ChecklistStatus.choices])
+    appraisal = forms.ChoiceField(label=_("评议等次"), required=False, choices=[("", ALL), *Appraisal.choices])
+
+
+class ChecklistCreateForm(PlainForm):
+    org = ScopedCodeField(label=_("党组织编码"), help_text=_("输入本组织的编码（可从下拉提示中选择）。"))
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int)
+    copy_last_year = forms.BooleanField(label=_("复制上一年度的责任清单"), required=False, initial=True)
+
+    def __init__(self, *args, orgs, suggest=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        self.fields["org"].queryset = orgs
+        self.fields["org"].suggest = suggest
+        self.fields["year"].choices = [(y, _("%(y)d 年") % {"y": y}) for y in (today.year, today.year + 1, today.year - 1)]
+
+
+class ItemForm(PlainForm):
+    """An item of one kind; the fields that do not apply to the kind are dropped."""
+
+    title = forms.CharField(label=_("事项"), max_length=actions.TITLE_MAX)
+    detail = forms.CharField(label=_("具体内容"), required=False, max_length=actions.DETAIL_MAX,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("责任人"), required=False, max_length=actions.OWNER_MAX)
+    due_on = forms.DateField(label=_("完成时限"), required=False, widget=DateInput())
+    source = forms.ChoiceField(label=_("问题来源"), choices=ProblemSource.choices)
+    problem = forms.TypedChoiceField(label=_("对应问题"), coerce=int)
+    max_points = forms.DecimalField(label=_("分值"), required=False, min_value=0, max_value=actions.MAX_POINTS,
+                                    decimal_places=1)
+
+    KIND_FIELDS = {
+        ItemKind.RESPONSIBILITY: ("title", "detail", "owner", "due_on"),
+        ItemKind.ASSESSMENT: ("title", "detail", "owner", "due_on", "max_points"),
+        ItemKind.PROBLEM: ("title", "detail", "source", "owner", "due_on"),
+        ItemKind.RECTIFICATION: ("problem", "title", "detail", "owner", "due_on"),
+    }
+
+    def __init__(self, *args, kind, problems=(), item=None, **kwargs):
+        if item is not None:
+            kwargs.setdefault("initial", {
+                "title": item.title, "detail": item.detail, "owner": item.owner, "due_on": item.due_on,
+                "source": item.source, "problem": item.problem_id, "max_points": item.max_points,
+            })
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        keep = self.KIND_FIELDS[kind]
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "problem" in self.fields:
+            self.fields["problem"].choices = [(p.pk, p.title) for p in problems]
+        if "due_on" in self.fields and kind == ItemKind.RECTIFICATION:
+            self.fields["due_on"].required = True
+            self.fields["due_on"].label = _("整改时限")
+        if kind == ItemKind.PROBLEM:
+            self.fields["title"].label = _("问题")
+            self.fields["due_on"].help_text = _("可不填；整改时限在整改事项中定出。")
+        if kind == ItemKind.RECTIFICATION:
+            self.fields["title"].label = _("整改措施")
+
+    def action_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ReasonForm(PlainForm):
+    reason = forms.CharField(label=_("退回原因"), max_length=actions.REASON_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MidyearForm(PlainForm):
+    note = forms.CharField(label=_("年中检查意见"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReportForm(PlainForm):
+    report_text = forms.CharField(
+        label=_("书记述职报告"), max_length=actions.REPORT_MAX, widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("对照责任清单逐项说明落实情况、问题整改情况和下一步打算。"),
+    )
+
+
+class AppraiseForm(PlainForm):
+    appraisal = forms.ChoiceField(label=_("评议等次"), choices=Appraisal.choices, widget=forms.RadioSelect)
+    appraisal_note = forms.CharField(label=_("评议意见"), required=False, max_length=actions.APPRAISAL_NOTE_MAX,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["appraisal"].widget.attrs["class"] = "form-check-input"
+
+
+class ProgressForm(PlainForm):
+    note = forms.CharField(label=_("进展情况"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FinishForm(PlainForm):
+    """Completing an item or closing a rectification (销号): the result, and optionally one file."""
+
+    note = forms.CharField(label=_("完成情况"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.FileField(
+        label=_("佐证材料（可选）"), required=False,
+        help_text=_("可不上传。最多 1 个文件，不超过 5 MB：PDF、Word、Excel、PowerPoint 或 JPG、PNG、WebP 图片。重在实效，不必留痕。"),
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.EVIDENCE_ACCEPT}),
+    )
+
+    def __init__(self, *args, closing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if closing:
+            self.fields["note"].label = _("整改结果")

@@ -1,0 +1,125 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from organizations.orgs.models import PartyOrg
+
+
+# ===================================================================== four lists (四张清单)
+class ChecklistQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(org__in=PartyOrg.objects.visible_to(user).values("pk"))
+
+
+class Checklist(models.Model):
+    """An organization's four lists for one year: listed at year start (draft → submitted →
+    approved by the superior organization), checked mid-year, reported at year end (述职)
+    and appraised by the superior."""
+
+    org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="checklists", verbose_name=_("党组织"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(_("状态"), max_length=16, choices=ChecklistStatus.choices, default=ChecklistStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("提交人")
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("审批人")
+    )
+    return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
+    midyear_note = models.TextField(_("年中检查意见"), max_length=2000, blank=True)
+    midyear_at = models.DateTimeField(_("年中检查时间"), null=True, blank=True)
+    midyear_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("检查人")
+    )
+    report_text = models.TextField(_("书记述职报告"), max_length=10000, blank=True)
+    reported_at = models.DateTimeField(_("述职时间"), null=True, blank=True)
+    appraisal = models.CharField(_("评议等次"), max_length=16, choices=Appraisal.choices, blank=True)
+    appraisal_note = models.CharField(_("评议意见"), max_length=500, blank=True)
+    appraised_at = models.DateTimeField(_("评议时间"), null=True, blank=True)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("评议人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ChecklistQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("四张清单")
+        verbose_name_plural = _("四张清单")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="checklist_once_a_year")]
+        indexes = [models.Index(fields=["year", "status"], name="checklist_year_status")]
+
+    def __str__(self):
+        return f"{self.org} {self.year}年四张清单"
+
+    def make_event(self, *, actor, from_status, to_status, note=""):
+        return ChecklistEvent(
+            checklist=self, actor=actor if getattr(actor, "pk", None) else None, action=to_status,
+            from_status=from_status, to_status=to_status, note=(note or "")[:500],
+        )
+
+
+def evidence_path(instance, filename):
+    return f"checklists/{instance.checklist_id}/{filename}"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items", verbose_name=_("清单"))
+    kind = models.CharField(_("清单类别"), max_length=16, choices=ItemKind.choices)
+    title = models.CharField(_("事项"), max_length=200)
+    detail = models.TextField(_("具体内容"), max_length=2000, blank=True)
+    owner = models.CharField(_("责任人"), max_length=50, blank=True)
+    due_on = models.DateField(_("完成时限"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.OPEN)
+    source = models.CharField(_("问题来源"), max_length=16, choices=ProblemSource.choices, blank=True)
+    problem = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="rectifications",
+        verbose_name=_("对应问题"), limit_choices_to={"kind": ItemKind.PROBLEM},
+    )
+    max_points = models.DecimalField(_("分值"), max_digits=6, decimal_places=1, null=True, blank=True)
+    evidence_note = models.TextField(_("整改/完成情况"), max_length=2000, blank=True)
+    evidence = models.FileField(_("佐证材料"), upload_to=evidence_path, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("清单事项")
+        verbose_name_plural = _("清单事项")
+        ordering = ["kind", "due_on", "id"]
+        indexes = [
+            models.Index(fields=["checklist", "kind"], name="item_checklist_kind"),
+            models.Index(fields=["status", "due_on"], name="item_status_due"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ChecklistEvent(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="events", verbose_name=_("清单"))
+    item = models.ForeignKey(
+        ChecklistItem, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("事项")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
+    )
+    action = models.CharField(_("操作"), max_length=24)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("清单记录")
+        verbose_name_plural = _("清单记录")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.checklist_id} {self.action}"

@@ -1,0 +1,213 @@
+"""Reads of the four lists (四张清单), scoped to the user and set-based.
+
+* ``checklists_for(user)`` — every list whose organization the user sees;
+  ``with_figures(qs, today)`` annotates item counts on any checklist queryset (one
+  ``GROUP BY`` with the page, so a list page runs the same queries for 5 or 500 rows).
+* ``awaiting_approval(user)`` — submitted lists the user reviews as the superior.
+* ``overdue_items(user, today)`` — open items past their deadline across the user's
+  subtree, with the organization and days overdue (one query per page).
+* ``checklist_sections(checklist, today)`` — the four lists of one checklist (one query for
+  the items), with rectifications under their problems and the figures.
+* ``checklist_figures(org_ids, year, today)`` — the figures the scoring engine reads
+  (清单完成率, 整改销号率) for any number of organizations in one query.
+
+What the figures count:
+    items    责任清单 and 考核清单 items (the year's planned work)
+    done     of those, completed
+    problems 问题清单 items
+    closed   of those, closed (销号: every rectification closed)
+    overdue  open items of any kind past their deadline (before ``today``)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+
+from assessments.checklists import permissions as perms
+from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
+from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
+from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+
+FIGURE_KEYS = ("items", "done", "problems", "closed", "overdue")
+
+
+def _figure_counts(prefix: str, today: date) -> dict:
+    p = f"{prefix}__" if prefix else ""
+    planned = Q(**{f"{p}kind__in": list(PLANNED_KINDS)})
+    problem = Q(**{f"{p}kind": ItemKind.PROBLEM})
+    target = prefix or "pk"
+    return {
+        "items": Count(target, filter=planned),
+        "done": Count(target, filter=planned & ~Q(**{f"{p}status": ItemStatus.OPEN})),
+        "problems": Count(target, filter=problem),
+        "closed": Count(target, filter=problem & Q(**{f"{p}status": ItemStatus.CLOSED})),
+        "overdue": Count(target, filter=Q(**{f"{p}status": ItemStatus.OPEN, f"{p}due_on__lt": today})),
+    }
+
+
+def _rate(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+# ---------------------------------------------------------------------------- lists
+def checklists_for(user):
+    return Checklist.objects.visible_to(user)
+
+
+def with_figures(queryset, today: date):
+    """Annotate ``n_items``, ``n_done``, ``n_problems``, ``n_closed``, ``n_overdue``."""
+    return queryset.annotate(**{f"n_{k}": v for k, v in _figure_counts("items", today).items()})
+
+
+def filter_checklists(queryset, *, year=None, status=None, q=None, appraisal=None):
+    if year:
+        queryset = queryset.filter(year=year)
+    if status:
+        queryset = queryset.filter(status=status)
+    if appraisal:
+        queryset = queryset.filter(appraisal=appraisal)
+    if q:
+        q = q.strip()
+        queryset = queryset.filter(Q(org__name__icontains=q) | Q(org__code__iexact=q))
+    return queryset
+
+
+def checklist_list(user, today: date, **filters):
+    """The page's list: visible lists with their organization and figures, newest year first."""
+    qs = filter_checklists(checklists_for(user), **filters)
+    return with_figures(qs.select_related("org", "org__area"), today).order_by("-year", "org__tree_id", "org__lft", "pk")
+
+
+def awaiting_approval(user):
+    """Submitted lists the user may approve (the superior, never the organization's own cadres)."""
+    if not perms.can_review_anywhere(user):
+        return Checklist.objects.none()
+    return checklists_for(user).filter(perms.superior_q(user), status=ChecklistStatus.SUBMITTED)
+
+
+def reviewable(user):
+    """Every visible list the user reviews as the superior (any status)."""
+    if not perms.can_review_anywhere(user):
+        return Checklist.objects.none()
+    return checklists_for(user).filter(perms.superior_q(user))
+
+
+def overdue_items(user, today: date):
+    """Open items past their deadline in lists not yet appraised, across everything the
+    user sees, most overdue first (``days_overdue`` set per row by ``attach_days``)."""
+    return (
+        ChecklistItem.objects.filter(
+            checklist__in=checklists_for(user).values("pk"), status=ItemStatus.OPEN, due_on__lt=today,
+            checklist__appraised_at__isnull=True,
+        )
+        .select_related("checklist__org")
+        .order_by("due_on", "pk")
+    )
+
+
+def attach_days(items, today: date):
+    """Set ``days_overdue`` on each item of a page (no query)."""
+    for item in items:
+        item.days_overdue = (today - item.due_on).days if item.due_on else 0
+    return items
+
+
+# --------------------------------------------------------------------------- detail
+@dataclass
+class Section:
+    kind: str
+    label: str
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class ChecklistView:
+    checklist: Checklist
+    sections: list
+    figures: dict
+    problems: list  # open problems a rectification may link to
+
+
+def checklist_sections(checklist, today: date) -> ChecklistView:
+    """The four lists of a checklist in one query; each problem carries ``fixes`` (its
+    rectifications), each rectification ``problem_title``, each item ``overdue``."""
+    items = list(ChecklistItem.objects.filter(checklist=checklist).order_by("due_on", "pk"))
+    by_kind = {k: [] for k in ItemKind.values}
+    titles = {i.pk: i.title for i in items if i.kind == ItemKind.PROBLEM}
+    fixes = {}
+    for item in items:
+        item.overdue = item.status == ItemStatus.OPEN and item.due_on is not None and item.due_on < today
+        item.days_overdue = (today - item.due_on).days if item.overdue else 0
+        item.problem_title = titles.get(item.problem_id, "")
+        by_kind[item.kind].append(item)
+        if item.problem_id:
+            fixes.setdefault(item.problem_id, []).append(item)
+    for item in by_kind[ItemKind.PROBLEM]:
+        item.fixes = fixes.get(item.pk, [])
+    sections = [Section(kind=k.value, label=str(k.label), items=by_kind[k.value]) for k in ItemKind]
+    return ChecklistView(checklist, sections, _figures_of(items, today),
+                         [i for i in by_kind[ItemKind.PROBLEM] if i.status != ItemStatus.CLOSED])
+
+
+def _figures_of(items, today) -> dict:
+    planned = [i for i in items if i.kind in PLANNED_KINDS]
+    problems = [i for i in items if i.kind == ItemKind.PROBLEM]
+    figures = {
+        "items": len(planned),
+        "done": sum(1 for i in planned if i.status != ItemStatus.OPEN),
+        "problems": len(problems),
+        "closed": sum(1 for i in problems if i.status == ItemStatus.CLOSED),
+        "overdue": sum(1 for i in items if i.status == ItemStatus.OPEN and i.due_on is not None and i.due_on < today),
+    }
+    figures["done_rate"] = _rate(figures["done"], figures["items"])
+    figures["closed_rate"] = _rate(figures["closed"], figures["problems"])
+    return figures
+
+
+def checklist_events(checklist, limit=200):
+    events = list(ChecklistEvent.objects.filter(checklist=checklist).select_related("actor").order_by("-at", "-pk")[:limit])
+    for e in events:
+        e.label = str(EVENT_LABELS.get(e.action, e.action))
+    return events
+
+
+def items_for(user):
+    """Every item of a visible list."""
+    return ChecklistItem.objects.filter(checklist__in=checklists_for(user).values("pk"))
+
+
+# ----------------------------------------------------------------------- for scoring
+def checklist_figures(org_ids, year: int, today: date | None = None) -> dict[int, dict]:
+    """``{org_id: {"items", "done", "problems", "closed", "overdue"}}`` for ``year``'s lists
+    of ``org_ids`` (a list of ids or an id queryset), in one query whatever their number.
+    Organizations without a list for that year get zeros.  ``overdue`` counts open items
+    due before ``today`` (default: the day after the year ends, i.e. due within the year)."""
+    if today is None:
+        today = date(year + 1, 1, 1)
+    rows = (
+        ChecklistItem.objects.filter(checklist__org_id__in=org_ids, checklist__year=year)
+        .values("checklist__org_id")
+        .order_by()
+        .annotate(**_figure_counts("", today))
+    )
+    out = {}
+    if not hasattr(org_ids, "query"):
+        out = {int(pk): dict.fromkeys(FIGURE_KEYS, 0) for pk in org_ids}
+    for row in rows:
+        out[row["checklist__org_id"]] = {k: row[k] for k in FIGURE_KEYS}
+    return out
+
+
+def editable_orgs(user):
+    """Organizations whose lists the user writes (a managing role over them)."""
+    from dangjian.scoping import get_scope, range_q
+    from organizations.orgs.models import PartyOrg
+
+    scope = get_scope(user)
+    if scope.is_global:
+        return PartyOrg.objects.all()
+    return PartyOrg.objects.filter(
+        range_q("", scope.orgs_for(perms.CHECKLIST_ROLES)) | range_q("area", scope.areas_for(perms.CHECKLIST_ROLES))
+    )

@@ -1,0 +1,574 @@
+"""Reads for organizational life: scoped querysets, the rule set in force for a place, an
+organization's compliance calendar, an area's compliance share (set-based), members
+without organizational life, service hours and quorum.
+
+The rule calendar itself (which periods, due when, done or overdue) is pure and lives in
+``assessments.calendar``; the functions here fetch what it needs in a fixed number of
+queries — never one query per organization or per child area — and hand it over.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from assessments.life import schedule as cal
+from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
+from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
+from dangjian.scoping import get_scope, range_q
+from organizations.areas.models import Area
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
+from organizations.members.models import Member
+from organizations.orgs.choices import OrgKind
+from organizations.orgs.models import PartyOrg
+from services.ledger.models import ServiceRecord
+
+
+# ------------------------------------------------------------------------ scoped sets
+def activities_for(user):
+    return Activity.objects.visible_to(user)
+
+
+def rule_sets_for(user):
+    return RuleSet.objects.visible_to(user)
+
+
+def activity_types():
+    return ActivityType.objects.all()
+
+
+def manageable_orgs(user):
+    """Organizations the user may file activities for (a managing role over them)."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return PartyOrg.objects.all()
+    return PartyOrg.objects.filter(range_q("", scope.orgs_for(MANAGE_ROLES)) | range_q("area", scope.areas_for(MANAGE_ROLES)))
+
+
+def with_attendance_counts(activities):
+    """Present / absent / excused counts per activity (one aggregate join).  For a single
+    activity or a few; a paginated list uses ``attach_attendance_counts`` on its page, so
+    the database never aggregates the attendance of every activity just to sort them."""
+    return activities.annotate(
+        present_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        absent_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.ABSENT)),
+        excused_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.EXCUSED)),
+    )
+
+
+def attach_attendance_counts(activities):
+    """Set ``present_count`` / ``absent_count`` / ``excused_count`` on already fetched
+    activities (one grouped query for all of them); returns them."""
+    activities = list(activities)
+    rows = (
+        Attendance.objects.filter(activity_id__in=[a.pk for a in activities])
+        .order_by()
+        .values("activity_id")
+        .annotate(
+            present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+            absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+            excused=Count("pk", filter=Q(status=AttendanceStatus.EXCUSED)),
+        )
+    ) if activities else []
+    counts = {r["activity_id"]: r for r in rows}
+    for a in activities:
+        row = counts.get(a.pk, {})
+        a.present_count, a.absent_count, a.excused_count = row.get("present", 0), row.get("absent", 0), row.get("excused", 0)
+    return activities
+
+
+def visible_attendance(user, activity, order=("member__name", "pk")):
+    """The activity's attendance rows of members the user may see, with the members (two
+    queries, bounded by the size of one activity)."""
+    rows = list(activity.attendance.select_related("member").order_by(*order))
+    ids = [r.member_id for r in rows]
+    visible = set(Member.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return [r for r in rows if r.member_id in visible]
+
+
+def day_start(day: date) -> datetime:
+    """Midnight of a Shanghai calendar day, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=cal.SHANGHAI)
+
+
+# ----------------------------------------------------------------------------- roster
+def roster_q(org) -> Q:
+    """Members who belong to an organization's organizational life.
+
+    Members are registered with their branch (``Member.organization``).  A party group
+    (楼道党小组) has no members of its own: its roster is the parent branch's members who
+    live in the group's building (its area subtree).  ``org.area`` must be loaded."""
+    q = Q(organization_id=org.pk)
+    if org.kind == OrgKind.GROUP and org.parent_id:
+        area = org.area
+        q |= Q(
+            organization_id=org.parent_id,
+            residence__tree_id=area.tree_id, residence__lft__gte=area.lft, residence__lft__lte=area.rght,
+        )
+    return q
+
+
+def roster(org):
+    return Member.objects.filter(roster_q(org))
+
+
+def basis_q(basis: str) -> Q:
+    """Whose presence counts for a quorum: voting (full) members, or the committee."""
+    if basis == QuorumBasis.FULL_MEMBERS:
+        return Q(status=MemberStatus.FULL)
+    if basis == QuorumBasis.COMMITTEE:
+        return Q(org_role__in=COMMITTEE_ROLES)
+    return Q(pk__in=[])
+
+
+# Short names of the quorum bases for the verdict line ("应到正式党员 5 人，实到 4 人").
+BASIS_NAMES = {QuorumBasis.FULL_MEMBERS: _("正式党员"), QuorumBasis.COMMITTEE: _("支部委员")}
+
+
+@dataclass(frozen=True)
+class Quorum:
+    basis: str
+    basis_label: str
+    expected: int
+    present: int
+
+    @property
+    def met(self) -> bool:
+        return cal.quorum_met(self.present, self.expected)
+
+
+def activity_quorum(activity) -> Quorum | None:
+    """Expected and present members for a type with a quorum (one query).
+
+    Expected: the members of the basis (full members / committee) on the organization's
+    roster, plus any who have an attendance row (so a member who has since moved away still
+    counts for the meeting they were recorded at).  Present: those of them marked present.
+    ``activity.activity_type`` and ``activity.org.area`` must be loaded."""
+    basis = activity.activity_type.quorum_basis
+    if not basis:
+        return None
+    rows = Attendance.objects.filter(activity_id=activity.pk, member=OuterRef("pk"))
+    row = (
+        Member.objects.filter(basis_q(basis))
+        .filter(roster_q(activity.org) | Q(Exists(rows)))
+        .aggregate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(Exists(rows.filter(status=AttendanceStatus.PRESENT)))),
+        )
+    )
+    return Quorum(basis, str(BASIS_NAMES[basis]), row["expected"], row["present"])
+
+
+# ------------------------------------------------------------------------- rule sets
+def rule_set_for(area, on_date: date) -> RuleSet | None:
+    """The rule set in force for ``area`` on ``on_date`` (one query): among the sets
+    effective by then whose area is the nearest ancestor-or-self of ``area``, the newest;
+    the default set (no area) when no ancestor has its own."""
+    return (
+        RuleSet.objects.filter(_ancestor_or_self_q(area), effective_from__lte=on_date)
+        .select_related("area")
+        .order_by(F("area__depth").desc(nulls_last=True), "-effective_from", "-version")
+        .first()
+    )
+
+
+def effective_rules(area, on_date: date):
+    """``(rule set, its rules with their types)`` in force for an area (two queries)."""
+    rule_set = rule_set_for(area, on_date)
+    if rule_set is None:
+        return None, []
+    rules = list(rule_set.rules.select_related("activity_type").order_by("activity_type__sort_order", "activity_type_id"))
+    return rule_set, rules
+
+
+def _ancestor_or_self_q(area) -> Q:
+    return Q(area__isnull=True) | Q(area__tree_id=area.tree_id, area__lft__lte=area.lft, area__rght__gte=area.rght)
+
+
+class RuleBook:
+    """The rule sets that may apply to a place (or anywhere in a subtree) up to ``today``,
+    with their rules: two queries, then everything else is computed in memory.  The number
+    of sets is bounded by configuration (a few versions per district), not by data."""
+
+    def __init__(self, area, today: date, *, subtree: bool = False):
+        """``area`` None: every rule set (for bulk work across several trees)."""
+        q = Q()
+        if area is not None:
+            q = _ancestor_or_self_q(area)
+            if subtree:
+                q |= Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
+        rows = RuleSet.objects.filter(q, effective_from__lte=today).values(
+            "id", "name", "version", "effective_from", "area__tree_id", "area__lft", "area__rght", "area__depth", "area__name"
+        )
+        self.today = today
+        self.infos = []
+        self.names = {}
+        for r in rows:
+            self.infos.append(cal.RuleSetInfo(
+                id=r["id"], effective_from=r["effective_from"], version=r["version"],
+                area_tree_id=r["area__tree_id"], area_lft=r["area__lft"], area_rght=r["area__rght"],
+                area_depth=r["area__depth"],
+            ))
+            self.names[r["id"]] = f"{r['name']} v{r['version']}"
+        self.rules: dict[int, list[ActivityRule]] = {info.id: [] for info in self.infos}
+        self.types: dict[int, ActivityType] = {}
+        if self.infos:
+            for rule in ActivityRule.objects.filter(rule_set_id__in=list(self.rules)).select_related("activity_type"):
+                self.rules[rule.rule_set_id].append(rule)
+                self.types[rule.activity_type_id] = rule.activity_type
+        self._memo = {}
+
+    @property
+    def counted_type_ids(self) -> list[int]:
+        """Types some rule asks for periodically (as-needed types are never due)."""
+        return sorted({r.activity_type_id for rules in self.rules.values() for r in rules if r.frequency != Frequency.AS_NEEDED})
+
+    def rules_for(self, *, tree_id: int, lft: int, kind: str, category: str, start: date) -> AppliedRules:
+        """The rules in force over [start, today] for an organization anchored at an area
+        with these tree coordinates; memoized per (covering sets, kind, category, start),
+        so organizations sharing rules share the work (and the period plan)."""
+        covering = tuple(info for info in self.infos if info.covers(tree_id, lft))
+        key = (tuple(i.id for i in covering), kind, category, start)
+        found = self._memo.get(key)
+        if found is None:
+            segments = []
+            for first, last, set_id in cal.rule_segments(covering, start, self.today):
+                specs = [
+                    cal.RuleSpec(r.activity_type_id, r.frequency, r.min_count)
+                    for r in self.rules.get(set_id, ())
+                    if cal.rule_applies(r.org_kinds, r.org_categories, kind, category)
+                ]
+                segments.append((first, last, specs, set_id))
+            plan = cal.plan_segments(
+                segments=[(first, last, specs) for first, last, specs, _ in segments], window_start=start, today=self.today
+            )
+            found = self._memo[key] = AppliedRules(tuple(segments), plan)
+        return found
+
+
+@dataclass(frozen=True)
+class AppliedRules:
+    segments: tuple  # ((first, last, [RuleSpec], rule set id), ...)
+    plan: tuple  # calendar.plan_segments(...)
+
+    def __iter__(self):
+        return iter(self.segments)
+
+    @property
+    def names_ids(self):
+        return [set_id for _, _, _, set_id in self.segments if set_id is not None]
+
+
+def _org_window_start(founded_on, today: date, window: date | None = None) -> date:
+    start = window or cal.window_start(today)
+    if founded_on and founded_on > start:
+        start = min(founded_on, today)
+    return start
+
+
+# ------------------------------------------------------------ organization calendar
+@dataclass
+class CalendarCell:
+    period: cal.Period
+    status: str
+    done: int
+    activities: list = field(default_factory=list)
+    colspan: int = 1
+
+    @property
+    def status_label(self):
+        return PeriodStatus(self.status).label
+
+
+@dataclass
+class CalendarRow:
+    activity_type: ActivityType
+    frequency: str
+    min_count: int
+    cells: list
+
+    @property
+    def frequency_label(self):
+        return Frequency(self.frequency).label
+
+    @property
+    def overdue(self):
+        return [c for c in self.cells if c.status == PeriodStatus.OVERDUE]
+
+
+@dataclass
+class OrgCalendar:
+    org: PartyOrg
+    today: date
+    start: date
+    months: list  # first day of every month column
+    rows: list
+    rule_sets: list  # names of the sets in force over the window, oldest first
+
+    @property
+    def compliant(self) -> bool:
+        return not any(row.overdue for row in self.rows)
+
+    @property
+    def assessed(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def overdue(self):
+        return [(row.activity_type, cell.period) for row in self.rows for cell in row.overdue]
+
+    @property
+    def current(self):
+        """What is due now: the current period of every rule, with its status."""
+        return [(row, row.cells[-1]) for row in self.rows if row.cells]
+
+
+def org_calendar(org, today: date) -> OrgCalendar:
+    """Every applicable rule's periods over the rolling window, with their status and the
+    activities counted (four queries: two for the rule sets, one for the types' rules, one
+    for the organization's activities in the window).  ``org.area`` must be loaded."""
+    start = _org_window_start(org.founded_on, today)
+    book = RuleBook(org.area, today)
+    applied = book.rules_for(tree_id=org.area.tree_id, lft=org.area.lft, kind=org.kind, category=org.category, start=start)
+    activities = list(
+        Activity.objects.filter(
+            org_id=org.pk,
+            starts_at__gte=day_start(cal.earliest_period_start(start)),
+            starts_at__lt=day_start(today + timedelta(days=1)),
+        )
+        .select_related("activity_type")
+        .order_by("starts_at", "pk")
+    )
+    by_type: dict[int, list] = {}
+    for activity in activities:
+        by_type.setdefault(activity.activity_type_id, []).append((cal.local_date(activity.starts_at), activity))
+    counts = {t: cal.month_counts(d for d, _ in rows) for t, rows in by_type.items()}
+    lines = cal.evaluate_plan(applied.plan, counts)
+    months = cal.months_in(cal.Period(cal.month_start(start), cal.month_end(today.year, today.month)))
+    index = {m: i for i, m in enumerate(months)}
+    last_spec = {spec.activity_type_id: spec for _, _, specs, _ in applied for spec in specs}
+    rows = []
+    for line in lines:
+        cells, next_col = [], 0
+        for period, status, done in line.periods:
+            first_col = max(index.get(cal.month_start(period.start), 0), next_col)
+            last_col = index.get(cal.month_start(period.end), len(months) - 1)
+            counted = [a for d, a in by_type.get(line.activity_type_id, ()) if d in period]
+            cells.append(CalendarCell(period, status, done, counted, colspan=max(0, last_col - first_col + 1)))
+            next_col = last_col + 1
+        spec = last_spec[line.activity_type_id]
+        rows.append(CalendarRow(book.types[line.activity_type_id], line.frequency, spec.min_count, cells))
+    rows.sort(key=lambda r: (r.activity_type.sort_order, r.activity_type.pk))
+    return OrgCalendar(
+        org=org, today=today, start=start, months=months, rows=rows,
+        rule_sets=[book.names[set_id] for set_id in applied.names_ids],
+    )
+
+
+# ---------------------------------------------------------------- area compliance
+@dataclass
+class ComplianceShare:
+    """Organizations assessed (at least one periodic rule applies) and compliant."""
+
+    area_id: int | None
+    name: str
+    assessed: int = 0
+    compliant: int = 0
+    total: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.compliant / self.assessed if self.assessed else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(self.share * 100)
+
+
+@dataclass
+class OrgCompliance:
+    id: int
+    name: str
+    kind: str
+    area_id: int
+    area_name: str
+    child_area_id: int | None
+    compliant: bool
+    overdue: list  # [(activity type name, period label)]
+    due: list  # current periods still open: [(activity type name, period label)]
+
+
+@dataclass
+class AreaCompliance:
+    area: Area
+    today: date
+    window_start: date
+    summary: ComplianceShare
+    children: list  # ComplianceShare per child area, in tree order
+    own: ComplianceShare  # organizations anchored at the area itself
+    orgs: list  # OrgCompliance of every assessed organization, in tree order
+
+    @property
+    def noncompliant(self):
+        return [o for o in self.orgs if not o.compliant]
+
+
+def month_buckets(since: date, today: date):
+    """``(months, expression)``: the months from ``since``'s to today's, and a SQL CASE
+    giving a timestamp's month index among them in Asia/Shanghai.
+
+    The month boundaries are Shanghai midnights computed here, so the database only
+    compares timestamps: the same result as ``TruncMonth(..., tzinfo=Asia/Shanghai)``, but
+    portable and cheap (on SQLite a Trunc with a time zone is a Python call per row, five
+    times slower on a city's year of activities)."""
+    months = cal.months_in(cal.Period(cal.month_start(since), cal.month_end(today.year, today.month)))
+    whens = [
+        When(starts_at__lt=day_start((m + timedelta(days=32)).replace(day=1)), then=Value(i))
+        for i, m in enumerate(months)
+    ]
+    return months, Case(*whens, default=Value(len(months)), output_field=IntegerField())
+
+
+def _compliance_counts(area, since: date, today: date, type_ids):
+    """``{org id: {type id: {month: n}}}`` for the organizations anchored in the subtree:
+    one grouped query, the months bucketed in SQL in Asia/Shanghai."""
+    months, bucket = month_buckets(since, today)
+    rows = (
+        Activity.objects.filter(
+            org__area__tree_id=area.tree_id, org__area__lft__gte=area.lft, org__area__lft__lte=area.rght,
+            activity_type_id__in=type_ids,
+            starts_at__gte=day_start(cal.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
+        )
+        .annotate(month=bucket)
+        .order_by()
+        .values_list("org_id", "activity_type_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    out: dict[int, dict[int, dict[date, int]]] = {}
+    for org_id, type_id, index, n in rows:
+        out.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
+    return out
+
+
+def area_compliance(area, today: date) -> AreaCompliance:
+    """Share of the organizations anchored in ``area``'s subtree that have nothing overdue
+    in the rolling window, overall, per child area and for the area's own organizations.
+
+    Five queries whatever the size of the subtree: rule sets, their rules, the organizations
+    (with their areas' tree columns), the child areas, and one grouped count of activities
+    per (organization, type, month).  Organizations are grouped by the rule sets covering
+    them; the calendar is then evaluated in memory with the pure functions."""
+    start_window = cal.window_start(today)
+    book = RuleBook(area, today, subtree=True)
+    orgs = list(
+        PartyOrg.objects.anchored_within(area)
+        .order_by("tree_id", "lft")
+        .values("pk", "name", "kind", "category", "founded_on", "area_id", "area__name", "area__tree_id", "area__lft")
+    )
+    children = list(area.get_children().order_by("lft").values("pk", "name", "lft", "rght"))
+    type_ids = book.counted_type_ids
+    counts = _compliance_counts(area, cal.earliest_period_start(start_window), today, type_ids) if type_ids and orgs else {}
+    child_lfts = [c["lft"] for c in children]
+    shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
+    own = ComplianceShare(area.pk, area.name)
+    summary = ComplianceShare(area.pk, area.name)
+    results = []
+    for org in orgs:
+        lft = org["area__lft"]
+        i = bisect.bisect_right(child_lfts, lft) - 1
+        child = children[i] if i >= 0 and children[i]["lft"] <= lft <= children[i]["rght"] else None
+        bucket = shares[child["pk"]] if child else own
+        bucket.total += 1
+        summary.total += 1
+        start = _org_window_start(org["founded_on"], today, start_window)
+        applied = book.rules_for(
+            tree_id=org["area__tree_id"], lft=lft, kind=org["kind"], category=org["category"], start=start
+        )
+        if not applied.plan:
+            continue  # no periodic rule asks anything of this organization
+        lines = cal.evaluate_plan(applied.plan, counts.get(org["pk"], {}))
+        compliant = cal.is_compliant(lines)
+        for share in (bucket, summary):
+            share.assessed += 1
+            share.compliant += int(compliant)
+        overdue = [
+            (book.types[line.activity_type_id].name, period.label)
+            for line in lines for period, status, _ in line.periods if status == PeriodStatus.OVERDUE
+        ]
+        due = [
+            (book.types[line.activity_type_id].name, line.current[0].label)
+            for line in lines if line.current and line.current[1] == PeriodStatus.DUE
+        ]
+        results.append(OrgCompliance(
+            id=org["pk"], name=org["name"], kind=org["kind"], area_id=org["area_id"], area_name=org["area__name"],
+            child_area_id=child["pk"] if child else None, compliant=compliant, overdue=overdue, due=due,
+        ))
+    return AreaCompliance(
+        area=area, today=today, window_start=start_window, summary=summary,
+        children=[shares[c["pk"]] for c in children], own=own, orgs=results,
+    )
+
+
+# ------------------------------------------------------------ inactive members
+def inactive_members(area_or_org, today: date):
+    """Members with no organizational life attended (present) on or after the inactivity
+    cutoff (six months back, 党章第九条), as a queryset (NOT EXISTS).  Members who joined
+    the party after the cutoff are left out: they cannot have missed six months.  Not
+    scoped: combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an
+    IN-subquery of a whole city's roster defeats SQLite's planner).  The date of each
+    one's last attended activity comes from ``last_attended`` for the page shown."""
+    cutoff = cal.inactivity_cutoff(today)
+    present = Attendance.objects.filter(
+        member=OuterRef("pk"), status=AttendanceStatus.PRESENT, activity__starts_at__gte=day_start(cutoff)
+    )
+    qs = Member.objects.filter(~Exists(present)).exclude(joined_on__gt=cutoff)
+    if isinstance(area_or_org, PartyOrg):
+        return qs.filter(roster_q(area_or_org))
+    a = area_or_org
+    return qs.filter(organization__area__tree_id=a.tree_id, organization__area__lft__gte=a.lft, organization__area__lft__lte=a.rght)
+
+
+def last_attended(members) -> dict:
+    """``{member id: start of the last activity attended}`` (one grouped query); sets
+    ``last_present`` on the members too."""
+    members = list(members)
+    rows = (
+        Attendance.objects.filter(member_id__in=[m.pk for m in members], status=AttendanceStatus.PRESENT)
+        .order_by()
+        .values("member_id")
+        .annotate(last=Max("activity__starts_at"))
+    ) if members else []
+    out = {r["member_id"]: r["last"] for r in rows}
+    for m in members:
+        m.last_present = out.get(m.pk)
+    return out
+
+
+# ----------------------------------------------------------------- service hours
+HOURS = DecimalField(max_digits=8, decimal_places=1)
+
+
+def with_service_hours(members, start: date, end: date):
+    """Annotate members with ``service_hours``: the sum of their service records dated
+    within [start, end] (a correlated subquery, so no join multiplies rows)."""
+    hours = (
+        ServiceRecord.objects.filter(member=OuterRef("pk"), occurred_on__gte=start, occurred_on__lte=end)
+        .order_by()
+        .values("member")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    return members.annotate(service_hours=Coalesce(Subquery(hours, output_field=HOURS), Value(Decimal("0")), output_field=HOURS))
+
+
+def member_service_hours(member, start: date, end: date) -> Decimal:
+    total = ServiceRecord.objects.filter(member=member, occurred_on__gte=start, occurred_on__lte=end).aggregate(
+        total=Sum("hours")
+    )["total"]
+    return Decimal(total or 0).quantize(Decimal("0.1"))

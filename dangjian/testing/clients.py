@@ -42,9 +42,14 @@ def logged_in(user, client: Client | None = None) -> Client:
     return client
 
 
+def path(response) -> str:
+    """The path a test-client response answered."""
+    return response.request.get("PATH_INFO", "?")
+
+
 def ids(response) -> set:
     """Ids of the rows of a 200 list answer, paginated or plain."""
-    assert response.status_code == 200, f"expected 200, got {response.status_code}: {response.content[:500]!r}"
+    assert response.status_code == 200, f"GET {path(response)}: expected 200, got {response.status_code}: {response.content[:300]!r}"
     data = response.json()
     rows = data["results"] if isinstance(data, dict) and "results" in data else data
     return {row["id"] for row in rows}

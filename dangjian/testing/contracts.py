@@ -61,7 +61,7 @@ from django.db.models import Max
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from dangjian.testing.clients import api_client, captured_queries, ids, listing, logged_in
+from dangjian.testing.clients import api_client, captured_queries, ids, listing, logged_in, path
 
 __all__ = ("ApiDetailContract", "ApiListContract", "PageDetailContract", "PageListContract", "by_pk")
 
@@ -124,7 +124,7 @@ class _Page:
         )
 
     def listed(self, response) -> set:
-        assert response.status_code == 200, f"expected 200, got {response.status_code}"
+        assert response.status_code == 200, f"GET {path(response)}: expected 200, got {response.status_code}"
         context = response.context
         assert context is not None and self.list_context in context, (
             f"no {self.list_context!r} in the page's template context: set list_context to the entry holding the rows"

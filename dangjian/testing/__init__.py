@@ -1,8 +1,28 @@
-"""Shared test helpers: query-count pinning and logged-in clients."""
+"""Shared test helpers: query-count pinning and logged-in clients.
+
+Clients and list helpers live in ``dangjian.testing.clients``, the race harness in
+``dangjian.testing.races`` (both re-exported here); the list and detail contract bases in
+``dangjian.testing.contracts``.
+"""
 from contextlib import contextmanager
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from dangjian.testing.clients import api_client, captured_queries, ids, logged_in, query_count
+from dangjian.testing.races import race, requires_postgres
+
+__all__ = (
+    "api_client",
+    "assert_max_queries",
+    "captured_queries",
+    "count_queries",
+    "ids",
+    "logged_in",
+    "query_count",
+    "race",
+    "requires_postgres",
+)
 
 
 @contextmanager

@@ -21,9 +21,9 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from dangjian.scoping import get_scope
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
-from organizations.choices import MANAGE_ROLES, Role
-from organizations.models import ResidentUnit
+from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.tests.factories import ResidentUnitFactory, user_with
+from organizations.units.models import ResidentUnit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

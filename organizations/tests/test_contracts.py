@@ -11,7 +11,9 @@ import pytest
 from django.urls import reverse_lazy
 
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
-from organizations.choices import AreaLevel, OrgCategory, OrgKind, Role
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import Role
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.budgets import BUDGETS
 from organizations.tests.factories import (
     AreaFactory,

@@ -57,5 +57,5 @@ BUDGETS = {
     # ------------------------------------------------- bulk jobs and selectors
     "services.checkins.demo.seed_reporting": 19,
     "services.requests.demo.seed_requests": 39,
-    "services.checkins.selectors.area_figures": 3,  # with reporting_rates and service_hours: one query each
+    "services.checkins.selectors.area_figures": 3,  # exactly: with reporting_rates and service_hours, one each, for any number of roots
 }

@@ -10,8 +10,11 @@ BUDGETS = {
     # ------------------------------------------------------------------ API (/api/...)
     "wish-list": 6,
     "wish-detail": 3,  # first pinned here
+    "public-wish-detail": 2,  # first pinned here (anyone, by tracking code)
     "service-request-list": 5,
     "service-request-detail": 2,  # first pinned here
+    "request-category-list": 1,  # first pinned here (public)
+    "request-category-detail": 1,  # first pinned here (public)
     "member-report-list": 8,
     "member-report-detail": 2,  # first pinned here
     "cobuild-agreement-list": 8,
@@ -54,6 +57,7 @@ BUDGETS = {
     "reporting:agreement_detail": 8,  # first pinned here
     # --------------------------------------------------------------------- Open311
     "open311:requests": 3,  # .json and .xml
+    "open311:request": 1,  # first pinned here (one request or wish by its id)
     # ------------------------------------------------- bulk jobs and selectors
     "services.checkins.demo.seed_reporting": 19,
     "services.requests.demo.seed_requests": 39,

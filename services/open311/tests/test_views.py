@@ -311,3 +311,14 @@ def test_list_query_count_is_fixed(client, c, size):
     assert response.status_code == 200 and len(response.json()) == 2 * size
     with assert_max_queries(BUDGETS["open311:requests"]):
         assert client.get(f"{BASE}/requests.xml").status_code == 200
+
+
+def test_single_request_query_count_is_fixed(client, c):
+    """``requests/{id}`` of a resolved request and of a published wish, in both formats, within the budget."""
+    member = member_user(c.a.members[0], "o311-one")
+    req = resolved_by_member(c.a, member)
+    wish = published(c.a)
+    for path in (f"requests/R-{req.code}", f"requests/W-{wish.code}"):
+        for fmt in ("json", "xml"):
+            with assert_max_queries(BUDGETS["open311:request"]):
+                assert client.get(f"{BASE}/{path}.{fmt}").status_code == 200

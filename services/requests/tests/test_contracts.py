@@ -12,12 +12,13 @@ import itertools
 import pytest
 from django.urls import reverse_lazy
 
+from dangjian.testing import api_client, query_count
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from organizations.grants.choices import Role
 from organizations.tests.factories import MemberFactory, user_with
 from services.requests import actions
 from services.requests.choices import RequestStatus
-from services.requests.models import RequestEvent
+from services.requests.models import RequestCategory, RequestEvent
 from services.requests.tests.test_support import accepted_by_member, dispatched_to_member, member_user, order, team, worker
 from services.tests.budgets import BUDGETS
 from services.tests.factories import CityWorld
@@ -153,3 +154,18 @@ class TestVolunteerTeamPage(VolunteerTeams, PageDetailContract):
         """One more member of the team (and of the community the form offers)."""
         a = self.w.a
         t.members.add(MemberFactory(organization=a.branch, residence=a.building))
+
+
+# --------------------------------------------------------------------------- public
+def test_request_category_api_query_counts_flat(db):
+    """``/api/request-categories/`` is public data (no scope, so no contract): the list runs as
+    many queries with more categories, the list and a category within their budgets."""
+    client = api_client()
+    client.get("/api/request-categories/")
+    few = query_count(client, "/api/request-categories/")
+    for i in range(5):
+        RequestCategory.objects.create(code=f"extra-{i}", name=f"其他类{i}", response_minutes=60, resolve_minutes=600)
+    assert len(client.get("/api/request-categories/").json()) == RequestCategory.objects.filter(is_active=True).count()
+    assert query_count(client, "/api/request-categories/") == few <= BUDGETS["request-category-list"]
+    one = RequestCategory.objects.get(code="general")
+    assert query_count(client, f"/api/request-categories/{one.pk}/") <= BUDGETS["request-category-detail"]

@@ -10,6 +10,7 @@ import itertools
 import pytest
 from django.urls import reverse_lazy
 
+from dangjian.testing import api_client, query_count
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from services.tests.budgets import BUDGETS
 from services.tests.factories import CityWorld, claimed, fulfilled, member_user, published, submit
@@ -125,3 +126,17 @@ class TestMyClaimsPage(WishWorld, PageListContract):
 
     def make_out_of_scope(self):
         return claimed(self.w.a, self.other)
+
+
+# --------------------------------------------------------------------------- public
+def test_public_wish_api_query_count_flat(city):
+    """``/api/public/wishes/{code}/`` answers anyone holding the code (no scope, so no contract):
+    as many queries with a longer timeline, within its budget."""
+    wish = fulfilled(city.a, member_user(city.a.members[0]))
+    client, url = api_client(), f"/api/public/wishes/{wish.code}/"
+    client.get(url)
+    few = query_count(client, url)
+    for _ in range(5):
+        WishEvent.objects.create(wish=wish, from_status=WishStatus.FULFILLED, to_status=WishStatus.FULFILLED)
+    assert len(api_client().get(url).json()["timeline"]) == 9  # submitted, published, claimed, fulfilled + 5
+    assert query_count(client, url) == few <= BUDGETS["public-wish-detail"]

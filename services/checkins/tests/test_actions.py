@@ -2,18 +2,17 @@
 write, ending), and in-service members reporting in (self or on behalf, once a day, a new
 period after expiry, a race on PostgreSQL).  ``make_in_service`` and ``unit_org`` are
 shared by the other reporting tests."""
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from dangjian.workflow import TransitionError
 from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory, OrgKind
@@ -238,33 +237,14 @@ def test_report_refusals_are_clear():
     assert not MemberReport.objects.exists()
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: row locks and concurrent transactions")
+@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reports_of_one_member_make_one_row():
     c = build_city()
     member = make_in_service(c.a)
     user = member_login(member)
     cadre = user_with(Role.COMMUNITY, c.a.area)
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def attempt(actor):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results.append(actions.member_report_in(actor=actor, member=member).created)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(a,)) for a in (user, cadre, user, cadre)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert sorted(results) == [False, False, False, True]
+    outcomes = race(lambda actor: actions.member_report_in(actor=actor, member=member).created, (user, cadre, user, cadre))
+    assert not outcomes.errors
+    assert sorted(outcomes.values) == [False, False, False, True]
     assert MemberReport.objects.filter(member=member).count() == 1

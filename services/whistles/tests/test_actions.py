@@ -1,16 +1,15 @@
 """Whistle actions: who may whistle and to whom, the target state machine, the whistle's
 status following its targets, events and audit, departments and their accounts."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from dangjian.workflow import TransitionError
 from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
@@ -235,34 +234,17 @@ def test_cancel_stops_the_whistle(w):
     assert "已经撤销" in exc.value.messages[0]
 
 
-def test_concurrent_report_in_exactly_one_wins(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent reports are serialized by row locks (runs in CI on PostgreSQL)")
-    from django.db import connections
-
+@requires_postgres("concurrent reports are serialized by row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_report_in_exactly_one_wins():
     w = build_world()
     wh = whistle(w)
     t = target_of(wh, w.housing)
     users = [w.housing_user] + [responder(w.housing, username=f"racer-{i}") for i in range(5)]
-    barrier = threading.Barrier(len(users))
-    wins, refusals, others = [], [], []
-
-    def report(user):
-        try:
-            barrier.wait()
-            wins.append(wa.whistle_report_in(actor=user, target=t))
-        except TransitionError as exc:
-            refusals.append(exc)
-        except Exception as exc:  # collected and asserted below
-            others.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=report, args=(u,)) for u in users]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    outcomes = race(lambda user: wa.whistle_report_in(actor=user, target=t), users)
+    wins = outcomes.values
+    refusals = [e for e in outcomes.errors if isinstance(e, TransitionError)]
+    others = [e for e in outcomes.errors if not isinstance(e, TransitionError)]
     assert others == []
     assert len(wins) == 1 and len(refusals) == len(users) - 1
     assert WhistleEvent.objects.filter(target=t, to_status=TargetStatus.REPORTED).count() == 1

@@ -1,14 +1,13 @@
 """Escalation of overdue whistles: the rules, idempotence (twice, concurrently), the task
 through a real broker and worker."""
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from services.whistles import actions as wa
 from services.whistles.choices import EscalationStage, TargetStatus, WhistleStatus
 from services.whistles.models import Whistle, WhistleEvent, WhistleTarget
@@ -153,33 +152,15 @@ def test_task_runs_the_escalation(settings):
     assert wh.escalation_level == 1 and target_of(wh, w.housing).status == TargetStatus.NOTIFIED
 
 
-def test_concurrent_runs_escalate_once(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent runs are kept apart by row locks (runs in CI on PostgreSQL)")
-    from django.db import connections
-
+@requires_postgres("concurrent runs are kept apart by row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_escalate_once():
     w = build_world()
     whistles = [whistle(w, title=f"事项{i}") for i in range(6)]
     now = timezone.now() + MUCH_LATER
-    barrier = threading.Barrier(4)
-    steps, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            steps.append(wa.whistle_escalate_overdue(now=now, batch=2))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert sum(steps) == 2 * len(whistles)
+    outcomes = race(lambda: wa.whistle_escalate_overdue(now=now, batch=2), [()] * 4)
+    assert outcomes.errors == []
+    assert sum(outcomes.values) == 2 * len(whistles)
     for wh in whistles:
         wh.refresh_from_db()
         assert wh.escalation_level == 2 and wh.escalated_to == w.c.district

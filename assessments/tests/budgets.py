@@ -41,7 +41,7 @@ BUDGETS = {
     "checklist-list": 6,
     "checklist-detail": 6,
     "checklist-item-list": 6,
-    "checklist-item-detail": 0,
+    "checklist-item-detail": 2,  # first pinned here
     # pages, also for a street cadre (test_views)
     "checklist:index": 12,
     "checklist:awaiting": 12,

@@ -50,11 +50,11 @@ BUDGETS = {
     # ----------------------------------------------------------------- scoring (考核)
     # API, also for a district cadre (test_api)
     "rubric-list": 6,
-    "rubric-detail": 0,
+    "rubric-detail": 2,  # first pinned here
     "score-list": 6,
     "score-detail": 6,
     "scoring-run-list": 6,
-    "scoring-run-detail": 0,
+    "scoring-run-detail": 2,  # first pinned here
     # pages, also for a district cadre (test_views)
     "scoring:index": 14,
     "scoring:stars": 14,

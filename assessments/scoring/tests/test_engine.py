@@ -13,6 +13,7 @@ from assessments.scoring.models import Indicator, Rubric, Score, ScoreLine, Scor
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.selectors import rubric_in_force, rubrics_in_force
 from assessments.scoring.tests import test_data as data
+from assessments.tests.budgets import BUDGETS
 from organizations.tests.factories import build_community
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +211,8 @@ def test_query_count_does_not_grow_with_subjects(city, code):
     assert Score.objects.filter(run=run).count() == 6
     assert big == small, (small, big)
     # per indicator: its grouped queries, the upsert, the progress (savepoints; cursor fetches on PostgreSQL)
-    assert small <= 20 + 8 * Indicator.objects.filter(rubric=run.rubric).count()
+    indicators = Indicator.objects.filter(rubric=run.rubric).count()
+    assert small <= BUDGETS["assessments.scoring.engine.score_run"] + BUDGETS["assessments.scoring.engine.score_run per indicator"] * indicators
 
 
 def test_versions_newest_effective_at_the_period_start():

@@ -74,8 +74,9 @@ class Span:
     end: int
 
     def contains(self, node, *, include_self: bool = True) -> bool:
-        """``node`` lies in this span's subtree (``include_self``: or is this node)."""
-        other = span(node)
+        """``node`` lies in this span's subtree (``include_self``: or is this node); only
+        ``node``'s position is read."""
+        other = position(node)
         if other.tree != self.tree:
             return False
         if include_self:

@@ -4,6 +4,7 @@ subtree figures (a constant number of queries whatever the size of the tree)."""
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dangjian import trees
 from dangjian.scoping import get_scope
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -30,7 +31,7 @@ def top_areas_for(user):
     qs = Area.objects.filter(pk__in=ids).order_by("tree_id", "lft")
     # Drop granted nodes that sit inside another granted node.
     nodes = list(qs)
-    return [a for a in nodes if not any(o.pk != a.pk and o.tree_id == a.tree_id and o.lft < a.lft < o.rght for o in nodes)]
+    return trees.outermost(nodes)
 
 
 # ------------------------------------------------------------------ subtree figures

@@ -218,7 +218,7 @@ def default_rate_area(user):
     scope = get_scope(user)
     if scope.is_global:
         return Area.objects.filter(parent__isnull=True).order_by("tree_id").first()
-    ranges = sorted(scope.areas_for(MANAGE_ROLES), key=lambda r: (r.tree_id, r.lft))
+    ranges = sorted(scope.areas_for(MANAGE_ROLES), key=lambda r: r.key)
     if not ranges:
         return None
     return Area.objects.filter(pk=ranges[0].node_id).first()

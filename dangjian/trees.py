@@ -144,10 +144,11 @@ def subtree_q(node, prefix: str = "", *, include_self: bool = True, check_tree: 
     return Q(**lookups)
 
 
-def ranges_q(ranges: Iterable, prefix: str = "") -> Q:
+def ranges_q(ranges: Iterable, prefix: str = "", *, include_self: bool = True) -> Q:
     """Rows whose node (reached through ``prefix``) lies in any of the subtrees of ``ranges``
-    (nodes or spans, e.g. a user's granted ranges); ``NOTHING`` when there are none."""
-    parts = [subtree_q(r, prefix) for r in ranges]
+    (nodes or spans, e.g. a user's granted ranges; ``include_self`` as in ``subtree_q``);
+    ``NOTHING`` when there are none."""
+    parts = [subtree_q(r, prefix, include_self=include_self) for r in ranges]
     return reduce(or_, parts) if parts else NOTHING
 
 
@@ -246,7 +247,7 @@ class Locator:
             self._trees[tree] = ([r[0] for r in rows], rows)
 
     def find(self, node, default=None):
-        s = span(node)
+        s = position(node)
         found = self._trees.get(s.tree)
         if found is None:
             return default

@@ -28,6 +28,7 @@ def test_subtree_q_is_the_index_friendly_range():
 def test_ranges_q_ors_the_ranges_and_is_nothing_without_any():
     a, b = Span(1, 1, 8), Span(2, 3, 4)
     assert trees.ranges_q([a, b], "org") == trees.subtree_q(a, "org") | trees.subtree_q(b, "org")
+    assert trees.ranges_q([a], include_self=False) == trees.subtree_q(a, include_self=False)
     assert trees.ranges_q([]) is NOTHING
     assert trees.ranges_q(iter(())) is NOTHING
 

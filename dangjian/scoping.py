@@ -1,9 +1,10 @@
 """Subtree scoping: what a user was granted, computed once per request.
 
 A ``Grant`` gives a user a role at an area or an organization; it covers that node's whole
-subtree.  ``get_scope(user)`` turns the user's grants into tree ranges ``(tree_id, lft,
-rght)`` with one query and caches the result on the user object, so every queryset in the
-request can be limited with plain range predicates (set-based, index-friendly).
+subtree.  ``get_scope(user)`` turns the user's grants into tree ranges (``dangjian.trees.Span``
+with the role and the node) with one query and caches the result on the user object, so every
+queryset in the request can be limited with plain range predicates (``trees.ranges_q``:
+set-based, index-friendly).
 
 Models expose ``visible_to(user)`` on their querysets; the base views and viewsets call it.
 Objects out of scope are answered with 404, exactly like missing ones.
@@ -11,31 +12,28 @@ Objects out of scope are answered with 404, exactly like missing ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 
+from dangjian import trees
+from dangjian.trees import NOTHING, Span  # noqa: F401 - NOTHING re-exported
+
 _CACHE_ATTR = "_dangjian_scope"
 
 
 @dataclass(frozen=True)
-class Range:
+class Range(Span):
+    """A granted node's span, with the role granted there and the node."""
+
     role: str
-    tree_id: int
-    lft: int
-    rght: int
     node_id: int
     level: int | None = None  # an area's AreaLevel (None for organizations)
 
     @property
     def pk(self) -> int:
         return self.node_id
-
-    def covers(self, tree_id: int, lft: int) -> bool:
-        return self.tree_id == tree_id and self.lft <= lft <= self.rght
 
 
 @dataclass(frozen=True)
@@ -62,29 +60,20 @@ class Scope:
     def covers_area(self, area, roles=None) -> bool:
         if self.is_global:
             return True
-        return any(r.covers(area.tree_id, area.lft) for r in self.areas_for(roles))
+        return any(r.contains(area) for r in self.areas_for(roles))
 
     def covers_org(self, org, roles=None) -> bool:
         if self.is_global:
             return True
-        if any(r.covers(org.tree_id, org.lft) for r in self.orgs_for(roles)):
+        if any(r.contains(org) for r in self.orgs_for(roles)):
             return True
         area = org.area
         return area is not None and self.covers_area(area, roles)
 
 
-NOTHING = Q(pk__in=[])
-
-
 def range_q(prefix: str, ranges) -> Q:
     """``Q`` matching rows whose tree node (reached through ``prefix``) lies in any range."""
-    if not ranges:
-        return NOTHING
-    p = f"{prefix}__" if prefix else ""
-    return reduce(
-        or_,
-        (Q(**{f"{p}tree_id": r.tree_id, f"{p}lft__gte": r.lft, f"{p}lft__lte": r.rght}) for r in ranges),
-    )
+    return trees.ranges_q(ranges, prefix)
 
 
 def get_scope(user) -> Scope:
@@ -97,16 +86,14 @@ def get_scope(user) -> Scope:
     area_ranges, org_ranges, roles = [], [], set()
     is_global = bool(user.is_superuser)
     rows = Grant.objects.filter(user=user, is_active=True).values_list(
-        "role",
-        "area_id", "area__tree_id", "area__lft", "area__rght", "area__level",
-        "org_id", "org__tree_id", "org__lft", "org__rght",
+        "role", "area_id", *trees.range_fields("area"), "area__level", "org_id", *trees.range_fields("org"),
     )
-    for role, area_id, a_tree, a_lft, a_rght, a_level, org_id, o_tree, o_lft, o_rght in rows:
+    for role, area_id, a_tree, a_start, a_end, area_level, org_id, *org_span in rows:
         roles.add(role)
         if area_id:
-            area_ranges.append(Range(role, a_tree, a_lft, a_rght, area_id, a_level))
+            area_ranges.append(Range(a_tree, a_start, a_end, role=role, node_id=area_id, level=area_level))
         if org_id:
-            org_ranges.append(Range(role, o_tree, o_lft, o_rght, org_id))
+            org_ranges.append(Range(*org_span, role=role, node_id=org_id))
     scope = Scope(
         user_id=user.pk,
         is_global=is_global,

@@ -30,33 +30,29 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from dangjian import trees
 from dangjian.scoping import NOTHING, get_scope
 from organizations.grants.choices import MANAGE_ROLES
 
 CHECKLIST_ROLES = frozenset(MANAGE_ROLES)
 
 
-def _inside(r, tree_id, lft, rght) -> bool:
-    """Range ``r``'s node lies on the node (tree_id, lft, rght) or in its subtree."""
-    return r.tree_id == tree_id and lft <= r.lft <= rght
-
-
 def _is_own(scope, org) -> bool:
     """A managing grant on the organization (or its area) itself or inside its subtree."""
     area = org.area
-    if any(_inside(r, org.tree_id, org.lft, org.rght) for r in scope.orgs_for(CHECKLIST_ROLES)):
+    if any(trees.contains(org, r) for r in scope.orgs_for(CHECKLIST_ROLES)):
         return True
-    return area is not None and any(_inside(r, area.tree_id, area.lft, area.rght) for r in scope.areas_for(CHECKLIST_ROLES))
+    return area is not None and any(trees.contains(area, r) for r in scope.areas_for(CHECKLIST_ROLES))
 
 
 def _covers_parent(scope, org) -> bool:
     parent = org.parent
     if parent is None:
         return False
-    if any(r.covers(parent.tree_id, parent.lft) for r in scope.orgs_for(CHECKLIST_ROLES)):
+    if any(r.contains(parent) for r in scope.orgs_for(CHECKLIST_ROLES)):
         return True
     area = parent.area
-    return area is not None and any(r.covers(area.tree_id, area.lft) for r in scope.areas_for(CHECKLIST_ROLES))
+    return area is not None and any(r.contains(area) for r in scope.areas_for(CHECKLIST_ROLES))
 
 
 # ------------------------------------------------------------------- own cadres
@@ -93,13 +89,12 @@ def superior_q(user, prefix: str = "org") -> Q:
     p = f"{prefix}__"
     above = NOTHING
     for r in scope.orgs_for(CHECKLIST_ROLES):
-        above |= Q(**{f"{p}parent__tree_id": r.tree_id, f"{p}parent__lft__gte": r.lft, f"{p}parent__lft__lte": r.rght})
+        above |= trees.subtree_q(r, f"{p}parent")
     for r in scope.areas_for(CHECKLIST_ROLES):
-        above |= Q(**{f"{p}parent__area__tree_id": r.tree_id, f"{p}parent__area__lft__gte": r.lft,
-                      f"{p}parent__area__lft__lte": r.rght})
-    own = NOTHING
+        above |= trees.subtree_q(r, f"{p}parent__area")
+    own = NOTHING  # the organization (or its area) holds a grant: on its path up from the grant
     for r in scope.orgs_for(CHECKLIST_ROLES):
-        own |= Q(**{f"{p}tree_id": r.tree_id, f"{p}lft__lte": r.lft, f"{p}rght__gte": r.lft})
+        own |= trees.ancestors_q(trees.position(r), prefix)
     for r in scope.areas_for(CHECKLIST_ROLES):
-        own |= Q(**{f"{p}area__tree_id": r.tree_id, f"{p}area__lft__lte": r.lft, f"{p}area__rght__gte": r.lft})
+        own |= trees.ancestors_q(trees.position(r), f"{p}area")
     return above & ~own

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, QuorumBasis, SignInVia
+from dangjian import trees
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -49,7 +50,7 @@ class RuleSetQuerySet(models.QuerySet):
         # their grant), since it governs their organizations.
         governing = Q(pk__in=[])
         for r in scope.area_ranges:
-            governing |= Q(area__tree_id=r.tree_id, area__lft__lte=r.lft, area__rght__gte=r.rght)
+            governing |= trees.ancestors_q(r, "area")
         return self.filter(Q(area__isnull=True) | range_q("area", scope.area_ranges) | governing)
 
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
+from dangjian import trees
+
 WITHIN_PARAM = "within"
 
 
@@ -28,16 +30,10 @@ def visible_area_or_404(user, raw_id):
     except (TypeError, ValueError):
         raise ValidationError({WITHIN_PARAM: [_("区域编号必须是整数。")]}) from None
     Area = apps.get_model(settings.SCOPE_AREA_MODEL)
-    area = Area.objects.visible_to(user).filter(pk=pk).only("pk", "tree_id", "lft", "rght").first()
+    area = Area.objects.visible_to(user).filter(pk=pk).only("pk", *trees.range_fields()).first()
     if area is None:
         raise Http404
     return area
-
-
-def subtree_q_kwargs(prefix: str, area) -> dict:
-    """Lookups selecting rows whose area (reached through ``prefix``) lies in ``area``'s subtree."""
-    p = f"{prefix}__" if prefix else ""
-    return {f"{p}tree_id": area.tree_id, f"{p}lft__gte": area.lft, f"{p}lft__lte": area.rght}
 
 
 class WithinAreaFilter(BaseFilterBackend):
@@ -49,7 +45,7 @@ class WithinAreaFilter(BaseFilterBackend):
         if field is None or raw in (None, ""):
             return queryset
         area = visible_area_or_404(request.user, raw)
-        return queryset.filter(**subtree_q_kwargs(field, area))
+        return queryset.filter(trees.subtree_q(area, field))
 
     def get_schema_operation_parameters(self, view):
         # Read by drf-spectacular (and DRF's own schema generator) for list operations.

@@ -10,6 +10,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from dangjian import trees
 from dangjian.scoping import NOTHING, get_scope, range_q
 from organizations.areas.choices import ROOT_LEVELS, AreaLevel, BuildingUse
 
@@ -30,8 +31,8 @@ class AreaQuerySet(TreeQuerySet):
         return Q(pk__in=PartyOrg.objects.filter(range_q("", scope.org_ranges)).values("area_id"))
 
     def within(self, area):
-        """The node and its whole subtree (the lft/rght range)."""
-        return self.filter(tree_id=area.tree_id, lft__gte=area.lft, lft__lte=area.rght)
+        """The node and its whole subtree."""
+        return self.filter(trees.subtree_q(area))
 
 
 class AreaManager(TreeManager.from_queryset(AreaQuerySet)):
@@ -84,8 +85,8 @@ class Area(MPTTModel):
             # moved or re-levelled: the chains of everyone living or belonging under it change
             from organizations.members import places
 
-            self.refresh_from_db(fields=["tree_id", "lft", "rght"])
-            inside = Q(tree_id=self.tree_id, lft__gte=self.lft, lft__lte=self.rght)
+            self.refresh_from_db(fields=list(trees.range_fields()))
+            inside = trees.subtree_q(self)
             Member = apps.get_model("organizations", "Member")
             places.sync_members(Member.objects.filter(
                 Q(residence__in=Area.objects.filter(inside)) | Q(organization__area__in=Area.objects.filter(inside))
@@ -112,7 +113,7 @@ class Area(MPTTModel):
             if self.pk and parent.pk == self.pk:
                 errors["parent"] = _("区域不能以自己为上级。")
             elif self.pk and not self._state.adding:
-                if parent.tree_id == self.tree_id and self.lft <= parent.lft <= self.rght:
+                if trees.contains(self, parent):
                     errors["parent"] = _("不能把区域移动到它自己的下级之下。")
             if self.level == AreaLevel.ENTRANCE and parent.level != AreaLevel.BUILDING:
                 errors["level"] = _("单元只能建在楼栋之下。")

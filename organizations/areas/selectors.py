@@ -4,6 +4,7 @@ subtree figures (a constant number of queries whatever the size of the tree)."""
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from dangjian import trees
 from dangjian.scoping import get_scope
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -21,29 +22,24 @@ def top_areas_for(user):
     """The highest areas the user can see: the roots of their granted subtrees."""
     scope = get_scope(user)
     if scope.is_global:
-        return Area.objects.filter(parent__isnull=True).order_by("tree_id")
+        return Area.objects.filter(parent__isnull=True).order_by(trees.tree_field())
     ids = {r.node_id for r in scope.area_ranges}
     if not ids and scope.org_ranges:
         ids = set(
             PartyOrg.objects.filter(pk__in=[r.node_id for r in scope.org_ranges]).values_list("area_id", flat=True)
         )
-    qs = Area.objects.filter(pk__in=ids).order_by("tree_id", "lft")
+    qs = Area.objects.filter(pk__in=ids).order_by(*trees.tree_order())
     # Drop granted nodes that sit inside another granted node.
     nodes = list(qs)
-    return [a for a in nodes if not any(o.pk != a.pk and o.tree_id == a.tree_id and o.lft < a.lft < o.rght for o in nodes)]
+    return trees.outermost(nodes)
 
 
 # ------------------------------------------------------------------ subtree figures
 def _members_in_subtree_subquery(prefix=""):
-    p = f"{prefix}__" if prefix else ""
     return Subquery(
-        Member.objects.filter(
-            residence__tree_id=OuterRef(f"{p}tree_id"),
-            residence__lft__gte=OuterRef(f"{p}lft"),
-            residence__lft__lte=OuterRef(f"{p}rght"),
-        )
+        Member.objects.filter(trees.subtree_q(trees.outer(prefix), "residence"))
         .order_by()
-        .values("residence__tree_id")
+        .values(trees.tree_field("residence"))
         .annotate(n=Count("pk"))
         .values("n"),
         output_field=IntegerField(),
@@ -52,11 +48,9 @@ def _members_in_subtree_subquery(prefix=""):
 
 def _orgs_in_subtree_subquery():
     return Subquery(
-        PartyOrg.objects.filter(
-            area__tree_id=OuterRef("tree_id"), area__lft__gte=OuterRef("lft"), area__lft__lte=OuterRef("rght")
-        )
+        PartyOrg.objects.filter(trees.subtree_q(trees.outer(), "area"))
         .order_by()
-        .values("area__tree_id")
+        .values(trees.tree_field("area"))
         .annotate(n=Count("pk"))
         .values("n"),
         output_field=IntegerField(),
@@ -114,9 +108,7 @@ def area_summary(area) -> dict:
         probationary=Count("pk", filter=Q(status="probationary")),
         in_service=Count("pk", filter=Q(in_service=True)),
     )
-    central = CentralHousehold.objects.filter(
-        building__tree_id=area.tree_id, building__lft__gte=area.lft, building__lft__lte=area.rght
-    ).count()
+    central = CentralHousehold.objects.filter(trees.subtree_q(area, "building")).count()
     return {
         "levels": [
             {"level": level.value, "label": level.label, "count": by_level.get(level.value, 0)}

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian import errors as actions
-from dangjian import portal
+from dangjian import portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -81,7 +81,7 @@ def area_index(request):
     if tops:
         areas = list(
             selectors.with_subtree_counts(selectors.areas_for(user).filter(pk__in=[a.pk for a in tops])).order_by(
-                "tree_id", "lft"
+                *trees.tree_order()
             )
         )
     return render(request, "organizations/area_index.html", {"areas": areas})
@@ -101,7 +101,7 @@ def area_detail(request, pk):
         .filter(area=area)
         .select_related("secretary")
         .annotate(member_total=Count("members"))
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
     residents = central_households = None
     if area.level >= AreaLevel.BUILDING:

@@ -11,13 +11,12 @@ The area export uses the import template's columns, so it can be imported elsewh
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dangjian import trees
 from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import get_scope
 from dangjian.xlsx import _date_cell, _header_cells, _note
@@ -64,9 +63,10 @@ def write_areas(dest, *, actor, within: Area | None = None) -> int:
     qs = visible_areas(actor)
     if within is not None:
         qs = qs.within(within)
-    rows = qs.order_by("tree_id", "lft").values_list(
-        "pk", "parent_id", "parent__code", "parent__tree_id", "parent__lft",
-        "code", "name", "level", "address", "households", "building_use",
+    rows = trees.with_spans(
+        qs.order_by(*trees.tree_order()),
+        "pk", "parent_id", "parent__code", "code", "name", "level", "address", "households", "building_use",
+        prefix="parent", at_position=True, chunk_size=CHUNK,
     )
     levels = _labels(AreaLevel)
     uses = _labels(BuildingUse)
@@ -78,13 +78,9 @@ def write_areas(dest, *, actor, within: Area | None = None) -> int:
     ws.append(_header_cells(ws, [c.label for c in AREA_COLUMNS]))
     seen: set[int] = set()
     count = 0
-    for pk, parent_id, parent_code, p_tree, p_lft, code, name, level, address, households, use in rows.iterator(
-        chunk_size=CHUNK
-    ):
+    for pk, parent_id, parent_code, code, name, level, address, households, use, parent_place in rows:
         seen.add(pk)
-        visible_parent = parent_id is not None and (
-            parent_id in seen or scope.covers_area(SimpleNamespace(tree_id=p_tree, lft=p_lft))
-        )
+        visible_parent = parent_id is not None and (parent_id in seen or scope.covers_area(parent_place))
         ws.append([
             parent_code if visible_parent else "", code, name, levels.get(level, ""), address, households,
             uses.get(use, ""),
@@ -120,7 +116,7 @@ def write_members(dest, *, actor) -> int:
             "employer", "phone", "id_number", "organization__code", "organization__name",
             "residence__code", "residence__name",
         )
-        .order_by("organization__tree_id", "organization__lft", "id")
+        .order_by(*trees.tree_order("organization"), "id")
     )
     genders = _labels(Gender)
     statuses = _labels(MemberStatus)

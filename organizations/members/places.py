@@ -21,6 +21,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Q
 
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 
 LEVELS = (AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
@@ -33,14 +34,13 @@ NO_CHAIN = (None,) * len(LEVELS)
 
 def residing_q(node) -> Q:
     """Members residing in the subtree of ``node`` (an ``Area``, or a granted area ``Range``:
-    anything with ``pk``, ``level``, ``tree_id``, ``lft``, ``rght``): one indexed column for a
-    city, district, street or community, the subtree's areas below those."""
+    anything with ``pk`` and ``level`` that ``trees.subtree_q`` takes): one indexed column for
+    a city, district, street or community, the subtree's areas below those."""
     from organizations.areas.models import Area
 
     if field := RES_FIELDS.get(node.level):
         return Q(**{field: node.pk})
-    return Q(residence_id__in=Area.objects.filter(
-        tree_id=node.tree_id, lft__gte=node.lft, lft__lte=node.rght).values("pk"))
+    return Q(residence_id__in=Area.objects.filter(trees.subtree_q(node)).values("pk"))
 
 
 def anchored_q(node) -> Q:
@@ -49,8 +49,7 @@ def anchored_q(node) -> Q:
 
     if field := ORG_FIELDS.get(node.level):
         return Q(**{field: node.pk})
-    return Q(organization_id__in=PartyOrg.objects.filter(
-        area__tree_id=node.tree_id, area__lft__gte=node.lft, area__lft__lte=node.rght).values("pk"))
+    return Q(organization_id__in=PartyOrg.objects.filter(trees.subtree_q(node, "area")).values("pk"))
 
 
 def chain_of(area_id) -> tuple:

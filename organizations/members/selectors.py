@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from dangjian import trees
 from dangjian.scoping import NOTHING, get_scope, range_q
 from organizations.members import places
 from organizations.members.choices import ROSTER_ROLES
@@ -39,14 +40,6 @@ def _count_sql(members) -> tuple[str, list]:
     return f"(SELECT COUNT(*) FROM ({sql}) part)", list(params)
 
 
-def _outermost(ranges):
-    """The granted ranges, one per node, without those nested in another (they add nothing)."""
-    unique = list({(r.tree_id, r.lft): r for r in ranges}.values())
-    return [r for r in unique if not any(
-        o is not r and o.tree_id == r.tree_id and o.lft <= r.lft and r.rght <= o.rght for o in unique
-    )]
-
-
 def _any(qs) -> Q:
     return reduce(or_, qs, NOTHING)
 
@@ -71,7 +64,7 @@ def roster_count(user, filters=None) -> int:
     scope = get_scope(user)
     if scope.is_global:
         return base.count()
-    areas = _outermost(scope.areas_for(ROSTER_ROLES))
+    areas = trees.outermost(scope.areas_for(ROSTER_ROLES))
     orgs = scope.orgs_for(ROSTER_ROLES)
     resides = _any(places.residing_q(r) for r in areas)
     anchored = _any(places.anchored_q(r) for r in areas)

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import errors as actions
-from dangjian import portal
+from dangjian import portal, trees
 from dangjian.crypto import keyed_hash
 from dangjian.forms import attach_errors
 from dangjian.portal import PAGE_SIZE, _visible_ids, client_ip, refusals
@@ -57,7 +57,7 @@ def member_list(request):
         else:
             wanted &= places.residing_q(area_filter)
     qs = members.filter(wanted).select_related("organization", "residence").order_by(
-        "organization__tree_id", "organization__lft", "id"
+        *trees.tree_order("organization"), "id"
     )
     # The page's rows come from the scoped queryset in roster order; its count from
     # roster_count, which PostgreSQL answers from indexed foreign keys instead of the OR of joins.

@@ -7,6 +7,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from dangjian import trees
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.models import Area
 from organizations.orgs.choices import FormationMode, OrgCategory, OrgKind
@@ -21,10 +22,10 @@ class PartyOrgQuerySet(TreeQuerySet):
         return self.filter(range_q("", scope.org_ranges) | range_q("area", scope.area_ranges))
 
     def within(self, org):
-        return self.filter(tree_id=org.tree_id, lft__gte=org.lft, lft__lte=org.rght)
+        return self.filter(trees.subtree_q(org))
 
     def anchored_within(self, area):
-        return self.filter(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
+        return self.filter(trees.subtree_q(area, "area"))
 
 
 class PartyOrgManager(TreeManager.from_queryset(PartyOrgQuerySet)):

@@ -11,6 +11,7 @@ from datetime import date
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from organizations.orgs.choices import ORG_KIND_RANK, OrgCategory, OrgKind
 
 
@@ -51,7 +52,7 @@ def org_structure_errors(org) -> dict:
     if parent is not None:
         if org.pk and parent.pk == org.pk:
             errors["parent"] = _("组织不能以自己为上级。")
-        elif org.pk and not org._state.adding and parent.tree_id == org.tree_id and org.lft <= parent.lft <= org.rght:
+        elif org.pk and not org._state.adding and trees.contains(org, parent):
             errors["parent"] = _("不能把组织移动到它自己的下级之下。")
         elif parent.kind == OrgKind.GROUP:
             errors["parent"] = _("党小组之下不能再设党组织。")

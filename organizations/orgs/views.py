@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian import errors as actions
-from dangjian import portal
+from dangjian import portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -44,7 +44,7 @@ def org_list(request):
         selectors.orgs_for(user)
         .select_related("area", "parent", "secretary")
         .annotate(member_total=Count("members"))
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
     if q := values.get("q"):
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
@@ -78,7 +78,7 @@ def org_detail(request, pk):
     children = list(
         selectors.org_figures(selectors.orgs_for(user).filter(parent=org))
         .select_related("area", "secretary")
-        .order_by("lft")
+        .order_by(*trees.preorder())
     )
     members = list(
         members_selectors.members_for(user)

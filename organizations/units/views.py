@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian import errors as actions
-from dangjian import portal
+from dangjian import portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -29,7 +29,7 @@ def unit_list(request):
     filters = UnitFilterForm(request.GET or None)
     values = filters.filters()
     qs = units_selectors.units_for(user).select_related("community", "party_org").order_by(
-        "community__tree_id", "community__lft", "name", "id"
+        *trees.tree_order("community"), "name", "id"
     )
     if q := values.get("q"):
         qs = qs.filter(name__icontains=q)

@@ -38,6 +38,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
@@ -120,9 +121,7 @@ def community_of(area) -> Area | None:
         return area
     if area.level < AreaLevel.COMMUNITY:
         return None
-    return Area.objects.filter(
-        level=AreaLevel.COMMUNITY, tree_id=area.tree_id, lft__lte=area.lft, rght__gte=area.rght
-    ).first()
+    return trees.containing(Area.objects, area, level=AreaLevel.COMMUNITY).first()
 
 
 # ----------------------------------------------------------------------- agreements
@@ -155,8 +154,7 @@ def _clean_agreement(errors, *, org, community, branches, starts_on, ends_on):
     if "community" not in errors:
         outside = [
             b.name for b in branches
-            if b.category != OrgCategory.COMPOUND or not (
-                b.area.tree_id == community.tree_id and community.lft <= b.area.lft <= community.rght)
+            if b.category != OrgCategory.COMPOUND or not trees.contains(community, b.area)
         ]
         if outside:
             errors["branches"] = _("结对的只能是本社区内的小区党支部：%(names)s 不符合。") % {"names": "、".join(outside)}

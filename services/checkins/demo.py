@@ -19,8 +19,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
 
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -46,18 +46,9 @@ def _chunks(items, n):
         yield items[i:i + n]
 
 
-def _containing(nodes, tree_id, lft):
-    for n_tree, n_lft, n_rght, pk in nodes:
-        if n_tree == tree_id and n_lft <= lft <= n_rght:
-            return pk
-    return None
-
-
-def _range_q(prefix, nodes):
-    q = Q(pk__in=[])
-    for tree_id, lft, rght, _pk in nodes:
-        q |= Q(**{f"{prefix}tree_id": tree_id, f"{prefix}lft__gte": lft, f"{prefix}lft__lte": rght})
-    return q
+def _inside_q(prefix, nodes):
+    """Rows whose ``prefix`` area lies in one of ``nodes`` (``(span, pk)`` pairs)."""
+    return trees.ranges_q([s for s, _pk in nodes], prefix)
 
 
 @transaction.atomic
@@ -65,37 +56,37 @@ def seed_reporting(*, rng, community_ids, today) -> dict:
     totals = defaultdict(int)
     months = valid_months()
     for batch in _chunks(list(community_ids), BATCH_COMMUNITIES):
-        communities = list(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY)
-                           .values_list("tree_id", "lft", "rght", "pk", "name"))
+        communities = list(trees.with_spans(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY), "pk", "name"))
         if not communities:
             continue
-        nodes = [row[:4] for row in communities]
-        trees = {row[0] for row in communities}
-        districts = list(Area.objects.filter(level=AreaLevel.DISTRICT, tree_id__in=trees)
-                         .values_list("tree_id", "lft", "rght", "pk"))
+        nodes = [(s, pk) for pk, _name, s in communities]
+        tree_set = {s.tree for s, _pk in nodes}
+        districts = [(s, pk) for pk, s in trees.with_spans(
+            Area.objects.filter(trees.in_trees_q(tree_set), level=AreaLevel.DISTRICT), "pk")]
+        district_of, community_of = trees.Locator(districts), trees.Locator(nodes)
         units = defaultdict(list)
-        for pk, name, tree_id, lft in PartyOrg.objects.filter(
-                _range_q("area__", districts), category__in=UNIT_CATEGORIES).order_by("pk").values_list(
-                "pk", "name", "area__tree_id", "area__lft"):
-            units[_containing(districts, tree_id, lft)].append((pk, name))
+        for pk, name, place in trees.with_spans(
+                PartyOrg.objects.filter(_inside_q("area", districts), category__in=UNIT_CATEGORIES).order_by("pk"),
+                "pk", "name", prefix="area", at_position=True):
+            units[district_of.find(place)].append((pk, name))
         branches = defaultdict(list)
-        for pk, tree_id, lft in PartyOrg.objects.filter(
-                _range_q("area__", nodes), category=OrgCategory.COMPOUND).order_by("pk").values_list(
-                "pk", "area__tree_id", "area__lft"):
-            branches[_containing(nodes, tree_id, lft)].append(pk)
+        for pk, place in trees.with_spans(
+                PartyOrg.objects.filter(_inside_q("area", nodes), category=OrgCategory.COMPOUND).order_by("pk"),
+                "pk", prefix="area", at_position=True):
+            branches[community_of.find(place)].append(pk)
         residents = defaultdict(list)
-        for pk, tree_id, lft in Member.objects.filter(
-                _range_q("residence__", nodes), in_service=True).order_by("pk").values_list(
-                "pk", "residence__tree_id", "residence__lft"):
-            residents[_containing(nodes, tree_id, lft)].append(pk)
-        reported = set(MemberReport.objects.filter(community_id__in=[n[3] for n in nodes])
+        for pk, place in trees.with_spans(
+                Member.objects.filter(_inside_q("residence", nodes), in_service=True).order_by("pk"),
+                "pk", prefix="residence", at_position=True):
+            residents[community_of.find(place)].append(pk)
+        reported = set(MemberReport.objects.filter(community_id__in=[pk for _s, pk in nodes])
                        .values_list("community_id", flat=True).distinct())
-        signed = set(CoBuildAgreement.objects.filter(community_id__in=[n[3] for n in nodes])
+        signed = set(CoBuildAgreement.objects.filter(community_id__in=[pk for _s, pk in nodes])
                      .values_list("community_id", flat=True))
 
         agreements, pairings, reports = [], [], []
-        for tree_id, lft, _rght, community_id, name in communities:
-            district = _containing(districts, tree_id, lft)
+        for community_id, name, place in communities:
+            district = district_of.find(place)
             candidates = units.get(district, [])
             if not candidates or community_id in signed:
                 totals["communities_without_agreements"] += 1

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from services.checkins.actions import hours_target, progress_percent, quarter_bounds
@@ -78,16 +79,15 @@ def employer_name(member) -> str:
 def _residence_communities(members) -> dict:
     """``{member_id: community name}`` in one query (communities of the residences' trees)."""
     places = {m.pk: m.residence for m in members if m.residence_id}
-    trees = {a.tree_id for a in places.values()}
-    communities = list(
-        Area.objects.filter(level=AreaLevel.COMMUNITY, tree_id__in=trees).values_list("tree_id", "lft", "rght", "name")
-    ) if trees else []
+    tree_set = {trees.span(a).tree for a in places.values()}
+    communities = trees.Locator((s, name) for name, s in trees.with_spans(
+        Area.objects.filter(trees.in_trees_q(tree_set), level=AreaLevel.COMMUNITY), "name"
+    )) if tree_set else trees.Locator(())
     out = {}
     for member_id, area in places.items():
-        for tree_id, lft, rght, name in communities:
-            if tree_id == area.tree_id and lft <= area.lft <= rght:
-                out[member_id] = name
-                break
+        name = communities.find(area)
+        if name is not None:
+            out[member_id] = name
     return out
 
 

@@ -54,6 +54,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -100,17 +101,13 @@ class _SubSum(Subquery):
 
 def _in_subtree(prefix):
     """Rows whose node (through ``prefix``) lies in the subtree of the outer area row."""
-    return Q(**{f"{prefix}__tree_id": OuterRef("tree_id"), f"{prefix}__lft__gte": OuterRef("lft"),
-                f"{prefix}__lft__lte": OuterRef("rght")})
+    return trees.subtree_q(trees.outer(), prefix)
 
 
 def _residence_reports(member_ref="pk", residence_ref="residence"):
     """Reports of the outer member to the community that holds its residence."""
     return MemberReport.objects.filter(
-        member=OuterRef(member_ref),
-        community__tree_id=OuterRef(f"{residence_ref}__tree_id"),
-        community__lft__lte=OuterRef(f"{residence_ref}__lft"),
-        community__rght__gte=OuterRef(f"{residence_ref}__lft"),
+        trees.ancestors_q(trees.outer(residence_ref, at_position=True), "community"), member=OuterRef(member_ref),
     )
 
 
@@ -363,7 +360,7 @@ def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]
     plus the children list)."""
     children = []
     if area.level < AreaLevel.COMMUNITY:
-        children = list(area.get_children().filter(level__lte=AreaLevel.COMMUNITY).order_by("lft").values_list(
+        children = list(area.get_children().filter(level__lte=AreaLevel.COMMUNITY).order_by(*trees.preorder()).values_list(
             "pk", flat=True))
     figures = area_figures([area.pk, *children], on_date=on_date, year=year)
     return figures[area.pk], [figures[pk] for pk in children if pk in figures]

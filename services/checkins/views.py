@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -328,7 +329,7 @@ def agreement_create(request):
         raise PermissionDeniedError(_("只有管理人员可以登记共建协议。"))
     community_id = int_param(request, "community")
     if community_id is None:
-        communities = selectors.managed_communities(user).select_related("parent").order_by("tree_id", "lft")
+        communities = selectors.managed_communities(user).select_related("parent").order_by(*trees.tree_order())
         return render(request, "services/reporting/agreement_pick.html", {
             "page_obj": paginate(request, communities),
             "crumbs": _crumbs(_home_crumb(), (_("共建协议"), reverse("reporting:agreement_list")), (_("新增"), None)),

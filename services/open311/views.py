@@ -36,7 +36,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from dangjian import ratelimit
+from dangjian import ratelimit, trees
 from dangjian.crypto import keyed_hash
 from dangjian.portal import client_ip
 from organizations.areas.choices import AreaLevel
@@ -440,8 +440,7 @@ def _location(request):
         building = Area.objects.filter(code=address_id, level__in=(AreaLevel.BUILDING, AreaLevel.ENTRANCE)).first()
         if building is None:
             raise Refusal(400, _("address_id %(code)s 不是已登记的楼栋编码。") % {"code": address_id})
-        community = Area.objects.filter(level=AreaLevel.COMMUNITY, tree_id=building.tree_id, lft__lt=building.lft,
-                                        rght__gt=building.rght).first()
+        community = trees.containing(Area.objects, building, level=AreaLevel.COMMUNITY, include_self=False).first()
         if community_code and (community is None or community.code != community_code):
             raise Refusal(400, _("address_id 所指楼栋不在 attribute[community] 所指社区内。"))
         return community, building

@@ -65,7 +65,7 @@ def seed_requests(*, rng, community_ids, today) -> dict:
     taken = set(ServiceRequest.objects.values_list("code", flat=True))
     for communities, _nodes, buildings, residents in community_batches(community_ids):
         workers = defaultdict(list)
-        ids = [row[3] for row in communities]
+        ids = [pk for pk, _span in communities]
         for pk, community_id in (GridTeamMember.objects.current(today).filter(grid__community_id__in=ids)
                                  .values_list("pk", "grid__community_id")):
             workers[community_id].append(pk)
@@ -73,7 +73,7 @@ def seed_requests(*, rng, community_ids, today) -> dict:
 
         # a few volunteer teams per community
         teams, team_people = [], []
-        for _tree, _lft, _rght, community_id in communities:
+        for community_id, _span in communities:
             people = residents.get(community_id, [])
             for name in rng.sample(TEAM_NAMES, rng.randint(2, 3)):
                 if (community_id, name) in existing:
@@ -97,7 +97,7 @@ def seed_requests(*, rng, community_ids, today) -> dict:
 
         requests, plans = [], []
         pools = {"buildings": buildings, "residents": residents, "workers": workers, "teams": team_ids}
-        for _tree, _lft, _rght, community_id in communities:
+        for community_id, _span in communities:
             for month in range(MONTHS):
                 for _ in range(rng.randint(2, 8)):
                     day = today - timedelta(days=month * 30 + rng.randint(0, 29))

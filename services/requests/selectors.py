@@ -15,6 +15,7 @@ joins its page needs, so lists run a constant number of queries whatever their l
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from dangjian import trees
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -148,15 +149,10 @@ def status_counts(queryset) -> dict:
 
 
 # ------------------------------------------------------------------ dispatch targets
-def _inside(prefix, community) -> Q:
-    p = f"{prefix}__" if prefix else ""
-    return Q(**{f"{p}tree_id": community.tree_id, f"{p}lft__gte": community.lft, f"{p}lft__lte": community.rght})
-
-
 def community_members(community):
     """Members living in the community or organized in one of its organizations."""
     return (
-        Member.objects.filter(_inside("residence", community) | _inside("organization__area", community))
+        Member.objects.filter(trees.subtree_q(community, "residence") | trees.subtree_q(community, "organization__area"))
         .order_by("name", "id")
     )
 
@@ -188,10 +184,10 @@ def teams_for(user):
 
 
 def public_communities():
-    return Area.objects.filter(level=AreaLevel.COMMUNITY).select_related("parent").order_by("tree_id", "lft")
+    return Area.objects.filter(level=AreaLevel.COMMUNITY).select_related("parent").order_by(*trees.tree_order())
 
 
 def community_buildings(community):
     if community is None:
         return Area.objects.none()
-    return Area.objects.within(community).filter(level=AreaLevel.BUILDING).select_related("parent").order_by("lft")
+    return Area.objects.within(community).filter(level=AreaLevel.BUILDING).select_related("parent").order_by(*trees.preorder())

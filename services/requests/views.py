@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -311,7 +312,7 @@ def team_list(request):
         qs = qs.filter(community=community)
     from django.db.models import Count
 
-    qs = qs.annotate(n_members=Count("members", distinct=True)).order_by("community__tree_id", "community__lft", "name")
+    qs = qs.annotate(n_members=Count("members", distinct=True)).order_by(*trees.tree_order("community"), "name")
     return render(request, "services/requests/team_list.html", {
         "page_obj": paginate(request, qs), "community": community,
         "can_add": community is not None and sel.can_manage(user, community),

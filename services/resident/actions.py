@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.privacy import is_valid_mobile
 from dangjian.validation import check_text
 from organizations.areas.choices import AreaLevel
@@ -64,10 +65,7 @@ def check_place(errors, community, building, *, building_levels):
     if community is None or getattr(community, "level", None) != AreaLevel.COMMUNITY:
         errors["community"] = _("请选择所在社区。")
     if building is not None and "community" not in errors:
-        inside = (
-            building.level in building_levels and building.tree_id == community.tree_id
-            and community.lft < building.lft <= community.rght
-        )
+        inside = building.level in building_levels and trees.contains(community, building, include_self=False)
         if not inside:
             errors["building"] = _("楼栋“%(name)s”不在所选社区内。") % {"name": building.name}
 

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Q
-
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -17,44 +16,29 @@ def chunks(items, n):
         yield items[i:i + n]
 
 
-def containing(nodes, tree_id, lft):
-    """The community (tree_id, lft, rght, pk) containing position (tree_id, lft)."""
-    for _tree, c_lft, c_rght, pk in nodes.get(tree_id, ()):
-        if c_lft <= lft <= c_rght:
-            return pk
-    return None
-
-
 def inside_q(prefix, communities):
     """Rows whose ``prefix`` area lies in one of ``communities`` (the community included)."""
-    q = Q(pk__in=[])
-    for tree_id, lft, rght, _pk in communities:
-        q |= Q(**{f"{prefix}tree_id": tree_id, f"{prefix}lft__gte": lft, f"{prefix}lft__lte": rght})
-    return q
+    return trees.ranges_q([s for _pk, s in communities], prefix)
 
 
 def community_batches(community_ids):
     """Per batch of ``BATCH_COMMUNITIES``, with three queries: ``(communities, nodes,
-    buildings, residents)`` — the communities as (tree_id, lft, rght, pk), the same by
-    tree, and per community the ids of its buildings and of the members living in it."""
+    buildings, residents)`` — the communities as ``(pk, span)``, a ``trees.Locator`` finding
+    the community holding a place, and per community the ids of its buildings and of the
+    members living in it."""
     for batch in chunks(list(community_ids), BATCH_COMMUNITIES):
-        communities = list(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY)
-                           .values_list("tree_id", "lft", "rght", "pk"))
+        communities = list(trees.with_spans(Area.objects.filter(pk__in=batch, level=AreaLevel.COMMUNITY), "pk"))
         if not communities:
             continue
-        nodes = defaultdict(list)
-        for row in communities:
-            nodes[row[0]].append(row)
-        inside = Q(pk__in=[])
-        for tree_id, lft, rght, _pk in communities:
-            inside |= Q(tree_id=tree_id, lft__gt=lft, lft__lt=rght)
+        nodes = trees.Locator((s, pk) for pk, s in communities)
+        inside = trees.ranges_q([s for _pk, s in communities], include_self=False)
         buildings, residents = defaultdict(list), defaultdict(list)
-        for pk, tree_id, lft in Area.objects.filter(inside, level=AreaLevel.BUILDING).values_list("pk", "tree_id", "lft"):
-            buildings[containing(nodes, tree_id, lft)].append(pk)
-        rows = Member.objects.filter(inside_q("residence__", communities)).values_list(
-            "pk", "residence__tree_id", "residence__lft")
-        for pk, tree_id, lft in rows:
-            residents[containing(nodes, tree_id, lft)].append(pk)
+        for pk, place in trees.with_spans(Area.objects.filter(inside, level=AreaLevel.BUILDING), "pk", at_position=True):
+            buildings[nodes.find(place)].append(pk)
+        rows = trees.with_spans(Member.objects.filter(inside_q("residence", communities)), "pk", prefix="residence",
+                                at_position=True)
+        for pk, place in rows:
+            residents[nodes.find(place)].append(pk)
         yield communities, nodes, buildings, residents
 
 

@@ -1,3 +1,4 @@
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import PERSONAL_DATA_ROLES, ROSTER_ROLES
@@ -35,8 +36,6 @@ def member_community(user):
             if res.level == AreaLevel.COMMUNITY:
                 community = res
             else:
-                community = Area.objects.filter(
-                    level=AreaLevel.COMMUNITY, tree_id=res.tree_id, lft__lte=res.lft, rght__gte=res.rght
-                ).first()
+                community = trees.containing(Area.objects, res, level=AreaLevel.COMMUNITY).first()
         setattr(user, _COMMUNITY_ATTR, community)
     return getattr(user, _COMMUNITY_ATTR)

@@ -50,6 +50,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
@@ -173,7 +174,7 @@ def _text(errors, name, value, maximum, empty):
 
 def _inside(node, area) -> bool:
     """``node`` lies in ``area``'s subtree (both loaded with tree columns)."""
-    return node.tree_id == area.tree_id and area.lft <= node.lft <= area.rght
+    return trees.contains(area, node)
 
 
 def _party_names(targets) -> str:
@@ -213,7 +214,7 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
     dept_ids = {d.pk for d in departments or ()}
     unit_ids = {u.pk for u in units or ()}
     found_depts = list(
-        Department.objects.visible_to(actor).filter(pk__in=dept_ids).select_related("area").order_by("area__lft", "name")
+        Department.objects.visible_to(actor).filter(pk__in=dept_ids).select_related("area").order_by(*trees.preorder("area"), "name")
     ) if dept_ids else []
     found_units = list(ResidentUnit.objects.filter(pk__in=unit_ids).select_related("community").order_by("name")) if unit_ids else []
     if len(found_depts) != len(dept_ids):

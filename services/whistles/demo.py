@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
@@ -65,12 +66,12 @@ def seed_whistles(*, rng, area_ids, today) -> dict:
     totals = defaultdict(int)
     now = timezone.make_aware(datetime.combine(today, time(20, 0)))
     areas = list(Area.objects.filter(pk__in=list(area_ids), level__in=(AreaLevel.STREET, AreaLevel.COMMUNITY))
-                 .values("pk", "tree_id", "lft", "rght", "level", "parent_id", "name").order_by("tree_id", "lft"))
+                 .values("pk", *trees.range_fields(), "level", "parent_id", "name").order_by(*trees.tree_order()))
     if not areas:
         return {}
-    trees = {a["tree_id"] for a in areas}
-    upper = {a["pk"]: a for a in Area.objects.filter(tree_id__in=trees, level__lte=AreaLevel.STREET)
-             .values("pk", "tree_id", "lft", "rght", "level", "parent_id", "name")}
+    tree_set = {trees.span(a).tree for a in areas}
+    upper = {a["pk"]: a for a in Area.objects.filter(trees.in_trees_q(tree_set), level__lte=AreaLevel.STREET)
+             .values("pk", *trees.range_fields(), "level", "parent_id", "name")}
     upper.update({a["pk"]: a for a in areas})
 
     def district_of(area):
@@ -89,9 +90,9 @@ def seed_whistles(*, rng, area_ids, today) -> dict:
     for pk, area_id, name in Department.objects.filter(area_id__in=districts, is_active=True).values_list("pk", "area_id", "name"):
         depts[area_id][name] = pk
     units_by_tree = defaultdict(list)
-    for pk, tree_id, lft, name in ResidentUnit.objects.filter(community__tree_id__in=trees).values_list(
-            "pk", "community__tree_id", "community__lft", "name"):
-        units_by_tree[tree_id].append((lft, pk, name))
+    for pk, name, place in trees.with_spans(ResidentUnit.objects.filter(trees.in_trees_q(tree_set, "community")),
+                                            "pk", "name", prefix="community", at_position=True):
+        units_by_tree[place.tree].append((pk, name, place))
 
     taken = set(Whistle.objects.values_list("code", flat=True))
     whistles, plans = [], []
@@ -99,7 +100,7 @@ def seed_whistles(*, rng, area_ids, today) -> dict:
         district = district_of(area)
         if district is None or not depts.get(district["pk"]):
             continue
-        own_units = [(pk, name) for lft, pk, name in units_by_tree.get(area["tree_id"], ()) if area["lft"] <= lft <= area["rght"]]
+        own_units = [(pk, name) for pk, name, place in units_by_tree.get(trees.span(area).tree, ()) if trees.contains(area, place)]
         low, high = (1, 2) if area["level"] == AreaLevel.STREET else (0, 2)
         for month in range(MONTHS):
             for _ in range(rng.randint(low, high)):

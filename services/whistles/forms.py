@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from dangjian.forms import ALL, FilterForm
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.models import Area
@@ -54,7 +55,7 @@ def whistle_areas(user):
     qs = Area.objects.filter(level__in=wa.WHISTLE_LEVELS)
     if not scope.is_global:
         qs = qs.filter(range_q("", scope.areas_for(wa.WHISTLE_ROLES)))
-    return qs.select_related("parent").order_by("tree_id", "lft")
+    return qs.select_related("parent").order_by(*trees.tree_order())
 
 
 class WhistleForm(PlainForm):
@@ -79,7 +80,7 @@ class WhistleForm(PlainForm):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = whistle_areas(user)
         self.fields["departments"].queryset = (
-            Department.objects.visible_to(user).filter(is_active=True).select_related("area").order_by("area__lft", "name")
+            Department.objects.visible_to(user).filter(is_active=True).select_related("area").order_by(*trees.preorder("area"), "name")
         )
         self.fields["units"].queryset = ResidentUnit.objects.visible_to(user).select_related("community").order_by("name")
 
@@ -153,7 +154,7 @@ class DepartmentForm(PlainForm):
         qs = Area.objects.filter(level__in=wa.DEPARTMENT_LEVELS)
         if not scope.is_global:
             qs = qs.filter(range_q("", scope.areas_for(wa.DEPARTMENT_ROLES)))
-        self.fields["area"].queryset = qs.select_related("parent").order_by("tree_id", "lft")
+        self.fields["area"].queryset = qs.select_related("parent").order_by(*trees.tree_order())
 
 
 class ResponderForm(PlainForm):

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from services.resident.choices import Satisfaction
 from services.whistles.choices import EscalationStage, TargetStatus, WhistleSource, WhistleStatus
 
@@ -20,7 +21,7 @@ class DepartmentQuerySet(models.QuerySet):
             return self.all()
         q = range_q("area", scope.area_ranges)
         for r in scope.area_ranges:
-            q |= Q(area__tree_id=r.tree_id, area__lft__lte=r.lft, area__rght__gte=r.rght)
+            q |= trees.ancestors_q(r, "area")
         q |= Q(pk__in=Responder.objects.filter(user_id=getattr(user, "pk", None)).values("department_id"))
         return self.filter(q)
 

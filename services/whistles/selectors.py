@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from dangjian import trees
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
@@ -115,7 +116,7 @@ def departments_managed_by(user, roles):
     """Departments whose area a role in ``roles`` of the user covers, with their account counts."""
     scope = get_scope(user)
     qs = Department.objects.all() if scope.is_global else Department.objects.filter(range_q("area", scope.areas_for(roles)))
-    return qs.select_related("area").annotate(n_accounts=Count("responders")).order_by("area__tree_id", "area__lft", "name")
+    return qs.select_related("area").annotate(n_accounts=Count("responders")).order_by(*trees.tree_order("area"), "name")
 
 
 # ------------------------------------------------------------------------------- 三率
@@ -162,7 +163,7 @@ def due_targets(area, start, end, now=None):
     since, until = period_bounds(start, end)
     return WhistleTarget.objects.filter(
         Q(whistle__resolve_due__lt=now) | Q(status=TargetStatus.CONFIRMED),
-        whistle__area__tree_id=area.tree_id, whistle__area__lft__gte=area.lft, whistle__area__lft__lte=area.rght,
+        trees.subtree_q(area, "whistle__area"),
         whistle__created_at__gte=since, whistle__created_at__lt=until,
     ).exclude(whistle__status=WhistleStatus.CANCELLED)
 
@@ -171,11 +172,11 @@ def rate_rows(area, start, end, weighting=None, now=None) -> dict:
     """三率 of ``area``'s subtree: ``{"total": RateRow, "children": [...], "parties": [...]}``.
 
     Three queries whatever the size: the children, the counts grouped by the child whose
-    ``lft/rght`` range holds the whistling area, the counts grouped by department or unit."""
+    subtree holds the whistling area, the counts grouped by department or unit."""
     base = due_targets(area, start, end, now)
-    children = list(area.get_children().order_by("lft"))
+    children = list(area.get_children().order_by(*trees.preorder()))
     case = Case(
-        *[When(whistle__area__lft__gte=c.lft, whistle__area__lft__lte=c.rght, then=Value(c.pk)) for c in children],
+        *[When(trees.subtree_q(c, "whistle__area", check_tree=False), then=Value(c.pk)) for c in children],
         default=Value(None), output_field=IntegerField(),
     ) if children else Value(None, output_field=IntegerField())
     per_child = {row["child"]: _rate_counts(row) for row in base.annotate(child=case).order_by().values("child").annotate(**_counts())}
@@ -217,8 +218,8 @@ def default_rate_area(user):
     """The highest area a managing grant of the user covers (None without one)."""
     scope = get_scope(user)
     if scope.is_global:
-        return Area.objects.filter(parent__isnull=True).order_by("tree_id").first()
-    ranges = sorted(scope.areas_for(MANAGE_ROLES), key=lambda r: (r.tree_id, r.lft))
+        return Area.objects.filter(parent__isnull=True).order_by(trees.tree_field()).first()
+    ranges = sorted(scope.areas_for(MANAGE_ROLES), key=lambda r: r.key)
     if not ranges:
         return None
     return Area.objects.filter(pk=ranges[0].node_id).first()

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -77,7 +78,7 @@ def whistle_list(request):
         area_filter = Area.objects.visible_to(user).filter(pk=values["area"]).first()
         if area_filter is None:
             raise Http404
-        qs = qs.filter(area__tree_id=area_filter.tree_id, area__lft__gte=area_filter.lft, area__lft__lte=area_filter.rght)
+        qs = qs.filter(trees.subtree_q(area_filter, "area"))
     if q := values.get("q"):
         qs = qs.filter(code__icontains=q.strip()) | qs.filter(title__icontains=q.strip())
     if values.get("overdue"):

@@ -19,10 +19,11 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian import trees
 from organizations.orgs.models import PartyOrg
 from services.ledger.models import ServiceRecord, ServiceSource
 from services.resident.choices import WishRating
-from services.resident.demo import community_batches, containing, inside_q, plan_events, requester, unique_code
+from services.resident.demo import community_batches, inside_q, plan_events, requester, unique_code
 from services.wishes.choices import WISH_SERVICE_HOURS, WishKind, WishStatus
 from services.wishes.models import Wish, WishEvent
 
@@ -58,12 +59,12 @@ def seed_wishes(*, rng, community_ids, today) -> dict:
     taken = set(Wish.objects.values_list("code", flat=True))
     for communities, nodes, buildings, residents in community_batches(community_ids):
         orgs = defaultdict(list)
-        for pk, tree_id, lft in PartyOrg.objects.filter(inside_q("area__", communities)).values_list(
-                "pk", "area__tree_id", "area__lft"):
-            orgs[containing(nodes, tree_id, lft)].append(pk)
+        for pk, place in trees.with_spans(PartyOrg.objects.filter(inside_q("area", communities)), "pk", prefix="area",
+                                          at_position=True):
+            orgs[nodes.find(place)].append(pk)
 
         wishes, plans = [], []
-        for _tree, _lft, _rght, community_id in communities:
+        for community_id, _span in communities:
             for month in range(MONTHS):
                 for _ in range(rng.randint(2, 6)):
                     day = today - timedelta(days=month * 30 + rng.randint(0, 29))

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_phone
 from organizations.members.models import Member
@@ -45,7 +46,7 @@ class WishQuerySet(models.QuerySet):
 
     def within(self, area):
         return self.filter(
-            community__tree_id=area.tree_id, community__lft__gte=area.lft, community__lft__lte=area.rght
+            trees.subtree_q(area, "community")
         )
 
 

@@ -17,6 +17,7 @@ The helpers read the request's cached scope; ``member_community`` runs one query
 request at most (cached on the user object).
 """
 
+from dangjian import trees
 from dangjian.scoping import get_scope
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES, member_community
@@ -90,6 +91,6 @@ def org_serves(org, community) -> bool:
     """An organization anchored inside the community, or above it (a street's or the
     community's own organization), sees that community's wall (``org.area`` loaded)."""
     area = org.area
-    if area is None or area.tree_id != community.tree_id:
+    if area is None:
         return False
-    return community.lft <= area.lft <= community.rght or area.lft <= community.lft <= area.rght
+    return trees.contains(community, area) or trees.contains(area, community)

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors as areas_selectors
@@ -146,7 +147,7 @@ def _detail(request, wish, *, status=200, **forms):
     user = request.user
     can_review = permissions.can_review(user, wish)
     is_claimant = permissions.is_claimant(user, wish)
-    orgs = permissions.claimable_orgs(user).order_by("tree_id", "lft")
+    orgs = permissions.claimable_orgs(user).order_by(*trees.tree_order())
     has_member = resident_permissions.member_of(user) is not None
     claim_form = forms.get("claim_form") or ClaimForm(prefix="claim", orgs=orgs)
     if not has_member:

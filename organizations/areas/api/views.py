@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dangjian import trees
 from dangjian.api.filters import _WITHIN
 from dangjian.api.viewsets import ActionDestroyMixin, ScopedModelViewSet
 from organizations.areas import actions, selectors
@@ -29,7 +30,7 @@ class AreaViewSet(ActionDestroyMixin, ScopedModelViewSet):
     queryset_model = Area
     serializer_class = AreaSerializer
     filterset_class = AreaFilterSet
-    ordering = ("tree_id", "lft")
+    ordering = trees.tree_order()
     within_field = ""
 
     def create_object(self, data):

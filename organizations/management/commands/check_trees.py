@@ -1,7 +1,7 @@
 """Check both trees (territory and party organizations); ``--repair`` renumbers them.
 
     manage.py check_trees            # prints every problem, exits 1 when there is one
-    manage.py check_trees --repair   # rebuilds lft/rght/depth/tree_id from the parent links and the
+    manage.py check_trees --repair   # renumbers the trees (mptt columns, depth) from the parent links and the
                                      # members' place columns, re-checks
 
 The repair recomputes only the mptt numbering from the ``parent`` links (inside one

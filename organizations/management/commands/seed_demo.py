@@ -20,6 +20,7 @@ from django.db import connection, connections, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.demo import names
@@ -80,23 +81,23 @@ def flush_dependents() -> None:
 
     area_trees, org_trees = demo_tree_ids()
     if area_trees:
-        AreaRollup.objects.filter(area__tree_id__in=area_trees).delete()
-        Score.objects.filter(area__tree_id__in=area_trees).delete()
-        ManualScore.objects.filter(area__tree_id__in=area_trees).delete()
-        WhistleTarget.objects.filter(whistle__area__tree_id__in=area_trees).delete()
-        Whistle.objects.filter(area__tree_id__in=area_trees).delete()
-        Department.objects.filter(area__tree_id__in=area_trees).delete()
-        ServiceRequest.objects.filter(community__tree_id__in=area_trees).delete()
-        VolunteerTeam.objects.filter(community__tree_id__in=area_trees).delete()
-        MemberReport.objects.filter(community__tree_id__in=area_trees).delete()
-        CoBuildAgreement.objects.filter(community__tree_id__in=area_trees).delete()
+        AreaRollup.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
+        Score.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
+        ManualScore.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
+        WhistleTarget.objects.filter(trees.in_trees_q(area_trees, "whistle__area")).delete()
+        Whistle.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
+        Department.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
+        ServiceRequest.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
+        VolunteerTeam.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
+        MemberReport.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
+        CoBuildAgreement.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
         flush_grids(area_trees)
-        Wish.objects.filter(community__tree_id__in=area_trees).delete()
+        Wish.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
     if org_trees:
-        Checklist.objects.filter(org__tree_id__in=org_trees).delete()
-        Attendance.objects.filter(activity__org__tree_id__in=org_trees).delete()
-        ActivityAttachment.objects.filter(activity__org__tree_id__in=org_trees).delete()
-        Activity.objects.filter(org__tree_id__in=org_trees).delete()
+        Checklist.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
+        Attendance.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
+        ActivityAttachment.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
+        Activity.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
 
 
 class Command(BaseCommand):
@@ -215,10 +216,10 @@ class Command(BaseCommand):
         from services.wishes.demo import seed_wishes
 
         codes = [plans[0].code] if first_city_only else [p.code for p in plans]
-        roots = list(Area.objects.filter(parent__isnull=True, code__in=codes).values_list("tree_id", flat=True))
+        roots = list(Area.objects.filter(parent__isnull=True, code__in=codes).values_list(trees.tree_field(), flat=True))
         today = timezone.localdate()
         started = time.perf_counter()
-        communities = Area.objects.filter(tree_id__in=roots, level=AreaLevel.COMMUNITY).values_list("pk", flat=True)
+        communities = Area.objects.filter(trees.in_trees_q(roots), level=AreaLevel.COMMUNITY).values_list("pk", flat=True)
         grid_counts = seed_grids(rng=random.Random(f"{seed}-grids"), community_ids=list(communities), today=today)
         timings["grids"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -226,7 +227,7 @@ class Command(BaseCommand):
         timings["wishes"] = time.perf_counter() - started
         started = time.perf_counter()
         orgs = PartyOrg.objects.filter(
-            area__tree_id__in=roots, kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP]
+            trees.in_trees_q(roots, "area"), kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP]
         ).values_list("pk", flat=True)
         life_counts = seed_activities(rng=random.Random(f"{seed}-life"), org_ids=list(orgs), today=today)
         timings["activities"] = time.perf_counter() - started
@@ -253,7 +254,7 @@ class Command(BaseCommand):
         from services.whistles.demo import seed_whistles
         from services.whistles.models import Department, Responder
 
-        areas = Area.objects.filter(tree_id__in=roots)
+        areas = Area.objects.filter(trees.in_trees_q(roots))
         communities = list(areas.filter(level=AreaLevel.COMMUNITY).values_list("pk", flat=True))
         started = time.perf_counter()
         requests = seed_requests(rng=random.Random(f"{seed}-requests"), community_ids=communities, today=today)
@@ -273,7 +274,7 @@ class Command(BaseCommand):
         timings["reporting"] = time.perf_counter() - started
         started = time.perf_counter()
         list_orgs = PartyOrg.objects.filter(
-            area__tree_id__in=roots, category__in=(OrgCategory.COMMUNITY, OrgCategory.COMPOUND)
+            trees.in_trees_q(roots, "area"), category__in=(OrgCategory.COMMUNITY, OrgCategory.COMPOUND)
         ).values_list("pk", flat=True)
         lists = seed_checklists(rng=random.Random(f"{seed}-lists"), org_ids=list(list_orgs), year=today.year, today=today)
         timings["checklists"] = time.perf_counter() - started
@@ -318,7 +319,7 @@ class Command(BaseCommand):
 
         started = time.perf_counter()
         _areas, org_trees = demo_tree_ids()
-        member_ids = Member.objects.filter(organization__tree_id__in=org_trees).values_list("pk", flat=True)
+        member_ids = Member.objects.filter(trees.in_trees_q(org_trees, "organization")).values_list("pk", flat=True)
         result = seed_service_records(
             rng=random.Random(f"{seed}-ledger"), target_rows=LEDGER_ROWS_PER_MEMBER * members,
             year=timezone.localdate().year, member_ids=member_ids, log=self.stdout.write,

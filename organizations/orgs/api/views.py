@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from dangjian import trees
 from dangjian.api.filters import _WITHIN
 from dangjian.api.viewsets import ScopedModelViewSet
 from organizations.orgs import actions
@@ -20,7 +21,7 @@ class PartyOrgViewSet(ScopedModelViewSet):
     serializer_class = PartyOrgSerializer
     filterset_class = PartyOrgFilterSet
     list_select_related = ("area", "secretary")
-    ordering = ("tree_id", "lft")
+    ordering = trees.tree_order()
     within_field = "area"
 
     def create_object(self, data):

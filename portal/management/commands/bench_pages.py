@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 
+from dangjian import trees
 from dangjian.bench import BadStatus, time_page
 from organizations.areas.models import Area
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"no user {user!r}: run seed_demo first")
-        root = Area.objects.filter(parent__isnull=True).order_by("tree_id").first()
+        root = Area.objects.filter(parent__isnull=True).order_by(trees.tree_field()).first()
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(account)
         self.stdout.write(f"{'url':48} {'p50 ms':>8} {'p95 ms':>8} {'sql ms':>8} {'ratio':>6} {'queries':>7}")

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian import trees
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from services.resident.api.serializers import ConflictSerializer
 from services.resident.api.views import TransitionConflictMixin
@@ -176,7 +177,7 @@ class DepartmentViewSet(ScopedModelViewSet):
     queryset_model = Department
     serializer_class = DepartmentSerializer
     list_select_related = ("area",)
-    ordering = ("area__tree_id", "area__lft", "name")
+    ordering = (*trees.tree_order("area"), "name")
     within_field = "area"
 
     def create_object(self, data):

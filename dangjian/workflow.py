@@ -1,9 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.errors import TransitionError
 
 
 def _apply(instance, fields: dict):
@@ -21,10 +21,6 @@ def _changed(instance, fields: dict) -> dict:
 
 
 # ------------------------------------------------------------------------ transitions
-class TransitionError(ValidationError):
-    """A status change the object's current status does not allow (HTTP 409 in the API)."""
-
-
 def transition(obj_model, pk, to_status, table, *, actor, note="", allowed_from=None, refusal=None,
                check=None, **changes):
     """Lock, check, record: change ``obj_model`` row ``pk`` to ``to_status``.

@@ -53,10 +53,10 @@ from assessments.checklists import permissions as perms
 from assessments.checklists.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.uploads import check_evidence
 from dangjian.validation import check_text, text_or_error
-from dangjian.workflow import TransitionError, transition
+from dangjian.workflow import transition
 
 __all__ = [
     "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",

@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _text
 from dangjian.validation import text_or_error
-from dangjian.workflow import TransitionError, action_refusal, action_transition
+from dangjian.workflow import action_refusal, action_transition
 from organizations.areas.choices import AreaLevel
 from services.ledger.actions import service_record_upsert
 from services.ledger.models import ServiceSource

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from dangjian import ratelimit
 from dangjian.crypto import keyed_hash
+from dangjian.errors import TransitionError
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
-from dangjian.workflow import TransitionError
 from organizations.areas import selectors as org_selectors
 from services.resident.actions import digits, normalise_code
 

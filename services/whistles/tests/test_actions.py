@@ -9,9 +9,8 @@ from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
-from dangjian.workflow import TransitionError
 from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role

@@ -38,7 +38,7 @@ from assessments.checklists.forms import (
     ReasonForm,
     ReportForm,
 )
-from dangjian.errors import PermissionDeniedError, TransitionError
+from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 
@@ -78,7 +78,7 @@ def _detail_url(checklist_id, kind=None):
 
 
 def _refused(request, exc, checklist_id, kind=None):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return redirect(_detail_url(checklist_id, kind))
 
 

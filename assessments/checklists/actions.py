@@ -159,10 +159,10 @@ def _refuse(message):
 
 
 def _event(checklist, actor, action, *, item=None, from_status="", to_status="", note="") -> ChecklistEvent:
-    return ChecklistEvent.objects.create(
-        checklist=checklist, item=item, actor=actor if getattr(actor, "pk", None) else None, action=action,
-        from_status=from_status, to_status=to_status, note=(note or "")[:500],
-    )
+    event = ChecklistEvent.of(checklist=checklist, item=item, actor=actor, action=action, from_status=from_status,
+                              to_status=to_status, note=note)
+    event.save()
+    return event
 
 
 def _text(errors, name, value, maximum, *, required=True, message=None) -> str:

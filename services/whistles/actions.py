@@ -521,9 +521,9 @@ def _escalate_batch(now, batch):
                 w.escalation_level += 1
                 steps += 1
                 names = "、".join(late[w.pk][stage])
-                events.append(WhistleEvent(
-                    whistle=w, from_status=w.status, to_status=ESCALATED, at=now,
-                    note=str(notes[stage] % {"names": names, "area": node.name})[:500],
+                events.append(WhistleEvent.of(
+                    whistle=w, actor=None, from_status=w.status, to_status=ESCALATED, at=now,
+                    note=str(notes[stage] % {"names": names, "area": node.name}),
                 ))
             w.escalated_to = node
             w.updated_at = now

@@ -1,0 +1,32 @@
+"""The workflow base: status events, transition tables, lock-check-record, available transitions."""
+from django.contrib.auth.models import AnonymousUser
+
+from assessments.checklists.models import ChecklistEvent
+from dangjian.models import EVENT_NOTE_MAX, StatusEvent
+from services.requests.models import RequestEvent
+from services.whistles.models import WhistleEvent
+from services.wishes.models import WishEvent
+
+
+# ------------------------------------------------------------------------ status events
+def test_every_status_history_is_a_status_event():
+    for model in (WishEvent, RequestEvent, WhistleEvent, ChecklistEvent):
+        assert issubclass(model, StatusEvent)
+        assert model._meta.ordering == ["at", "id"]
+        assert {"actor", "from_status", "to_status", "note", "at"} <= {f.name for f in model._meta.fields}
+
+
+def test_an_event_reads_as_its_object_and_its_step():
+    assert str(WishEvent(wish_id=7, from_status="", to_status="submitted")) == "7: — → submitted"
+    assert str(RequestEvent(request_id=3, from_status="dispatched", to_status="accepted")) == "3: dispatched → accepted"
+    assert str(WhistleEvent(whistle_id=5, from_status="open", to_status="escalated")) == "5: open → escalated"
+    # a list's history names the action (many of its steps leave the status as it is)
+    assert str(ChecklistEvent(checklist_id=2, action="midyear_check", from_status="approved", to_status="approved")) == "2 midyear_check"
+
+
+def test_an_event_records_no_actor_for_a_resident_and_cuts_the_note():
+    event = WishEvent.of(wish_id=7, actor=AnonymousUser(), from_status="fulfilled", to_status="rated", note="好" * 600)
+    assert event.actor is None
+    assert event.note == "好" * EVENT_NOTE_MAX
+    assert (event.wish_id, event.from_status, event.to_status) == (7, "fulfilled", "rated")
+    assert WishEvent.of(wish_id=7, actor=None, from_status="", to_status="submitted", note=None).note == ""

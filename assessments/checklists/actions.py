@@ -50,7 +50,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.checklists import permissions as perms
-from assessments.checklists.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.checklists.choices import (
+    CHECKLIST_ACTIONS,
+    CHECKLIST_TRANSITIONS,
+    Appraisal,
+    ChecklistAction,
+    ChecklistStatus,
+    ItemKind,
+    ItemStatus,
+    ProblemSource,
+)
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError, TransitionError
@@ -63,12 +72,6 @@ __all__ = [
     "checklist_item_delete", "checklist_submit", "checklist_approve", "checklist_return", "checklist_midyear_check",
     "item_progress", "item_complete", "rectification_close", "checklist_report", "checklist_appraise", "check_evidence",
 ]
-
-# status → statuses it may change to (from the action table in choices)
-CHECKLIST_TRANSITIONS: dict[str, set[str]] = {}
-for _starts, _to in CHECKLIST_ACTIONS.values():
-    for _start in _starts:
-        CHECKLIST_TRANSITIONS.setdefault(_start, set()).add(_to)
 
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
 PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.workflow import transitions_from
+
 
 # ===================================================================== four lists (四张清单)
 class ChecklistStatus(models.TextChoices):
@@ -21,6 +23,8 @@ CHECKLIST_ACTIONS = {
     ChecklistAction.APPROVE: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.APPROVED),
     ChecklistAction.RETURN: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.RETURNED),
 }
+# status → statuses it may change to (derived from the actions)
+CHECKLIST_TRANSITIONS = transitions_from(CHECKLIST_ACTIONS, ChecklistStatus)
 
 
 class ItemKind(models.TextChoices):

@@ -1,11 +1,31 @@
 """The workflow base: status events, transition tables, lock-check-record, available transitions."""
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 
+from assessments.checklists.choices import CHECKLIST_TRANSITIONS, ChecklistStatus
 from assessments.checklists.models import ChecklistEvent
 from dangjian.models import EVENT_NOTE_MAX, StatusEvent
+from dangjian.workflow import transitions_from
+from grids.diary.choices import DIARY_TRANSITIONS, DiaryStatus
 from services.requests.models import RequestEvent
+from services.whistles.choices import WHISTLE_TRANSITIONS, WhistleStatus
 from services.whistles.models import WhistleEvent
 from services.wishes.models import WishEvent
+
+
+class Door(models.TextChoices):
+    SHUT = "shut", "关"
+    OPEN = "open", "开"
+    LOCKED = "locked", "锁"
+    GONE = "gone", "拆"
+
+
+DOOR_ACTIONS = {
+    "open": (frozenset({Door.SHUT}), Door.OPEN),
+    "shut": (frozenset({Door.OPEN}), Door.SHUT),
+    "lock": (frozenset({Door.SHUT}), Door.LOCKED),
+    "remove": (frozenset({Door.SHUT, Door.OPEN, Door.LOCKED}), Door.GONE),
+}
 
 
 # ------------------------------------------------------------------------ status events
@@ -30,3 +50,34 @@ def test_an_event_records_no_actor_for_a_resident_and_cuts_the_note():
     assert event.note == "好" * EVENT_NOTE_MAX
     assert (event.wish_id, event.from_status, event.to_status) == (7, "fulfilled", "rated")
     assert WishEvent.of(wish_id=7, actor=None, from_status="", to_status="submitted", note=None).note == ""
+
+
+# ---------------------------------------------------------------------------- tables
+def test_a_table_is_built_from_the_actions():
+    table = transitions_from(DOOR_ACTIONS, Door)
+    assert table == {
+        Door.SHUT: {Door.OPEN, Door.LOCKED, Door.GONE},
+        Door.OPEN: {Door.SHUT, Door.GONE},
+        Door.LOCKED: {Door.GONE},
+        Door.GONE: frozenset(),  # every status has a row, final ones an empty one
+    }
+    assert all(isinstance(to, frozenset) for to in table.values())
+
+
+def test_the_tables_once_written_by_hand_are_unchanged():
+    assert WHISTLE_TRANSITIONS == {
+        WhistleStatus.OPEN: {WhistleStatus.AWAITING, WhistleStatus.CLOSED, WhistleStatus.CANCELLED},
+        WhistleStatus.AWAITING: {WhistleStatus.OPEN, WhistleStatus.CLOSED, WhistleStatus.CANCELLED},
+        WhistleStatus.CLOSED: set(),
+        WhistleStatus.CANCELLED: set(),
+    }
+    assert DIARY_TRANSITIONS == {
+        DiaryStatus.OPEN: {DiaryStatus.RESOLVED, DiaryStatus.CONVERTED},
+        DiaryStatus.RECORDED: set(), DiaryStatus.RESOLVED: set(), DiaryStatus.CONVERTED: set(),
+    }
+    assert CHECKLIST_TRANSITIONS == {
+        ChecklistStatus.DRAFT: {ChecklistStatus.SUBMITTED},
+        ChecklistStatus.RETURNED: {ChecklistStatus.SUBMITTED},
+        ChecklistStatus.SUBMITTED: {ChecklistStatus.APPROVED, ChecklistStatus.RETURNED},
+        ChecklistStatus.APPROVED: set(),
+    }

@@ -62,7 +62,18 @@ from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.units.models import ResidentUnit
 from services.resident.actions import CODE_ALPHABET, save_with_code
 from services.resident.choices import Satisfaction
-from services.whistles.choices import TARGET_ACTIONS, TARGET_TRANSITIONS, EscalationStage, TargetAction, TargetStatus, WhistleSource, WhistleStatus
+from services.whistles.choices import (
+    LIVE_STATUSES,
+    TARGET_ACTIONS,
+    TARGET_TRANSITIONS,
+    TODO_STATUSES,
+    WHISTLE_TRANSITIONS,
+    EscalationStage,
+    TargetAction,
+    TargetStatus,
+    WhistleSource,
+    WhistleStatus,
+)
 from services.whistles.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
 
 WHISTLE_ROLES = frozenset(MANAGE_ROLES)
@@ -78,16 +89,6 @@ ANSWER_MAX = 2000
 REASON_MAX = 500
 ESCALATION_BATCH = 500
 
-# The whistle's own status changes (derived from its targets, or cancelled).
-WHISTLE_TRANSITIONS = {
-    WhistleStatus.OPEN: frozenset({WhistleStatus.AWAITING, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.AWAITING: frozenset({WhistleStatus.OPEN, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.CLOSED: frozenset(),
-    WhistleStatus.CANCELLED: frozenset(),
-}
-LIVE_STATUSES = (WhistleStatus.OPEN, WhistleStatus.AWAITING)
-# Targets still to be answered by their department or unit.
-TODO_STATUSES = (TargetStatus.NOTIFIED, TargetStatus.REPORTED, TargetStatus.REOPENED)
 # The marker ``to_status`` of an escalation event.
 ESCALATED = "escalated"
 

@@ -47,6 +47,20 @@ class ItemStatus(models.TextChoices):
     CLOSED = "closed", _("已销号")
 
 
+class ItemAction(models.TextChoices):
+    COMPLETE = "complete", _("完成")
+    CLOSE = "close", _("销号")
+
+
+# complete: a responsibility or assessment item is done; close: a rectification is closed
+# (销号), and its problem once every rectification of it is closed.
+ITEM_ACTIONS = {
+    ItemAction.COMPLETE: (frozenset({ItemStatus.OPEN}), ItemStatus.DONE),
+    ItemAction.CLOSE: (frozenset({ItemStatus.OPEN}), ItemStatus.CLOSED),
+}
+ITEM_TRANSITIONS = transitions_from(ITEM_ACTIONS, ItemStatus)
+
+
 class Appraisal(models.TextChoices):
     GOOD = "good", _("好")
     FAIRLY_GOOD = "fairly_good", _("较好")

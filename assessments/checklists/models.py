@@ -99,6 +99,16 @@ class ChecklistItem(models.Model):
     def __str__(self):
         return self.title
 
+    def make_event(self, *, actor, from_status, to_status, note=""):
+        """The list's event of a change of this item: ``item_complete`` when done; when closed
+        ``problem_close`` for a problem, ``rectification_close`` for a rectification."""
+        if to_status == ItemStatus.DONE:
+            action = "item_complete"
+        else:
+            action = "problem_close" if self.kind == ItemKind.PROBLEM else "rectification_close"
+        return ChecklistEvent.of(checklist_id=self.checklist_id, item=self, actor=actor, action=action,
+                                 from_status=from_status, to_status=to_status, note=note)
+
 
 class ChecklistEvent(StatusEvent):
     """A step of a list or of one of its items (``item``): ``action`` names what was done

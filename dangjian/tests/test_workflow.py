@@ -1,16 +1,23 @@
 """The workflow base: status events, transition tables, lock-check-record, available transitions."""
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.http import Http404
 
 from assessments.checklists.choices import CHECKLIST_TRANSITIONS, ChecklistStatus
 from assessments.checklists.models import ChecklistEvent
+from dangjian.errors import TransitionError
 from dangjian.models import EVENT_NOTE_MAX, StatusEvent
-from dangjian.workflow import transitions_from
-from grids.diary.choices import DIARY_TRANSITIONS, DiaryStatus
+from dangjian.workflow import Step, transition, transitions_from
+from grids.diary.choices import DIARY_TRANSITIONS, DiaryKind, DiaryStatus
+from grids.diary.models import DiaryEntry
+from grids.tests.factories import DiaryEntryFactory, GridFactory
 from services.requests.models import RequestEvent
+from services.tests.factories import cadre, submit
 from services.whistles.choices import WHISTLE_TRANSITIONS, WhistleStatus
 from services.whistles.models import WhistleEvent
-from services.wishes.models import WishEvent
+from services.wishes.choices import WISH_TRANSITIONS, WishStatus
+from services.wishes.models import Wish, WishEvent
 
 
 class Door(models.TextChoices):
@@ -81,3 +88,31 @@ def test_the_tables_once_written_by_hand_are_unchanged():
         ChecklistStatus.SUBMITTED: {ChecklistStatus.APPROVED, ChecklistStatus.RETURNED},
         ChecklistStatus.APPROVED: set(),
     }
+
+
+# ---------------------------------------------------------------------- lock, check, record
+@pytest.mark.django_db
+def test_transition_checks_the_table_writes_the_change_and_records_an_event(city):
+    wish = submit(city.a)
+    actor = cadre(city.a)
+    locked, event = transition(Wish, wish.pk, WishStatus.PUBLISHED, WISH_TRANSITIONS, actor=actor, note="同意", reject_reason="")
+    assert locked.status == WishStatus.PUBLISHED
+    assert Wish.objects.get(pk=wish.pk).status == WishStatus.PUBLISHED
+    assert (event.pk is not None, event.actor, event.from_status, event.to_status, event.note) == (
+        True, actor, WishStatus.SUBMITTED, WishStatus.PUBLISHED, "同意")
+    with pytest.raises(TransitionError) as refused:
+        transition(Wish, wish.pk, WishStatus.RATED, WISH_TRANSITIONS, actor=actor)
+    assert refused.value.messages == ["当前状态为“待认领”，不能改为“已评价”。"]
+    assert Wish.objects.get(pk=wish.pk).status == WishStatus.PUBLISHED
+    assert WishEvent.objects.filter(wish=wish).count() == 2  # submitted, published: nothing for the refusal
+    with pytest.raises(Http404):
+        transition(Wish, wish.pk + 1000, WishStatus.CLAIMED, WISH_TRANSITIONS, actor=actor)
+
+
+@pytest.mark.django_db
+def test_transition_of_an_object_without_history_returns_the_step(city):
+    entry = DiaryEntryFactory(grid=GridFactory(community=city.a.area), kind=DiaryKind.PROBLEM, status=DiaryStatus.OPEN)
+    locked, step = transition(DiaryEntry, entry.pk, DiaryStatus.RESOLVED, DIARY_TRANSITIONS, actor=None, resolution="已修好")
+    assert step == Step(from_status=DiaryStatus.OPEN, to_status=DiaryStatus.RESOLVED)
+    entry.refresh_from_db()
+    assert (entry.status, entry.resolution) == (DiaryStatus.RESOLVED, "已修好")

@@ -9,7 +9,7 @@ assignee hands it back) / ``request_accept`` (the assignee; exactly one wins a r
 digits of the phone); ``request_cancel`` (cadres) until resolved.  ``volunteer_team_save``
 keeps a community's teams.
 
-Every status change goes through ``services.actions.transition`` (lock, check, record a
+Every status change goes through ``dangjian.workflow.transition`` (lock, check, record a
 ``RequestEvent``) and writes an audit event.  Out of scope answers ``Http404``; in scope but
 not allowed ``PermissionDeniedError``; a refused change ``TransitionError`` (a Chinese
 message; 409 in the API); bad input ``ValidationError`` per field.

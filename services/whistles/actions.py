@@ -19,8 +19,9 @@ Who may do what
 
 State
     Each named party (``WhistleTarget``) moves along ``TARGET_TRANSITIONS`` through
-    ``services.actions.transition`` (lock, re-check, write, event).  The whistle's own
-    status follows its targets: every target confirmed → 已办结 (``closed_at``); none
+    ``dangjian.workflow.transition`` (lock, re-check, write, event).  The whistle's own
+    status follows its targets along ``WHISTLE_TRANSITIONS`` (``transition_locked`` on the
+    whistle already locked): every target confirmed → 已办结 (``closed_at``); none
     still to do and one awaiting confirmation → 待确认; otherwise 办理中.  A target action
     first locks the whistle row, then the target (always in that order, as the
     escalation does), so concurrent actions on one whistle are serialized.
@@ -55,7 +56,7 @@ from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text
-from dangjian.workflow import transition
+from dangjian.workflow import transition, transition_locked
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
@@ -313,7 +314,8 @@ def _visible_target(actor, target) -> WhistleTarget:
 
 
 def _sync_whistle(whistle, *, actor, now):
-    """Make the (locked) whistle's status follow its targets; one event when it changes."""
+    """Make the (locked) whistle's status follow its targets; one event when it changes
+    (``transition_locked``: the whistle is locked before its target, so it is not taken again)."""
     statuses = set(WhistleTarget.objects.filter(whistle_id=whistle.pk).values_list("status", flat=True))
     if whistle.status not in LIVE_STATUSES:
         return whistle
@@ -325,13 +327,10 @@ def _sync_whistle(whistle, *, actor, now):
         to = WhistleStatus.OPEN
     if to == whistle.status:
         return whistle
-    old = whistle.status
-    whistle.status = to
-    whistle.closed_at = now if to == WhistleStatus.CLOSED else None
-    whistle.save(update_fields=["status", "closed_at", "updated_at"])
     notes = {WhistleStatus.CLOSED: _("全部单位确认办结"), WhistleStatus.AWAITING: _("各单位已办理完毕，待吹哨方确认"),
              WhistleStatus.OPEN: _("有单位尚在办理")}
-    whistle.make_event(actor=actor, from_status=old, to_status=to, note=notes[to]).save()
+    transition_locked(whistle, to, WHISTLE_TRANSITIONS, actor=actor, note=notes[to],
+                      closed_at=now if to == WhistleStatus.CLOSED else None)
     return whistle
 
 

@@ -38,8 +38,7 @@ from assessments.checklists.forms import (
     ReasonForm,
     ReportForm,
 )
-from dangjian import workflow
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 
@@ -79,7 +78,7 @@ def _detail_url(checklist_id, kind=None):
 
 
 def _refused(request, exc, checklist_id, kind=None):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return redirect(_detail_url(checklist_id, kind))
 
 
@@ -232,7 +231,7 @@ def _form_page(request, checklist, form, run, *, title, submit_label, success, m
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data)
-        except workflow.TransitionError as exc:
+        except TransitionError as exc:
             return _refused(request, exc, checklist.pk)
         except ValidationError as exc:
             attach_errors(form, exc, field_map=field_map)

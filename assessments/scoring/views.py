@@ -33,7 +33,7 @@ from assessments.scoring import selectors as sel
 from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from assessments.scoring.models import ManualScore, Score
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas.models import Area
@@ -224,7 +224,7 @@ def run_start(request):
             run = scoring_actions.scoring_run_start(
                 actor=user, rubric=form.cleaned_data["rubric"], period_key=form.cleaned_data["period_key"])
         except scoring_actions.TransitionError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, message_of(exc))
             return redirect("scoring:runs")
         except ValidationError as exc:
             attach_errors(form, exc)

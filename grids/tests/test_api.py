@@ -181,13 +181,18 @@ def test_resolve_and_convert_endpoints(site):
     assert resolved.status_code == 200 and resolved.json()["status"] == DiaryStatus.RESOLVED
     illegal = client.post(f"/api/diary/{site.problem_a.pk}/convert/", {"converted_to": "request", "converted_id": 9},
                           format="json")
-    assert illegal.status_code == 400 and "当前为“已解决”" in illegal.json()["non_field_errors"][0]
+    # a refused change answers 409, as every other refused transition does
+    assert illegal.status_code == 409
+    assert illegal.json() == {"detail": "该记录当前为“已解决”，不能改为“已转办”。"}
     other = DiaryEntryFactory(grid=site.g1, kind=DiaryKind.PROBLEM, category=DiaryCategory.DISPUTE, status=DiaryStatus.OPEN)
     converted = client.post(f"/api/diary/{other.pk}/convert/", {"converted_to": "request", "converted_id": 9}, format="json")
     assert converted.status_code == 200
     assert (converted.json()["converted_to"], converted.json()["converted_id"]) == ("request", 9)
     visit = client.post(f"/api/diary/{site.entry_a.pk}/resolve/", {"resolution": "x"}, format="json")
-    assert visit.status_code == 400
+    assert visit.status_code == 409
+    assert visit.json() == {"detail": "该记录当前为“已记录”，不能改为“已解决”。"}
+    empty = client.post(f"/api/diary/{other.pk}/resolve/", {"resolution": ""}, format="json")
+    assert empty.status_code == 400  # bad input stays a 400 with its field
 
 
 # --------------------------------------------------------------------------- coverage

@@ -40,10 +40,9 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _check_text
-from dangjian.workflow import TransitionError
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
 from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
@@ -382,7 +382,7 @@ def agreement_end(request, pk):
     try:
         actions.agreement_end(actor=request.user, agreement=agreement, note=request.POST.get("note", ""))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("共建协议已结束。"))
     return redirect("reporting:agreement_detail", pk=agreement.pk)

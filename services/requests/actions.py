@@ -9,7 +9,7 @@ assignee hands it back) / ``request_accept`` (the assignee; exactly one wins a r
 digits of the phone); ``request_cancel`` (cadres) until resolved.  ``volunteer_team_save``
 keeps a community's teams.
 
-Every status change goes through ``services.actions.transition`` (lock, check, record a
+Every status change goes through ``dangjian.workflow.transition`` (lock, check, record a
 ``RequestEvent``) and writes an audit event.  Out of scope answers ``Http404``; in scope but
 not allowed ``PermissionDeniedError``; a refused change ``TransitionError`` (a Chinese
 message; 409 in the API); bad input ``ValidationError`` per field.
@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _text
 from dangjian.validation import text_or_error
-from dangjian.workflow import TransitionError, action_refusal, action_transition
+from dangjian.workflow import action_refusal, action_transition
 from organizations.areas.choices import AreaLevel
 from services.ledger.actions import service_record_upsert
 from services.ledger.models import ServiceSource

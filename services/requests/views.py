@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
 from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors
@@ -195,7 +195,7 @@ def _after(request, req, message, target=None):
 
 
 def _refused(request, req, exc):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return redirect("requests:detail", pk=req.pk)
 
 

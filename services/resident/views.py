@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from dangjian import ratelimit
 from dangjian.crypto import keyed_hash
+from dangjian.errors import TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
-from dangjian.workflow import TransitionError
 from organizations.areas import selectors as org_selectors
 from services.resident.actions import digits, normalise_code
 
@@ -133,7 +133,7 @@ def post_form(request, form, call, *, done, to, refused=None):
     except TransitionError as exc:
         if refused is not None:
             return refused(exc)
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
         return to()
     except ValidationError as exc:
         attach_errors(form, exc)

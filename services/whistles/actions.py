@@ -19,8 +19,9 @@ Who may do what
 
 State
     Each named party (``WhistleTarget``) moves along ``TARGET_TRANSITIONS`` through
-    ``services.actions.transition`` (lock, re-check, write, event).  The whistle's own
-    status follows its targets: every target confirmed → 已办结 (``closed_at``); none
+    ``dangjian.workflow.transition`` (lock, re-check, write, event).  The whistle's own
+    status follows its targets along ``WHISTLE_TRANSITIONS`` (``transition_locked`` on the
+    whistle already locked): every target confirmed → 已办结 (``closed_at``); none
     still to do and one awaiting confirmation → 待确认; otherwise 办理中.  A target action
     first locks the whistle row, then the target (always in that order, as the
     escalation does), so concurrent actions on one whistle are serialized.
@@ -52,18 +53,29 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text
-from dangjian.workflow import TransitionError, transition
+from dangjian.workflow import transition, transition_locked
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.units.models import ResidentUnit
 from services.resident.actions import CODE_ALPHABET, save_with_code
 from services.resident.choices import Satisfaction
-from services.whistles.choices import TARGET_ACTIONS, TARGET_TRANSITIONS, EscalationStage, TargetAction, TargetStatus, WhistleSource, WhistleStatus
+from services.whistles.choices import (
+    LIVE_STATUSES,
+    TARGET_ACTIONS,
+    TARGET_TRANSITIONS,
+    TODO_STATUSES,
+    WHISTLE_TRANSITIONS,
+    EscalationStage,
+    TargetAction,
+    TargetStatus,
+    WhistleSource,
+    WhistleStatus,
+)
 from services.whistles.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
 
 WHISTLE_ROLES = frozenset(MANAGE_ROLES)
@@ -79,16 +91,6 @@ ANSWER_MAX = 2000
 REASON_MAX = 500
 ESCALATION_BATCH = 500
 
-# The whistle's own status changes (derived from its targets, or cancelled).
-WHISTLE_TRANSITIONS = {
-    WhistleStatus.OPEN: frozenset({WhistleStatus.AWAITING, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.AWAITING: frozenset({WhistleStatus.OPEN, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.CLOSED: frozenset(),
-    WhistleStatus.CANCELLED: frozenset(),
-}
-LIVE_STATUSES = (WhistleStatus.OPEN, WhistleStatus.AWAITING)
-# Targets still to be answered by their department or unit.
-TODO_STATUSES = (TargetStatus.NOTIFIED, TargetStatus.REPORTED, TargetStatus.REOPENED)
 # The marker ``to_status`` of an escalation event.
 ESCALATED = "escalated"
 
@@ -313,7 +315,8 @@ def _visible_target(actor, target) -> WhistleTarget:
 
 
 def _sync_whistle(whistle, *, actor, now):
-    """Make the (locked) whistle's status follow its targets; one event when it changes."""
+    """Make the (locked) whistle's status follow its targets; one event when it changes
+    (``transition_locked``: the whistle is locked before its target, so it is not taken again)."""
     statuses = set(WhistleTarget.objects.filter(whistle_id=whistle.pk).values_list("status", flat=True))
     if whistle.status not in LIVE_STATUSES:
         return whistle
@@ -325,13 +328,10 @@ def _sync_whistle(whistle, *, actor, now):
         to = WhistleStatus.OPEN
     if to == whistle.status:
         return whistle
-    old = whistle.status
-    whistle.status = to
-    whistle.closed_at = now if to == WhistleStatus.CLOSED else None
-    whistle.save(update_fields=["status", "closed_at", "updated_at"])
     notes = {WhistleStatus.CLOSED: _("全部单位确认办结"), WhistleStatus.AWAITING: _("各单位已办理完毕，待吹哨方确认"),
              WhistleStatus.OPEN: _("有单位尚在办理")}
-    whistle.make_event(actor=actor, from_status=old, to_status=to, note=notes[to]).save()
+    transition_locked(whistle, to, WHISTLE_TRANSITIONS, actor=actor, note=notes[to],
+                      closed_at=now if to == WhistleStatus.CLOSED else None)
     return whistle
 
 
@@ -522,9 +522,9 @@ def _escalate_batch(now, batch):
                 w.escalation_level += 1
                 steps += 1
                 names = "、".join(late[w.pk][stage])
-                events.append(WhistleEvent(
-                    whistle=w, from_status=w.status, to_status=ESCALATED, at=now,
-                    note=str(notes[stage] % {"names": names, "area": node.name})[:500],
+                events.append(WhistleEvent.of(
+                    whistle=w, actor=None, from_status=w.status, to_status=ESCALATED, at=now,
+                    note=str(notes[stage] % {"names": names, "area": node.name}),
                 ))
             w.escalated_to = node
             w.updated_at = now

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian import portal as org_selectors
 from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors as areas_selectors
 from services.resident import permissions as resident_permissions
@@ -187,7 +187,7 @@ def _after(request, wish, message):
 
 
 def _refused(request, wish, exc):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return safe_next(request, reverse("services:wish_detail", args=[wish.pk]))
 
 
@@ -245,7 +245,7 @@ def wish_claim(request, pk):
     except ValidationError as exc:
         # back to where the claim came from (a claimed wish is no longer on the wall, and a
         # member may no longer open it)
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
         return safe_next(request, reverse("services:wish_wall"))
     messages.success(request, _("认领成功！请在“我的认领”中跟进，完成后登记完成情况。"))
     return redirect("services:wish_detail", pk=wish.pk)

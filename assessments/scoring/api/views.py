@@ -114,10 +114,7 @@ class ScoringRunViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
     def create(self, request):
         serializer = ScoringRunStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            run = scoring_actions.scoring_run_start(actor=request.user, **serializer.validated_data)
-        except scoring_actions.TransitionError as exc:
-            return Response({"detail": "；".join(exc.messages)}, status=409)
+        run = scoring_actions.scoring_run_start(actor=request.user, **serializer.validated_data)
         run = self.get_queryset().get(pk=run.pk)
         return Response(ScoringRunSerializer(run).data, status=202)
 

@@ -14,9 +14,8 @@ from assessments.scoring import engine as scoring
 from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.tests import test_data as data
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
-from dangjian.workflow import TransitionError
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
 from dangjian.testing import race, requires_postgres
-from dangjian.workflow import TransitionError
 from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, build_city, user_with

@@ -35,7 +35,6 @@ from services.requests.api.serializers import (
 from services.requests.choices import RequestStatus
 from services.requests.models import RequestCategory, ServiceRequest, VolunteerTeam
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
 
 
 class RequestFilterSet(FilterSet):
@@ -61,7 +60,7 @@ _CONFLICT = OpenApiResponse(ConflictSerializer, description="当前状态不允�
                        description="调用者可查看的诉求：管辖社区的全部诉求，以及派给本人（党员、网格员、志愿服务队）的诉求。"),
     retrieve=extend_schema(summary="居民诉求详情"),
 )
-class ServiceRequestViewSet(TransitionConflictMixin, ScopedReadOnlyViewSet):
+class ServiceRequestViewSet(ScopedReadOnlyViewSet):
     queryset_model = ServiceRequest
     serializer_class = ServiceRequestSerializer
     filterset_class = RequestFilterSet

@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from dangjian import trees
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
 from services.whistles import actions as wa
 from services.whistles import selectors as sel
 from services.whistles.api.serializers import (
@@ -67,7 +66,7 @@ _TARGET = OpenApiParameter("target_id", int, OpenApiParameter.PATH, description=
     retrieve=extend_schema(summary="吹哨事项详情（含进展）"),
     create=extend_schema(summary="吹哨", request=WhistleCreateSerializer, responses={201: WhistleDetailSerializer}),
 )
-class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset_model = Whistle
     serializer_class = WhistleSerializer
     filterset_class = WhistleFilterSet

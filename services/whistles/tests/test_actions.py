@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
 from dangjian.testing import race, requires_postgres
-from dangjian.workflow import TransitionError
 from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 
 from assessments.scoring import actions as scoring_actions
 from assessments.scoring import export as scoring_export
-from assessments.scoring import periods
+from assessments.scoring import periods, permissions
 from assessments.scoring import selectors as sel
 from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
@@ -46,7 +46,7 @@ def _crumbs(*items):
 
 
 def _require_reader(user):
-    if not sel.can_read_scores(user):
+    if not permissions.can_read_scores(user):
         raise PermissionDeniedError(_("您的角色无权查看考核评分。"))
 
 
@@ -102,7 +102,7 @@ def index(request):
         "page_obj": page,
         "distribution": sel.star_distribution(rows) if rubric is not None and period_key else [],
         "subject_label": sel.subject_label(rubric) if rubric is not None else "",
-        "can_start": sel.can_start_runs(user),
+        "can_start": permissions.can_start_runs(user),
         "crumbs": _crumbs(),
     }
     return render(request, "assessments/scoring/index.html", context)
@@ -150,7 +150,7 @@ def score_detail(request, pk):
     score = sel.score_or_404(user, pk)
     _require_reader(user)
     subject = score.org or score.area
-    can_manual = sel.can_score_subject(user, subject)
+    can_manual = permissions.can_score_subject(user, subject)
     return render(request, "assessments/scoring/detail.html", {
         "score": score,
         "subject": subject,
@@ -191,7 +191,7 @@ def _suggested_keys():
 
 def _runs_page(request, form=None, status=200):
     user = request.user
-    can_start = sel.can_start_runs(user)
+    can_start = permissions.can_start_runs(user)
     page = paginate(request, sel.runs())
     for run in page:
         run.percent = sel.progress_percent(run)
@@ -216,7 +216,7 @@ def runs(request):
 @require_POST
 def run_start(request):
     user = request.user
-    if not sel.can_start_runs(user):
+    if not permissions.can_start_runs(user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
     form = RunStartForm(request.POST, rubrics=sel.active_rubrics())
     if form.is_valid():
@@ -251,7 +251,7 @@ def run_detail(request, pk):
     run = sel.run_or_404(pk)
     return render(request, "assessments/scoring/run_detail.html", {
         **_run_context(run),
-        "can_start": sel.can_start_runs(request.user),
+        "can_start": permissions.can_start_runs(request.user),
         "crumbs": _crumbs((_("评分批次"), reverse("scoring:runs")), (f"{run.rubric.name} {run.period_key}", None)),
     })
 
@@ -278,7 +278,7 @@ def manual(request):
     if indicator is None:
         raise Http404
     subject = sel.visible_subject_or_404(user, indicator.rubric, subject_id)
-    if not sel.can_score_subject(user, subject):
+    if not permissions.can_score_subject(user, subject):
         raise PermissionDeniedError(_("只有区委组织部或街道党工委可以评审打分。"))
     current = ManualScore.objects.select_related("reviewer").filter(
         indicator=indicator, period_key=period_key, subject_id=subject.pk).first()

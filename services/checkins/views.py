@@ -39,7 +39,7 @@ from organizations.members import selectors as members_selectors
 from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
-from services.checkins import actions, selectors
+from services.checkins import actions, permissions, rules, selectors
 from services.checkins.choices import AgreementStatus
 from services.checkins.forms import AgreementFilterForm, AgreementForm, BoardFilterForm, ReportInForm, SelfReportForm, YearForm, quarter_form
 from services.ledger.models import ServiceSource
@@ -99,7 +99,7 @@ def index(request):
     own, children = selectors.summary_rows(area, on_date=today, year=year)
     return render(request, "services/reporting/index.html", {
         "area": area, "own": own, "children": children, "others": others, "year": year, "year_form": year_form,
-        "target": actions.hours_target(), "valid_months": actions.valid_months(),
+        "target": rules.hours_target(), "valid_months": rules.valid_months(),
         "has_member": wish_permissions.member_of(user) is not None,
         "crumbs": _crumbs(_home_crumb(), (area.name, None)),
     })
@@ -132,7 +132,7 @@ def board(request, pk):
     can_manage = get_scope(user).covers_area(community, MANAGE_ROLES)
     return render(request, "services/reporting/board.html", {
         "community": community, "page_obj": page_obj, "filters": filters, "counts": counts, "year": year,
-        "today": today, "target": actions.hours_target(), "can_manage": can_manage,
+        "today": today, "target": rules.hours_target(), "can_manage": can_manage,
         "statuses": selectors.ReportStatus, "sources": ServiceSource.choices,
         "employers": list(selectors.employers_of(selectors.in_service_residents(community))) if can_manage else [],
         "quarter_form": quarter_form(), "agreement_count": selectors.agreements_for(user).filter(
@@ -184,7 +184,7 @@ def _member_page(request, member, *, is_self):
     renewable = member.in_service and (
         overview.status != selectors.ReportStatus.VALID
         or (overview.valid_until - today).days <= actions.RENEW_WINDOW_DAYS)
-    can_export = not is_self and actions.can_export_member(request.user, member)
+    can_export = not is_self and permissions.can_export_member(request.user, member)
     crumbs = _crumbs((_("我的服务"), None)) if is_self else _crumbs(_home_crumb(), (member.name, None))
     return render(request, "services/reporting/member.html", {
         "member": member, "o": overview, "is_self": is_self, "year_form": year_form,
@@ -313,7 +313,7 @@ def _agreement_for(user, pk):
 def agreement_detail(request, pk):
     user = request.user
     agreement = _agreement_for(user, pk)
-    can_manage = actions.can_manage_agreement(user, community=agreement.community, org=agreement.org)
+    can_manage = permissions.can_manage_agreement(user, community=agreement.community, org=agreement.org)
     return render(request, "services/reporting/agreement_detail.html", {
         "a": agreement, "branches": list(agreement.branches.select_related("area").order_by("name")),
         "can_manage": can_manage and agreement.status == AgreementStatus.ACTIVE, "today": timezone.localdate(),
@@ -357,7 +357,7 @@ def agreement_create(request):
 def agreement_edit(request, pk):
     user = request.user
     agreement = _agreement_for(user, pk)
-    if not actions.can_manage_agreement(user, community=agreement.community, org=agreement.org):
+    if not permissions.can_manage_agreement(user, community=agreement.community, org=agreement.org):
         raise PermissionDeniedError(_("只有报到社区或报到党组织的管理人员可以登记、修改共建协议。"))
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user,
                          community=agreement.community, agreement=agreement)

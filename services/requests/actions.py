@@ -30,8 +30,8 @@ from dangjian.workflow import action_refusal, action_transition
 from organizations.areas.choices import AreaLevel
 from services.ledger.actions import service_record_upsert
 from services.ledger.models import ServiceSource
+from services.requests import permissions, sla
 from services.requests import selectors as sel
-from services.requests import sla
 from services.requests.choices import (
     REQUEST_ACTIONS,
     REQUEST_SERVICE_HOURS,
@@ -104,7 +104,7 @@ def _visible(actor, req) -> ServiceRequest:
 
 def _require_manage(actor, req) -> ServiceRequest:
     req = _visible(actor, req)
-    if not sel.can_manage(actor, req.community):
+    if not permissions.can_manage(actor, req.community):
         raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
     return req
 
@@ -194,7 +194,7 @@ def _require_assignee(actor, message=None):
     def check(locked):
         locked = ServiceRequest.objects.select_related(
             "assigned_member", "assigned_worker", "assigned_team__leader").get(pk=locked.pk)
-        if not sel.is_assignee(actor, locked):
+        if not permissions.is_assignee(actor, locked):
             raise PermissionDeniedError(message or _("只有承办人（接单的党员、网格员或志愿服务队成员）可以进行此操作。"))
     return check
 
@@ -278,7 +278,7 @@ def volunteer_team_save(*, actor, community, name, leader=None, members=(), is_a
         raise ValidationError({"community": _("请选择社区。")})
     if not get_scope(actor).covers_area(community):
         raise Http404
-    if not sel.can_manage(actor, community):
+    if not permissions.can_manage(actor, community):
         raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
     errors = {}
     name = _text(errors, "name", name, TEAM_NAME_MAX, empty_message=_("请填写队伍名称。"))

@@ -30,7 +30,7 @@ from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
-from services.requests import actions, sla
+from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
 from services.requests.choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
@@ -120,7 +120,7 @@ def request_rate(request, code):
 @refusals
 def request_list(request):
     user = request.user
-    if not sel.can_read_requests(user):
+    if not permissions.can_read_requests(user):
         raise PermissionDeniedError(_("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
     now = timezone.now()
 
@@ -147,18 +147,18 @@ def _request_for_view(user, pk):
 
 def _detail(request, req, *, status=200, **forms):
     user = request.user
-    can_manage = sel.can_manage(user, req.community)
-    assignee = sel.is_assignee(user, req)
+    can_manage = permissions.can_manage(user, req.community)
+    assignee = permissions.is_assignee(user, req)
     can_dispatch = can_manage and req.status in (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
     dispatch_form = forms.get("dispatch_form")
     if can_dispatch and dispatch_form is None:
         dispatch_form = _dispatch_form(req)
-    show_personal = sel.can_see_personal(user, req)
+    show_personal = permissions.can_see_personal(user, req)
     return render(request, "services/requests/detail.html", {
         "req": req,
         "clock": clock(req),
         "events": list(sel.events(req)),
-        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list") if sel.can_read_requests(user) else None),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list") if permissions.can_read_requests(user) else None),
                           (req.code, None)),
         "show_personal": show_personal,
         "show_name": show_personal or assignee,
@@ -209,7 +209,7 @@ def _post(request, req, form, call, done, target=None):
 @require_POST
 def request_dispatch(request, pk):
     req = _request_for_view(request.user, pk)
-    if not sel.can_manage(request.user, req.community):
+    if not permissions.can_manage(request.user, req.community):
         raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
     form = _dispatch_form(req, request.POST)
     response = _post(request, req, form,
@@ -290,7 +290,7 @@ def request_home(request):
     """``/services/requests/home/``: staff to the list, assignees to their tasks, residents to the form."""
     if not request.user.is_authenticated:
         return redirect("requests:submit")
-    if sel.can_read_requests(request.user):
+    if permissions.can_read_requests(request.user):
         return redirect("requests:list")
     return redirect("requests:my_tasks")
 
@@ -300,7 +300,7 @@ def request_home(request):
 @refusals
 def team_list(request):
     user = request.user
-    if not sel.can_read_requests(user):
+    if not permissions.can_read_requests(user):
         raise PermissionDeniedError(_("您的角色无权查看志愿服务队。"))
     community_id = int_param(request, "community")
     qs = sel.teams_for(user)
@@ -315,14 +315,14 @@ def team_list(request):
     qs = qs.annotate(n_members=Count("members", distinct=True)).order_by(*trees.tree_order("community"), "name")
     return render(request, "services/requests/team_list.html", {
         "page_obj": paginate(request, qs), "community": community,
-        "can_add": community is not None and sel.can_manage(user, community),
+        "can_add": community is not None and permissions.can_manage(user, community),
         "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), None)),
     })
 
 
 def _team_form_page(request, *, community, team=None):
     user = request.user
-    if not sel.can_manage(user, community):
+    if not permissions.can_manage(user, community):
         raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
     initial = {}
     if team is not None:

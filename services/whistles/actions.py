@@ -39,6 +39,7 @@ Escalation (``whistle_escalate_overdue``, run by the periodic task)
 Errors: out of scope → ``Http404``; in scope but not allowed → ``PermissionDeniedError``;
 bad input → ``ValidationError`` per field; a refused status change → ``TransitionError``.
 """
+
 import secrets
 from collections import defaultdict
 from datetime import timedelta
@@ -60,7 +61,6 @@ from dangjian.validation import check_text
 from dangjian.workflow import transition, transition_locked
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.units.models import ResidentUnit
 from services.resident.actions import CODE_ALPHABET, save_with_code
 from services.resident.choices import Satisfaction
@@ -77,10 +77,16 @@ from services.whistles.choices import (
     WhistleStatus,
 )
 from services.whistles.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
+from services.whistles.permissions import (
+    DEPARTMENT_ROLES,
+    WHISTLE_LEVELS,
+    answers_for,
+    can_manage_department,
+    can_manage_unit_accounts,
+    can_whistle,
+    is_whistler,
+)
 
-WHISTLE_ROLES = frozenset(MANAGE_ROLES)
-DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
-WHISTLE_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY)
 DEPARTMENT_LEVELS = (AreaLevel.DISTRICT, AreaLevel.STREET)
 
 DEFAULT_REPORT_HOURS = 24
@@ -105,61 +111,6 @@ TARGET_REFUSALS = {
     (TargetAction.CONFIRM, TargetStatus.CONFIRMED): _("已经确认过了。"),
     (TargetAction.REOPEN, TargetStatus.CONFIRMED): _("已经确认办结，不能再退回。"),
 }
-
-
-# ------------------------------------------------------------------------ permissions
-def responder_parties(user):
-    """``(department ids, unit ids)`` the user answers for (one query, cached on the user)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset(), frozenset()
-    cached = getattr(user, "_whistle_parties", None)
-    if cached is None:
-        depts, units = set(), set()
-        for dept_id, unit_id in Responder.objects.filter(user_id=user.pk).values_list("department_id", "unit_id"):
-            if dept_id:
-                depts.add(dept_id)
-            if unit_id:
-                units.add(unit_id)
-        cached = (frozenset(depts), frozenset(units))
-        user._whistle_parties = cached
-    return cached
-
-
-def is_responder(user) -> bool:
-    depts, units = responder_parties(user)
-    return bool(depts or units)
-
-
-def answers_for(user, target) -> bool:
-    depts, units = responder_parties(user)
-    return (target.department_id is not None and target.department_id in depts) or (
-        target.unit_id is not None and target.unit_id in units
-    )
-
-
-def can_whistle_somewhere(user) -> bool:
-    return get_scope(user).has_role(*WHISTLE_ROLES)
-
-
-def can_whistle(user, area) -> bool:
-    return area is not None and area.level in WHISTLE_LEVELS and get_scope(user).covers_area(area, WHISTLE_ROLES)
-
-
-def is_whistler(user, whistle) -> bool:
-    """The whistling side of ``whistle`` (``whistle.area`` loaded): managers over its area."""
-    return get_scope(user).covers_area(whistle.area, WHISTLE_ROLES)
-
-
-def can_manage_department(user, department) -> bool:
-    return get_scope(user).covers_area(department.area, DEPARTMENT_ROLES)
-
-
-def can_manage_departments(user) -> bool:
-    return get_scope(user).has_role(*DEPARTMENT_ROLES)
-
-
-def can_manage_unit_accounts(user, unit) -> bool:
-    return get_scope(user).covers_area(unit.community, WHISTLE_ROLES)
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -13,7 +13,7 @@ from organizations.units.models import ResidentUnit
 from services.resident.choices import Satisfaction
 from services.resident.forms import PlainForm
 from services.whistles import actions as wa
-from services.whistles import rates
+from services.whistles import permissions, rates
 from services.whistles.choices import WhistleStatus
 from services.whistles.models import Department
 
@@ -52,9 +52,9 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 def whistle_areas(user):
     """Streets and communities the user may whistle from."""
     scope = get_scope(user)
-    qs = Area.objects.filter(level__in=wa.WHISTLE_LEVELS)
+    qs = Area.objects.filter(level__in=permissions.WHISTLE_LEVELS)
     if not scope.is_global:
-        qs = qs.filter(range_q("", scope.areas_for(wa.WHISTLE_ROLES)))
+        qs = qs.filter(range_q("", scope.areas_for(permissions.WHISTLE_ROLES)))
     return qs.select_related("parent").order_by(*trees.tree_order())
 
 
@@ -153,7 +153,7 @@ class DepartmentForm(PlainForm):
         scope = get_scope(user)
         qs = Area.objects.filter(level__in=wa.DEPARTMENT_LEVELS)
         if not scope.is_global:
-            qs = qs.filter(range_q("", scope.areas_for(wa.DEPARTMENT_ROLES)))
+            qs = qs.filter(range_q("", scope.areas_for(permissions.DEPARTMENT_ROLES)))
         self.fields["area"].queryset = qs.select_related("parent").order_by(*trees.tree_order())
 
 

@@ -36,8 +36,8 @@ from organizations.units.models import ResidentUnit
 from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 from services.resident.views import safe_next as _safe_next
-from services.whistles import actions as wa
-from services.whistles import rates
+from services.whistles import actions, choices, rates
+from services.whistles import permissions as wa
 from services.whistles import selectors as sel
 from services.whistles.choices import TargetStatus, WhistleStatus
 from services.whistles.forms import (
@@ -143,7 +143,7 @@ def whistle_new(request):
 
             source["diary"] = DiaryEntry(pk=data["diary"])
         try:
-            whistle = wa.whistle_create(
+            whistle = actions.whistle_create(
                 actor=user, area=data["area"], title=data["title"], description=data["description"],
                 departments=list(data["departments"]), units=list(data["units"]),
                 report_due=data.get("report_due"), resolve_due=data.get("resolve_due"), **source,
@@ -170,14 +170,14 @@ def _detail(request, whistle, *, status=200, bound=None):
     user = request.user
     now = timezone.now()
     whistler = wa.is_whistler(user, whistle)
-    live = whistle.status in wa.LIVE_STATUSES
+    live = whistle.status in choices.LIVE_STATUSES
     targets = list(sel.whistle_targets(whistle))
     bound = bound or {}
     for t in targets:
         t.whistle = whistle
         mine = wa.answers_for(user, t)
         t.late_report = t.status == TargetStatus.NOTIFIED and whistle.report_due < now
-        t.late_resolve = t.status in wa.TODO_STATUSES and whistle.resolve_due < now
+        t.late_resolve = t.status in choices.TODO_STATUSES and whistle.resolve_due < now
         t.reported_late = t.reported_at is not None and t.reported_at > whistle.report_due
         t.can_report = live and mine and t.status == TargetStatus.NOTIFIED
         t.can_resolve = live and mine and t.status in (TargetStatus.REPORTED, TargetStatus.REOPENED)
@@ -211,7 +211,7 @@ def whistle_detail(request, pk):
 def whistle_cancel(request, pk):
     whistle = _whistle_for_view(request.user, pk)
     form = ReasonForm(request.POST, prefix="cancel")
-    response = post_form(request, form, lambda data: wa.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"]),
+    response = post_form(request, form, lambda data: actions.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"]),
                          done=_("已撤销该吹哨事项。"), to=lambda: redirect("whistles:detail", pk=whistle.pk))
     return response or _detail(request, whistle, status=400, bound={("cancel", whistle.pk): form})
 
@@ -240,7 +240,7 @@ def _target_post(request, pk, verb, form_class, call, done):
 @require_POST
 def target_report(request, pk):
     return _target_post(request, pk, "report", ReportForm,
-                        lambda u, t, d: wa.whistle_report_in(actor=u, target=t, note=d.get("note", "")),
+                        lambda u, t, d: actions.whistle_report_in(actor=u, target=t, note=d.get("note", "")),
                         _("已报到，请尽快办理并登记结果。"))
 
 
@@ -249,7 +249,7 @@ def target_report(request, pk):
 @require_POST
 def target_resolve(request, pk):
     return _target_post(request, pk, "resolve", ResolveForm,
-                        lambda u, t, d: wa.whistle_resolve(actor=u, target=t, answer=d["answer"]),
+                        lambda u, t, d: actions.whistle_resolve(actor=u, target=t, answer=d["answer"]),
                         _("已登记办理结果，等待吹哨方确认。"))
 
 
@@ -258,7 +258,7 @@ def target_resolve(request, pk):
 @require_POST
 def target_confirm(request, pk):
     return _target_post(request, pk, "confirm", ConfirmForm,
-                        lambda u, t, d: wa.whistle_confirm(actor=u, target=t, satisfaction=d["satisfaction"],
+                        lambda u, t, d: actions.whistle_confirm(actor=u, target=t, satisfaction=d["satisfaction"],
                                                            note=d.get("note", "")),
                         _("已确认办结。"))
 
@@ -268,7 +268,7 @@ def target_confirm(request, pk):
 @require_POST
 def target_reopen(request, pk):
     return _target_post(request, pk, "reopen", ReasonForm,
-                        lambda u, t, d: wa.whistle_reopen(actor=u, target=t, reason=d["reason"]),
+                        lambda u, t, d: actions.whistle_reopen(actor=u, target=t, reason=d["reason"]),
                         _("已退回重办。"))
 
 
@@ -330,7 +330,7 @@ def departments(request):
     form = DepartmentForm(request.POST or None, user=user, prefix="dept")
     if request.method == "POST" and form.is_valid():
         try:
-            dept = wa.department_save(actor=user, **form.cleaned_data)
+            dept = actions.department_save(actor=user, **form.cleaned_data)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -363,7 +363,7 @@ def department(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                wa.department_save(actor=user, department=dept, **form.cleaned_data)
+                actions.department_save(actor=user, department=dept, **form.cleaned_data)
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
@@ -404,7 +404,7 @@ def _responder_added(request, form, **party) -> bool:
     if not form.is_valid():
         return False
     try:
-        wa.responder_add(actor=request.user, **party, **form.cleaned_data)
+        actions.responder_add(actor=request.user, **party, **form.cleaned_data)
     except ValidationError as exc:
         attach_errors(form, exc)
         return False
@@ -454,7 +454,7 @@ def responder_remove(request, pk):
     found = Responder.objects.filter(pk=pk).only("pk", "department_id").first()
     if found is None:
         raise Http404
-    wa.responder_remove(actor=user, responder=found)
+    actions.responder_remove(actor=user, responder=found)
     messages.success(request, _("已移除该报到账号。"))
     if found.department_id:
         return redirect("whistles:department", pk=found.department_id)

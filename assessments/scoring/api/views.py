@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from assessments.scoring import actions as scoring_actions
-from assessments.scoring import selectors as sel
+from assessments.scoring import permissions as sel
 from assessments.scoring.api.serializers import (
     RubricSerializer,
     ScoreDetailSerializer,

@@ -16,7 +16,7 @@ from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, build_city, user_with
-from services.checkins import actions
+from services.checkins import actions, rules
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 
@@ -51,26 +51,26 @@ def member_login(member, username=None):
     (date(2026, 11, 30), 3, date(2027, 2, 28)),
 ])
 def test_add_months_clamps_to_month_end(day, months, expected):
-    assert actions.add_months(day, months) == expected
+    assert rules.add_months(day, months) == expected
 
 
 def test_valid_until_follows_the_setting(settings):
-    assert actions.report_valid_until(date(2026, 8, 31)) == date(2027, 2, 28)
+    assert rules.report_valid_until(date(2026, 8, 31)) == date(2027, 2, 28)
     settings.MEMBER_REPORT_VALID_MONTHS = 12
-    assert actions.report_valid_until(date(2026, 2, 28)) == date(2027, 2, 28)
+    assert rules.report_valid_until(date(2026, 2, 28)) == date(2027, 2, 28)
     settings.SERVICE_HOURS_TARGET = 40
-    assert actions.hours_target() == Decimal("40")
+    assert rules.hours_target() == Decimal("40")
 
 
 def test_quarters_and_progress():
-    assert actions.quarter_bounds(2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
-    assert actions.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
-    assert [actions.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 7, 10, 12)] == [1, 1, 2, 3, 4, 4]
+    assert rules.quarter_bounds(2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert rules.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 7, 10, 12)] == [1, 1, 2, 3, 4, 4]
     with pytest.raises(ValueError):
-        actions.quarter_bounds(2026, 5)
-    assert actions.progress_percent(Decimal("12.5"), Decimal("50")) == 25
-    assert actions.progress_percent(Decimal("80"), Decimal("50")) == 100
-    assert actions.progress_percent(0, 0) == 100
+        rules.quarter_bounds(2026, 5)
+    assert rules.progress_percent(Decimal("12.5"), Decimal("50")) == 25
+    assert rules.progress_percent(Decimal("80"), Decimal("50")) == 100
+    assert rules.progress_percent(0, 0) == 100
 
 
 # --------------------------------------------------------------------- agreements
@@ -172,7 +172,7 @@ def test_member_reports_themself_to_their_residence_community():
     report = actions.member_report_in(actor=user, member=member, skills="法律咨询")
     today = timezone.localdate()
     assert report.created and report.community == c.a.area and report.reported_on == today
-    assert report.valid_until == actions.add_months(today, 6) and report.skills == "法律咨询"
+    assert report.valid_until == rules.add_months(today, 6) and report.skills == "法律咨询"
     again = actions.member_report_in(actor=user, member=member)
     assert again.pk == report.pk and again.created is False
     assert MemberReport.objects.count() == 1

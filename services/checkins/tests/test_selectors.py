@@ -9,8 +9,8 @@ from django.utils import timezone
 from dangjian.testing import count_queries
 from organizations.tests.factories import build_city, build_community
 from services.checkins import selectors
-from services.checkins.actions import add_months
 from services.checkins.models import MemberReport
+from services.checkins.rules import add_months
 from services.checkins.tests.test_actions import make_in_service
 from services.ledger.models import ServiceRecord, ServiceSource
 from services.tests.budgets import BUDGETS

@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.checklists import permissions as perms
+from assessments.checklists import permissions
 from assessments.checklists.choices import (
     CHECKLIST_ACTIONS,
     CHECKLIST_TRANSITIONS,
@@ -145,12 +145,12 @@ def _visible_item(actor, item) -> ChecklistItem:
 
 
 def _require_edit(actor, org):
-    if not perms.can_edit(actor, org):
+    if not permissions.can_edit(actor, org):
         raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以填报四张清单。"))
 
 
 def _require_superior(actor, org, what):
-    if not perms.is_superior(actor, org):
+    if not permissions.is_superior(actor, org):
         raise PermissionDeniedError(
             _("只有上级党组织可以%(what)s“%(org)s”的四张清单，本组织人员不能%(what)s本组织的清单。") % {"what": what, "org": org.name}
         )

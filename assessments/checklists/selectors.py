@@ -25,7 +25,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from assessments.checklists import permissions as perms
+from assessments.checklists import permissions
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
@@ -82,16 +82,16 @@ def checklist_list(user, today: date, **filters):
 
 def awaiting_approval(user):
     """Submitted lists the user may approve (the superior, never the organization's own cadres)."""
-    if not perms.can_review_anywhere(user):
+    if not permissions.can_review_anywhere(user):
         return Checklist.objects.none()
-    return checklists_for(user).filter(perms.superior_q(user), status=ChecklistStatus.SUBMITTED)
+    return checklists_for(user).filter(permissions.superior_q(user), status=ChecklistStatus.SUBMITTED)
 
 
 def reviewable(user):
     """Every visible list the user reviews as the superior (any status)."""
-    if not perms.can_review_anywhere(user):
+    if not permissions.can_review_anywhere(user):
         return Checklist.objects.none()
-    return checklists_for(user).filter(perms.superior_q(user))
+    return checklists_for(user).filter(permissions.superior_q(user))
 
 
 def overdue_items(user, today: date):
@@ -209,5 +209,5 @@ def editable_orgs(user):
     if scope.is_global:
         return PartyOrg.objects.all()
     return PartyOrg.objects.filter(
-        range_q("", scope.orgs_for(perms.CHECKLIST_ROLES)) | range_q("area", scope.areas_for(perms.CHECKLIST_ROLES))
+        range_q("", scope.orgs_for(permissions.CHECKLIST_ROLES)) | range_q("area", scope.areas_for(permissions.CHECKLIST_ROLES))
     )

@@ -26,8 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
+from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -43,7 +42,7 @@ from services.checkins import actions, permissions, rules, selectors
 from services.checkins.choices import AgreementStatus
 from services.checkins.forms import AgreementFilterForm, AgreementForm, BoardFilterForm, ReportInForm, SelfReportForm, YearForm, quarter_form
 from services.ledger.models import ServiceSource
-from services.resident import permissions as wish_permissions
+from services.resident import permissions as resident_permissions
 from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 
@@ -75,7 +74,7 @@ def index(request):
     user = request.user
     scope = get_scope(user)
     if not scope.has_role(*ROSTER_ROLES):
-        if wish_permissions.member_of(user) is not None:
+        if resident_permissions.member_of(user) is not None:
             return redirect("reporting:mine")
         raise PermissionDeniedError(_("您的角色无权查看双报到情况。"))
     today = timezone.localdate()
@@ -90,7 +89,7 @@ def index(request):
             return redirect("reporting:board", pk=area.pk)
         others = tops[1:]
     else:
-        area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
+        area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
         if area.level > AreaLevel.COMMUNITY:
             raise Http404
         if not scope.covers_area(area, ROSTER_ROLES):
@@ -100,14 +99,14 @@ def index(request):
     return render(request, "services/reporting/index.html", {
         "area": area, "own": own, "children": children, "others": others, "year": year, "year_form": year_form,
         "target": rules.hours_target(), "valid_months": rules.valid_months(),
-        "has_member": wish_permissions.member_of(user) is not None,
+        "has_member": resident_permissions.member_of(user) is not None,
         "crumbs": _crumbs(_home_crumb(), (area.name, None)),
     })
 
 
 # ------------------------------------------------------------------------------- board
 def _community_for(user, pk, roles=ROSTER_ROLES, message=None):
-    community = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
+    community = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     if not get_scope(user).covers_area(community, roles):
@@ -196,7 +195,7 @@ def _member_page(request, member, *, is_self):
 @login_required
 @refusals
 def mine(request):
-    member = wish_permissions.member_of(request.user)
+    member = resident_permissions.member_of(request.user)
     if member is None:
         raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
     member = Member.objects.select_related("residence", "organization", "employer_org").get(pk=member.pk)
@@ -207,7 +206,7 @@ def mine(request):
 @refusals
 @require_POST
 def my_report(request):
-    member = wish_permissions.member_of(request.user)
+    member = resident_permissions.member_of(request.user)
     if member is None:
         raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
     form = SelfReportForm(request.POST)
@@ -230,7 +229,7 @@ def my_report(request):
 @refusals
 def member_detail(request, pk):
     user = request.user
-    member = org_selectors.get_visible_or_404(
+    member = portal.get_visible_or_404(
         members_selectors.members_for(user).select_related("residence", "organization", "employer_org__area"), pk=pk)
     if member.user_id == user.pk:
         return redirect("reporting:mine")
@@ -281,7 +280,7 @@ def agreement_list(request):
     qs = selectors.agreements_for(user)
     community = None
     if values.get("community"):
-        community = org_selectors.get_visible_or_404(
+        community = portal.get_visible_or_404(
             areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=values["community"])
         qs = qs.filter(community=community)
     if q := values.get("q"):
@@ -334,7 +333,7 @@ def agreement_create(request):
             "page_obj": paginate(request, communities),
             "crumbs": _crumbs(_home_crumb(), (_("共建协议"), reverse("reporting:agreement_list")), (_("新增"), None)),
         })
-    community = org_selectors.get_visible_or_404(
+    community = portal.get_visible_or_404(
         areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=community_id)
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user, community=community)
     if request.method == "POST" and form.is_valid():

@@ -30,8 +30,7 @@ from dangjian.workflow import action_refusal, action_transition
 from organizations.areas.choices import AreaLevel
 from services.ledger.actions import service_record_upsert
 from services.ledger.models import ServiceSource
-from services.requests import permissions, sla
-from services.requests import selectors as sel
+from services.requests import permissions, selectors, sla
 from services.requests.choices import (
     REQUEST_ACTIONS,
     REQUEST_SERVICE_HOURS,
@@ -96,7 +95,7 @@ def _transition(verb, req, **kwargs) -> ServiceRequest:
 
 
 def _visible(actor, req) -> ServiceRequest:
-    found = sel.requests_for(actor).select_related(*sel.DETAIL_RELATED).filter(pk=req.pk).first()
+    found = selectors.requests_for(actor).select_related(*selectors.DETAIL_RELATED).filter(pk=req.pk).first()
     if found is None:
         raise Http404
     return found
@@ -160,13 +159,13 @@ def _check_target(req, *, member=None, worker=None, team=None) -> tuple[str, dic
     if len(given) != 1:
         raise ValidationError({"assignee": _("请选择一名党员、一名网格员或一支志愿服务队（只选一个）。")})
     if member is not None:
-        if not sel.community_members(community).filter(pk=member.pk).exists():
+        if not selectors.community_members(community).filter(pk=member.pk).exists():
             raise ValidationError({"assignee": _("党员“%(name)s”不在本社区居住或组织关系不在本社区。") % {"name": member.name}})
         if member.user_id is None:
             raise ValidationError({"assignee": _("党员“%(name)s”还没有登录账号，无法在平台上接单。") % {"name": member.name}})
         return AssigneeKind.MEMBER, {"assigned_member": member}, _("派给党员 %(name)s") % {"name": member.name}
     if worker is not None:
-        if not sel.community_workers(community).filter(pk=worker.pk).exists():
+        if not selectors.community_workers(community).filter(pk=worker.pk).exists():
             raise ValidationError({"assignee": _("该网格员不属于本社区的网格，或已不在任。")})
         if worker.user_id is None:
             raise ValidationError({"assignee": _("该网格员没有登录账号，无法在平台上接单。")})
@@ -288,7 +287,7 @@ def volunteer_team_save(*, actor, community, name, leader=None, members=(), is_a
         if leader.pk not in people_ids:
             people.append(leader)
     if people:
-        known = set(sel.community_members(community).filter(pk__in=[m.pk for m in people]).values_list("pk", flat=True))
+        known = set(selectors.community_members(community).filter(pk__in=[m.pk for m in people]).values_list("pk", flat=True))
         strangers = [m.name for m in people if m.pk not in known]
         if strangers:
             key = "leader" if leader is not None and leader.name in strangers and len(strangers) == 1 else "members"

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
+from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -306,7 +305,7 @@ def team_list(request):
     qs = sel.teams_for(user)
     community = None
     if community_id is not None:
-        community = org_selectors.get_visible_or_404(selectors.areas_for(user), pk=community_id)
+        community = portal.get_visible_or_404(selectors.areas_for(user), pk=community_id)
         if community.level != AreaLevel.COMMUNITY:
             raise Http404
         qs = qs.filter(community=community)
@@ -354,7 +353,7 @@ def team_create(request):
     community_id = int_param(request, "community")
     if community_id is None:
         raise Http404
-    community = org_selectors.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
+    community = portal.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     return _team_form_page(request, community=community)

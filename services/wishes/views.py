@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
+from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors as areas_selectors
@@ -306,7 +305,7 @@ def wish_wall(request):
         if mine is not None and mine.pk == area_id:
             area = mine
         else:
-            area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
+            area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
     if not permissions.sees_wall_of(user, area):
         raise Http404
     return render(request, "services/wish_wall.html", {

@@ -26,8 +26,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from assessments.checklists import actions, selectors
-from assessments.checklists import permissions as perms
+from assessments.checklists import actions, permissions, selectors
 from assessments.checklists.api.serializers import (
     ChecklistAppraiseSerializer,
     ChecklistCreateSerializer,
@@ -67,7 +66,7 @@ class ChecklistFilterSet(FilterSet):
     def filter_awaiting(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(perms.superior_q(self.request.user), status=ChecklistStatus.SUBMITTED)
+        return queryset.filter(permissions.superior_q(self.request.user), status=ChecklistStatus.SUBMITTED)
 
 
 @extend_schema_view(

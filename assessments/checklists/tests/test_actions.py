@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 
-from assessments.checklists import actions
-from assessments.checklists import permissions as perms
+from assessments.checklists import actions, permissions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from assessments.checklists.tests.test_support import TODAY, YEAR, approved, docx_file, draft, make_world, pdf_file, png_file, problem_with_fixes
@@ -32,17 +31,17 @@ def w():
 def test_own_org_rule_community_cadre(w):
     c = w.city
     # the community cadre edits the committee's list but cannot approve it (own organization) ...
-    assert perms.can_edit(w.a_cadre, c.a.committee)
-    assert not perms.is_superior(w.a_cadre, c.a.committee)
+    assert permissions.can_edit(w.a_cadre, c.a.committee)
+    assert not permissions.is_superior(w.a_cadre, c.a.committee)
     # ... and approves the list of a compound branch under the committee
-    assert perms.is_superior(w.a_cadre, c.a.branch)
+    assert permissions.is_superior(w.a_cadre, c.a.branch)
     # the street cadre approves the community committee's list
-    assert perms.is_superior(w.street, c.a.committee)
-    assert not perms.is_superior(w.street, c.street_org)  # the street's own organization
-    assert perms.is_superior(w.district, c.street_org)
+    assert permissions.is_superior(w.street, c.a.committee)
+    assert not permissions.is_superior(w.street, c.street_org)  # the street's own organization
+    assert permissions.is_superior(w.district, c.street_org)
     # roles that do not manage, or another community, are never superiors
-    assert not perms.is_superior(w.grid, c.a.branch)
-    assert not perms.is_superior(w.b_cadre, c.a.branch)
+    assert not permissions.is_superior(w.grid, c.a.branch)
+    assert not permissions.is_superior(w.b_cadre, c.a.branch)
 
 
 def test_cadre_with_a_grant_above_still_cannot_approve_own_org(w):
@@ -51,11 +50,11 @@ def test_cadre_with_a_grant_above_still_cannot_approve_own_org(w):
     from organizations.tests.factories import grant
 
     grant(both, Role.STREET, c.street)
-    assert not perms.is_superior(both, c.a.committee)
+    assert not permissions.is_superior(both, c.a.committee)
     org_grant = user_with(Role.COMMUNITY, c.a.branch, username="branch-org")  # a grant on the branch organization itself
-    assert perms.can_edit(org_grant, c.a.branch)
-    assert not perms.is_superior(org_grant, c.a.branch)
-    assert perms.is_superior(org_grant, c.a.group)
+    assert permissions.can_edit(org_grant, c.a.branch)
+    assert not permissions.is_superior(org_grant, c.a.branch)
+    assert permissions.is_superior(org_grant, c.a.group)
 
 
 def test_community_cadre_cannot_approve_committee_list_but_street_can(w):

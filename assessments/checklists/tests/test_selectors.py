@@ -61,11 +61,11 @@ def test_awaiting_approval_follows_the_own_org_rule(w):
     assert list(selectors.awaiting_approval(w.grid)) == []
     assert list(selectors.awaiting_approval(w.b_cadre)) == []
     # the query agrees with the per-object rule
-    from assessments.checklists import permissions as perms
+    from assessments.checklists import permissions
 
     for user in (w.a_cadre, w.street, w.district, w.b_cadre):
         visible = selectors.checklists_for(user).select_related("org__area", "org__parent__area")
-        expected = {x.pk for x in visible if perms.is_superior(user, x.org) and x.status == ChecklistStatus.SUBMITTED}
+        expected = {x.pk for x in visible if permissions.is_superior(user, x.org) and x.status == ChecklistStatus.SUBMITTED}
         assert set(selectors.awaiting_approval(user).values_list("pk", flat=True)) == expected
 
 

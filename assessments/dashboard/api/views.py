@@ -9,8 +9,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from assessments.dashboard import permissions
-from assessments.dashboard import selectors as ds
+from assessments.dashboard import permissions, selectors
 from assessments.dashboard.api.serializers import DashboardSerializer, dashboard_data
 from dangjian.api.viewsets import ScopedQuerysetMixin
 from organizations.areas.models import Area
@@ -41,7 +40,7 @@ class DashboardViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
         area = self.get_object()
         if not permissions.can_view(request.user, area):
             raise PermissionDenied(_("您的角色不能查看该区域的数据看板。"))
-        dash = ds.build_dashboard(area, request.query_params.get("period"))
+        dash = selectors.build_dashboard(area, request.query_params.get("period"))
         return Response(DashboardSerializer(dashboard_data(dash)).data)
 
 

@@ -3,7 +3,7 @@ district only, 409 while running), refused roles and constant query counts."""
 import pytest
 from django.utils import timezone
 
-from assessments.scoring import engine as scoring
+from assessments.scoring import engine
 from assessments.scoring.models import Rubric, Score, ScoringRun
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.tests import test_data as data
@@ -26,7 +26,7 @@ def scored(city):
     rubric = Rubric.objects.get(code="wuhao-community")
     run = ScoringRun.objects.create(rubric=rubric, period_key=data.PERIOD, period_kind="quarter", period_start=data.START,
                                     period_end=data.END)
-    return scoring.score_run(run.pk)
+    return engine.score_run(run.pk)
 
 
 def names(response):
@@ -74,7 +74,7 @@ def test_query_counts_do_not_grow_with_rows(city, scored):
     before = {url: query_count(api_client(district), url) for url in budgets}
     for label in ("丙", "丁"):
         build_community(city.street, city.street_org, label)
-    scoring.score_run(scored.pk)
+    engine.score_run(scored.pk)
     ScoringRun.objects.create(rubric=Rubric.objects.get(code="sihao-branch"), period_key=data.PERIOD, period_kind="quarter",
                               period_start=data.START, period_end=data.END)
     assert {url: query_count(api_client(district), url) for url in budgets} == before

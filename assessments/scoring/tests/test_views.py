@@ -5,7 +5,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 
-from assessments.scoring import engine as scoring
+from assessments.scoring import engine
 from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.tests import test_data as data
@@ -28,7 +28,7 @@ def run_for(code, key=data.PERIOD):
     p = periods.parse(key)
     run = ScoringRun.objects.create(rubric=Rubric.objects.get(code=code, version=1), period_key=key, period_kind=p.kind,
                                     period_start=p.start, period_end=p.end)
-    return scoring.score_run(run.pk)
+    return engine.score_run(run.pk)
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_page_query_counts_do_not_grow_with_subjects(client, city, scored):
     before = {url: query_count(client, url) for url in budgets}
     for label in ("丙", "丁", "戊"):
         build_community(city.street, city.street_org, label)
-    scoring.score_run(scored.pk)
+    engine.score_run(scored.pk)
     run_for("liuhua-compound")
     after = {url: query_count(client, url) for url in budgets}
     assert after == before
@@ -141,7 +141,7 @@ def test_district_starts_a_run_from_the_runs_page(client, city, django_capture_o
     assert response.status_code == 302 and response["Location"] == f"/scores/runs/{run.pk}/"
     detail = client.get(f"/scores/runs/{run.pk}/").content.decode()
     assert f'hx-get="/scores/runs/{run.pk}/progress/"' in detail and "排队中" in detail
-    scoring.score_run(run.pk)
+    engine.score_run(run.pk)
     progress = client.get(f"/scores/runs/{run.pk}/progress/").content.decode()
     assert "hx-get" not in progress and "已完成 14/14 步" in progress and "100%" in progress
 

@@ -23,8 +23,7 @@ from rest_framework.response import Response
 
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedReadOnlyViewSet
-from services.requests import actions
-from services.requests import selectors as sel
+from services.requests import actions, selectors
 from services.requests.api.serializers import (
     RequestCategorySerializer,
     RequestDispatchSerializer,
@@ -48,7 +47,7 @@ class RequestFilterSet(FilterSet):
         fields = ["status", "category", "community", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        q = sel.overdue_q(timezone.now())
+        q = selectors.overdue_q(timezone.now())
         return queryset.filter(q) if value else queryset.exclude(q)
 
 
@@ -91,10 +90,10 @@ class ServiceRequestViewSet(ScopedReadOnlyViewSet):
         target = {}
         community = req.community
         if data.get("member") is not None:
-            target["member"] = sel.community_members(community).filter(pk=data["member"]).first()
+            target["member"] = selectors.community_members(community).filter(pk=data["member"]).first()
             missing = _("该党员不在本社区。")
         elif data.get("worker") is not None:
-            target["worker"] = sel.community_workers(community).filter(pk=data["worker"]).first()
+            target["worker"] = selectors.community_workers(community).filter(pk=data["worker"]).first()
             missing = _("该网格员不属于本社区的网格，或已不在任。")
         else:
             target["team"] = VolunteerTeam.objects.filter(community_id=community.pk, pk=data["team"]).first()

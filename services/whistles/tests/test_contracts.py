@@ -17,7 +17,7 @@ from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageD
 from organizations.grants.choices import Role
 from organizations.tests.factories import ResidentUnitFactory, user_with
 from services.tests.budgets import BUDGETS
-from services.whistles import actions as wa
+from services.whistles import actions as whistle_actions
 from services.whistles.models import Department, WhistleTarget
 from services.whistles.tests.test_support import build_world, responder, target_of, whistle
 
@@ -65,7 +65,7 @@ class TestWhistleApi(WhistleWorld, ApiListContract, ApiDetailContract):
         """One more target, reported in by its department (a target row and an event)."""
         dept = self.new_department()
         target = WhistleTarget.objects.create(whistle=wh, department=dept)
-        wa.whistle_report_in(actor=responder(dept), target=target, note="已派人到场")
+        whistle_actions.whistle_report_in(actor=responder(dept), target=target, note="已派人到场")
 
 
 class TestDepartmentApi(WhistleWorld, ApiListContract, ApiDetailContract):
@@ -131,7 +131,7 @@ class TestWhistleDetailPage(WhistleWorld, PageDetailContract):
         """One more target, reported in by its department (a target row and an event)."""
         dept = self.new_department()
         target = WhistleTarget.objects.create(whistle=wh, department=dept)
-        wa.whistle_report_in(actor=responder(dept), target=target, note="已派人到场")
+        whistle_actions.whistle_report_in(actor=responder(dept), target=target, note="已派人到场")
 
 
 class TestInboxPage(WhistleWorld, PageListContract):

@@ -13,7 +13,7 @@ from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services.tests.budgets import BUDGETS
-from services.whistles import actions as wa
+from services.whistles import actions as whistle_actions
 from services.whistles.choices import TargetStatus, WhistleStatus
 from services.whistles.models import Department, Responder, Whistle
 from services.whistles.tests.test_support import build_world, target_of, whistle
@@ -60,7 +60,7 @@ def test_list_filters_overdue_escalated_status_and_area(client, w):
     late = whistle(w, title="逾期的事项")
     fresh = whistle(w, title="新的事项")
     Whistle.objects.filter(pk=late.pk).update(report_due=timezone.now() - timedelta(hours=1))
-    wa.whistle_escalate_overdue()
+    whistle_actions.whistle_escalate_overdue()
     _login(client, w.street_cadre)
     page = _page(client.get(reverse("whistles:list"), {"overdue": "on"}))
     assert late.code in page and fresh.code not in page
@@ -160,8 +160,8 @@ def test_whistle_page_offers_each_side_its_forms(client, w):
 def test_reopen_and_cancel_from_the_page(client, w):
     wh = whistle(w)
     t = target_of(wh, w.housing)
-    wa.whistle_report_in(actor=w.housing_user, target=t)
-    wa.whistle_resolve(actor=w.housing_user, target=t, answer="已处理")
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
+    whistle_actions.whistle_resolve(actor=w.housing_user, target=t, answer="已处理")
     _login(client, w.cadre_a)
     client.post(reverse("whistles:reopen", args=[t.pk]), {f"reopen-{t.pk}-reason": "仍然堵塞"})
     t.refresh_from_db()
@@ -177,7 +177,7 @@ def test_detail_shows_overdue_and_escalation(client, w):
     """The page's query count, flat with more targets and reports: ``test_contracts.TestWhistleDetailPage``."""
     wh = whistle(w, departments=[w.housing])
     Whistle.objects.filter(pk=wh.pk).update(report_due=timezone.now() - timedelta(hours=1))
-    wa.whistle_escalate_overdue()
+    whistle_actions.whistle_escalate_overdue()
     _login(client, w.cadre_a)
     page = _page(client.get(reverse("whistles:detail", args=[wh.pk])))
     assert 'data-testid="late-report"' in page and "已升级至兴东街道" in page and "逾期未报到（住建局），升级至兴东街道" in page
@@ -198,9 +198,9 @@ def _closed(w, satisfaction="satisfied", late=False, departments=None):
         user = {w.housing.pk: w.housing_user, w.urban.pk: w.urban_user}[t.department_id]
         if late:
             Whistle.objects.filter(pk=wh.pk).update(report_due=timezone.now() - timedelta(minutes=1))
-        wa.whistle_report_in(actor=user, target=t)
-        wa.whistle_resolve(actor=user, target=t, answer="已办理")
-        wa.whistle_confirm(actor=w.cadre_a, target=t, satisfaction=satisfaction)
+        whistle_actions.whistle_report_in(actor=user, target=t)
+        whistle_actions.whistle_resolve(actor=user, target=t, answer="已办理")
+        whistle_actions.whistle_confirm(actor=w.cadre_a, target=t, satisfaction=satisfaction)
     return wh
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.models import AuditEvent
-from dangjian.testing import api_client, assert_max_queries
+from dangjian.testing import api_client, assert_max_queries, logged_in
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services.checkins import actions
@@ -45,11 +45,6 @@ def w():
     return c
 
 
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
 def _more_members(c, n):
     for i in range(n):
         m = make_in_service(c.a, name=f"加{i}", employer_org=c.organ)
@@ -60,20 +55,20 @@ def _more_members(c, n):
 # --------------------------------------------------------------------------- index
 def test_index_redirects_members_and_refuses_users_without_roles(client, w):
     member_user = member_login(w.zhang)
-    assert login(client, member_user).get(reverse("reporting:index"))["Location"] == reverse("reporting:mine")
+    assert logged_in(member_user, client).get(reverse("reporting:index"))["Location"] == reverse("reporting:mine")
     nobody = user_with(Role.DEPARTMENT, w.a.area)
-    response = login(client, nobody).get(reverse("reporting:index"))
+    response = logged_in(nobody, client).get(reverse("reporting:index"))
     assert response.status_code == 403 and "无权查看双报到" in response.content.decode()
 
 
 def test_street_summary_lists_communities_and_hides_other_subtrees(client, w):
     street = user_with(Role.STREET, w.street)
-    page = login(client, street).get(reverse("reporting:index")).content.decode()
+    page = logged_in(street, client).get(reverse("reporting:index")).content.decode()
     assert "甲社区" in page and "乙社区" in page
     assert 'data-testid="own-rate">50.0%' in page  # one of the two in-service members reported
     assert client.get(reverse("reporting:index"), {"area": w.district.pk}).status_code == 404
     # a community cadre with one community goes straight to its board; another subtree is 404
-    response = login(client, w.cadre_b).get(reverse("reporting:index"))
+    response = logged_in(w.cadre_b, client).get(reverse("reporting:index"))
     assert response["Location"] == reverse("reporting:board", args=[w.b.area.pk])
     assert client.get(reverse("reporting:index"), {"area": w.a.area.pk}).status_code == 404
 
@@ -81,7 +76,7 @@ def test_street_summary_lists_communities_and_hides_other_subtrees(client, w):
 def test_index_query_count_does_not_grow(client, w):
     """With more members of the same communities (``test_contracts.TestSummaryPage``: with more communities)."""
     street = user_with(Role.STREET, w.street)
-    login(client, street)
+    logged_in(street, client)
     with assert_max_queries(BUDGETS["reporting:index"]) as few:
         client.get(reverse("reporting:index"))
     _more_members(w, 15)
@@ -91,7 +86,7 @@ def test_index_query_count_does_not_grow(client, w):
 
 # --------------------------------------------------------------------------- board
 def test_board_shows_status_hours_and_progress(client, w):
-    page = login(client, w.cadre).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
+    page = logged_in(w.cadre, client).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
     assert "张在职" in page and "李在职" in page and "已报到" in page and "未报到" in page
     assert "4.5" in page and "3.5 / 1.0 / 0.0" in page and 'aria-valuenow="9"' in page
     assert PHONE not in page and ID_NUMBER not in page
@@ -104,14 +99,14 @@ def test_board_shows_status_hours_and_progress(client, w):
 def test_board_is_read_only_for_a_grid_worker(client, w):
     """Another community's 404 and a department's 403: ``test_contracts.TestBoardPage``."""
     grid = user_with(Role.GRID, w.a.area)
-    page = login(client, grid).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
+    page = logged_in(grid, client).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
     assert "张在职" in page and "代党员登记报到" not in page and "导出反馈表" not in page
     assert client.get(reverse("reporting:report_in", args=[w.a.area.pk])).status_code == 403
 
 
 # ------------------------------------------------------------------------- report-in
 def test_cadre_reports_a_member_in_on_their_behalf(client, w):
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     url = reverse("reporting:report_in", args=[w.a.area.pk])
     form = client.get(url, {"member": w.li.pk}).content.decode()
     assert "李在职" in form and w.a.members[0].name not in form
@@ -129,18 +124,18 @@ def test_cadre_reports_a_member_in_on_their_behalf(client, w):
 
 def test_member_reports_themself_from_their_page(client, w):
     user = member_login(w.li)
-    login(client, user)
+    logged_in(user, client)
     page = client.get(reverse("reporting:mine")).content.decode()
     assert "我要报到" in page and "未报到" in page
     response = client.post(reverse("reporting:my_report"), {"skills": "辅导功课"}, follow=True)
     text = response.content.decode()
     assert "报到成功" in text and "甲社区" in text and "我要报到" not in text
     assert MemberReport.objects.get(member=w.li).created_by == user
-    assert login(client, user_with(Role.COMMUNITY, w.a.area)).get(reverse("reporting:mine")).status_code == 403
+    assert logged_in(user_with(Role.COMMUNITY, w.a.area), client).get(reverse("reporting:mine")).status_code == 403
 
 
 def test_member_page_shows_hours_by_source_and_target(client, w):
-    login(client, member_login(w.zhang))
+    logged_in(member_login(w.zhang), client)
     page = client.get(reverse("reporting:mine")).content.decode()
     assert "4.5" in page and "社区义诊" in page and "已报到" in page and "距年度目标还差 45.5 小时" in page
     assert "导出" not in page  # a member does not export their own feedback sheet
@@ -148,7 +143,7 @@ def test_member_page_shows_hours_by_source_and_target(client, w):
 
 def test_member_detail_hides_personal_data(client, w):
     """Another community's 404: ``test_contracts.TestMemberPage``."""
-    page = login(client, w.cadre).get(reverse("reporting:member_detail", args=[w.zhang.pk])).content.decode()
+    page = logged_in(w.cadre, client).get(reverse("reporting:member_detail", args=[w.zhang.pk])).content.decode()
     assert "张在职" in page and "季度服务反馈表" in page and PHONE not in page
 
 
@@ -171,7 +166,7 @@ def test_member_sheet_has_the_quarter_records_and_totals(client, w):
     hours(w.zhang, "3.5", date(y, 11, 2), note="社区义诊")
     hours(w.zhang, "1", date(y, 12, 1), ServiceSource.WISH, note="完成微心愿")
     hours(w.zhang, "2", date(y, 1, 15), note="一季度活动")
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     response = client.get(reverse("reporting:member_sheet", args=[w.zhang.pk]), {"year": y, "quarter": 4})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -196,10 +191,10 @@ def test_member_sheet_has_the_quarter_records_and_totals(client, w):
 def test_member_sheet_refusals(client, w):
     """Another community's 404: ``test_contracts.TestMemberSheet``."""
     grid = user_with(Role.GRID, w.a.area)
-    response = login(client, grid).get(reverse("reporting:member_sheet", args=[w.zhang.pk]))
+    response = logged_in(grid, client).get(reverse("reporting:member_sheet", args=[w.zhang.pk]))
     assert response.status_code == 403 and "导出季度反馈表" in response.content.decode()
     employer = user_with(Role.COMMUNITY, w.organ)  # the employer's organization manager
-    assert login(client, employer).get(reverse("reporting:member_sheet", args=[w.zhang.pk])).status_code == 200
+    assert logged_in(employer, client).get(reverse("reporting:member_sheet", args=[w.zhang.pk])).status_code == 200
     assert not AuditEvent.objects.filter(verb="member_report.export_sheet", actor=grid).exists()
 
 
@@ -208,7 +203,7 @@ def test_employer_workbook_has_one_sheet_per_reported_member(client, w):
     actions.member_report_in(actor=w.cadre, member=w.li)
     other = make_in_service(w.a, name="王别处", employer_org=unit_org(w, name="区卫健委党支部"))
     actions.member_report_in(actor=w.cadre, member=other)
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     response = client.get(reverse("reporting:employer_export"), {"org": w.organ.pk, "year": 2026, "quarter": 4})
     assert response.status_code == 302
     response = client.get(response["Location"])
@@ -226,7 +221,7 @@ def _agreement(w, **extra):
 
 
 def test_agreement_pages_create_edit_end(client, w):
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     pick = client.get(reverse("reporting:agreement_create")).content.decode()
     assert "甲社区" in pick and "乙社区" not in pick
     url = reverse("reporting:agreement_create") + f"?community={w.a.area.pk}"
@@ -255,10 +250,10 @@ def test_agreement_pages_create_edit_end(client, w):
 def test_agreements_are_scoped_and_refused(client, w):
     """Another community's 404 and the list's scope: ``test_contracts.TestAgreementPages``."""
     agreement = _agreement(w)
-    login(client, w.cadre_b)
+    logged_in(w.cadre_b, client)
     assert client.post(reverse("reporting:agreement_end", args=[agreement.pk])).status_code == 404
     grid = user_with(Role.GRID, w.a.area)
-    login(client, grid)
+    logged_in(grid, client)
     assert "财政局共建" in client.get(reverse("reporting:agreement_list")).content.decode()
     assert client.get(reverse("reporting:agreement_create")).status_code == 403
     assert client.get(reverse("reporting:agreement_edit", args=[agreement.pk])).status_code == 403

@@ -32,7 +32,7 @@ def test_list_is_scoped_by_role(w):
     assert api_client(member).get("/api/whistles/").json()["results"] == []
 
 
-def test_create_and_walk_a_target_through_the_api_client(w):
+def test_create_and_walk_a_target_through_the_api(w):
     response = api_client(w.cadre_a).post("/api/whistles/", {
         "area": w.c.a.area.pk, "title": "占道经营", "description": "早市占道", "departments": [w.urban.pk],
         "units": [w.unit_a.pk],
@@ -103,7 +103,7 @@ def test_filters_overdue_and_within(w):
     assert fresh.code in {r["code"] for r in api_client(w.street_cadre).get("/api/whistles/", {"within": w.c.a.area.pk}).json()["results"]}
 
 
-def test_departments_api_client(w):
+def test_departments_api(w):
     """The district cadre's list and detail scope and query counts: ``test_contracts.TestDepartmentApi``."""
     rows = api_client(w.cadre_a).get("/api/departments/").json()["results"]
     assert {r["name"] for r in rows} == {"住建局", "城管局", "供电所"}

@@ -15,6 +15,7 @@ from assessments.dashboard.models import AreaRollup
 from assessments.life import selectors
 from assessments.scoring.choices import SubjectKind
 from assessments.scoring.models import Rubric, Score, ScoringRun
+from assessments.tests.budgets import BUDGETS
 from assessments.tests.factories import fill_window
 from grids.grids.models import Grid, GridArea
 from organizations.areas.choices import AreaLevel
@@ -283,7 +284,7 @@ def test_query_count_does_not_grow_with_the_data(world):
         fill_window(extra.branch, TODAY)
     big = _refresh_queries()
     assert big == small, f"{small} queries for the small city, {big} for the bigger one"
-    assert small <= 20, small
+    assert small <= BUDGETS["assessments.dashboard.rollups.refresh_rollups"], small
     assert rollup(c.street)["members"]["total"] == 6 + 3 * 7
 
 

@@ -6,8 +6,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.dashboard import rollups
@@ -17,6 +15,7 @@ from assessments.scoring.choices import SubjectKind
 from assessments.scoring.models import Rubric, Score, ScoringRun
 from assessments.tests.budgets import BUDGETS
 from assessments.tests.factories import fill_window
+from dangjian.testing import count_queries
 from grids.grids.models import Grid, GridArea
 from organizations.areas.choices import AreaLevel
 from organizations.members.choices import MemberStatus
@@ -268,9 +267,7 @@ def test_refresh_twice_replaces_the_same_rows(world):
 
 
 def _refresh_queries():
-    with CaptureQueriesContext(connection) as ctx:
-        rollups.refresh_rollups(period_key="2026", now=NOW)
-    return len(ctx.captured_queries)
+    return count_queries(lambda: rollups.refresh_rollups(period_key="2026", now=NOW))
 
 
 def test_query_count_does_not_grow_with_the_data(world):

@@ -1,13 +1,11 @@
 """Writes go through actions: scope checks, validation, audit, serialized tree writes."""
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.http import Http404
 
 from dangjian import errors as dangjian_errors
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from organizations.areas import actions
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -109,30 +107,17 @@ def test_org_create_defaults_term_and_checks_parent_scope(city):
                            kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND)
 
 
+@requires_postgres("concurrent tree writes are serialized by an advisory lock")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_tree_inserts_are_serialized():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent tree writes are serialized by an advisory lock (runs in CI on PostgreSQL)")
     c = build_city()
     admin = UserFactory(username="root3", is_superuser=True)
-    errors = []
-    barrier = threading.Barrier(6)
 
     def insert(i):
-        try:
-            barrier.wait()
-            parent = c.a.compound if i % 2 else c.b.compound
-            actions.area_create(actor=admin, parent=parent, name=f"{i}号楼", code=f"RACE{i}", level=AreaLevel.BUILDING)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        parent = c.a.compound if i % 2 else c.b.compound
+        return actions.area_create(actor=admin, parent=parent, name=f"{i}号楼", code=f"RACE{i}", level=AreaLevel.BUILDING)
 
-    threads = [threading.Thread(target=insert, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = race(insert, range(6)).errors
     assert errors == []
     from organizations.trees.check import check_tree
 

@@ -8,7 +8,7 @@ is not.
 import itertools
 
 import pytest
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from organizations.areas.choices import AreaLevel
@@ -130,6 +130,45 @@ class TestCentralHouseholdApi(CityWorld, ApiListContract, ApiDetailContract):
 
     def make_out_of_scope(self):
         return new_household(self.w.b)
+
+
+class AreaActionWorld(CityWorld):
+    """New compounds with a building each; the related rows are more buildings with a
+    resident member, a party group and a central household."""
+
+    def make_in_scope(self):
+        return AreaFactory(level=AreaLevel.COMPOUND, parent=self.w.a.area)
+
+    def make_out_of_scope(self):
+        return AreaFactory(level=AreaLevel.COMPOUND, parent=self.w.b.area)
+
+    def make_related(self, compound):
+        building = AreaFactory(level=AreaLevel.BUILDING, parent=compound, households=12)
+        member = MemberFactory(organization=self.w.a.branch, residence=building)
+        PartyOrgFactory(kind=OrgKind.GROUP, category=OrgCategory.BUILDING_GROUP, area=building, parent=self.w.a.branch,
+                        secretary=member)
+        CentralHouseholdFactory(member=member, building=building)
+        return building
+
+
+class TestAreaSummaryApi(AreaActionWorld, ApiDetailContract):
+    """``/api/areas/{id}/summary/``: the subtree's figures."""
+
+    detail_budget = BUDGETS["area-summary"]
+
+    @staticmethod
+    def detail_url(area):
+        return reverse("area-summary", args=[area.pk])
+
+
+class TestAreaChildrenApi(AreaActionWorld, ApiDetailContract):
+    """``/api/areas/{id}/children/``: the children with their subtree counts."""
+
+    detail_budget = BUDGETS["area-children"]
+
+    @staticmethod
+    def detail_url(area):
+        return reverse("area-children", args=[area.pk])
 
 
 # --------------------------------------------------------------------------- pages

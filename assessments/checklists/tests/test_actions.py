@@ -1,12 +1,10 @@
 """Four lists (四张清单): the yearly workflow through the actions — legal and illegal
 transitions, who may do what (the own-organization rule), item rules, 销号 closing the
 problem, evidence checks, events and audit, and the submit race on PostgreSQL."""
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 
 from assessments.checklists import actions, permissions
@@ -16,6 +14,7 @@ from assessments.checklists.tests.test_support import TODAY, YEAR, approved, doc
 from dangjian import errors
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 
@@ -317,34 +316,16 @@ def test_overdue_rectification_counts(w):
 
 
 # ------------------------------------------------------------------------------ race
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: row locks (select_for_update)")
+@requires_postgres("approve and return lock the list's row (select_for_update)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_approve_and_return_one_wins():
     w = make_world("race-")
     checklist = draft(w.city.a.branch, w.a_cadre)
     actions.checklist_submit(actor=w.a_cadre, checklist=checklist)
-    results = []
-    barrier = threading.Barrier(2)
-
-    def run(fn):
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            fn()
-            results.append("ok")
-        except errors.TransitionError:
-            results.append("refused")
-        finally:
-            conn.close()
-
-    threads = [
-        threading.Thread(target=run, args=(lambda: actions.checklist_approve(actor=w.street, checklist=checklist),)),
-        threading.Thread(target=run, args=(lambda: actions.checklist_return(actor=w.a_cadre, checklist=checklist, reason="r"),)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(results) == ["ok", "refused"]
+    outcomes = race(lambda step: step(), [
+        lambda: actions.checklist_approve(actor=w.street, checklist=checklist),
+        lambda: actions.checklist_return(actor=w.a_cadre, checklist=checklist, reason="r"),
+    ])
+    assert len(outcomes.values) == 1  # one step went through …
+    assert len(outcomes.errors) == 1 and isinstance(outcomes.errors[0], errors.TransitionError)  # … the other was refused
     assert ChecklistEvent.objects.filter(checklist=checklist, to_status__in=["approved", "returned"]).count() == 1

@@ -16,6 +16,7 @@ from assessments.life.models import Activity, ActivityAttachment, Attendance, Ru
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.members.choices import MemberStatus, OrgRole
 from organizations.tests.factories import MemberFactory, UserFactory, user_with
@@ -339,17 +340,13 @@ def test_publishing_rules_is_for_the_district_over_the_area(city):
     assert RuleSet.objects.count() == 1
 
 
+@requires_postgres("concurrent sign-ins are serialized by a row lock")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_sign_ins_of_one_member_leave_one_row():
-    import threading
-
-    from django.db import connection, connections
     from django.utils import timezone
 
     from organizations.tests.factories import build_city
 
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent sign-ins are serialized by a row lock (runs in CI on PostgreSQL)")
     ensure_default_rules()
     c = build_city()
     user = UserFactory(username="racing-member")
@@ -359,23 +356,8 @@ def test_concurrent_sign_ins_of_one_member_leave_one_row():
     now = timezone.now()
     obj = activity(c.a.branch, "vanguard_day", DAY, service_hours=Decimal("2"))
     Activity.objects.filter(pk=obj.pk).update(starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
-    errors, results = [], []
-    barrier = threading.Barrier(6)
-
-    def sign_in():
-        try:
-            barrier.wait()
-            results.append(actions.activity_sign_in(actor=user, token=obj.signin_token))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sign_in) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda token: actions.activity_sign_in(actor=user, token=token), [obj.signin_token] * 6)
+    errors, results = outcomes.errors, outcomes.values
     assert errors == []
     assert Attendance.objects.filter(activity=obj).count() == 1
     assert sorted(r.already for r in results) == [False] + [True] * 5

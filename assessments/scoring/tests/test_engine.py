@@ -5,8 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from assessments.scoring import engine
 from assessments.scoring.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
@@ -14,6 +12,7 @@ from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.selectors import rubric_in_force, rubrics_in_force
 from assessments.scoring.tests import test_data as data
 from assessments.tests.budgets import BUDGETS
+from dangjian.testing import count_queries
 from organizations.tests.factories import build_community
 
 pytestmark = pytest.mark.django_db
@@ -191,9 +190,7 @@ def test_a_running_run_is_not_taken_twice(city):
 
 
 def _queries(run_id):
-    with CaptureQueriesContext(connection) as ctx:
-        engine.score_run(run_id)
-    return len(ctx.captured_queries)
+    return count_queries(lambda: engine.score_run(run_id))
 
 
 @pytest.mark.parametrize("code", ["wuhao-community", "sihao-branch"])

@@ -11,6 +11,7 @@ from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
+from organizations.tests.budgets import BUDGETS
 from organizations.tests.factories import PartyOrgFactory, build_city, build_community
 from organizations.trees.check import check_all_trees, check_tree
 from organizations.trees.tasks import check_trees as check_trees_task
@@ -36,7 +37,7 @@ def test_factory_built_trees_are_consistent():
 
 def test_query_count_does_not_grow_with_the_tree():
     c = build_city()
-    with assert_max_queries(19) as small:  # both trees (12) and the members' place columns (7)
+    with assert_max_queries(BUDGETS["organizations.trees.check.check_all_trees"]) as small:
         assert check_all_trees() == []
     for i in range(6):
         build_community(c.street, c.street_org, f"丙{i}")

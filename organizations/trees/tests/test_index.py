@@ -1,6 +1,7 @@
 """The whole-tree index folds per-node figures up to ancestors of chosen levels."""
 from dangjian.testing import assert_max_queries
 from organizations.areas.choices import AreaLevel
+from organizations.tests.budgets import BUDGETS
 from organizations.tests.factories import build_city
 from organizations.trees.index import AreaIndex, OrgIndex, TreeIndex
 
@@ -42,7 +43,7 @@ def test_fold_many_keeps_figures_apart():
 def test_area_index_loads_in_one_query_and_matches_tree(db):
     c = build_city()
     building = c.a.building
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["organizations.trees.index.AreaIndex.load"]):
         index = AreaIndex.load()
     assert index.ancestor_at(building.pk, AreaLevel.COMMUNITY) == c.a.area.pk
     assert index.ancestor_at(building.pk, AreaLevel.DISTRICT) == c.district.pk
@@ -53,7 +54,7 @@ def test_area_index_loads_in_one_query_and_matches_tree(db):
 
 def test_org_index_records_anchor_areas(db):
     c = build_city()
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["organizations.trees.index.OrgIndex.load"]):
         index = OrgIndex.load()
     assert index.chain(c.a.branch.pk)[-1] == c.city_org.pk
     assert index.area[c.street_org.pk] == c.street.pk

@@ -7,6 +7,7 @@ from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.areas.selectors import area_children, area_summary
 from organizations.members.models import CentralHousehold
+from organizations.tests.budgets import BUDGETS
 from organizations.tests.factories import MemberFactory, build_city, build_community
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_assign_tree_fields_matches_rebuild():
 def test_area_summary_counts_and_constant_queries():
     c = build_city()
     CentralHousehold.objects.create(member=c.a.members[0], building=c.a.building, linked_households=8)
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["organizations.areas.selectors.area_summary"]):
         summary = area_summary(c.city)
     assert summary["by_level"][AreaLevel.COMMUNITY] == 2
     assert summary["members"]["total"] == 4
@@ -56,7 +57,7 @@ def test_area_summary_counts_and_constant_queries():
     # more data, same number of queries
     for i in range(5):
         build_community(c.street, c.street_org, f"丙{i}", members=3)
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["organizations.areas.selectors.area_summary"]):
         summary = area_summary(c.city)
     assert summary["members"]["total"] == 4 + 15
     assert summary["by_level"][AreaLevel.COMMUNITY] == 7
@@ -65,6 +66,6 @@ def test_area_summary_counts_and_constant_queries():
 def test_children_counts_in_one_query():
     c = build_city()
     MemberFactory(organization=c.b.branch, residence=c.b.building)
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["organizations.areas.selectors.area_children"]):
         rows = {a.name: (a.member_count, a.org_count, a.child_count) for a in area_children(c.street)}
     assert rows == {"甲社区": (2, 3, 1), "乙社区": (3, 3, 1)}

@@ -1,5 +1,5 @@
 """Forms of the services app: the public wish form, the rating form, the staff action
-forms and the review-list filters.  Forms check shapes; ``services.actions`` checks the
+forms and the review-list filters.  Forms check shapes; ``services.wishes.actions`` checks the
 rest (scope, roles, status, photos) and its errors are put back on the form."""
 
 from django import forms

@@ -79,7 +79,6 @@ __all__ = [
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
 PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved
 COMPLETABLE_KINDS = PLANNED_KINDS
-YEAR_KINDS = frozenset({ItemKind.PROBLEM, ItemKind.RECTIFICATION})  # added during the year
 
 TITLE_MAX = 200
 DETAIL_MAX = 2000

@@ -39,10 +39,6 @@ def rule_sets_for(user):
     return RuleSet.objects.visible_to(user)
 
 
-def activity_types():
-    return ActivityType.objects.all()
-
-
 def manageable_orgs(user):
     """Organizations the user may file activities for (a managing role over them)."""
     scope = get_scope(user)

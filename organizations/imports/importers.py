@@ -496,10 +496,6 @@ class _Row:
         return None
 
 
-def _col(cols, key) -> Column:
-    return next(c for c in cols if c.key == key)
-
-
 def _chunks(items, size=LOOKUP_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):

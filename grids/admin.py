@@ -1,7 +1,7 @@
 """Django admin for grids and the people's diary (staff and superusers only).
 
 Coverage edited here goes through the same conflict check as the portal
-(``grids.actions.check_coverage``) and the team's grants are brought in step afterwards.
+(``grids.grids.actions.check_coverage``) and the team's grants are brought in step afterwards.
 Team assignments are read-only here: adding and ending them grants and revokes access,
 which only the portal's actions do (so the grants can never drift from the team).
 Every change is written to the audit trail.

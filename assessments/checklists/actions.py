@@ -11,7 +11,7 @@ The yearly cycle (DOMAIN "Responsibility and assessment")::
 
 Who: the organization's own cadres write the list and its progress; the superior approves,
 returns, checks mid-year and appraises — never a cadre of the organization itself
-(``assessments.checklist_permissions``).
+(``assessments.checklists.permissions``).
 
 Rules of the items:
 
@@ -25,7 +25,7 @@ Rules of the items:
   every rectification of that problem is closed.
 
 Evidence is optional and capped (过度留痕 is what we design against): one file per item,
-at most 5 MB, a real picture (``grids.actions.check_photo``) or a PDF/Office document whose
+at most 5 MB, a real picture (``dangjian.uploads.check_photo``) or a PDF/Office document whose
 bytes match its extension; it is stored under a random name.
 
 Lock, check, record: every write takes the checklist row with ``select_for_update`` (the one
@@ -79,7 +79,6 @@ __all__ = [
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
 PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved
 COMPLETABLE_KINDS = PLANNED_KINDS
-YEAR_KINDS = frozenset({ItemKind.PROBLEM, ItemKind.RECTIFICATION})  # added during the year
 
 TITLE_MAX = 200
 DETAIL_MAX = 2000

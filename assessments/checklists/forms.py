@@ -1,6 +1,6 @@
-"""Forms of the four-lists pages.  Forms check shapes only; ``assessments.checklist_actions``
+"""Forms of the four-lists pages.  Forms check shapes only; ``assessments.checklists.actions``
 checks the rest (scope, roles, state, deadlines, evidence) and its ``ValidationError`` is
-put back on the form with ``organizations.forms.attach_errors``."""
+put back on the form with ``dangjian.forms.attach_errors``."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -87,13 +87,6 @@ def awaiting_approval(user):
     return checklists_for(user).filter(permissions.superior_q(user), status=ChecklistStatus.SUBMITTED)
 
 
-def reviewable(user):
-    """Every visible list the user reviews as the superior (any status)."""
-    if not permissions.can_review_anywhere(user):
-        return Checklist.objects.none()
-    return checklists_for(user).filter(permissions.superior_q(user))
-
-
 def overdue_items(user, today: date):
     """Open items past their deadline in lists not yet appraised, across everything the
     user sees, most overdue first (``days_overdue`` set per row by ``attach_days``)."""

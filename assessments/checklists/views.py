@@ -7,8 +7,8 @@
   the user may take (submit; approve/return; mid-year check; 述职 report; appraisal);
 * item forms: add, edit, delete, progress, complete (evidence optional), 销号.
 
-Reads through ``assessments.checklist_selectors``, writes through
-``assessments.checklist_actions``.  An object out of scope is a 404; a role that may not
+Reads through ``assessments.checklists.selectors``, writes through
+``assessments.checklists.actions``.  An object out of scope is a 404; a role that may not
 act a 403 page; a state that does not allow the change (``TransitionError``) a flash
 message on the list's page; bad input the form again with its errors.  Every page runs a
 constant number of queries whatever the number of rows.

@@ -6,7 +6,7 @@ from organizations.areas.models import Area
 
 class AreaRollup(models.Model):
     """Dashboard figures of one area's subtree for one period, refreshed by Celery
-    (``assessments.rollups``) and after each scoring run.  ``figures`` holds the numbers
+    (``assessments.dashboard.rollups``) and after each scoring run.  ``figures`` holds the numbers
     the dashboard charts read; ``computed_at`` is shown on the page."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="rollups", verbose_name=_("区域"))

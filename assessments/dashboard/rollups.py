@@ -46,7 +46,7 @@ Figures (``AreaRollup.figures``, every count for the area's whole subtree, itsel
     ``scores``      scores of the period whose subject lies in the subtree: count, avg_pct
                     (average of total / max total, %), stars {"0".."5"}, buckets (percent bands)
 Rates are percentages with two decimals, ``None`` when the denominator is empty; the 三率
-come from ``services.rates`` (weighting from settings).  The weakest units are not stored:
+come from ``services.whistles.rates`` (weighting from settings).  The weakest units are not stored:
 the page reads them from ``Score`` with an index.
 """
 
@@ -77,7 +77,7 @@ UPSERT_BATCH = 1000
 
 
 # ---------------------------------------------------------------------------- periods
-# Period keys, dates and labels are the scoring engine's (``assessments.periods``).
+# Period keys, dates and labels are the scoring engine's (``assessments.scoring.periods``).
 parse_period = periods.parse
 
 
@@ -218,7 +218,7 @@ class Snapshot:
 # -------------------------------------------------------------------- period figures
 def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
     """Organizations assessed and compliant on ``as_of``, by anchor area: the machinery of
-    ``assessments.selectors.area_compliance`` (rule book, month buckets, the pure calendar)
+    ``assessments.life.selectors.area_compliance`` (rule book, month buckets, the pure calendar)
     applied to every organization at once — four queries."""
     from assessments.life.models import Activity
     from assessments.life.selectors import RuleBook, _org_window_start, day_start, month_buckets

@@ -2,7 +2,7 @@
 dashboard page (or its API twin, or an Excel export) shows, read from the rollup rows.
 
 Nothing here aggregates raw records: the figures come from ``AreaRollup`` (refreshed by
-``assessments.rollups``) — the area's rows of every period (the trend), the rows of its
+``assessments.dashboard.rollups``) — the area's rows of every period (the trend), the rows of its
 children and grandchildren for the chosen period (bar chart, sunburst) — and the weakest
 ten units are the ten lowest scores of the period among the areas one level below, read
 from ``Score`` through its ``(area, period_key)`` index, with their worst indicators (the

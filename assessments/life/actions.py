@@ -3,12 +3,12 @@ and evidence, QR sign-in, and publishing a rule-set version.
 
 Every function takes keyword-only arguments and an explicit ``actor``.  Out of scope is
 ``Http404`` (like a missing object); in scope but a role that may not write is
-``organizations.actions.PermissionDeniedError``; bad input is Django's ``ValidationError``
+``dangjian.errors.PermissionDeniedError``; bad input is Django's ``ValidationError``
 with field errors.  Every write records an audit event.
 
 Fill once: attendance at an activity whose type counts service (党员先锋日, 志愿服务) is
 also the members' service time — each present member gets one ``ServiceRecord`` keyed by
-the activity, kept in step whenever the attendance changes (``services.actions``).
+the activity, kept in step whenever the attendance changes (``services.wishes.actions``).
 
 Evidence is optional and capped (过度留痕 is what we design against): at most
 ``ATTACHMENT_MAX_FILES`` files of ``ATTACHMENT_MAX_BYTES`` each, of the kinds in

@@ -1,6 +1,6 @@
 """Forms of the organizational-life pages.
 
-The forms read and check input only; the write is an action in ``assessments.actions``,
+The forms read and check input only; the write is an action in ``assessments.life.actions``,
 whose ``ValidationError`` is put back on the form (``attach_errors``).  The attendance
 table is not a Django form: it is one row per roster member (``AttendanceTable``), with a
 status and a reason, read straight from the POST data.

@@ -34,10 +34,6 @@ def can_oversee_org(user, org) -> bool:
     return org is not None and get_scope(user).covers_org(org, OVERSIGHT_ROLES)
 
 
-def can_oversee_anything(user) -> bool:
-    return get_scope(user).has_role(*OVERSIGHT_ROLES)
-
-
 def can_publish_rules(user, area) -> bool:
     return area is not None and get_scope(user).covers_area(area, RULE_ROLES)
 

@@ -3,7 +3,7 @@ organization's compliance calendar, an area's compliance share (set-based), memb
 without organizational life, service hours and quorum.
 
 The rule calendar itself (which periods, due when, done or overdue) is pure and lives in
-``assessments.calendar``; the functions here fetch what it needs in a fixed number of
+``assessments.life.schedule``; the functions here fetch what it needs in a fixed number of
 queries — never one query per organization or per child area — and hand it over.
 """
 from __future__ import annotations
@@ -37,10 +37,6 @@ def activities_for(user):
 
 def rule_sets_for(user):
     return RuleSet.objects.visible_to(user)
-
-
-def activity_types():
-    return ActivityType.objects.all()
 
 
 def manageable_orgs(user):

@@ -3,8 +3,8 @@ view), the activity form with its attendance table and live quorum, the activity
 with its QR code, QR sign-in, an organization's compliance calendar, an area's compliance
 overview, members without organizational life, service hours, and the rule sets.
 
-Views are thin: reads go through ``assessments.selectors`` (scoped querysets and set-based
-figures), writes through ``assessments.actions``.  Out of scope answers 404 like a
+Views are thin: reads go through ``assessments.life.selectors`` (scoped querysets and set-based
+figures), writes through ``assessments.life.actions``.  Out of scope answers 404 like a
 missing object; a role that may see but not act answers 403 with a Chinese message; every
 page runs a constant number of queries.
 """

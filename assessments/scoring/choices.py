@@ -9,7 +9,7 @@ class SubjectKind(models.TextChoices):
 
 
 class IndicatorSource(models.TextChoices):
-    """Where an indicator's value comes from: a computed metric (``assessments.metrics``)
+    """Where an indicator's value comes from: a computed metric (``assessments.scoring.metrics``)
     or a reviewer's score."""
 
     ACTIVITY_COMPLIANCE = "activity_compliance", _("组织生活合规率")

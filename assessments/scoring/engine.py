@@ -9,7 +9,7 @@
 2. *One step per indicator* — one or two ``GROUP BY`` queries over the period's records,
    keyed by the records' own foreign key (a building, a community, an organization);
    the per-node figures are folded onto the subjects in memory with the tree indexes;
-   ``assessments.metrics`` turns every subject's figures into points with an
+   ``assessments.scoring.metrics`` turns every subject's figures into points with an
    explanation; the ``ScoreLine`` rows are upserted in batches
    (``bulk_create(update_conflicts=True)``).  Manual indicators read ``ManualScore``.
 3. *Ranking* — totals are summed from the lines (one grouped query), stars given by the

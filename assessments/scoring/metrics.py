@@ -21,9 +21,9 @@ The counts each source expects (``figures``):
   the ratio is capped at 1;
 * ``wish_fulfilment``: ``fulfilled``, ``due`` — wishes published in the period that were fulfilled;
 * ``wish_satisfaction``: ``satisfied``, ``basic``, ``unsatisfied`` — 基本满意 counts 0.9;
-* ``request_rates`` / ``whistle_rates``: a ``services.rates.RateCounts`` worth of counts;
+* ``request_rates`` / ``whistle_rates``: a ``services.whistles.rates.RateCounts`` worth of counts;
   the ratio is the weighted composite of 三率 (``params["weighting"]``, default the
-  deployment's, see ``services.rates``);
+  deployment's, see ``services.whistles.rates``);
 * ``checklist_completion``: ``done``, ``total``; ``rectification_closure``: ``closed``, ``problems``;
 * ``grid_coverage``: ``part``, ``whole`` of the measure named by ``params["measure"]``;
 * ``manual``: ``points`` (None when no reviewer scored it) and ``note``.

@@ -157,6 +157,3 @@ def parse_kinds(text: str) -> tuple[str, ...]:
     return tuple(kind for kind in KINDS if kind in wanted)
 
 
-def year_fraction(period: Period) -> tuple[int, int]:
-    """``(months, 12)``: the share of a year a period covers, for pro-rating annual targets."""
-    return period.months, 12

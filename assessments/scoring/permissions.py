@@ -18,10 +18,6 @@ def can_start_runs(user) -> bool:
     return get_scope(user).has_role(*RUN_ROLES)
 
 
-def can_score_manually_anywhere(user) -> bool:
-    return get_scope(user).has_role(*MANUAL_ROLES)
-
-
 def can_score_subject(user, subject) -> bool:
     scope = get_scope(user)
     if isinstance(subject, PartyOrg):

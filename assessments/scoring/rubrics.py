@@ -10,7 +10,7 @@
 
 Indicators are computed from the records the portal already keeps ("fill once"), plus a
 few manual ones scored by reviewers.  ``params`` per source are documented in
-``assessments.metrics``.  A locality changes a rubric by adding a new version (same code,
+``assessments.scoring.metrics``.  A locality changes a rubric by adding a new version (same code,
 version + 1, its own effective date) — never by editing a version that has scores.
 
 ``load_default_rubrics(Rubric, Indicator)`` creates (or refreshes) version 1 of each; it
@@ -20,7 +20,7 @@ import datetime
 
 EFFECTIVE_FROM = datetime.date(2020, 1, 1)
 
-# source codes (assessments.choices.IndicatorSource values), spelled out so the migration
+# source codes (assessments.scoring.choices.IndicatorSource values), spelled out so the migration
 # does not import the choices module's lazy translations
 ACT, REP, HRS = "activity_compliance", "member_reporting", "service_hours"
 WISH, SAT, REQ, WHI = "wish_fulfilment", "wish_satisfaction", "request_rates", "whistle_rates"

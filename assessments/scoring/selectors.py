@@ -53,10 +53,6 @@ def rubrics_in_force(on: date) -> list[Rubric]:
     return list(chosen.values())
 
 
-def indicators_of(rubric):
-    return Indicator.objects.filter(rubric=rubric).order_by("sort_order", "pk")
-
-
 def subject_label(rubric) -> str:
     if rubric.subject_kind == SubjectKind.ORG:
         return rubric.get_org_category_display()
@@ -132,12 +128,6 @@ def _period_sort_key(key: str):
     return (p.end, p.start)
 
 
-def parent_choices(user, rubric, period_key):
-    """The parent areas (ranking groups) among the visible scores (one query)."""
-    ids = scores_for(user).filter(rubric=rubric, period_key=period_key).order_by().values("parent_area_id").distinct()
-    return Area.objects.filter(pk__in=ids).order_by("tree_id", "lft")
-
-
 # ------------------------------------------------------------------------------ runs
 def runs():
     return ScoringRun.objects.select_related("rubric", "started_by").order_by("-created_at", "-pk")
@@ -164,13 +154,6 @@ def manual_indicators():
         Indicator.objects.filter(source=IndicatorSource.MANUAL, rubric__is_active=True)
         .select_related("rubric").order_by("rubric__code", "-rubric__version", "sort_order")
     )
-
-
-def subject_of(rubric, subject_id):
-    """The area or organization a rubric scores, by id (no scoping: callers check)."""
-    if rubric.subject_kind == SubjectKind.ORG:
-        return PartyOrg.objects.select_related("area").filter(pk=subject_id, category=rubric.org_category).first()
-    return Area.objects.filter(pk=subject_id, level=rubric.area_level).first()
 
 
 def visible_subject_or_404(user, rubric, subject_id):

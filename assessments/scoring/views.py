@@ -10,9 +10,9 @@
   scoring runs; 区委组织部 starts one;
 * ``manual`` — a reviewer's points for a manual indicator.
 
-Reads go through ``assessments.scoring_selectors`` (scores are scoped with
+Reads go through ``assessments.scoring.selectors`` (scores are scoped with
 ``Score.objects.visible_to``: out of scope → 404), writes through
-``assessments.scoring_actions``; a role that may not act gets the 403 page.  Every page runs
+``assessments.scoring.actions``; a role that may not act gets the 403 page.  Every page runs
 a fixed number of queries whatever the number of subjects.
 """
 from django.contrib import messages

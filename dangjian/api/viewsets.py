@@ -20,7 +20,7 @@ Writes
 
 ``AuthTokenViewSet``
     ``POST /api/auth/token/`` trades a user name and password for a DRF token, behind the
-    same lockout as the web login (``dangjian.auth``).
+    same lockout as the web login (``organizations.accounts.forms``).
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -60,12 +60,6 @@ def _gridded_q():
     )
 
 
-def _compound_branch_exists():
-    return Exists(
-        PartyOrg.objects.filter(area=OuterRef("pk"), kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND)
-    )
-
-
 def _group_exists():
     return Exists(PartyOrg.objects.filter(area=OuterRef("pk"), kind=OrgKind.GROUP))
 

@@ -111,7 +111,7 @@ def diary_resolve(*, actor, entry, resolution) -> DiaryEntry:
 
 @transaction.atomic
 def diary_convert(*, actor, entry, target, target_id) -> DiaryEntry:
-    """Mark a problem as handed on to a resident request or a whistle (services issue hook).
+    """Mark a problem as handed on to a resident request or a whistle (called by the request and whistle actions).
 
     The caller creates the request or whistle first, in the same transaction, and passes
     its kind (``ConversionTarget``) and id; the entry keeps the link (``converted_to``,

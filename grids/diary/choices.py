@@ -29,7 +29,7 @@ class DiaryStatus(models.TextChoices):
 
 
 class ConversionTarget(models.TextChoices):
-    """What a diary problem can become (the services issue implements the targets)."""
+    """What a diary problem can become (a resident request or a whistle, made by services.requests and services.whistles)."""
 
     REQUEST = "request", _("居民诉求")
     WHISTLE = "whistle", _("吹哨报到")

@@ -53,8 +53,8 @@ class DiaryResolveForm(PlainForm):
 
 
 class DiaryConvertForm(PlainForm):
-    """The hook for the services issue: once a resident request or a whistle exists, its
-    kind and id are recorded on the diary entry here (or by the services code itself)."""
+    """Once a resident request or a whistle exists, its kind and id are recorded on the
+    diary entry here (or by the request and whistle actions themselves)."""
 
     target = forms.ChoiceField(label=_("转办为"), choices=ConversionTarget.choices)
     target_id = forms.IntegerField(label=_("转办记录编号"), min_value=1)

@@ -29,7 +29,7 @@ class DiaryEntry(models.Model):
     occurred_on = models.DateField(_("日期"))
     status = models.CharField(_("状态"), max_length=16, choices=DiaryStatus.choices, default=DiaryStatus.RECORDED)
     resolution = models.TextField(_("处理结果"), blank=True, max_length=2000)
-    # Hook for the services issue: a problem becomes a resident request or a whistle.
+    # Set when the problem became a resident request or a whistle.
     converted_to = models.CharField(_("转办为"), max_length=16, choices=ConversionTarget.choices, blank=True)
     converted_id = models.PositiveBigIntegerField(_("转办记录编号"), null=True, blank=True)
     converted_at = models.DateTimeField(_("转办时间"), null=True, blank=True)

@@ -19,8 +19,8 @@ Grid coverage and grants
 
 People's diary
     ``diary_record`` writes a visit (已记录) or a problem (待处理); a problem is closed by
-    ``diary_resolve`` or handed on by ``diary_convert`` — the hook the services issue calls
-    after creating the resident request or whistle it became.  Status changes lock the
+    ``diary_resolve`` or handed on by ``diary_convert`` — which the request and whistle
+    actions of services call after creating the resident request or whistle it became.  Status changes lock the
     row, check ``DIARY_TRANSITIONS`` and record the change.
 """
 

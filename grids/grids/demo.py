@@ -19,7 +19,7 @@ Shape (Dandong: 8–10 grids a community, "一小区一网格、一网格一支�
   them resolved (recent ones more often still open).
 
 Finally the demo ``grid`` account (if it exists) joins the grid covering its compound as
-网格员 through ``grids.actions.team_member_add``, so its grants follow the grid.
+网格员 through ``grids.teams.actions.team_member_add``, so its grants follow the grid.
 """
 from __future__ import annotations
 

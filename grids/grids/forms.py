@@ -1,7 +1,7 @@
 """Forms of the grids pages.
 
-They read and check input only; the write is an action in ``grids.actions`` whose
-``ValidationError`` is put back on the fields with ``organizations.forms.attach_errors``.
+They read and check input only; the write is an action in ``grids.grids.actions`` whose
+``ValidationError`` is put back on the fields with ``dangjian.forms.attach_errors``.
 Choices are limited to what the user may see: the community's places and branches, the
 grid's buildings, members of the user's scoped roster.
 """

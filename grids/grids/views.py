@@ -1,8 +1,8 @@
 """Portal pages of the grids app: the community grid board, coverage with drill-down and
 gap lists, grids (list, page, forms), grid teams, and the people's diary (民情日记).
 
-Views are thin: reads go through ``grids.selectors`` (scoped querysets, set-based
-coverage), writes through ``grids.actions``.  An object outside the user's subtree answers
+Views are thin: reads go through ``grids.grids.selectors`` (scoped querysets, set-based
+coverage), writes through ``grids.grids.actions``.  An object outside the user's subtree answers
 404 like a missing one; a role that may not read or write it answers 403 with a Chinese
 message; a refused write keeps the form with its field errors.  Every page runs a
 constant number of queries whatever the number of rows.

@@ -1,7 +1,7 @@
 """Forms of the organizations portal pages.
 
 The forms only read and check input; the write itself is an action in
-``organizations.actions``, whose ``ValidationError`` is attached back to the fields with
+``organizations.areas.actions``, whose ``ValidationError`` is attached back to the fields with
 ``attach_errors``.  Choices of areas and organizations are limited to the user's scoped
 querysets: large sets are entered by code (a text box validated against the scoped
 queryset, with a short list of suggestions), small sets are plain selects.

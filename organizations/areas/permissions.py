@@ -19,5 +19,3 @@ def can_manage_area(user, area) -> bool:
     return area is not None and get_scope(user).covers_area(area, MANAGE_ROLES)
 
 
-def can_create_top_area(user) -> bool:
-    return get_scope(user).is_global

@@ -1,8 +1,8 @@
 """Portal pages of the organizations app: the territory browser, party organizations,
 members (masked, with a logged reveal) and resident units.
 
-Views are thin.  Reads go through ``organizations.selectors`` (querysets already limited to
-the user's subtree), writes through ``organizations.actions``.  An object outside the
+Views are thin.  Reads go through ``organizations.areas.selectors`` (querysets already limited to
+the user's subtree), writes through ``organizations.areas.actions``.  An object outside the
 user's subtree answers 404 exactly like a missing one; a role that may see but not change
 answers 403 with a Chinese message; a refused write keeps the form with its field errors.
 Every list and detail runs a constant number of queries (related rows are joined,

@@ -444,7 +444,7 @@ class MemberWriter:
         self._write([item for part in result.get() for item in part], rows, central)
 
     def _chains(self, rows):
-        """The place chains (organizations.places) of the rows' residences and organizations,
+        """The place chains (organizations.members.places) of the rows' residences and organizations,
         looked up once per area and organization across chunks."""
         res, org = self._res_chains, self._org_chains
         res.update(places.chains({row[9] for row in rows} - res.keys()))

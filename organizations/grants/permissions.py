@@ -3,7 +3,7 @@
 Thin helpers over the request's cached scope (``dangjian.scoping.get_scope``): they run no
 query of their own once the scope is loaded, provided the objects passed in carry the
 relations they look at (``org.area``, ``member.organization.area``, ``member.residence``),
-so views ``select_related`` those.  The actions in ``organizations.actions`` check the
+so views ``select_related`` those.  The actions in ``organizations.areas.actions`` check the
 same rules again on every write; these helpers only decide what to show.
 """
 

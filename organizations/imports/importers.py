@@ -496,10 +496,6 @@ class _Row:
         return None
 
 
-def _col(cols, key) -> Column:
-    return next(c for c in cols if c.key == key)
-
-
 def _chunks(items, size=LOOKUP_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
@@ -859,7 +855,7 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
     residences: dict[str, Area] = {}
     for chunk in _chunks({r.residence_code for r in rows if r.residence_code}):
         for area in Area.objects.filter(code__in=chunk).only("pk", "code", "name", "level", "tree_id", "lft", "rght"):
-            # The same rule as organizations.actions.member_create: a residence the actor can see.
+            # The same rule as organizations.members.actions.member_create: a residence the actor can see.
             if scope.covers_area(area):
                 residences[area.code] = area
 

@@ -67,7 +67,7 @@ class Member(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    # Derived (organizations.places): the city/district/street/community holding the residence
+    # Derived (organizations.members.places): the city/district/street/community holding the residence
     # and holding the organization's anchor area, for index counts of a subtree's roster.
     res_city = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
     res_district = models.BigIntegerField(null=True, blank=True, editable=False, db_index=True)
@@ -92,7 +92,7 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"], name="member_org_status"),
             # the roster count's "in a visible organization but not residing there" part
-            # (organizations.selectors.roster_count) reads only this index
+            # (organizations.members.selectors.roster_count) reads only this index
             models.Index(fields=["organization", "residence"], name="member_org_residence"),
             # "in an organization anchored in the subtree but residing outside it", index only
             models.Index(fields=["org_city", "res_city"], name="member_org_res_city"),

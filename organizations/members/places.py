@@ -4,7 +4,7 @@ Every member carries the ids of the city, district, street and community holding
 residence (``res_*``) and holding their organization's anchor area (``org_*``); a level
 the chain does not pass through (a tree rooted at a district, a member living on a street
 node) is ``NULL``.  Counting the roster of a subtree rooted at one of those four levels is
-then an index count (``organizations.selectors.roster_count``) instead of a probe per
+then an index count (``organizations.members.selectors.roster_count``) instead of a probe per
 building of the subtree.
 
 The columns are derived data.  They are kept by

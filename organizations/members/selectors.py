@@ -57,7 +57,7 @@ def roster_count(user, filters=None) -> int:
         neither  +  the user's own record if in none of these
 
     A granted city, district, street or community is an equality on the members' derived
-    ``res_*``/``org_*`` columns (``organizations.places``), counted from an index alone; a
+    ``res_*``/``org_*`` columns (``organizations.members.places``), counted from an index alone; a
     deeper one (a compound, a building) is a small subtree.  Granted organizations are summed
     per organization (``_per_node_count``: index probes)."""
     base = Member.objects.filter(filters if filters is not None else Q()).order_by()

@@ -16,7 +16,7 @@ What a consistent tree means here:
 * areas: a child's level strictly deeper than its parent's, roots only at ``ROOT_LEVELS``;
 * organizations: the anchored area exists;
 * no two siblings share a name;
-* every member's derived place columns (``organizations.places``) agree with the tree.
+* every member's derived place columns (``organizations.members.places``) agree with the tree.
 """
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value

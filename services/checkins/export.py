@@ -14,7 +14,7 @@ ID numbers and phone numbers never do.
 
 The data of any number of members is read with a fixed number of queries
 (``sheet_data``).  Who may download, and the audit record of each download, are the
-views' business (``services.reporting_views``).
+views' business (``services.checkins.views``).
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Forms of 双报到: board filters, the quarter picker of the exports, the report-in forms and
-the co-building agreement form.  Forms check shapes; ``services.reporting_actions`` checks
+the co-building agreement form.  Forms check shapes; ``services.checkins.actions`` checks
 scope, roles and the rules, and its errors are put back on the form (``attach_errors``)."""
 from django import forms
 from django.utils import timezone

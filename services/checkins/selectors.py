@@ -60,12 +60,11 @@ from dangjian.scoping import get_scope, range_q
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
-from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
-from services.checkins.rules import hours_target, progress_percent, quarter_bounds, quarter_of
+from services.checkins.rules import hours_target, progress_percent
 from services.ledger.models import ServiceRecord, ServiceSource
 
 HOURS = DecimalField(max_digits=10, decimal_places=1)
@@ -270,16 +269,6 @@ def member_overview(member, *, today, year) -> MemberOverview:
     )
 
 
-def quarter_records(member, year: int, quarter: int):
-    start, end = quarter_bounds(year, quarter)
-    return ServiceRecord.objects.filter(member=member, occurred_on__gte=start, occurred_on__lte=end).order_by(
-        "occurred_on", "pk")
-
-
-def current_quarter(today) -> tuple[int, int]:
-    return today.year, quarter_of(today)
-
-
 # --------------------------------------------------------- figures for many subtrees
 def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_service_only=False, target=None):
     areas = Area.objects.filter(pk__in=list(area_ids)).order_by()
@@ -367,30 +356,8 @@ def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]
     return figures[area.pk], [figures[pk] for pk in children if pk in figures]
 
 
-# ------------------------------------------------------------------------- scoping
-def board_communities(user):
-    """Communities whose board the user may open: those a roster role covers."""
-    scope = get_scope(user)
-    qs = Area.objects.filter(level=AreaLevel.COMMUNITY)
-    if not scope.is_global:
-        qs = qs.filter(range_q("", scope.areas_for(ROSTER_ROLES)))
-    return qs
-
-
-def summary_areas(user):
-    scope = get_scope(user)
-    qs = Area.objects.filter(level__lte=AreaLevel.COMMUNITY)
-    if not scope.is_global:
-        qs = qs.filter(range_q("", scope.areas_for(ROSTER_ROLES)))
-    return qs
-
-
 def agreements_for(user):
     return CoBuildAgreement.objects.visible_to(user).select_related("org", "community")
-
-
-def reports_for(user):
-    return MemberReport.objects.visible_to(user).select_related("member", "community")
 
 
 def agreement_counts(queryset) -> dict:

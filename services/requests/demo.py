@@ -12,7 +12,7 @@ rest dispatched (to a member 50%, a volunteer team 30%, a grid worker 20%), abou
 within the response limit, a few declined once and dispatched again; most accepted, most
 resolved (about 85% within the resolution limit) and most rated (mostly 满意, less so when
 late).  Steps that would fall after ``today`` are not taken, so recent requests are still
-open and some of them overdue.  Due times come from ``services.sla``.
+open and some of them overdue.  Due times come from ``services.requests.sla``.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Forms of resident requests: the public order form, the rating form, the staff action
 forms, the list filters and the volunteer-team form.  Forms check shapes;
-``services.request_actions`` checks the rest and its errors are put back on the form."""
+``services.requests.actions`` checks the rest and its errors are put back on the form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

@@ -105,7 +105,7 @@ class ServiceRequest(models.Model):
     """A resident's request (点单), dispatched by the community (派单), accepted and resolved
     by a member, a grid worker or a volunteer team (接单), rated by the resident (评单).
     ``response_due`` and ``resolve_due`` are computed from the category when it is created
-    (``services.sla``)."""
+    (``services.requests.sla``)."""
 
     code = models.CharField(_("查询码"), max_length=16, unique=True)
     community = models.ForeignKey(

@@ -1,20 +1,15 @@
 from dangjian.scoping import get_scope
 from services.requests.choices import AssigneeKind
-from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES
+from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES
 
 REQUEST_READ_ROLES = WISH_READ_ROLES
 REQUEST_MANAGE_ROLES = WISH_MANAGE_ROLES
-REQUEST_PERSONAL_ROLES = WISH_PERSONAL_ROLES
 
 
 # ----------------------------------------------------------------------- permissions
 def can_read_requests(user) -> bool:
     """Holds a role that may read the request list somewhere (403 on the list otherwise)."""
     return get_scope(user).has_role(*REQUEST_READ_ROLES)
-
-
-def can_manage_some(user) -> bool:
-    return get_scope(user).has_role(*REQUEST_MANAGE_ROLES)
 
 
 def can_manage(user, community) -> bool:

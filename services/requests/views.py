@@ -8,8 +8,8 @@ Anonymous writes are rate limited per client IP and per phone (429 with a Chines
 Staff (signed in, under ``/services/requests/``): the scoped list (filters by status,
 category, overdue and code; due-time badges), a request's page with its history and the
 actions the user may take, "my tasks" of assignees, and the volunteer teams of a
-community.  Reads go through ``services.request_selectors``, writes through
-``services.request_actions``; a refused change is a flash message, a role that may not act
+community.  Reads go through ``services.requests.selectors``, writes through
+``services.requests.actions``; a refused change is a flash message, a role that may not act
 a 403 page, an object out of scope a 404.  Every page runs a constant number of queries.
 """
 from django.contrib import messages

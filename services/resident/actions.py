@@ -1,5 +1,5 @@
-"""What wishes and requests share on the resident's side (``services.actions`` and
-``services.request_actions``): the tracking code (made, normalised, looked up, stored
+"""What wishes and requests share on the resident's side (``services.wishes.actions`` and
+``services.requests.actions``): the tracking code (made, normalised, looked up, stored
 without clashing), and the checks of a resident's submission and rating — texts, the
 community and building, the phone, the last four digits that prove the rater is the
 requester.  Checks collect their messages into an ``errors`` dict (field → message) that

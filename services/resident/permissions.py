@@ -1,11 +1,10 @@
 from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import MANAGE_ROLES
-from organizations.members.choices import PERSONAL_DATA_ROLES, ROSTER_ROLES
+from organizations.members.choices import ROSTER_ROLES
 
 WISH_READ_ROLES = frozenset(ROSTER_ROLES)
 WISH_MANAGE_ROLES = frozenset(MANAGE_ROLES)
-WISH_PERSONAL_ROLES = frozenset(PERSONAL_DATA_ROLES)
 
 _MEMBER_ATTR = "_services_member"
 _COMMUNITY_ATTR = "_services_member_community"

@@ -7,7 +7,7 @@ Who may do what
       whistling area (the district's or the street's departments), and/or resident units
       located inside the whistling area.  It may come from a resident request
       (``source=request``) or a people's-diary problem (``source=diary``, converted through
-      ``grids.actions.diary_convert`` in the same transaction).
+      ``grids.diary.actions.diary_convert`` in the same transaction).
     * Reporting in (报到) and answering (办理完毕): a ``Responder`` account of the named
       department or unit.
     * Confirming (确认办结, with 满意/基本满意/不满意) and sending back (退回重办, with a

@@ -70,6 +70,3 @@ class EscalationStage(models.IntegerChoices):
     RESOLVE_OVERDUE = 2, _("逾期未办结，已升级")
 
 
-class ResponderKind(models.TextChoices):
-    DEPARTMENT = "department", _("职能部门")
-    UNIT = "unit", _("驻区单位")

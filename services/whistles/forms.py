@@ -1,6 +1,6 @@
 """Forms of 吹哨报到: the new-whistle form, the target action forms, the list filters, the
 三率 period and weighting, departments and their accounts.  Forms check shapes;
-``services.whistle_actions`` checks the rest and its errors are put back on the form."""
+``services.whistles.actions`` checks the rest and its errors are put back on the form."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

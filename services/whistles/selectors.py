@@ -10,7 +10,7 @@ resolve deadline has passed, or it has been confirmed — in a whistle that was 
 cancelled, created in the period.  Of those, ``responded`` reported in by the report
 deadline, ``resolved`` were confirmed resolved, and the confirmed ones carry the
 whistling side's 满意/基本满意/不满意.  The figures themselves come from
-``services.rates`` (the same arithmetic for requests and scoring).
+``services.whistles.rates`` (the same arithmetic for requests and scoring).
 """
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta

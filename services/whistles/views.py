@@ -11,7 +11,7 @@
 * 三率 per child area and per department/unit, with the selectable weighting;
 * departments and their accounts (系统管理员, 区委组织部).
 
-Reads go through ``services.whistle_selectors``, writes through ``services.whistle_actions``;
+Reads go through ``services.whistles.selectors``, writes through ``services.whistles.actions``;
 a refused change is a flash message, a role that may not act a 403 page, an object out of
 scope a 404.  Each page runs a constant number of queries.
 """

@@ -57,7 +57,7 @@ from services.resident.actions import (
     check_rating,
     save_with_code,
 )
-from services.resident.choices import WishRating
+from services.resident.choices import Satisfaction
 from services.wishes import permissions
 from services.wishes.choices import WISH_ACTIONS, WISH_REFUSALS, WISH_SERVICE_HOURS, WISH_TRANSITIONS, WishAction, WishKind, WishStatus
 from services.wishes.models import Wish
@@ -211,12 +211,12 @@ def wish_rate(*, code, phone_last4, rating, comment="") -> Wish:
     digits of the phone the wish was submitted with."""
     wish = wish_for_code(code)
     errors = {}
-    comment = check_rating(errors, wish, rating=rating, ratings=WishRating.values, comment=comment, comment_max=COMMENT_MAX,
+    comment = check_rating(errors, wish, rating=rating, ratings=Satisfaction.values, comment=comment, comment_max=COMMENT_MAX,
                            phone_last4=phone_last4, missing=_("请填写提交心愿时所留手机号的后四位。"),
                            mismatch=_("手机号后四位与提交心愿时所留的不一致。"))
     if errors:
         raise ValidationError(errors)
     return _wish_transition(
-        WishAction.RATE, wish, actor=None, note=WishRating(rating).label,
+        WishAction.RATE, wish, actor=None, note=Satisfaction(rating).label,
         rating=rating, rating_comment=comment, rated_at=timezone.now(),
     )

@@ -86,8 +86,6 @@ WISH_REFUSALS = {
     (WishAction.CANCEL, WishStatus.RATED): _("该心愿已经完成，不能取消。"),
 }
 
-# Groups used by lists, walls and the public status page.
-OPEN_STATUSES = (WishStatus.SUBMITTED, WishStatus.PUBLISHED, WishStatus.CLAIMED)
 DONE_STATUSES = (WishStatus.FULFILLED, WishStatus.RATED)
 CLOSED_STATUSES = (WishStatus.FULFILLED, WishStatus.RATED, WishStatus.REJECTED, WishStatus.CANCELLED)
 WALL_STATUSES = (WishStatus.PUBLISHED,)

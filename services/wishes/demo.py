@@ -22,7 +22,7 @@ from django.utils import timezone
 from dangjian import trees
 from organizations.orgs.models import PartyOrg
 from services.ledger.models import ServiceRecord, ServiceSource
-from services.resident.choices import WishRating
+from services.resident.choices import Satisfaction
 from services.resident.demo import community_batches, inside_q, plan_events, requester, unique_code
 from services.wishes.choices import WISH_SERVICE_HOURS, WishKind, WishStatus
 from services.wishes.models import Wish, WishEvent
@@ -150,8 +150,8 @@ def _plan(rng, community_id, day, today, buildings, residents, orgs):
     if rng.random() > RATE_SHARE:
         return _finish(wish, plan)
     r = rng.random()
-    rating = WishRating.SATISFIED if r < 0.85 else WishRating.BASIC if r < 0.97 else WishRating.UNSATISFIED
-    if rated := step(WishStatus.RATED, WishRating(rating).label, days=(0, 5)):
+    rating = Satisfaction.SATISFIED if r < 0.85 else Satisfaction.BASIC if r < 0.97 else Satisfaction.UNSATISFIED
+    if rated := step(WishStatus.RATED, Satisfaction(rating).label, days=(0, 5)):
         wish.rating, wish.rating_comment, wish.rated_at = rating, rng.choice(COMMENTS), rated
     return _finish(wish, plan)
 

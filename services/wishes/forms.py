@@ -1,5 +1,5 @@
 """Forms of the services app: the public wish form, the rating form, the staff action
-forms and the review-list filters.  Forms check shapes; ``services.actions`` checks the
+forms and the review-list filters.  Forms check shapes; ``services.wishes.actions`` checks the
 rest (scope, roles, status, photos) and its errors are put back on the form."""
 
 from django import forms
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.forms import ALL, FilterForm
 from organizations.areas.models import Area
 from services.resident import actions
-from services.resident.choices import WishRating
+from services.resident.choices import Satisfaction
 from services.resident.forms import PlainForm, ResidentRateForm, ResidentSubmitForm
 from services.wishes import actions as wishes_actions
 from services.wishes.choices import WishKind, WishStatus
@@ -27,7 +27,7 @@ class WishSubmitForm(ResidentSubmitForm):
 
 
 class RateForm(ResidentRateForm):
-    rating = forms.ChoiceField(label=_("您对心愿完成情况的评价"), choices=[("", _("请选择")), *WishRating.choices])
+    rating = forms.ChoiceField(label=_("您对心愿完成情况的评价"), choices=[("", _("请选择")), *Satisfaction.choices])
 
     LAST4_HELP = _("提交心愿时所留手机号的后四位。")
 

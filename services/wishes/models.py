@@ -8,7 +8,7 @@ from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from organizations.members.models import Member
-from services.resident.choices import WishRating
+from services.resident.choices import Satisfaction
 from services.wishes.choices import ClaimantKind, WishKind, WishStatus
 
 
@@ -92,7 +92,7 @@ class Wish(models.Model):
     fulfilled_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     fulfil_note = models.TextField(_("完成情况"), max_length=1000, blank=True)
     fulfil_photo = models.FileField(_("完成照片"), upload_to=wish_photo_path, blank=True)
-    rating = models.CharField(_("评价"), max_length=16, choices=WishRating.choices, blank=True)
+    rating = models.CharField(_("评价"), max_length=16, choices=Satisfaction.choices, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

@@ -20,7 +20,7 @@ request at most (cached on the user object).
 from dangjian import trees
 from dangjian.scoping import get_scope
 from organizations.grants.choices import MANAGE_ROLES
-from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES, member_community
+from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES, member_community
 
 # Who may claim on behalf of an organization (over that organization).
 WISH_ORG_CLAIM_ROLES = frozenset(MANAGE_ROLES)
@@ -31,10 +31,6 @@ def can_read_wishes(user) -> bool:
     return get_scope(user).has_role(*WISH_READ_ROLES)
 
 
-def can_review_some(user) -> bool:
-    return get_scope(user).has_role(*WISH_MANAGE_ROLES)
-
-
 def can_review(user, wish) -> bool:
     """Publish, reject, cancel (``wish.community`` loaded)."""
     return get_scope(user).covers_area(wish.community, WISH_MANAGE_ROLES)
@@ -43,10 +39,6 @@ def can_review(user, wish) -> bool:
 def can_see_personal(user, wish) -> bool:
     """The requester's name and masked phone are shown to roster roles over the community."""
     return get_scope(user).covers_area(wish.community, WISH_READ_ROLES)
-
-
-def can_see_full_phone(user, wish) -> bool:
-    return get_scope(user).covers_area(wish.community, WISH_PERSONAL_ROLES)
 
 
 def sees_wall_of(user, community) -> bool:

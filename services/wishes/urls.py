@@ -1,4 +1,4 @@
-"""Pages of the services app.  Mounted at the site root (``path("", include("services.urls"))``):
+"""Pages of the services app.  Mounted at the site root (``path("", include("services.wishes.urls"))``):
 the public, account-free pages live under ``/w/`` (short, for QR codes and SMS), the staff
 pages under ``/services/``."""
 from django.urls import path

@@ -3,13 +3,13 @@
 Public (no account, mobile first, under ``/w/``): the wish form, the confirmation with the
 tracking code, the status page by code (progress only — never the requester's or the
 claimant's name or phone), and the rating form once the wish is fulfilled.  Anonymous
-writes are rate limited per client IP and per phone (``services.ratelimit``; over the
+writes are rate limited per client IP and per phone (``dangjian.ratelimit``; over the
 limit → 429 with a Chinese page).
 
 Staff (signed in, under ``/services/wishes/``): the review list of a community (scoped,
 filters, pagination), a wish's page with the actions the user may take, the wish wall of a
-community or an area, and "my claims".  Reads go through ``services.selectors``, writes
-through ``services.actions``; a refused status change (``TransitionError``) or bad input is
+community or an area, and "my claims".  Reads go through ``services.wishes.selectors``, writes
+through ``services.wishes.actions``; a refused status change (``TransitionError``) or bad input is
 a flash message, a role that may not act a 403 page, an object out of scope a 404.  Every
 page runs a constant number of queries whatever the number of rows.
 """

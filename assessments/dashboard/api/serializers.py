@@ -44,7 +44,7 @@ class DashboardSerializer(serializers.Serializer):
     periods = _Period(many=True, label=gettext_lazy("已计算的周期"))
     computed_at = serializers.DateTimeField(allow_null=True, label=gettext_lazy("计算时间"))
     figures = serializers.JSONField(allow_null=True, label=gettext_lazy("指标数据"), help_text=gettext_lazy(
-        "各项指标（含整个下级子树），结构见 assessments.rollups 的说明；尚未计算时为 null。"))
+        "各项指标（含整个下级子树），结构见 assessments.dashboard.rollups 的说明；尚未计算时为 null。"))
     children = _Child(many=True, label=gettext_lazy("下级区域"))
     weakest = _Weak(many=True, label=gettext_lazy("最弱的十个单位"))
 

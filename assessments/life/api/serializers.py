@@ -1,7 +1,7 @@
 """API shapes for organizational life.
 
 Serializers validate shapes only; the viewsets hand ``validated_data`` to
-``assessments.actions``, which check scope, roles, the roster and the rules.  Attendance
+``assessments.life.actions``, which check scope, roles, the roster and the rules.  Attendance
 members are plain ids: the action refuses ids outside the roster without saying whose
 they are.  The sign-in token of an activity is never exposed by the API (it is shown as a
 QR code to the cadre who runs the activity).

@@ -1,7 +1,7 @@
 """API viewsets for organizational life.
 
 Thin by design: scoping, filtering and pagination come from ``dangjian.api.viewsets``;
-reads from ``assessments.selectors``; writes go to ``assessments.actions`` with
+reads from ``assessments.life.selectors``; writes go to ``assessments.life.actions`` with
 ``actor=request.user`` (404 out of scope, 403 refused role, 400 field errors).
 """
 from datetime import date, timedelta

@@ -1,7 +1,7 @@
 """API shapes for grids, grid teams, the people's diary and coverage figures.
 
 Serializers validate shapes only; the viewsets pass ``validated_data`` to
-``grids.actions`` (scope, roles, coverage conflicts, grants, photo checks, transitions).
+``grids.grids.actions`` (scope, roles, coverage conflicts, grants, photo checks, transitions).
 Foreign keys in request bodies are resolved among the objects the caller may see
 (``ScopedPrimaryKeyRelatedField``): an unknown or out-of-scope id answers 404.
 """

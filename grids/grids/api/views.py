@@ -1,7 +1,7 @@
 """API viewsets for grids, grid teams, the people's diary and coverage figures.
 
-Thin by design: lists start from ``grids.selectors`` (scoped to the reading roles), writes
-go to ``grids.actions`` with ``actor=request.user``; Django's ``ValidationError`` answers
+Thin by design: lists start from ``grids.grids.selectors`` (scoped to the reading roles), writes
+go to ``grids.grids.actions`` with ``actor=request.user``; Django's ``ValidationError`` answers
 400, ``PermissionDeniedError`` 403 and an object outside the caller's subtree 404
 (``dangjian.api.exceptions``).
 """

@@ -1,8 +1,8 @@
 """API viewsets for areas, party organizations, members, resident units and central households.
 
 Thin by design: scoping, filtering and pagination come from ``dangjian.api.viewsets``;
-reads of figures come from ``organizations.selectors``; writes go to
-``organizations.actions`` with ``actor=request.user``.
+reads of figures come from ``organizations.areas.selectors``; writes go to
+``organizations.areas.actions`` with ``actor=request.user``.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view

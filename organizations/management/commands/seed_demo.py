@@ -62,7 +62,7 @@ PHASES = (
 )
 # Below this many members the encryption runs in this process (a pool is not worth starting).
 POOL_MIN_MEMBERS = 200_000
-# --scale province also loads a service-hours ledger of this many rows a member (services.ledger_demo).
+# --scale province also loads a service-hours ledger of this many rows a member (services.ledger.demo).
 LEDGER_ROWS_PER_MEMBER = 10
 
 
@@ -308,7 +308,7 @@ class Command(BaseCommand):
             "runs": scores.get("runs", 0), "scores": f"{scores.get('scores', 0):,}", "rollups": f"{rollups:,}"})
 
     def _seed_ledger(self, *, seed, members, timings):
-        """About ten synthetic service records a demo member over this year (services.ledger_demo)."""
+        """About ten synthetic service records a demo member over this year (services.ledger.demo)."""
         import random
 
         from django.utils import timezone

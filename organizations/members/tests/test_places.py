@@ -1,4 +1,4 @@
-"""The members' derived place columns (organizations.places) follow every write that changes
+"""The members' derived place columns (organizations.members.places) follow every write that changes
 them: a member's residence or organization, an area's move or level, an organization's
 anchor area, roster imports and the demo generator; the tree check reports drift and the
 repair fixes it; the roster count built on them equals the scoped count."""

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
 from services.resident.api.serializers import _enum_field
-from services.resident.choices import WishRating
+from services.resident.choices import Satisfaction
 from services.wishes import permissions
 from services.wishes.choices import WishKind, WishStatus
 from services.wishes.models import Wish
@@ -124,6 +124,6 @@ class PublicWishSerializer(serializers.Serializer):
 
 
 class PublicRateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=WishRating.choices, label=_("评价"))
+    rating = serializers.ChoiceField(choices=Satisfaction.choices, label=_("评价"))
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, label=_("意见建议"))
     phone_last4 = serializers.CharField(min_length=4, max_length=4, label=_("手机号后四位"))

@@ -172,6 +172,11 @@ def containing(queryset, node, *, include_self: bool = True, **filters):
     return queryset.filter(ancestors_q(node, include_self=include_self), **filters)
 
 
+def tree_q(node, prefix: str = "") -> Q:
+    """Rows whose node (reached through ``prefix``) belongs to ``node``'s tree."""
+    return Q(**{_path(prefix, _TREE): span(node).tree})
+
+
 def in_trees_q(tree_ids: Iterable, prefix: str = "") -> Q:
     """Rows whose node (reached through ``prefix``) belongs to one of these trees."""
     return Q(**{_path(prefix, f"{_TREE}__in"): list(tree_ids)})

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from dangjian.scoping import get_scope, range_q
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
@@ -21,7 +22,7 @@ class GridQuerySet(models.QuerySet):
 
     def within(self, area):
         return self.filter(
-            community__tree_id=area.tree_id, community__lft__gte=area.lft, community__lft__lte=area.rght
+            trees.subtree_q(area, "community")
         )
 
 

@@ -29,6 +29,7 @@ from assessments.checklists import permissions as perms
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from dangjian import trees
 
 FIGURE_KEYS = ("items", "done", "problems", "closed", "overdue")
 
@@ -77,7 +78,7 @@ def filter_checklists(queryset, *, year=None, status=None, q=None, appraisal=Non
 def checklist_list(user, today: date, **filters):
     """The page's list: visible lists with their organization and figures, newest year first."""
     qs = filter_checklists(checklists_for(user), **filters)
-    return with_figures(qs.select_related("org", "org__area"), today).order_by("-year", "org__tree_id", "org__lft", "pk")
+    return with_figures(qs.select_related("org", "org__area"), today).order_by("-year", *trees.tree_order("org"), "pk")
 
 
 def awaiting_approval(user):

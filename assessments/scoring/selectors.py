@@ -19,6 +19,7 @@ from django.http import Http404
 from assessments.scoring import periods
 from assessments.scoring.choices import IndicatorSource, RunState, SubjectKind
 from assessments.scoring.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
+from dangjian import trees
 from dangjian.scoping import get_scope
 from organizations.areas.models import Area
 from organizations.grants.choices import Role
@@ -160,7 +161,7 @@ def _period_sort_key(key: str):
 def parent_choices(user, rubric, period_key):
     """The parent areas (ranking groups) among the visible scores (one query)."""
     ids = scores_for(user).filter(rubric=rubric, period_key=period_key).order_by().values("parent_area_id").distinct()
-    return Area.objects.filter(pk__in=ids).order_by("tree_id", "lft")
+    return Area.objects.filter(pk__in=ids).order_by(*trees.tree_order())
 
 
 # ------------------------------------------------------------------------------ runs

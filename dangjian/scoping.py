@@ -40,7 +40,7 @@ from django.db import models
 from django.db.models import Q
 
 from dangjian import trees
-from dangjian.trees import NOTHING, Span  # noqa: F401 - NOTHING re-exported
+from dangjian.trees import NOTHING, Span
 
 _CACHE_ATTR = "_dangjian_scope"
 
@@ -91,11 +91,6 @@ class Scope:
             return True
         area = org.area
         return area is not None and self.covers_area(area, roles)
-
-
-def range_q(prefix: str, ranges) -> Q:
-    """``Q`` matching rows whose tree node (reached through ``prefix``) lies in any range."""
-    return trees.ranges_q(ranges, prefix)
 
 
 # ------------------------------------------------------------------ scoped querysets

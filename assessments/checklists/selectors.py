@@ -203,12 +203,7 @@ def checklist_figures(org_ids, year: int, today: date | None = None) -> dict[int
 
 def editable_orgs(user):
     """Organizations whose lists the user writes (a managing role over them)."""
-    from dangjian.scoping import get_scope, range_q
+    from dangjian.scoping import InArea, InOrg
     from organizations.orgs.models import PartyOrg
 
-    scope = get_scope(user)
-    if scope.is_global:
-        return PartyOrg.objects.all()
-    return PartyOrg.objects.filter(
-        range_q("", scope.orgs_for(perms.CHECKLIST_ROLES)) | range_q("area", scope.areas_for(perms.CHECKLIST_ROLES))
-    )
+    return PartyOrg.objects.granted(user, InOrg("", perms.CHECKLIST_ROLES), InArea("area", perms.CHECKLIST_ROLES))

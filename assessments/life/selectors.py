@@ -20,7 +20,7 @@ from assessments.life import schedule as cal
 from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
 from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian import trees
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, InOrg
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
@@ -45,10 +45,7 @@ def activity_types():
 
 def manageable_orgs(user):
     """Organizations the user may file activities for (a managing role over them)."""
-    scope = get_scope(user)
-    if scope.is_global:
-        return PartyOrg.objects.all()
-    return PartyOrg.objects.filter(range_q("", scope.orgs_for(MANAGE_ROLES)) | range_q("area", scope.areas_for(MANAGE_ROLES)))
+    return PartyOrg.objects.granted(user, InOrg("", MANAGE_ROLES), InArea("area", MANAGE_ROLES))
 
 
 def with_attendance_counts(activities):

@@ -38,7 +38,7 @@ from django.http import Http404
 
 from dangjian import trees
 from dangjian.errors import PermissionDeniedError
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import get_scope
 from grids.grids.models import Grid, GridArea
 from grids.grids.permissions import GRID_READ_ROLES
 from grids.teams.choices import TeamRole
@@ -52,8 +52,8 @@ from organizations.orgs.models import PartyOrg
 # ------------------------------------------------------------------------ scoped sets
 def _grid_q(ranges, *, ref="pk", prefix=""):
     """Grids (reached through ``prefix``) whose community, or one of whose places, lies in ``ranges``."""
-    covered = GridArea.objects.filter(grid=OuterRef(ref)).filter(range_q("area", ranges))
-    return range_q(f"{prefix}community", ranges) | Q(Exists(covered))
+    covered = GridArea.objects.filter(grid=OuterRef(ref)).filter(trees.ranges_q(ranges, "area"))
+    return trees.ranges_q(ranges, f"{prefix}community") | Q(Exists(covered))
 
 
 def grids_for(user, roles=GRID_READ_ROLES):

@@ -11,7 +11,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from dangjian import trees
-from dangjian.scoping import NOTHING, InArea, ScopedQuerySet
+from dangjian.scoping import InArea, ScopedQuerySet
+from dangjian.trees import NOTHING
 from organizations.areas.choices import ROOT_LEVELS, AreaLevel, BuildingUse
 
 

@@ -54,7 +54,7 @@ check: install
 
 # make bench [SCALE=dandong|province|small] [FRESH=1]: a PostgreSQL database of its own on 127.0.0.1
 # (dangjian_bench_<scale>, created and seeded once, reused afterwards), two scoring runs, rollups,
-# page timings and throughput printed as Markdown (dangjian/management/commands/bench.py).
+# page timings and throughput printed as Markdown (portal/management/commands/bench.py).
 BENCH_SCALE := $(if $(filter command line environment,$(origin SCALE)),$(SCALE),dandong)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench_$(BENCH_SCALE)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the portal views of every app: the 403 page, paging, and query-string ids."""
+"""Helpers shared by the portal views of every app: the refusal pages (403/409), paging, and query-string ids."""
 
 import functools
 
@@ -6,6 +6,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from dangjian import errors
 
 PAGE_SIZE = 50
 
@@ -15,16 +18,26 @@ def forbidden(request, message):
     return render(request, "forbidden.html", {"message": message}, status=403)
 
 
-def refusals(view):
-    """Answer a ``PermissionDeniedError`` raised by a view or an action with the 403 page."""
-    from dangjian.errors import PermissionDeniedError
+def refused(request, exc):
+    """The page of a refused write (``dangjian.errors.refusal``): 403 with the reason for a
+    role that may not, 409 for a change the object's state does not allow."""
+    status, message = errors.refusal(exc)
+    if status == 403:
+        return forbidden(request, message)
+    return render(request, "forbidden.html", {"message": message, "heading": _("无法办理")}, status=status)
 
+
+def refusals(view):
+    """Answer a refused write raised by a view or an action (``PermissionDeniedError``,
+    ``TransitionError``, see ``dangjian.errors``) with the refusal page.  Views that would
+    rather flash the message and go back catch ``TransitionError`` themselves and flash
+    ``dangjian.errors.message_of(exc)``."""
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            return forbidden(request, str(exc))
+        except errors.REFUSED as exc:
+            return refused(request, exc)
 
     return wrapper
 

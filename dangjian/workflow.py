@@ -1,9 +1,11 @@
-from django.core.exceptions import ValidationError
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.errors import TransitionError
 
 
 def _apply(instance, fields: dict):
@@ -21,8 +23,13 @@ def _changed(instance, fields: dict) -> dict:
 
 
 # ------------------------------------------------------------------------ transitions
-class TransitionError(ValidationError):
-    """A status change the object's current status does not allow (HTTP 409 in the API)."""
+@dataclass(frozen=True)
+class Step:
+    """The change ``transition`` made to an object that keeps no status history (no
+    ``make_event``), in place of the event row it writes for the others."""
+
+    from_status: str
+    to_status: str
 
 
 def transition(obj_model, pk, to_status, table, *, actor, note="", allowed_from=None, refusal=None,
@@ -33,36 +40,56 @@ def transition(obj_model, pk, to_status, table, *, actor, note="", allowed_from=
     start statuses for one use case (e.g. publish vs. release, both ending in "published").
     ``refusal(current)`` gives the message of a refused change; ``check(locked_obj)`` runs
     after the status check on the locked row (claimant checks, etc.) and may raise.
-    ``changes`` are field values written with the status.  Returns ``(obj, event)``.
+    ``changes`` are field values written with the status.  Returns ``(obj, event)``: the
+    event row written (``obj.make_event(...)``), or a ``Step`` for a model without history.
+    A missing row is ``Http404``; a refused change ``TransitionError``.
     """
     with transaction.atomic():
         try:
             obj = obj_model.objects.select_for_update().get(pk=pk)
         except obj_model.DoesNotExist:
             raise Http404 from None
-        current = obj.status
-        allowed = to_status in table.get(current, ())
-        if allowed_from is not None:
-            allowed = allowed and current in allowed_from
-        if not allowed:
-            if refusal is not None:
-                message = refusal(current)
-            else:
-                message = _("当前状态为“%(now)s”，不能改为“%(to)s”。") % {
-                    "now": _status_label(obj, current), "to": _status_label(obj, to_status)}
-            raise TransitionError(message, code="transition")
-        if check is not None:
-            check(obj)
-        for name, value in changes.items():
-            setattr(obj, name, value)
-        obj.status = to_status
-        fields = ["status", *changes]
-        if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
-            fields.append("updated_at")
-        obj.save(update_fields=fields)
-        event = obj.make_event(actor=actor, from_status=current, to_status=to_status, note=note)
-        event.save()
+        event = transition_locked(obj, to_status, table, actor=actor, note=note, allowed_from=allowed_from,
+                                  refusal=refusal, check=check, **changes)
     return obj, event
+
+
+def transition_locked(obj, to_status, table, *, actor, note="", allowed_from=None, refusal=None, check=None,
+                      **changes):
+    """``transition`` for a row the caller has already locked (``select_for_update`` in the
+    transaction it is still in): check the status, write the change, record the event.
+
+    For a status change that follows another write under the same locks — a whistle's
+    status following its targets, an item of a locked checklist — where taking the row
+    again would break the lock order.  Returns the event (or ``Step``)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("transition_locked needs the row locked in a transaction")
+    current = obj.status
+    allowed = to_status in table.get(current, ())
+    if allowed_from is not None:
+        allowed = allowed and current in allowed_from
+    if not allowed:
+        if refusal is not None:
+            message = refusal(current)
+        else:
+            message = _("当前状态为“%(now)s”，不能改为“%(to)s”。") % {
+                "now": _status_label(obj, current), "to": _status_label(obj, to_status)}
+        raise TransitionError(message, code="transition")
+    if check is not None:
+        check(obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.status = to_status
+    fields = ["status", *changes]
+    if any(f.name == "updated_at" for f in obj._meta.concrete_fields):
+        fields.append("updated_at")
+    obj.save(update_fields=fields)
+    make_event = getattr(obj, "make_event", None)
+    if make_event is None:
+        return Step(from_status=current, to_status=to_status)
+    event = make_event(actor=actor, from_status=current, to_status=to_status, note=note)
+    event.save()
+    return event
 
 
 def _status_label(obj, status):

@@ -31,7 +31,7 @@ bytes match its extension; it is stored under a random name.
 Lock, check, record: every write takes the checklist row with ``select_for_update`` (the one
 serialization point of a list and its items), re-checks the state on the locked row,
 writes, and records a ``ChecklistEvent`` and an audit event.  Status changes go through
-``services.actions.transition``.  Out of scope is ``Http404``; in scope but not allowed
+``dangjian.workflow.transition``.  Out of scope is ``Http404``; in scope but not allowed
 ``PermissionDeniedError``; a state that does not allow the change ``TransitionError``
 (a ``ValidationError``: flash message in the UI, 409 in the API); bad input
 ``ValidationError`` with field errors.
@@ -49,26 +49,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.checklists import permissions as perms
-from assessments.checklists.choices import CHECKLIST_ACTIONS, Appraisal, ChecklistAction, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.checklists import permissions
+from assessments.checklists.choices import (
+    CHECKLIST_ACTIONS,
+    CHECKLIST_TRANSITIONS,
+    ITEM_ACTIONS,
+    ITEM_TRANSITIONS,
+    Appraisal,
+    ChecklistAction,
+    ChecklistStatus,
+    ItemAction,
+    ItemKind,
+    ItemStatus,
+    ProblemSource,
+)
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.uploads import check_evidence
 from dangjian.validation import check_text, text_or_error
-from dangjian.workflow import TransitionError, transition
+from dangjian.workflow import transition, transition_locked
 
 __all__ = [
     "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",
     "checklist_item_delete", "checklist_submit", "checklist_approve", "checklist_return", "checklist_midyear_check",
     "item_progress", "item_complete", "rectification_close", "checklist_report", "checklist_appraise", "check_evidence",
 ]
-
-# status → statuses it may change to (from the action table in choices)
-CHECKLIST_TRANSITIONS: dict[str, set[str]] = {}
-for _starts, _to in CHECKLIST_ACTIONS.values():
-    for _start in _starts:
-        CHECKLIST_TRANSITIONS.setdefault(_start, set()).add(_to)
 
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
 PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved
@@ -139,12 +145,12 @@ def _visible_item(actor, item) -> ChecklistItem:
 
 
 def _require_edit(actor, org):
-    if not perms.can_edit(actor, org):
+    if not permissions.can_edit(actor, org):
         raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以填报四张清单。"))
 
 
 def _require_superior(actor, org, what):
-    if not perms.is_superior(actor, org):
+    if not permissions.is_superior(actor, org):
         raise PermissionDeniedError(
             _("只有上级党组织可以%(what)s“%(org)s”的四张清单，本组织人员不能%(what)s本组织的清单。") % {"what": what, "org": org.name}
         )
@@ -159,10 +165,10 @@ def _refuse(message):
 
 
 def _event(checklist, actor, action, *, item=None, from_status="", to_status="", note="") -> ChecklistEvent:
-    return ChecklistEvent.objects.create(
-        checklist=checklist, item=item, actor=actor if getattr(actor, "pk", None) else None, action=action,
-        from_status=from_status, to_status=to_status, note=(note or "")[:500],
-    )
+    event = ChecklistEvent.of(checklist=checklist, item=item, actor=actor, action=action, from_status=from_status,
+                              to_status=to_status, note=note)
+    event.save()
+    return event
 
 
 def _text(errors, name, value, maximum, *, required=True, message=None) -> str:
@@ -200,12 +206,27 @@ def _shift_year(day: date | None, years: int = 1) -> date | None:
         return day.replace(year=day.year + years, day=28)
 
 
-def _store_evidence(item, upload):
+def _evidence_change(item, upload) -> dict:
+    """The field change that stores ``upload`` as the item's evidence (none without one);
+    the file it replaces is deleted once the change is committed."""
+    if upload is None:
+        return {}
     old = item.evidence.name if item.evidence else ""
-    item.evidence = upload
     if old:
         storage = item.evidence.storage
         transaction.on_commit(lambda: storage.delete(old))
+    return {"evidence": upload}
+
+
+def _item_change(verb, item, *, actor, note, **changes) -> ChecklistItem:
+    """``transition_locked`` of item ``verb`` (the list and the item are locked, in that
+    order, by the caller); the event is the item's (``ChecklistItem.make_event``)."""
+    starts, to_status = ITEM_ACTIONS[verb]
+    transition_locked(
+        item, to_status, ITEM_TRANSITIONS, actor=actor, note=note, allowed_from=starts,
+        refusal=lambda current: _("事项已%(s)s。") % {"s": ItemStatus(current).label}, **changes,
+    )
+    return item
 
 
 # -------------------------------------------------------------------------- checklists
@@ -556,11 +577,8 @@ def item_complete(*, actor, item, note, evidence=None) -> ChecklistItem:
     note, evidence = _note_and_evidence(note, evidence, _("请写明完成情况。"))
     locked, item = _lock_item_for_progress(actor, item, kinds=COMPLETABLE_KINDS, what=_("完成"))
     _require_approved(locked, _("登记完成"))
-    item.status, item.evidence_note, item.completed_at = ItemStatus.DONE, note, timezone.now()
-    if evidence is not None:
-        _store_evidence(item, evidence)
-    item.save()
-    _event(locked, actor, "item_complete", item=item, from_status=ItemStatus.OPEN, to_status=ItemStatus.DONE, note=note)
+    _item_change(ItemAction.COMPLETE, item, actor=actor, note=note, evidence_note=note, completed_at=timezone.now(),
+                 **_evidence_change(item, evidence))
     record(actor, "checklist.item_complete", item, {"evidence": bool(evidence)})
     return item
 
@@ -572,20 +590,13 @@ def rectification_close(*, actor, item, note, evidence=None) -> ChecklistItem:
     note, evidence = _note_and_evidence(note, evidence, _("销号须写明整改结果。"))
     locked, item = _lock_item_for_progress(actor, item, kinds={ItemKind.RECTIFICATION}, what=_("销号"))
     now = timezone.now()
-    item.status, item.evidence_note, item.completed_at, item.closed_at = ItemStatus.CLOSED, note, now, now
-    if evidence is not None:
-        _store_evidence(item, evidence)
-    item.save()
-    _event(locked, actor, "rectification_close", item=item, from_status=ItemStatus.OPEN, to_status=ItemStatus.CLOSED,
-           note=note)
+    _item_change(ItemAction.CLOSE, item, actor=actor, note=note, evidence_note=note, completed_at=now, closed_at=now,
+                 **_evidence_change(item, evidence))
     problem_closed = False
     problem = ChecklistItem.objects.select_for_update().filter(pk=item.problem_id).first()
     if problem is not None and problem.status != ItemStatus.CLOSED:
         if not problem.rectifications.exclude(status=ItemStatus.CLOSED).exists():
-            problem.status, problem.closed_at, problem.completed_at = ItemStatus.CLOSED, now, now
-            problem.save(update_fields=["status", "closed_at", "completed_at", "updated_at"])
-            _event(locked, actor, "problem_close", item=problem, from_status=ItemStatus.OPEN, to_status=ItemStatus.CLOSED,
-                   note=_("全部整改事项已销号"))
+            _item_change(ItemAction.CLOSE, problem, actor=actor, note=_("全部整改事项已销号"), closed_at=now, completed_at=now)
             problem_closed = True
     record(actor, "checklist.rectification_close", item, {"evidence": bool(evidence), "problem_closed": problem_closed})
     return item

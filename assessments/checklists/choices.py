@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.workflow import transitions_from
+
 
 # ===================================================================== four lists (四张清单)
 class ChecklistStatus(models.TextChoices):
@@ -21,6 +23,8 @@ CHECKLIST_ACTIONS = {
     ChecklistAction.APPROVE: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.APPROVED),
     ChecklistAction.RETURN: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.RETURNED),
 }
+# status → statuses it may change to (derived from the actions)
+CHECKLIST_TRANSITIONS = transitions_from(CHECKLIST_ACTIONS, ChecklistStatus)
 
 
 class ItemKind(models.TextChoices):
@@ -41,6 +45,20 @@ class ItemStatus(models.TextChoices):
     OPEN = "open", _("进行中")
     DONE = "done", _("已完成")
     CLOSED = "closed", _("已销号")
+
+
+class ItemAction(models.TextChoices):
+    COMPLETE = "complete", _("完成")
+    CLOSE = "close", _("销号")
+
+
+# complete: a responsibility or assessment item is done; close: a rectification is closed
+# (销号), and its problem once every rectification of it is closed.
+ITEM_ACTIONS = {
+    ItemAction.COMPLETE: (frozenset({ItemStatus.OPEN}), ItemStatus.DONE),
+    ItemAction.CLOSE: (frozenset({ItemStatus.OPEN}), ItemStatus.CLOSED),
+}
+ITEM_TRANSITIONS = transitions_from(ITEM_ACTIONS, ItemStatus)
 
 
 class Appraisal(models.TextChoices):

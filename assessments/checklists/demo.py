@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from organizations.orgs.choices import OrgCategory
 from organizations.orgs.models import PartyOrg
 
@@ -77,7 +77,7 @@ def _chunks(items, n):
 
 
 def _moment(day: date, rng) -> datetime:
-    return datetime.combine(day, time(9 + rng.randrange(0, 8), rng.randrange(0, 60)), tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time(9 + rng.randrange(0, 8), rng.randrange(0, 60)), tzinfo=schedule.SHANGHAI)
 
 
 def _pick(rng, weighted):

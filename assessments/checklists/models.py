@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from dangjian.models import StatusEvent, status_fields
 from dangjian.scoping import ScopedQuerySet, Through
 from organizations.orgs.models import PartyOrg
 
@@ -58,10 +58,8 @@ class Checklist(models.Model):
         return f"{self.org} {self.year}年四张清单"
 
     def make_event(self, *, actor, from_status, to_status, note=""):
-        return ChecklistEvent(
-            checklist=self, actor=actor if getattr(actor, "pk", None) else None, action=to_status,
-            from_status=from_status, to_status=to_status, note=(note or "")[:500],
-        )
+        return ChecklistEvent.of(checklist=self, actor=actor, action=to_status, from_status=from_status,
+                                 to_status=to_status, note=note)
 
 
 def evidence_path(instance, filename):
@@ -101,25 +99,34 @@ class ChecklistItem(models.Model):
     def __str__(self):
         return self.title
 
+    def make_event(self, *, actor, from_status, to_status, note=""):
+        """The list's event of a change of this item: ``item_complete`` when done; when closed
+        ``problem_close`` for a problem, ``rectification_close`` for a rectification."""
+        if to_status == ItemStatus.DONE:
+            action = "item_complete"
+        else:
+            action = "problem_close" if self.kind == ItemKind.PROBLEM else "rectification_close"
+        return ChecklistEvent.of(checklist_id=self.checklist_id, item=self, actor=actor, action=action,
+                                 from_status=from_status, to_status=to_status, note=note)
 
-class ChecklistEvent(models.Model):
+
+class ChecklistEvent(StatusEvent):
+    """A step of a list or of one of its items (``item``): ``action`` names what was done
+    (a status change, or a write that leaves the status as it is, such as 年中检查), and
+    the statuses are the list's or the item's."""
+
+    subject = "checklist"
+
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="events", verbose_name=_("清单"))
     item = models.ForeignKey(
         ChecklistItem, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("事项")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("操作人")
-    )
     action = models.CharField(_("操作"), max_length=24)
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status, to_status = status_fields(to_blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("清单记录")
         verbose_name_plural = _("清单记录")
-        ordering = ["at", "id"]
 
     def __str__(self):
         return f"{self.checklist_id} {self.action}"

@@ -25,7 +25,7 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from assessments.checklists import permissions as perms
+from assessments.checklists import permissions
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
@@ -83,16 +83,16 @@ def checklist_list(user, today: date, **filters):
 
 def awaiting_approval(user):
     """Submitted lists the user may approve (the superior, never the organization's own cadres)."""
-    if not perms.can_review_anywhere(user):
+    if not permissions.can_review_anywhere(user):
         return Checklist.objects.none()
-    return checklists_for(user).filter(perms.superior_q(user), status=ChecklistStatus.SUBMITTED)
+    return checklists_for(user).filter(permissions.superior_q(user), status=ChecklistStatus.SUBMITTED)
 
 
 def reviewable(user):
     """Every visible list the user reviews as the superior (any status)."""
-    if not perms.can_review_anywhere(user):
+    if not permissions.can_review_anywhere(user):
         return Checklist.objects.none()
-    return checklists_for(user).filter(perms.superior_q(user))
+    return checklists_for(user).filter(permissions.superior_q(user))
 
 
 def overdue_items(user, today: date):
@@ -206,4 +206,4 @@ def editable_orgs(user):
     from dangjian.scoping import InArea, InOrg
     from organizations.orgs.models import PartyOrg
 
-    return PartyOrg.objects.granted(user, InOrg("", perms.CHECKLIST_ROLES), InArea("area", perms.CHECKLIST_ROLES))
+    return PartyOrg.objects.granted(user, InOrg("", permissions.CHECKLIST_ROLES), InArea("area", permissions.CHECKLIST_ROLES))

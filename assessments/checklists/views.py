@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.checklists import actions, selectors
-from assessments.checklists import permissions as perms
+from assessments.checklists import actions, permissions, selectors
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.forms import (
     AppraiseForm,
@@ -38,8 +37,7 @@ from assessments.checklists.forms import (
     ReasonForm,
     ReportForm,
 )
-from dangjian import workflow
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 
@@ -79,7 +77,7 @@ def _detail_url(checklist_id, kind=None):
 
 
 def _refused(request, exc, checklist_id, kind=None):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return redirect(_detail_url(checklist_id, kind))
 
 
@@ -97,7 +95,7 @@ def index(request):
         "page_obj": page, "filters": filters,
         "awaiting": list(awaiting[:PANEL_SIZE]), "awaiting_count": awaiting.count(),
         "overdue": selectors.attach_days(list(overdue[:PANEL_SIZE]), today), "overdue_count": overdue.count(),
-        "can_create": perms.can_create_anywhere(user), "today": today,
+        "can_create": permissions.can_create_anywhere(user), "today": today,
         "crumbs": [],
     })
 
@@ -128,7 +126,7 @@ def overdue(request):
 @refusals
 def create(request):
     user = request.user
-    if not perms.can_create_anywhere(user):
+    if not permissions.can_create_anywhere(user):
         raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以建立四张清单。"))
     orgs = selectors.editable_orgs(user)
     post = request.method == "POST"
@@ -158,8 +156,8 @@ def create(request):
 # ----------------------------------------------------------------------------- detail
 def _abilities(user, checklist):
     org = checklist.org
-    edit = perms.can_edit(user, org)
-    superior = perms.is_superior(user, org)
+    edit = permissions.can_edit(user, org)
+    superior = permissions.is_superior(user, org)
     status = checklist.status
     open_year = checklist.appraised_at is None
     approved = status == ChecklistStatus.APPROVED
@@ -232,7 +230,7 @@ def _form_page(request, checklist, form, run, *, title, submit_label, success, m
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data)
-        except workflow.TransitionError as exc:
+        except TransitionError as exc:
             return _refused(request, exc, checklist.pk)
         except ValidationError as exc:
             attach_errors(form, exc, field_map=field_map)
@@ -260,7 +258,7 @@ def return_(request, pk):
         request, checklist, _bound(request, ReasonForm),
         lambda d: actions.checklist_return(actor=user, checklist=checklist, reason=d["reason"]),
         title=_("退回修改"), submit_label=_("退回"), success=_("已退回，并告知退回原因。"),
-        may=perms.is_superior(user, checklist.org), refusal=_("只有上级党组织可以退回清单，本组织人员不能退回本组织的清单。"),
+        may=permissions.is_superior(user, checklist.org), refusal=_("只有上级党组织可以退回清单，本组织人员不能退回本组织的清单。"),
     )
 
 
@@ -273,7 +271,7 @@ def midyear(request, pk):
         request, checklist, _bound(request, MidyearForm, initial={"note": checklist.midyear_note}),
         lambda d: actions.checklist_midyear_check(actor=user, checklist=checklist, note=d["note"]),
         title=_("年中检查"), submit_label=_("保存检查意见"), success=_("已保存年中检查意见。"),
-        may=perms.is_superior(user, checklist.org), refusal=_("只有上级党组织可以填写年中检查意见。"),
+        may=permissions.is_superior(user, checklist.org), refusal=_("只有上级党组织可以填写年中检查意见。"),
     )
 
 
@@ -286,7 +284,7 @@ def report(request, pk):
         request, checklist, _bound(request, ReportForm, initial={"report_text": checklist.report_text}),
         lambda d: actions.checklist_report(actor=user, checklist=checklist, text=d["report_text"]),
         title=_("书记述职"), submit_label=_("提交述职报告"), success=_("已提交述职报告，等待上级评议。"),
-        may=perms.can_edit(user, checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以填写述职报告。"),
+        may=permissions.can_edit(user, checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以填写述职报告。"),
     )
 
 
@@ -300,7 +298,7 @@ def appraise(request, pk):
         lambda d: actions.checklist_appraise(actor=user, checklist=checklist, appraisal=d["appraisal"],
                                              note=d["appraisal_note"]),
         title=_("年终评议"), submit_label=_("提交评议"), success=_("已完成评议。"),
-        may=perms.is_superior(user, checklist.org),
+        may=permissions.is_superior(user, checklist.org),
         refusal=_("只有上级党组织可以评议述职，本组织人员不能评议本组织的清单。"),
         extra={"report_text": checklist.report_text},
     )
@@ -326,7 +324,7 @@ def item_add(request, pk):
         request, checklist, form,
         lambda d: actions.checklist_item_add(actor=user, checklist=checklist, kind=kind, **d),
         title=_("新增%(kind)s事项") % {"kind": ItemKind(kind).label}, submit_label=_("保存"),
-        success=_("已新增事项。"), may=perms.can_edit(user, checklist.org),
+        success=_("已新增事项。"), may=permissions.can_edit(user, checklist.org),
         refusal=_("只有本组织的书记、委员等管理人员可以填报四张清单。"),
         cancel_url=_detail_url(checklist.pk, kind), extra={"hidden": {"kind": kind}},
     )
@@ -347,7 +345,7 @@ def item_edit(request, pk):
         request, checklist, form,
         lambda d: actions.checklist_item_update(actor=user, item=item, **d),
         title=_("修改事项"), submit_label=_("保存"), success=_("已保存事项。"),
-        may=perms.can_edit(user, checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以修改清单事项。"),
+        may=permissions.can_edit(user, checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以修改清单事项。"),
         cancel_url=_detail_url(checklist.pk, item.kind),
     )
 
@@ -358,7 +356,7 @@ def item_edit(request, pk):
 def item_delete(request, pk):
     user = request.user
     item = _item_or_404(user, pk)
-    if not perms.can_edit(user, item.checklist.org):
+    if not permissions.can_edit(user, item.checklist.org):
         raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以删除清单事项。"))
     try:
         actions.checklist_item_delete(actor=user, item=item)
@@ -377,7 +375,7 @@ def item_progress(request, pk):
         request, item.checklist, _bound(request, ProgressForm, initial={"note": item.evidence_note}),
         lambda d: actions.item_progress(actor=user, item=item, note=d["note"]),
         title=_("填报进展：%(t)s") % {"t": item.title}, submit_label=_("保存进展"), success=_("已保存进展情况。"),
-        may=perms.can_edit(user, item.checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以填报进展。"),
+        may=permissions.can_edit(user, item.checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以填报进展。"),
         field_map=FIELD_MAP, cancel_url=_detail_url(item.checklist_id, item.kind), extra={"item": item},
     )
 
@@ -396,7 +394,7 @@ def item_finish(request, pk):
         title=(_("整改销号：%(t)s") if closing else _("登记完成：%(t)s")) % {"t": item.title},
         submit_label=_("销号") if closing else _("登记完成"),
         success=_("已销号。") if closing else _("已登记完成。"),
-        may=perms.can_edit(user, item.checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以登记完成情况。"),
+        may=permissions.can_edit(user, item.checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以登记完成情况。"),
         field_map=FIELD_MAP, cancel_url=_detail_url(item.checklist_id, item.kind), extra={"item": item, "multipart": True},
     )
 

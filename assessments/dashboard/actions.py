@@ -13,7 +13,7 @@ from assessments.dashboard.tasks import refresh_rollups_task
 def request_refresh(*, actor, area, period_key: str | None = None, now: datetime | None = None) -> str:
     """A 区委组织部 (or 系统管理员) over ``area`` asks for the figures of a period to be
     computed again; the task runs after the commit.  Returns the period key."""
-    from assessments.dashboard.selectors import can_refresh
+    from assessments.dashboard.permissions import can_refresh
     from dangjian.errors import PermissionDeniedError
 
     if not can_refresh(actor, area):

@@ -60,7 +60,7 @@ from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.scoring import periods
 from assessments.scoring.choices import PeriodKind
 from dangjian import trees
@@ -112,7 +112,7 @@ def trend_period_keys(today: date, months: int = 12, quarters: int = 4) -> list[
 
 
 def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time.min, tzinfo=schedule.SHANGHAI)
 
 
 def _created_in(period: periods.Period, field: str = "created_at") -> Q:
@@ -225,15 +225,15 @@ def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
 
     book = RuleBook(None, as_of)
     type_ids = book.counted_type_ids
-    window = cal.window_start(as_of)
+    window = schedule.window_start(as_of)
     counts: dict[int, dict[int, dict[date, int]]] = {}
     if type_ids and snapshot.orgs:
-        since = cal.earliest_period_start(window)
+        since = schedule.earliest_period_start(window)
         months, bucket = month_buckets(since, as_of)
         rows = (
             Activity.objects.filter(
                 activity_type_id__in=type_ids,
-                starts_at__gte=day_start(cal.month_start(since)), starts_at__lt=day_start(as_of + timedelta(days=1)),
+                starts_at__gte=day_start(schedule.month_start(since)), starts_at__lt=day_start(as_of + timedelta(days=1)),
             )
             .annotate(month=bucket).order_by().values_list("org_id", "activity_type_id", "month").annotate(n=Count("pk"))
         )
@@ -250,7 +250,7 @@ def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
         if not applied.plan:
             continue
         node["compliance.orgs"] += 1
-        node["compliance.compliant"] += int(cal.is_compliant(cal.evaluate_plan(applied.plan, counts.get(pk, {}))))
+        node["compliance.compliant"] += int(schedule.is_compliant(schedule.evaluate_plan(applied.plan, counts.get(pk, {}))))
 
 
 def _ratings(field: str) -> dict:

@@ -13,6 +13,7 @@ Who may open a dashboard: the roster roles (系统管理员, 区委组织部, �
 area (the figures judge organizations).  Others who can see the area get a 403; an area
 out of scope is a 404, as for a missing one.  Asking for a refresh: 区委组织部 or 系统管理员.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,17 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.dashboard.models import AreaRollup
+from assessments.dashboard.permissions import can_view
 from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
 from assessments.scoring.models import Score, ScoreLine
 from dangjian import trees
 from dangjian.errors import PermissionDeniedError
-from dangjian.scoping import get_scope
 from organizations.areas.models import Area
-from organizations.grants.choices import Role
-from organizations.members.choices import ROSTER_ROLES
 
-DASHBOARD_ROLES = ROSTER_ROLES
-REFRESH_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
 WEAKEST = 10
 GAPS_SHOWN = 3
 TREND_POINTS = 12
@@ -66,15 +63,6 @@ TREND_FIGURES = (
 )
 CHART_KEYS = ("children", "trend", "tree", "scores", "stars", "rates", "weakest")
 BUCKET_LABELS = {"lt60": "60%以下", "60_70": "60%–70%", "70_80": "70%–80%", "80_90": "80%–90%", "ge90": "90%及以上"}
-
-
-# ------------------------------------------------------------------------ permissions
-def can_view(user, area) -> bool:
-    return area is not None and get_scope(user).covers_area(area, DASHBOARD_ROLES)
-
-
-def can_refresh(user, area) -> bool:
-    return area is not None and get_scope(user).covers_area(area, REFRESH_ROLES)
 
 
 def visible_area_or_404(user, pk) -> Area:

@@ -18,11 +18,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.dashboard import permissions
 from assessments.dashboard import selectors as ds
 from assessments.dashboard.actions import request_refresh
 from assessments.dashboard.export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
-from assessments.scoring import periods
-from assessments.scoring import selectors as scoring_selectors
+from assessments.scoring import periods, selectors
+from assessments.scoring import permissions as scoring_selectors
 from assessments.scoring.choices import PeriodKind
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import refusals
@@ -48,7 +49,7 @@ def _crumbs(request, user, dash):
     scope = get_scope(user)
     crumbs = [{"label": _("数据看板"), "url": None}]
     for a in dash.ancestors:
-        ok = scope.covers_area(a, ds.DASHBOARD_ROLES)
+        ok = scope.covers_area(a, permissions.DASHBOARD_ROLES)
         crumbs.append({"label": a.name, "url": _area_url(request, a.pk) if ok else None})
     crumbs.append({"label": dash.area.name, "url": None})
     return crumbs
@@ -103,7 +104,7 @@ def area_dashboard(request, pk):
         "panels": _panels(area, dash, charts),
         "children_links": [(u, _area_url(request, u.area.pk, period=dash.period_key)) for u in dash.children],
         "crumbs": _crumbs(request, user, dash),
-        "can_refresh": ds.can_refresh(user, area),
+        "can_refresh": permissions.can_refresh(user, area),
         "can_start_scoring": scoring_selectors.can_start_runs(user) and not big,
         "big": big,
         "big_url": _area_url(request, area.pk, period=dash.period_key, screen="big"),
@@ -153,6 +154,6 @@ def start_scoring_form(request):
     if not scoring_selectors.can_start_runs(request.user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
     return render(request, "assessments/dashboard/_start_scoring.html", {
-        "rubrics": scoring_selectors.active_rubrics(),
+        "rubrics": selectors.active_rubrics(),
         "period_key": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
     })

@@ -29,8 +29,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.life import schedule as cal
-from assessments.life import selectors
+from assessments.life import schedule, selectors
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
 from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian.audit import record
@@ -41,7 +40,7 @@ from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory, OrgKind
-from services.ledger import actions as service_actions
+from services.ledger import actions as ledger_actions
 from services.ledger.models import ServiceSource
 
 __all__ = [
@@ -187,16 +186,16 @@ def sync_service_records(activity) -> dict:
     """Bring the service-hours ledger in line with the activity's attendance (used by the
     actions here and by the admin after an inline edit)."""
     present = Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT).values_list("member_id", flat=True)
-    return service_actions.service_records_for_activity(
+    return ledger_actions.service_records_for_activity(
         activity=activity, present_member_ids=list(present),
-        counts_service=activity.activity_type.counts_service, occurred_on=cal.local_date(activity.starts_at),
+        counts_service=activity.activity_type.counts_service, occurred_on=schedule.local_date(activity.starts_at),
     )
 
 
 # ---------------------------------------------------------------------------- activity
 def _aware(value):
     if isinstance(value, datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value, cal.SHANGHAI)
+        return timezone.make_aware(value, schedule.SHANGHAI)
     return value
 
 
@@ -336,15 +335,15 @@ def activity_sign_in(*, actor, token: str, now=None) -> SignInResult:
         )
         if activity is None:
             raise Http404
-        state = cal.signin_state(now, activity.starts_at, activity.ends_at)
-        opens, closes = cal.signin_window(activity.starts_at, activity.ends_at)
-        if state == cal.SIGNIN_EARLY:
+        state = schedule.signin_state(now, activity.starts_at, activity.ends_at)
+        opens, closes = schedule.signin_window(activity.starts_at, activity.ends_at)
+        if state == schedule.SIGNIN_EARLY:
             raise ValidationError(
-                _("签到尚未开始：%(at)s 起可以签到。") % {"at": timezone.localtime(opens, cal.SHANGHAI).strftime("%Y-%m-%d %H:%M")}
+                _("签到尚未开始：%(at)s 起可以签到。") % {"at": timezone.localtime(opens, schedule.SHANGHAI).strftime("%Y-%m-%d %H:%M")}
             )
-        if state == cal.SIGNIN_CLOSED:
+        if state == schedule.SIGNIN_CLOSED:
             raise ValidationError(
-                _("签到已结束：签到截止于 %(at)s。") % {"at": timezone.localtime(closes, cal.SHANGHAI).strftime("%Y-%m-%d %H:%M")}
+                _("签到已结束：签到截止于 %(at)s。") % {"at": timezone.localtime(closes, schedule.SHANGHAI).strftime("%Y-%m-%d %H:%M")}
             )
         eligible = activity.activity_type.counts_service or selectors.roster(activity.org).filter(pk=member.pk).exists()
         if not eligible:
@@ -360,9 +359,9 @@ def activity_sign_in(*, actor, token: str, now=None) -> SignInResult:
             row.save(update_fields=["status", "reason", "via", "signed_in_at"])
         if not already:
             if activity.activity_type.counts_service:
-                service_actions.service_record_upsert(
+                ledger_actions.service_record_upsert(
                     source=ServiceSource.ACTIVITY, source_id=activity.pk, member_id=member.pk,
-                    hours=activity.service_hours, occurred_on=cal.local_date(activity.starts_at), note=activity.topic,
+                    hours=activity.service_hours, occurred_on=schedule.local_date(activity.starts_at), note=activity.topic,
                 )
             record(actor, "activity.sign_in", activity, {"member": member.pk})
     return SignInResult(activity, row, already)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
 from assessments.life.models import Activity, ActivityType, Attendance
 from assessments.life.selectors import RuleBook
@@ -72,12 +72,12 @@ def _chunks(items, n):
 
 
 def _moment(day: date, hour: int, minute: int) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time(hour, minute), tzinfo=schedule.SHANGHAI)
 
 
-def _pick_day(rng, period: cal.Period, frequency: str, first: date, today: date) -> date | None:
+def _pick_day(rng, period: schedule.Period, frequency: str, first: date, today: date) -> date | None:
     if frequency == Frequency.LAST_FRIDAY:
-        day = cal.last_friday(period.start.year, period.start.month)
+        day = schedule.last_friday(period.start.year, period.start.month)
         return day if first <= day <= today else None
     lo, hi = max(period.start, first), min(period.end, today)
     if lo > hi:
@@ -106,8 +106,8 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
     types = {t.pk: t for t in ActivityType.objects.all()}
     by_code = {t.code: t for t in types.values()}
     book = RuleBook(None, today)
-    window = cal.window_start(today)
-    inactive_from = cal.months_back(today, INACTIVE_MONTHS)
+    window = schedule.window_start(today)
+    inactive_from = schedule.months_back(today, INACTIVE_MONTHS)
     salt = rng.randrange(1 << 30)  # who drifts away depends on the seed, the same in every batch
     counts = Counter()
     for batch in _chunks(sorted(set(org_ids)), ORG_BATCH):
@@ -144,7 +144,7 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
                             planned.append(_activity(rng, org, activity_type, day, roster))
             deliberation = by_code.get("residents_deliberation")
             if deliberation is not None and org["kind"] == OrgKind.BRANCH:
-                for period in cal.periods_between(Frequency.QUARTERLY, start, today):
+                for period in schedule.periods_between(Frequency.QUARTERLY, start, today):
                     if rng.random() < DELIBERATION_RATE:
                         day = _pick_day(rng, period, Frequency.QUARTERLY, start, today)
                         if day is not None:
@@ -156,7 +156,7 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
         rows, records = [], []
         for activity, roster in zip(written, (r for _, r in planned), strict=True):
             activity_type = types[activity.activity_type_id]
-            day = cal.local_date(activity.starts_at)
+            day = schedule.local_date(activity.starts_at)
             expected = roster
             if activity_type.code == "branch_committee_meeting":
                 expected = [m for m in roster if m["org_role"] in COMMITTEE_ROLES]

@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.life.actions import ATTACHMENT_MAX_FILES
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency
 from assessments.life.models import ActivityType
@@ -90,8 +90,8 @@ class ActivityForm(BootstrapMixin, forms.Form):
         self.activity = activity
         initial = kwargs.pop("initial", None) or {}
         if activity is not None:
-            starts = activity.starts_at.astimezone(cal.SHANGHAI)
-            ends = activity.ends_at.astimezone(cal.SHANGHAI)
+            starts = activity.starts_at.astimezone(schedule.SHANGHAI)
+            ends = activity.ends_at.astimezone(schedule.SHANGHAI)
             initial.update(
                 activity_type=activity.activity_type_id, topic=activity.topic, date=starts.date(),
                 start_time=starts.time().replace(second=0, microsecond=0), end_time=ends.time().replace(second=0, microsecond=0),
@@ -112,8 +112,8 @@ class ActivityForm(BootstrapMixin, forms.Form):
         data = super().clean()
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and start and end:
-            data["starts_at"] = datetime.combine(day, start, tzinfo=cal.SHANGHAI)
-            data["ends_at"] = datetime.combine(day, end, tzinfo=cal.SHANGHAI)
+            data["starts_at"] = datetime.combine(day, start, tzinfo=schedule.SHANGHAI)
+            data["ends_at"] = datetime.combine(day, end, tzinfo=schedule.SHANGHAI)
             if end < start:
                 self.add_error("end_time", _("结束时间不能早于开始时间。"))
         return data

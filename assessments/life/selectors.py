@@ -16,7 +16,7 @@ from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
 from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
 from dangjian import trees
@@ -91,7 +91,7 @@ def visible_attendance(user, activity, order=("member__name", "pk")):
 
 def day_start(day: date) -> datetime:
     """Midnight of a Shanghai calendar day, as an aware datetime."""
-    return datetime.combine(day, time.min, tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time.min, tzinfo=schedule.SHANGHAI)
 
 
 # ----------------------------------------------------------------------------- roster
@@ -134,7 +134,7 @@ class Quorum:
 
     @property
     def met(self) -> bool:
-        return cal.quorum_met(self.present, self.expected)
+        return schedule.quorum_met(self.present, self.expected)
 
 
 def activity_quorum(activity) -> Quorum | None:
@@ -205,7 +205,7 @@ class RuleBook:
         self.names = {}
         for r in rows:
             area_span = trees.span(r, "area")  # all None for the default set
-            self.infos.append(cal.RuleSetInfo(
+            self.infos.append(schedule.RuleSetInfo(
                 id=r["id"], effective_from=r["effective_from"], version=r["version"],
                 area_tree=area_span.tree, area_start=area_span.start, area_end=area_span.end,
                 area_depth=r["area__depth"],
@@ -234,14 +234,14 @@ class RuleBook:
         found = self._memo.get(key)
         if found is None:
             segments = []
-            for first, last, set_id in cal.rule_segments(covering, start, self.today):
+            for first, last, set_id in schedule.rule_segments(covering, start, self.today):
                 specs = [
-                    cal.RuleSpec(r.activity_type_id, r.frequency, r.min_count)
+                    schedule.RuleSpec(r.activity_type_id, r.frequency, r.min_count)
                     for r in self.rules.get(set_id, ())
-                    if cal.rule_applies(r.org_kinds, r.org_categories, kind, category)
+                    if schedule.rule_applies(r.org_kinds, r.org_categories, kind, category)
                 ]
                 segments.append((first, last, specs, set_id))
-            plan = cal.plan_segments(
+            plan = schedule.plan_segments(
                 segments=[(first, last, specs) for first, last, specs, _ in segments], window_start=start, today=self.today
             )
             found = self._memo[key] = AppliedRules(tuple(segments), plan)
@@ -262,7 +262,7 @@ class AppliedRules:
 
 
 def _org_window_start(founded_on, today: date, window: date | None = None) -> date:
-    start = window or cal.window_start(today)
+    start = window or schedule.window_start(today)
     if founded_on and founded_on > start:
         start = min(founded_on, today)
     return start
@@ -271,7 +271,7 @@ def _org_window_start(founded_on, today: date, window: date | None = None) -> da
 # ------------------------------------------------------------ organization calendar
 @dataclass
 class CalendarCell:
-    period: cal.Period
+    period: schedule.Period
     status: str
     done: int
     activities: list = field(default_factory=list)
@@ -335,7 +335,7 @@ def org_calendar(org, today: date) -> OrgCalendar:
     activities = list(
         Activity.objects.filter(
             org_id=org.pk,
-            starts_at__gte=day_start(cal.earliest_period_start(start)),
+            starts_at__gte=day_start(schedule.earliest_period_start(start)),
             starts_at__lt=day_start(today + timedelta(days=1)),
         )
         .select_related("activity_type")
@@ -343,18 +343,18 @@ def org_calendar(org, today: date) -> OrgCalendar:
     )
     by_type: dict[int, list] = {}
     for activity in activities:
-        by_type.setdefault(activity.activity_type_id, []).append((cal.local_date(activity.starts_at), activity))
-    counts = {t: cal.month_counts(d for d, _ in rows) for t, rows in by_type.items()}
-    lines = cal.evaluate_plan(applied.plan, counts)
-    months = cal.months_in(cal.Period(cal.month_start(start), cal.month_end(today.year, today.month)))
+        by_type.setdefault(activity.activity_type_id, []).append((schedule.local_date(activity.starts_at), activity))
+    counts = {t: schedule.month_counts(d for d, _ in rows) for t, rows in by_type.items()}
+    lines = schedule.evaluate_plan(applied.plan, counts)
+    months = schedule.months_in(schedule.Period(schedule.month_start(start), schedule.month_end(today.year, today.month)))
     index = {m: i for i, m in enumerate(months)}
     last_spec = {spec.activity_type_id: spec for _, _, specs, _ in applied for spec in specs}
     rows = []
     for line in lines:
         cells, next_col = [], 0
         for period, status, done in line.periods:
-            first_col = max(index.get(cal.month_start(period.start), 0), next_col)
-            last_col = index.get(cal.month_start(period.end), len(months) - 1)
+            first_col = max(index.get(schedule.month_start(period.start), 0), next_col)
+            last_col = index.get(schedule.month_start(period.end), len(months) - 1)
             counted = [a for d, a in by_type.get(line.activity_type_id, ()) if d in period]
             cells.append(CalendarCell(period, status, done, counted, colspan=max(0, last_col - first_col + 1)))
             next_col = last_col + 1
@@ -423,7 +423,7 @@ def month_buckets(since: date, today: date):
     compares timestamps: the same result as ``TruncMonth(..., tzinfo=Asia/Shanghai)``, but
     portable and cheap (on SQLite a Trunc with a time zone is a Python call per row, five
     times slower on a city's year of activities)."""
-    months = cal.months_in(cal.Period(cal.month_start(since), cal.month_end(today.year, today.month)))
+    months = schedule.months_in(schedule.Period(schedule.month_start(since), schedule.month_end(today.year, today.month)))
     whens = [
         When(starts_at__lt=day_start((m + timedelta(days=32)).replace(day=1)), then=Value(i))
         for i, m in enumerate(months)
@@ -439,7 +439,7 @@ def _compliance_counts(area, since: date, today: date, type_ids):
         Activity.objects.filter(
             trees.subtree_q(area, "org__area"),
             activity_type_id__in=type_ids,
-            starts_at__gte=day_start(cal.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
+            starts_at__gte=day_start(schedule.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
         )
         .annotate(month=bucket)
         .order_by()
@@ -460,7 +460,7 @@ def area_compliance(area, today: date) -> AreaCompliance:
     (with their areas' tree columns), the child areas, and one grouped count of activities
     per (organization, type, month).  Organizations are grouped by the rule sets covering
     them; the calendar is then evaluated in memory with the pure functions."""
-    start_window = cal.window_start(today)
+    start_window = schedule.window_start(today)
     book = RuleBook(area, today, subtree=True)
     orgs = list(
         PartyOrg.objects.anchored_within(area)
@@ -469,7 +469,7 @@ def area_compliance(area, today: date) -> AreaCompliance:
     )
     children = list(area.get_children().order_by(*trees.preorder()).values("pk", "name", *trees.range_fields()))
     type_ids = book.counted_type_ids
-    counts = _compliance_counts(area, cal.earliest_period_start(start_window), today, type_ids) if type_ids and orgs else {}
+    counts = _compliance_counts(area, schedule.earliest_period_start(start_window), today, type_ids) if type_ids and orgs else {}
     child_holding = trees.Locator((trees.span(c), c) for c in children)
     shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
     own = ComplianceShare(area.pk, area.name)
@@ -485,8 +485,8 @@ def area_compliance(area, today: date) -> AreaCompliance:
         applied = book.rules_for(place=place, kind=org["kind"], category=org["category"], start=start)
         if not applied.plan:
             continue  # no periodic rule asks anything of this organization
-        lines = cal.evaluate_plan(applied.plan, counts.get(org["pk"], {}))
-        compliant = cal.is_compliant(lines)
+        lines = schedule.evaluate_plan(applied.plan, counts.get(org["pk"], {}))
+        compliant = schedule.is_compliant(lines)
         for share in (bucket, summary):
             share.assessed += 1
             share.compliant += int(compliant)
@@ -516,7 +516,7 @@ def inactive_members(area_or_org, today: date):
     scoped: combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an
     IN-subquery of a whole city's roster defeats SQLite's planner).  The date of each
     one's last attended activity comes from ``last_attended`` for the page shown."""
-    cutoff = cal.inactivity_cutoff(today)
+    cutoff = schedule.inactivity_cutoff(today)
     present = Attendance.objects.filter(
         member=OuterRef("pk"), status=AttendanceStatus.PRESENT, activity__starts_at__gte=day_start(cutoff)
     )

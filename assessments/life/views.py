@@ -22,8 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from assessments.life import actions, permissions, selectors
-from assessments.life import schedule as cal
+from assessments.life import actions, permissions, schedule, selectors
 from assessments.life.choices import PeriodStatus
 from assessments.life.forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
 from assessments.life.models import ActivityType
@@ -33,7 +32,7 @@ from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from organizations.areas import selectors as areas_selectors
-from organizations.members import selectors as org_selectors
+from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
@@ -87,7 +86,7 @@ def index(request):
     orgs = list(
         selectors.manageable_orgs(user).select_related("area").order_by(*trees.tree_order())[:PAGE_SIZE + 1]
     ) if permissions.can_file_anywhere(user) else []
-    member = org_selectors.members_for(user).filter(user=user).first()
+    member = members_selectors.members_for(user).filter(user=user).first()
     mine = hours = None
     if member is not None:  # a party member's own organizational life and service time
         today = _today()
@@ -168,7 +167,7 @@ def org_month(request, pk):
     )
     by_day = {}
     for a in activities:
-        by_day.setdefault(cal.local_date(a.starts_at), []).append(a)
+        by_day.setdefault(schedule.local_date(a.starts_at), []).append(a)
     grid = [[{"day": d, "in_month": d.month == month, "today": d == today, "activities": by_day.get(d, [])} for d in week]
             for week in weeks]
     previous = (first - timedelta(days=1)).replace(day=1)
@@ -184,7 +183,7 @@ def org_month(request, pk):
 # ----------------------------------------------------------------------- activity form
 def _attendance_table(user, org, activity=None, data=None):
     members = list(
-        org_selectors.members_for(user).filter(selectors.roster_q(org)).order_by(_role_order(), "name", "pk")
+        members_selectors.members_for(user).filter(selectors.roster_q(org)).order_by(_role_order(), "name", "pk")
     )
     existing = list(activity.attendance.select_related("member")) if activity is not None else []
     return AttendanceTable(members, existing, data)
@@ -277,8 +276,8 @@ def activity_detail(request, pk):
     [totals] = selectors.attach_attendance_counts([activity])
     can_file = permissions.can_file_for(user, activity.org)
     now = timezone.now()
-    state = cal.signin_state(now, activity.starts_at, activity.ends_at)
-    opens, closes = cal.signin_window(activity.starts_at, activity.ends_at)
+    state = schedule.signin_state(now, activity.starts_at, activity.ends_at)
+    opens, closes = schedule.signin_window(activity.starts_at, activity.ends_at)
     sign_in_url = request.build_absolute_uri(reverse("assessments:sign_in", args=[activity.signin_token]))
     return render(request, "assessments/activity_detail.html", {
         "activity": activity,
@@ -291,8 +290,8 @@ def activity_detail(request, pk):
         "signin_state": state,
         "signin_opens": opens,
         "signin_closes": closes,
-        "qr_svg": _qr_svg(sign_in_url) if can_file and state == cal.SIGNIN_OPEN else None,
-        "sign_in_url": sign_in_url if can_file and state == cal.SIGNIN_OPEN else None,
+        "qr_svg": _qr_svg(sign_in_url) if can_file and state == schedule.SIGNIN_OPEN else None,
+        "sign_in_url": sign_in_url if can_file and state == schedule.SIGNIN_OPEN else None,
         "crumbs": _org_crumbs(activity.org, tail=activity.topic),
     })
 
@@ -323,15 +322,15 @@ def sign_in(request, token):
             result = actions.activity_sign_in(actor=request.user, token=token)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    state = cal.signin_state(timezone.now(), activity.starts_at, activity.ends_at)
+    state = schedule.signin_state(timezone.now(), activity.starts_at, activity.ends_at)
     hours = None
     if result is not None and activity.activity_type.counts_service:
         today = _today()
         hours = selectors.member_service_hours(result.attendance.member, date(today.year, 1, 1), date(today.year, 12, 31))
     return render(request, "assessments/sign_in.html", {
         "activity": activity, "result": result, "error": error, "state": state,
-        "opens": cal.signin_window(activity.starts_at, activity.ends_at)[0],
-        "closes": cal.signin_window(activity.starts_at, activity.ends_at)[1],
+        "opens": schedule.signin_window(activity.starts_at, activity.ends_at)[0],
+        "closes": schedule.signin_window(activity.starts_at, activity.ends_at)[1],
         "year_hours": hours,
     }, status=400 if error else 200)
 
@@ -407,7 +406,7 @@ def inactive(request):
     org, area = _subject(request)
     today = _today()
     members = (
-        (selectors.inactive_members(org or area, today) & org_selectors.members_for(user))
+        (selectors.inactive_members(org or area, today) & members_selectors.members_for(user))
         .select_related("organization")
         .order_by(*trees.tree_order("organization"), "name", "pk")
     )
@@ -415,7 +414,7 @@ def inactive(request):
     selectors.last_attended(page.object_list)
     return render(request, "assessments/inactive.html", {
         "org": org, "area": area, "page_obj": page,
-        "cutoff": cal.inactivity_cutoff(today), "months": cal.INACTIVITY_MONTHS,
+        "cutoff": schedule.inactivity_cutoff(today), "months": schedule.INACTIVITY_MONTHS,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("未参加组织生活党员"), "url": None}],
     })
 
@@ -427,7 +426,7 @@ def service_hours(request):
     org, area = _subject(request)
     filters = YearForm(request.GET or None)
     year = filters.filters().get("year") or _today().year
-    base = org_selectors.members_for(user)
+    base = members_selectors.members_for(user)
     base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(
         trees.subtree_q(area, "organization__area")
     )

@@ -33,11 +33,11 @@ from assessments.scoring import metrics, periods, stars
 from assessments.scoring.choices import IndicatorSource, RunState, StarMethod, SubjectKind
 from assessments.scoring.engine import is_stale, total_steps_for
 from assessments.scoring.models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
-from assessments.scoring.selectors import MANUAL_ROLES, RUN_ROLES, rubrics_in_force
+from assessments.scoring.permissions import MANUAL_ROLES, RUN_ROLES
+from assessments.scoring.selectors import rubrics_in_force
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
-from dangjian.workflow import TransitionError
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
 

@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from assessments.checklists.choices import ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.life.models import Activity
 from assessments.scoring import metrics, periods, stars
 from assessments.scoring.choices import IndicatorSource, RunState, StarMethod, SubjectKind
@@ -64,7 +64,7 @@ ERROR_MAX = 2000
 
 
 def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time.min, tzinfo=schedule.SHANGHAI)
 
 
 def period_bounds(period) -> tuple[datetime, datetime]:
@@ -185,7 +185,7 @@ def figures_activity_compliance(subjects, period, indicator):
     type_ids = book.counted_type_ids
     if not type_ids:
         return {}
-    since = cal.earliest_period_start(period.start)
+    since = schedule.earliest_period_start(period.start)
     months, bucket = month_buckets(since, judged_on)
     counts: dict[int, dict] = {}
     rows = (
@@ -206,7 +206,7 @@ def figures_activity_compliance(subjects, period, indicator):
         applied = book.rules_for(place=place, kind=kind, category=category, start=start)
         if not applied.plan:
             continue
-        compliant = cal.is_compliant(cal.evaluate_plan(applied.plan, counts.get(pk, {})))
+        compliant = schedule.is_compliant(schedule.evaluate_plan(applied.plan, counts.get(pk, {})))
         values[pk] = {"assessed": 1, "compliant": int(compliant)}
     return fold_orgs(subjects, values)
 

@@ -8,6 +8,7 @@ Roles
 
 Every list is one query a page (joins, no per-row queries); groupings are done in SQL.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -20,34 +21,8 @@ from assessments.scoring import periods
 from assessments.scoring.choices import IndicatorSource, RunState, SubjectKind
 from assessments.scoring.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 from dangjian import trees
-from dangjian.scoping import get_scope
 from organizations.areas.models import Area
-from organizations.grants.choices import Role
 from organizations.orgs.models import PartyOrg
-
-SCORE_READ_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
-RUN_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
-MANUAL_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET})
-
-
-# ----------------------------------------------------------------------- permissions
-def can_read_scores(user) -> bool:
-    return get_scope(user).has_role(*SCORE_READ_ROLES)
-
-
-def can_start_runs(user) -> bool:
-    return get_scope(user).has_role(*RUN_ROLES)
-
-
-def can_score_manually_anywhere(user) -> bool:
-    return get_scope(user).has_role(*MANUAL_ROLES)
-
-
-def can_score_subject(user, subject) -> bool:
-    scope = get_scope(user)
-    if isinstance(subject, PartyOrg):
-        return scope.covers_org(subject, MANUAL_ROLES)
-    return scope.covers_area(subject, MANUAL_ROLES)
 
 
 # --------------------------------------------------------------------------- rubrics

@@ -28,12 +28,11 @@ from django.views.decorators.http import require_POST
 
 from assessments.scoring import actions as scoring_actions
 from assessments.scoring import export as scoring_export
-from assessments.scoring import periods
-from assessments.scoring import selectors as sel
+from assessments.scoring import periods, permissions, selectors
 from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from assessments.scoring.models import ManualScore, Score
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas.models import Area
@@ -46,7 +45,7 @@ def _crumbs(*items):
 
 
 def _require_reader(user):
-    if not sel.can_read_scores(user):
+    if not permissions.can_read_scores(user):
         raise PermissionDeniedError(_("您的角色无权查看考核评分。"))
 
 
@@ -55,12 +54,12 @@ def _selection(request):
     user = request.user
     rubric_id = int_param(request, "rubric")
     if rubric_id is not None:
-        rubric = sel.rubrics().filter(pk=rubric_id).first()
+        rubric = selectors.rubrics().filter(pk=rubric_id).first()
         if rubric is None:
             raise Http404
     else:
-        rubric = sel.default_rubric()
-    keys = sel.periods_scored(rubric) if rubric is not None else []
+        rubric = selectors.default_rubric()
+    keys = selectors.periods_scored(rubric) if rubric is not None else []
     period_key = request.GET.get("period") or (keys[0] if keys else "")
     if period_key and not periods.is_key(period_key):
         raise Http404
@@ -79,7 +78,7 @@ def _filter_form(request, keys, period_key):
         data["period"] = period_key
     if period_key and period_key not in keys:
         keys = [period_key, *keys]
-    return ScoreFilterForm(data, rubrics=sel.rubrics(), period_keys=keys)
+    return ScoreFilterForm(data, rubrics=selectors.rubrics(), period_keys=keys)
 
 
 @login_required
@@ -89,7 +88,7 @@ def index(request):
     _require_reader(user)
     rubric, keys, period_key, parent = _selection(request)
     q = (request.GET.get("q") or "").strip()[:50]
-    rows = sel.ranking(user, rubric, period_key, parent=parent, q=q) if rubric is not None and period_key else Score.objects.none()
+    rows = selectors.ranking(user, rubric, period_key, parent=parent, q=q) if rubric is not None and period_key else Score.objects.none()
     if request.GET.get("export") == "xlsx" and rubric is not None and period_key:
         return scoring_export.ranking_response(rows, rubric=rubric, period_key=period_key, parent=parent)
     page = paginate(request, rows)
@@ -100,9 +99,9 @@ def index(request):
         "parent": parent,
         "filters": _filter_form(request, keys, period_key),
         "page_obj": page,
-        "distribution": sel.star_distribution(rows) if rubric is not None and period_key else [],
-        "subject_label": sel.subject_label(rubric) if rubric is not None else "",
-        "can_start": sel.can_start_runs(user),
+        "distribution": selectors.star_distribution(rows) if rubric is not None and period_key else [],
+        "subject_label": selectors.subject_label(rubric) if rubric is not None else "",
+        "can_start": permissions.can_start_runs(user),
         "crumbs": _crumbs(),
     }
     return render(request, "assessments/scoring/index.html", context)
@@ -114,12 +113,12 @@ def stars(request):
     user = request.user
     _require_reader(user)
     rubric, keys, period_key, parent = _selection(request)
-    rows = sel.scores_for(user).none()
+    rows = selectors.scores_for(user).none()
     if rubric is not None and period_key:
-        rows = sel.scores_for(user).filter(rubric=rubric, period_key=period_key)
+        rows = selectors.scores_for(user).filter(rubric=rubric, period_key=period_key)
         if parent is not None:
             rows = rows.filter(parent_area=parent)
-    overall = sel.star_distribution(rows)
+    overall = selectors.star_distribution(rows)
     total = sum(n for _s, n in overall)
     by_parent = {}
     grouped = rows.order_by().values_list("parent_area_id", "parent_area__name", "stars").annotate(n=Count("pk"))
@@ -147,14 +146,14 @@ def stars(request):
 @refusals
 def score_detail(request, pk):
     user = request.user
-    score = sel.score_or_404(user, pk)
+    score = selectors.score_or_404(user, pk)
     _require_reader(user)
     subject = score.org or score.area
-    can_manual = sel.can_score_subject(user, subject)
+    can_manual = permissions.can_score_subject(user, subject)
     return render(request, "assessments/scoring/detail.html", {
         "score": score,
         "subject": subject,
-        "groups": sel.score_groups(score),
+        "groups": selectors.score_groups(score),
         "period_label": periods.parse(score.period_key).label,
         "percent": round(score.total * 100 / score.max_total, 1) if score.max_total else 0,
         "can_manual": can_manual,
@@ -167,9 +166,9 @@ def score_detail(request, pk):
 @refusals
 def history(request, pk):
     user = request.user
-    score = sel.score_or_404(user, pk)
+    score = selectors.score_or_404(user, pk)
     _require_reader(user)
-    rows = list(sel.history(user, score)[:60])
+    rows = list(selectors.history(user, score)[:60])
     for row in rows:
         row.period_label = periods.parse(row.period_key).label
         row.percent = round(row.total * 100 / row.max_total, 1) if row.max_total else 0
@@ -191,14 +190,14 @@ def _suggested_keys():
 
 def _runs_page(request, form=None, status=200):
     user = request.user
-    can_start = sel.can_start_runs(user)
-    page = paginate(request, sel.runs())
+    can_start = permissions.can_start_runs(user)
+    page = paginate(request, selectors.runs())
     for run in page:
-        run.percent = sel.progress_percent(run)
+        run.percent = selectors.progress_percent(run)
     return render(request, "assessments/scoring/runs.html", {
         "page_obj": page,
         "can_start": can_start,
-        "form": form or (RunStartForm(rubrics=sel.active_rubrics()) if can_start else None),
+        "form": form or (RunStartForm(rubrics=selectors.active_rubrics()) if can_start else None),
         "suggested": _suggested_keys(),
         "crumbs": _crumbs((_("评分批次"), None)),
     }, status=status)
@@ -216,15 +215,15 @@ def runs(request):
 @require_POST
 def run_start(request):
     user = request.user
-    if not sel.can_start_runs(user):
+    if not permissions.can_start_runs(user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
-    form = RunStartForm(request.POST, rubrics=sel.active_rubrics())
+    form = RunStartForm(request.POST, rubrics=selectors.active_rubrics())
     if form.is_valid():
         try:
             run = scoring_actions.scoring_run_start(
                 actor=user, rubric=form.cleaned_data["rubric"], period_key=form.cleaned_data["period_key"])
         except scoring_actions.TransitionError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, message_of(exc))
             return redirect("scoring:runs")
         except ValidationError as exc:
             attach_errors(form, exc)
@@ -238,7 +237,7 @@ def run_start(request):
 def _run_context(run):
     return {
         "run": run,
-        "percent": sel.progress_percent(run),
+        "percent": selectors.progress_percent(run),
         "polling": run.state in POLL_STATES,
         "period_label": periods.parse(run.period_key).label,
     }
@@ -248,10 +247,10 @@ def _run_context(run):
 @refusals
 def run_detail(request, pk):
     _require_reader(request.user)
-    run = sel.run_or_404(pk)
+    run = selectors.run_or_404(pk)
     return render(request, "assessments/scoring/run_detail.html", {
         **_run_context(run),
-        "can_start": sel.can_start_runs(request.user),
+        "can_start": permissions.can_start_runs(request.user),
         "crumbs": _crumbs((_("评分批次"), reverse("scoring:runs")), (f"{run.rubric.name} {run.period_key}", None)),
     })
 
@@ -261,7 +260,7 @@ def run_detail(request, pk):
 def run_progress(request, pk):
     """The progress bar alone (htmx polls it while the run is pending or running)."""
     _require_reader(request.user)
-    run = sel.run_or_404(pk)
+    run = selectors.run_or_404(pk)
     return render(request, "assessments/scoring/_run_progress.html", _run_context(run))
 
 
@@ -274,11 +273,11 @@ def manual(request):
     period_key = (request.GET.get("period") or "").strip().upper()
     if indicator_id is None or subject_id is None or not periods.is_key(period_key):
         raise Http404
-    indicator = sel.manual_indicators().filter(pk=indicator_id).first()
+    indicator = selectors.manual_indicators().filter(pk=indicator_id).first()
     if indicator is None:
         raise Http404
-    subject = sel.visible_subject_or_404(user, indicator.rubric, subject_id)
-    if not sel.can_score_subject(user, subject):
+    subject = selectors.visible_subject_or_404(user, indicator.rubric, subject_id)
+    if not permissions.can_score_subject(user, subject):
         raise PermissionDeniedError(_("只有区委组织部或街道党工委可以评审打分。"))
     current = ManualScore.objects.select_related("reviewer").filter(
         indicator=indicator, period_key=period_key, subject_id=subject.pk).first()

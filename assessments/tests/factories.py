@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import factory
 
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency
 from assessments.life.default_rules import DEFAULT_RULES
 from assessments.life.models import Activity, ActivityType, Attendance, RuleSet
@@ -13,7 +13,7 @@ from organizations.tests.factories import PartyOrgFactory
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     """An aware moment on a Shanghai calendar day."""
-    return datetime.combine(day, time(hour, minute), tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time(hour, minute), tzinfo=schedule.SHANGHAI)
 
 
 def activity_type(code: str) -> ActivityType:
@@ -47,7 +47,7 @@ def default_rules_for(kind: str, category: str):
     return [
         (code, frequency, min_count)
         for code, frequency, min_count, kinds, categories in DEFAULT_RULES
-        if frequency != Frequency.AS_NEEDED and cal.rule_applies(kinds, categories, kind, category)
+        if frequency != Frequency.AS_NEEDED and schedule.rule_applies(kinds, categories, kind, category)
     ]
 
 
@@ -55,13 +55,13 @@ def fill_window(org, today: date, *, skip=()) -> list[Activity]:
     """One activity in every period of every default rule over the rolling window, dated
     on the period's first day — except the ``(code, period start)`` pairs in ``skip``.
     Bulk-created (one query), for building compliant organizations quickly."""
-    start = cal.window_start(today)
+    start = schedule.window_start(today)
     if org.founded_on and org.founded_on > start:
         start = org.founded_on
     types = {t.code: t for t in ActivityType.objects.all()}
     rows = []
     for code, frequency, min_count in default_rules_for(org.kind, org.category):
-        for period in cal.periods_between(frequency, start, today):
+        for period in schedule.periods_between(frequency, start, today):
             if (code, period.start) in skip:
                 continue
             for i in range(min_count):
@@ -73,9 +73,9 @@ def fill_window(org, today: date, *, skip=()) -> list[Activity]:
     return Activity.objects.bulk_create(rows)
 
 
-def previous_quarter(today: date) -> cal.Period:
-    current = cal.period_of(Frequency.QUARTERLY, today)
-    return cal.period_of(Frequency.QUARTERLY, current.start - timedelta(days=1))
+def previous_quarter(today: date) -> schedule.Period:
+    current = schedule.period_of(Frequency.QUARTERLY, today)
+    return schedule.period_of(Frequency.QUARTERLY, current.start - timedelta(days=1))
 
 
 def override(area, *, version=1, effective_from, name="区规则", changes: dict | None = None) -> RuleSet:

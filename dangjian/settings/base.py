@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "dangjian.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "dangjian.wsgi.application"
 
 TEMPLATES = [

@@ -16,7 +16,7 @@ from grids.grids import actions
 from grids.grids import permissions as grids_permissions
 from grids.grids import selectors as grids_selectors
 from grids.grids.views import READ_REFUSED, _require_reader, _visible_area
-from organizations.areas import selectors as org_selectors
+from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
 
 
@@ -38,7 +38,7 @@ def _area_crumbs(user, area, *, view="grids:coverage", link_self=False, ancestor
 def coverage_index(request):
     user = request.user
     _require_reader(user)
-    for area in org_selectors.top_areas_for(user):
+    for area in areas_selectors.top_areas_for(user):
         if permissions.can_read_area_coverage(user, area):
             return redirect("grids:coverage", pk=area.pk)
     raise PermissionDeniedError(str(READ_REFUSED))

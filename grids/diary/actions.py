@@ -9,7 +9,8 @@ from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
 from dangjian.uploads import check_photo
-from grids.diary.choices import DIARY_TRANSITIONS, ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus
+from dangjian.workflow import transition
+from grids.diary.choices import DIARY_ACTIONS, DIARY_TRANSITIONS, ConversionTarget, DiaryAction, DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.diary.permissions import DIARY_ROLES
 from grids.grids.actions import _require_grid_visible
@@ -80,17 +81,21 @@ def diary_record(
     return entry
 
 
-def _lock_entry_for_change(actor, entry, to_status) -> DiaryEntry:
+def _diary_transition(verb, actor, entry, **changes) -> tuple[DiaryEntry, str]:
+    """Lock, check, write (``dangjian.workflow.transition``) a diary writer's change
+    ``verb``; ``(the locked entry, its status before)``.  A refused change is a
+    ``TransitionError`` (409 in the API)."""
     entry = DiaryEntry.objects.select_related("grid__community").get(pk=entry.pk)
     _require_diary_writer(actor, entry.grid)
-    entry = DiaryEntry.objects.select_for_update().get(pk=entry.pk)
-    allowed = DIARY_TRANSITIONS.get(DiaryStatus(entry.status), set())
-    if to_status not in allowed:
-        raise ValidationError(
-            _("该记录当前为“%(now)s”，不能改为“%(to)s”。") % {
-                "now": DiaryStatus(entry.status).label, "to": DiaryStatus(to_status).label}
-        )
-    return entry
+    starts, to_status = DIARY_ACTIONS[verb]
+
+    def refusal(current):
+        return _("该记录当前为“%(now)s”，不能改为“%(to)s”。") % {
+            "now": DiaryStatus(current).label, "to": DiaryStatus(to_status).label}
+
+    locked, step = transition(DiaryEntry, entry.pk, to_status, DIARY_TRANSITIONS, actor=actor, allowed_from=starts,
+                              refusal=refusal, **changes)
+    return locked, step.from_status
 
 
 @transaction.atomic
@@ -100,11 +105,7 @@ def diary_resolve(*, actor, entry, resolution) -> DiaryEntry:
         raise ValidationError({"resolution": _("请填写处理结果。")})
     if len(resolution) > RESOLUTION_MAX:
         raise ValidationError({"resolution": _("处理结果不能超过 %(n)d 字。") % {"n": RESOLUTION_MAX}})
-    entry = _lock_entry_for_change(actor, entry, DiaryStatus.RESOLVED)
-    old = entry.status
-    entry.status = DiaryStatus.RESOLVED
-    entry.resolution = resolution
-    entry.save(update_fields=["status", "resolution"])
+    entry, old = _diary_transition(DiaryAction.RESOLVE, actor, entry, resolution=resolution)
     record(actor, "diary.resolve", entry, {"status": [old, entry.status]})
     return entry
 
@@ -127,12 +128,7 @@ def diary_convert(*, actor, entry, target, target_id) -> DiaryEntry:
         errors["target_id"] = _("请填写转办记录的编号（正整数）。")
     if errors:
         raise ValidationError(errors)
-    entry = _lock_entry_for_change(actor, entry, DiaryStatus.CONVERTED)
-    old = entry.status
-    entry.status = DiaryStatus.CONVERTED
-    entry.converted_to = target
-    entry.converted_id = target_id
-    entry.converted_at = timezone.now()
-    entry.save(update_fields=["status", "converted_to", "converted_id", "converted_at"])
+    entry, old = _diary_transition(DiaryAction.CONVERT, actor, entry, converted_to=target, converted_id=target_id,
+                                   converted_at=timezone.now())
     record(actor, "diary.convert", entry, {"status": [old, entry.status], "target": target, "target_id": target_id})
     return entry

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.workflow import transitions_from
+
 
 class DiaryKind(models.TextChoices):
     VISIT = "visit", _("走访")
@@ -33,10 +35,16 @@ class ConversionTarget(models.TextChoices):
     WHISTLE = "whistle", _("吹哨报到")
 
 
-# Allowed diary status changes: from → to.
-DIARY_TRANSITIONS = {
-    DiaryStatus.OPEN: {DiaryStatus.RESOLVED, DiaryStatus.CONVERTED},
-    DiaryStatus.RECORDED: set(),
-    DiaryStatus.RESOLVED: set(),
-    DiaryStatus.CONVERTED: set(),
+class DiaryAction(models.TextChoices):
+    """The use cases that change a diary entry's status (a visit is only recorded)."""
+
+    RESOLVE = "resolve", _("登记解决")
+    CONVERT = "convert", _("转办")
+
+
+DIARY_ACTIONS = {
+    DiaryAction.RESOLVE: (frozenset({DiaryStatus.OPEN}), DiaryStatus.RESOLVED),
+    DiaryAction.CONVERT: (frozenset({DiaryStatus.OPEN}), DiaryStatus.CONVERTED),
 }
+# Allowed diary status changes: from → to (derived from the actions).
+DIARY_TRANSITIONS = transitions_from(DIARY_ACTIONS, DiaryStatus)

@@ -22,7 +22,7 @@ from grids.diary.choices import DiaryStatus
 from grids.diary.forms import DiaryConvertForm, DiaryFilterForm, DiaryForm, DiaryResolveForm
 from grids.grids import selectors
 from grids.grids.views import READ_REFUSED, _grid_for_view, _require_reader
-from organizations.areas import selectors as org_selectors
+from organizations.areas import selectors as areas_selectors
 
 
 # ----------------------------------------------------------------------------- diary
@@ -53,7 +53,7 @@ def diary_list(request):
         grid_filter = selectors.grids_for(user).filter(pk=values["grid"]).first()
     if values.get("community"):
         qs = qs.filter(grid__community_id=values["community"])
-        community_filter = org_selectors.areas_for(user).filter(pk=values["community"]).first()
+        community_filter = areas_selectors.areas_for(user).filter(pk=values["community"]).first()
     return render(request, "grids/diary_list.html", {
         "page_obj": _paginate(request, qs),
         "filters": filters,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from dangjian.forms import ActionForm, FilterForm, PlainForm, ScopedCodeField
 from grids.grids import selectors
 from grids.grids.models import Grid
-from organizations.areas import selectors as org_selectors
+from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
 
 
@@ -22,7 +22,7 @@ class CommunityPickForm(PlainForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = org_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY)
+        communities = areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY)
         self.fields["community_code"].queryset = communities
         self.fields["community_code"].suggest = communities
 

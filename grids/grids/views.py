@@ -31,7 +31,7 @@ from grids.diary import selectors as diary_selectors
 from grids.grids import actions, permissions, selectors
 from grids.grids.forms import CommunityPickForm, CoverageForm, GridFilterForm, GridForm
 from grids.teams import selectors as teams_selectors
-from organizations.areas import selectors as org_selectors
+from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
 
 RECENT_DIARY = 10
@@ -46,7 +46,7 @@ def _require_reader(user):
 
 
 def _visible_area(user, pk):
-    return portal.get_visible_or_404(org_selectors.areas_for(user).select_related("parent"), pk=pk)
+    return portal.get_visible_or_404(areas_selectors.areas_for(user).select_related("parent"), pk=pk)
 
 
 def _grid_crumbs(user, grid, *, link_self=False):
@@ -112,7 +112,7 @@ def grid_list(request):
     community_filter = None
     if values.get("community"):
         qs = qs.filter(community_id=values["community"])
-        community_filter = org_selectors.areas_for(user).filter(pk=values["community"]).first()
+        community_filter = areas_selectors.areas_for(user).filter(pk=values["community"]).first()
     return render(request, "grids/grid_list.html", {
         "page_obj": _paginate(request, qs),
         "filters": filters,

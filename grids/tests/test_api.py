@@ -1,19 +1,19 @@
-"""Grids API: scoping (404 outside the subtree, 403 for roles), writes through the actions,
-photo upload, transitions, coverage, and pinned query counts at two sizes."""
+"""Grids API: exact lists, ``?within=`` and filters, writes through the actions, photo
+upload, transitions, coverage, and query counts pinned at two sizes.  Scope and refusals
+of every list and detail are the contracts' (``grids/*/tests/test_contracts.py``)."""
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
+from dangjian.testing import api_client, ids, query_count
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.models import Grid
 from grids.teams.choices import TeamRole
+from grids.tests.budgets import BUDGETS
 from grids.tests.factories import DiaryEntryFactory, TeamMemberFactory, coverage_world, grow_world, png_upload
+from grids.tests.worlds import NON_READERS
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
@@ -24,26 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(city):
     return coverage_world(city)
-
-
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user=get_user_model().objects.get(pk=user.pk))
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def queries(user, url):
-    client = api(user)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
 
 
 @pytest.fixture
@@ -59,64 +39,40 @@ def site(world):
     return world
 
 
-def endpoints(w):
-    return [
-        ("/api/grids/", w.g1, w.gb),
-        ("/api/grid-team/", w.team_a, w.team_b),
-        ("/api/diary/", w.entry_a, w.entry_b),
-    ]
-
-
 # ------------------------------------------------------------------ scope and roles
-def test_lists_and_details_are_scoped(site):
-    client = api(site.cadre_a)
-    expected = {
-        "/api/grids/": {site.g1.pk, site.g2.pk, site.g3.pk},
-        "/api/grid-team/": {site.team_a.pk},
-        "/api/diary/": {site.entry_a.pk, site.problem_a.pk},
-    }
-    for url, mine, theirs in endpoints(site):
-        assert ids(client.get(url)) == expected[url]
-        assert client.get(f"{url}{mine.pk}/").status_code == 200
-        assert client.get(f"{url}{theirs.pk}/").status_code == 404
-    assert client.get(f"/api/coverage/{site.b.area.pk}/").status_code == 404
-    assert client.get(f"/api/grids/{site.gb.pk}/team/").status_code == 404
-    assert client.get(f"/api/diary/{site.entry_b.pk}/photo/").status_code == 404
+def test_cadre_lists_hold_exactly_their_community(site):
+    """Every grid of 甲 (with or without a branch, over a compound, a building or a 楼宇
+    directly under the community), its team and its diary; nothing of 乙."""
+    client = api_client(site.cadre_a)
+    assert ids(client.get("/api/grids/")) == {site.g1.pk, site.g2.pk, site.g3.pk}
+    assert ids(client.get("/api/grid-team/")) == {site.team_a.pk}
+    assert ids(client.get("/api/diary/")) == {site.entry_a.pk, site.problem_a.pk}
 
 
 def test_within_narrows_and_cannot_probe(site):
-    client = api(user_with(Role.STREET, site.street))
+    client = api_client(user_with(Role.STREET, site.street))
     assert ids(client.get(f"/api/grids/?within={site.b.area.pk}")) == {site.gb.pk}
     assert ids(client.get(f"/api/diary/?within={site.b.area.pk}")) == {site.entry_b.pk}
-    assert api(site.cadre_a).get(f"/api/grids/?within={site.b.area.pk}").status_code == 404
+    assert api_client(site.cadre_a).get(f"/api/grids/?within={site.b.area.pk}").status_code == 404
 
 
 def test_filters(site):
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     assert ids(client.get("/api/grids/?has_branch=false")) == {site.g2.pk}
     assert ids(client.get("/api/diary/?status=open")) == {site.problem_a.pk}
     assert ids(client.get(f"/api/diary/?grid={site.gb.pk}")) == set()
     assert ids(client.get("/api/grid-team/?current=true")) == {site.team_a.pk}
 
 
-@pytest.mark.parametrize("role", [Role.MEMBER, Role.DEPARTMENT])
-def test_roles_that_may_not_read_grids_get_403(site, role):
-    client = api(user_with(role, site.a.area))
-    for url, mine, _theirs in endpoints(site):
-        assert client.get(url).status_code == 403
-        assert client.get(f"{url}{mine.pk}/").status_code == 403
-    response = client.get(f"/api/coverage/{site.a.area.pk}/")
+@pytest.mark.parametrize("role", NON_READERS)
+def test_coverage_refusal_says_why(site, role):
+    response = api_client(user_with(role, site.a.area)).get(f"/api/coverage/{site.a.area.pk}/")
     assert response.status_code == 403 and "无权" in response.json()["detail"]
-
-
-def test_anonymous_is_refused(site):
-    for url, _mine, _theirs in endpoints(site):
-        assert APIClient().get(url).status_code in (401, 403)
 
 
 # -------------------------------------------------------------------------- grids
 def test_create_a_grid_through_the_action(site):
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     response = client.post("/api/grids/", {
         "community": site.a.area.pk, "code": "API1", "name": "三期网格", "areas": [site.p3.pk],
     }, format="json")
@@ -131,7 +87,7 @@ def test_create_a_grid_through_the_action(site):
 
 
 def test_a_grid_worker_may_not_create_grids(site):
-    response = api(user_with(Role.GRID, site.a.area)).post(
+    response = api_client(user_with(Role.GRID, site.a.area)).post(
         "/api/grids/", {"community": site.a.area.pk, "code": "X", "name": "X"}, format="json"
     )
     assert response.status_code == 403 and "无权管理网格" in response.json()["detail"]
@@ -139,7 +95,7 @@ def test_a_grid_worker_may_not_create_grids(site):
 
 def test_patch_replaces_coverage_and_grants_follow(site):
     worker = UserFactory()
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     response = client.post("/api/grid-team/", {"grid": site.g2.pk, "role": TeamRole.WORKER, "username": worker.username},
                            format="json")
     assert response.status_code == 201, response.content
@@ -154,7 +110,7 @@ def test_patch_replaces_coverage_and_grants_follow(site):
 
 
 def test_from_compounds_endpoint_is_idempotent(site):
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     first = client.post("/api/grids/from-compounds/", {"community": site.a.area.pk}, format="json")
     assert first.status_code == 201 and [g["places"][0]["id"] for g in first.json()] == [site.p3.pk]
     again = client.post("/api/grids/from-compounds/", {"community": site.a.area.pk}, format="json")
@@ -163,7 +119,7 @@ def test_from_compounds_endpoint_is_idempotent(site):
 
 def test_grid_team_endpoint_and_ending(site):
     worker = UserFactory()
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     created = client.post("/api/grid-team/", {
         "grid": site.g1.pk, "role": TeamRole.WORKER, "username": worker.username, "member": site.a.members[1].pk,
     }, format="json")
@@ -192,9 +148,9 @@ def diary_body(site, **extra):
 
 def test_a_grid_worker_records_a_problem_with_a_photo(site):
     worker = UserFactory()
-    api(site.cadre_a).post("/api/grid-team/", {"grid": site.g1.pk, "role": TeamRole.WORKER, "username": worker.username},
+    api_client(site.cadre_a).post("/api/grid-team/", {"grid": site.g1.pk, "role": TeamRole.WORKER, "username": worker.username},
                            format="json")
-    client = api(worker)
+    client = api_client(worker)
     response = client.post("/api/diary/", diary_body(site, photo=png_upload()), format="multipart")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -206,37 +162,42 @@ def test_a_grid_worker_records_a_problem_with_a_photo(site):
 
 def test_a_fake_photo_is_refused_with_a_field_error(site):
     fake = SimpleUploadedFile("photo.png", b"GIF89a but really text", content_type="image/png")
-    response = api(site.cadre_a).post("/api/diary/", diary_body(site, photo=fake), format="multipart")
+    response = api_client(site.cadre_a).post("/api/diary/", diary_body(site, photo=fake), format="multipart")
     assert response.status_code == 400 and "不是有效的图片" in response.json()["photo"][0]
     assert not DiaryEntry.objects.filter(text="单元门坏了").exists()
 
 
 def test_diary_refusals(site):
-    assert api(user_with(Role.COMMUNITY, site.b.area)).post("/api/diary/", diary_body(site), format="json").status_code == 404
-    outside = api(site.cadre_a).post("/api/diary/", diary_body(site, building=site.b22.pk), format="json")
+    assert api_client(user_with(Role.COMMUNITY, site.b.area)).post("/api/diary/", diary_body(site), format="json").status_code == 404
+    outside = api_client(site.cadre_a).post("/api/diary/", diary_body(site, building=site.b22.pk), format="json")
     assert outside.status_code == 400 and "不在网格" in outside.json()["building"][0]
-    member = api(user_with(Role.MEMBER, site.a.area)).post("/api/diary/", diary_body(site), format="json")
+    member = api_client(user_with(Role.MEMBER, site.a.area)).post("/api/diary/", diary_body(site), format="json")
     assert member.status_code == 403
 
 
 def test_resolve_and_convert_endpoints(site):
-    client = api(site.cadre_a)
+    client = api_client(site.cadre_a)
     resolved = client.post(f"/api/diary/{site.problem_a.pk}/resolve/", {"resolution": "已修好"}, format="json")
     assert resolved.status_code == 200 and resolved.json()["status"] == DiaryStatus.RESOLVED
     illegal = client.post(f"/api/diary/{site.problem_a.pk}/convert/", {"converted_to": "request", "converted_id": 9},
                           format="json")
-    assert illegal.status_code == 400 and "当前为“已解决”" in illegal.json()["non_field_errors"][0]
+    # a refused change answers 409, as every other refused transition does
+    assert illegal.status_code == 409
+    assert illegal.json() == {"detail": "该记录当前为“已解决”，不能改为“已转办”。"}
     other = DiaryEntryFactory(grid=site.g1, kind=DiaryKind.PROBLEM, category=DiaryCategory.DISPUTE, status=DiaryStatus.OPEN)
     converted = client.post(f"/api/diary/{other.pk}/convert/", {"converted_to": "request", "converted_id": 9}, format="json")
     assert converted.status_code == 200
     assert (converted.json()["converted_to"], converted.json()["converted_id"]) == ("request", 9)
     visit = client.post(f"/api/diary/{site.entry_a.pk}/resolve/", {"resolution": "x"}, format="json")
-    assert visit.status_code == 400
+    assert visit.status_code == 409
+    assert visit.json() == {"detail": "该记录当前为“已记录”，不能改为“已解决”。"}
+    empty = client.post(f"/api/diary/{other.pk}/resolve/", {"resolution": ""}, format="json")
+    assert empty.status_code == 400  # bad input stays a 400 with its field
 
 
 # --------------------------------------------------------------------------- coverage
 def test_coverage_endpoint_gives_figures_and_children(site):
-    client = api(user_with(Role.DISTRICT, site.city))
+    client = api_client(user_with(Role.DISTRICT, site.city))
     body = client.get(f"/api/coverage/{site.street.pk}/").json()
     assert body["figures"]["compounds"] == 4 and body["figures"]["households_covered"] == 38
     children = {row["id"]: row["figures"] for row in body["children"]}
@@ -252,21 +213,21 @@ def test_query_counts_are_pinned_at_two_sizes(site):
     """Grants (1), then the page: count + rows (+ one prefetch of the grids' places)."""
     user = user_with(Role.DISTRICT, site.city)
     pinned = {
-        "/api/grids/": 4,
-        f"/api/grids/{site.g1.pk}/": 3,
-        f"/api/grids/{site.g1.pk}/team/": 4,
-        "/api/grid-team/": 3,
-        f"/api/grid-team/{site.team_a.pk}/": 2,
-        "/api/diary/": 3,
-        f"/api/diary/{site.entry_a.pk}/": 2,
-        f"/api/coverage/{site.city.pk}/": 5,
-        f"/api/coverage/{site.a.area.pk}/": 5,
-        f"/api/coverage/{site.a.area.pk}/gaps/?kind=buildings_without_group": 4,
+        "/api/grids/": BUDGETS["grid-list"],
+        f"/api/grids/{site.g1.pk}/": BUDGETS["grid-detail"],
+        f"/api/grids/{site.g1.pk}/team/": BUDGETS["grid-team"],
+        "/api/grid-team/": BUDGETS["grid-team-list"],
+        f"/api/grid-team/{site.team_a.pk}/": BUDGETS["grid-team-detail"],
+        "/api/diary/": BUDGETS["diary-list"],
+        f"/api/diary/{site.entry_a.pk}/": BUDGETS["diary-detail"],
+        f"/api/coverage/{site.city.pk}/": BUDGETS["coverage-detail"],
+        f"/api/coverage/{site.a.area.pk}/": BUDGETS["coverage-detail"],
+        f"/api/coverage/{site.a.area.pk}/gaps/?kind=buildings_without_group": BUDGETS["coverage-gaps"],
     }
-    assert {url: queries(user, url) for url in pinned} == pinned
+    assert {url: query_count(api_client(user), url) for url in pinned} == pinned
     grow_world(site, 8)
     assert Grid.objects.count() == 12 and DiaryEntry.objects.count() == 19
-    assert {url: queries(user, url) for url in pinned} == pinned
+    assert {url: query_count(api_client(user), url) for url in pinned} == pinned
 
 
 def test_the_schema_documents_the_grids_api_without_warnings(tmp_path):

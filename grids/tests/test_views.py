@@ -1,17 +1,17 @@
 """Grid pages: access, scoping (404 outside the subtree, 403 for roles), forms through the
 actions, and query counts pinned at two data sizes."""
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.testing import assert_max_queries, count_queries
+from dangjian.testing import assert_max_queries, count_queries, logged_in
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.models import Grid
 from grids.teams import actions
 from grids.teams.choices import TeamRole
 from grids.teams.models import GridTeamMember
+from grids.tests.budgets import BUDGETS
 from grids.tests.factories import (
     DiaryEntryFactory,
     TeamMemberFactory,
@@ -31,11 +31,6 @@ def world(city):
     return coverage_world(city)
 
 
-def login(client, user):
-    client.force_login(get_user_model().objects.get(pk=user.pk))
-    return client
-
-
 @pytest.fixture
 def site(world):
     """The coverage world plus team rows and diary entries in both communities."""
@@ -51,19 +46,15 @@ def site(world):
     return world
 
 
-def detail_urls(w):
-    """Pages of objects in community A and the same pages for community B."""
+def form_urls(w):
+    """Form pages of objects in community A and the same pages for community B.  The list
+    and detail pages (grids, diary entries and photos, coverage, gap lists, community
+    boards) are the contracts' (``grids/*/tests/test_contracts.py``)."""
     return [
-        (reverse("grids:grid_detail", args=[w.g1.pk]), reverse("grids:grid_detail", args=[w.gb.pk])),
         (reverse("grids:grid_edit", args=[w.g1.pk]), reverse("grids:grid_edit", args=[w.gb.pk])),
         (reverse("grids:grid_coverage_edit", args=[w.g1.pk]), reverse("grids:grid_coverage_edit", args=[w.gb.pk])),
         (reverse("grids:team_add", args=[w.g1.pk]), reverse("grids:team_add", args=[w.gb.pk])),
         (reverse("grids:team_end", args=[w.team_a.pk]), reverse("grids:team_end", args=[w.team_b.pk])),
-        (reverse("grids:community_board", args=[w.a.area.pk]), reverse("grids:community_board", args=[w.b.area.pk])),
-        (reverse("grids:coverage", args=[w.a.area.pk]), reverse("grids:coverage", args=[w.b.area.pk])),
-        (reverse("grids:coverage_gaps", args=[w.a.area.pk, "compounds_without_grid"]),
-         reverse("grids:coverage_gaps", args=[w.b.area.pk, "compounds_without_grid"])),
-        (reverse("grids:diary_detail", args=[w.entry_a.pk]), reverse("grids:diary_detail", args=[w.entry_b.pk])),
         (f"{reverse('grids:diary_create')}?grid={w.g1.pk}", f"{reverse('grids:diary_create')}?grid={w.gb.pk}"),
         (f"{reverse('grids:grid_create')}?community={w.a.area.pk}", f"{reverse('grids:grid_create')}?community={w.b.area.pk}"),
     ]
@@ -74,22 +65,21 @@ LIST_URLS = ["grids:grid_list", "grids:diary_list"]
 
 # ------------------------------------------------------------------ access and scope
 def test_anonymous_is_sent_to_login(client, site):
-    for url, _other in detail_urls(site):
+    for url, _other in form_urls(site):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_a_community_cadre_gets_404_on_the_other_community(client, site):
-    login(client, site.cadre_a)
-    for mine, theirs in detail_urls(site):
+    logged_in(site.cadre_a, client)
+    for mine, theirs in form_urls(site):
         assert client.get(mine).status_code == 200, mine
         assert client.get(theirs).status_code == 404, theirs
-    assert client.get(reverse("grids:diary_photo", args=[site.entry_b.pk])).status_code == 404
     assert client.post(reverse("grids:community_generate", args=[site.b.area.pk])).status_code == 404
 
 
 def test_lists_never_show_the_other_community(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     grids = client.get(reverse("grids:grid_list"))
     assert {g.pk for g in grids.context["page_obj"]} == {site.g1.pk, site.g2.pk, site.g3.pk}
     assert "乙小区网格" not in grids.content.decode()
@@ -103,18 +93,18 @@ def test_lists_never_show_the_other_community(client, site):
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.DEPARTMENT])
 def test_roles_that_may_not_read_grids_get_403(client, site, role):
-    login(client, user_with(role, site.a.area))
+    logged_in(user_with(role, site.a.area), client)
     for name in LIST_URLS:
         response = client.get(reverse(name))
         assert response.status_code == 403 and "无权" in response.content.decode()
-    for mine, _theirs in detail_urls(site):
+    for mine, _theirs in form_urls(site):
         assert client.get(mine).status_code == 403, mine
 
 
 def test_a_grid_worker_reads_but_may_not_manage(client, site):
     worker = UserFactory()
     actions.team_member_add(actor=site.cadre_a, grid=site.g1, role=TeamRole.WORKER, user=worker)
-    login(client, worker)
+    logged_in(worker, client)
     assert client.get(reverse("grids:grid_detail", args=[site.g1.pk])).status_code == 200
     assert client.get(reverse("grids:grid_detail", args=[site.g2.pk])).status_code == 404  # not their grid
     assert client.get(f"{reverse('grids:diary_create')}?grid={site.g1.pk}").status_code == 200
@@ -131,7 +121,7 @@ def test_a_grid_worker_reads_but_may_not_manage(client, site):
 
 # --------------------------------------------------------------------------- pages
 def test_community_board_shows_grids_teams_figures_and_gaps(client, site):
-    response = login(client, site.cadre_a).get(reverse("grids:community_board", args=[site.a.area.pk]))
+    response = logged_in(site.cadre_a, client).get(reverse("grids:community_board", args=[site.a.area.pk]))
     html = response.content.decode()
     assert [g.pk for g in response.context["grids"]] == sorted(
         [site.g1.pk, site.g2.pk, site.g3.pk], key=lambda pk: Grid.objects.get(pk=pk).code
@@ -143,7 +133,7 @@ def test_community_board_shows_grids_teams_figures_and_gaps(client, site):
 
 
 def test_the_board_button_creates_grids_for_the_remaining_compounds(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.post(reverse("grids:community_generate", args=[site.a.area.pk]), follow=True)
     assert "已按小区生成 1 个网格" in response.content.decode()
     assert Grid.objects.filter(community=site.a.area, coverage__area=site.p3).exists()
@@ -154,14 +144,14 @@ def test_the_board_button_creates_grids_for_the_remaining_compounds(client, site
 
 def test_the_generate_button_is_for_managers_only(client, site):
     street_grid_user = user_with(Role.GRID, site.a.area)
-    login(client, street_grid_user)
+    logged_in(street_grid_user, client)
     response = client.get(reverse("grids:community_board", args=[site.a.area.pk]))
     assert response.status_code == 200 and "按小区一键生成网格" not in response.content.decode()
     assert client.post(reverse("grids:community_generate", args=[site.a.area.pk])).status_code == 403
 
 
 def test_coverage_page_drills_down_to_children(client, site):
-    response = login(client, user_with(Role.DISTRICT, site.city)).get(reverse("grids:coverage", args=[site.street.pk]))
+    response = logged_in(user_with(Role.DISTRICT, site.city), client).get(reverse("grids:coverage", args=[site.street.pk]))
     rows = {r.area.pk: r.figures for r in response.context["children"]}
     assert set(rows) == {site.a.area.pk, site.b.area.pk}
     assert rows[site.a.area.pk]["grids"] == 3
@@ -172,19 +162,19 @@ def test_coverage_page_drills_down_to_children(client, site):
 
 
 def test_coverage_index_goes_to_the_users_top_area(client, site):
-    response = login(client, site.cadre_a).get(reverse("grids:coverage_index"))
+    response = logged_in(site.cadre_a, client).get(reverse("grids:coverage_index"))
     assert response.status_code == 302 and response["Location"] == reverse("grids:coverage", args=[site.a.area.pk])
 
 
 def test_gap_page_lists_all_and_unknown_kinds_are_404(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.get(reverse("grids:coverage_gaps", args=[site.a.area.pk, "buildings_without_group"]))
     assert response.context["page_obj"].paginator.count == 5
     assert client.get(reverse("grids:coverage_gaps", args=[site.a.area.pk, "nonsense"])).status_code == 404
 
 
 def test_grid_page_shows_places_buildings_team_and_diary(client, site):
-    response = login(client, site.cadre_a).get(reverse("grids:grid_detail", args=[site.g1.pk]))
+    response = logged_in(site.cadre_a, client).get(reverse("grids:grid_detail", args=[site.g1.pk]))
     html = response.content.decode()
     assert [p.pk for p in response.context["places"]] == [site.a.compound.pk]
     assert [b.pk for b in response.context["buildings"]] == [site.a.building.pk]
@@ -194,7 +184,7 @@ def test_grid_page_shows_places_buildings_team_and_diary(client, site):
 
 
 def test_grid_list_search_and_branch_filter(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.get(reverse("grids:grid_list"), {"branch": "no"})
     assert [g.pk for g in response.context["page_obj"]] == [site.g2.pk]
     response = client.get(reverse("grids:grid_list"), {"q": "商务"})
@@ -203,7 +193,7 @@ def test_grid_list_search_and_branch_filter(client, site):
 
 # --------------------------------------------------------------------------- forms
 def test_create_a_grid_with_places(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     url = f"{reverse('grids:grid_create')}?community={site.a.area.pk}&area={site.p3.pk}"
     page = client.get(url)
     assert f'value="{site.p3.pk}" id="place-{site.p3.pk}" checked' in page.content.decode()
@@ -214,7 +204,7 @@ def test_create_a_grid_with_places(client, site):
 
 
 def test_a_coverage_conflict_is_shown_on_the_form(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     url = reverse("grids:grid_coverage_edit", args=[site.g2.pk])
     response = client.post(url, {"areas": [site.b21.pk, site.a.building.pk]})
     assert response.status_code == 200
@@ -223,7 +213,7 @@ def test_a_coverage_conflict_is_shown_on_the_form(client, site):
 
 
 def test_grid_create_without_community_asks_for_one(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     page = client.get(reverse("grids:grid_create"))
     assert page.status_code == 200 and "社区编码" in page.content.decode()
     response = client.get(reverse("grids:grid_create"), {"community_code": site.a.area.code})
@@ -234,7 +224,7 @@ def test_grid_create_without_community_asks_for_one(client, site):
 
 def test_add_and_end_a_team_member_with_an_account(client, site):
     worker = UserFactory(username="wangge01")
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.post(reverse("grids:team_add", args=[site.g1.pk]), {
         "role": TeamRole.WORKER, "member": site.a.members[1].pk, "username": "wangge01",
         "started_on": timezone.localdate().isoformat(),
@@ -252,7 +242,7 @@ def test_add_and_end_a_team_member_with_an_account(client, site):
 def test_write_a_diary_entry_with_a_photo_and_see_it(client, site):
     worker = UserFactory()
     actions.team_member_add(actor=site.cadre_a, grid=site.g1, role=TeamRole.WORKER, user=worker)
-    login(client, worker)
+    logged_in(worker, client)
     url = f"{reverse('grids:diary_create')}?grid={site.g1.pk}"
     response = client.post(url, {
         "kind": DiaryKind.PROBLEM, "category": DiaryCategory.SAFETY, "occurred_on": timezone.localdate().isoformat(),
@@ -269,7 +259,7 @@ def test_write_a_diary_entry_with_a_photo_and_see_it(client, site):
 def test_a_fake_photo_is_refused_on_the_form(client, site):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.post(f"{reverse('grids:diary_create')}?grid={site.g1.pk}", {
         "kind": DiaryKind.VISIT, "category": DiaryCategory.HOME_VISIT, "occurred_on": timezone.localdate().isoformat(),
         "text": "走访", "photo": SimpleUploadedFile("a.jpg", b"not an image"),
@@ -281,14 +271,14 @@ def test_a_fake_photo_is_refused_on_the_form(client, site):
 def test_diary_picker_redirects_a_worker_with_one_grid(client, site):
     worker = UserFactory()
     actions.team_member_add(actor=site.cadre_a, grid=site.g1, role=TeamRole.WORKER, user=worker)
-    response = login(client, worker).get(reverse("grids:diary_create"))
+    response = logged_in(worker, client).get(reverse("grids:diary_create"))
     assert response.status_code == 302 and response["Location"].endswith(f"?grid={site.g1.pk}")
-    picker = login(client, site.cadre_a).get(reverse("grids:diary_create"))
+    picker = logged_in(site.cadre_a, client).get(reverse("grids:diary_create"))
     assert {g.pk for g in picker.context["page_obj"]} == {site.g1.pk, site.g2.pk, site.g3.pk}
 
 
 def test_resolve_and_convert_from_the_detail_page(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     detail = reverse("grids:diary_detail", args=[site.problem_a.pk])
     assert "resolve-form" in client.get(detail).content.decode()
     empty = client.post(reverse("grids:diary_resolve", args=[site.problem_a.pk]), {"resolve-resolution": ""})
@@ -305,7 +295,7 @@ def test_resolve_and_convert_from_the_detail_page(client, site):
 
 
 def test_convert_records_the_link(client, site):
-    login(client, site.cadre_a)
+    logged_in(site.cadre_a, client)
     response = client.post(reverse("grids:diary_convert", args=[site.problem_a.pk]),
                            {"convert-target": "whistle", "convert-target_id": "77"})
     assert response.status_code == 302
@@ -314,12 +304,14 @@ def test_convert_records_the_link(client, site):
 
 
 # -------------------------------------------------------------------- query counts
-# Measured, including the session (1 read, 3 writes: SESSION_SAVE_EVERY_REQUEST), the user
-# and the grants (1 each).
+# Exactly the budgets (grids/tests/budgets.py), for a district cadre, at two sizes.
 PINNED = {
-    "grid_list": 8, "diary_list": 8, "grid_detail": 11, "community_board": 14, "coverage_a": 10,
-    "coverage_city": 10, "gaps": 10, "diary_detail": 8, "grid_create": 9, "coverage_edit": 9,
-    "team_add": 8, "diary_create": 9,
+    name: BUDGETS[f"grids:{route}"] for name, route in {
+        "grid_list": "grid_list", "diary_list": "diary_list", "grid_detail": "grid_detail",
+        "community_board": "community_board", "coverage_a": "coverage", "coverage_city": "coverage",
+        "gaps": "coverage_gaps", "diary_detail": "diary_detail", "grid_create": "grid_create",
+        "coverage_edit": "grid_coverage_edit", "team_add": "team_add", "diary_create": "diary_create",
+    }.items()
 }
 
 
@@ -341,7 +333,7 @@ def pinned_urls(w):
 
 
 def test_every_page_runs_a_constant_number_of_queries(client, site):
-    login(client, user_with(Role.DISTRICT, site.city))
+    logged_in(user_with(Role.DISTRICT, site.city), client)
     urls = pinned_urls(site)
 
     def measure():

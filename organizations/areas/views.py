@@ -17,8 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian import errors as actions
-from dangjian import portal, trees
+from dangjian import errors, portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -143,9 +142,9 @@ def area_create(request):
     if parent_id is not None:
         parent = portal.get_visible_or_404(selectors.areas_for(user), pk=parent_id)
         if not permissions.can_manage_area(user, parent):
-            raise actions.PermissionDeniedError(_("您的角色无权在该区域下新增区域。"))
+            raise errors.PermissionDeniedError(_("您的角色无权在该区域下新增区域。"))
     elif not grants_permissions.can_manage_anything(user):
-        raise actions.PermissionDeniedError(_("您的角色无权新增区域。"))
+        raise errors.PermissionDeniedError(_("您的角色无权新增区域。"))
     initial = {"parent": parent.code, "level": _next_level(parent)} if parent else {}
     form = AreaForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
@@ -169,7 +168,7 @@ def area_edit(request, pk):
     user = request.user
     area = portal.get_visible_or_404(selectors.areas_for(user).select_related("parent"), pk=pk)
     if not permissions.can_manage_area(user, area):
-        raise actions.PermissionDeniedError(_("您的角色无权修改该区域。"))
+        raise errors.PermissionDeniedError(_("您的角色无权修改该区域。"))
     form = AreaForm(request.POST if request.method == "POST" else None, user=user, instance=area)
     if form.is_bound and form.is_valid():
         try:

@@ -18,6 +18,7 @@ The columns are derived data.  They are kept by
 from bisect import bisect_right
 from collections import defaultdict
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 
@@ -36,7 +37,7 @@ def residing_q(node) -> Q:
     """Members residing in the subtree of ``node`` (an ``Area``, or a granted area ``Range``:
     anything with ``pk`` and ``level`` that ``trees.subtree_q`` takes): one indexed column for
     a city, district, street or community, the subtree's areas below those."""
-    from organizations.areas.models import Area
+    Area = apps.get_model("organizations", "Area")
 
     if field := RES_FIELDS.get(node.level):
         return Q(**{field: node.pk})
@@ -45,7 +46,7 @@ def residing_q(node) -> Q:
 
 def anchored_q(node) -> Q:
     """Members of an organization anchored in the subtree of ``node`` (as in ``residing_q``)."""
-    from organizations.orgs.models import PartyOrg
+    PartyOrg = apps.get_model("organizations", "PartyOrg")
 
     if field := ORG_FIELDS.get(node.level):
         return Q(**{field: node.pk})
@@ -56,7 +57,7 @@ def chain_of(area_id) -> tuple:
     """(city, district, street, community) ids holding ``area_id`` (itself included), one query."""
     if area_id is None:
         return NO_CHAIN
-    from organizations.areas.models import Area
+    Area = apps.get_model("organizations", "Area")
 
     table = connection.ops.quote_name(Area._meta.db_table)
     with connection.cursor() as cursor:
@@ -72,7 +73,7 @@ def chain_of(area_id) -> tuple:
 def chains(area_ids, *, area_model=None) -> dict:
     """{area id: (city, district, street, community)} for many areas: two queries (the areas,
     then the level 1–4 nodes of their trees) and a walk up the nested ranges in memory."""
-    from organizations.areas.models import Area
+    Area = apps.get_model("organizations", "Area")
 
     Area = area_model or Area  # noqa: N806 - a migration passes its historical model
 
@@ -93,7 +94,7 @@ def chains(area_ids, *, area_model=None) -> dict:
 
 def org_chains(org_ids, *, area_model=None, org_model=None) -> dict:
     """{organization id: chain of its anchor area}: three queries."""
-    from organizations.orgs.models import PartyOrg
+    PartyOrg = apps.get_model("organizations", "PartyOrg")
 
     PartyOrg = org_model or PartyOrg  # noqa: N806 - a migration passes its historical model
     anchors = dict(PartyOrg.objects.filter(pk__in=set(org_ids)).values_list("pk", "area_id"))

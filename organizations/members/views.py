@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import errors as actions
-from dangjian import portal, trees
+from dangjian import errors, portal, trees
 from dangjian.crypto import keyed_hash
 from dangjian.forms import attach_errors
 from dangjian.portal import PAGE_SIZE, _visible_ids, client_ip, refusals
@@ -34,7 +33,7 @@ def member_list(request):
     roster = permissions.can_view_roster(user)
     members = selectors.members_for(user)
     if not roster and not members.exists():
-        raise actions.PermissionDeniedError(_("您的角色不能查看党员名册。"))
+        raise errors.PermissionDeniedError(_("您的角色不能查看党员名册。"))
     filters = MemberFilterForm(request.GET or None)
     values = filters.filters()
     wanted = Q()  # the filters, as one Q: the rows and the count (selectors.roster_count) apply the same
@@ -138,7 +137,7 @@ def member_reveal(request, pk):
         data = members_actions.member_reveal_personal_data(
             actor=user, member=member, channel=AccessChannel.WEB, ip=client_ip(request)
         )
-    except actions.PermissionDeniedError as exc:
+    except errors.PermissionDeniedError as exc:
         return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
     return render(request, "organizations/_reveal.html", {"member": member, "data": data})
 
@@ -153,10 +152,10 @@ def member_create(request):
     if org_id is not None:
         organization = portal.get_visible_or_404(orgs_selectors.orgs_for(user).select_related("area"), pk=org_id)
         if not orgs_permissions.can_manage_org(user, organization):
-            raise actions.PermissionDeniedError(_("您的角色无权在该组织新增党员。"))
+            raise errors.PermissionDeniedError(_("您的角色无权在该组织新增党员。"))
         initial["organization"] = organization.code
     elif not grants_permissions.can_manage_anything(user):
-        raise actions.PermissionDeniedError(_("您的角色无权新增党员。"))
+        raise errors.PermissionDeniedError(_("您的角色无权新增党员。"))
     form = MemberForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
         try:
@@ -176,7 +175,7 @@ def member_edit(request, pk):
     user = request.user
     member = _member_for_view(user, pk)
     if not permissions.can_manage_member(user, member):
-        raise actions.PermissionDeniedError(_("您的角色无权修改该党员的信息。"))
+        raise errors.PermissionDeniedError(_("您的角色无权修改该党员的信息。"))
     form = MemberForm(request.POST if request.method == "POST" else None, user=user, instance=member)
     if form.is_bound and form.is_valid():
         try:
@@ -198,7 +197,7 @@ def central_household_edit(request, pk):
     user = request.user
     member = _member_for_view(user, pk)
     if not permissions.can_manage_member_household(user, member):
-        raise actions.PermissionDeniedError(_("您的角色无权设置党员中心户。"))
+        raise errors.PermissionDeniedError(_("您的角色无权设置党员中心户。"))
     household = _central_household(member)
     initial = {}
     if household is None and member.residence_id and member.residence.level == AreaLevel.BUILDING:

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian import errors as actions
-from dangjian import portal, trees
+from dangjian import errors, portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -127,14 +126,14 @@ def org_create(request):
     if parent_id is not None:
         parent = portal.get_visible_or_404(selectors.orgs_for(user).select_related("area"), pk=parent_id)
         if not permissions.can_manage_org(user, parent):
-            raise actions.PermissionDeniedError(_("您的角色无权在该组织下新增党组织。"))
+            raise errors.PermissionDeniedError(_("您的角色无权在该组织下新增党组织。"))
         initial["parent"] = parent.code
         initial["area"] = parent.area.code
     if area_id is not None:
         area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
         initial["area"] = area.code
     if parent is None and not grants_permissions.can_manage_anything(user):
-        raise actions.PermissionDeniedError(_("您的角色无权新增党组织。"))
+        raise errors.PermissionDeniedError(_("您的角色无权新增党组织。"))
     form = OrgForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
         try:
@@ -155,7 +154,7 @@ def org_edit(request, pk):
     user = request.user
     org = portal.get_visible_or_404(selectors.orgs_for(user).select_related("area", "parent", "secretary"), pk=pk)
     if not permissions.can_manage_org(user, org):
-        raise actions.PermissionDeniedError(_("您的角色无权修改该组织。"))
+        raise errors.PermissionDeniedError(_("您的角色无权修改该组织。"))
     form = OrgForm(request.POST if request.method == "POST" else None, user=user, instance=org)
     if form.is_bound and form.is_valid():
         try:

@@ -5,8 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian import errors as actions
-from dangjian import portal, trees
+from dangjian import errors, portal, trees
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -90,10 +89,10 @@ def unit_create(request):
     if community_id is not None:
         community = portal.get_visible_or_404(selectors.areas_for(user), pk=community_id)
         if not areas_permissions.can_manage_area(user, community):
-            raise actions.PermissionDeniedError(_("您的角色无权在该社区登记驻区单位。"))
+            raise errors.PermissionDeniedError(_("您的角色无权在该社区登记驻区单位。"))
         initial["community"] = community.code
     elif not grants_permissions.can_manage_anything(user):
-        raise actions.PermissionDeniedError(_("您的角色无权登记驻区单位。"))
+        raise errors.PermissionDeniedError(_("您的角色无权登记驻区单位。"))
     form = ResidentUnitForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
         try:
@@ -113,7 +112,7 @@ def unit_edit(request, pk):
     user = request.user
     unit = _unit_for_view(user, pk)
     if not permissions.can_manage_unit(user, unit):
-        raise actions.PermissionDeniedError(_("您的角色无权修改该驻区单位。"))
+        raise errors.PermissionDeniedError(_("您的角色无权修改该驻区单位。"))
     form = ResidentUnitForm(request.POST if request.method == "POST" else None, user=user, instance=unit)
     if form.is_bound and form.is_valid():
         try:

@@ -27,11 +27,9 @@ Member reports
 
 Every write records an audit event (``dangjian.audit.record``).
 """
-import calendar
-from datetime import date, timedelta
-from decimal import Decimal
 
-from django.conf import settings
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -40,94 +38,25 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _check_text
-from dangjian.workflow import TransitionError
 from organizations.areas.choices import AreaLevel
-from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory
 from organizations.orgs.models import PartyOrg
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
+from services.checkins.permissions import can_export_member, can_manage_agreement
+from services.checkins.rules import TERRITORIAL_CATEGORIES, quarter_bounds, report_valid_until
+from services.checkins.selectors import community_of
 
-DEFAULT_VALID_MONTHS = 6
-DEFAULT_HOURS_TARGET = 50
 # A member may renew a still valid report during its last days (no gap between periods).
 RENEW_WINDOW_DAYS = 30
 TITLE_MAX = 100
 TEXT_MAX = 5000
 SKILLS_MAX = 200
-
-# Territorial organizations are the community's own; they do not "report" to it.
-TERRITORIAL_CATEGORIES = frozenset({
-    OrgCategory.REGIONAL, OrgCategory.STREET, OrgCategory.COMMUNITY, OrgCategory.COMPOUND,
-    OrgCategory.GRID, OrgCategory.BUILDING_GROUP,
-})
-# The organizations that typically report (机关, 事业单位, 企业 …), shown first in forms.
-UNIT_CATEGORIES = frozenset(set(OrgCategory.values) - TERRITORIAL_CATEGORIES)
-
-
-# ----------------------------------------------------------------- pure (no database)
-def valid_months() -> int:
-    return int(getattr(settings, "MEMBER_REPORT_VALID_MONTHS", DEFAULT_VALID_MONTHS))
-
-
-def hours_target() -> Decimal:
-    return Decimal(str(getattr(settings, "SERVICE_HOURS_TARGET", DEFAULT_HOURS_TARGET)))
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months, clamped to the last day of a shorter month."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def report_valid_until(reported_on: date, months: int | None = None) -> date:
-    return add_months(reported_on, valid_months() if months is None else months)
-
-
-def quarter_of(day: date) -> int:
-    return (day.month - 1) // 3 + 1
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of quarter 1–4 of ``year``."""
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(quarter)
-    start = date(year, 3 * quarter - 2, 1)
-    end_month = 3 * quarter
-    return start, date(year, end_month, calendar.monthrange(year, end_month)[1])
-
-
-def progress_percent(hours, target) -> int:
-    """Share of the annual target reached, 0–100 (for progress bars)."""
-    target = Decimal(target or 0)
-    if target <= 0:
-        return 100
-    return int(min(Decimal(100), Decimal(hours or 0) * 100 / target))
-
-
-# ------------------------------------------------------------------------- helpers
-def community_of(area) -> Area | None:
-    """The community (社区) a place belongs to: itself, or its community ancestor."""
-    if area is None:
-        return None
-    if area.level == AreaLevel.COMMUNITY:
-        return area
-    if area.level < AreaLevel.COMMUNITY:
-        return None
-    return trees.containing(Area.objects, area, level=AreaLevel.COMMUNITY).first()
-
-
-# ----------------------------------------------------------------------- agreements
-def can_manage_agreement(user, *, community, org) -> bool:
-    scope = get_scope(user)
-    return scope.covers_area(community, MANAGE_ROLES) or scope.covers_org(org, MANAGE_ROLES)
 
 
 def _require_agreement_rights(actor, *, community, org):
@@ -344,19 +273,6 @@ def member_report_in(*, actor, member, reported_on=None, skills="") -> MemberRep
             "valid_until": str(report.valid_until), "on_behalf": not _is_self(actor, member),
         })
     return report
-
-
-# ---------------------------------------------------------------- feedback exports
-def can_export_member(user, member) -> bool:
-    """Managing roles over the member's residence community, or over their employer's
-    organization (``member.residence`` and ``member.employer_org__area`` loaded)."""
-    scope = get_scope(user)
-    if scope.is_global:
-        return True
-    community = community_of(member.residence)
-    if community is not None and scope.covers_area(community, MANAGE_ROLES):
-        return True
-    return member.employer_org_id is not None and scope.covers_org(member.employer_org, MANAGE_ROLES)
 
 
 def _member_for_export(actor, member) -> Member:

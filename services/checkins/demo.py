@@ -26,9 +26,9 @@ from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory
 from organizations.orgs.models import PartyOrg
-from services.checkins.actions import add_months, valid_months
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
+from services.checkins.rules import add_months, valid_months
 
 BATCH_COMMUNITIES = 200
 WRITE_BATCH = 2000

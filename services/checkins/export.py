@@ -35,8 +35,8 @@ from openpyxl.utils import get_column_letter
 from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from services.checkins.actions import hours_target, progress_percent, quarter_bounds
 from services.checkins.models import MemberReport
+from services.checkins.rules import hours_target, progress_percent, quarter_bounds
 from services.checkins.selectors import ReportStatus
 from services.ledger.models import ServiceRecord, ServiceSource
 

@@ -9,7 +9,7 @@ from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCod
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
-from services.checkins import actions, selectors
+from services.checkins import actions, rules, selectors
 from services.checkins.choices import AgreementStatus
 
 QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
@@ -39,7 +39,7 @@ class QuarterForm(FilterForm):
 
     def period(self, today=None) -> tuple[int, int]:
         today = today or timezone.localdate()
-        default = (today.year, actions.quarter_of(today))
+        default = (today.year, rules.quarter_of(today))
         if not self.is_bound or not self.is_valid():
             return default
         return self.cleaned_data["year"], self.cleaned_data["quarter"]
@@ -47,7 +47,7 @@ class QuarterForm(FilterForm):
 
 def quarter_form(data=None, today=None):
     today = today or timezone.localdate()
-    initial = {"year": today.year, "quarter": actions.quarter_of(today)}
+    initial = {"year": today.year, "quarter": rules.quarter_of(today)}
     bound = data if data and ("year" in data or "quarter" in data) else None
     return QuarterForm(bound, initial=initial)
 

@@ -29,6 +29,7 @@ Figures reused by the scoring engine (any number of subtree roots, fixed queries
     in ``year``, for the summary page.  One query.
 Roots may be nested (a street and its communities at once); each is counted on its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,9 +63,9 @@ from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
-from services.checkins.actions import community_of, hours_target, progress_percent, quarter_bounds, quarter_of
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
+from services.checkins.rules import hours_target, progress_percent, quarter_bounds, quarter_of
 from services.ledger.models import ServiceRecord, ServiceSource
 
 HOURS = DecimalField(max_digits=10, decimal_places=1)
@@ -392,7 +393,7 @@ def agreement_counts(queryset) -> dict:
 
 def reporting_orgs_for(user):
     """Organizations the user may register an agreement for (unit organizations)."""
-    from services.checkins.actions import UNIT_CATEGORIES
+    from services.checkins.rules import UNIT_CATEGORIES
 
     return PartyOrg.objects.filter(category__in=UNIT_CATEGORIES).granted(
         user, InOrg("", MANAGE_ROLES), InArea("area", MANAGE_ROLES))
@@ -432,3 +433,15 @@ def employer_members(user, org):
         reported = MemberReport.objects.filter(trees.ranges_q(scope.areas_for(MANAGE_ROLES), "community"))
     return members.filter(pk__in=reported.values("member_id")).select_related("residence", "organization").order_by(
         "name", "pk")
+
+
+# ------------------------------------------------------------------------- helpers
+def community_of(area) -> Area | None:
+    """The community (社区) a place belongs to: itself, or its community ancestor."""
+    if area is None:
+        return None
+    if area.level == AreaLevel.COMMUNITY:
+        return area
+    if area.level < AreaLevel.COMMUNITY:
+        return None
+    return trees.containing(Area.objects, area, level=AreaLevel.COMMUNITY).first()

@@ -26,9 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian import portal, trees
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
@@ -39,11 +38,11 @@ from organizations.members import selectors as members_selectors
 from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
-from services.checkins import actions, selectors
+from services.checkins import actions, permissions, rules, selectors
 from services.checkins.choices import AgreementStatus
 from services.checkins.forms import AgreementFilterForm, AgreementForm, BoardFilterForm, ReportInForm, SelfReportForm, YearForm, quarter_form
 from services.ledger.models import ServiceSource
-from services.resident import permissions as wish_permissions
+from services.resident import permissions as resident_permissions
 from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 
@@ -75,7 +74,7 @@ def index(request):
     user = request.user
     scope = get_scope(user)
     if not scope.has_role(*ROSTER_ROLES):
-        if wish_permissions.member_of(user) is not None:
+        if resident_permissions.member_of(user) is not None:
             return redirect("reporting:mine")
         raise PermissionDeniedError(_("您的角色无权查看双报到情况。"))
     today = timezone.localdate()
@@ -90,7 +89,7 @@ def index(request):
             return redirect("reporting:board", pk=area.pk)
         others = tops[1:]
     else:
-        area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
+        area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
         if area.level > AreaLevel.COMMUNITY:
             raise Http404
         if not scope.covers_area(area, ROSTER_ROLES):
@@ -99,15 +98,15 @@ def index(request):
     own, children = selectors.summary_rows(area, on_date=today, year=year)
     return render(request, "services/reporting/index.html", {
         "area": area, "own": own, "children": children, "others": others, "year": year, "year_form": year_form,
-        "target": actions.hours_target(), "valid_months": actions.valid_months(),
-        "has_member": wish_permissions.member_of(user) is not None,
+        "target": rules.hours_target(), "valid_months": rules.valid_months(),
+        "has_member": resident_permissions.member_of(user) is not None,
         "crumbs": _crumbs(_home_crumb(), (area.name, None)),
     })
 
 
 # ------------------------------------------------------------------------------- board
 def _community_for(user, pk, roles=ROSTER_ROLES, message=None):
-    community = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
+    community = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     if not get_scope(user).covers_area(community, roles):
@@ -132,7 +131,7 @@ def board(request, pk):
     can_manage = get_scope(user).covers_area(community, MANAGE_ROLES)
     return render(request, "services/reporting/board.html", {
         "community": community, "page_obj": page_obj, "filters": filters, "counts": counts, "year": year,
-        "today": today, "target": actions.hours_target(), "can_manage": can_manage,
+        "today": today, "target": rules.hours_target(), "can_manage": can_manage,
         "statuses": selectors.ReportStatus, "sources": ServiceSource.choices,
         "employers": list(selectors.employers_of(selectors.in_service_residents(community))) if can_manage else [],
         "quarter_form": quarter_form(), "agreement_count": selectors.agreements_for(user).filter(
@@ -184,7 +183,7 @@ def _member_page(request, member, *, is_self):
     renewable = member.in_service and (
         overview.status != selectors.ReportStatus.VALID
         or (overview.valid_until - today).days <= actions.RENEW_WINDOW_DAYS)
-    can_export = not is_self and actions.can_export_member(request.user, member)
+    can_export = not is_self and permissions.can_export_member(request.user, member)
     crumbs = _crumbs((_("我的服务"), None)) if is_self else _crumbs(_home_crumb(), (member.name, None))
     return render(request, "services/reporting/member.html", {
         "member": member, "o": overview, "is_self": is_self, "year_form": year_form,
@@ -196,7 +195,7 @@ def _member_page(request, member, *, is_self):
 @login_required
 @refusals
 def mine(request):
-    member = wish_permissions.member_of(request.user)
+    member = resident_permissions.member_of(request.user)
     if member is None:
         raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
     member = Member.objects.select_related("residence", "organization", "employer_org").get(pk=member.pk)
@@ -207,7 +206,7 @@ def mine(request):
 @refusals
 @require_POST
 def my_report(request):
-    member = wish_permissions.member_of(request.user)
+    member = resident_permissions.member_of(request.user)
     if member is None:
         raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
     form = SelfReportForm(request.POST)
@@ -230,7 +229,7 @@ def my_report(request):
 @refusals
 def member_detail(request, pk):
     user = request.user
-    member = org_selectors.get_visible_or_404(
+    member = portal.get_visible_or_404(
         members_selectors.members_for(user).select_related("residence", "organization", "employer_org__area"), pk=pk)
     if member.user_id == user.pk:
         return redirect("reporting:mine")
@@ -281,7 +280,7 @@ def agreement_list(request):
     qs = selectors.agreements_for(user)
     community = None
     if values.get("community"):
-        community = org_selectors.get_visible_or_404(
+        community = portal.get_visible_or_404(
             areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=values["community"])
         qs = qs.filter(community=community)
     if q := values.get("q"):
@@ -313,7 +312,7 @@ def _agreement_for(user, pk):
 def agreement_detail(request, pk):
     user = request.user
     agreement = _agreement_for(user, pk)
-    can_manage = actions.can_manage_agreement(user, community=agreement.community, org=agreement.org)
+    can_manage = permissions.can_manage_agreement(user, community=agreement.community, org=agreement.org)
     return render(request, "services/reporting/agreement_detail.html", {
         "a": agreement, "branches": list(agreement.branches.select_related("area").order_by("name")),
         "can_manage": can_manage and agreement.status == AgreementStatus.ACTIVE, "today": timezone.localdate(),
@@ -334,7 +333,7 @@ def agreement_create(request):
             "page_obj": paginate(request, communities),
             "crumbs": _crumbs(_home_crumb(), (_("共建协议"), reverse("reporting:agreement_list")), (_("新增"), None)),
         })
-    community = org_selectors.get_visible_or_404(
+    community = portal.get_visible_or_404(
         areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY), pk=community_id)
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user, community=community)
     if request.method == "POST" and form.is_valid():
@@ -357,7 +356,7 @@ def agreement_create(request):
 def agreement_edit(request, pk):
     user = request.user
     agreement = _agreement_for(user, pk)
-    if not actions.can_manage_agreement(user, community=agreement.community, org=agreement.org):
+    if not permissions.can_manage_agreement(user, community=agreement.community, org=agreement.org):
         raise PermissionDeniedError(_("只有报到社区或报到党组织的管理人员可以登记、修改共建协议。"))
     form = AgreementForm(request.POST if request.method == "POST" else None, user=user,
                          community=agreement.community, agreement=agreement)
@@ -382,7 +381,7 @@ def agreement_end(request, pk):
     try:
         actions.agreement_end(actor=request.user, agreement=agreement, note=request.POST.get("note", ""))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("共建协议已结束。"))
     return redirect("reporting:agreement_detail", pk=agreement.pk)

@@ -48,7 +48,7 @@ from services.requests import sla
 from services.requests.choices import REQUEST_OPEN_STATUSES, RequestSource, RequestStatus
 from services.requests.models import RequestCategory, ServiceRequest
 from services.requests.views import assignee_phrase
-from services.resident import actions as wish_actions
+from services.resident import actions as resident_actions
 from services.wishes import actions
 from services.wishes.choices import CLOSED_STATUSES, ClaimantKind, WishKind, WishStatus
 from services.wishes.models import Wish
@@ -301,9 +301,9 @@ def _split_ids(raw):
     for part in raw.split(","):
         part = part.strip().upper()
         if part.startswith(WISH_PREFIX):
-            wish_codes.append(wish_actions.normalise_code(part[len(WISH_PREFIX):]))
+            wish_codes.append(resident_actions.normalise_code(part[len(WISH_PREFIX):]))
         elif part.startswith(REQUEST_PREFIX):
-            request_codes.append(wish_actions.normalise_code(part[len(REQUEST_PREFIX):]))
+            request_codes.append(resident_actions.normalise_code(part[len(REQUEST_PREFIX):]))
     return wish_codes, request_codes
 
 

@@ -9,7 +9,7 @@ assignee hands it back) / ``request_accept`` (the assignee; exactly one wins a r
 digits of the phone); ``request_cancel`` (cadres) until resolved.  ``volunteer_team_save``
 keeps a community's teams.
 
-Every status change goes through ``services.actions.transition`` (lock, check, record a
+Every status change goes through ``dangjian.workflow.transition`` (lock, check, record a
 ``RequestEvent``) and writes an audit event.  Out of scope answers ``Http404``; in scope but
 not allowed ``PermissionDeniedError``; a refused change ``TransitionError`` (a Chinese
 message; 409 in the API); bad input ``ValidationError`` per field.
@@ -22,16 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text as _text
 from dangjian.validation import text_or_error
-from dangjian.workflow import TransitionError, action_refusal, action_transition
+from dangjian.workflow import action_refusal, action_transition
 from organizations.areas.choices import AreaLevel
 from services.ledger.actions import service_record_upsert
 from services.ledger.models import ServiceSource
-from services.requests import selectors as sel
-from services.requests import sla
+from services.requests import permissions, selectors, sla
 from services.requests.choices import (
     REQUEST_ACTIONS,
     REQUEST_SERVICE_HOURS,
@@ -96,7 +95,7 @@ def _transition(verb, req, **kwargs) -> ServiceRequest:
 
 
 def _visible(actor, req) -> ServiceRequest:
-    found = sel.requests_for(actor).select_related(*sel.DETAIL_RELATED).filter(pk=req.pk).first()
+    found = selectors.requests_for(actor).select_related(*selectors.DETAIL_RELATED).filter(pk=req.pk).first()
     if found is None:
         raise Http404
     return found
@@ -104,7 +103,7 @@ def _visible(actor, req) -> ServiceRequest:
 
 def _require_manage(actor, req) -> ServiceRequest:
     req = _visible(actor, req)
-    if not sel.can_manage(actor, req.community):
+    if not permissions.can_manage(actor, req.community):
         raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
     return req
 
@@ -160,13 +159,13 @@ def _check_target(req, *, member=None, worker=None, team=None) -> tuple[str, dic
     if len(given) != 1:
         raise ValidationError({"assignee": _("请选择一名党员、一名网格员或一支志愿服务队（只选一个）。")})
     if member is not None:
-        if not sel.community_members(community).filter(pk=member.pk).exists():
+        if not selectors.community_members(community).filter(pk=member.pk).exists():
             raise ValidationError({"assignee": _("党员“%(name)s”不在本社区居住或组织关系不在本社区。") % {"name": member.name}})
         if member.user_id is None:
             raise ValidationError({"assignee": _("党员“%(name)s”还没有登录账号，无法在平台上接单。") % {"name": member.name}})
         return AssigneeKind.MEMBER, {"assigned_member": member}, _("派给党员 %(name)s") % {"name": member.name}
     if worker is not None:
-        if not sel.community_workers(community).filter(pk=worker.pk).exists():
+        if not selectors.community_workers(community).filter(pk=worker.pk).exists():
             raise ValidationError({"assignee": _("该网格员不属于本社区的网格，或已不在任。")})
         if worker.user_id is None:
             raise ValidationError({"assignee": _("该网格员没有登录账号，无法在平台上接单。")})
@@ -194,7 +193,7 @@ def _require_assignee(actor, message=None):
     def check(locked):
         locked = ServiceRequest.objects.select_related(
             "assigned_member", "assigned_worker", "assigned_team__leader").get(pk=locked.pk)
-        if not sel.is_assignee(actor, locked):
+        if not permissions.is_assignee(actor, locked):
             raise PermissionDeniedError(message or _("只有承办人（接单的党员、网格员或志愿服务队成员）可以进行此操作。"))
     return check
 
@@ -278,7 +277,7 @@ def volunteer_team_save(*, actor, community, name, leader=None, members=(), is_a
         raise ValidationError({"community": _("请选择社区。")})
     if not get_scope(actor).covers_area(community):
         raise Http404
-    if not sel.can_manage(actor, community):
+    if not permissions.can_manage(actor, community):
         raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
     errors = {}
     name = _text(errors, "name", name, TEAM_NAME_MAX, empty_message=_("请填写队伍名称。"))
@@ -288,7 +287,7 @@ def volunteer_team_save(*, actor, community, name, leader=None, members=(), is_a
         if leader.pk not in people_ids:
             people.append(leader)
     if people:
-        known = set(sel.community_members(community).filter(pk__in=[m.pk for m in people]).values_list("pk", flat=True))
+        known = set(selectors.community_members(community).filter(pk__in=[m.pk for m in people]).values_list("pk", flat=True))
         strangers = [m.name for m in people if m.pk not in known]
         if strangers:
             key = "leader" if leader is not None and leader.name in strangers and len(strangers) == 1 else "members"

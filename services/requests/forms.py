@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.forms import ALL, FilterForm
 from organizations.members.models import Member
-from services.requests import actions, sla
-from services.requests import selectors as sel
+from services.requests import actions, selectors, sla
 from services.requests.choices import RequestStatus
 from services.requests.models import RequestCategory
 from services.resident.choices import Satisfaction
@@ -38,13 +37,13 @@ class RequestSubmitForm(ResidentSubmitForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = sel.active_categories()
+        self.fields["category"].queryset = selectors.active_categories()
 
     def communities(self):
-        return sel.public_communities()
+        return selectors.public_communities()
 
     def buildings(self, community):
-        return sel.community_buildings(community)
+        return selectors.community_buildings(community)
 
 
 class RateForm(ResidentRateForm):
@@ -107,7 +106,7 @@ class TeamForm(PlainForm):
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        people = sel.community_members(community) if community is not None else Member.objects.none()
+        people = selectors.community_members(community) if community is not None else Member.objects.none()
         self.fields["leader"].queryset = people
         self.fields["members"].queryset = people
         self.fields["leader"].label_from_instance = lambda m: m.name

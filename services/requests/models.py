@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
+from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from dangjian.scoping import InArea, ScopedQuerySet
 from organizations.members.models import Member
@@ -167,28 +168,16 @@ class ServiceRequest(models.Model):
         return mask_phone(self.requester_phone)
 
     def make_event(self, *, actor, from_status, to_status, note=""):
-        return RequestEvent(
-            request=self, actor=actor if getattr(actor, "pk", None) else None,
-            from_status=from_status, to_status=to_status, note=(note or "")[:500],
-        )
+        return RequestEvent.of(request=self, actor=actor, from_status=from_status, to_status=to_status, note=note)
 
 
-class RequestEvent(models.Model):
+class RequestEvent(StatusEvent):
+    subject = "request"
+
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("诉求"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    from_status = models.CharField(_("原状态"), max_length=16, choices=RequestStatus.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16, choices=RequestStatus.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status, to_status = status_fields(RequestStatus.choices)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("诉求进展")
         verbose_name_plural = _("诉求进展")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["request", "at"], name="request_event_at")]
-
-    def __str__(self):
-        return f"{self.request_id}: {self.from_status or '—'} → {self.to_status}"

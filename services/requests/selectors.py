@@ -12,21 +12,18 @@ Who may do what
 Every function returns a queryset already limited to what the user may see, with the
 joins its page needs, so lists run a constant number of queries whatever their length.
 """
+
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dangjian import trees
-from dangjian.scoping import InArea, get_scope
+from dangjian.scoping import InArea
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
 from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
-from services.resident.permissions import WISH_MANAGE_ROLES, WISH_PERSONAL_ROLES, WISH_READ_ROLES
-
-REQUEST_READ_ROLES = WISH_READ_ROLES
-REQUEST_MANAGE_ROLES = WISH_MANAGE_ROLES
-REQUEST_PERSONAL_ROLES = WISH_PERSONAL_ROLES
+from services.requests.permissions import REQUEST_READ_ROLES
 
 LIST_RELATED = ("community", "building", "category")
 DETAIL_RELATED = (
@@ -34,49 +31,6 @@ DETAIL_RELATED = (
     "assigned_worker__user", "assigned_worker__grid", "assigned_team__leader", "dispatched_by", "accepted_by",
 )
 WAITING_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
-
-
-# ----------------------------------------------------------------------- permissions
-def can_read_requests(user) -> bool:
-    """Holds a role that may read the request list somewhere (403 on the list otherwise)."""
-    return get_scope(user).has_role(*REQUEST_READ_ROLES)
-
-
-def can_manage_some(user) -> bool:
-    return get_scope(user).has_role(*REQUEST_MANAGE_ROLES)
-
-
-def can_manage(user, community) -> bool:
-    """Dispatch, cancel, keep volunteer teams in ``community``."""
-    return community is not None and get_scope(user).covers_area(community, REQUEST_MANAGE_ROLES)
-
-
-def can_see_personal(user, req) -> bool:
-    """The requester's name and masked phone: roster roles over the community."""
-    return get_scope(user).covers_area(req.community, REQUEST_READ_ROLES)
-
-
-def team_has_user(team, user) -> bool:
-    """The user leads the team or is one of its members (one query for the members)."""
-    if team is None or user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if team.leader_id is not None and team.leader.user_id == user.pk:
-        return True
-    return team.members.filter(user_id=user.pk).exists()
-
-
-def is_assignee(user, req) -> bool:
-    """The user answers for the request's current assignee (the assignee relations loaded)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    kind = req.assignee_kind
-    if kind == AssigneeKind.MEMBER and req.assigned_member_id:
-        return req.assigned_member.user_id == user.pk
-    if kind == AssigneeKind.GRID_WORKER and req.assigned_worker_id:
-        return req.assigned_worker.user_id == user.pk
-    if kind == AssigneeKind.TEAM and req.assigned_team_id:
-        return team_has_user(req.assigned_team, user)
-    return False
 
 
 # ------------------------------------------------------------------------------ reads

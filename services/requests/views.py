@@ -23,14 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian import portal, trees
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
-from services.requests import actions, sla
+from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
 from services.requests.choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
@@ -120,7 +119,7 @@ def request_rate(request, code):
 @refusals
 def request_list(request):
     user = request.user
-    if not sel.can_read_requests(user):
+    if not permissions.can_read_requests(user):
         raise PermissionDeniedError(_("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
     now = timezone.now()
 
@@ -147,18 +146,18 @@ def _request_for_view(user, pk):
 
 def _detail(request, req, *, status=200, **forms):
     user = request.user
-    can_manage = sel.can_manage(user, req.community)
-    assignee = sel.is_assignee(user, req)
+    can_manage = permissions.can_manage(user, req.community)
+    assignee = permissions.is_assignee(user, req)
     can_dispatch = can_manage and req.status in (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
     dispatch_form = forms.get("dispatch_form")
     if can_dispatch and dispatch_form is None:
         dispatch_form = _dispatch_form(req)
-    show_personal = sel.can_see_personal(user, req)
+    show_personal = permissions.can_see_personal(user, req)
     return render(request, "services/requests/detail.html", {
         "req": req,
         "clock": clock(req),
         "events": list(sel.events(req)),
-        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list") if sel.can_read_requests(user) else None),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list") if permissions.can_read_requests(user) else None),
                           (req.code, None)),
         "show_personal": show_personal,
         "show_name": show_personal or assignee,
@@ -195,7 +194,7 @@ def _after(request, req, message, target=None):
 
 
 def _refused(request, req, exc):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return redirect("requests:detail", pk=req.pk)
 
 
@@ -209,7 +208,7 @@ def _post(request, req, form, call, done, target=None):
 @require_POST
 def request_dispatch(request, pk):
     req = _request_for_view(request.user, pk)
-    if not sel.can_manage(request.user, req.community):
+    if not permissions.can_manage(request.user, req.community):
         raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
     form = _dispatch_form(req, request.POST)
     response = _post(request, req, form,
@@ -290,7 +289,7 @@ def request_home(request):
     """``/services/requests/home/``: staff to the list, assignees to their tasks, residents to the form."""
     if not request.user.is_authenticated:
         return redirect("requests:submit")
-    if sel.can_read_requests(request.user):
+    if permissions.can_read_requests(request.user):
         return redirect("requests:list")
     return redirect("requests:my_tasks")
 
@@ -300,13 +299,13 @@ def request_home(request):
 @refusals
 def team_list(request):
     user = request.user
-    if not sel.can_read_requests(user):
+    if not permissions.can_read_requests(user):
         raise PermissionDeniedError(_("您的角色无权查看志愿服务队。"))
     community_id = int_param(request, "community")
     qs = sel.teams_for(user)
     community = None
     if community_id is not None:
-        community = org_selectors.get_visible_or_404(selectors.areas_for(user), pk=community_id)
+        community = portal.get_visible_or_404(selectors.areas_for(user), pk=community_id)
         if community.level != AreaLevel.COMMUNITY:
             raise Http404
         qs = qs.filter(community=community)
@@ -315,14 +314,14 @@ def team_list(request):
     qs = qs.annotate(n_members=Count("members", distinct=True)).order_by(*trees.tree_order("community"), "name")
     return render(request, "services/requests/team_list.html", {
         "page_obj": paginate(request, qs), "community": community,
-        "can_add": community is not None and sel.can_manage(user, community),
+        "can_add": community is not None and permissions.can_manage(user, community),
         "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), None)),
     })
 
 
 def _team_form_page(request, *, community, team=None):
     user = request.user
-    if not sel.can_manage(user, community):
+    if not permissions.can_manage(user, community):
         raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
     initial = {}
     if team is not None:
@@ -354,7 +353,7 @@ def team_create(request):
     community_id = int_param(request, "community")
     if community_id is None:
         raise Http404
-    community = org_selectors.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
+    community = portal.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     return _team_form_page(request, community=community)

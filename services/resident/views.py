@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from dangjian import ratelimit
 from dangjian.crypto import keyed_hash
+from dangjian.errors import TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
-from dangjian.workflow import TransitionError
-from organizations.areas import selectors as org_selectors
+from organizations.areas import selectors as areas_selectors
 from services.resident.actions import digits, normalise_code
 
 
@@ -133,7 +133,7 @@ def post_form(request, form, call, *, done, to, refused=None):
     except TransitionError as exc:
         if refused is not None:
             return refused(exc)
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
         return to()
     except ValidationError as exc:
         attach_errors(form, exc)
@@ -158,7 +158,7 @@ def filtered_list(request, qs, filters, *, narrow, status_counts, statuses):
     community_filter = None
     if values.get("community"):
         qs = qs.filter(community_id=values["community"])
-        community_filter = org_selectors.areas_for(request.user).filter(pk=values["community"]).first()
+        community_filter = areas_selectors.areas_for(request.user).filter(pk=values["community"]).first()
     if q := values.get("q"):
         qs = qs.filter(code__icontains=normalise_code(q))
     qs = narrow(qs, values)

@@ -1,6 +1,8 @@
 """Helpers for the services tests: wishes moved through the real actions."""
 import itertools
 
+import pytest
+
 from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, user_with
 from services.wishes import actions
@@ -46,3 +48,18 @@ def claimed(community, member_user_, **kwargs):
 def fulfilled(community, member_user_, **kwargs):
     wish = claimed(community, member_user_, **kwargs)
     return actions.wish_fulfil(actor=member_user_, wish=wish, note="已送到家中")
+
+
+class CityWorld:
+    """For the contract classes (``dangjian.testing.contracts``): the ``build_city`` world on
+    ``self.w`` — community 甲 (``w.a``) is in scope, community 乙 (``w.b``) is not — and a
+    community cadre of 甲 (``self.cadre``) as the user in scope."""
+
+    @pytest.fixture(autouse=True)
+    def _world(self, city):
+        self.w = city
+        self.cadre = cadre(city.a)
+
+    @pytest.fixture
+    def user_in_scope(self):
+        return self.cadre

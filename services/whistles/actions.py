@@ -19,8 +19,9 @@ Who may do what
 
 State
     Each named party (``WhistleTarget``) moves along ``TARGET_TRANSITIONS`` through
-    ``services.actions.transition`` (lock, re-check, write, event).  The whistle's own
-    status follows its targets: every target confirmed → 已办结 (``closed_at``); none
+    ``dangjian.workflow.transition`` (lock, re-check, write, event).  The whistle's own
+    status follows its targets along ``WHISTLE_TRANSITIONS`` (``transition_locked`` on the
+    whistle already locked): every target confirmed → 已办结 (``closed_at``); none
     still to do and one awaiting confirmation → 待确认; otherwise 办理中.  A target action
     first locks the whistle row, then the target (always in that order, as the
     escalation does), so concurrent actions on one whistle are serialized.
@@ -38,6 +39,7 @@ Escalation (``whistle_escalate_overdue``, run by the periodic task)
 Errors: out of scope → ``Http404``; in scope but not allowed → ``PermissionDeniedError``;
 bad input → ``ValidationError`` per field; a refused status change → ``TransitionError``.
 """
+
 import secrets
 from collections import defaultdict
 from datetime import timedelta
@@ -52,23 +54,39 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
 from dangjian.scoping import get_scope
 from dangjian.validation import check_text
-from dangjian.workflow import TransitionError, transition
+from dangjian.workflow import transition, transition_locked
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.units.models import ResidentUnit
 from services.resident.actions import CODE_ALPHABET, save_with_code
 from services.resident.choices import Satisfaction
-from services.whistles.choices import TARGET_ACTIONS, TARGET_TRANSITIONS, EscalationStage, TargetAction, TargetStatus, WhistleSource, WhistleStatus
+from services.whistles.choices import (
+    LIVE_STATUSES,
+    TARGET_ACTIONS,
+    TARGET_TRANSITIONS,
+    TODO_STATUSES,
+    WHISTLE_TRANSITIONS,
+    EscalationStage,
+    TargetAction,
+    TargetStatus,
+    WhistleSource,
+    WhistleStatus,
+)
 from services.whistles.models import Department, Responder, Whistle, WhistleEvent, WhistleTarget
+from services.whistles.permissions import (
+    DEPARTMENT_ROLES,
+    WHISTLE_LEVELS,
+    answers_for,
+    can_manage_department,
+    can_manage_unit_accounts,
+    can_whistle,
+    is_whistler,
+)
 
-WHISTLE_ROLES = frozenset(MANAGE_ROLES)
-DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
-WHISTLE_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY)
 DEPARTMENT_LEVELS = (AreaLevel.DISTRICT, AreaLevel.STREET)
 
 DEFAULT_REPORT_HOURS = 24
@@ -79,16 +97,6 @@ ANSWER_MAX = 2000
 REASON_MAX = 500
 ESCALATION_BATCH = 500
 
-# The whistle's own status changes (derived from its targets, or cancelled).
-WHISTLE_TRANSITIONS = {
-    WhistleStatus.OPEN: frozenset({WhistleStatus.AWAITING, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.AWAITING: frozenset({WhistleStatus.OPEN, WhistleStatus.CLOSED, WhistleStatus.CANCELLED}),
-    WhistleStatus.CLOSED: frozenset(),
-    WhistleStatus.CANCELLED: frozenset(),
-}
-LIVE_STATUSES = (WhistleStatus.OPEN, WhistleStatus.AWAITING)
-# Targets still to be answered by their department or unit.
-TODO_STATUSES = (TargetStatus.NOTIFIED, TargetStatus.REPORTED, TargetStatus.REOPENED)
 # The marker ``to_status`` of an escalation event.
 ESCALATED = "escalated"
 
@@ -103,61 +111,6 @@ TARGET_REFUSALS = {
     (TargetAction.CONFIRM, TargetStatus.CONFIRMED): _("已经确认过了。"),
     (TargetAction.REOPEN, TargetStatus.CONFIRMED): _("已经确认办结，不能再退回。"),
 }
-
-
-# ------------------------------------------------------------------------ permissions
-def responder_parties(user):
-    """``(department ids, unit ids)`` the user answers for (one query, cached on the user)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset(), frozenset()
-    cached = getattr(user, "_whistle_parties", None)
-    if cached is None:
-        depts, units = set(), set()
-        for dept_id, unit_id in Responder.objects.filter(user_id=user.pk).values_list("department_id", "unit_id"):
-            if dept_id:
-                depts.add(dept_id)
-            if unit_id:
-                units.add(unit_id)
-        cached = (frozenset(depts), frozenset(units))
-        user._whistle_parties = cached
-    return cached
-
-
-def is_responder(user) -> bool:
-    depts, units = responder_parties(user)
-    return bool(depts or units)
-
-
-def answers_for(user, target) -> bool:
-    depts, units = responder_parties(user)
-    return (target.department_id is not None and target.department_id in depts) or (
-        target.unit_id is not None and target.unit_id in units
-    )
-
-
-def can_whistle_somewhere(user) -> bool:
-    return get_scope(user).has_role(*WHISTLE_ROLES)
-
-
-def can_whistle(user, area) -> bool:
-    return area is not None and area.level in WHISTLE_LEVELS and get_scope(user).covers_area(area, WHISTLE_ROLES)
-
-
-def is_whistler(user, whistle) -> bool:
-    """The whistling side of ``whistle`` (``whistle.area`` loaded): managers over its area."""
-    return get_scope(user).covers_area(whistle.area, WHISTLE_ROLES)
-
-
-def can_manage_department(user, department) -> bool:
-    return get_scope(user).covers_area(department.area, DEPARTMENT_ROLES)
-
-
-def can_manage_departments(user) -> bool:
-    return get_scope(user).has_role(*DEPARTMENT_ROLES)
-
-
-def can_manage_unit_accounts(user, unit) -> bool:
-    return get_scope(user).covers_area(unit.community, WHISTLE_ROLES)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -313,7 +266,8 @@ def _visible_target(actor, target) -> WhistleTarget:
 
 
 def _sync_whistle(whistle, *, actor, now):
-    """Make the (locked) whistle's status follow its targets; one event when it changes."""
+    """Make the (locked) whistle's status follow its targets; one event when it changes
+    (``transition_locked``: the whistle is locked before its target, so it is not taken again)."""
     statuses = set(WhistleTarget.objects.filter(whistle_id=whistle.pk).values_list("status", flat=True))
     if whistle.status not in LIVE_STATUSES:
         return whistle
@@ -325,13 +279,10 @@ def _sync_whistle(whistle, *, actor, now):
         to = WhistleStatus.OPEN
     if to == whistle.status:
         return whistle
-    old = whistle.status
-    whistle.status = to
-    whistle.closed_at = now if to == WhistleStatus.CLOSED else None
-    whistle.save(update_fields=["status", "closed_at", "updated_at"])
     notes = {WhistleStatus.CLOSED: _("全部单位确认办结"), WhistleStatus.AWAITING: _("各单位已办理完毕，待吹哨方确认"),
              WhistleStatus.OPEN: _("有单位尚在办理")}
-    whistle.make_event(actor=actor, from_status=old, to_status=to, note=notes[to]).save()
+    transition_locked(whistle, to, WHISTLE_TRANSITIONS, actor=actor, note=notes[to],
+                      closed_at=now if to == WhistleStatus.CLOSED else None)
     return whistle
 
 
@@ -522,9 +473,9 @@ def _escalate_batch(now, batch):
                 w.escalation_level += 1
                 steps += 1
                 names = "、".join(late[w.pk][stage])
-                events.append(WhistleEvent(
-                    whistle=w, from_status=w.status, to_status=ESCALATED, at=now,
-                    note=str(notes[stage] % {"names": names, "area": node.name})[:500],
+                events.append(WhistleEvent.of(
+                    whistle=w, actor=None, from_status=w.status, to_status=ESCALATED, at=now,
+                    note=str(notes[stage] % {"names": names, "area": node.name}),
                 ))
             w.escalated_to = node
             w.updated_at = now

@@ -12,6 +12,26 @@ class WhistleStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
+class WhistleAction(models.TextChoices):
+    """The changes of a whistle's own status: ``cancel`` by the whistling side; the others
+    follow its targets (``services.whistles.actions``)."""
+
+    AWAIT = "await", _("转待确认")
+    REOPEN = "reopen", _("恢复办理")
+    CLOSE = "close", _("办结")
+    CANCEL = "cancel", _("撤销")
+
+
+WHISTLE_ACTIONS = {
+    WhistleAction.AWAIT: (frozenset({WhistleStatus.OPEN}), WhistleStatus.AWAITING),
+    WhistleAction.REOPEN: (frozenset({WhistleStatus.AWAITING}), WhistleStatus.OPEN),
+    WhistleAction.CLOSE: (frozenset({WhistleStatus.OPEN, WhistleStatus.AWAITING}), WhistleStatus.CLOSED),
+    WhistleAction.CANCEL: (frozenset({WhistleStatus.OPEN, WhistleStatus.AWAITING}), WhistleStatus.CANCELLED),
+}
+WHISTLE_TRANSITIONS = transitions_from(WHISTLE_ACTIONS, WhistleStatus)
+LIVE_STATUSES = (WhistleStatus.OPEN, WhistleStatus.AWAITING)
+
+
 class WhistleSource(models.TextChoices):
     NEW = "new", _("直接吹哨")
     REQUEST = "request", _("居民诉求")
@@ -40,6 +60,8 @@ TARGET_ACTIONS = {
     TargetAction.REOPEN: (frozenset({TargetStatus.RESOLVED}), TargetStatus.REOPENED),
 }
 TARGET_TRANSITIONS = transitions_from(TARGET_ACTIONS, TargetStatus)
+# Targets still to be answered by their department or unit.
+TODO_STATUSES = (TargetStatus.NOTIFIED, TargetStatus.REPORTED, TargetStatus.REOPENED)
 
 
 class EscalationStage(models.IntegerChoices):

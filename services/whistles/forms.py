@@ -12,8 +12,8 @@ from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
 from services.resident.choices import Satisfaction
 from services.resident.forms import PlainForm
-from services.whistles import actions as wa
-from services.whistles import rates
+from services.whistles import actions as whistle_actions
+from services.whistles import permissions, rates
 from services.whistles.choices import WhistleStatus
 from services.whistles.models import Department
 
@@ -51,14 +51,14 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 
 def whistle_areas(user):
     """Streets and communities the user may whistle from."""
-    qs = Area.objects.filter(level__in=wa.WHISTLE_LEVELS).granted(user, InArea("", wa.WHISTLE_ROLES))
+    qs = Area.objects.filter(level__in=permissions.WHISTLE_LEVELS).granted(user, InArea("", permissions.WHISTLE_ROLES))
     return qs.select_related("parent").order_by(*trees.tree_order())
 
 
 class WhistleForm(PlainForm):
     area = AreaChoiceField(label=_("吹哨区域"), queryset=Area.objects.none(), empty_label=_("请选择街道或社区"))
-    title = forms.CharField(label=_("吹哨事项"), max_length=wa.TITLE_MAX)
-    description = forms.CharField(label=_("情况说明"), max_length=wa.DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    title = forms.CharField(label=_("吹哨事项"), max_length=whistle_actions.TITLE_MAX)
+    description = forms.CharField(label=_("情况说明"), max_length=whistle_actions.DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     departments = DepartmentChoiceField(label=_("职能部门"), required=False, queryset=Department.objects.none(),
                                         widget=forms.SelectMultiple(attrs={"size": 6}),
                                         help_text=_("按住 Ctrl 可多选；区、街道的职能部门。"))
@@ -83,12 +83,12 @@ class WhistleForm(PlainForm):
 
 
 class ReportForm(PlainForm):
-    note = forms.CharField(label=_("报到说明（可选）"), required=False, max_length=wa.REASON_MAX,
+    note = forms.CharField(label=_("报到说明（可选）"), required=False, max_length=whistle_actions.REASON_MAX,
                            widget=forms.TextInput(attrs={"placeholder": _("如：已安排专人对接")}))
 
 
 class ResolveForm(PlainForm):
-    answer = forms.CharField(label=_("办理结果"), max_length=wa.ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(label=_("办理结果"), max_length=whistle_actions.ANSWER_MAX, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ConfirmForm(PlainForm):
@@ -102,7 +102,7 @@ class ConfirmForm(PlainForm):
 
 
 class ReasonForm(PlainForm):
-    reason = forms.CharField(label=_("原因"), max_length=wa.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("原因"), max_length=whistle_actions.REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WhistleFilterForm(FilterForm):
@@ -147,7 +147,7 @@ class DepartmentForm(PlainForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        qs = Area.objects.filter(level__in=wa.DEPARTMENT_LEVELS).granted(user, InArea("", wa.DEPARTMENT_ROLES))
+        qs = Area.objects.filter(level__in=whistle_actions.DEPARTMENT_LEVELS).granted(user, InArea("", permissions.DEPARTMENT_ROLES))
         self.fields["area"].queryset = qs.select_related("parent").order_by(*trees.tree_order())
 
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
+from dangjian.models import StatusEvent
 from dangjian.scoping import InArea, ScopedQuerySet, Through
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.choices import Satisfaction
@@ -146,10 +147,8 @@ class Whistle(models.Model):
         return f"{self.code} {self.title}"
 
     def make_event(self, *, actor, from_status, to_status, note="", target=None):
-        return WhistleEvent(
-            whistle=self, target=target, actor=actor if getattr(actor, "pk", None) else None,
-            from_status=from_status, to_status=to_status, note=(note or "")[:500],
-        )
+        return WhistleEvent.of(whistle=self, target=target, actor=actor, from_status=from_status, to_status=to_status,
+                               note=note)
 
 
 class WhistleTarget(models.Model):
@@ -205,31 +204,22 @@ class WhistleTarget(models.Model):
         return self.department or self.unit
 
     def make_event(self, *, actor, from_status, to_status, note=""):
-        return WhistleEvent(
-            whistle_id=self.whistle_id, target=self, actor=actor if getattr(actor, "pk", None) else None,
-            from_status=from_status, to_status=to_status, note=(note or "")[:500],
-        )
+        return WhistleEvent.of(whistle_id=self.whistle_id, target=self, actor=actor, from_status=from_status,
+                               to_status=to_status, note=note)
 
 
-class WhistleEvent(models.Model):
+class WhistleEvent(StatusEvent):
+    """A step of a whistle or of one of its targets (``target``); the statuses are the
+    whistle's or the target's, or ``escalated`` for an escalation step."""
+
+    subject = "whistle"
+
     whistle = models.ForeignKey(Whistle, on_delete=models.CASCADE, related_name="events", verbose_name=_("吹哨事项"))
     target = models.ForeignKey(
         WhistleTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="events", verbose_name=_("单位")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("吹哨进展")
         verbose_name_plural = _("吹哨进展")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["whistle", "at"], name="whistle_event_at")]
-
-    def __str__(self):
-        return f"{self.whistle_id}: {self.from_status or '—'} → {self.to_status}"

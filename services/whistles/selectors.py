@@ -24,8 +24,8 @@ from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.choices import Satisfaction
 from services.whistles import rates
-from services.whistles.actions import ESCALATED, TODO_STATUSES
-from services.whistles.choices import TargetStatus, WhistleStatus
+from services.whistles.actions import ESCALATED
+from services.whistles.choices import TODO_STATUSES, TargetStatus, WhistleStatus
 from services.whistles.models import Department, Whistle, WhistleEvent, WhistleTarget
 
 LIST_RELATED = ("area", "escalated_to")

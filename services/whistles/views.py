@@ -36,9 +36,8 @@ from organizations.units.models import ResidentUnit
 from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 from services.resident.views import safe_next as _safe_next
-from services.whistles import actions as wa
-from services.whistles import rates
-from services.whistles import selectors as sel
+from services.whistles import actions, choices, rates, selectors
+from services.whistles import permissions as wa
 from services.whistles.choices import TargetStatus, WhistleStatus
 from services.whistles.forms import (
     ConfirmForm,
@@ -72,7 +71,7 @@ def whistle_list(request):
     now = timezone.now()
     filters = WhistleFilterForm(request.GET or None)
     values = filters.filters()
-    qs = sel.whistles_for(user)
+    qs = selectors.whistles_for(user)
     area_filter = None
     if values.get("area"):
         area_filter = Area.objects.visible_to(user).filter(pk=values["area"]).first()
@@ -82,13 +81,13 @@ def whistle_list(request):
     if q := values.get("q"):
         qs = qs.filter(code__icontains=q.strip()) | qs.filter(title__icontains=q.strip())
     if values.get("overdue"):
-        qs = qs.filter(sel.overdue_q(now))
+        qs = qs.filter(selectors.overdue_q(now))
     if values.get("mine"):
-        qs = qs.filter(sel.escalated_to_me_q(user))
-    counts = sel.status_counts(qs)
+        qs = qs.filter(selectors.escalated_to_me_q(user))
+    counts = selectors.status_counts(qs)
     if values.get("status"):
         qs = qs.filter(status=values["status"])
-    page = paginate(request, sel.with_progress(qs, now).order_by("-created_at", "-id"))
+    page = paginate(request, selectors.with_progress(qs, now).order_by("-created_at", "-id"))
     return render(request, "services/whistles/list.html", {
         "page_obj": page, "filters": filters, "now": now, "area_filter": area_filter,
         "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in WhistleStatus],
@@ -143,7 +142,7 @@ def whistle_new(request):
 
             source["diary"] = DiaryEntry(pk=data["diary"])
         try:
-            whistle = wa.whistle_create(
+            whistle = actions.whistle_create(
                 actor=user, area=data["area"], title=data["title"], description=data["description"],
                 departments=list(data["departments"]), units=list(data["units"]),
                 report_due=data.get("report_due"), resolve_due=data.get("resolve_due"), **source,
@@ -160,7 +159,7 @@ def whistle_new(request):
 
 # -------------------------------------------------------------------------- detail
 def _whistle_for_view(user, pk):
-    whistle = sel.whistles_for(user).select_related("created_by", "area__parent").filter(pk=pk).first()
+    whistle = selectors.whistles_for(user).select_related("created_by", "area__parent").filter(pk=pk).first()
     if whistle is None:
         raise Http404
     return whistle
@@ -170,14 +169,14 @@ def _detail(request, whistle, *, status=200, bound=None):
     user = request.user
     now = timezone.now()
     whistler = wa.is_whistler(user, whistle)
-    live = whistle.status in wa.LIVE_STATUSES
-    targets = list(sel.whistle_targets(whistle))
+    live = whistle.status in choices.LIVE_STATUSES
+    targets = list(selectors.whistle_targets(whistle))
     bound = bound or {}
     for t in targets:
         t.whistle = whistle
         mine = wa.answers_for(user, t)
         t.late_report = t.status == TargetStatus.NOTIFIED and whistle.report_due < now
-        t.late_resolve = t.status in wa.TODO_STATUSES and whistle.resolve_due < now
+        t.late_resolve = t.status in choices.TODO_STATUSES and whistle.resolve_due < now
         t.reported_late = t.reported_at is not None and t.reported_at > whistle.report_due
         t.can_report = live and mine and t.status == TargetStatus.NOTIFIED
         t.can_resolve = live and mine and t.status in (TargetStatus.REPORTED, TargetStatus.REOPENED)
@@ -186,9 +185,9 @@ def _detail(request, whistle, *, status=200, bound=None):
         t.resolve_form = bound.get(("resolve", t.pk)) or ResolveForm(prefix=f"resolve-{t.pk}")
         t.confirm_form = bound.get(("confirm", t.pk)) or ConfirmForm(prefix=f"confirm-{t.pk}")
         t.reopen_form = bound.get(("reopen", t.pk)) or ReasonForm(prefix=f"reopen-{t.pk}")
-    events = list(sel.whistle_events(whistle))
+    events = list(selectors.whistle_events(whistle))
     for e in events:
-        e.label = sel.EVENT_LABELS.get(e.to_status, e.to_status)
+        e.label = selectors.EVENT_LABELS.get(e.to_status, e.to_status)
     return render(request, "services/whistles/detail.html", {
         "whistle": whistle, "targets": targets, "events": events, "now": now,
         "late_report": whistle.status == WhistleStatus.OPEN and any(t.late_report for t in targets),
@@ -211,7 +210,7 @@ def whistle_detail(request, pk):
 def whistle_cancel(request, pk):
     whistle = _whistle_for_view(request.user, pk)
     form = ReasonForm(request.POST, prefix="cancel")
-    response = post_form(request, form, lambda data: wa.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"]),
+    response = post_form(request, form, lambda data: actions.whistle_cancel(actor=request.user, whistle=whistle, reason=data["reason"]),
                          done=_("已撤销该吹哨事项。"), to=lambda: redirect("whistles:detail", pk=whistle.pk))
     return response or _detail(request, whistle, status=400, bound={("cancel", whistle.pk): form})
 
@@ -240,7 +239,7 @@ def _target_post(request, pk, verb, form_class, call, done):
 @require_POST
 def target_report(request, pk):
     return _target_post(request, pk, "report", ReportForm,
-                        lambda u, t, d: wa.whistle_report_in(actor=u, target=t, note=d.get("note", "")),
+                        lambda u, t, d: actions.whistle_report_in(actor=u, target=t, note=d.get("note", "")),
                         _("已报到，请尽快办理并登记结果。"))
 
 
@@ -249,7 +248,7 @@ def target_report(request, pk):
 @require_POST
 def target_resolve(request, pk):
     return _target_post(request, pk, "resolve", ResolveForm,
-                        lambda u, t, d: wa.whistle_resolve(actor=u, target=t, answer=d["answer"]),
+                        lambda u, t, d: actions.whistle_resolve(actor=u, target=t, answer=d["answer"]),
                         _("已登记办理结果，等待吹哨方确认。"))
 
 
@@ -258,7 +257,7 @@ def target_resolve(request, pk):
 @require_POST
 def target_confirm(request, pk):
     return _target_post(request, pk, "confirm", ConfirmForm,
-                        lambda u, t, d: wa.whistle_confirm(actor=u, target=t, satisfaction=d["satisfaction"],
+                        lambda u, t, d: actions.whistle_confirm(actor=u, target=t, satisfaction=d["satisfaction"],
                                                            note=d.get("note", "")),
                         _("已确认办结。"))
 
@@ -268,7 +267,7 @@ def target_confirm(request, pk):
 @require_POST
 def target_reopen(request, pk):
     return _target_post(request, pk, "reopen", ReasonForm,
-                        lambda u, t, d: wa.whistle_reopen(actor=u, target=t, reason=d["reason"]),
+                        lambda u, t, d: actions.whistle_reopen(actor=u, target=t, reason=d["reason"]),
                         _("已退回重办。"))
 
 
@@ -282,7 +281,7 @@ def inbox(request):
     parties = [str(r.department or r.unit) for r in
                Responder.objects.filter(user=user).select_related("department", "unit").order_by("pk")]
     return render(request, "services/whistles/inbox.html", {
-        "page_obj": paginate(request, sel.inbox(user)), "now": timezone.now(), "parties": parties,
+        "page_obj": paginate(request, selectors.inbox(user)), "now": timezone.now(), "parties": parties,
         "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("本单位的吹哨"), None)),
     })
 
@@ -297,17 +296,17 @@ def rates_page(request):
     form = RatesForm(request.GET or None)
     area_id = form.filters().get("area")
     if area_id:
-        area = sel.rate_areas_for(user).filter(pk=area_id).first()
+        area = selectors.rate_areas_for(user).filter(pk=area_id).first()
         if area is None:
             raise Http404
     else:
-        area = sel.default_rate_area(user)
+        area = selectors.default_rate_area(user)
         if area is None:
             raise PermissionDeniedError(_("您没有可查看三率的管辖区域。"))
     start, end = form.period()
     weighting = form.chosen_weighting()
-    table = sel.rate_rows(area, start, end, weighting)
-    parent = area.parent if area.parent_id and sel.rate_areas_for(user).filter(pk=area.parent_id).exists() else None
+    table = selectors.rate_rows(area, start, end, weighting)
+    parent = area.parent if area.parent_id and selectors.rate_areas_for(user).filter(pk=area.parent_id).exists() else None
     return render(request, "services/whistles/rates.html", {
         "form": form, "area": area, "parent": parent, "start": start, "end": end, "weighting": weighting,
         "weights": [int(w * 100) for w in rates.weights(weighting)], "weighting_label": rates.WEIGHTING_LABELS[weighting],
@@ -330,20 +329,20 @@ def departments(request):
     form = DepartmentForm(request.POST or None, user=user, prefix="dept")
     if request.method == "POST" and form.is_valid():
         try:
-            dept = wa.department_save(actor=user, **form.cleaned_data)
+            dept = actions.department_save(actor=user, **form.cleaned_data)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
             messages.success(request, _("已添加职能部门“%(name)s”。") % {"name": dept.name})
             return redirect("whistles:department", pk=dept.pk)
     return render(request, "services/whistles/departments.html", {
-        "page_obj": paginate(request, sel.departments_managed_by(user, wa.DEPARTMENT_ROLES)), "form": form,
+        "page_obj": paginate(request, selectors.departments_managed_by(user, wa.DEPARTMENT_ROLES)), "form": form,
         "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("职能部门"), None)),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
 def _department_for_view(user, pk):
-    dept = sel.departments_managed_by(user, wa.DEPARTMENT_ROLES).filter(pk=pk).first()
+    dept = selectors.departments_managed_by(user, wa.DEPARTMENT_ROLES).filter(pk=pk).first()
     if dept is None:
         if Department.objects.visible_to(user).filter(pk=pk).exists():
             raise PermissionDeniedError(_("只有系统管理员和区委组织部可以管理职能部门。"))
@@ -363,7 +362,7 @@ def department(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                wa.department_save(actor=user, department=dept, **form.cleaned_data)
+                actions.department_save(actor=user, department=dept, **form.cleaned_data)
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
@@ -404,7 +403,7 @@ def _responder_added(request, form, **party) -> bool:
     if not form.is_valid():
         return False
     try:
-        wa.responder_add(actor=request.user, **party, **form.cleaned_data)
+        actions.responder_add(actor=request.user, **party, **form.cleaned_data)
     except ValidationError as exc:
         attach_errors(form, exc)
         return False
@@ -454,7 +453,7 @@ def responder_remove(request, pk):
     found = Responder.objects.filter(pk=pk).only("pk", "department_id").first()
     if found is None:
         raise Http404
-    wa.responder_remove(actor=user, responder=found)
+    actions.responder_remove(actor=user, responder=found)
     messages.success(request, _("已移除该报到账号。"))
     if found.department_id:
         return redirect("whistles:department", pk=found.department_id)

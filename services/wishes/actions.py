@@ -7,14 +7,14 @@ Service-hours ledger ("fill once")
     is keyed by its source (``source``, ``source_id``, ``member``), so recording again is
     harmless and a changed source updates its rows instead of adding new ones.
 
-State machines: ``transition``
-    Every status change of a workflow object (wishes here; requests and whistles reuse it)
-    goes through ``transition``: inside one transaction it takes the row with
-    ``select_for_update()``, re-checks the current status against the transition table,
+State machines: ``dangjian.workflow.transition``
+    Every status change of a workflow object (wishes here; requests, whistles, diary
+    entries and checklists too) goes through ``transition``: inside one transaction it
+    takes the row with ``select_for_update()``, re-checks the current status against the transition table,
     runs the caller's extra check on the locked row, writes the change and one event row
     (``obj.make_event(...)``).  A refused change raises ``TransitionError`` — a
     ``ValidationError`` with a Chinese message — which the UI shows as a flash message and
-    the API answers with 409.
+    the API answers with 409 (``dangjian.errors``).
 
 Micro-wishes (微心愿)
     ``wish_submit`` (public, no actor) → ``wish_publish`` / ``wish_reject`` (community

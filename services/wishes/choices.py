@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.workflow import transitions_from
+
 
 class WishKind(models.TextChoices):
     MATERIAL = "material", _("物质")
@@ -54,16 +56,8 @@ WISH_ACTIONS = {
 }
 
 
-def _transitions(actions) -> dict:
-    table = {status: set() for status in WishStatus}
-    for starts, to in actions.values():
-        for status in starts:
-            table[status].add(to)
-    return {status: frozenset(to) for status, to in table.items()}
-
-
 # Allowed status changes: from → to (derived from the actions, so they cannot disagree).
-WISH_TRANSITIONS = _transitions(WISH_ACTIONS)
+WISH_TRANSITIONS = transitions_from(WISH_ACTIONS, WishStatus)
 
 # Clear refusals for what people try most, by (action, current status); the others get
 # “该心愿当前为“…”，不能…”.

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
+from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from dangjian.scoping import ScopedQuerySet
 from organizations.members.models import Member
@@ -122,29 +122,17 @@ class Wish(models.Model):
         return None
 
     def make_event(self, *, actor, from_status, to_status, note=""):
-        """The event row ``services.actions.transition`` records for a change of this wish."""
-        return WishEvent(
-            wish=self, actor=actor if getattr(actor, "pk", None) else None,
-            from_status=from_status, to_status=to_status, note=(note or "")[:500],
-        )
+        """The event row ``dangjian.workflow.transition`` records for a change of this wish."""
+        return WishEvent.of(wish=self, actor=actor, from_status=from_status, to_status=to_status, note=note)
 
 
-class WishEvent(models.Model):
+class WishEvent(StatusEvent):
+    subject = "wish"
+
     wish = models.ForeignKey(Wish, on_delete=models.CASCADE, related_name="events", verbose_name=_("心愿"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("操作人"),
-    )
-    from_status = models.CharField(_("原状态"), max_length=16, choices=WishStatus.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=16, choices=WishStatus.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    from_status, to_status = status_fields(WishStatus.choices)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = _("心愿进展")
         verbose_name_plural = _("心愿进展")
-        ordering = ["at", "id"]
         indexes = [models.Index(fields=["wish", "at"], name="wish_event_wish_at")]
-
-    def __str__(self):
-        return f"{self.wish_id}: {self.from_status or '—'} → {self.to_status}"

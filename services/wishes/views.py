@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal as org_selectors
-from dangjian import trees
-from dangjian.errors import PermissionDeniedError
+from dangjian import portal, trees
+from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import int_param, paginate, refusals
 from organizations.areas import selectors as areas_selectors
 from services.resident import permissions as resident_permissions
@@ -187,7 +186,7 @@ def _after(request, wish, message):
 
 
 def _refused(request, wish, exc):
-    messages.error(request, "；".join(exc.messages))
+    messages.error(request, message_of(exc))
     return safe_next(request, reverse("services:wish_detail", args=[wish.pk]))
 
 
@@ -245,7 +244,7 @@ def wish_claim(request, pk):
     except ValidationError as exc:
         # back to where the claim came from (a claimed wish is no longer on the wall, and a
         # member may no longer open it)
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, message_of(exc))
         return safe_next(request, reverse("services:wish_wall"))
     messages.success(request, _("认领成功！请在“我的认领”中跟进，完成后登记完成情况。"))
     return redirect("services:wish_detail", pk=wish.pk)
@@ -306,7 +305,7 @@ def wish_wall(request):
         if mine is not None and mine.pk == area_id:
             area = mine
         else:
-            area = org_selectors.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
+            area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
     if not permissions.sees_wall_of(user, area):
         raise Http404
     return render(request, "services/wish_wall.html", {

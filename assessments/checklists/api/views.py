@@ -26,8 +26,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from assessments.checklists import actions, selectors
-from assessments.checklists import permissions as perms
+from assessments.checklists import actions, permissions, selectors
 from assessments.checklists.api.serializers import (
     ChecklistAppraiseSerializer,
     ChecklistCreateSerializer,
@@ -43,21 +42,11 @@ from assessments.checklists.api.serializers import (
 )
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistItem
-from dangjian import trees, workflow
+from dangjian import trees
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ActionDestroyMixin, ErrorDetailSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet
 
 _CONFLICT = OpenApiResponse(ErrorDetailSerializer, description="清单当前状态不允许此操作")
-
-
-class TransitionConflictMixin:
-    """``TransitionError`` → 409 with the Chinese message (the project handler would make
-    it a 400 like any ``ValidationError``)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, workflow.TransitionError):
-            return Response({"detail": "；".join(exc.messages)}, status=status.HTTP_409_CONFLICT)
-        return super().handle_exception(exc)
 
 
 class ChecklistFilterSet(FilterSet):
@@ -78,7 +67,7 @@ class ChecklistFilterSet(FilterSet):
     def filter_awaiting(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(perms.superior_q(self.request.user), status=ChecklistStatus.SUBMITTED)
+        return queryset.filter(permissions.superior_q(self.request.user), status=ChecklistStatus.SUBMITTED)
 
 
 @extend_schema_view(
@@ -89,7 +78,7 @@ class ChecklistFilterSet(FilterSet):
         description="本组织的管理人员为某年度建立清单（每个组织每年一份），可复制上一年度的责任清单。",
     ),
 )
-class ChecklistViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class ChecklistViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset_model = Checklist
     serializer_class = ChecklistSerializer
     filterset_class = ChecklistFilterSet
@@ -192,7 +181,7 @@ class ItemFilterSet(FilterSet):
                                  responses={200: ChecklistItemSerializer, 409: _CONFLICT}),
     destroy=extend_schema(summary="删除事项", responses={204: None, 409: _CONFLICT}),
 )
-class ChecklistItemViewSet(TransitionConflictMixin, ActionDestroyMixin, ScopedModelViewSet):
+class ChecklistItemViewSet(ActionDestroyMixin, ScopedModelViewSet):
     serializer_class = ChecklistItemSerializer
     filterset_class = ItemFilterSet
     ordering = ("checklist_id", "kind", "due_on", "pk")

@@ -9,12 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import Http404
 
-from assessments.checklists import actions
-from assessments.checklists import permissions as perms
+from assessments.checklists import actions, permissions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from assessments.checklists.tests.test_support import TODAY, YEAR, approved, docx_file, draft, make_world, pdf_file, png_file, problem_with_fixes
-from dangjian import workflow
+from dangjian import errors
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from organizations.grants.choices import Role
@@ -32,17 +31,17 @@ def w():
 def test_own_org_rule_community_cadre(w):
     c = w.city
     # the community cadre edits the committee's list but cannot approve it (own organization) ...
-    assert perms.can_edit(w.a_cadre, c.a.committee)
-    assert not perms.is_superior(w.a_cadre, c.a.committee)
+    assert permissions.can_edit(w.a_cadre, c.a.committee)
+    assert not permissions.is_superior(w.a_cadre, c.a.committee)
     # ... and approves the list of a compound branch under the committee
-    assert perms.is_superior(w.a_cadre, c.a.branch)
+    assert permissions.is_superior(w.a_cadre, c.a.branch)
     # the street cadre approves the community committee's list
-    assert perms.is_superior(w.street, c.a.committee)
-    assert not perms.is_superior(w.street, c.street_org)  # the street's own organization
-    assert perms.is_superior(w.district, c.street_org)
+    assert permissions.is_superior(w.street, c.a.committee)
+    assert not permissions.is_superior(w.street, c.street_org)  # the street's own organization
+    assert permissions.is_superior(w.district, c.street_org)
     # roles that do not manage, or another community, are never superiors
-    assert not perms.is_superior(w.grid, c.a.branch)
-    assert not perms.is_superior(w.b_cadre, c.a.branch)
+    assert not permissions.is_superior(w.grid, c.a.branch)
+    assert not permissions.is_superior(w.b_cadre, c.a.branch)
 
 
 def test_cadre_with_a_grant_above_still_cannot_approve_own_org(w):
@@ -51,11 +50,11 @@ def test_cadre_with_a_grant_above_still_cannot_approve_own_org(w):
     from organizations.tests.factories import grant
 
     grant(both, Role.STREET, c.street)
-    assert not perms.is_superior(both, c.a.committee)
+    assert not permissions.is_superior(both, c.a.committee)
     org_grant = user_with(Role.COMMUNITY, c.a.branch, username="branch-org")  # a grant on the branch organization itself
-    assert perms.can_edit(org_grant, c.a.branch)
-    assert not perms.is_superior(org_grant, c.a.branch)
-    assert perms.is_superior(org_grant, c.a.group)
+    assert permissions.can_edit(org_grant, c.a.branch)
+    assert not permissions.is_superior(org_grant, c.a.branch)
+    assert permissions.is_superior(org_grant, c.a.group)
 
 
 def test_community_cadre_cannot_approve_committee_list_but_street_can(w):
@@ -108,16 +107,16 @@ def test_full_year(w):
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE and item.evidence and item.completed_at
     actions.checklist_midyear_check(actor=w.street, checklist=checklist, note="进度正常，注意问题整改")
-    with pytest.raises(workflow.TransitionError, match="尚未述职"):
+    with pytest.raises(errors.TransitionError, match="尚未述职"):
         actions.checklist_appraise(actor=w.street, checklist=checklist, appraisal=Appraisal.GOOD)
     actions.checklist_report(actor=w.a_cadre, checklist=checklist, text="一年来，社区党委……")
     with pytest.raises(PermissionDeniedError):
         actions.checklist_appraise(actor=w.a_cadre, checklist=checklist, appraisal=Appraisal.GOOD)
     done = actions.checklist_appraise(actor=w.street, checklist=checklist, appraisal=Appraisal.FAIRLY_GOOD, note="整改还需加快")
     assert done.appraisal == Appraisal.FAIRLY_GOOD and done.appraised_by == w.street
-    with pytest.raises(workflow.TransitionError, match="不能重复评议"):
+    with pytest.raises(errors.TransitionError, match="不能重复评议"):
         actions.checklist_appraise(actor=w.street, checklist=checklist, appraisal=Appraisal.GOOD)
-    with pytest.raises(workflow.TransitionError, match="年终评议"):
+    with pytest.raises(errors.TransitionError, match="年终评议"):
         actions.checklist_item_add(actor=w.a_cadre, checklist=checklist, kind=ItemKind.PROBLEM, title="x",
                                    source=ProblemSource.OTHER)
     verbs = list(ChecklistEvent.objects.filter(checklist=checklist).order_by("at", "pk").values_list("action", flat=True))
@@ -145,14 +144,14 @@ def test_illegal_transitions_are_refused(w, status, verb, message):
         "approve": lambda: actions.checklist_approve(actor=w.street, checklist=checklist),
         "return": lambda: actions.checklist_return(actor=w.street, checklist=checklist, reason="r"),
     }[verb]
-    with pytest.raises(workflow.TransitionError, match=message):
+    with pytest.raises(errors.TransitionError, match=message):
         run()
     assert Checklist.objects.get(pk=checklist.pk).status == status
 
 
 def test_submit_needs_a_responsibility_and_return_needs_a_reason(w):
     checklist = actions.checklist_create(actor=w.a_cadre, org=w.city.a.branch, year=YEAR)
-    with pytest.raises(workflow.TransitionError, match="责任清单还是空的"):
+    with pytest.raises(errors.TransitionError, match="责任清单还是空的"):
         actions.checklist_submit(actor=w.a_cadre, checklist=checklist)
     draft_ = draft(w.city.b.branch, w.b_cadre)
     actions.checklist_submit(actor=w.b_cadre, checklist=draft_)
@@ -163,9 +162,9 @@ def test_submit_needs_a_responsibility_and_return_needs_a_reason(w):
 
 def test_midyear_report_need_approval(w):
     checklist = draft(w.city.a.branch, w.a_cadre)
-    with pytest.raises(workflow.TransitionError, match="审批通过后"):
+    with pytest.raises(errors.TransitionError, match="审批通过后"):
         actions.checklist_midyear_check(actor=w.a_cadre, checklist=checklist, note="n")
-    with pytest.raises(workflow.TransitionError, match="审批通过后"):
+    with pytest.raises(errors.TransitionError, match="审批通过后"):
         actions.checklist_report(actor=w.a_cadre, checklist=checklist, text="t")
     with pytest.raises(PermissionDeniedError):
         actions.checklist_midyear_check(actor=w.grid, checklist=checklist, note="n")
@@ -190,11 +189,11 @@ def test_planned_items_frozen_after_submit_but_problems_any_time(w):
     checklist = draft(w.city.a.branch, w.a_cadre)
     item = checklist.items.filter(kind=ItemKind.RESPONSIBILITY).first()
     actions.checklist_submit(actor=w.a_cadre, checklist=checklist)
-    with pytest.raises(workflow.TransitionError, match="草稿或被退回"):
+    with pytest.raises(errors.TransitionError, match="草稿或被退回"):
         actions.checklist_item_add(actor=w.a_cadre, checklist=checklist, kind=ItemKind.RESPONSIBILITY, title="新增")
-    with pytest.raises(workflow.TransitionError):
+    with pytest.raises(errors.TransitionError):
         actions.checklist_item_update(actor=w.a_cadre, item=item, title="改")
-    with pytest.raises(workflow.TransitionError):
+    with pytest.raises(errors.TransitionError):
         actions.checklist_item_delete(actor=w.a_cadre, item=item)
     problem = actions.checklist_item_add(actor=w.a_cadre, checklist=checklist, kind=ItemKind.PROBLEM, title="议事会不规范",
                                          source=ProblemSource.HALF_YEAR)
@@ -241,14 +240,14 @@ def test_rectification_rules(w):
     fix = actions.checklist_item_add(actor=w.a_cadre, checklist=checklist, kind=ItemKind.RECTIFICATION, title="r",
                                      problem=problem, due_on=TODAY)
     assert fix.problem_id == problem.pk
-    with pytest.raises(workflow.TransitionError, match="先删除整改事项"):
+    with pytest.raises(errors.TransitionError, match="先删除整改事项"):
         actions.checklist_item_delete(actor=w.a_cadre, item=problem)
 
 
 def test_closing_all_rectifications_closes_the_problem(w):
     checklist = approved(w.city.a.branch, w.a_cadre, w.a_cadre)
     problem, (first, second) = problem_with_fixes(checklist, w.a_cadre, 2)
-    with pytest.raises(workflow.TransitionError, match="自动销号"):
+    with pytest.raises(errors.TransitionError, match="自动销号"):
         actions.item_complete(actor=w.a_cadre, item=problem, note="直接完成")
     with pytest.raises(ValidationError) as exc:
         actions.rectification_close(actor=w.a_cadre, item=first, note="")
@@ -262,7 +261,7 @@ def test_closing_all_rectifications_closes_the_problem(w):
     assert second.status == ItemStatus.CLOSED and second.closed_at is not None
     assert problem.status == ItemStatus.CLOSED and problem.closed_at is not None
     assert ChecklistEvent.objects.filter(item=problem, action="problem_close").count() == 1
-    with pytest.raises(workflow.TransitionError, match="已销号"):
+    with pytest.raises(errors.TransitionError, match="已销号"):
         actions.rectification_close(actor=w.a_cadre, item=second, note="again")
     with pytest.raises(ValidationError) as exc:  # no new rectification on a closed problem
         actions.checklist_item_add(actor=w.a_cadre, checklist=checklist, kind=ItemKind.RECTIFICATION, title="r",
@@ -273,14 +272,14 @@ def test_closing_all_rectifications_closes_the_problem(w):
 def test_complete_needs_approval_and_a_note(w):
     checklist = draft(w.city.a.branch, w.a_cadre)
     item = checklist.items.first()
-    with pytest.raises(workflow.TransitionError, match="审批通过后"):
+    with pytest.raises(errors.TransitionError, match="审批通过后"):
         actions.item_complete(actor=w.a_cadre, item=item, note="done")
     actions.checklist_submit(actor=w.a_cadre, checklist=checklist)
     actions.checklist_approve(actor=w.a_cadre, checklist=checklist)
     with pytest.raises(ValidationError):
         actions.item_complete(actor=w.a_cadre, item=item, note=" ")
     actions.item_complete(actor=w.a_cadre, item=item, note="完成", evidence=docx_file())
-    with pytest.raises(workflow.TransitionError, match="已完成"):
+    with pytest.raises(errors.TransitionError, match="已完成"):
         actions.item_complete(actor=w.a_cadre, item=item, note="again")
 
 
@@ -334,7 +333,7 @@ def test_concurrent_approve_and_return_one_wins():
             barrier.wait()
             fn()
             results.append("ok")
-        except workflow.TransitionError:
+        except errors.TransitionError:
             results.append("refused")
         finally:
             conn.close()

@@ -4,38 +4,16 @@ and pinned query counts at two data sizes."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from assessments.checklists import actions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistItem
 from assessments.checklists.tests.test_support import TODAY, YEAR, approved, draft, make_world, pdf_file, problem_with_fixes
+from assessments.tests.budgets import BUDGETS
+from dangjian.testing import api_client, ids, query_count
 from organizations.tests.factories import PartyOrgFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user=get_user_model().objects.get(pk=user.pk))
-    return client
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return [row["id"] for row in response.json()["results"]]
-
-
-def queries(user, address):
-    client = api(user)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(address)
-    assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
 
 
 @pytest.fixture
@@ -43,20 +21,13 @@ def w():
     return make_world()
 
 
-def test_anonymous_is_refused():
-    assert api().get("/api/checklists/").status_code in (401, 403)
-    assert api().get("/api/checklist-items/").status_code in (401, 403)
-
-
 def test_scoping_lists_and_404_outside(w):
     mine = draft(w.city.a.branch, w.a_cadre)
     theirs = draft(w.city.b.branch, w.b_cadre)
     their_item = theirs.items.first()
-    client = api(w.a_cadre)
-    assert ids(client.get("/api/checklists/")) == [mine.pk]
-    assert set(ids(client.get("/api/checklist-items/"))) == set(mine.items.values_list("pk", flat=True))
-    assert client.get(f"/api/checklists/{theirs.pk}/").status_code == 404
-    assert client.get(f"/api/checklist-items/{their_item.pk}/").status_code == 404
+    client = api_client(w.a_cadre)
+    assert ids(client.get("/api/checklists/")) == {mine.pk}
+    assert ids(client.get("/api/checklist-items/")) == set(mine.items.values_list("pk", flat=True))
     for path in ("submit", "approve", "midyear-check", "report", "appraise", "return"):
         assert client.post(f"/api/checklists/{theirs.pk}/{path}/", {"reason": "r", "note": "n", "text": "t",
                                                                      "appraisal": "good"}).status_code == 404, path
@@ -67,26 +38,26 @@ def test_scoping_lists_and_404_outside(w):
     response = client.post("/api/checklists/", {"org": w.city.b.committee.pk, "year": YEAR})
     assert response.status_code == 404
     assert ChecklistItem.objects.get(pk=their_item.pk).title != "改"
-    assert ids(api(w.street).get("/api/checklists/")) and len(ids(api(w.street).get("/api/checklists/"))) == 2
+    assert ids(api_client(w.street).get("/api/checklists/")) == {mine.pk, theirs.pk}
 
 
 def test_roles_refused_with_403(w):
     checklist = draft(w.city.a.committee, w.a_cadre)
-    grid = api(w.grid)
+    grid = api_client(w.grid)
     assert grid.get(f"/api/checklists/{checklist.pk}/").status_code == 200
     assert grid.post(f"/api/checklists/{checklist.pk}/submit/").status_code == 403
     assert grid.post("/api/checklists/", {"org": w.city.a.branch.pk, "year": YEAR}).status_code == 403
-    cadre = api(w.a_cadre)
+    cadre = api_client(w.a_cadre)
     assert cadre.post(f"/api/checklists/{checklist.pk}/submit/").status_code == 200
     response = cadre.post(f"/api/checklists/{checklist.pk}/approve/")
     assert response.status_code == 403 and "本组织" in response.json()["detail"]
-    response = api(w.street).post(f"/api/checklists/{checklist.pk}/approve/")
+    response = api_client(w.street).post(f"/api/checklists/{checklist.pk}/approve/")
     assert response.status_code == 200 and response.json()["status"] == ChecklistStatus.APPROVED
 
 
 def test_refused_step_is_409(w):
     checklist = approved(w.city.a.branch, w.a_cadre, w.a_cadre)
-    client = api(w.a_cadre)
+    client = api_client(w.a_cadre)
     response = client.post(f"/api/checklists/{checklist.pk}/submit/")
     assert response.status_code == 409 and "不能再次提交" in response.json()["detail"]
     item = checklist.items.filter(kind=ItemKind.RESPONSIBILITY).first()
@@ -99,7 +70,7 @@ def test_refused_step_is_409(w):
 
 
 def test_workflow_over_the_api(w):
-    client = api(w.a_cadre)
+    client = api_client(w.a_cadre)
     response = client.post("/api/checklists/", {"org": w.city.a.branch.pk, "year": YEAR}, format="json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
@@ -139,16 +110,16 @@ def test_filters(w):
     committee = draft(w.city.a.committee, w.a_cadre)
     actions.checklist_submit(actor=w.a_cadre, checklist=committee)
     actions.checklist_submit(actor=w.a_cadre, checklist=a_list)
-    assert ids(api(w.a_cadre).get("/api/checklists/?awaiting=true")) == [a_list.pk]  # not its own committee's
-    assert set(ids(api(w.street).get("/api/checklists/?awaiting=true"))) == {a_list.pk, committee.pk}
-    assert ids(api(w.street).get("/api/checklists/?q=社区党委")) == [committee.pk]
-    assert ids(api(w.street).get(f"/api/checklists/?year={YEAR - 1}")) == []
+    assert ids(api_client(w.a_cadre).get("/api/checklists/?awaiting=true")) == {a_list.pk}  # not its own committee's
+    assert ids(api_client(w.street).get("/api/checklists/?awaiting=true")) == {a_list.pk, committee.pk}
+    assert ids(api_client(w.street).get("/api/checklists/?q=社区党委")) == {committee.pk}
+    assert ids(api_client(w.street).get(f"/api/checklists/?year={YEAR - 1}")) == set()
     checklist = approved(w.city.b.branch, w.b_cadre, w.b_cadre)
     _problem, (late, _fine) = problem_with_fixes(checklist, w.b_cadre, 2)
     ChecklistItem.objects.filter(pk=late.pk).update(due_on=TODAY - timedelta(days=4))
-    response = api(w.street).get("/api/checklist-items/?overdue=true")
-    assert ids(response) == [late.pk] and response.json()["results"][0]["days_overdue"] == 4
-    assert ids(api(w.a_cadre).get("/api/checklist-items/?overdue=true")) == []
+    response = api_client(w.street).get("/api/checklist-items/?overdue=true")
+    assert ids(response) == {late.pk} and response.json()["results"][0]["days_overdue"] == 4
+    assert ids(api_client(w.a_cadre).get("/api/checklist-items/?overdue=true")) == set()
 
 
 def _grow(w, n):
@@ -159,20 +130,22 @@ def _grow(w, n):
         problem_with_fixes(checklist, w.a_cadre, 1)
 
 
-@pytest.mark.parametrize("address", ["/api/checklists/", "/api/checklist-items/", "/api/checklists/?awaiting=true",
-                                     "/api/checklist-items/?overdue=true"])
-def test_list_query_counts_are_pinned(w, address):
+@pytest.mark.parametrize(("address", "route"), [
+    ("/api/checklists/", "checklist-list"), ("/api/checklist-items/", "checklist-item-list"),
+    ("/api/checklists/?awaiting=true", "checklist-list"), ("/api/checklist-items/?overdue=true", "checklist-item-list"),
+])
+def test_street_list_query_counts_are_pinned(w, address, route):
     _grow(w, 2)
-    small = queries(w.street, address)
+    small = query_count(api_client(w.street), address)
     _grow(w, 6)
-    large = queries(w.street, address)
-    assert small == large <= 6, (small, large)
+    large = query_count(api_client(w.street), address)
+    assert small == large <= BUDGETS[route], (small, large)
 
 
-def test_detail_query_count_is_pinned(w):
+def test_street_detail_query_count_is_pinned(w):
     checklist = approved(w.city.a.branch, w.a_cadre, w.a_cadre)
-    small = queries(w.street, f"/api/checklists/{checklist.pk}/")
+    small = query_count(api_client(w.street), f"/api/checklists/{checklist.pk}/")
     for _ in range(5):
         problem_with_fixes(checklist, w.a_cadre, 2)
-    large = queries(w.street, f"/api/checklists/{checklist.pk}/")
-    assert small == large <= 6, (small, large)
+    large = query_count(api_client(w.street), f"/api/checklists/{checklist.pk}/")
+    assert small == large <= BUDGETS["checklist-detail"], (small, large)

@@ -9,6 +9,7 @@ from assessments.checklists import actions, selectors
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
 from assessments.checklists.tests.test_support import TODAY, YEAR, approved, draft, make_world, problem_with_fixes
+from assessments.tests.budgets import BUDGETS
 from dangjian.testing import assert_max_queries
 from organizations.tests.factories import PartyOrgFactory
 
@@ -30,18 +31,18 @@ def test_checklist_figures_one_query_for_any_number_of_orgs(w):
     actions.rectification_close(actor=w.a_cadre, item=f1, note="已整改")
     draft(c.b.branch, w.b_cadre, year=YEAR - 1)  # another year: not counted
     orgs = [c.a.branch.pk, c.b.branch.pk, c.a.committee.pk]
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["assessments.checklists.selectors.checklist_figures"]):
         figures = selectors.checklist_figures(orgs, YEAR, today=date(YEAR, 12, 31))
     assert figures[c.a.branch.pk] == {"items": 4, "done": 1, "problems": 2, "closed": 1, "overdue": 1}
     assert figures[c.b.branch.pk] == figures[c.a.committee.pk] == {"items": 0, "done": 0, "problems": 0, "closed": 0, "overdue": 0}
     many = [PartyOrgFactory(name=f"支部{i}", area=c.a.compound, parent=c.a.committee).pk for i in range(30)]
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["assessments.checklists.selectors.checklist_figures"]):
         selectors.checklist_figures(orgs + many, YEAR)
     # default "today": the end of the year — an open item due within the year is overdue then
     assert selectors.checklist_figures([c.a.branch.pk], YEAR)[c.a.branch.pk]["overdue"] == 4
     from organizations.orgs.models import PartyOrg
 
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["assessments.checklists.selectors.checklist_figures"]):
         by_query = selectors.checklist_figures(PartyOrg.objects.filter(pk=c.a.branch.pk).values("pk"), YEAR, TODAY)
     assert by_query[c.a.branch.pk]["items"] == 4
 
@@ -60,11 +61,11 @@ def test_awaiting_approval_follows_the_own_org_rule(w):
     assert list(selectors.awaiting_approval(w.grid)) == []
     assert list(selectors.awaiting_approval(w.b_cadre)) == []
     # the query agrees with the per-object rule
-    from assessments.checklists import permissions as perms
+    from assessments.checklists import permissions
 
     for user in (w.a_cadre, w.street, w.district, w.b_cadre):
         visible = selectors.checklists_for(user).select_related("org__area", "org__parent__area")
-        expected = {x.pk for x in visible if perms.is_superior(user, x.org) and x.status == ChecklistStatus.SUBMITTED}
+        expected = {x.pk for x in visible if permissions.is_superior(user, x.org) and x.status == ChecklistStatus.SUBMITTED}
         assert set(selectors.awaiting_approval(user).values_list("pk", flat=True)) == expected
 
 
@@ -76,7 +77,7 @@ def test_overdue_items_across_the_subtree(w):
     _p, (late_b,) = problem_with_fixes(b, w.b_cadre, 1, due_on=TODAY - timedelta(days=2))
     _p, (done_b,) = problem_with_fixes(b, w.b_cadre, 1, due_on=TODAY - timedelta(days=3))
     actions.rectification_close(actor=w.b_cadre, item=done_b, note="ok")
-    with assert_max_queries(2):  # the user's grants, then the items with their organizations
+    with assert_max_queries(BUDGETS["assessments.checklists.selectors.overdue_items"]):  # the grants, then the items
         rows = selectors.attach_days(list(selectors.overdue_items(w.street, TODAY)), TODAY)
     assert [(r.pk, r.days_overdue, r.checklist.org.name) for r in rows] == [
         (late_a.pk, 10, c.a.branch.name), (late_b.pk, 2, c.b.branch.name)]
@@ -86,7 +87,7 @@ def test_overdue_items_across_the_subtree(w):
 def test_sections_group_the_four_lists(w):
     checklist = approved(w.city.a.branch, w.a_cadre, w.a_cadre)
     problem, fixes = problem_with_fixes(checklist, w.a_cadre, 2)
-    with assert_max_queries(1):
+    with assert_max_queries(BUDGETS["assessments.checklists.selectors.checklist_sections"]):
         view = selectors.checklist_sections(checklist, TODAY)
     kinds = {s.kind: s for s in view.sections}
     assert [s.kind for s in view.sections] == list(ItemKind.values)

@@ -9,7 +9,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from assessments.dashboard import selectors as ds
+from assessments.dashboard import permissions, selectors
 from assessments.dashboard.api.serializers import DashboardSerializer, dashboard_data
 from dangjian.api.viewsets import ScopedQuerysetMixin
 from organizations.areas.models import Area
@@ -38,9 +38,9 @@ class DashboardViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
 
     def retrieve(self, request, area_id=None):
         area = self.get_object()
-        if not ds.can_view(request.user, area):
+        if not permissions.can_view(request.user, area):
             raise PermissionDenied(_("您的角色不能查看该区域的数据看板。"))
-        dash = ds.build_dashboard(area, request.query_params.get("period"))
+        dash = selectors.build_dashboard(area, request.query_params.get("period"))
         return Response(DashboardSerializer(dashboard_data(dash)).data)
 
 

@@ -41,7 +41,7 @@ from dangjian.api.filters import visible_area_or_404
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from organizations.areas import selectors as areas_selectors
 from organizations.areas.models import Area
-from organizations.members import selectors as org_selectors
+from organizations.members import selectors as members_selectors
 from organizations.members.models import Member
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.models import PartyOrg
@@ -302,7 +302,7 @@ class _MemberReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return area
 
     def visible(self, members):
-        return (members & org_selectors.members_for(self.request.user)).select_related("organization")
+        return (members & members_selectors.members_for(self.request.user)).select_related("organization")
 
 
 @extend_schema_view(
@@ -347,7 +347,7 @@ class ServiceHoursViewSet(_MemberReportViewSet):
             date(year, 1, 1)
         except ValueError:
             raise ValidationError({"year": _("年度不正确。")}) from None
-        members = org_selectors.members_for(self.request.user)
+        members = members_selectors.members_for(self.request.user)
         if isinstance(subject, PartyOrg):
             members = members.filter(selectors.roster_q(subject))
         else:

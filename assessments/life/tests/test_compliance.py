@@ -8,6 +8,7 @@ import pytest
 from assessments.life import selectors
 from assessments.life.choices import PeriodStatus
 from assessments.life.models import RuleSet
+from assessments.tests.budgets import BUDGETS
 from assessments.tests.factories import activity, at, ensure_default_rules, fill_window, override, previous_quarter
 from dangjian.testing import assert_max_queries, count_queries
 from organizations.members.choices import MemberStatus
@@ -50,7 +51,7 @@ def test_org_calendar_statuses_are_exact(city):
     activity(branch, "theme_party_day", date(2026, 10, 1), hour=0)
     activity(branch, "vanguard_day", date(2026, 11, 20))
     activity(city.a.branch, "joint_meeting", date(2026, 8, 1))  # as needed: never due
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["assessments.life.selectors.org_calendar"]):
         calendar = selectors.org_calendar(reload(branch), TODAY)
 
     assert calendar.start == date(2026, 7, 1)

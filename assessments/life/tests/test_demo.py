@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.life import demo, selectors
-from assessments.life import schedule as cal
+from assessments.life import demo, schedule, selectors
 from assessments.life.choices import AttendanceStatus
 from assessments.life.models import Activity, Attendance
+from assessments.tests.budgets import BUDGETS
 from assessments.tests.factories import ensure_default_rules
 from organizations.members.choices import OrgRole
 from organizations.orgs.choices import OrgCategory, OrgKind
@@ -53,12 +53,12 @@ def test_seeded_year_follows_rules_and_rosters(city):
     assert counts["activities"] == Activity.objects.count() > 50
     assert counts["attendance"] == Attendance.objects.count() and counts["service_records"] == ServiceRecord.objects.count()
     assert set(Activity.objects.values_list("org_id", flat=True)) == {o.pk for o in orgs}
-    window = cal.window_start(TODAY)
+    window = schedule.window_start(TODAY)
     for a in Activity.objects.select_related("activity_type"):
-        assert window <= cal.local_date(a.starts_at) <= TODAY and a.ends_at > a.starts_at
+        assert window <= schedule.local_date(a.starts_at) <= TODAY and a.ends_at > a.starts_at
         if a.activity_type.code == "vanguard_day":
-            day = cal.local_date(a.starts_at)
-            assert day == cal.last_friday(day.year, day.month)
+            day = schedule.local_date(a.starts_at)
+            assert day == schedule.last_friday(day.year, day.month)
         if a.activity_type.has_steps:
             assert a.step
     # rosters: branch members; the group's are its branch's members living in its building
@@ -102,7 +102,7 @@ def test_gaps_are_realistic_and_some_members_lapse(city, monkeypatch):
     assert 0 < result.summary.compliant < result.summary.assessed  # some comply, some lag
     lapsed = selectors.inactive_members(city.a.area, TODAY)
     assert lapsed.exists()
-    cutoff = selectors.day_start(cal.months_back(TODAY, demo.INACTIVE_MONTHS))
+    cutoff = selectors.day_start(schedule.months_back(TODAY, demo.INACTIVE_MONTHS))
     for member in lapsed:
         assert not Attendance.objects.filter(member=member, status="present", activity__starts_at__gte=cutoff).exists()
 
@@ -116,4 +116,5 @@ def test_reads_are_constant_per_batch(city):
     small = selects(_world(city))
     Activity.objects.all().delete()
     more = build_community(city.street, city.street_org, "丙", members=8)
-    assert selects([city.a.branch, city.a.group, city.b.branch, city.b.group, more.branch, more.group]) == small == 5
+    orgs = [city.a.branch, city.a.group, city.b.branch, city.b.group, more.branch, more.group]
+    assert selects(orgs) == small == BUDGETS["assessments.life.demo.seed_activities"]

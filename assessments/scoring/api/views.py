@@ -16,7 +16,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from assessments.scoring import actions as scoring_actions
-from assessments.scoring import selectors as sel
+from assessments.scoring import permissions as sel
 from assessments.scoring.api.serializers import (
     RubricSerializer,
     ScoreDetailSerializer,
@@ -114,10 +114,7 @@ class ScoringRunViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retri
     def create(self, request):
         serializer = ScoringRunStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            run = scoring_actions.scoring_run_start(actor=request.user, **serializer.validated_data)
-        except scoring_actions.TransitionError as exc:
-            return Response({"detail": "；".join(exc.messages)}, status=409)
+        run = scoring_actions.scoring_run_start(actor=request.user, **serializer.validated_data)
         run = self.get_queryset().get(pk=run.pk)
         return Response(ScoringRunSerializer(run).data, status=202)
 

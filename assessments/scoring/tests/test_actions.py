@@ -10,13 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessments.scoring import actions as scoring_actions
-from assessments.scoring import engine as scoring
+from assessments.scoring import engine
 from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.tests import test_data as data
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
-from dangjian.workflow import TransitionError
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 
@@ -123,7 +122,7 @@ def team_review(wuhao):
 
 def test_street_reviewer_sets_points_and_the_score_follows(city, wuhao, team_review):
     data.plant_period(city)
-    run = data_run = scoring.score_run(ScoringRun.objects.create(
+    run = data_run = engine.score_run(ScoringRun.objects.create(
         rubric=wuhao, period_key=data.PERIOD, period_kind="quarter", period_start=data.START, period_end=data.END).pk)
     b = Score.objects.get(run=data_run, subject_id=city.b.area.pk)
     assert (b.total, b.rank) == (Decimal("49.00"), 2)

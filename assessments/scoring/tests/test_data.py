@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from assessments.checklists.models import Checklist, ChecklistItem
-from assessments.life import schedule as cal
+from assessments.life import schedule
 from assessments.scoring.models import ManualScore
 from assessments.tests.factories import fill_window
 from services.checkins.models import MemberReport
@@ -20,7 +20,7 @@ START, END = date(2025, 7, 1), date(2025, 9, 30)
 
 
 def moment(day, hour=10):
-    return datetime.combine(day, time(hour), tzinfo=cal.SHANGHAI)
+    return datetime.combine(day, time(hour), tzinfo=schedule.SHANGHAI)
 
 
 def wish(community, *, status="published", published=date(2025, 7, 10), rating="", rated=None, building=True):

@@ -4,13 +4,13 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from assessments.scoring import engine as scoring
+from assessments.scoring import engine
 from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoringRun
 from assessments.scoring.rubrics import ensure_default_rubrics
 from assessments.scoring.tests import test_data as data
+from assessments.tests.budgets import BUDGETS
+from dangjian.testing import logged_in, query_count
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_community, user_with
 
@@ -28,18 +28,13 @@ def run_for(code, key=data.PERIOD):
     p = periods.parse(key)
     run = ScoringRun.objects.create(rubric=Rubric.objects.get(code=code, version=1), period_key=key, period_kind=p.kind,
                                     period_start=p.start, period_end=p.end)
-    return scoring.score_run(run.pk)
+    return engine.score_run(run.pk)
 
 
 @pytest.fixture
 def scored(city):
     data.plant_period(city)
     return run_for("wuhao-community")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def score_of(area):
@@ -53,14 +48,14 @@ def index_url(run, **extra):
 
 # -------------------------------------------------------------------------- refused
 def test_anonymous_is_sent_to_login(client, scored):
-    for url in ("/scores/", "/scores/stars/", "/scores/runs/", f"/scores/{score_of(scored.rubric.scores.first().area).pk}/"):
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+    """The ranking, scores, runs and their pages are the contracts' (test_contracts.py)."""
+    response = client.get("/scores/stars/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.parametrize("role", [Role.GRID, Role.MEMBER, Role.DEPARTMENT])
 def test_roles_without_scores_are_refused(client, city, scored, role):
-    login(client, user_with(role, city.a.area))
+    logged_in(user_with(role, city.a.area), client)
     for url in ("/scores/", "/scores/stars/", "/scores/runs/", f"/scores/{score_of(city.a.area).pk}/",
                 f"/scores/runs/{scored.pk}/"):
         response = client.get(url)
@@ -70,12 +65,9 @@ def test_roles_without_scores_are_refused(client, city, scored, role):
 
 # ------------------------------------------------------------------------- scoping
 def test_community_cadre_sees_only_their_community(client, city, scored):
-    login(client, user_with(Role.COMMUNITY, city.a.area))
+    logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     body = client.get(index_url(scored)).content.decode()
     assert "甲社区" in body and "乙社区" not in body
-    assert client.get(f"/scores/{score_of(city.a.area).pk}/").status_code == 200
-    assert client.get(f"/scores/{score_of(city.b.area).pk}/").status_code == 404
-    assert client.get(f"/scores/{score_of(city.b.area).pk}/history/").status_code == 404
     assert client.get(index_url(scored, parent=city.b.area.pk)).status_code == 404
     export = client.get(index_url(scored, export="xlsx"))
     rows = list(openpyxl.load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
@@ -84,7 +76,7 @@ def test_community_cadre_sees_only_their_community(client, city, scored):
 
 # ------------------------------------------------------------------------- content
 def test_district_ranking_with_stars_and_export(client, city, scored):
-    login(client, user_with(Role.DISTRICT, city.district))
+    logged_in(user_with(Role.DISTRICT, city.district), client)
     response = client.get("/scores/")  # defaults: the first active rubric, its latest scored period
     body = response.content.decode()
     assert response.status_code == 200
@@ -103,7 +95,7 @@ def test_district_ranking_with_stars_and_export(client, city, scored):
 
 
 def test_score_detail_groups_lines_and_links_records(client, city, scored):
-    login(client, user_with(Role.STREET, city.street))
+    logged_in(user_with(Role.STREET, city.street), client)
     a = score_of(city.a.area)
     body = client.get(f"/scores/{a.pk}/").content.decode()
     for group in ("支部班子好", "管理服务好", "组织生活好", "运行机制好", "基础保障好"):
@@ -119,31 +111,27 @@ def test_score_detail_groups_lines_and_links_records(client, city, scored):
 
 
 # --------------------------------------------------------------------- query counts
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 def test_page_query_counts_do_not_grow_with_subjects(client, city, scored):
-    login(client, user_with(Role.DISTRICT, city.district))
+    logged_in(user_with(Role.DISTRICT, city.district), client)
     a = score_of(city.a.area)
-    urls = [index_url(scored), f"/scores/stars/?rubric={scored.rubric_id}&period={scored.period_key}", f"/scores/{a.pk}/",
-            f"/scores/{a.pk}/history/", "/scores/runs/", f"/scores/runs/{scored.pk}/"]
-    before = {url: _count(client, url) for url in urls}
+    budgets = {
+        index_url(scored): "scoring:index", f"/scores/stars/?rubric={scored.rubric_id}&period={scored.period_key}": "scoring:stars",
+        f"/scores/{a.pk}/": "scoring:score_detail", f"/scores/{a.pk}/history/": "scoring:history", "/scores/runs/": "scoring:runs",
+        f"/scores/runs/{scored.pk}/": "scoring:run_detail",
+    }
+    before = {url: query_count(client, url) for url in budgets}
     for label in ("丙", "丁", "戊"):
         build_community(city.street, city.street_org, label)
-    scoring.score_run(scored.pk)
+    engine.score_run(scored.pk)
     run_for("liuhua-compound")
-    after = {url: _count(client, url) for url in urls}
+    after = {url: query_count(client, url) for url in budgets}
     assert after == before
-    assert max(before.values()) <= 14, before
+    assert all(before[url] <= BUDGETS[route] for url, route in budgets.items()), before
 
 
 # ----------------------------------------------------------------------------- runs
 def test_district_starts_a_run_from_the_runs_page(client, city, django_capture_on_commit_callbacks):
-    login(client, user_with(Role.DISTRICT, city.district))
+    logged_in(user_with(Role.DISTRICT, city.district), client)
     rubric = Rubric.objects.get(code="wuhao-community")
     page = client.get("/scores/runs/").content.decode()
     assert 'data-testid="start-form"' in page
@@ -153,13 +141,13 @@ def test_district_starts_a_run_from_the_runs_page(client, city, django_capture_o
     assert response.status_code == 302 and response["Location"] == f"/scores/runs/{run.pk}/"
     detail = client.get(f"/scores/runs/{run.pk}/").content.decode()
     assert f'hx-get="/scores/runs/{run.pk}/progress/"' in detail and "排队中" in detail
-    scoring.score_run(run.pk)
+    engine.score_run(run.pk)
     progress = client.get(f"/scores/runs/{run.pk}/progress/").content.decode()
     assert "hx-get" not in progress and "已完成 14/14 步" in progress and "100%" in progress
 
 
 def test_bad_period_is_shown_on_the_form(client, city):
-    login(client, user_with(Role.DISTRICT, city.district))
+    logged_in(user_with(Role.DISTRICT, city.district), client)
     rubric = Rubric.objects.get(code="sihao-branch")
     response = client.post("/scores/runs/start/", {"rubric": rubric.pk, "period_key": "2025-08"})
     assert response.status_code == 400
@@ -171,14 +159,14 @@ def test_running_run_is_not_started_twice_from_the_page(client, city, scored):
     from django.utils import timezone
 
     ScoringRun.objects.filter(pk=scored.pk).update(state="running", started_at=timezone.now())
-    login(client, user_with(Role.DISTRICT, city.district))
+    logged_in(user_with(Role.DISTRICT, city.district), client)
     response = client.post("/scores/runs/start/", {"rubric": scored.rubric_id, "period_key": scored.period_key}, follow=True)
     assert "正在评分中" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", [Role.STREET, Role.COMMUNITY])
 def test_only_district_may_start_runs(client, city, role):
-    login(client, user_with(role, city.street))
+    logged_in(user_with(role, city.street), client)
     assert 'data-testid="start-form"' not in client.get("/scores/runs/").content.decode()
     response = client.post("/scores/runs/start/", {"rubric": Rubric.objects.first().pk, "period_key": "2025-Q3"})
     assert response.status_code == 403
@@ -192,7 +180,7 @@ def manual_url(scored, area):
 
 
 def test_street_reviewer_scores_a_manual_indicator(client, city, scored):
-    login(client, user_with(Role.STREET, city.street))
+    logged_in(user_with(Role.STREET, city.street), client)
     url = manual_url(scored, city.b.area)
     assert client.get(url).status_code == 200
     bad = client.post(url, {"points": "11", "note": "好"})
@@ -205,9 +193,9 @@ def test_street_reviewer_scores_a_manual_indicator(client, city, scored):
 
 
 def test_manual_form_refused_and_scoped(client, city, scored):
-    login(client, user_with(Role.COMMUNITY, city.a.area))
+    logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     assert client.get(manual_url(scored, city.a.area)).status_code == 403
     assert client.get(manual_url(scored, city.b.area)).status_code == 404
     client.logout()
-    login(client, user_with(Role.STREET, city.a.area))
+    logged_in(user_with(Role.STREET, city.a.area), client)
     assert client.get(manual_url(scored, city.b.area)).status_code == 404

@@ -4,6 +4,7 @@ import pytest
 
 from dangjian.testing import count_queries
 from grids.coverage import selectors
+from grids.tests.budgets import BUDGETS
 from grids.tests.factories import add_compound, central_household, coverage_world, grid_over
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +126,8 @@ def test_coverage_runs_a_constant_number_of_queries(world, fn):
         grow(world, 6)
         large = count_queries(lambda a=area: fn(a))
         assert small == large, (area, small, large)
-    assert count_queries(lambda: selectors.coverage(world.city)) == 1
-    assert count_queries(lambda: selectors.coverage_children(world.a.area)) == 2
+    assert count_queries(lambda: selectors.coverage(world.city)) == BUDGETS["grids.coverage.selectors.coverage"]
+    assert count_queries(lambda: selectors.coverage_children(world.a.area)) == BUDGETS["grids.coverage.selectors.coverage_children"]
 
 
 def test_buildings_of_a_covered_compound_count_its_grid(world):
@@ -134,7 +135,7 @@ def test_buildings_of_a_covered_compound_count_its_grid(world):
     assert rows[world.a.building.pk]["grids"] == 1 and rows[world.a.building.pk]["grids_with_branch"] == 1
     rows = {r.area.pk: r.figures for r in selectors.coverage_children(world.p2)}
     assert (rows[world.b21.pk]["grids"], rows[world.b22.pk]["grids"]) == (1, 0)
-    assert count_queries(lambda: selectors.coverage_children(world.p2)) == 2
+    assert count_queries(lambda: selectors.coverage_children(world.p2)) == BUDGETS["grids.coverage.selectors.coverage_children"]
 
 
 def _every_area(world):
@@ -174,4 +175,4 @@ def test_the_page_report_runs_three_queries_whatever_the_size(world):
         small = count_queries(lambda a=area: selectors.coverage_report(a))
         grow(world, 6)
         large = count_queries(lambda a=area: selectors.coverage_report(a))
-        assert small == large <= 3, (area.name, small, large)
+        assert small == large <= BUDGETS["grids.coverage.selectors.coverage_report"], (area.name, small, large)

@@ -13,12 +13,14 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from dangjian.api.filters import IdFilter
-from dangjian.api.viewsets import ScopedQuerysetMixin
+from dangjian.api.viewsets import ErrorDetailSerializer, ScopedQuerysetMixin
 from grids.diary import actions, permissions, selectors
 from grids.diary.api.serializers import DiaryConvertSerializer, DiaryEntrySerializer, DiaryResolveSerializer
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.api.views import _WITHIN, GridReadPermission
+
+_CONFLICT = OpenApiResponse(ErrorDetailSerializer, description="日记当前状态不允许此操作")
 
 
 class DiaryPermission(GridReadPermission):
@@ -85,8 +87,8 @@ class DiaryViewSet(
         fresh = self.get_queryset().get(pk=entry.pk)
         return Response(DiaryEntrySerializer(fresh, context=self.get_serializer_context()).data)
 
-    @extend_schema(summary="问题已解决", description="待处理 → 已解决；其他状态返回 400。",
-                   request=DiaryResolveSerializer, responses=DiaryEntrySerializer)
+    @extend_schema(summary="问题已解决", description="待处理 → 已解决；其他状态返回 409。",
+                   request=DiaryResolveSerializer, responses={200: DiaryEntrySerializer, 409: _CONFLICT})
     @action(detail=True, methods=["post"], filter_backends=[])
     def resolve(self, request, pk=None):
         entry = self.get_object()
@@ -96,8 +98,8 @@ class DiaryViewSet(
 
     @extend_schema(
         summary="登记转办",
-        description="待处理 → 已转办：记录它转成的居民诉求或吹哨报到及其编号（服务模块建立记录后调用）；其他状态返回 400。",
-        request=DiaryConvertSerializer, responses=DiaryEntrySerializer,
+        description="待处理 → 已转办：记录它转成的居民诉求或吹哨报到及其编号（服务模块建立记录后调用）；其他状态返回 409。",
+        request=DiaryConvertSerializer, responses={200: DiaryEntrySerializer, 409: _CONFLICT},
     )
     @action(detail=True, methods=["post"], filter_backends=[])
     def convert(self, request, pk=None):

@@ -9,9 +9,9 @@ from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
-from services.checkins.actions import hours_target, progress_percent
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
+from services.checkins.rules import hours_target, progress_percent
 from services.checkins.selectors import ReportStatus
 from services.resident.api.serializers import _enum_field
 

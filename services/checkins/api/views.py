@@ -41,7 +41,6 @@ from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.ledger.models import ServiceSource
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
 
 
 class MemberReportFilterSet(FilterSet):
@@ -105,7 +104,7 @@ class AgreementFilterSet(FilterSet):
     partial_update=extend_schema(summary="修改共建协议（部分字段）", request=CoBuildAgreementWriteSerializer,
                                  responses={200: CoBuildAgreementSerializer, 409: ConflictSerializer}, tags=["reporting"]),
 )
-class CoBuildAgreementViewSet(TransitionConflictMixin, ScopedModelViewSet):
+class CoBuildAgreementViewSet(ScopedModelViewSet):
     queryset_model = CoBuildAgreement
     filterset_class = AgreementFilterSet
     list_select_related = ("org", "community")

@@ -2,23 +2,21 @@
 write, ending), and in-service members reporting in (self or on behalf, once a day, a new
 period after expiry, a race on PostgreSQL).  ``make_in_service`` and ``unit_org`` are
 shared by the other reporting tests."""
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
-from dangjian.workflow import TransitionError
+from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, build_city, user_with
-from services.checkins import actions
+from services.checkins import actions, rules
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 
@@ -53,26 +51,26 @@ def member_login(member, username=None):
     (date(2026, 11, 30), 3, date(2027, 2, 28)),
 ])
 def test_add_months_clamps_to_month_end(day, months, expected):
-    assert actions.add_months(day, months) == expected
+    assert rules.add_months(day, months) == expected
 
 
 def test_valid_until_follows_the_setting(settings):
-    assert actions.report_valid_until(date(2026, 8, 31)) == date(2027, 2, 28)
+    assert rules.report_valid_until(date(2026, 8, 31)) == date(2027, 2, 28)
     settings.MEMBER_REPORT_VALID_MONTHS = 12
-    assert actions.report_valid_until(date(2026, 2, 28)) == date(2027, 2, 28)
+    assert rules.report_valid_until(date(2026, 2, 28)) == date(2027, 2, 28)
     settings.SERVICE_HOURS_TARGET = 40
-    assert actions.hours_target() == Decimal("40")
+    assert rules.hours_target() == Decimal("40")
 
 
 def test_quarters_and_progress():
-    assert actions.quarter_bounds(2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
-    assert actions.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
-    assert [actions.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 7, 10, 12)] == [1, 1, 2, 3, 4, 4]
+    assert rules.quarter_bounds(2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
+    assert rules.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 7, 10, 12)] == [1, 1, 2, 3, 4, 4]
     with pytest.raises(ValueError):
-        actions.quarter_bounds(2026, 5)
-    assert actions.progress_percent(Decimal("12.5"), Decimal("50")) == 25
-    assert actions.progress_percent(Decimal("80"), Decimal("50")) == 100
-    assert actions.progress_percent(0, 0) == 100
+        rules.quarter_bounds(2026, 5)
+    assert rules.progress_percent(Decimal("12.5"), Decimal("50")) == 25
+    assert rules.progress_percent(Decimal("80"), Decimal("50")) == 100
+    assert rules.progress_percent(0, 0) == 100
 
 
 # --------------------------------------------------------------------- agreements
@@ -174,7 +172,7 @@ def test_member_reports_themself_to_their_residence_community():
     report = actions.member_report_in(actor=user, member=member, skills="法律咨询")
     today = timezone.localdate()
     assert report.created and report.community == c.a.area and report.reported_on == today
-    assert report.valid_until == actions.add_months(today, 6) and report.skills == "法律咨询"
+    assert report.valid_until == rules.add_months(today, 6) and report.skills == "法律咨询"
     again = actions.member_report_in(actor=user, member=member)
     assert again.pk == report.pk and again.created is False
     assert MemberReport.objects.count() == 1
@@ -238,33 +236,14 @@ def test_report_refusals_are_clear():
     assert not MemberReport.objects.exists()
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: row locks and concurrent transactions")
+@requires_postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reports_of_one_member_make_one_row():
     c = build_city()
     member = make_in_service(c.a)
     user = member_login(member)
     cadre = user_with(Role.COMMUNITY, c.a.area)
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def attempt(actor):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            results.append(actions.member_report_in(actor=actor, member=member).created)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=attempt, args=(a,)) for a in (user, cadre, user, cadre)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert sorted(results) == [False, False, False, True]
+    outcomes = race(lambda actor: actions.member_report_in(actor=actor, member=member).created, (user, cadre, user, cadre))
+    assert not outcomes.errors
+    assert sorted(outcomes.values) == [False, False, False, True]
     assert MemberReport.objects.filter(member=member).count() == 1

@@ -11,6 +11,7 @@ from services.checkins.choices import AgreementStatus
 from services.checkins.demo import seed_reporting
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.checkins.tests.test_actions import make_in_service, unit_org
+from services.tests.budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)
@@ -37,7 +38,7 @@ def test_seed_reporting_pairs_district_units_and_reports_most_members():
     statuses = {m.report_status for m in selectors.community_board(c.a.area, on_date=TODAY, year=2026)}
     assert statuses == {"valid", "expired", "never"}
     assert all(r.valid_until > r.reported_on for r in MemberReport.objects.all())
-    assert queries < 20
+    assert queries <= BUDGETS["services.checkins.demo.seed_reporting"]
     # running again adds no agreements and no duplicate reports
     before = (agreements.count(), MemberReport.objects.count())
     seed_reporting(rng=random.Random(3), community_ids=ids, today=TODAY)

@@ -9,10 +9,11 @@ from django.utils import timezone
 from dangjian.testing import count_queries
 from organizations.tests.factories import build_city, build_community
 from services.checkins import selectors
-from services.checkins.actions import add_months
 from services.checkins.models import MemberReport
+from services.checkins.rules import add_months
 from services.checkins.tests.test_actions import make_in_service
 from services.ledger.models import ServiceRecord, ServiceSource
+from services.tests.budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_figures_run_one_query_for_any_number_of_roots():
     n_many = count_queries(lambda: (selectors.reporting_rates(many, today),
                                     selectors.service_hours(many, date(2026, 1, 1), date(2026, 12, 31)),
                                     selectors.area_figures(many, on_date=today, year=2026)))
-    assert n_few == n_many == 3
+    assert n_few == n_many == BUDGETS["services.checkins.selectors.area_figures"]
     assert selectors.reporting_rates(many, today)[c.street.pk] == (6, 7)
 
 

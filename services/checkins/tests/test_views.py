@@ -1,6 +1,7 @@
-"""双报到 pages and API: refusals (403), scoping (a user of community B never sees A's
-members, reports or agreements: 404), pinned query counts that do not grow with rows,
-the report-in forms, and the quarterly feedback Excel files opened with openpyxl."""
+"""双报到 pages and API: refusals by role (403), what each role sees, the summary's query
+count with more members, the report-in forms, and the quarterly feedback Excel files opened
+with openpyxl.  The lists' and details' contracts — 404 out of scope, flat query counts
+within budgets.py — are in ``test_contracts``."""
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -9,10 +10,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from dangjian.models import AuditEvent
-from dangjian.testing import assert_max_queries
+from dangjian.testing import api_client, assert_max_queries, logged_in
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services.checkins import actions
@@ -21,6 +21,7 @@ from services.checkins.models import CoBuildAgreement, MemberReport
 from services.checkins.tests.test_actions import make_in_service, member_login, unit_org
 from services.checkins.tests.test_selectors import hours
 from services.ledger.models import ServiceSource
+from services.tests.budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 PHONE = "13900001111"
@@ -44,11 +45,6 @@ def w():
     return c
 
 
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
 def _more_members(c, n):
     for i in range(n):
         m = make_in_service(c.a, name=f"加{i}", employer_org=c.organ)
@@ -59,28 +55,29 @@ def _more_members(c, n):
 # --------------------------------------------------------------------------- index
 def test_index_redirects_members_and_refuses_users_without_roles(client, w):
     member_user = member_login(w.zhang)
-    assert login(client, member_user).get(reverse("reporting:index"))["Location"] == reverse("reporting:mine")
+    assert logged_in(member_user, client).get(reverse("reporting:index"))["Location"] == reverse("reporting:mine")
     nobody = user_with(Role.DEPARTMENT, w.a.area)
-    response = login(client, nobody).get(reverse("reporting:index"))
+    response = logged_in(nobody, client).get(reverse("reporting:index"))
     assert response.status_code == 403 and "无权查看双报到" in response.content.decode()
 
 
 def test_street_summary_lists_communities_and_hides_other_subtrees(client, w):
     street = user_with(Role.STREET, w.street)
-    page = login(client, street).get(reverse("reporting:index")).content.decode()
+    page = logged_in(street, client).get(reverse("reporting:index")).content.decode()
     assert "甲社区" in page and "乙社区" in page
     assert 'data-testid="own-rate">50.0%' in page  # one of the two in-service members reported
     assert client.get(reverse("reporting:index"), {"area": w.district.pk}).status_code == 404
     # a community cadre with one community goes straight to its board; another subtree is 404
-    response = login(client, w.cadre_b).get(reverse("reporting:index"))
+    response = logged_in(w.cadre_b, client).get(reverse("reporting:index"))
     assert response["Location"] == reverse("reporting:board", args=[w.b.area.pk])
     assert client.get(reverse("reporting:index"), {"area": w.a.area.pk}).status_code == 404
 
 
 def test_index_query_count_does_not_grow(client, w):
+    """With more members of the same communities (``test_contracts.TestSummaryPage``: with more communities)."""
     street = user_with(Role.STREET, w.street)
-    login(client, street)
-    with assert_max_queries(12) as few:
+    logged_in(street, client)
+    with assert_max_queries(BUDGETS["reporting:index"]) as few:
         client.get(reverse("reporting:index"))
     _more_members(w, 15)
     with assert_max_queries(len(few.captured_queries)):
@@ -89,7 +86,7 @@ def test_index_query_count_does_not_grow(client, w):
 
 # --------------------------------------------------------------------------- board
 def test_board_shows_status_hours_and_progress(client, w):
-    page = login(client, w.cadre).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
+    page = logged_in(w.cadre, client).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
     assert "张在职" in page and "李在职" in page and "已报到" in page and "未报到" in page
     assert "4.5" in page and "3.5 / 1.0 / 0.0" in page and 'aria-valuenow="9"' in page
     assert PHONE not in page and ID_NUMBER not in page
@@ -99,30 +96,17 @@ def test_board_shows_status_hours_and_progress(client, w):
     assert "张在职" in client.get(reverse("reporting:board", args=[w.a.area.pk]), {"q": "张"}).content.decode()
 
 
-def test_board_refusals_and_scope(client, w):
-    assert login(client, w.cadre_b).get(reverse("reporting:board", args=[w.a.area.pk])).status_code == 404
-    dept = user_with(Role.DEPARTMENT, w.a.area)
-    assert login(client, dept).get(reverse("reporting:board", args=[w.a.area.pk])).status_code == 403
+def test_board_is_read_only_for_a_grid_worker(client, w):
+    """Another community's 404 and a department's 403: ``test_contracts.TestBoardPage``."""
     grid = user_with(Role.GRID, w.a.area)
-    page = login(client, grid).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
+    page = logged_in(grid, client).get(reverse("reporting:board", args=[w.a.area.pk])).content.decode()
     assert "张在职" in page and "代党员登记报到" not in page and "导出反馈表" not in page
     assert client.get(reverse("reporting:report_in", args=[w.a.area.pk])).status_code == 403
 
 
-def test_board_query_count_is_pinned(client, w):
-    login(client, w.cadre)
-    url = reverse("reporting:board", args=[w.a.area.pk])
-    with assert_max_queries(16) as few:
-        client.get(url)
-    _more_members(w, 20)
-    with assert_max_queries(len(few.captured_queries)):
-        page = client.get(url).content.decode()
-    assert "加19" in page
-
-
 # ------------------------------------------------------------------------- report-in
 def test_cadre_reports_a_member_in_on_their_behalf(client, w):
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     url = reverse("reporting:report_in", args=[w.a.area.pk])
     form = client.get(url, {"member": w.li.pk}).content.decode()
     assert "李在职" in form and w.a.members[0].name not in form
@@ -140,27 +124,27 @@ def test_cadre_reports_a_member_in_on_their_behalf(client, w):
 
 def test_member_reports_themself_from_their_page(client, w):
     user = member_login(w.li)
-    login(client, user)
+    logged_in(user, client)
     page = client.get(reverse("reporting:mine")).content.decode()
     assert "我要报到" in page and "未报到" in page
     response = client.post(reverse("reporting:my_report"), {"skills": "辅导功课"}, follow=True)
     text = response.content.decode()
     assert "报到成功" in text and "甲社区" in text and "我要报到" not in text
     assert MemberReport.objects.get(member=w.li).created_by == user
-    assert login(client, user_with(Role.COMMUNITY, w.a.area)).get(reverse("reporting:mine")).status_code == 403
+    assert logged_in(user_with(Role.COMMUNITY, w.a.area), client).get(reverse("reporting:mine")).status_code == 403
 
 
 def test_member_page_shows_hours_by_source_and_target(client, w):
-    login(client, member_login(w.zhang))
+    logged_in(member_login(w.zhang), client)
     page = client.get(reverse("reporting:mine")).content.decode()
     assert "4.5" in page and "社区义诊" in page and "已报到" in page and "距年度目标还差 45.5 小时" in page
     assert "导出" not in page  # a member does not export their own feedback sheet
 
 
-def test_member_detail_is_scoped(client, w):
-    page = login(client, w.cadre).get(reverse("reporting:member_detail", args=[w.zhang.pk])).content.decode()
+def test_member_detail_hides_personal_data(client, w):
+    """Another community's 404: ``test_contracts.TestMemberPage``."""
+    page = logged_in(w.cadre, client).get(reverse("reporting:member_detail", args=[w.zhang.pk])).content.decode()
     assert "张在职" in page and "季度服务反馈表" in page and PHONE not in page
-    assert login(client, w.cadre_b).get(reverse("reporting:member_detail", args=[w.zhang.pk])).status_code == 404
 
 
 # -------------------------------------------------------------------------- exports
@@ -182,7 +166,7 @@ def test_member_sheet_has_the_quarter_records_and_totals(client, w):
     hours(w.zhang, "3.5", date(y, 11, 2), note="社区义诊")
     hours(w.zhang, "1", date(y, 12, 1), ServiceSource.WISH, note="完成微心愿")
     hours(w.zhang, "2", date(y, 1, 15), note="一季度活动")
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     response = client.get(reverse("reporting:member_sheet", args=[w.zhang.pk]), {"year": y, "quarter": 4})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
@@ -205,20 +189,21 @@ def test_member_sheet_has_the_quarter_records_and_totals(client, w):
 
 
 def test_member_sheet_refusals(client, w):
-    assert login(client, w.cadre_b).get(reverse("reporting:member_sheet", args=[w.zhang.pk])).status_code == 404
+    """Another community's 404: ``test_contracts.TestMemberSheet``."""
     grid = user_with(Role.GRID, w.a.area)
-    response = login(client, grid).get(reverse("reporting:member_sheet", args=[w.zhang.pk]))
+    response = logged_in(grid, client).get(reverse("reporting:member_sheet", args=[w.zhang.pk]))
     assert response.status_code == 403 and "导出季度反馈表" in response.content.decode()
     employer = user_with(Role.COMMUNITY, w.organ)  # the employer's organization manager
-    assert login(client, employer).get(reverse("reporting:member_sheet", args=[w.zhang.pk])).status_code == 200
+    assert logged_in(employer, client).get(reverse("reporting:member_sheet", args=[w.zhang.pk])).status_code == 200
     assert not AuditEvent.objects.filter(verb="member_report.export_sheet", actor=grid).exists()
 
 
 def test_employer_workbook_has_one_sheet_per_reported_member(client, w):
+    """Another community's 404 and the query count: ``test_contracts.TestEmployerWorkbook``."""
     actions.member_report_in(actor=w.cadre, member=w.li)
     other = make_in_service(w.a, name="王别处", employer_org=unit_org(w, name="区卫健委党支部"))
     actions.member_report_in(actor=w.cadre, member=other)
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     response = client.get(reverse("reporting:employer_export"), {"org": w.organ.pk, "year": 2026, "quarter": 4})
     assert response.status_code == 302
     response = client.get(response["Location"])
@@ -227,18 +212,6 @@ def test_employer_workbook_has_one_sheet_per_reported_member(client, w):
     assert wb["李在职"]["B2"].value == "李在职" and wb["李在职"]["D2"].value == "市财政局机关党支部"
     assert sorted(AuditEvent.objects.get(verb="member_report.export_employer").changes["members"]) == sorted(
         [w.zhang.pk, w.li.pk])
-    assert login(client, w.cadre_b).get(reverse("reporting:employer_workbook", args=[w.organ.pk])).status_code == 404
-
-
-def test_employer_workbook_query_count_does_not_grow(client, w):
-    login(client, w.cadre)
-    url = reverse("reporting:employer_workbook", args=[w.organ.pk])
-    with assert_max_queries(20) as few:
-        client.get(url)
-    _more_members(w, 10)
-    with assert_max_queries(len(few.captured_queries)):
-        wb = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
-    assert len(wb.sheetnames) == 11
 
 
 # ------------------------------------------------------------------------ agreements
@@ -248,7 +221,7 @@ def _agreement(w, **extra):
 
 
 def test_agreement_pages_create_edit_end(client, w):
-    login(client, w.cadre)
+    logged_in(w.cadre, client)
     pick = client.get(reverse("reporting:agreement_create")).content.decode()
     assert "甲社区" in pick and "乙社区" not in pick
     url = reverse("reporting:agreement_create") + f"?community={w.a.area.pk}"
@@ -275,66 +248,39 @@ def test_agreement_pages_create_edit_end(client, w):
 
 
 def test_agreements_are_scoped_and_refused(client, w):
+    """Another community's 404 and the list's scope: ``test_contracts.TestAgreementPages``."""
     agreement = _agreement(w)
-    assert login(client, w.cadre_b).get(reverse("reporting:agreement_detail", args=[agreement.pk])).status_code == 404
-    assert "财政局共建" not in client.get(reverse("reporting:agreement_list")).content.decode()
+    logged_in(w.cadre_b, client)
     assert client.post(reverse("reporting:agreement_end", args=[agreement.pk])).status_code == 404
     grid = user_with(Role.GRID, w.a.area)
-    login(client, grid)
+    logged_in(grid, client)
     assert "财政局共建" in client.get(reverse("reporting:agreement_list")).content.decode()
     assert client.get(reverse("reporting:agreement_create")).status_code == 403
     assert client.get(reverse("reporting:agreement_edit", args=[agreement.pk])).status_code == 403
     assert client.post(reverse("reporting:agreement_end", args=[agreement.pk])).status_code == 403
 
 
-def test_agreement_list_query_count_is_pinned(client, w):
-    _agreement(w)
-    login(client, w.cadre)
-    with assert_max_queries(10) as few:
-        client.get(reverse("reporting:agreement_list"))
-    for i in range(12):
-        actions.agreement_create(actor=w.cadre, org=unit_org(w, name=f"单位{i}党支部"), community=w.a.area, title=f"协议{i}",
-                                 text="t", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))
-    with assert_max_queries(len(few.captured_queries)):
-        assert "协议11" in client.get(reverse("reporting:agreement_list")).content.decode()
-
-
 # ------------------------------------------------------------------------------ API
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_api_member_reports_self_create_and_scope(w):
+    """A cadre's list and detail scope: ``test_contracts.TestMemberReportApi``."""
     user = member_login(w.li)
-    first = api(user).post("/api/member-reports/", {"member": w.li.pk, "skills": "义诊"}, format="json")
+    first = api_client(user).post("/api/member-reports/", {"member": w.li.pk, "skills": "义诊"}, format="json")
     assert first.status_code == 201 and first.json()["is_valid"] is True and first.json()["community_name"] == "甲社区"
-    again = api(user).post("/api/member-reports/", {"member": w.li.pk}, format="json")
+    again = api_client(user).post("/api/member-reports/", {"member": w.li.pk}, format="json")
     assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
-    mine = api(user).get("/api/member-reports/").json()
+    mine = api_client(user).get("/api/member-reports/").json()
     assert [r["member_name"] for r in mine["results"]] == ["李在职"]  # not zhang's
-    assert api(w.cadre_b).get("/api/member-reports/").json()["count"] == 0
-    assert api(w.cadre_b).get(f"/api/member-reports/{first.json()['id']}/").status_code == 404
-    assert api(w.cadre_b).post("/api/member-reports/", {"member": w.zhang.pk}, format="json").status_code == 404
+    assert api_client(w.cadre_b).post("/api/member-reports/", {"member": w.zhang.pk}, format="json").status_code == 404
     grid = user_with(Role.GRID, w.a.area)
-    assert api(grid).post("/api/member-reports/", {"member": w.zhang.pk}, format="json").status_code == 403
-    listed = api(w.cadre).get("/api/member-reports/", {"valid": "true"}).json()
+    assert api_client(grid).post("/api/member-reports/", {"member": w.zhang.pk}, format="json").status_code == 403
+    listed = api_client(w.cadre).get("/api/member-reports/", {"valid": "true"}).json()
     assert {r["member_name"] for r in listed["results"]} == {"张在职", "李在职"}
     assert PHONE not in str(listed)
 
 
-def test_api_member_reports_query_count(w):
-    client = api(w.cadre)
-    with assert_max_queries(8) as few:
-        client.get("/api/member-reports/")
-    _more_members(w, 10)
-    with assert_max_queries(len(few.captured_queries)):
-        assert client.get("/api/member-reports/").json()["count"] == 11
-
-
-def test_api_agreements_write_end_and_scope(w):
-    client = api(w.cadre)
+def test_api_agreements_write_and_end(w):
+    """A cadre's list and detail scope: ``test_contracts.TestCoBuildAgreementApi``."""
+    client = api_client(w.cadre)
     created = client.post("/api/cobuild-agreements/", {
         "org": w.organ.pk, "community": w.a.area.pk, "branches": [w.a.branch.pk], "title": "共建", "text": "内容",
         "starts_on": "2026-01-01", "ends_on": "2027-01-01"}, format="json")
@@ -347,27 +293,14 @@ def test_api_agreements_write_end_and_scope(w):
     assert client.post(f"/api/cobuild-agreements/{pk}/end/", {}, format="json").json()["status"] == "ended"
     conflict = client.post(f"/api/cobuild-agreements/{pk}/end/", {}, format="json")
     assert conflict.status_code == 409 and "已经结束" in conflict.json()["detail"]
-    assert api(w.cadre_b).get(f"/api/cobuild-agreements/{pk}/").status_code == 404
-    assert api(w.cadre_b).get("/api/cobuild-agreements/").json()["count"] == 0
     grid = user_with(Role.GRID, w.a.area)
-    assert api(grid).post("/api/cobuild-agreements/", {}, format="json").status_code == 403
-
-
-def test_api_agreements_query_count(w):
-    _agreement(w)
-    client = api(w.cadre)
-    with assert_max_queries(8) as few:
-        client.get("/api/cobuild-agreements/")
-    for i in range(8):
-        actions.agreement_create(actor=w.cadre, org=unit_org(w, name=f"单位{i}党支部"), community=w.a.area, title=f"协议{i}",
-                                 text="t", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), branches=[w.a.branch])
-    with assert_max_queries(len(few.captured_queries)):
-        assert client.get("/api/cobuild-agreements/").json()["count"] == 9
+    assert api_client(grid).post("/api/cobuild-agreements/", {}, format="json").status_code == 403
 
 
 def test_api_member_hours_summary(w):
+    """A cadre's list and detail scope and query counts: ``test_contracts.TestMemberHoursApi``."""
     hours(w.zhang, "7", date(w.today.year - 1, 5, 1))
-    client = api(w.cadre)
+    client = api_client(w.cadre)
     data = client.get("/api/member-hours/", {"in_service": "true"}).json()
     rows = {r["name"]: r for r in data["results"]}
     assert set(rows) == {"张在职", "李在职"}
@@ -379,11 +312,5 @@ def test_api_member_hours_summary(w):
     last_year = client.get(f"/api/member-hours/{w.zhang.pk}/", {"year": w.today.year - 1}).json()
     assert last_year["hours_total"] == "7.0" and last_year["year"] == w.today.year - 1
     assert client.get("/api/member-hours/", {"year": "abc"}).status_code == 400
-    assert api(w.cadre_b).get(f"/api/member-hours/{w.zhang.pk}/").status_code == 404
-    me = api(member_login(w.li)).get("/api/member-hours/").json()
+    me = api_client(member_login(w.li)).get("/api/member-hours/").json()
     assert [r["name"] for r in me["results"]] == ["李在职"]
-    with assert_max_queries(8) as few:
-        client.get("/api/member-hours/")
-    _more_members(w, 10)
-    with assert_max_queries(len(few.captured_queries)):
-        client.get("/api/member-hours/")

@@ -15,6 +15,7 @@ from services.open311.models import Open311Key
 from services.requests.choices import RequestSource, RequestStatus
 from services.requests.models import ServiceRequest
 from services.requests.tests.test_support import member_user, order, resolved_by_member
+from services.tests.budgets import BUDGETS
 from services.tests.factories import cadre, published, submit
 from services.wishes import actions as wish_actions
 from services.wishes.models import Wish
@@ -305,8 +306,19 @@ def test_list_query_count_is_fixed(client, c, size):
         else:
             order(c.b, text=f"诉求{i}")
         wish_actions.wish_publish(actor=boss, wish=submit(c.a))
-    with assert_max_queries(3):
+    with assert_max_queries(BUDGETS["open311:requests"]):
         response = client.get(f"{BASE}/requests.json")
     assert response.status_code == 200 and len(response.json()) == 2 * size
-    with assert_max_queries(3):
+    with assert_max_queries(BUDGETS["open311:requests"]):
         assert client.get(f"{BASE}/requests.xml").status_code == 200
+
+
+def test_single_request_query_count_is_fixed(client, c):
+    """``requests/{id}`` of a resolved request and of a published wish, in both formats, within the budget."""
+    member = member_user(c.a.members[0], "o311-one")
+    req = resolved_by_member(c.a, member)
+    wish = published(c.a)
+    for path in (f"requests/R-{req.code}", f"requests/W-{wish.code}"):
+        for fmt in ("json", "xml"):
+            with assert_max_queries(BUDGETS["open311:request"]):
+                assert client.get(f"{BASE}/{path}.{fmt}").status_code == 200

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from services.requests import selectors as sel
+from services.requests import permissions as sel
 from services.requests import sla
 from services.requests.choices import AssigneeKind, RequestSource, RequestStatus
 from services.requests.models import RequestCategory, ServiceRequest

@@ -23,8 +23,7 @@ from rest_framework.response import Response
 
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedReadOnlyViewSet
-from services.requests import actions
-from services.requests import selectors as sel
+from services.requests import actions, selectors
 from services.requests.api.serializers import (
     RequestCategorySerializer,
     RequestDispatchSerializer,
@@ -35,7 +34,6 @@ from services.requests.api.serializers import (
 from services.requests.choices import RequestStatus
 from services.requests.models import RequestCategory, ServiceRequest, VolunteerTeam
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
 
 
 class RequestFilterSet(FilterSet):
@@ -49,7 +47,7 @@ class RequestFilterSet(FilterSet):
         fields = ["status", "category", "community", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        q = sel.overdue_q(timezone.now())
+        q = selectors.overdue_q(timezone.now())
         return queryset.filter(q) if value else queryset.exclude(q)
 
 
@@ -61,7 +59,7 @@ _CONFLICT = OpenApiResponse(ConflictSerializer, description="当前状态不允�
                        description="调用者可查看的诉求：管辖社区的全部诉求，以及派给本人（党员、网格员、志愿服务队）的诉求。"),
     retrieve=extend_schema(summary="居民诉求详情"),
 )
-class ServiceRequestViewSet(TransitionConflictMixin, ScopedReadOnlyViewSet):
+class ServiceRequestViewSet(ScopedReadOnlyViewSet):
     queryset_model = ServiceRequest
     serializer_class = ServiceRequestSerializer
     filterset_class = RequestFilterSet
@@ -92,10 +90,10 @@ class ServiceRequestViewSet(TransitionConflictMixin, ScopedReadOnlyViewSet):
         target = {}
         community = req.community
         if data.get("member") is not None:
-            target["member"] = sel.community_members(community).filter(pk=data["member"]).first()
+            target["member"] = selectors.community_members(community).filter(pk=data["member"]).first()
             missing = _("该党员不在本社区。")
         elif data.get("worker") is not None:
-            target["worker"] = sel.community_workers(community).filter(pk=data["worker"]).first()
+            target["worker"] = selectors.community_workers(community).filter(pk=data["worker"]).first()
             missing = _("该网格员不属于本社区的网格，或已不在任。")
         else:
             target["team"] = VolunteerTeam.objects.filter(community_id=community.pk, pk=data["team"]).first()

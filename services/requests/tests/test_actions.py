@@ -1,7 +1,6 @@
 """The request state machine (点单-派单-接单-评单): every legal and illegal transition,
 dispatch targets, assignees, service hours, volunteer teams, and the accept race on
 PostgreSQL."""
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -11,6 +10,7 @@ from django.http import Http404
 
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
+from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.tests.factories import MemberFactory, build_city, user_with
 from services.ledger.models import ServiceRecord, ServiceSource
@@ -266,36 +266,17 @@ def test_volunteer_team_save_creates_updates_and_checks_people(world):
 
 
 # ------------------------------------------------------------------------------- race
-@pytest.mark.postgres
+@requires_postgres("concurrent accepts are serialized by a row lock")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_accepts_exactly_one_wins():
-    from django.db import connection, connections
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent accepts are serialized by a row lock (runs in CI on PostgreSQL)")
     c = build_city(members_per_community=8)
     users = [member_user(m, f"rq-racer-{i}") for i, m in enumerate(c.a.members)]
     volunteers = team(c.a, c.a.members, name="抢单测试队")
     req = actions.request_dispatch(actor=cadre(c.a, "rq-race-cadre"), request=order(c.a), team=volunteers)
-    barrier = threading.Barrier(len(users))
-    wins, refusals, others = [], [], []
-
-    def accept(user):
-        try:
-            barrier.wait()
-            wins.append(actions.request_accept(actor=user, request=req))
-        except actions.TransitionError as exc:
-            refusals.append(exc)
-        except Exception as exc:  # collected and asserted below
-            others.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=accept, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda user: actions.request_accept(actor=user, request=req), users)
+    wins = outcomes.values
+    refusals = [e for e in outcomes.errors if isinstance(e, actions.TransitionError)]
+    others = [e for e in outcomes.errors if not isinstance(e, actions.TransitionError)]
     assert others == []
     assert len(wins) == 1 and len(refusals) == len(users) - 1
     assert all("已被接单" in r.messages[0] for r in refusals)

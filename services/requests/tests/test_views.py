@@ -1,5 +1,6 @@
-"""Request pages: public (no personal data, due times, rate limits), staff (scoping,
-filters, actions, messages), my tasks, volunteer teams, and pinned query counts."""
+"""Request pages: public (no personal data, due times, rate limits, pinned query counts),
+staff (personal data by role, filters, actions, messages), my tasks, volunteer teams; the
+staff pages' scope and query counts are ``test_contracts``'."""
 from datetime import timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from services.requests.tests.test_support import (
     team,
     worker,
 )
+from services.tests.budgets import BUDGETS
 
 pytestmark = pytest.mark.django_db
 
@@ -122,16 +124,14 @@ def test_rate_page_of_an_unresolved_request_goes_back_to_the_status(client, c):
 
 
 # ------------------------------------------------------------------------------- staff
-def test_list_is_scoped_and_refused_to_plain_members(client, c):
-    mine, theirs = order(c.a, text="甲社区的诉求"), order(c.b, text="乙社区的诉求")
+def test_detail_shows_the_requester_and_the_dispatch_form_to_the_cadre_only(client, c):
+    """Scope of the list and of a request's page for a cadre, and the member's 403 on the list:
+    ``test_contracts.TestRequestListPage`` and ``TestRequestDetailPage``."""
+    mine = order(c.a, text="甲社区的诉求")
     client.force_login(cadre(c.a))
-    page = client.get(reverse("requests:list")).content.decode()
-    assert mine.code in page and theirs.code not in page
-    assert client.get(reverse("requests:detail", args=[theirs.pk])).status_code == 404
     detail = client.get(reverse("requests:detail", args=[mine.pk])).content.decode()
     assert "刘淑珍" in detail and "data-testid=\"dispatch-form\"" in detail
     client.force_login(member_user(c.a.members[0]))
-    assert client.get(reverse("requests:list")).status_code == 403
     assert client.get(reverse("requests:detail", args=[mine.pk])).status_code == 404  # not dispatched to them
 
 
@@ -206,7 +206,9 @@ def test_dispatch_form_offers_teams_workers_and_members_of_the_community_only(cl
     assert f'value="m{c.b.members[0].pk}"' not in page
 
 
-def test_volunteer_teams_list_form_and_scope(client, c):
+def test_volunteer_teams_form_and_scope(client, c):
+    """The team list's scope and the member's 403 on it, and a team's page in and out of scope:
+    ``test_contracts.TestVolunteerTeamListPage`` and ``TestVolunteerTeamPage``."""
     boss = cadre(c.a)
     client.force_login(boss)
     url = reverse("requests:team_create") + f"?community={c.a.area.pk}"
@@ -216,15 +218,10 @@ def test_volunteer_teams_list_form_and_scope(client, c):
     t = VolunteerTeam.objects.get(name="银发互助队")
     assert t.community == c.a.area and t.members.count() == 2
     assert client.get(reverse("requests:team_edit", args=[t.pk])).status_code == 200
-    other = team(c.b, [], name="乙社区服务队")
-    page = client.get(reverse("requests:team_list")).content.decode()
-    assert "银发互助队" in page and "乙社区服务队" not in page
-    assert client.get(reverse("requests:team_edit", args=[other.pk])).status_code == 404
+    assert "银发互助队" in client.get(reverse("requests:team_list")).content.decode()
     assert client.get(reverse("requests:team_create") + f"?community={c.b.area.pk}").status_code == 404
     client.force_login(user_with(Role.GRID, c.a.area))
     assert client.get(url).status_code == 403
-    client.force_login(member_user(c.a.members[0]))
-    assert client.get(reverse("requests:team_list")).status_code == 403
 
 
 # ------------------------------------------------------------------------ query counts
@@ -237,25 +234,13 @@ def _fill(c, n, member):
 
 
 @pytest.mark.parametrize("size", [2, 12])
-def test_query_counts_do_not_grow_with_rows(client, c, size):
+def test_public_pages_query_counts_do_not_grow_with_rows(client, c, size):
+    """The public status page and order form; the staff pages are measured by ``test_contracts``
+    (the list, a request's page, the teams, my tasks)."""
     member = member_user(c.a.members[0], f"rqm-{size}")
     _fill(c, size, member)
-    for i in range(size):
-        team(c.a, [c.a.members[0], c.a.members[1]], name=f"队{i}")
-    staff = cadre(c.a, f"rqc-{size}")
-    client.force_login(staff)
-    with assert_max_queries(11):
-        assert client.get(reverse("requests:list")).status_code == 200
     req = ServiceRequest.objects.filter(status=RequestStatus.DISPATCHED).first()
-    with assert_max_queries(16):
-        assert client.get(reverse("requests:detail", args=[req.pk])).status_code == 200
-    with assert_max_queries(9):
-        assert client.get(reverse("requests:team_list")).status_code == 200
-    client.force_login(member)
-    with assert_max_queries(8):
-        assert client.get(reverse("requests:my_tasks")).status_code == 200
-    client.logout()
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["requests:public_status"]):
         assert client.get(reverse("requests:public_status", args=[req.code])).status_code == 200
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["requests:submit"]):
         assert client.get(reverse("requests:submit")).status_code == 200

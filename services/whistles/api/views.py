@@ -24,9 +24,8 @@ from rest_framework.response import Response
 from dangjian import trees
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
-from services.whistles import actions as wa
-from services.whistles import selectors as sel
+from services.whistles import actions as whistle_actions
+from services.whistles import selectors
 from services.whistles.api.serializers import (
     DepartmentSerializer,
     WhistleConfirmSerializer,
@@ -51,10 +50,10 @@ class WhistleFilterSet(FilterSet):
         fields = ["status", "overdue", "escalated_to_me"]
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(sel.overdue_q(timezone.now())) if value else queryset
+        return queryset.filter(selectors.overdue_q(timezone.now())) if value else queryset
 
     def filter_escalated(self, queryset, name, value):
-        return queryset.filter(sel.escalated_to_me_q(self.request.user)) if value else queryset
+        return queryset.filter(selectors.escalated_to_me_q(self.request.user)) if value else queryset
 
 
 _CONFLICT = OpenApiResponse(ConflictSerializer, description="当前状态不允许此操作（如已经报到、已撤销）")
@@ -67,7 +66,7 @@ _TARGET = OpenApiParameter("target_id", int, OpenApiParameter.PATH, description=
     retrieve=extend_schema(summary="吹哨事项详情（含进展）"),
     create=extend_schema(summary="吹哨", request=WhistleCreateSerializer, responses={201: WhistleDetailSerializer}),
 )
-class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedReadOnlyViewSet):
+class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     queryset_model = Whistle
     serializer_class = WhistleSerializer
     filterset_class = WhistleFilterSet
@@ -111,7 +110,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
             from grids.diary.models import DiaryEntry
 
             source["diary"] = DiaryEntry(pk=data["diary"])
-        whistle = wa.whistle_create(
+        whistle = whistle_actions.whistle_create(
             actor=request.user, area=data["area"], title=data["title"], description=data["description"],
             departments=data.get("departments") or [], units=data.get("units") or [],
             report_due=data.get("report_due"), resolve_due=data.get("resolve_due"), **source,
@@ -130,7 +129,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
     @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/report")
     def report(self, request, pk=None, target_id=None):
         data = self._body(WhistleReportInSerializer)
-        target = wa.whistle_report_in(actor=request.user, target=self._target(pk, target_id), note=data.get("note", ""))
+        target = whistle_actions.whistle_report_in(actor=request.user, target=self._target(pk, target_id), note=data.get("note", ""))
         return self._answer(target.whistle_id)
 
     @extend_schema(summary="办理完毕", request=WhistleResolveSerializer, parameters=[_TARGET],
@@ -138,7 +137,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
     @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/resolve")
     def resolve(self, request, pk=None, target_id=None):
         data = self._body(WhistleResolveSerializer)
-        target = wa.whistle_resolve(actor=request.user, target=self._target(pk, target_id), answer=data["answer"])
+        target = whistle_actions.whistle_resolve(actor=request.user, target=self._target(pk, target_id), answer=data["answer"])
         return self._answer(target.whistle_id)
 
     @extend_schema(summary="确认办结", request=WhistleConfirmSerializer, parameters=[_TARGET],
@@ -146,7 +145,7 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
     @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/confirm")
     def confirm(self, request, pk=None, target_id=None):
         data = self._body(WhistleConfirmSerializer)
-        target = wa.whistle_confirm(actor=request.user, target=self._target(pk, target_id),
+        target = whistle_actions.whistle_confirm(actor=request.user, target=self._target(pk, target_id),
                                     satisfaction=data["satisfaction"], note=data.get("note", ""))
         return self._answer(target.whistle_id)
 
@@ -155,14 +154,14 @@ class WhistleViewSet(TransitionConflictMixin, mixins.CreateModelMixin, ScopedRea
     @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/reopen")
     def reopen(self, request, pk=None, target_id=None):
         data = self._body(WhistleReasonSerializer)
-        target = wa.whistle_reopen(actor=request.user, target=self._target(pk, target_id), reason=data["reason"])
+        target = whistle_actions.whistle_reopen(actor=request.user, target=self._target(pk, target_id), reason=data["reason"])
         return self._answer(target.whistle_id)
 
     @extend_schema(summary="撤销吹哨", request=WhistleReasonSerializer, responses={200: WhistleDetailSerializer, 409: _CONFLICT})
     @action(detail=True, methods=["post"], filter_backends=[])
     def cancel(self, request, pk=None):
         data = self._body(WhistleReasonSerializer)
-        whistle = wa.whistle_cancel(actor=request.user, whistle=self.get_object(), reason=data["reason"])
+        whistle = whistle_actions.whistle_cancel(actor=request.user, whistle=self.get_object(), reason=data["reason"])
         return self._answer(whistle.pk)
 
 
@@ -181,11 +180,11 @@ class DepartmentViewSet(ScopedModelViewSet):
     within_field = "area"
 
     def create_object(self, data):
-        return wa.department_save(actor=self.actor(), area=data["area"], name=data["name"], phone=data.get("phone", ""),
+        return whistle_actions.department_save(actor=self.actor(), area=data["area"], name=data["name"], phone=data.get("phone", ""),
                                   is_active=data.get("is_active", True))
 
     def update_object(self, instance, data):
-        return wa.department_save(
+        return whistle_actions.department_save(
             actor=self.actor(), department=instance, area=data.get("area", instance.area), name=data.get("name", instance.name),
             phone=data.get("phone", instance.phone), is_active=data.get("is_active", instance.is_active),
         )

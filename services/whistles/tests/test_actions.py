@@ -1,24 +1,22 @@
 """Whistle actions: who may whistle and to whom, the target state machine, the whistle's
 status following its targets, events and audit, departments and their accounts."""
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.models import AuditEvent
-from dangjian.workflow import TransitionError
+from dangjian.testing import race, requires_postgres
 from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role
 from organizations.tests.factories import user_with
 from services.requests.models import RequestCategory, ServiceRequest
 from services.resident.choices import Satisfaction
-from services.whistles import actions as wa
+from services.whistles import actions as whistle_actions
 from services.whistles.choices import TargetStatus, WhistleSource, WhistleStatus
 from services.whistles.models import Responder, Whistle, WhistleEvent
 from services.whistles.tests.test_support import build_world, in_hours, responder, target_of, whistle
@@ -139,13 +137,13 @@ def test_whistle_from_a_resident_request_once(w):
 def test_full_path_report_resolve_confirm_closes_the_whistle(w):
     wh = whistle(w)
     t = target_of(wh, w.housing)
-    t = wa.whistle_report_in(actor=w.housing_user, target=t)
+    t = whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
     assert t.status == TargetStatus.REPORTED and t.reported_by == w.housing_user and t.reported_at
-    t = wa.whistle_resolve(actor=w.housing_user, target=t, answer="已疏通管网并更换井盖")
+    t = whistle_actions.whistle_resolve(actor=w.housing_user, target=t, answer="已疏通管网并更换井盖")
     assert t.status == TargetStatus.RESOLVED and t.answer == "已疏通管网并更换井盖"
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.AWAITING
-    t = wa.whistle_confirm(actor=w.cadre_a, target=t, satisfaction=Satisfaction.BASIC, note="基本解决")
+    t = whistle_actions.whistle_confirm(actor=w.cadre_a, target=t, satisfaction=Satisfaction.BASIC, note="基本解决")
     assert t.status == TargetStatus.CONFIRMED and t.satisfaction == "basic" and t.confirmed_at
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.CLOSED and wh.closed_at is not None
@@ -158,23 +156,23 @@ def test_full_path_report_resolve_confirm_closes_the_whistle(w):
 def test_whistle_status_follows_several_targets_and_reopen(w):
     wh = whistle(w, departments=[w.housing], units=[w.unit_a])
     th, tu = target_of(wh, w.housing), target_of(wh, w.unit_a)
-    wa.whistle_report_in(actor=w.housing_user, target=th)
-    wa.whistle_resolve(actor=w.housing_user, target=th, answer="已处理")
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=th)
+    whistle_actions.whistle_resolve(actor=w.housing_user, target=th, answer="已处理")
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.OPEN  # the unit has not answered yet
-    wa.whistle_report_in(actor=w.unit_a_user, target=tu)
-    wa.whistle_resolve(actor=w.unit_a_user, target=tu, answer="已配合")
+    whistle_actions.whistle_report_in(actor=w.unit_a_user, target=tu)
+    whistle_actions.whistle_resolve(actor=w.unit_a_user, target=tu, answer="已配合")
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.AWAITING
-    tu = wa.whistle_reopen(actor=w.cadre_a, target=tu, reason="居民反映仍有积水")
+    tu = whistle_actions.whistle_reopen(actor=w.cadre_a, target=tu, reason="居民反映仍有积水")
     assert tu.status == TargetStatus.REOPENED and tu.reopen_count == 1 and tu.resolved_at is None
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.OPEN
-    wa.whistle_resolve(actor=w.unit_a_user, target=tu, answer="再次清理")
-    wa.whistle_confirm(actor=w.street_cadre, target=th, satisfaction=Satisfaction.SATISFIED)  # the street is above
+    whistle_actions.whistle_resolve(actor=w.unit_a_user, target=tu, answer="再次清理")
+    whistle_actions.whistle_confirm(actor=w.street_cadre, target=th, satisfaction=Satisfaction.SATISFIED)  # the street is above
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.AWAITING and wh.closed_at is None
-    wa.whistle_confirm(actor=w.cadre_a, target=tu, satisfaction=Satisfaction.SATISFIED)
+    whistle_actions.whistle_confirm(actor=w.cadre_a, target=tu, satisfaction=Satisfaction.SATISFIED)
     wh.refresh_from_db()
     assert wh.status == WhistleStatus.CLOSED
 
@@ -183,14 +181,14 @@ def test_refused_transitions_have_clear_messages(w):
     wh = whistle(w)
     t = target_of(wh, w.housing)
     with pytest.raises(TransitionError) as exc:
-        wa.whistle_resolve(actor=w.housing_user, target=t, answer="好了")
+        whistle_actions.whistle_resolve(actor=w.housing_user, target=t, answer="好了")
     assert "请先报到" in exc.value.messages[0]
-    wa.whistle_report_in(actor=w.housing_user, target=t)
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
     with pytest.raises(TransitionError) as exc:
-        wa.whistle_report_in(actor=w.housing_user, target=t)
+        whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
     assert "已经报到过了" in exc.value.messages[0]
     with pytest.raises(TransitionError):
-        wa.whistle_confirm(actor=w.cadre_a, target=t, satisfaction="satisfied")
+        whistle_actions.whistle_confirm(actor=w.cadre_a, target=t, satisfaction="satisfied")
     t.refresh_from_db()
     assert t.status == TargetStatus.REPORTED
 
@@ -199,70 +197,53 @@ def test_only_the_named_party_reports_and_only_the_whistler_confirms(w):
     wh = whistle(w, departments=[w.housing, w.urban])
     th = target_of(wh, w.housing)
     with pytest.raises(PermissionDeniedError):  # 城管局 sees the whistle but answers for itself only
-        wa.whistle_report_in(actor=w.urban_user, target=th)
+        whistle_actions.whistle_report_in(actor=w.urban_user, target=th)
     with pytest.raises(PermissionDeniedError):  # the cadre whistles, it does not report in
-        wa.whistle_report_in(actor=w.cadre_a, target=th)
+        whistle_actions.whistle_report_in(actor=w.cadre_a, target=th)
     with pytest.raises(Http404):
-        wa.whistle_report_in(actor=w.unit_a_user, target=th)  # not named: does not see the whistle
-    wa.whistle_report_in(actor=w.housing_user, target=th)
-    wa.whistle_resolve(actor=w.housing_user, target=th, answer="已处理")
+        whistle_actions.whistle_report_in(actor=w.unit_a_user, target=th)  # not named: does not see the whistle
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=th)
+    whistle_actions.whistle_resolve(actor=w.housing_user, target=th, answer="已处理")
     with pytest.raises(PermissionDeniedError):
-        wa.whistle_confirm(actor=w.housing_user, target=th, satisfaction="satisfied")
+        whistle_actions.whistle_confirm(actor=w.housing_user, target=th, satisfaction="satisfied")
     with pytest.raises(Http404):
-        wa.whistle_confirm(actor=w.cadre_b, target=th, satisfaction="satisfied")
+        whistle_actions.whistle_confirm(actor=w.cadre_b, target=th, satisfaction="satisfied")
     with pytest.raises(ValidationError) as exc:
-        wa.whistle_confirm(actor=w.cadre_a, target=th, satisfaction="great")
+        whistle_actions.whistle_confirm(actor=w.cadre_a, target=th, satisfaction="great")
     assert "satisfaction" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        wa.whistle_reopen(actor=w.cadre_a, target=th, reason=" ")
+        whistle_actions.whistle_reopen(actor=w.cadre_a, target=th, reason=" ")
     assert "reason" in exc.value.message_dict
     with pytest.raises(ValidationError):
-        wa.whistle_resolve(actor=w.housing_user, target=th, answer="")
+        whistle_actions.whistle_resolve(actor=w.housing_user, target=th, answer="")
 
 
 def test_cancel_stops_the_whistle(w):
     wh = whistle(w)
     t = target_of(wh, w.housing)
     with pytest.raises(PermissionDeniedError):
-        wa.whistle_cancel(actor=w.housing_user, whistle=wh, reason="不归我们管")
-    wh = wa.whistle_cancel(actor=w.cadre_a, whistle=wh, reason="居民已自行解决")
+        whistle_actions.whistle_cancel(actor=w.housing_user, whistle=wh, reason="不归我们管")
+    wh = whistle_actions.whistle_cancel(actor=w.cadre_a, whistle=wh, reason="居民已自行解决")
     assert wh.status == WhistleStatus.CANCELLED
     with pytest.raises(TransitionError) as exc:
-        wa.whistle_report_in(actor=w.housing_user, target=t)
+        whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
     assert "已撤销" in exc.value.messages[0]
     with pytest.raises(TransitionError) as exc:
-        wa.whistle_cancel(actor=w.cadre_a, whistle=wh, reason="再撤销")
+        whistle_actions.whistle_cancel(actor=w.cadre_a, whistle=wh, reason="再撤销")
     assert "已经撤销" in exc.value.messages[0]
 
 
-def test_concurrent_report_in_exactly_one_wins(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent reports are serialized by row locks (runs in CI on PostgreSQL)")
-    from django.db import connections
-
+@requires_postgres("concurrent reports are serialized by row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_report_in_exactly_one_wins():
     w = build_world()
     wh = whistle(w)
     t = target_of(wh, w.housing)
     users = [w.housing_user] + [responder(w.housing, username=f"racer-{i}") for i in range(5)]
-    barrier = threading.Barrier(len(users))
-    wins, refusals, others = [], [], []
-
-    def report(user):
-        try:
-            barrier.wait()
-            wins.append(wa.whistle_report_in(actor=user, target=t))
-        except TransitionError as exc:
-            refusals.append(exc)
-        except Exception as exc:  # collected and asserted below
-            others.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=report, args=(u,)) for u in users]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    outcomes = race(lambda user: whistle_actions.whistle_report_in(actor=user, target=t), users)
+    wins = outcomes.values
+    refusals = [e for e in outcomes.errors if isinstance(e, TransitionError)]
+    others = [e for e in outcomes.errors if not isinstance(e, TransitionError)]
     assert others == []
     assert len(wins) == 1 and len(refusals) == len(users) - 1
     assert WhistleEvent.objects.filter(target=t, to_status=TargetStatus.REPORTED).count() == 1
@@ -270,33 +251,33 @@ def test_concurrent_report_in_exactly_one_wins(transactional_db):
 
 # ----------------------------------------------------------------------- departments
 def test_district_cadre_manages_departments_and_accounts(w):
-    dept = wa.department_save(actor=w.district_cadre, area=w.c.district, name="市场监管局", phone="12315")
+    dept = whistle_actions.department_save(actor=w.district_cadre, area=w.c.district, name="市场监管局", phone="12315")
     assert dept.pk and dept.area == w.c.district
     with pytest.raises(ValidationError) as exc:
-        wa.department_save(actor=w.district_cadre, area=w.c.district, name="市场监管局")
+        whistle_actions.department_save(actor=w.district_cadre, area=w.c.district, name="市场监管局")
     assert "同名" in exc.value.message_dict["name"][0]
     with pytest.raises(ValidationError):
-        wa.department_save(actor=w.district_cadre, area=w.c.a.area, name="社区部门")
+        whistle_actions.department_save(actor=w.district_cadre, area=w.c.a.area, name="社区部门")
     with pytest.raises(PermissionDeniedError):
-        wa.department_save(actor=w.street_cadre, area=w.c.street, name="街道城管科")
-    dept = wa.department_save(actor=w.district_cadre, department=dept, area=w.c.district, name="区市场监管局",
+        whistle_actions.department_save(actor=w.street_cadre, area=w.c.street, name="街道城管科")
+    dept = whistle_actions.department_save(actor=w.district_cadre, department=dept, area=w.c.district, name="区市场监管局",
                               is_active=False)
     assert dept.name == "区市场监管局" and not dept.is_active
 
-    r = wa.responder_add(actor=w.district_cadre, department=w.urban, username="chengguan2", full_name="城管值班",
+    r = whistle_actions.responder_add(actor=w.district_cadre, department=w.urban, username="chengguan2", full_name="城管值班",
                          password="long-enough-1")
     assert r.user.check_password("long-enough-1") and r.department == w.urban
     with pytest.raises(ValidationError):
-        wa.responder_add(actor=w.district_cadre, department=w.urban, username="chengguan2")
+        whistle_actions.responder_add(actor=w.district_cadre, department=w.urban, username="chengguan2")
     with pytest.raises(ValidationError) as exc:
-        wa.responder_add(actor=w.district_cadre, department=w.urban, username="nopassword")
+        whistle_actions.responder_add(actor=w.district_cadre, department=w.urban, username="nopassword")
     assert "password" in exc.value.message_dict
     with pytest.raises(PermissionDeniedError):
-        wa.responder_add(actor=w.street_cadre, department=w.urban, username="x1", password="long-enough-1")
+        whistle_actions.responder_add(actor=w.street_cadre, department=w.urban, username="x1", password="long-enough-1")
     # a community cadre gives its resident unit an account
-    r2 = wa.responder_add(actor=w.cadre_a, unit=w.unit_a, username="weishengyuan", password="long-enough-2")
+    r2 = whistle_actions.responder_add(actor=w.cadre_a, unit=w.unit_a, username="weishengyuan", password="long-enough-2")
     assert r2.unit == w.unit_a
     with pytest.raises(Http404):
-        wa.responder_add(actor=w.cadre_b, unit=w.unit_a, username="x2", password="long-enough-1")
-    wa.responder_remove(actor=w.district_cadre, responder=r)
+        whistle_actions.responder_add(actor=w.cadre_b, unit=w.unit_a, username="x2", password="long-enough-1")
+    whistle_actions.responder_remove(actor=w.district_cadre, responder=r)
     assert not Responder.objects.filter(pk=r.pk).exists()

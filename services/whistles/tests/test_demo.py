@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from organizations.tests.factories import ResidentUnitFactory, build_city
-from services.whistles import actions as wa
+from services.whistles import actions as whistle_actions
 from services.whistles.choices import TargetStatus, WhistleStatus
 from services.whistles.demo import seed_whistles
 from services.whistles.models import Department, Whistle, WhistleEvent, WhistleTarget
@@ -35,9 +35,9 @@ def test_seed_whistles_makes_a_year_of_realistic_outcomes():
     assert len({w.code for w in whistles}) == whistles.count()
     # some escalated, with their events; the periodic task at the same moment finds nothing new
     assert whistles.filter(escalation_level__gt=0).exists()
-    assert WhistleEvent.objects.filter(to_status=wa.ESCALATED).count() == sum(w.escalation_level for w in whistles)
+    assert WhistleEvent.objects.filter(to_status=whistle_actions.ESCALATED).count() == sum(w.escalation_level for w in whistles)
     now = timezone.make_aware(datetime.combine(TODAY, time(20, 0)))
-    assert wa.whistle_escalate_overdue(now=now) == 0
+    assert whistle_actions.whistle_escalate_overdue(now=now) == 0
     # running it again adds no departments
     again = seed_whistles(rng=random.Random(12), area_ids=[c.a.area.pk], today=TODAY)
     assert again["departments"] == 0

@@ -1,15 +1,14 @@
 """Escalation of overdue whistles: the rules, idempotence (twice, concurrently), the task
 through a real broker and worker."""
-import threading
 import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from dangjian.models import AuditEvent
-from services.whistles import actions as wa
+from dangjian.testing import race, requires_postgres
+from services.whistles import actions as whistle_actions
 from services.whistles.choices import EscalationStage, TargetStatus, WhistleStatus
 from services.whistles.models import Whistle, WhistleEvent, WhistleTarget
 from services.whistles.tasks import escalate_overdue_whistles
@@ -20,7 +19,7 @@ MUCH_LATER = timedelta(days=8)  # past both
 
 
 def _escalations(wh):
-    return list(WhistleEvent.objects.filter(whistle=wh, to_status=wa.ESCALATED).order_by("pk").values_list("note", flat=True))
+    return list(WhistleEvent.objects.filter(whistle=wh, to_status=whistle_actions.ESCALATED).order_by("pk").values_list("note", flat=True))
 
 
 def _snapshot():
@@ -33,9 +32,9 @@ def _snapshot():
 def test_late_report_escalates_to_the_street_once():
     w = build_world()
     wh = whistle(w)
-    assert wa.whistle_escalate_overdue(now=timezone.now() + timedelta(hours=23)) == 0  # not yet late
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + timedelta(hours=23)) == 0  # not yet late
     now = timezone.now() + LATER
-    assert wa.whistle_escalate_overdue(now=now) == 1
+    assert whistle_actions.whistle_escalate_overdue(now=now) == 1
     wh.refresh_from_db()
     t = target_of(wh, w.housing)
     assert wh.escalated_to == w.c.street and wh.escalation_level == 1
@@ -43,8 +42,8 @@ def test_late_report_escalates_to_the_street_once():
     assert _escalations(wh) == ["逾期未报到（住建局），升级至兴东街道"]
     # idempotent: running again changes no row and writes no event
     before = _snapshot()
-    assert wa.whistle_escalate_overdue(now=now) == 0
-    assert wa.whistle_escalate_overdue(now=now + timedelta(hours=1)) == 0
+    assert whistle_actions.whistle_escalate_overdue(now=now) == 0
+    assert whistle_actions.whistle_escalate_overdue(now=now + timedelta(hours=1)) == 0
     assert _snapshot() == before
 
 
@@ -52,10 +51,10 @@ def test_late_report_escalates_to_the_street_once():
 def test_late_resolution_escalates_one_level_further():
     w = build_world()
     wh = whistle(w)
-    wa.whistle_escalate_overdue(now=timezone.now() + LATER)
-    wa.whistle_report_in(actor=w.housing_user, target=target_of(wh, w.housing))  # reported late
-    assert wa.whistle_escalate_overdue(now=timezone.now() + LATER) == 0  # reporting late is not a new stage
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
+    whistle_actions.whistle_escalate_overdue(now=timezone.now() + LATER)
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=target_of(wh, w.housing))  # reported late
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + LATER) == 0  # reporting late is not a new stage
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
     wh.refresh_from_db()
     assert wh.escalated_to == w.c.district and wh.escalation_level == 2
     assert target_of(wh, w.housing).escalation_stage == EscalationStage.RESOLVE_OVERDUE
@@ -66,7 +65,7 @@ def test_late_resolution_escalates_one_level_further():
 def test_never_reported_and_past_both_deadlines_takes_both_steps():
     w = build_world()
     wh = whistle(w)
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
     wh.refresh_from_db()
     assert wh.escalated_to == w.c.district and wh.escalation_level == 2
     assert _escalations(wh) == ["逾期未报到（住建局），升级至兴东街道", "逾期未办结（住建局），升级至元宝区"]
@@ -76,8 +75,8 @@ def test_never_reported_and_past_both_deadlines_takes_both_steps():
 def test_reported_in_time_but_unresolved_escalates_once():
     w = build_world()
     wh = whistle(w)
-    wa.whistle_report_in(actor=w.housing_user, target=target_of(wh, w.housing))
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=target_of(wh, w.housing))
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
     wh.refresh_from_db()
     assert wh.escalated_to == w.c.street and wh.escalation_level == 1
     assert _escalations(wh) == ["逾期未办结（住建局），升级至兴东街道"]
@@ -87,8 +86,8 @@ def test_reported_in_time_but_unresolved_escalates_once():
 def test_several_late_units_escalate_the_whistle_once_per_stage():
     w = build_world()
     wh = whistle(w, departments=[w.housing, w.urban], units=[w.unit_a])
-    wa.whistle_report_in(actor=w.unit_a_user, target=target_of(wh, w.unit_a))
-    assert wa.whistle_escalate_overdue(now=timezone.now() + LATER) == 1
+    whistle_actions.whistle_report_in(actor=w.unit_a_user, target=target_of(wh, w.unit_a))
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + LATER) == 1
     wh.refresh_from_db()
     assert wh.escalation_level == 1
     assert _escalations(wh) == ["逾期未报到（住建局、城管局），升级至兴东街道"]
@@ -100,16 +99,16 @@ def test_answered_cancelled_and_closed_whistles_are_left_alone():
     w = build_world()
     answered = whistle(w)
     t = target_of(answered, w.housing)
-    wa.whistle_report_in(actor=w.housing_user, target=t)
-    wa.whistle_resolve(actor=w.housing_user, target=t, answer="已处理")  # awaiting the whistler's confirmation
-    cancelled = wa.whistle_cancel(actor=w.cadre_a, whistle=whistle(w), reason="居民已自行解决")
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 0
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=t)
+    whistle_actions.whistle_resolve(actor=w.housing_user, target=t, answer="已处理")  # awaiting the whistler's confirmation
+    cancelled = whistle_actions.whistle_cancel(actor=w.cadre_a, whistle=whistle(w), reason="居民已自行解决")
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 0
     for wh in (answered, cancelled):
         wh.refresh_from_db()
         assert wh.escalation_level == 0 and wh.escalated_to is None
     # sent back after the deadline: it is late again
-    wa.whistle_reopen(actor=w.cadre_a, target=t, reason="仍未解决")
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
+    whistle_actions.whistle_reopen(actor=w.cadre_a, target=t, reason="仍未解决")
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 1
     answered.refresh_from_db()
     assert answered.escalated_to == w.c.street and answered.status == WhistleStatus.OPEN
 
@@ -118,13 +117,13 @@ def test_answered_cancelled_and_closed_whistles_are_left_alone():
 def test_escalation_from_the_street_climbs_from_where_it_is():
     w = build_world()
     wh = whistle(w, actor=w.street_cadre, area=w.c.street, departments=[w.urban])
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
     wh.refresh_from_db()
     assert wh.escalated_to == w.c.city and wh.escalation_level == 2  # street → district → city
     # at the top, a further stage cannot climb but is still counted
     wh2 = whistle(w, actor=w.street_cadre, area=w.c.street, departments=[w.power])
     Whistle.objects.filter(pk=wh2.pk).update(escalated_to=w.c.district)
-    assert wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
+    assert whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER) == 2
     wh2.refresh_from_db()
     assert wh2.escalated_to == w.c.city and wh2.escalation_level == 2
 
@@ -138,7 +137,7 @@ def test_escalated_whistle_is_visible_to_the_cadres_it_went_to():
 
     other_district = user_with(Role.DISTRICT, build_city().district)
     assert not Whistle.objects.visible_to(other_district).filter(pk=wh.pk).exists()
-    wa.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER)
+    whistle_actions.whistle_escalate_overdue(now=timezone.now() + MUCH_LATER)
     assert Whistle.objects.visible_to(w.district_cadre).filter(pk=wh.pk).exists()
 
 
@@ -153,33 +152,15 @@ def test_task_runs_the_escalation(settings):
     assert wh.escalation_level == 1 and target_of(wh, w.housing).status == TargetStatus.NOTIFIED
 
 
-def test_concurrent_runs_escalate_once(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent runs are kept apart by row locks (runs in CI on PostgreSQL)")
-    from django.db import connections
-
+@requires_postgres("concurrent runs are kept apart by row locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_runs_escalate_once():
     w = build_world()
     whistles = [whistle(w, title=f"事项{i}") for i in range(6)]
     now = timezone.now() + MUCH_LATER
-    barrier = threading.Barrier(4)
-    steps, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            steps.append(wa.whistle_escalate_overdue(now=now, batch=2))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert sum(steps) == 2 * len(whistles)
+    outcomes = race(lambda: whistle_actions.whistle_escalate_overdue(now=now, batch=2), [()] * 4)
+    assert outcomes.errors == []
+    assert sum(outcomes.values) == 2 * len(whistles)
     for wh in whistles:
         wh.refresh_from_db()
         assert wh.escalation_level == 2 and wh.escalated_to == w.c.district

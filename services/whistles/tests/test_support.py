@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from organizations.grants.choices import Role
 from organizations.tests.factories import ResidentUnitFactory, UserFactory, build_city, user_with
-from services.whistles import actions as wa
+from services.whistles import actions as whistle_actions
 from services.whistles.models import Department, Responder
 
 _serial = itertools.count(1)
@@ -54,7 +54,7 @@ def build_world() -> World:
 
 
 def whistle(w: World, *, actor=None, area=None, departments=None, units=(), title="老旧小区雨污管网堵塞", **kwargs):
-    return wa.whistle_create(
+    return whistle_actions.whistle_create(
         actor=actor or w.cadre_a, area=area or w.c.a.area, title=title,
         description=kwargs.pop("description", "3号楼下水道反复堵塞，需住建、城管联合处置。"),
         departments=[w.housing] if departments is None else departments, units=units, **kwargs,

@@ -29,7 +29,6 @@ from dangjian.api.viewsets import ErrorDetailSerializer, ScopedReadOnlyViewSet
 from dangjian.crypto import keyed_hash
 from dangjian.portal import client_ip
 from services.resident.api.serializers import ConflictSerializer
-from services.resident.api.views import TransitionConflictMixin
 from services.wishes import actions
 from services.wishes.api.serializers import (
     ClaimSerializer,
@@ -64,7 +63,7 @@ _CONFLICT = OpenApiResponse(ConflictSerializer, description="当前状态不允�
     ),
     retrieve=extend_schema(summary="微心愿详情"),
 )
-class WishViewSet(TransitionConflictMixin, ScopedReadOnlyViewSet):
+class WishViewSet(ScopedReadOnlyViewSet):
     queryset_model = Wish
     serializer_class = WishSerializer
     filterset_class = WishFilterSet
@@ -136,7 +135,7 @@ def _too_many(name):
 _TOO_MANY = OpenApiResponse(ErrorDetailSerializer, description="提交过于频繁")
 
 
-class PublicWishViewSet(TransitionConflictMixin, viewsets.GenericViewSet):
+class PublicWishViewSet(viewsets.GenericViewSet):
     """Residents without an account: submit, follow by code, rate."""
 
     authentication_classes: list = []

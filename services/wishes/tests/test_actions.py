@@ -1,16 +1,16 @@
 """The micro-wish state machine: every legal and illegal transition, roles, the service
 ledger, the audit trail, and the claim race on PostgreSQL."""
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from dangjian import workflow
+from dangjian import errors
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
 from dangjian.scoping import forget_scope
+from dangjian.testing import race, requires_postgres
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 from services.ledger.models import ServiceRecord, ServiceSource
@@ -73,7 +73,7 @@ def test_every_transition_is_allowed_exactly_by_the_table(world, verb, status):
         # the refusal tested here is the state machine's.
         world["member"].is_superuser = True
         forget_scope(world["member"])
-        with pytest.raises(workflow.TransitionError) as info:
+        with pytest.raises(errors.TransitionError) as info:
             _run(verb, wish, world)
         assert info.value.messages[0].startswith("该心愿") or "完成后" in info.value.messages[0]
         assert Wish.objects.get(pk=wish.pk).status == status
@@ -105,7 +105,7 @@ def test_second_claim_is_refused_with_a_clear_message(world):
     wish = published(c.a)
     actions.wish_claim(actor=world["member"], wish=wish)
     other = member_user(c.a.members[1], "member-a2")
-    with pytest.raises(workflow.TransitionError, match="已被认领，不能重复认领"):
+    with pytest.raises(errors.TransitionError, match="已被认领，不能重复认领"):
         actions.wish_claim(actor=other, wish=wish)
 
 
@@ -221,35 +221,16 @@ def test_fulfil_checks_the_photo(world):
     assert Wish.objects.get(pk=wish.pk).status == WishStatus.CLAIMED
 
 
-@pytest.mark.postgres
+@requires_postgres("concurrent claims are serialized by a row lock")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_exactly_one_wins():
-    from django.db import connection, connections
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent claims are serialized by a row lock (runs in CI on PostgreSQL)")
     c = build_city(members_per_community=8)
     wish = published(c.a)
     users = [member_user(m, f"racer-{i}") for i, m in enumerate(c.a.members)]
-    barrier = threading.Barrier(len(users))
-    wins, refusals, others = [], [], []
-
-    def claim(user):
-        try:
-            barrier.wait()
-            wins.append(actions.wish_claim(actor=user, wish=wish))
-        except workflow.TransitionError as exc:
-            refusals.append(exc)
-        except Exception as exc:  # collected and asserted below
-            others.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim, args=(u,)) for u in users]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda user: actions.wish_claim(actor=user, wish=wish), users)
+    wins = outcomes.values
+    refusals = [e for e in outcomes.errors if isinstance(e, errors.TransitionError)]
+    others = [e for e in outcomes.errors if not isinstance(e, errors.TransitionError)]
     assert others == []
     assert len(wins) == 1 and len(refusals) == len(users) - 1
     assert all("已被认领" in r.messages[0] for r in refusals)

@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from dangjian.testing import assert_max_queries
+from dangjian.testing import api_client, assert_max_queries
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
+from services.tests.budgets import BUDGETS
 from services.tests.factories import cadre, fulfilled, member_user, new_phone, published, submit
 from services.wishes import actions
 from services.wishes.choices import WishStatus
@@ -124,15 +125,11 @@ def test_rating_attempts_are_rate_limited(client, c, settings):
 
 
 # ------------------------------------------------------------------------------- staff
-def test_review_list_is_scoped_and_refused_to_plain_members(client, c):
-    mine, theirs = submit(c.a, text="甲社区的心愿"), submit(c.b, text="乙社区的心愿")
-    client.force_login(cadre(c.a))
-    page = client.get(reverse("services:wish_list")).content.decode()
-    assert mine.code in page and theirs.code not in page
-    assert client.get(reverse("services:wish_detail", args=[theirs.pk])).status_code == 404
-    assert client.get(reverse("services:wish_detail", args=[mine.pk])).status_code == 200
+def test_a_member_cannot_open_a_wish_not_yet_on_the_wall(client, c):
+    """Scope of the review list and of a wish's page for a cadre, and the member's 403 on the
+    list: ``test_contracts.TestWishListPage`` and ``TestWishDetailPage``."""
+    mine = submit(c.a, text="甲社区的心愿")
     client.force_login(member_user(c.a.members[0]))
-    assert client.get(reverse("services:wish_list")).status_code == 403
     assert client.get(reverse("services:wish_detail", args=[mine.pk])).status_code == 404  # not yet on the wall
 
 
@@ -153,11 +150,10 @@ def test_cadre_publishes_then_a_second_publish_is_a_flash_message(client, c):
     assert "该心愿已经发布" in page
 
 
-def test_wall_shows_the_member_community_only(client, c):
+def test_a_member_opens_the_wishes_of_their_own_wall_only(client, c):
+    """The wall's rows (甲's, never 乙's): ``test_contracts.TestWishWallPage``."""
     mine, theirs = published(c.a, text="甲社区墙上的心愿"), published(c.b, text="乙社区墙上的心愿")
     client.force_login(member_user(c.a.members[0]))
-    page = client.get(reverse("services:wish_wall")).content.decode()
-    assert "甲社区墙上的心愿" in page and "乙社区墙上的心愿" not in page
     assert client.get(reverse("services:wish_wall"), {"area": c.b.area.pk}).status_code == 404
     assert client.get(reverse("services:wish_detail", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("services:wish_detail", args=[mine.pk])).status_code == 200
@@ -189,31 +185,22 @@ def test_member_claims_from_the_wall_fulfils_and_sees_my_claims(client, c):
 
 
 # --------------------------------------------------------------------------------- API
-def test_api_list_is_scoped_and_claim_race_loser_gets_409(c):
-    mine, theirs = published(c.a), published(c.b)
-    api = APIClient()
-    api.force_authenticate(cadre(c.a))
-    ids = {row["id"] for row in api.get("/api/wishes/").json()["results"]}
-    assert mine.pk in ids and theirs.pk not in ids
-    assert api.get(f"/api/wishes/{theirs.pk}/").status_code == 404
-    row = api.get(f"/api/wishes/{mine.pk}/").json()
+def test_api_shows_personal_data_to_the_cadre_and_the_claim_race_loser_gets_409(c):
+    """Scope of the list and the detail: ``test_contracts.TestWishApi``."""
+    mine = published(c.a)
+    row = api_client(cadre(c.a)).get(f"/api/wishes/{mine.pk}/").json()
     assert row["requester_name"] and "*" in row["requester_phone_masked"]
     first, second = member_user(c.a.members[0]), member_user(c.a.members[1])
-    api.force_authenticate(first)
-    assert api.post(f"/api/wishes/{mine.pk}/claim/", {}, format="json").status_code == 200
-    api.force_authenticate(second)
-    response = api.post(f"/api/wishes/{mine.pk}/claim/", {}, format="json")
+    assert api_client(first).post(f"/api/wishes/{mine.pk}/claim/", {}, format="json").status_code == 200
+    response = api_client(second).post(f"/api/wishes/{mine.pk}/claim/", {}, format="json")
     assert response.status_code == 409 and "已被认领" in response.json()["detail"]
-    api.force_authenticate(first)
-    row = api.post(f"/api/wishes/{mine.pk}/fulfil/", {"note": "完成"}, format="json").json()
+    row = api_client(first).post(f"/api/wishes/{mine.pk}/fulfil/", {"note": "完成"}, format="json").json()
     assert row["status"] == "fulfilled" and row["requester_name"] == ""  # a member sees no personal data
 
 
 def test_api_publish_by_a_grid_worker_is_403(c):
     wish = submit(c.a)
-    api = APIClient()
-    api.force_authenticate(user_with(Role.GRID, c.a.area))
-    assert api.post(f"/api/wishes/{wish.pk}/publish/").status_code == 403
+    assert api_client(user_with(Role.GRID, c.a.area)).post(f"/api/wishes/{wish.pk}/publish/").status_code == 403
 
 
 # ------------------------------------------------------------------------ query counts
@@ -225,25 +212,11 @@ def _fill(c, n, member):
 
 
 @pytest.mark.parametrize("size", [2, 12])
-def test_query_counts_do_not_grow_with_rows(client, c, size):
+def test_public_status_query_count_does_not_grow_with_rows(client, c, size):
+    """The public status page by code; the staff pages and the API are measured by
+    ``test_contracts`` (lists, wish pages, the wall, my claims)."""
     member = member_user(c.a.members[0], f"qm-{size}")
     _fill(c, size, member)
-    staff = cadre(c.a, f"qc-{size}")
-    client.force_login(staff)
-    with assert_max_queries(10):
-        assert client.get(reverse("services:wish_list")).status_code == 200
     wish = Wish.objects.filter(status=WishStatus.CLAIMED).first()
-    with assert_max_queries(14):
-        assert client.get(reverse("services:wish_detail", args=[wish.pk])).status_code == 200
-    client.force_login(member)
-    with assert_max_queries(12):
-        assert client.get(reverse("services:wish_wall")).status_code == 200
-    with assert_max_queries(8):
-        assert client.get(reverse("services:my_claims")).status_code == 200
-    api = APIClient()
-    api.force_authenticate(staff)
-    with assert_max_queries(6):
-        assert api.get("/api/wishes/").status_code == 200
-    client.logout()
-    with assert_max_queries(4):
+    with assert_max_queries(BUDGETS["services:wish_status"]):
         assert client.get(reverse("services:wish_status", args=[wish.code])).status_code == 200

@@ -1,0 +1,263 @@
+"""The list and detail contracts (dangjian.testing.contracts) of organizational life: the
+API (activities and their attendance, activity types, rule sets, compliance, calendars,
+inactive members, service hours) and the pages — refused when not permitted, 404 out of
+scope as for missing, in scope visible, query count flat and within
+``assessments/tests/budgets.py``."""
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+
+from assessments.life.choices import AttendanceStatus, Frequency
+from assessments.life.models import ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.tests.budgets import BUDGETS
+from assessments.tests.factories import activity, ensure_default_rules
+from assessments.tests.worlds import CityWorld, OverseerWorld, new_branch, new_compound, serial
+from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
+from organizations.tests.factories import MemberFactory
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def default_rules(db):
+    ensure_default_rules()
+
+
+def new_activity(community):
+    """A theme party day of a new branch of ``community`` two days ago, its members present."""
+    org = new_branch(community)
+    members = [MemberFactory(organization=org, residence=community.building) for _ in range(2)]
+    return activity(org, "theme_party_day", TODAY - timedelta(days=2), present=members)
+
+
+def attend(obj, community):
+    """One more member of the activity's organization, present."""
+    member = MemberFactory(organization=obj.org, residence=community.building)
+    return Attendance.objects.create(activity=obj, member=member, status=AttendanceStatus.PRESENT)
+
+
+def new_rule_set(community):
+    """An override for a new compound of ``community`` with one rule."""
+    rule_set = RuleSet.objects.create(area=new_compound(community), name=f"小区规则{serial()}", version=1, effective_from=TODAY)
+    add_rule(rule_set)
+    return rule_set
+
+
+def add_rule(rule_set):
+    taken = rule_set.rules.values("activity_type")
+    kind = ActivityType.objects.exclude(pk__in=taken).order_by("pk").first()
+    return ActivityRule.objects.create(rule_set=rule_set, activity_type=kind, frequency=Frequency.QUARTERLY)
+
+
+def org_with_activities(area, community):
+    """A branch anchored at ``area`` with a member and a branch meeting this quarter."""
+    org = new_branch(community, area)
+    member = MemberFactory(organization=org, residence=community.building)
+    return activity(org, "branch_general_meeting", TODAY, present=[member])
+
+
+def new_member(community):
+    return MemberFactory(organization=community.branch, residence=community.building)
+
+
+# --------------------------------------------------------------------------- API
+class ActivityWorld(CityWorld):
+    def make_in_scope(self):
+        return new_activity(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_activity(self.w.b)
+
+    def make_related(self, obj):
+        return attend(obj, self.w.a)
+
+
+class TestActivityApi(ActivityWorld, ApiListContract, ApiDetailContract):
+    list_url = "/api/activities/"
+    detail_url = by_pk("activity-detail")
+    list_budget = BUDGETS["activity-list"]
+    detail_budget = BUDGETS["activity-detail"]
+
+
+class TestActivityAttendanceApi(ActivityWorld, ApiDetailContract):
+    detail_url = by_pk("activity-attendance")
+    detail_budget = BUDGETS["activity-attendance"]
+
+
+class TestActivityTypeApi(CityWorld, ApiListContract, ApiDetailContract):
+    """Reference data every signed-in user reads: nothing is out of scope."""
+
+    list_url = "/api/activity-types/"
+    detail_url = by_pk("activity-type-detail")
+    list_budget = BUDGETS["activity-type-list"]
+    detail_budget = BUDGETS["activity-type-detail"]
+
+    def make_in_scope(self):
+        n = serial()
+        return ActivityType.objects.create(code=f"contract-{n}", name=f"合同活动{n}", sort_order=200 + n)
+
+    def make_out_of_scope(self):
+        pytest.skip("activity types are reference data every signed-in user reads: none is out of scope")
+
+
+class TestRuleSetApi(CityWorld, ApiListContract, ApiDetailContract):
+    list_url = "/api/rule-sets/"
+    detail_url = by_pk("rule-set-detail")
+    list_budget = BUDGETS["rule-set-list"]
+    detail_budget = BUDGETS["rule-set-detail"]
+
+    def make_in_scope(self):
+        return new_rule_set(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_rule_set(self.w.b)
+
+    def make_related(self, rule_set):
+        return add_rule(rule_set)
+
+
+class TestRuleSetEffectiveApi(CityWorld, ApiDetailContract):
+    """``/api/rule-sets/effective/?area=``: the rules in force for an area."""
+
+    detail_budget = BUDGETS["rule-set-effective"]
+
+    @staticmethod
+    def detail_url(area):
+        return f"{reverse('rule-set-effective')}?area={area.pk}"
+
+    def make_in_scope(self):
+        return new_rule_set(self.w.a).area
+
+    def make_out_of_scope(self):
+        return new_rule_set(self.w.b).area
+
+    def make_related(self, area):
+        return add_rule(area.rule_sets.get())
+
+
+class TestComplianceApi(OverseerWorld, ApiDetailContract):
+    detail_url = by_pk("compliance-detail")
+    detail_budget = BUDGETS["compliance-detail"]
+
+    def make_in_scope(self):
+        return new_compound(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_compound(self.w.b)
+
+    def make_related(self, area):
+        return org_with_activities(area, self.w.a)
+
+
+class TestOrgCalendarApi(CityWorld, ApiDetailContract):
+    detail_url = by_pk("org-calendar-detail")
+    detail_budget = BUDGETS["org-calendar-detail"]
+
+    def make_in_scope(self):
+        return new_branch(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_branch(self.w.b)
+
+    def make_related(self, org):
+        return activity(org, "theme_party_day", TODAY - timedelta(days=serial() % 300))
+
+
+class MemberReportWorld(OverseerWorld):
+    """Members of the cadre's top area (甲): none has attended anything."""
+
+    def make_in_scope(self):
+        return new_member(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_member(self.w.b)
+
+
+class TestInactiveMemberApi(MemberReportWorld, ApiListContract):
+    list_url = "/api/inactive-members/"
+    list_budget = BUDGETS["inactive-member-list"]
+
+
+class TestServiceHoursApi(MemberReportWorld, ApiListContract):
+    list_url = "/api/service-hours/"
+    list_budget = BUDGETS["service-hours-list"]
+
+
+# --------------------------------------------------------------------------- pages
+class TestActivityPages(ActivityWorld, PageListContract, PageDetailContract):
+    list_url = reverse_lazy("assessments:activity_list")
+    detail_url = by_pk("assessments:activity_detail")
+    list_budget = BUDGETS["assessments:activity_list"]
+    detail_budget = BUDGETS["assessments:activity_detail"]
+
+
+class OrgWorld(CityWorld):
+    def make_in_scope(self):
+        return new_branch(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_branch(self.w.b)
+
+    def make_related(self, org):
+        """An activity of the organization this month, a member present."""
+        return activity(org, "theme_party_day", TODAY, present=[MemberFactory(organization=org)])
+
+
+class TestOrgActivitiesPage(OrgWorld, PageDetailContract):
+    detail_url = by_pk("assessments:org_activities")
+    detail_budget = BUDGETS["assessments:org_activities"]
+
+
+class TestOrgMonthPage(OrgWorld, PageDetailContract):
+    detail_url = by_pk("assessments:org_month")
+    detail_budget = BUDGETS["assessments:org_month"]
+
+
+class TestOrgCalendarPage(OrgWorld, PageDetailContract):
+    detail_url = by_pk("assessments:org_calendar")
+    detail_budget = BUDGETS["assessments:org_calendar"]
+
+
+class TestCompliancePage(OverseerWorld, PageDetailContract):
+    detail_url = by_pk("assessments:compliance")
+    detail_budget = BUDGETS["assessments:compliance"]
+
+    def make_in_scope(self):
+        return new_compound(self.w.a)
+
+    def make_out_of_scope(self):
+        return new_compound(self.w.b)
+
+    def make_related(self, area):
+        return org_with_activities(area, self.w.a)
+
+
+class TestInactivePage(MemberReportWorld, PageListContract):
+    list_url = reverse_lazy("assessments:inactive")
+    list_budget = BUDGETS["assessments:inactive"]
+
+
+class TestServiceHoursPage(MemberReportWorld, PageListContract):
+    list_url = reverse_lazy("assessments:service_hours")
+    list_budget = BUDGETS["assessments:service_hours"]
+
+
+class TestRulesPage(CityWorld, PageDetailContract):
+    """``/life/rules/?area=``: the rules in force for an area, and its versions."""
+
+    detail_budget = BUDGETS["assessments:rules"]
+
+    @staticmethod
+    def detail_url(area):
+        return f"{reverse('assessments:rules')}?area={area.pk}"
+
+    def make_in_scope(self):
+        return new_rule_set(self.w.a).area
+
+    def make_out_of_scope(self):
+        return new_rule_set(self.w.b).area
+
+    def make_related(self, area):
+        return add_rule(area.rule_sets.get())

@@ -1,0 +1,85 @@
+"""Query budgets of the assessments app, by route name (and, for reads that are no route,
+by the dotted name of the function measured).
+
+The most queries one call may run.  Endpoints: one GET; the contracts (``assessments/*/
+tests/test_contracts.py``, a community cadre of 甲 in ``build_city``) check the count stays
+the same with more rows and within the budget; the hand-written query tests of
+``test_api.py`` / ``test_views.py`` hold other roles (street, district) to the same
+numbers.  Pages count the session (one read, three writes: SESSION_SAVE_EVERY_REQUEST),
+the user and the grants.  Lower a budget when a page gets cheaper; never raise one to
+make a test pass.
+"""
+BUDGETS = {
+    # ---------------------------------------------------------------- life (组织生活)
+    # first pinned here: life/tests/test_api.py and test_views.py hold a street cadre to
+    # the count they measure on the small world, with no number of their own
+    # API
+    "activity-list": 4,
+    "activity-detail": 2,
+    "activity-attendance": 5,
+    "activity-type-list": 1,
+    "activity-type-detail": 1,
+    "rule-set-list": 5,
+    "rule-set-detail": 4,
+    "rule-set-effective": 7,
+    "compliance-detail": 6,
+    "org-calendar-detail": 5,
+    "inactive-member-list": 5,
+    "service-hours-list": 4,
+    # pages
+    "assessments:activity_list": 10,
+    "assessments:activity_detail": 11,
+    "assessments:org_activities": 11,
+    "assessments:org_month": 8,
+    "assessments:org_calendar": 10,
+    "assessments:compliance": 13,
+    "assessments:inactive": 10,
+    "assessments:service_hours": 9,
+    "assessments:rules": 10,
+    # ---------------------------------------------------------- checklists (四张清单)
+    # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
+    "checklist-list": 6,
+    "checklist-detail": 6,
+    "checklist-item-list": 6,
+    "checklist-item-detail": 2,  # first pinned here
+    # pages, also for a street cadre (test_views)
+    "checklist:index": 12,
+    "checklist:awaiting": 12,
+    "checklist:overdue": 12,
+    "checklist:detail": 9,
+    # ----------------------------------------------------------------- scoring (考核)
+    # API, also for a district cadre (test_api)
+    "rubric-list": 6,
+    "rubric-detail": 2,  # first pinned here
+    "score-list": 6,
+    "score-detail": 6,
+    "scoring-run-list": 6,
+    "scoring-run-detail": 2,  # first pinned here
+    # pages, also for a district cadre (test_views)
+    "scoring:index": 14,
+    "scoring:stars": 14,
+    "scoring:score_detail": 14,
+    "scoring:history": 14,
+    "scoring:runs": 14,
+    "scoring:run_detail": 14,
+    # --------------------------------------------------------------- dashboard (看板)
+    # also for a district cadre (test_views); pages here without the session write-back
+    # (a savepoint, the UPDATE, its release: SESSION_WRITES), as test_views counts them
+    "dashboard-detail": 10,
+    "dashboard:area": 10,
+    "dashboard:export": 10,
+    # ---------------------------------------------------- reads that are no route
+    "assessments.life.selectors.org_calendar": 4,  # test_compliance, at most
+    "assessments.life.demo.seed_activities": 5,  # SELECTs per batch, exact (test_demo)
+    "assessments.checklists.selectors.checklist_figures": 1,  # at most (test_selectors)
+    "assessments.checklists.selectors.checklist_sections": 1,  # at most (test_selectors)
+    "assessments.checklists.selectors.overdue_items": 2,  # the grants, then the items (test_selectors)
+    "assessments.checklists.demo.seed_checklists": 2,  # SELECTs, at most (test_demo)
+    "assessments.scoring.engine.score_run": 20,  # fixed part, at most (test_engine) ...
+    "assessments.scoring.engine.score_run per indicator": 8,  # ... plus this per indicator of the rubric
+    "assessments.dashboard.rollups.refresh_rollups": 20,  # at most (test_rollups)
+}
+
+#: the session write-back of every page request (SESSION_SAVE_EVERY_REQUEST): a savepoint,
+#: the UPDATE of the session row and the savepoint's release
+SESSION_WRITES = 3

@@ -1,0 +1,22 @@
+from dangjian.scoping import get_scope
+from organizations.grants.choices import MANAGE_ROLES
+from services.checkins.selectors import community_of
+
+
+# ----------------------------------------------------------------------- agreements
+def can_manage_agreement(user, *, community, org) -> bool:
+    scope = get_scope(user)
+    return scope.covers_area(community, MANAGE_ROLES) or scope.covers_org(org, MANAGE_ROLES)
+
+
+# ---------------------------------------------------------------- feedback exports
+def can_export_member(user, member) -> bool:
+    """Managing roles over the member's residence community, or over their employer's
+    organization (``member.residence`` and ``member.employer_org__area`` loaded)."""
+    scope = get_scope(user)
+    if scope.is_global:
+        return True
+    community = community_of(member.residence)
+    if community is not None and scope.covers_area(community, MANAGE_ROLES):
+        return True
+    return member.employer_org_id is not None and scope.covers_org(member.employer_org, MANAGE_ROLES)

@@ -1,0 +1,63 @@
+from dangjian.scoping import get_scope
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import MANAGE_ROLES, Role
+from services.whistles.models import Responder
+
+WHISTLE_ROLES = frozenset(MANAGE_ROLES)
+DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
+WHISTLE_LEVELS = (AreaLevel.STREET, AreaLevel.COMMUNITY)
+
+
+# ------------------------------------------------------------------------ permissions
+def responder_parties(user):
+    """``(department ids, unit ids)`` the user answers for (one query, cached on the user)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset(), frozenset()
+    cached = getattr(user, "_whistle_parties", None)
+    if cached is None:
+        depts, units = set(), set()
+        for dept_id, unit_id in Responder.objects.filter(user_id=user.pk).values_list("department_id", "unit_id"):
+            if dept_id:
+                depts.add(dept_id)
+            if unit_id:
+                units.add(unit_id)
+        cached = (frozenset(depts), frozenset(units))
+        user._whistle_parties = cached
+    return cached
+
+
+def is_responder(user) -> bool:
+    depts, units = responder_parties(user)
+    return bool(depts or units)
+
+
+def answers_for(user, target) -> bool:
+    depts, units = responder_parties(user)
+    return (target.department_id is not None and target.department_id in depts) or (
+        target.unit_id is not None and target.unit_id in units
+    )
+
+
+def can_whistle_somewhere(user) -> bool:
+    return get_scope(user).has_role(*WHISTLE_ROLES)
+
+
+def can_whistle(user, area) -> bool:
+    return area is not None and area.level in WHISTLE_LEVELS and get_scope(user).covers_area(area, WHISTLE_ROLES)
+
+
+def is_whistler(user, whistle) -> bool:
+    """The whistling side of ``whistle`` (``whistle.area`` loaded): managers over its area."""
+    return get_scope(user).covers_area(whistle.area, WHISTLE_ROLES)
+
+
+def can_manage_department(user, department) -> bool:
+    return get_scope(user).covers_area(department.area, DEPARTMENT_ROLES)
+
+
+def can_manage_departments(user) -> bool:
+    return get_scope(user).has_role(*DEPARTMENT_ROLES)
+
+
+def can_manage_unit_accounts(user, unit) -> bool:
+    return get_scope(user).covers_area(unit.community, WHISTLE_ROLES)

@@ -25,18 +25,21 @@ span at the node's start: "the path from this node up" without reading ``rght``)
 ``outer(prefix)`` / ``ref(prefix)`` (the columns of the outer row of a correlated subquery,
 or of the row itself, as expressions).
 
-Modules that still name the columns, and why:
+Modules that still name the columns, and why (a search for the three names outside
+migrations and tests finds only these):
 
 * ``organizations/areas/models.py``, ``organizations/orgs/models.py`` — the tree models
-  themselves (their ``(tree_id, lft)`` indexes, the "not under itself" check of ``clean``).
-* ``organizations/trees/index.py``, ``organizations/trees/check.py`` — the in-memory tree
-  index and the consistency check (``check_trees``), which test the columns themselves.
+  themselves: their ``(tree_id, lft)`` indexes (everything else there goes through here).
+* ``organizations/trees/check.py`` — the consistency check (``check_trees``) tests the
+  columns themselves (``lft < rght``, a child strictly inside its parent, no shared values);
+  ``organizations/trees/index.py`` (the in-memory index of parent links) needs none today.
 * ``organizations/demo/generator.py``, ``organizations/imports/importers.py`` — bulk loads
-  that number nodes in memory (``assign_tree_fields``) and write the columns with
-  ``bulk_create`` / a partial rebuild (Habit 5).
-* ``organizations/members/places.py`` — ``chain_of`` joins the area table to itself in raw
-  SQL (one query per member save) and ``chains`` walks the nested ranges of many trees in
-  memory; both are the set-based derivation of the members' denormalized ancestor columns.
+  that number new nodes (next free tree id, placeholder values before ``partial_rebuild``,
+  ``assign_tree_fields``) and write the columns with ``bulk_create`` (Habit 5).
+* ``organizations/members/places.py`` — the members' denormalized ancestor columns are
+  derived from the nested ranges set-based: ``chain_of`` joins the area table to itself in
+  raw SQL (one query per member save) and ``chains`` walks the nested ranges of many trees
+  in memory.
 """
 from __future__ import annotations
 
@@ -170,6 +173,11 @@ def containing(queryset, node, *, include_self: bool = True, **filters):
     ``filters`` — e.g. ``containing(Area.objects, building, level=AreaLevel.COMMUNITY)`` is
     the community holding the building (``.first()``)."""
     return queryset.filter(ancestors_q(node, include_self=include_self), **filters)
+
+
+def tree_q(node, prefix: str = "") -> Q:
+    """Rows whose node (reached through ``prefix``) belongs to ``node``'s tree."""
+    return Q(**{_path(prefix, _TREE): span(node).tree})
 
 
 def in_trees_q(tree_ids: Iterable, prefix: str = "") -> Q:

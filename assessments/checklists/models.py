@@ -4,13 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from dangjian.models import StatusEvent, status_fields
+from dangjian.scoping import ScopedQuerySet, Through
 from organizations.orgs.models import PartyOrg
 
 
 # ===================================================================== four lists (四张清单)
-class ChecklistQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(org__in=PartyOrg.objects.visible_to(user).values("pk"))
+class ChecklistQuerySet(ScopedQuerySet):
+    scope_paths = (Through("org"),)
 
 
 class Checklist(models.Model):

@@ -31,7 +31,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from dangjian import trees
-from dangjian.scoping import NOTHING, get_scope
+from dangjian.scoping import get_scope
+from dangjian.trees import NOTHING
 from organizations.grants.choices import MANAGE_ROLES
 
 CHECKLIST_ROLES = frozenset(MANAGE_ROLES)

@@ -29,6 +29,7 @@ from assessments.checklists import permissions
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from dangjian import trees
 
 FIGURE_KEYS = ("items", "done", "problems", "closed", "overdue")
 
@@ -77,7 +78,7 @@ def filter_checklists(queryset, *, year=None, status=None, q=None, appraisal=Non
 def checklist_list(user, today: date, **filters):
     """The page's list: visible lists with their organization and figures, newest year first."""
     qs = filter_checklists(checklists_for(user), **filters)
-    return with_figures(qs.select_related("org", "org__area"), today).order_by("-year", "org__tree_id", "org__lft", "pk")
+    return with_figures(qs.select_related("org", "org__area"), today).order_by("-year", *trees.tree_order("org"), "pk")
 
 
 def awaiting_approval(user):
@@ -195,12 +196,7 @@ def checklist_figures(org_ids, year: int, today: date | None = None) -> dict[int
 
 def editable_orgs(user):
     """Organizations whose lists the user writes (a managing role over them)."""
-    from dangjian.scoping import get_scope, range_q
+    from dangjian.scoping import InArea, InOrg
     from organizations.orgs.models import PartyOrg
 
-    scope = get_scope(user)
-    if scope.is_global:
-        return PartyOrg.objects.all()
-    return PartyOrg.objects.filter(
-        range_q("", scope.orgs_for(permissions.CHECKLIST_ROLES)) | range_q("area", scope.areas_for(permissions.CHECKLIST_ROLES))
-    )
+    return PartyOrg.objects.granted(user, InOrg("", permissions.CHECKLIST_ROLES), InArea("area", permissions.CHECKLIST_ROLES))

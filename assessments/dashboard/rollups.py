@@ -63,6 +63,7 @@ from django.utils import timezone
 from assessments.life import schedule
 from assessments.scoring import periods
 from assessments.scoring.choices import PeriodKind
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.members.choices import MemberStatus
 from organizations.orgs.choices import OrgCategory, OrgKind
@@ -155,11 +156,10 @@ class Snapshot:
         from organizations.orgs.models import PartyOrg
 
         self.index = AreaIndex.load()
-        self.orgs = list(
-            PartyOrg.objects.order_by("tree_id", "lft").values_list(
-                "pk", "area_id", "kind", "category", "founded_on", "area__tree_id", "area__lft"
-            ).iterator(chunk_size=20000)
-        )
+        self.orgs = list(trees.with_spans(  # (pk, area_id, kind, category, founded_on, area position)
+            PartyOrg.objects.order_by(*trees.tree_order()), "pk", "area_id", "kind", "category", "founded_on",
+            prefix="area", at_position=True, chunk_size=20000,
+        ))
         raw: dict[int, dict] = defaultdict(lambda: defaultdict(int))
         # areas below each node, counted by level (the node itself is taken off after the fold)
         level_keys = {AreaLevel.STREET: "areas.streets", AreaLevel.COMMUNITY: "areas.communities",
@@ -240,13 +240,13 @@ def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
         for org_id, type_id, i, n in rows.iterator(chunk_size=20000):
             if i < len(months):
                 counts.setdefault(org_id, {}).setdefault(type_id, {})[months[i]] = n
-    for pk, area_id, kind, category, founded_on, tree_id, lft in snapshot.orgs:
+    for pk, area_id, kind, category, founded_on, place in snapshot.orgs:
         node = raw[area_id]
         node["compliance.total"] += 1
         if founded_on and founded_on > as_of:
             continue  # not founded yet on that day
         start = _org_window_start(founded_on, as_of, window)
-        applied = book.rules_for(tree_id=tree_id, lft=lft, kind=kind, category=category, start=start)
+        applied = book.rules_for(place=place, kind=kind, category=category, start=start)
         if not applied.plan:
             continue
         node["compliance.orgs"] += 1

@@ -30,6 +30,7 @@ from assessments.dashboard.models import AreaRollup
 from assessments.dashboard.permissions import can_view
 from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
 from assessments.scoring.models import Score, ScoreLine
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from organizations.areas.models import Area
 
@@ -214,7 +215,7 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     rows = list(
         AreaRollup.objects.filter(period_key=wanted, area_id__in=below.values("pk"))
         .select_related("area")
-        .order_by("area__lft")
+        .order_by(*trees.preorder("area"))
     )
     children = [Unit(r.area, r.figures, r.area.parent_id) for r in rows if r.area.parent_id == area.pk]
     grandchildren = [Unit(r.area, r.figures, r.area.parent_id) for r in rows if r.area.parent_id != area.pk]

@@ -28,6 +28,7 @@ from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
 from assessments.life.models import Activity, ActivityType, Attendance
 from assessments.life.selectors import RuleBook
+from dangjian import trees
 from organizations.members.choices import COMMITTEE_ROLES
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgKind
@@ -93,11 +94,8 @@ def _rosters(orgs, members):
     for org in orgs:
         roster = list(by_org.get(org["pk"], ()))
         if org["kind"] == OrgKind.GROUP and org["parent_id"]:
-            tree, lft, rght = org["area__tree_id"], org["area__lft"], org["area__rght"]
-            roster += [
-                m for m in by_org.get(org["parent_id"], ())
-                if m["residence__tree_id"] == tree and m["residence__lft"] is not None and lft <= m["residence__lft"] <= rght
-            ]
+            area = trees.span(org, "area")
+            roster += [m for m in by_org.get(org["parent_id"], ()) if area.contains(trees.position(m, "residence"))]
         out[org["pk"]] = roster
     return out
 
@@ -115,13 +113,13 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
     for batch in _chunks(sorted(set(org_ids)), ORG_BATCH):
         orgs = list(
             PartyOrg.objects.filter(pk__in=batch).order_by("pk").values(
-                "pk", "name", "kind", "category", "founded_on", "parent_id", "area__tree_id", "area__lft", "area__rght"
+                "pk", "name", "kind", "category", "founded_on", "parent_id", *trees.range_fields("area")
             )
         )
         owners = {o["pk"] for o in orgs} | {o["parent_id"] for o in orgs if o["kind"] == OrgKind.GROUP and o["parent_id"]}
         members = list(
             Member.objects.filter(organization_id__in=owners).order_by("pk").values(
-                "pk", "organization_id", "org_role", "residence__tree_id", "residence__lft"
+                "pk", "organization_id", "org_role", *trees.position_fields("residence")
             )
         )
         inactive = {m["pk"] for m in members if _lapsed(m["pk"], salt)}
@@ -131,7 +129,7 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
             start = window if not org["founded_on"] or org["founded_on"] <= window else min(org["founded_on"], today)
             rate = _diligence(rng)
             applied = book.rules_for(
-                tree_id=org["area__tree_id"], lft=org["area__lft"], kind=org["kind"], category=org["category"], start=start
+                place=trees.position(org, "area"), kind=org["kind"], category=org["category"], start=start
             )
             roster = rosters[org["pk"]]
             for type_id, frequency, periods in applied.plan:

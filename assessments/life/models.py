@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, QuorumBasis, SignInVia
 from dangjian import trees
+from dangjian.scoping import InArea, ScopedQuerySet, Through
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -38,20 +39,17 @@ class ActivityType(models.Model):
         return self.name
 
 
-class RuleSetQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from dangjian.scoping import get_scope, range_q
+class RuleSetQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("area"),)
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        # Everyone sees the default set.  An override is seen by users above it (its area
-        # lies in their subtree) and by users inside it (its area is an ancestor-or-self of
-        # their grant), since it governs their organizations.
+    def scope_q(self, scope, user):
+        # Everyone signed in sees the default set.  An override is seen by users above it
+        # (its area lies in their subtree) and by users inside it (its area is an
+        # ancestor-or-self of their grant), since it governs their organizations.
         governing = Q(pk__in=[])
         for r in scope.area_ranges:
             governing |= trees.ancestors_q(r, "area")
-        return self.filter(Q(area__isnull=True) | range_q("area", scope.area_ranges) | governing)
+        return Q(area__isnull=True) | super().scope_q(scope, user) | governing
 
 
 class RuleSet(models.Model):
@@ -114,9 +112,8 @@ class ActivityRule(models.Model):
         return f"{self.activity_type} · {self.get_frequency_display()}"
 
 
-class ActivityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(org__in=PartyOrg.objects.visible_to(user).values("pk"))
+class ActivityQuerySet(ScopedQuerySet):
+    scope_paths = (Through("org"),)
 
 
 def new_signin_token() -> str:

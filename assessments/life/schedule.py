@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from assessments.life.choices import Frequency, PeriodStatus
+from dangjian.trees import Span
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FRIDAY = 4
@@ -233,21 +234,23 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class RuleSetInfo:
-    """Where and from when a rule set applies.  ``area`` is None for the default set;
-    otherwise the area's tree range and depth (the set covers that area's subtree)."""
+    """Where and from when a rule set applies.  The area is None for the default set;
+    otherwise the area's span in its tree (``dangjian.trees.Span``: tree, start, end) and
+    its depth (the set covers that area's subtree)."""
 
     id: int
     effective_from: date
     version: int
-    area_tree_id: int | None = None
-    area_lft: int | None = None
-    area_rght: int | None = None
+    area_tree: int | None = None
+    area_start: int | None = None
+    area_end: int | None = None
     area_depth: int | None = None
 
-    def covers(self, tree_id: int, lft: int) -> bool:
-        if self.area_tree_id is None:
+    def covers(self, tree: int, position: int) -> bool:
+        """The set governs the place at ``position`` of tree ``tree`` (``trees.position``)."""
+        if self.area_tree is None:
             return True
-        return self.area_tree_id == tree_id and self.area_lft <= lft <= self.area_rght
+        return Span(self.area_tree, self.area_start, self.area_end).contains(Span(tree, position, position))
 
     @property
     def rank(self):

@@ -8,7 +8,6 @@ queries — never one query per organization or per child area — and hand it o
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
 from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
-from dangjian.scoping import get_scope, range_q
+from dangjian import trees
+from dangjian.scoping import InArea, InOrg
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import COMMITTEE_ROLES, MemberStatus
@@ -41,10 +41,7 @@ def rule_sets_for(user):
 
 def manageable_orgs(user):
     """Organizations the user may file activities for (a managing role over them)."""
-    scope = get_scope(user)
-    if scope.is_global:
-        return PartyOrg.objects.all()
-    return PartyOrg.objects.filter(range_q("", scope.orgs_for(MANAGE_ROLES)) | range_q("area", scope.areas_for(MANAGE_ROLES)))
+    return PartyOrg.objects.granted(user, InOrg("", MANAGE_ROLES), InArea("area", MANAGE_ROLES))
 
 
 def with_attendance_counts(activities):
@@ -103,10 +100,7 @@ def roster_q(org) -> Q:
     q = Q(organization_id=org.pk)
     if org.kind == OrgKind.GROUP and org.parent_id:
         area = org.area
-        q |= Q(
-            organization_id=org.parent_id,
-            residence__tree_id=area.tree_id, residence__lft__gte=area.lft, residence__lft__lte=area.rght,
-        )
+        q |= Q(trees.subtree_q(area, "residence"), organization_id=org.parent_id)
     return q
 
 
@@ -184,7 +178,7 @@ def effective_rules(area, on_date: date):
 
 
 def _ancestor_or_self_q(area) -> Q:
-    return Q(area__isnull=True) | Q(area__tree_id=area.tree_id, area__lft__lte=area.lft, area__rght__gte=area.rght)
+    return Q(area__isnull=True) | trees.ancestors_q(area, "area")
 
 
 class RuleBook:
@@ -198,17 +192,18 @@ class RuleBook:
         if area is not None:
             q = _ancestor_or_self_q(area)
             if subtree:
-                q |= Q(area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght)
+                q |= trees.subtree_q(area, "area")
         rows = RuleSet.objects.filter(q, effective_from__lte=today).values(
-            "id", "name", "version", "effective_from", "area__tree_id", "area__lft", "area__rght", "area__depth", "area__name"
+            "id", "name", "version", "effective_from", *trees.range_fields("area"), "area__depth", "area__name"
         )
         self.today = today
         self.infos = []
         self.names = {}
         for r in rows:
+            area_span = trees.span(r, "area")  # all None for the default set
             self.infos.append(schedule.RuleSetInfo(
                 id=r["id"], effective_from=r["effective_from"], version=r["version"],
-                area_tree_id=r["area__tree_id"], area_lft=r["area__lft"], area_rght=r["area__rght"],
+                area_tree=area_span.tree, area_start=area_span.start, area_end=area_span.end,
                 area_depth=r["area__depth"],
             ))
             self.names[r["id"]] = f"{r['name']} v{r['version']}"
@@ -225,11 +220,12 @@ class RuleBook:
         """Types some rule asks for periodically (as-needed types are never due)."""
         return sorted({r.activity_type_id for rules in self.rules.values() for r in rules if r.frequency != Frequency.AS_NEEDED})
 
-    def rules_for(self, *, tree_id: int, lft: int, kind: str, category: str, start: date) -> AppliedRules:
-        """The rules in force over [start, today] for an organization anchored at an area
-        with these tree coordinates; memoized per (covering sets, kind, category, start),
-        so organizations sharing rules share the work (and the period plan)."""
-        covering = tuple(info for info in self.infos if info.covers(tree_id, lft))
+    def rules_for(self, *, place, kind: str, category: str, start: date) -> AppliedRules:
+        """The rules in force over [start, today] for an organization anchored at ``place``
+        (its area, or the area's ``trees.position``); memoized per (covering sets, kind,
+        category, start), so organizations sharing rules share the work (and the period plan)."""
+        at = trees.position(place)
+        covering = tuple(info for info in self.infos if info.covers(at.tree, at.start))
         key = (tuple(i.id for i in covering), kind, category, start)
         found = self._memo.get(key)
         if found is None:
@@ -331,7 +327,7 @@ def org_calendar(org, today: date) -> OrgCalendar:
     for the organization's activities in the window).  ``org.area`` must be loaded."""
     start = _org_window_start(org.founded_on, today)
     book = RuleBook(org.area, today)
-    applied = book.rules_for(tree_id=org.area.tree_id, lft=org.area.lft, kind=org.kind, category=org.category, start=start)
+    applied = book.rules_for(place=org.area, kind=org.kind, category=org.category, start=start)
     activities = list(
         Activity.objects.filter(
             org_id=org.pk,
@@ -437,7 +433,7 @@ def _compliance_counts(area, since: date, today: date, type_ids):
     months, bucket = month_buckets(since, today)
     rows = (
         Activity.objects.filter(
-            org__area__tree_id=area.tree_id, org__area__lft__gte=area.lft, org__area__lft__lte=area.rght,
+            trees.subtree_q(area, "org__area"),
             activity_type_id__in=type_ids,
             starts_at__gte=day_start(schedule.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
         )
@@ -464,28 +460,25 @@ def area_compliance(area, today: date) -> AreaCompliance:
     book = RuleBook(area, today, subtree=True)
     orgs = list(
         PartyOrg.objects.anchored_within(area)
-        .order_by("tree_id", "lft")
-        .values("pk", "name", "kind", "category", "founded_on", "area_id", "area__name", "area__tree_id", "area__lft")
+        .order_by(*trees.tree_order())
+        .values("pk", "name", "kind", "category", "founded_on", "area_id", "area__name", *trees.position_fields("area"))
     )
-    children = list(area.get_children().order_by("lft").values("pk", "name", "lft", "rght"))
+    children = list(area.get_children().order_by(*trees.preorder()).values("pk", "name", *trees.range_fields()))
     type_ids = book.counted_type_ids
     counts = _compliance_counts(area, schedule.earliest_period_start(start_window), today, type_ids) if type_ids and orgs else {}
-    child_lfts = [c["lft"] for c in children]
+    child_holding = trees.Locator((trees.span(c), c) for c in children)
     shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
     own = ComplianceShare(area.pk, area.name)
     summary = ComplianceShare(area.pk, area.name)
     results = []
     for org in orgs:
-        lft = org["area__lft"]
-        i = bisect.bisect_right(child_lfts, lft) - 1
-        child = children[i] if i >= 0 and children[i]["lft"] <= lft <= children[i]["rght"] else None
+        place = trees.position(org, "area")
+        child = child_holding.find(place)
         bucket = shares[child["pk"]] if child else own
         bucket.total += 1
         summary.total += 1
         start = _org_window_start(org["founded_on"], today, start_window)
-        applied = book.rules_for(
-            tree_id=org["area__tree_id"], lft=lft, kind=org["kind"], category=org["category"], start=start
-        )
+        applied = book.rules_for(place=place, kind=org["kind"], category=org["category"], start=start)
         if not applied.plan:
             continue  # no periodic rule asks anything of this organization
         lines = schedule.evaluate_plan(applied.plan, counts.get(org["pk"], {}))
@@ -527,7 +520,7 @@ def inactive_members(area_or_org, today: date):
     if isinstance(area_or_org, PartyOrg):
         return qs.filter(roster_q(area_or_org))
     a = area_or_org
-    return qs.filter(organization__area__tree_id=a.tree_id, organization__area__lft__gte=a.lft, organization__area__lft__lte=a.rght)
+    return qs.filter(trees.subtree_q(a, "organization__area"))
 
 
 def last_attended(members) -> dict:

@@ -26,7 +26,7 @@ from assessments.life import actions, permissions, schedule, selectors
 from assessments.life.choices import PeriodStatus
 from assessments.life.forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
 from assessments.life.models import ActivityType
-from dangjian import portal
+from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
@@ -84,7 +84,7 @@ def index(request):
     user = request.user
     tops = [a for a in areas_selectors.top_areas_for(user) if permissions.can_oversee(user, a)]
     orgs = list(
-        selectors.manageable_orgs(user).select_related("area").order_by("tree_id", "lft")[:PAGE_SIZE + 1]
+        selectors.manageable_orgs(user).select_related("area").order_by(*trees.tree_order())[:PAGE_SIZE + 1]
     ) if permissions.can_file_anywhere(user) else []
     member = members_selectors.members_for(user).filter(user=user).first()
     mine = hours = None
@@ -408,7 +408,7 @@ def inactive(request):
     members = (
         (selectors.inactive_members(org or area, today) & members_selectors.members_for(user))
         .select_related("organization")
-        .order_by("organization__tree_id", "organization__lft", "name", "pk")
+        .order_by(*trees.tree_order("organization"), "name", "pk")
     )
     page = _paginate(request, members)
     selectors.last_attended(page.object_list)
@@ -428,7 +428,7 @@ def service_hours(request):
     year = filters.filters().get("year") or _today().year
     base = members_selectors.members_for(user)
     base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(
-        organization__area__tree_id=area.tree_id, organization__area__lft__gte=area.lft, organization__area__lft__lte=area.rght
+        trees.subtree_q(area, "organization__area")
     )
     members = selectors.with_service_hours(base, date(year, 1, 1), date(year, 12, 31)).select_related("organization").order_by(
         "-service_hours", "name", "pk"
@@ -454,7 +454,7 @@ def rules(request):
         {"rule": r, "kinds": [str(kinds.get(k, k)) for k in r.org_kinds], "categories": [str(categories.get(c, c)) for c in r.org_categories]}
         for r in lines
     ]
-    versions = list(selectors.rule_sets_for(user).select_related("area", "created_by").order_by("area__tree_id", "area__lft", "-version"))
+    versions = list(selectors.rule_sets_for(user).select_related("area", "created_by").order_by(*trees.tree_order("area"), "-version"))
     return render(request, "assessments/rules.html", {
         "area": area, "rule_set": rule_set, "lines": lines, "versions": versions, "today": today,
         "can_publish": permissions.can_publish_rules(user, area),

@@ -48,6 +48,7 @@ from assessments.life.models import Activity
 from assessments.scoring import metrics, periods, stars
 from assessments.scoring.choices import IndicatorSource, RunState, StarMethod, SubjectKind
 from assessments.scoring.models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import CentralHousehold, Member
@@ -196,12 +197,13 @@ def figures_activity_compliance(subjects, period, indicator):
     for org_id, type_id, index, n in rows.iterator(chunk_size=20000):
         counts.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
     values = {}
-    orgs = PartyOrg.objects.order_by().values_list("pk", "kind", "category", "founded_on", "area__tree_id", "area__lft")
-    for pk, kind, category, founded_on, tree_id, lft in orgs.iterator(chunk_size=20000):
+    orgs = trees.with_spans(PartyOrg.objects.order_by(), "pk", "kind", "category", "founded_on", prefix="area",
+                            at_position=True, chunk_size=20000)
+    for pk, kind, category, founded_on, place in orgs:
         if founded_on and founded_on > period.end:
             continue  # did not exist yet
         start = max(period.start, founded_on) if founded_on else period.start
-        applied = book.rules_for(tree_id=tree_id, lft=lft, kind=kind, category=category, start=start)
+        applied = book.rules_for(place=place, kind=kind, category=category, start=start)
         if not applied.plan:
             continue
         compliant = schedule.is_compliant(schedule.evaluate_plan(applied.plan, counts.get(pk, {})))
@@ -217,9 +219,8 @@ def figures_member_reporting(subjects, period, indicator):
     from services.checkins.models import MemberReport
 
     valid = MemberReport.objects.filter(
+        trees.ancestors_q(trees.outer("residence"), "community"),
         member=OuterRef("pk"), reported_on__lte=period.end, valid_until__gte=period.start,
-        community__tree_id=OuterRef("residence__tree_id"), community__lft__lte=OuterRef("residence__lft"),
-        community__rght__gte=OuterRef("residence__rght"),
     )
     key = "organization_id" if subjects.is_org else "residence_id"
     rows = (

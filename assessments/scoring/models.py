@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.scoring.choices import IndicatorSource, PeriodKind, RunState, StarMethod, SubjectKind
+from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.orgs.choices import OrgCategory
@@ -109,14 +110,8 @@ class ScoringRun(models.Model):
         return f"{self.rubric} {self.period_key}"
 
 
-class ScoreQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from dangjian.scoping import get_scope, range_q
-
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("area", scope.area_ranges) | range_q("org", scope.org_ranges))
+class ScoreQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("area"), InOrg("org"))
 
 
 class Score(models.Model):

@@ -62,6 +62,7 @@ def test_fields_and_order():
     assert trees.tree_order() == ("tree_id", "lft")
     assert trees.preorder("area") == ("area__lft",)
     assert trees.in_trees_q({4}, "org") == Q(org__tree_id__in=[4])
+    assert trees.tree_q(Span(4, 1, 2), "org") == Q(org__tree_id=4)
 
 
 # ------------------------------------------------------------------------- in memory

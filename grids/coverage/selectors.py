@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Least
 
+from dangjian import trees
 from grids.grids.models import Grid, GridArea
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -33,7 +34,7 @@ def grid_buildings(grid):
         _building_rows(Area.objects.filter(level=AreaLevel.BUILDING))
         .filter(Q(grid_cover__grid=grid) | Q(parent__grid_cover__grid=grid))
         .select_related("parent")
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
 
 
@@ -125,7 +126,7 @@ def _covering_places(area):
     """Places that cover ``area`` from above: the area itself or one of its ancestors, when
     that is a compound or a building (a building is covered through its compound)."""
     return GridArea.objects.filter(
-        area__tree_id=area.tree_id, area__lft__lte=area.lft, area__rght__gte=area.rght,
+        trees.ancestors_q(area, "area"),
         area__level__gte=AreaLevel.COMPOUND,
     )
 
@@ -136,7 +137,7 @@ def _grids_in(area):
     if area.level <= AreaLevel.COMMUNITY:
         return Grid.objects.within(area)
     inside = GridArea.objects.filter(
-        grid=OuterRef("pk"), area__tree_id=area.tree_id, area__lft__gte=area.lft, area__lft__lte=area.rght
+        trees.subtree_q(area, "area"), grid=OuterRef("pk")
     )
     above = _covering_places(area).filter(grid=OuterRef("pk"))
     return Grid.objects.filter(Q(Exists(inside)) | Q(Exists(above)))
@@ -194,14 +195,13 @@ def _coverage_nodes(area):
     compounds and buildings above it (a grid covering one of them covers ``area`` from above),
     each with the grid covering the node itself (and that grid's branch) and three flags, each a hashed ``IN`` set evaluated once: it has a covered
     child, a 小区党支部 / a 党小组 is anchored at it."""
-    below = Q(tree_id=area.tree_id, lft__gte=area.lft, lft__lte=area.rght, level__lte=AreaLevel.BUILDING)
-    above = Q(tree_id=area.tree_id, lft__lt=area.lft, rght__gt=area.rght,
-              level__gte=AreaLevel.COMPOUND, level__lte=AreaLevel.BUILDING)
+    below = Q(trees.subtree_q(area), level__lte=AreaLevel.BUILDING)
+    above = Q(trees.ancestors_q(area, include_self=False), level__gte=AreaLevel.COMPOUND, level__lte=AreaLevel.BUILDING)
     sets = _SubtreeSets(area)
     return (
         Area.objects.filter(below | above)
         .annotate(
-            node_id=F("pk"), node_level=F("level"), node_lft=F("lft"), node_households=F("households"),
+            node_id=F("pk"), node_level=F("level"), node_pos=trees.ref().start, node_households=F("households"),
             cover_grid=F("grid_cover__grid_id"),
             cover_branch=F("grid_cover__grid__party_branch_id"),
             covered_child=_flag(Q(pk__in=sets.covered_parents())),
@@ -209,7 +209,7 @@ def _coverage_nodes(area):
             has_group=_flag(Q(pk__in=sets.group_places())),
         )
         .order_by()
-        .values("node_id", "node_level", "node_lft", "node_households", "cover_grid", "cover_branch",
+        .values("node_id", "node_level", "node_pos", "node_households", "cover_grid", "cover_branch",
                 "covered_child", "has_branch", "has_group")
     )
 
@@ -218,22 +218,23 @@ def _coverage_rows(area, kids) -> list[tuple]:
     """The one aggregate query behind the coverage figures: ``_coverage_nodes`` joined to the
     households linked by each building's central households and to the grids of each
     community (both summed per node in a derived table limited to the subtree), each node
-    keyed by the row it counts in — the child (of the ``kids`` queryset) whose ``lft/rght``
-    range holds it, ``OWN`` for the area itself, ``ABOVE`` for a compound or building above
-    it, else ``ELSEWHERE`` — then summed per key, from a community down also per covering
-    grid, so that distinct grids can be counted in memory.  Rows ``(key, grid, grid_branch, compounds, …, grids_with_branch)``
-    in ``_SUMMED`` order.
+    keyed by the row it counts in — the child (of the ``kids`` queryset) whose subtree holds
+    it (``node_pos``, its pre-order position, in the child's ``[kid_start, kid_end]``),
+    ``OWN`` for the area itself, ``ABOVE`` for a compound or building above it, else
+    ``ELSEWHERE`` — then summed per key, from a community down also per covering grid, so
+    that distinct grids can be counted in memory.  Rows ``(key, grid, grid_branch,
+    compounds, …, grids_with_branch)`` in ``_SUMMED`` order.
 
     No per-row subquery: the planner's estimate stays low (correlated subqueries over a city
     cross PostgreSQL's JIT threshold and then cost more to compile than to run)."""
     q = connection.ops.quote_name
     nodes_sql, params = _sql(_coverage_nodes(area))
     kids_sql, kids_params = _sql(
-        kids.annotate(kid_id=F("pk"), kid_lft=F("lft"), kid_rght=F("rght")).order_by().values("kid_id", "kid_lft", "kid_rght")
+        kids.annotate(kid_id=F("pk"), kid_start=trees.ref().start, kid_end=trees.ref().end).order_by()
+        .values("kid_id", "kid_start", "kid_end")
     )
     ch_sql, ch_params = _sql(
-        CentralHousehold.objects.filter(building__tree_id=area.tree_id, building__lft__gte=area.lft,
-                                        building__lft__lte=area.rght)
+        CentralHousehold.objects.filter(trees.subtree_q(area, "building"))
         .order_by().values("building_id").annotate(hh=Sum("linked_households")).values("building_id", "hh")
     )
     grid_sql, grid_params = _sql(
@@ -244,17 +245,17 @@ def _coverage_rows(area, kids) -> list[tuple]:
     by_places = _by_places(area)
     if connection.vendor == "postgresql":
         # The children tile the area's interior, so the child holding a node is the last one
-        # starting at or before it: width_bucket over the children's sorted lft values finds
+        # starting at or before it: width_bucket over the children's sorted start positions finds
         # it by binary search (a range join would test every node against every child).
-        kid_arrays = (f"(SELECT array_agg(kid_lft ORDER BY kid_lft) lfts, array_agg(kid_rght ORDER BY kid_lft) rghts, "
-                      f"array_agg(kid_id ORDER BY kid_lft) ids FROM ({kids_sql}) k)")
-        bucket = "width_bucket(node_lft, kids.lfts)"
-        kid_key = f"CASE WHEN kids.rghts[{bucket}] >= node_lft THEN kids.ids[{bucket}] END"
+        kid_arrays = (f"(SELECT array_agg(kid_start ORDER BY kid_start) kid_starts, array_agg(kid_end ORDER BY kid_start) kid_ends, "
+                      f"array_agg(kid_id ORDER BY kid_start) ids FROM ({kids_sql}) k)")
+        bucket = "width_bucket(node_pos, kids.kid_starts)"
+        kid_key = f"CASE WHEN kids.kid_ends[{bucket}] >= node_pos THEN kids.ids[{bucket}] END"
         kid_join = f"CROSS JOIN {kid_arrays} kids"
     else:
         kid_key = "kids.kid_id"
-        kid_join = f"LEFT JOIN ({kids_sql}) kids ON node_lft > %s AND node_lft >= kids.kid_lft AND node_lft <= kids.kid_rght"
-    key = f"""CASE WHEN node_lft = %s THEN {OWN} WHEN node_lft < %s THEN {ABOVE} ELSE COALESCE({kid_key}, {ELSEWHERE}) END"""
+        kid_join = f"LEFT JOIN ({kids_sql}) kids ON node_pos > %s AND node_pos >= kids.kid_start AND node_pos <= kids.kid_end"
+    key = f"""CASE WHEN node_pos = %s THEN {OWN} WHEN node_pos < %s THEN {ABOVE} ELSE COALESCE({kid_key}, {ELSEWHERE}) END"""
     sql = f"""
 SELECT {key}, {"cover_grid, cover_branch" if by_places else "NULL, NULL"},
     SUM(CASE WHEN node_level = {compound} THEN 1 ELSE 0 END),
@@ -272,10 +273,10 @@ FROM ({nodes_sql}) nodes
 LEFT JOIN ({ch_sql}) l ON l.{q("building_id")} = nodes.node_id
 LEFT JOIN ({grid_sql}) cg ON cg.{q("community_id")} = nodes.node_id
 GROUP BY 1{", cover_grid, cover_branch" if by_places else ""}"""
-    lft = [area.lft, area.lft]
+    start = trees.span(area).start  # the area's own position: nodes before it are above it
     with connection.cursor() as cursor:
-        kid_params = kids_params if connection.vendor == "postgresql" else kids_params + [area.lft]
-        cursor.execute(sql, lft + params + kid_params + ch_params + grid_params)  # noqa: S608 - compiled by Django
+        kid_params = kids_params if connection.vendor == "postgresql" else kids_params + [start]
+        cursor.execute(sql, [start, start] + params + kid_params + ch_params + grid_params)  # noqa: S608 - compiled by Django
         return [("f", *row) for row in cursor.fetchall()]
 
 
@@ -366,7 +367,7 @@ class ChildCoverage:
 def coverage_children(area, *, children=None) -> list[ChildCoverage]:
     """One row per direct child of ``area`` with its subtree's coverage figures (the same
     figures ``coverage(child)`` gives): two queries for all children together, the children
-    and ``_coverage_rows`` (summed per child whose ``lft/rght`` range holds each node).
+    and ``_coverage_rows`` (summed per child whose subtree holds each node).
     ``children`` may be passed (already narrowed, e.g. to what the user may see)."""
     if children is None:
         children = area.get_children()
@@ -398,7 +399,7 @@ def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
     rows = _coverage_rows(area, Area.objects.filter(parent=area))
     figures, _per_child, _gaps = _fold_groups(area, rows, [])
     firsts = {kind: GAP_KINDS[kind](area).values("pk")[:gap_limit] for kind in AREA_GAPS if figures[kind]}
-    picked = Q(parent=area) | Q(tree_id=area.tree_id, lft__lt=area.lft, rght__gt=area.rght)
+    picked = Q(parent=area) | trees.ancestors_q(area, include_self=False)
     for subquery in firsts.values():
         picked |= Q(pk__in=subquery)
     # Which list a fetched compound or building belongs to is plain from its level, unless the
@@ -410,9 +411,9 @@ def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
     # the parent's name by a probe per row (a few dozen rows): a join to ``parent`` makes the
     # planner, misled by the OR above, hash the whole area table
     parent = Area.objects.filter(pk=OuterRef("parent_id"))
-    nodes = list(Area.objects.filter(picked, tree_id=area.tree_id).annotate(
+    nodes = list(Area.objects.filter(picked, trees.tree_q(area)).annotate(
         parent_name=Subquery(parent.values("name")[:1]), parent_level=Subquery(parent.values("level")[:1]), **flags,
-    ).order_by("tree_id", "lft"))
+    ).order_by(*trees.tree_order()))
     children = sorted((a for a in nodes if a.parent_id == area.pk), key=lambda a: (a.code, a.name))
     _figures, per_child, _gaps = _fold_groups(area, rows, children)
 
@@ -422,7 +423,7 @@ def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
         if ambiguous:
             return getattr(node, f"gap_{kind}")
         level = AreaLevel.BUILDING if kind == "buildings_without_group" else AreaLevel.COMPOUND
-        return node.level == level and area.lft <= node.lft <= area.rght
+        return node.level == level and trees.contains(area, node)
 
     gaps = {}
     for kind in AREA_GAPS:
@@ -437,7 +438,7 @@ def coverage_report(area, *, gap_limit=GAP_LIMIT) -> CoverageReport:
         figures=figures,
         children=[ChildCoverage(area=c, figures=per_child[c.pk]) for c in children],
         gaps={kind: gaps[kind] for kind in GAP_KINDS},
-        ancestors=[a for a in nodes if a.lft < area.lft and a.rght > area.rght],
+        ancestors=[a for a in nodes if trees.contains(a, area, include_self=False)],
     )
 
 
@@ -448,7 +449,7 @@ def compounds_without_grid(area):
         Area.objects.within(area).filter(level=AreaLevel.COMPOUND)
         .exclude(pk__in=sets.covered_places()).exclude(pk__in=sets.covered_parents())
         .select_related("parent")
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
 
 
@@ -457,7 +458,7 @@ def compounds_without_branch(area):
         Area.objects.within(area).filter(level=AreaLevel.COMPOUND)
         .exclude(pk__in=_SubtreeSets(area).compound_branch_places())
         .select_related("parent")
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
 
 
@@ -466,7 +467,7 @@ def buildings_without_group(area):
         Area.objects.within(area).filter(level=AreaLevel.BUILDING)
         .exclude(pk__in=_SubtreeSets(area).group_places())
         .select_related("parent")
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )
 
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
@@ -27,7 +28,7 @@ def _require_diary_writer(actor, grid):
     scope = get_scope(actor)
     if scope.covers_area(grid.community, DIARY_ROLES):
         return
-    places = Area.objects.filter(grid_cover__grid=grid).only("pk", "tree_id", "lft", "rght")
+    places = Area.objects.filter(grid_cover__grid=grid).only("pk", *trees.range_fields())
     if any(scope.covers_area(place, DIARY_ROLES) for place in places):
         return
     raise PermissionDeniedError(_("只有网格员和社区工作人员可以填写民情日记。"))

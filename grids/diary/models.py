@@ -2,14 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.scoping import ScopedQuerySet, Through
 from grids.diary.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus
 from grids.grids.models import Grid
 from organizations.areas.models import Area
 
 
-class DiaryEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(grid__in=Grid.objects.visible_to(user).values("pk"))
+class DiaryEntryQuerySet(ScopedQuerySet):
+    scope_paths = (Through("grid"),)
 
 
 def diary_photo_path(instance, filename):

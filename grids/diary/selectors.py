@@ -2,6 +2,7 @@ from django.db.models import (
     Q,
 )
 
+from dangjian import trees
 from grids.diary.models import DiaryEntry
 from grids.grids.selectors import _can_read_expression, grids_for
 from organizations.areas.choices import AreaLevel
@@ -24,5 +25,5 @@ def grid_building_choices(grid):
         Area.objects.filter(level=AreaLevel.BUILDING)
         .filter(Q(grid_cover__grid=grid) | Q(parent__grid_cover__grid=grid))
         .select_related("parent")
-        .order_by("tree_id", "lft")
+        .order_by(*trees.tree_order())
     )

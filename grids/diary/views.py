@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
@@ -73,7 +74,7 @@ def diary_create(request):
         if not permissions.can_write_some_diary(user):
             raise PermissionDeniedError(_("只有网格员和社区工作人员可以填写民情日记。"))
         mine = selectors.grids_for(user, permissions.DIARY_ROLES).select_related("community").order_by(
-            "community__tree_id", "community__lft", "code"
+            *trees.tree_order("community"), "code"
         )
         page_obj = _paginate(request, mine)
         if page_obj.paginator.count == 1:

@@ -30,6 +30,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import forget_scope, get_scope
@@ -97,7 +98,7 @@ def check_coverage(grid, community, areas) -> list[Area]:
         if area.level not in (AreaLevel.COMPOUND, AreaLevel.BUILDING):
             errors.append(_("“%(name)s”是%(level)s，网格只能覆盖小区或楼栋。") % {
                 "name": area.name, "level": area.get_level_display()})
-        elif not (area.tree_id == community.tree_id and community.lft < area.lft <= community.rght):
+        elif not trees.contains(community, area, include_self=False):
             errors.append(_("“%(name)s”不在社区“%(community)s”内。") % {"name": area.name, "community": community.name})
     if errors:
         raise ValidationError({"areas": errors})
@@ -115,7 +116,7 @@ def check_coverage(grid, community, areas) -> list[Area]:
         others = others.exclude(grid=grid)
     clashes = others.filter(
         Q(area_id__in=ids) | Q(area_id__in=parent_ids) | Q(area__parent_id__in=compound_ids)
-    ).order_by("area__lft")
+    ).order_by(*trees.preorder("area"))
     by_id = {a.pk: a for a in areas}
     for cover in clashes:
         other = cover.grid.name
@@ -271,7 +272,7 @@ def grids_create_from_compounds(*, actor, community) -> list[Grid]:
     from grids.coverage.selectors import _gridded_q
 
     compounds = list(
-        Area.objects.filter(parent=community, level=AreaLevel.COMPOUND).exclude(_gridded_q()).order_by("lft")
+        Area.objects.filter(parent=community, level=AreaLevel.COMPOUND).exclude(_gridded_q()).order_by(*trees.preorder())
     )
     if not compounds:
         return []

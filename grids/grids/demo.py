@@ -32,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 
+from dangjian import trees
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.models import Grid, GridArea
@@ -240,14 +241,14 @@ def _seed_batch(rng, ids, today, counts):
     compounds = defaultdict(list)
     by_pk = {}
     for row in (
-        Area.objects.filter(parent_id__in=ids, level=AreaLevel.COMPOUND).order_by("tree_id", "lft").values("pk", "parent_id", "name")
+        Area.objects.filter(parent_id__in=ids, level=AreaLevel.COMPOUND).order_by(*trees.tree_order()).values("pk", "parent_id", "name")
     ):
         c = _Compound(pk=row["pk"], name=row["name"])
         compounds[row["parent_id"]].append(c)
         by_pk[c.pk] = c
     for row in (
         Area.objects.filter(parent__parent_id__in=ids, level=AreaLevel.BUILDING)
-        .order_by("tree_id", "lft").values("pk", "parent_id", "households")
+        .order_by(*trees.tree_order()).values("pk", "parent_id", "households")
     ):
         if row["parent_id"] in by_pk:
             by_pk[row["parent_id"]].buildings.append((row["pk"], row["households"]))
@@ -359,11 +360,11 @@ def _attach_demo_grid_user(today) -> bool:
     return True
 
 
-def flush_grids(area_tree_ids) -> dict:
+def flush_grids(area_trees) -> dict:
     """Remove the grids (with their places, teams and diary) of the communities in the given
     territory trees — ``flush_demo_data`` must call this before deleting the areas (a grid
     protects its community)."""
-    grids = Grid.objects.filter(community__tree_id__in=list(area_tree_ids))
+    grids = Grid.objects.filter(trees.in_trees_q(area_trees, "community"))
     counts = {"diary": DiaryEntry.objects.filter(grid__in=grids.values("pk")).delete()[0]}
     from organizations.grants.models import Grant
 

@@ -4,25 +4,23 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.scoping import get_scope, range_q
+from dangjian import trees
+from dangjian.scoping import InArea, ScopedQuerySet
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
 
 
-class GridQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
+class GridQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("community"),)
+
+    def scope_q(self, scope, user):
         # The community is in the user's subtree, or one of the places the grid covers is
         # (a grid worker is granted the grid's compounds/buildings, not the community).
-        covered = GridArea.objects.filter(grid=OuterRef("pk")).filter(range_q("area", scope.area_ranges))
-        return self.filter(range_q("community", scope.area_ranges) | Q(Exists(covered)))
+        covered = GridArea.objects.filter(grid=OuterRef("pk")).filter(trees.ranges_q(scope.area_ranges, "area"))
+        return super().scope_q(scope, user) | Q(Exists(covered))
 
     def within(self, area):
-        return self.filter(
-            community__tree_id=area.tree_id, community__lft__gte=area.lft, community__lft__lte=area.rght
-        )
+        return self.filter(trees.subtree_q(area, "community"))
 
 
 class Grid(models.Model):

@@ -9,11 +9,11 @@ Scoping
 
 Coverage
     One aggregate query gives every figure of an area and of each of its direct children:
-    the nodes of the subtree down to the buildings (``lft/rght`` range of the territory tree),
+    the nodes of the subtree down to the buildings (its range in the territory tree),
     each flagged "covered by which grid", "has a covered building", "has a branch", "has a
     party group", with its central households' linked households and, for a community, its
     grids — hashed ``IN`` sets and joins, no per-row subquery — are summed per child (a
-    ``CASE`` over the children's ``lft`` ranges; from a community down also per covering
+    ``CASE`` over the children's ranges; from a community down also per covering
     grid, so that distinct grids can be counted in memory).  ``coverage(area)`` runs one
     query, ``coverage_children(area)`` two, ``coverage_report(area)`` (the whole coverage
     page: figures, children, ancestors and the first rows of every gap list) three, whatever
@@ -36,8 +36,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from dangjian import trees
 from dangjian.errors import PermissionDeniedError
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import get_scope
 from grids.grids.models import Grid, GridArea
 from grids.grids.permissions import GRID_READ_ROLES
 from grids.teams.choices import TeamRole
@@ -51,8 +52,8 @@ from organizations.orgs.models import PartyOrg
 # ------------------------------------------------------------------------ scoped sets
 def _grid_q(ranges, *, ref="pk", prefix=""):
     """Grids (reached through ``prefix``) whose community, or one of whose places, lies in ``ranges``."""
-    covered = GridArea.objects.filter(grid=OuterRef(ref)).filter(range_q("area", ranges))
-    return range_q(f"{prefix}community", ranges) | Q(Exists(covered))
+    covered = GridArea.objects.filter(grid=OuterRef(ref)).filter(trees.ranges_q(ranges, "area"))
+    return trees.ranges_q(ranges, f"{prefix}community") | Q(Exists(covered))
 
 
 def grids_for(user, roles=GRID_READ_ROLES):
@@ -83,7 +84,7 @@ def grid_rows(user):
             place_count=_count_of(GridArea.objects.filter(grid=OuterRef("pk"))),
             team_count=_count_of(GridTeamMember.objects.filter(grid=OuterRef("pk"), ended_on__isnull=True)),
         )
-        .order_by("community__tree_id", "community__lft", "code")
+        .order_by(*trees.tree_order("community"), "code")
     )
 
 
@@ -121,7 +122,7 @@ def readable_or_refuse(queryset, pk, message):
 def grid_places(grid):
     """The compounds and buildings a grid covers, in tree order (one query)."""
     return list(
-        Area.objects.filter(grid_cover__grid=grid).select_related("parent").order_by("tree_id", "lft")
+        Area.objects.filter(grid_cover__grid=grid).select_related("parent").order_by(*trees.tree_order())
     )
 
 
@@ -139,7 +140,7 @@ def community_grids(community):
         Grid.objects.filter(community=community)
         .select_related("party_branch__secretary")
         .prefetch_related(
-            Prefetch("coverage", queryset=GridArea.objects.select_related("area").order_by("area__lft")),
+            Prefetch("coverage", queryset=GridArea.objects.select_related("area").order_by(*trees.preorder("area"))),
             Prefetch(
                 "team",
                 queryset=GridTeamMember.objects.filter(ended_on__isnull=True)
@@ -159,10 +160,10 @@ def community_places(community):
         Area.objects.within(community)
         .filter(level__in=(AreaLevel.COMPOUND, AreaLevel.BUILDING))
         .select_related("grid_cover__grid", "parent")
-        .order_by("lft")
+        .order_by(*trees.preorder())
     )
 
 
 def community_branches(community):
     """Branches a grid of ``community`` may be linked to: 党支部 anchored in its subtree."""
-    return PartyOrg.objects.anchored_within(community).filter(kind=OrgKind.BRANCH).order_by("tree_id", "lft")
+    return PartyOrg.objects.anchored_within(community).filter(kind=OrgKind.BRANCH).order_by(*trees.tree_order())

@@ -1,10 +1,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dangjian import trees
 from dangjian.forms import DateInput, PlainForm
 from grids.teams.choices import TeamRole
 from organizations.members import selectors as members_selectors
@@ -30,9 +30,7 @@ class TeamMemberForm(PlainForm):
         community = grid.community
         # members living in the community or belonging to an organization anchored in it
         members = members_selectors.members_for(user).filter(
-            Q(residence__tree_id=community.tree_id, residence__lft__gte=community.lft, residence__lft__lte=community.rght)
-            | Q(organization__area__tree_id=community.tree_id, organization__area__lft__gte=community.lft,
-                organization__area__lft__lte=community.rght)
+            trees.subtree_q(community, "residence") | trees.subtree_q(community, "organization__area")
         )
         field = self.fields["member"]
         field.queryset = members  # validation: any member of the community the user may see

@@ -3,15 +3,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.scoping import ScopedQuerySet, Through
 from grids.grids.models import Grid
 from grids.teams.choices import TeamRole
 from organizations.grants.models import Grant
 from organizations.members.models import Member
 
 
-class GridTeamMemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(grid__in=Grid.objects.visible_to(user).values("pk"))
+class GridTeamMemberQuerySet(ScopedQuerySet):
+    scope_paths = (Through("grid"),)
 
     def current(self, on=None):
         from django.utils import timezone

@@ -11,24 +11,24 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from dangjian import trees
-from dangjian.scoping import NOTHING, get_scope, range_q
+from dangjian.scoping import InArea, ScopedQuerySet
+from dangjian.trees import NOTHING
 from organizations.areas.choices import ROOT_LEVELS, AreaLevel, BuildingUse
 
 
 # --------------------------------------------------------------------------- territory
-class AreaQuerySet(TreeQuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("", scope.area_ranges) | self._org_anchor_q(scope))
+class AreaQuerySet(ScopedQuerySet, TreeQuerySet):
+    scope_paths = (InArea(),)
+
+    def scope_q(self, scope, user):
+        return super().scope_q(scope, user) | self._org_anchor_q(scope)
 
     def _org_anchor_q(self, scope):
         # An organization grant lets its holder see the areas its organizations are anchored to.
         if not scope.org_ranges:
             return NOTHING
         PartyOrg = apps.get_model("organizations", "PartyOrg")
-        return Q(pk__in=PartyOrg.objects.filter(range_q("", scope.org_ranges)).values("area_id"))
+        return Q(pk__in=PartyOrg.objects.filter(trees.ranges_q(scope.org_ranges)).values("area_id"))
 
     def within(self, area):
         """The node and its whole subtree."""

@@ -1005,7 +1005,7 @@ class DemoGenerator:
 
 
 # ------------------------------------------------------------------------------ flush
-def demo_tree_ids() -> tuple[list[int], list[int]]:
+def demo_trees() -> tuple[list[int], list[int]]:
     """Area and organization tree ids of the demo data: an area tree rooted at a demo city code
     whose city committee carries the generator's code (``<city code>-01``), and the organization
     trees rooted in such an area tree.  Real data loaded with real division codes does not
@@ -1076,7 +1076,7 @@ def flush_demo_data() -> dict:
     with transaction.atomic():
         lock_tree_writes(Area)
         lock_tree_writes(PartyOrg)
-        area_trees, org_trees = demo_tree_ids()
+        area_trees, org_trees = demo_trees()
         if not area_trees:
             return counts
         PartyOrg.objects.filter(tree_id__in=org_trees).update(secretary=None)
@@ -1140,7 +1140,7 @@ def ensure_demo_accounts(city_code: str) -> list[DemoAccount]:
 
 
 def demo_roots_present() -> list[str]:
-    area_trees, _org_trees = demo_tree_ids()
+    area_trees, _org_trees = demo_trees()
     return list(
         Area.objects.filter(parent__isnull=True, tree_id__in=area_trees).order_by("tree_id").values_list("name", flat=True)
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_id_number, mask_phone
-from dangjian.scoping import NOTHING, get_scope, range_q
+from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.choices import ROSTER_ROLES, AccessChannel, Gender, MemberStatus, OrgRole
@@ -15,21 +15,14 @@ from organizations.orgs.models import PartyOrg
 
 
 # ----------------------------------------------------------------------------- members
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        areas = scope.areas_for(ROSTER_ROLES)
-        orgs = scope.orgs_for(ROSTER_ROLES)
-        q = NOTHING
-        if areas:
-            q |= range_q("residence", areas) | range_q("organization__area", areas)
-        if orgs:
-            q |= range_q("organization", orgs)
-        if user.is_authenticated:
-            q |= Q(user_id=user.pk)  # every member may see their own record
-        return self.filter(q)
+class MemberQuerySet(ScopedQuerySet):
+    # a roster role over the residence, the organization or the organization's area
+    scope_paths = (
+        InArea("residence", ROSTER_ROLES), InArea("organization__area", ROSTER_ROLES), InOrg("organization", ROSTER_ROLES),
+    )
+
+    def scope_q(self, scope, user):
+        return super().scope_q(scope, user) | Q(user_id=user.pk)  # every member may see their own record
 
     def residing_within(self, area):
         from organizations.members.places import residing_q
@@ -145,12 +138,8 @@ class Member(models.Model):
         return today.year - start.year - ((today.month, today.day) < (start.month, start.day))
 
 
-class CentralHouseholdQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("building", scope.area_ranges) | range_q("member__organization", scope.org_ranges))
+class CentralHouseholdQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("building"), InOrg("member__organization"))
 
 
 class CentralHousehold(models.Model):

@@ -7,7 +7,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dangjian import trees
-from dangjian.scoping import NOTHING, get_scope, range_q
+from dangjian.scoping import get_scope
+from dangjian.trees import NOTHING
 from organizations.members import places
 from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import CentralHousehold, Member
@@ -73,8 +74,8 @@ def roster_count(user, filters=None) -> int:
     taken = resides | anchored
     if orgs:
         outside = base.exclude(taken)
-        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(range_q("", orgs)), outside, "organization_id"))
-        taken |= Q(organization_id__in=PartyOrg.objects.filter(range_q("", orgs)).values("pk"))
+        parts.append(lambda: _per_node_count(PartyOrg.objects.filter(trees.ranges_q(orgs)), outside, "organization_id"))
+        taken |= Q(organization_id__in=PartyOrg.objects.filter(trees.ranges_q(orgs)).values("pk"))
     if user.is_authenticated:
         own = base.filter(user_id=user.pk).exclude(taken)
         parts.append(lambda: _count_sql(own))

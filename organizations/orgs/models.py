@@ -8,18 +8,14 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from dangjian import trees
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.models import Area
 from organizations.orgs.choices import FormationMode, OrgCategory, OrgKind
 
 
 # ------------------------------------------------------------------ party organizations
-class PartyOrgQuerySet(TreeQuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("", scope.org_ranges) | range_q("area", scope.area_ranges))
+class PartyOrgQuerySet(ScopedQuerySet, TreeQuerySet):
+    scope_paths = (InOrg(), InArea("area"))  # the organization's subtree, or its anchor area's
 
     def within(self, org):
         return self.filter(trees.subtree_q(org))

@@ -3,19 +3,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.crypto import EncryptedCharField
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
 from organizations.units.choices import ResidentUnitKind
 
 
-class ResidentUnitQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("community", scope.area_ranges) | range_q("party_org", scope.org_ranges))
+class ResidentUnitQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("community"), InOrg("party_org"))
 
 
 class ResidentUnit(models.Model):

@@ -3,23 +3,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.scoping import InArea, InOrg, ScopedQuerySet, Through
 from organizations.members.models import Member
 from services.checkins.choices import AgreementStatus
 
 
 # ----------------------------------------------------------------------- 双报到 (reporting in)
-class CoBuildAgreementQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Agreements of the communities in the user's areas and of the organizations in
-        their organization grants."""
-        from dangjian.scoping import get_scope, range_q
+class CoBuildAgreementQuerySet(ScopedQuerySet):
+    """Agreements of the communities in the user's areas and of the organizations in their
+    organization grants."""
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(
-            range_q("community", scope.area_ranges) | range_q("org", scope.org_ranges) | range_q("org__area", scope.area_ranges)
-        )
+    scope_paths = (InArea("community"), InOrg("org"), InArea("org__area"))
 
 
 class CoBuildAgreement(models.Model):
@@ -59,18 +53,11 @@ class CoBuildAgreement(models.Model):
         return self.title
 
 
-class MemberReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Reports to the communities the user's roster role covers, and the reports of
-        the members they may see (the employer side)."""
-        from dangjian.scoping import get_scope, range_q
+class MemberReportQuerySet(ScopedQuerySet):
+    """Reports to the communities in the user's areas, and the reports of the members they
+    may see (the employer side)."""
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(
-            range_q("community", scope.area_ranges) | Q(member__in=Member.objects.visible_to(user).values("pk"))
-        )
+    scope_paths = (InArea("community"), Through("member"))
 
 
 class MemberReport(models.Model):

@@ -56,7 +56,7 @@ from django.db.models.functions import Coalesce, ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, InOrg, get_scope
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
@@ -370,13 +370,8 @@ def reporting_orgs_for(user):
     """Organizations the user may register an agreement for (unit organizations)."""
     from services.checkins.rules import UNIT_CATEGORIES
 
-    scope = get_scope(user)
-    qs = PartyOrg.objects.filter(category__in=UNIT_CATEGORIES)
-    if scope.is_global:
-        return qs
-    return qs.filter(
-        range_q("", scope.orgs_for(MANAGE_ROLES)) | range_q("area", scope.areas_for(MANAGE_ROLES))
-    )
+    return PartyOrg.objects.filter(category__in=UNIT_CATEGORIES).granted(
+        user, InOrg("", MANAGE_ROLES), InArea("area", MANAGE_ROLES))
 
 
 def community_branches(community):
@@ -387,11 +382,7 @@ def community_branches(community):
 
 
 def managed_communities(user):
-    scope = get_scope(user)
-    qs = Area.objects.filter(level=AreaLevel.COMMUNITY)
-    if not scope.is_global:
-        qs = qs.filter(range_q("", scope.areas_for(MANAGE_ROLES)))
-    return qs
+    return Area.objects.filter(level=AreaLevel.COMMUNITY).granted(user, InArea("", MANAGE_ROLES))
 
 
 def employer_orgs_for(user):
@@ -401,7 +392,7 @@ def employer_orgs_for(user):
     scope = get_scope(user)
     if scope.is_global:
         return PartyOrg.objects.all()
-    reported = MemberReport.objects.filter(range_q("community", scope.areas_for(MANAGE_ROLES))).values("member_id")
+    reported = MemberReport.objects.filter(trees.ranges_q(scope.areas_for(MANAGE_ROLES), "community")).values("member_id")
     employers = Member.objects.filter(pk__in=reported, employer_org__isnull=False).values("employer_org_id")
     return PartyOrg.objects.filter(Q(pk__in=PartyOrg.objects.visible_to(user).values("pk")) | Q(pk__in=employers))
 
@@ -414,7 +405,7 @@ def employer_members(user, org):
     if scope.is_global or scope.covers_org(org, MANAGE_ROLES):
         reported = MemberReport.objects.all()
     else:
-        reported = MemberReport.objects.filter(range_q("community", scope.areas_for(MANAGE_ROLES)))
+        reported = MemberReport.objects.filter(trees.ranges_q(scope.areas_for(MANAGE_ROLES), "community"))
     return members.filter(pk__in=reported.values("member_id")).select_related("residence", "organization").order_by(
         "name", "pk")
 

@@ -5,6 +5,7 @@ accepted requests each add one row, keyed by their source so re-recording is har
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.scoping import ScopedQuerySet, Through
 from organizations.members.models import Member
 
 
@@ -14,9 +15,8 @@ class ServiceSource(models.TextChoices):
     REQUEST = "request", _("居民诉求")
 
 
-class ServiceRecordQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(member__in=Member.objects.visible_to(user).values("pk"))
+class ServiceRecordQuerySet(ScopedQuerySet):
+    scope_paths = (Through("member"),)
 
 
 class ServiceRecord(models.Model):

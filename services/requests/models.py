@@ -8,6 +8,7 @@ from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
+from dangjian.scoping import InArea, ScopedQuerySet
 from organizations.members.models import Member
 from services.requests.choices import AssigneeKind, RequestSource, RequestStatus
 from services.resident.choices import Satisfaction
@@ -36,14 +37,8 @@ class RequestCategory(models.Model):
         return self.name
 
 
-class VolunteerTeamQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from dangjian.scoping import get_scope, range_q
-
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(range_q("community", scope.area_ranges))
+class VolunteerTeamQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("community"),)
 
 
 class VolunteerTeam(models.Model):
@@ -71,25 +66,19 @@ class VolunteerTeam(models.Model):
         return self.name
 
 
-class ServiceRequestQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class ServiceRequestQuerySet(ScopedQuerySet):
+    def scope_q(self, scope, user):
         """Requests a signed-in user may open: every request of the communities their
         roster role covers, and the requests dispatched to them (as the member, the grid
         worker, or a member or leader of the volunteer team).  Residents follow theirs by
         code."""
-        from dangjian.scoping import get_scope, range_q
         from services.resident.permissions import WISH_READ_ROLES
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        if user is None or not user.is_authenticated:
-            return self.none()
-        q = range_q("community", scope.areas_for(WISH_READ_ROLES))
+        q = InArea("community", WISH_READ_ROLES).q(self, scope, user)
         q |= Q(assigned_member__user_id=user.pk) | Q(assigned_worker__user_id=user.pk)
         teams = VolunteerTeam.objects.filter(Q(leader__user_id=user.pk) | Q(members__user_id=user.pk)).values("pk")
         q |= Q(assigned_team__in=teams)
-        return self.filter(q)
+        return q
 
     def within(self, area):
         return self.filter(

@@ -17,7 +17,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dangjian import trees
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -41,11 +41,7 @@ def requests_for(user):
 
 def requests_for_list(user):
     """The staff list: every request of the communities a roster role of the user covers."""
-    scope = get_scope(user)
-    qs = ServiceRequest.objects.all()
-    if not scope.is_global:
-        qs = qs.filter(range_q("community", scope.areas_for(REQUEST_READ_ROLES)))
-    return qs.select_related(*LIST_RELATED)
+    return ServiceRequest.objects.granted(user, InArea("community", REQUEST_READ_ROLES)).select_related(*LIST_RELATED)
 
 
 def overdue_q(now=None) -> Q:
@@ -130,11 +126,7 @@ def community_teams(community, *, active_only=True):
 
 def teams_for(user):
     """Volunteer teams of the communities the user's roster role covers."""
-    scope = get_scope(user)
-    qs = VolunteerTeam.objects.all()
-    if not scope.is_global:
-        qs = qs.filter(range_q("community", scope.areas_for(REQUEST_READ_ROLES)))
-    return qs.select_related("community", "leader")
+    return VolunteerTeam.objects.granted(user, InArea("community", REQUEST_READ_ROLES)).select_related("community", "leader")
 
 
 def public_communities():

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
 from dangjian.forms import ALL, FilterForm
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea
 from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
 from services.resident.choices import Satisfaction
@@ -51,10 +51,7 @@ class UnitChoiceField(forms.ModelMultipleChoiceField):
 
 def whistle_areas(user):
     """Streets and communities the user may whistle from."""
-    scope = get_scope(user)
-    qs = Area.objects.filter(level__in=permissions.WHISTLE_LEVELS)
-    if not scope.is_global:
-        qs = qs.filter(range_q("", scope.areas_for(permissions.WHISTLE_ROLES)))
+    qs = Area.objects.filter(level__in=permissions.WHISTLE_LEVELS).granted(user, InArea("", permissions.WHISTLE_ROLES))
     return qs.select_related("parent").order_by(*trees.tree_order())
 
 
@@ -150,10 +147,7 @@ class DepartmentForm(PlainForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = get_scope(user)
-        qs = Area.objects.filter(level__in=whistle_actions.DEPARTMENT_LEVELS)
-        if not scope.is_global:
-            qs = qs.filter(range_q("", scope.areas_for(permissions.DEPARTMENT_ROLES)))
+        qs = Area.objects.filter(level__in=whistle_actions.DEPARTMENT_LEVELS).granted(user, InArea("", permissions.DEPARTMENT_ROLES))
         self.fields["area"].queryset = qs.select_related("parent").order_by(*trees.tree_order())
 
 

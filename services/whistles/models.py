@@ -6,25 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
 from dangjian.models import StatusEvent
+from dangjian.scoping import InArea, ScopedQuerySet, Through
+from organizations.grants.choices import MANAGE_ROLES
 from services.resident.choices import Satisfaction
 from services.whistles.choices import EscalationStage, TargetStatus, WhistleSource, WhistleStatus
 
 
 # ------------------------------------------------------------------------ whistles (吹哨报到)
-class DepartmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class DepartmentQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("area"),)
+
+    def scope_q(self, scope, user):
         """Departments of the areas above or inside the user's grants (a community cadre
         whistles to its district's departments), and those the user answers for."""
-        from dangjian.scoping import get_scope, range_q
-
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        q = range_q("area", scope.area_ranges)
+        q = super().scope_q(scope, user)
         for r in scope.area_ranges:
             q |= trees.ancestors_q(r, "area")
-        q |= Q(pk__in=Responder.objects.filter(user_id=getattr(user, "pk", None)).values("department_id"))
-        return self.filter(q)
+        q |= Q(pk__in=Responder.objects.filter(user_id=user.pk).values("department_id"))
+        return q
 
 
 class Department(models.Model):
@@ -88,28 +87,19 @@ def responder_q(user, prefix=""):
     )
 
 
-class WhistleQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Whistles of the areas the user manages (where they were whistled, or where they
-        were escalated to), and the whistles naming a department or unit the user answers
-        for — a department sees only whistles sent to it."""
-        from dangjian.scoping import get_scope, range_q
-        from organizations.grants.choices import MANAGE_ROLES
+class WhistleQuerySet(ScopedQuerySet):
+    """Whistles of the areas the user manages (where they were whistled, or where they were
+    escalated to), and the whistles naming a department or unit the user answers for — a
+    department sees only whistles sent to it."""
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        if user is None or not user.is_authenticated:
-            return self.none()
-        ranges = scope.areas_for(MANAGE_ROLES)
-        q = range_q("area", ranges) | range_q("escalated_to", ranges)
-        q |= Q(pk__in=WhistleTarget.objects.filter(responder_q(user)).values("whistle_id"))
-        return self.filter(q)
+    scope_paths = (InArea("area", MANAGE_ROLES), InArea("escalated_to", MANAGE_ROLES))
+
+    def scope_q(self, scope, user):
+        return super().scope_q(scope, user) | Q(pk__in=WhistleTarget.objects.filter(responder_q(user)).values("whistle_id"))
 
 
-class WhistleTargetQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(whistle__in=Whistle.objects.visible_to(user).values("pk"))
+class WhistleTargetQuerySet(ScopedQuerySet):
+    scope_paths = (Through("whistle"),)
 
     def answered_by(self, user):
         return self.filter(responder_q(user))

@@ -19,7 +19,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from dangjian import trees
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, get_scope
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.choices import Satisfaction
@@ -62,7 +62,7 @@ def escalated_to_me_q(user):
     scope = get_scope(user)
     if scope.is_global:
         return Q(escalated_to__isnull=False)
-    return range_q("escalated_to", scope.areas_for(MANAGE_ROLES))
+    return trees.ranges_q(scope.areas_for(MANAGE_ROLES), "escalated_to")
 
 
 def with_progress(queryset, now=None):
@@ -114,8 +114,7 @@ def inbox(user):
 
 def departments_managed_by(user, roles):
     """Departments whose area a role in ``roles`` of the user covers, with their account counts."""
-    scope = get_scope(user)
-    qs = Department.objects.all() if scope.is_global else Department.objects.filter(range_q("area", scope.areas_for(roles)))
+    qs = Department.objects.granted(user, InArea("area", roles))
     return qs.select_related("area").annotate(n_accounts=Count("responders")).order_by(*trees.tree_order("area"), "name")
 
 
@@ -208,10 +207,7 @@ def rate_rows(area, start, end, weighting=None, now=None) -> dict:
 
 def rate_areas_for(user):
     """Areas the 三率 page may show: those a managing role of the user covers."""
-    scope = get_scope(user)
-    if scope.is_global:
-        return Area.objects.all()
-    return Area.objects.filter(range_q("", scope.areas_for(MANAGE_ROLES)))
+    return Area.objects.granted(user, InArea("", MANAGE_ROLES))
 
 
 def default_rate_area(user):

@@ -7,47 +7,40 @@ from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
+from dangjian.scoping import ScopedQuerySet
 from organizations.members.models import Member
 from services.resident.choices import Satisfaction
 from services.wishes.choices import ClaimantKind, WishKind, WishStatus
 
 
 # --------------------------------------------------------------------------- micro-wishes
-class WishQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class WishQuerySet(ScopedQuerySet):
+    def scope_q(self, scope, user):
         """Wishes a signed-in user may open: every wish of the communities their roster
         role covers; the published wishes on the walls they see; the wishes they (or an
         organization they manage) claimed.  Residents follow their wish by code instead."""
-        from dangjian.scoping import NOTHING, get_scope, range_q
         from services.resident.permissions import WISH_READ_ROLES, member_community
         from services.wishes.choices import WALL_STATUSES
         from services.wishes.permissions import WISH_ORG_CLAIM_ROLES
 
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        if user is None or not user.is_authenticated:
-            return self.none()
-        q = range_q("community", scope.areas_for(WISH_READ_ROLES))
-        wall = range_q("community", scope.area_ranges)
+        q = trees.ranges_q(scope.areas_for(WISH_READ_ROLES), "community")
+        wall = trees.ranges_q(scope.area_ranges, "community")
         community = member_community(user)
         if community is not None:
             wall |= Q(community_id=community.pk)
-        if wall is not NOTHING:
+        if wall is not trees.NOTHING:
             q |= Q(status__in=WALL_STATUSES) & wall
         q |= Q(claimed_member__user_id=user.pk)
         org_ranges = scope.orgs_for(WISH_ORG_CLAIM_ROLES)
         area_ranges = scope.areas_for(WISH_ORG_CLAIM_ROLES)
         if org_ranges:
-            q |= range_q("claimed_org", org_ranges)
+            q |= trees.ranges_q(org_ranges, "claimed_org")
         if area_ranges:
-            q |= range_q("claimed_org__area", area_ranges)
-        return self.filter(q)
+            q |= trees.ranges_q(area_ranges, "claimed_org__area")
+        return q
 
     def within(self, area):
-        return self.filter(
-            trees.subtree_q(area, "community")
-        )
+        return self.filter(trees.subtree_q(area, "community"))
 
 
 def wish_photo_path(instance, filename):

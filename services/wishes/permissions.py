@@ -18,7 +18,7 @@ request at most (cached on the user object).
 """
 
 from dangjian import trees
-from dangjian.scoping import get_scope
+from dangjian.scoping import InArea, InOrg, get_scope
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES, member_community
 
@@ -58,13 +58,7 @@ def claimable_orgs(user):
     scope = get_scope(user)
     if not scope.has_role(*WISH_ORG_CLAIM_ROLES):
         return PartyOrg.objects.none()
-    from dangjian.scoping import range_q
-
-    if scope.is_global:
-        return PartyOrg.objects.all()
-    return PartyOrg.objects.filter(
-        range_q("", scope.orgs_for(WISH_ORG_CLAIM_ROLES)) | range_q("area", scope.areas_for(WISH_ORG_CLAIM_ROLES))
-    )
+    return PartyOrg.objects.granted(user, InOrg("", WISH_ORG_CLAIM_ROLES), InArea("area", WISH_ORG_CLAIM_ROLES))
 
 
 def is_claimant(user, wish) -> bool:

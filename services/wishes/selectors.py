@@ -6,7 +6,7 @@ joins its pages need, so lists run a constant number of queries whatever their l
 
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from dangjian.scoping import get_scope, range_q
+from dangjian.scoping import InArea, get_scope
 from services.resident import permissions
 from services.wishes import permissions as wishes_permissions
 from services.wishes.choices import DONE_STATUSES, WALL_STATUSES, WishStatus
@@ -22,11 +22,7 @@ def wishes_for(user):
 
 def wishes_for_review(user):
     """The review list: every wish of the communities a roster role of the user covers."""
-    scope = get_scope(user)
-    qs = Wish.objects.all()
-    if not scope.is_global:
-        qs = qs.filter(range_q("community", scope.areas_for(permissions.WISH_READ_ROLES)))
-    return qs.select_related(*LIST_RELATED)
+    return Wish.objects.granted(user, InArea("community", permissions.WISH_READ_ROLES)).select_related(*LIST_RELATED)
 
 
 def wall_area_for(user):

@@ -42,6 +42,7 @@ from assessments.checklists.api.serializers import (
 )
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistItem
+from dangjian import trees
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ActionDestroyMixin, ErrorDetailSerializer, ScopedModelViewSet, ScopedReadOnlyViewSet
 
@@ -82,7 +83,7 @@ class ChecklistViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     serializer_class = ChecklistSerializer
     filterset_class = ChecklistFilterSet
     list_select_related = ("org",)
-    ordering = ("-year", "org__tree_id", "org__lft", "pk")
+    ordering = ("-year", *trees.tree_order("org"), "pk")
     within_field = "org__area"
 
     def get_queryset(self):

@@ -36,6 +36,7 @@ from assessments.life.api.serializers import (
     SignInResultSerializer,
 )
 from assessments.life.models import Activity, ActivityType, RuleSet
+from dangjian import trees
 from dangjian.api.filters import visible_area_or_404
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from organizations.areas import selectors as areas_selectors
@@ -82,7 +83,7 @@ class RuleSetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrieve
     queryset_model = RuleSet
     serializer_class = RuleSetSerializer
     list_select_related = ("area",)
-    ordering = ("area__tree_id", "area__lft", "-version", "pk")
+    ordering = (*trees.tree_order("area"), "-version", "pk")
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related("rules__activity_type")
@@ -318,7 +319,7 @@ class InactiveMemberViewSet(_MemberReportViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Member.objects.none()
         members = selectors.inactive_members(self.subject(), timezone.localdate())
-        return self.visible(members).order_by("organization__tree_id", "organization__lft", "name", "pk")
+        return self.visible(members).order_by(*trees.tree_order("organization"), "name", "pk")
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -350,10 +351,7 @@ class ServiceHoursViewSet(_MemberReportViewSet):
         if isinstance(subject, PartyOrg):
             members = members.filter(selectors.roster_q(subject))
         else:
-            members = members.filter(
-                organization__area__tree_id=subject.tree_id, organization__area__lft__gte=subject.lft,
-                organization__area__lft__lte=subject.rght,
-            )
+            members = members.filter(trees.subtree_q(subject, "organization__area"))
         return selectors.with_service_hours(members, date(year, 1, 1), date(year, 12, 31)).select_related(
             "organization"
         ).order_by("-service_hours", "name", "pk")

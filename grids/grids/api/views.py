@@ -18,6 +18,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian import trees
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedModelViewSet
 from dangjian.scoping import get_scope
@@ -83,14 +84,14 @@ class GridViewSet(ScopedModelViewSet):
     filterset_class = GridFilterSet
     permission_classes = [GridReadPermission]
     list_select_related = ("community", "party_branch")
-    ordering = ("community__tree_id", "community__lft", "code")
+    ordering = (*trees.tree_order("community"), "code")
     within_field = "community"
 
     def scoped_queryset(self, user):
         return selectors.grids_for(user)
 
     def get_queryset(self):
-        places = GridArea.objects.select_related("area").order_by("area__tree_id", "area__lft")
+        places = GridArea.objects.select_related("area").order_by(*trees.tree_order("area"))
         return super().get_queryset().prefetch_related(Prefetch("coverage", queryset=places))
 
     def create_object(self, data):

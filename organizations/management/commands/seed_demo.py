@@ -31,7 +31,7 @@ from organizations.demo.generator import (
     DemoGenerator,
     conflicting_roots,
     demo_roots_present,
-    demo_tree_ids,
+    demo_trees,
     ensure_demo_accounts,
     flush_demo_data,
     plans_for,
@@ -79,7 +79,7 @@ def flush_dependents() -> None:
     from services.whistles.models import Department, Whistle, WhistleTarget
     from services.wishes.models import Wish
 
-    area_trees, org_trees = demo_tree_ids()
+    area_trees, org_trees = demo_trees()
     if area_trees:
         AreaRollup.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
         Score.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
@@ -313,12 +313,12 @@ class Command(BaseCommand):
 
         from django.utils import timezone
 
-        from organizations.demo.generator import demo_tree_ids
+        from organizations.demo.generator import demo_trees
         from organizations.members.models import Member
         from services.ledger.demo import seed_service_records
 
         started = time.perf_counter()
-        _areas, org_trees = demo_tree_ids()
+        _areas, org_trees = demo_trees()
         member_ids = Member.objects.filter(trees.in_trees_q(org_trees, "organization")).values_list("pk", flat=True)
         result = seed_service_records(
             rng=random.Random(f"{seed}-ledger"), target_rows=LEDGER_ROWS_PER_MEMBER * members,

@@ -9,7 +9,7 @@ from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from organizations.members.models import Member
 from services.resident.choices import WishRating
-from services.wishes.choices import ClaimantKind, WishKind, WishStatus
+from services.wishes.choices import WISH_WORKFLOW, ClaimantKind, WishKind, WishStatus
 
 
 # --------------------------------------------------------------------------- micro-wishes
@@ -99,6 +99,7 @@ class Wish(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = WishQuerySet.as_manager()
+    workflow = WISH_WORKFLOW
 
     class Meta:
         verbose_name = _("微心愿")

@@ -74,9 +74,9 @@ def transition_locked(obj, to_status, table, *, actor, note="", allowed_from=Non
     """``transition`` for a row the caller has already locked (``select_for_update`` in the
     transaction it is still in): check the status, write the change, record the event.
 
-    For a status change that follows another write under the same locks — a whistle's
-    status following its targets, an item of a locked checklist — where taking the row
-    again would break the lock order.  Returns the event (or ``Step``)."""
+    For a status change made under locks the caller already holds, in its lock order — a
+    whistle's status following its targets, an item of a locked checklist — so the row is
+    neither read nor locked twice.  Returns the event (or ``Step``)."""
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError("transition_locked needs the row locked in a transaction")
     current = obj.status

@@ -1,7 +1,22 @@
+"""Workflows: transition tables, lock-check-record, and the steps a user may take.
+
+* ``transitions_from(actions, statuses)`` builds a model's table from its use cases
+  (``verb → (start statuses, end status)``); ``Workflow`` bundles the two with the
+  feature's permission rules, declared once in the feature's choices.py.
+* ``transition`` (and ``transition_locked``, for a row already locked) takes the row with
+  ``select_for_update()``, re-checks its status against the table, writes the change and
+  records one event row (``obj.make_event``, a ``dangjian.models.StatusEvent``); a refused
+  change raises ``dangjian.errors.TransitionError`` (409).  ``action_transition`` adds the
+  refusal messages of a use case and the audit event.
+* ``available_transitions(obj, user)`` gives the steps the status allows and the user may
+  take, for the buttons of pages and the API.
+"""
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
@@ -59,9 +74,9 @@ def transition_locked(obj, to_status, table, *, actor, note="", allowed_from=Non
     """``transition`` for a row the caller has already locked (``select_for_update`` in the
     transaction it is still in): check the status, write the change, record the event.
 
-    For a status change that follows another write under the same locks — a whistle's
-    status following its targets, an item of a locked checklist — where taking the row
-    again would break the lock order.  Returns the event (or ``Step``)."""
+    For a status change made under locks the caller already holds, in its lock order — a
+    whistle's status following its targets, an item of a locked checklist — so the row is
+    neither read nor locked twice.  Returns the event (or ``Step``)."""
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError("transition_locked needs the row locked in a transaction")
     current = obj.status
@@ -122,9 +137,66 @@ def action_transition(model, verb, obj, *, actions, table, refusal, audit, actor
 
 
 def transitions_from(actions, statuses) -> dict:
-    """The from → to table implied by an action table (so the two cannot disagree)."""
+    """The from → to table implied by an action table (so the two cannot disagree): the one
+    way a transition table is built."""
     table = {status: set() for status in statuses}
     for starts, to in actions.values():
         for status in starts:
             table[status].add(to)
     return {status: frozenset(to) for status, to in table.items()}
+
+
+# ------------------------------------------------------------------ workflows and buttons
+class Workflow:
+    """The use cases of a model's ``status``, declared once in its feature's choices.py.
+
+    ``actions`` maps each use case (verb) to ``(start statuses, end status)``; ``table`` is
+    built from them (``transitions_from``).  ``rules`` is the dotted path of the feature's
+    ``{verb: may(user, obj)}`` in its permissions module, read when first needed (choices.py
+    cannot import permissions); a verb without a rule is the system's own (a whistle
+    following its targets) and is never offered to a user.  The model names its workflow
+    in a ``workflow`` class attribute."""
+
+    def __init__(self, statuses, actions, *, rules):
+        self.statuses = statuses
+        self.actions = dict(actions)
+        self.table = transitions_from(self.actions, statuses)
+        self.rules_path = rules
+
+    @cached_property
+    def rules(self) -> dict:
+        return import_string(self.rules_path)
+
+    def verbs_from(self, status) -> list:
+        """The verbs ``status`` allows, whoever asks (in the order of ``actions``)."""
+        return [verb for verb, (starts, _to) in self.actions.items() if status in starts]
+
+
+def anyone(user, obj) -> bool:
+    """The rule of a step open to whoever reaches the object (a resident rating by code)."""
+    return True
+
+
+def available_transitions(obj, user, *, settled=None) -> frozenset:
+    """The steps (verbs of ``type(obj).workflow``) ``user`` may take on ``obj`` now: those the
+    object's status allows and the feature's rule grants — what decides the buttons of the
+    pages and the API; the action checks the same again on the locked row.  Each distinct
+    rule is asked once.
+
+    ``settled``: for a list whose selector already holds only rows the user answers for (my
+    tasks, my claims), the verbs it settles; only those are considered, by status alone, so
+    the list asks no rule per row."""
+    workflow = type(obj).workflow
+    verbs = workflow.verbs_from(obj.status)
+    if settled is not None:
+        return frozenset(verb for verb in verbs if verb in settled)
+    rules, answers, out = workflow.rules, {}, set()
+    for verb in verbs:
+        rule = rules.get(verb)
+        if rule is None:
+            continue
+        if rule not in answers:
+            answers[rule] = bool(rule(user, obj))
+        if answers[rule]:
+            out.add(verb)
+    return frozenset(out)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.workflow import transitions_from
+from dangjian.workflow import Workflow, transitions_from
 
 
 # ===================================================================== four lists (四张清单)
@@ -24,7 +24,8 @@ CHECKLIST_ACTIONS = {
     ChecklistAction.RETURN: (frozenset({ChecklistStatus.SUBMITTED}), ChecklistStatus.RETURNED),
 }
 # status → statuses it may change to (derived from the actions)
-CHECKLIST_TRANSITIONS = transitions_from(CHECKLIST_ACTIONS, ChecklistStatus)
+CHECKLIST_WORKFLOW = Workflow(ChecklistStatus, CHECKLIST_ACTIONS, rules="assessments.checklists.permissions.CHECKLIST_RULES")
+CHECKLIST_TRANSITIONS = CHECKLIST_WORKFLOW.table
 
 
 class ItemKind(models.TextChoices):

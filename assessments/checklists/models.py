@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.checklists.choices import CHECKLIST_WORKFLOW, Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from dangjian.models import StatusEvent, status_fields
 from dangjian.scoping import ScopedQuerySet, Through
 from organizations.orgs.models import PartyOrg
@@ -47,6 +47,7 @@ class Checklist(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ChecklistQuerySet.as_manager()
+    workflow = CHECKLIST_WORKFLOW
 
     class Meta:
         verbose_name = _("四张清单")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from assessments.checklists.choices import ChecklistAction
 from dangjian import trees
 from dangjian.scoping import get_scope
 from dangjian.trees import NOTHING
@@ -99,3 +100,20 @@ def superior_q(user, prefix: str = "org") -> Q:
     for r in scope.areas_for(CHECKLIST_ROLES):
         own |= trees.ancestors_q(trees.position(r), f"{p}area")
     return above & ~own
+
+
+def can_submit(user, checklist) -> bool:
+    return can_edit(user, checklist.org)
+
+
+def can_review(user, checklist) -> bool:
+    """Approve or return (``checklist.org`` with its parent loaded)."""
+    return is_superior(user, checklist.org)
+
+
+# Who may take each step of a list (``dangjian.workflow.available_transitions``).
+CHECKLIST_RULES = {
+    ChecklistAction.SUBMIT: can_submit,
+    ChecklistAction.APPROVE: can_review,
+    ChecklistAction.RETURN: can_review,
+}

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.checklists import actions, permissions, selectors
-from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
+from assessments.checklists.choices import ChecklistAction, ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.forms import (
     AppraiseForm,
     ChecklistCreateForm,
@@ -40,6 +40,7 @@ from assessments.checklists.forms import (
 from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
+from dangjian.workflow import available_transitions
 
 PANEL_SIZE = 10
 FIELD_MAP = {"evidence_note": "note"}
@@ -161,13 +162,14 @@ def _abilities(user, checklist):
     status = checklist.status
     open_year = checklist.appraised_at is None
     approved = status == ChecklistStatus.APPROVED
+    steps = available_transitions(checklist, user)
     return {
         "edit": edit,
         "superior": superior,
         "plan": edit and open_year and status in actions.EDITABLE_STATUSES,
         "problems": edit and open_year,
-        "submit": edit and status in actions.EDITABLE_STATUSES,
-        "review": superior and status == ChecklistStatus.SUBMITTED,
+        "submit": ChecklistAction.SUBMIT in steps,
+        "review": ChecklistAction.APPROVE in steps,  # approve or return
         "midyear": superior and approved and open_year,
         "report": edit and approved and open_year,
         "appraise": superior and approved and open_year and checklist.reported_at is not None,

@@ -10,8 +10,9 @@ Writes
     Serializers validate shapes only.  ``perform_create`` / ``perform_update`` hand the
     validated data to ``create_object`` / ``update_object``, which a concrete viewset
     implements by calling its app's action with ``actor=request.user``.  Actions raise
-    ``Http404`` (out of scope), ``PermissionDeniedError`` (403) or Django's
-    ``ValidationError`` (400 with field errors); ``dangjian.api.exceptions`` maps them.
+    ``Http404`` (out of scope), ``PermissionDeniedError`` (403), ``TransitionError`` (409)
+    or Django's ``ValidationError`` (400 with field errors); ``dangjian.api.exceptions``
+    answers them, refusals through the one mapping in ``dangjian.errors``.
     Deleting is opt-in (``ActionDestroyMixin``); a viewset without it answers 405.
 
 ``ScopedPrimaryKeyRelatedField``

@@ -8,15 +8,15 @@ from assessments.checklists.choices import CHECKLIST_TRANSITIONS, ChecklistStatu
 from assessments.checklists.models import ChecklistEvent
 from dangjian.errors import TransitionError
 from dangjian.models import EVENT_NOTE_MAX, StatusEvent
-from dangjian.workflow import Step, transition, transitions_from
+from dangjian.workflow import Step, Workflow, anyone, available_transitions, transition, transitions_from
 from grids.diary.choices import DIARY_TRANSITIONS, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.tests.factories import DiaryEntryFactory, GridFactory
 from services.requests.models import RequestEvent
-from services.tests.factories import cadre, submit
+from services.tests.factories import cadre, member_user, published, submit
 from services.whistles.choices import WHISTLE_TRANSITIONS, WhistleStatus
 from services.whistles.models import WhistleEvent
-from services.wishes.choices import WISH_TRANSITIONS, WishStatus
+from services.wishes.choices import WISH_TRANSITIONS, WishAction, WishStatus
 from services.wishes.models import Wish, WishEvent
 
 
@@ -116,3 +116,70 @@ def test_transition_of_an_object_without_history_returns_the_step(city):
     assert step == Step(from_status=DiaryStatus.OPEN, to_status=DiaryStatus.RESOLVED)
     entry.refresh_from_db()
     assert (entry.status, entry.resolution) == (DiaryStatus.RESOLVED, "已修好")
+
+
+# -------------------------------------------------------------------- available transitions
+ASKED = []
+
+
+def holds_key(user, door) -> bool:
+    ASKED.append((user.name, door.name))
+    return user.name in door.keys
+
+
+DOOR_RULES = {"open": anyone, "shut": anyone, "lock": holds_key, "remove": holds_key}  # no rule: no one
+
+
+class FrontDoor:
+    workflow = Workflow(Door, DOOR_ACTIONS, rules="dangjian.tests.test_workflow.DOOR_RULES")
+
+    def __init__(self, status, keys=()):
+        self.name, self.status, self.keys = "front", status, set(keys)
+
+
+class Person:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_a_workflow_holds_its_table_and_asks_its_rules_lazily():
+    workflow = FrontDoor.workflow
+    assert workflow.table == transitions_from(DOOR_ACTIONS, Door)
+    assert workflow.verbs_from(Door.SHUT) == ["open", "lock", "remove"]
+    assert workflow.verbs_from(Door.GONE) == []
+    assert workflow.rules is DOOR_RULES
+
+
+def test_available_transitions_ask_the_status_and_the_rules_for_each_user():
+    ASKED.clear()
+    door = FrontDoor(Door.SHUT, keys={"王师傅"})
+    assert available_transitions(door, Person("王师傅")) == {"open", "lock", "remove"}
+    assert available_transitions(door, Person("访客")) == {"open"}
+    # one question per rule and user, though two steps share the rule
+    assert ASKED == [("王师傅", "front"), ("访客", "front")]
+    # the status decides first: an open door is only shut or removed
+    assert available_transitions(FrontDoor(Door.OPEN, keys={"王师傅"}), Person("王师傅")) == {"shut", "remove"}
+    assert available_transitions(FrontDoor(Door.GONE, keys={"王师傅"}), Person("王师傅")) == frozenset()
+
+
+def test_settled_steps_are_decided_by_status_alone():
+    ASKED.clear()
+    door = FrontDoor(Door.SHUT)
+    assert available_transitions(door, Person("访客"), settled={"lock"}) == {"lock"}
+    assert available_transitions(FrontDoor(Door.OPEN), Person("访客"), settled={"lock"}) == frozenset()
+    assert ASKED == []
+
+
+@pytest.mark.django_db
+def test_the_buttons_of_a_wish_differ_by_user(city):
+    community_cadre, other_cadre = cadre(city.a), cadre(city.b)
+    resident = member_user(city.a.members[0])
+    wish = submit(city.a)
+    assert available_transitions(wish, community_cadre) == {WishAction.PUBLISH, WishAction.REJECT, WishAction.CANCEL}
+    assert available_transitions(wish, other_cadre) == frozenset()
+    assert available_transitions(wish, resident) == frozenset()  # not yet on the wall
+    wish = published(city.a)
+    assert available_transitions(wish, resident) == {WishAction.CLAIM}
+    assert WishAction.CANCEL in available_transitions(wish, community_cadre)
+    assert WishAction.PUBLISH not in available_transitions(wish, community_cadre)
+    assert available_transitions(wish, AnonymousUser()) == frozenset()

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.workflow import transitions_from
+from dangjian.workflow import Workflow
 
 
 class DiaryKind(models.TextChoices):
@@ -47,4 +47,5 @@ DIARY_ACTIONS = {
     DiaryAction.CONVERT: (frozenset({DiaryStatus.OPEN}), DiaryStatus.CONVERTED),
 }
 # Allowed diary status changes: from → to (derived from the actions).
-DIARY_TRANSITIONS = transitions_from(DIARY_ACTIONS, DiaryStatus)
+DIARY_WORKFLOW = Workflow(DiaryStatus, DIARY_ACTIONS, rules="grids.diary.permissions.DIARY_RULES")
+DIARY_TRANSITIONS = DIARY_WORKFLOW.table

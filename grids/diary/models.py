@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.scoping import ScopedQuerySet, Through
-from grids.diary.choices import ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus
+from grids.diary.choices import DIARY_WORKFLOW, ConversionTarget, DiaryCategory, DiaryKind, DiaryStatus
 from grids.grids.models import Grid
 from organizations.areas.models import Area
 
@@ -40,6 +40,7 @@ class DiaryEntry(models.Model):
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     objects = DiaryEntryQuerySet.as_manager()
+    workflow = DIARY_WORKFLOW
 
     class Meta:
         verbose_name = _("民情日记")

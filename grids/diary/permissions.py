@@ -1,4 +1,5 @@
 from dangjian.scoping import get_scope
+from grids.diary.choices import DiaryAction
 from grids.grids.permissions import covers_grid
 from organizations.grants.choices import MANAGE_ROLES, Role
 
@@ -12,3 +13,18 @@ def can_write_some_diary(user) -> bool:
 
 def can_write_diary(user, grid, covered_areas) -> bool:
     return covers_grid(user, grid, covered_areas, DIARY_ROLES)
+
+
+def can_change_entry(user, entry) -> bool:
+    """Resolve or convert an entry: a diary role over its grid (``entry.grid`` loaded; one
+    query for the grid's places)."""
+    from grids.grids.selectors import grid_places
+
+    return can_write_diary(user, entry.grid, grid_places(entry.grid))
+
+
+# Who may take each step of a diary entry (``dangjian.workflow.available_transitions``).
+DIARY_RULES = {
+    DiaryAction.RESOLVE: can_change_entry,
+    DiaryAction.CONVERT: can_change_entry,
+}

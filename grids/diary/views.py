@@ -16,9 +16,9 @@ from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from dangjian.portal import refusals
+from dangjian.workflow import available_transitions
 from grids.diary import actions, permissions
 from grids.diary import selectors as diary_selectors
-from grids.diary.choices import DiaryStatus
 from grids.diary.forms import DiaryConvertForm, DiaryFilterForm, DiaryForm, DiaryResolveForm
 from grids.grids import selectors
 from grids.grids.views import READ_REFUSED, _grid_for_view, _require_reader
@@ -117,9 +117,7 @@ def _entry_for_view(user, pk):
 
 def _diary_detail(request, entry, *, resolve_form=None, convert_form=None, status=200):
     user = request.user
-    places = selectors.grid_places(entry.grid)
-    can_write = permissions.can_write_diary(user, entry.grid, places)
-    is_open = entry.status == DiaryStatus.OPEN
+    steps = available_transitions(entry, user)  # resolve or convert, both from 待处理
     crumbs = [
         {"label": _("民情日记"), "url": reverse("grids:diary_list")},
         {"label": entry.grid.name, "url": reverse("grids:grid_detail", args=[entry.grid_id])},
@@ -128,7 +126,7 @@ def _diary_detail(request, entry, *, resolve_form=None, convert_form=None, statu
     return render(request, "grids/diary_detail.html", {
         "entry": entry,
         "crumbs": crumbs,
-        "can_act": can_write and is_open,
+        "can_act": bool(steps),
         "resolve_form": resolve_form or DiaryResolveForm(prefix="resolve"),
         "convert_form": convert_form or DiaryConvertForm(prefix="convert"),
     }, status=status)

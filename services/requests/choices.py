@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.workflow import transitions_from
+from dangjian.workflow import Workflow
 
 
 # ===================================================================== requests (点单)
@@ -40,7 +40,8 @@ REQUEST_ACTIONS = {
 }
 
 
-REQUEST_TRANSITIONS = transitions_from(REQUEST_ACTIONS, RequestStatus)
+REQUEST_WORKFLOW = Workflow(RequestStatus, REQUEST_ACTIONS, rules="services.requests.permissions.REQUEST_RULES")
+REQUEST_TRANSITIONS = REQUEST_WORKFLOW.table
 REQUEST_OPEN_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED, RequestStatus.ACCEPTED)
 REQUEST_DONE_STATUSES = (RequestStatus.RESOLVED, RequestStatus.RATED)
 REQUEST_PATH = (

@@ -10,7 +10,7 @@ from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from dangjian.scoping import InArea, ScopedQuerySet
 from organizations.members.models import Member
-from services.requests.choices import AssigneeKind, RequestSource, RequestStatus
+from services.requests.choices import REQUEST_WORKFLOW, AssigneeKind, RequestSource, RequestStatus
 from services.resident.choices import Satisfaction
 
 
@@ -150,6 +150,7 @@ class ServiceRequest(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ServiceRequestQuerySet.as_manager()
+    workflow = REQUEST_WORKFLOW
 
     class Meta:
         verbose_name = _("居民诉求")

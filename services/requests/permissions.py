@@ -1,5 +1,6 @@
 from dangjian.scoping import get_scope
-from services.requests.choices import AssigneeKind
+from dangjian.workflow import anyone
+from services.requests.choices import AssigneeKind, RequestAction
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES
 
 REQUEST_READ_ROLES = WISH_READ_ROLES
@@ -23,12 +24,16 @@ def can_see_personal(user, req) -> bool:
 
 
 def team_has_user(team, user) -> bool:
-    """The user leads the team or is one of its members (one query for the members)."""
+    """The user leads the team or is one of its members (one query for the members, once
+    per team object and user: a page asks it for its buttons and for what it shows)."""
     if team is None or user is None or not getattr(user, "is_authenticated", False):
         return False
     if team.leader_id is not None and team.leader.user_id == user.pk:
         return True
-    return team.members.filter(user_id=user.pk).exists()
+    known = team.__dict__.setdefault("_has_user", {})
+    if user.pk not in known:
+        known[user.pk] = team.members.filter(user_id=user.pk).exists()
+    return known[user.pk]
 
 
 def is_assignee(user, req) -> bool:
@@ -43,3 +48,21 @@ def is_assignee(user, req) -> bool:
     if kind == AssigneeKind.TEAM and req.assigned_team_id:
         return team_has_user(req.assigned_team, user)
     return False
+
+
+def can_manage_request(user, req) -> bool:
+    """Dispatch and cancel (``req.community`` loaded)."""
+    return can_manage(user, req.community)
+
+
+# Who may take each step of a request (``dangjian.workflow.available_transitions``).
+REQUEST_RULES = {
+    RequestAction.DISPATCH: can_manage_request,
+    RequestAction.CANCEL: can_manage_request,
+    RequestAction.ACCEPT: is_assignee,
+    RequestAction.DECLINE: is_assignee,
+    RequestAction.RESOLVE: is_assignee,
+    RequestAction.RATE: anyone,  # by code: the code plus the last four digits of the phone
+}
+# The assignee's steps, settled for the rows of "my tasks" by its selector.
+ASSIGNEE_VERBS = frozenset({RequestAction.ACCEPT, RequestAction.DECLINE, RequestAction.RESOLVE})

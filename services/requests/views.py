@@ -27,11 +27,12 @@ from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
+from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
-from services.requests.choices import REQUEST_OPEN_STATUSES, REQUEST_PATH, AssigneeKind, RequestStatus
+from services.requests.choices import REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
 from services.requests.models import VolunteerTeam
 from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
@@ -95,7 +96,8 @@ def request_track(request):
 def _public_context(req):
     return {
         "req": req, "timeline": sel.public_timeline(req), "progress": _progress(req),
-        "assignee": assignee_phrase(req), "clock": clock(req), "can_rate": req.status == RequestStatus.RESOLVED,
+        "assignee": assignee_phrase(req), "clock": clock(req),
+        "can_rate": RequestAction.RATE in available_transitions(req, None),
     }
 
 
@@ -110,7 +112,7 @@ def request_status(request, code):
 @never_cache
 def request_rate(request, code):
     return rate_page(request, code, find=actions.request_for_code, rate=actions.request_rate,
-                     rateable=RequestStatus.RESOLVED, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT",
+                     rate_verb=RequestAction.RATE, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT",
                      status_view="requests:public_status", template="services/requests/public_rate.html", name="req")
 
 
@@ -146,9 +148,9 @@ def _request_for_view(user, pk):
 
 def _detail(request, req, *, status=200, **forms):
     user = request.user
-    can_manage = permissions.can_manage(user, req.community)
+    steps = available_transitions(req, user)
     assignee = permissions.is_assignee(user, req)
-    can_dispatch = can_manage and req.status in (RequestStatus.SUBMITTED, RequestStatus.DISPATCHED)
+    can_dispatch = RequestAction.DISPATCH in steps
     dispatch_form = forms.get("dispatch_form")
     if can_dispatch and dispatch_form is None:
         dispatch_form = _dispatch_form(req)
@@ -162,9 +164,9 @@ def _detail(request, req, *, status=200, **forms):
         "show_personal": show_personal,
         "show_name": show_personal or assignee,
         "can_dispatch": can_dispatch,
-        "can_cancel": can_manage and req.status in REQUEST_OPEN_STATUSES,
-        "can_accept": assignee and req.status == RequestStatus.DISPATCHED,
-        "can_resolve": assignee and req.status == RequestStatus.ACCEPTED,
+        "can_cancel": RequestAction.CANCEL in steps,
+        "can_accept": RequestAction.ACCEPT in steps,  # accept or decline
+        "can_resolve": RequestAction.RESOLVE in steps,
         "dispatch_form": dispatch_form,
         "decline_form": forms.get("decline_form") or ReasonForm(prefix="decline"),
         "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
@@ -280,6 +282,7 @@ def my_tasks(request):
     page_obj = paginate(request, sel.my_tasks(request.user))
     for req in page_obj:
         req.clock = clock(req, now)
+        req.steps = available_transitions(req, request.user, settled=permissions.ASSIGNEE_VERBS)
     return render(request, "services/requests/my_tasks.html", {
         "page_obj": page_obj, "crumbs": _crumbs((_("我的任务"), None)),
     })

@@ -23,6 +23,7 @@ from dangjian.crypto import keyed_hash
 from dangjian.errors import TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
+from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
 from services.resident.actions import digits, normalise_code
 
@@ -100,8 +101,9 @@ def status_page(request, code, *, find, session_key, status_view, template, cont
     return render(request, template, {**context(obj), "is_new": is_new})
 
 
-def rate_page(request, code, *, find, rate, rateable, form_class, ip_limit, status_view, template, name):
-    """The public rating form of a row in status ``rateable`` (otherwise back to its status page)."""
+def rate_page(request, code, *, find, rate, rate_verb, form_class, ip_limit, status_view, template, name):
+    """The public rating form of a row whose status allows ``rate_verb`` (otherwise back to
+    its status page)."""
     obj = find(code)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -111,7 +113,7 @@ def rate_page(request, code, *, find, rate, rateable, form_class, ip_limit, stat
                          to=lambda: redirect(status_view, code=obj.code))
         if done is not None:
             return done
-    elif obj.status != rateable:
+    elif rate_verb not in available_transitions(obj, None):
         return redirect(status_view, code=obj.code)
     return render(request, template, {name: obj, "form": form}, status=_form_status(form))
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.workflow import transitions_from
+from dangjian.workflow import Workflow
 
 
 # ==================================================================== whistles (吹哨)
@@ -28,7 +28,8 @@ WHISTLE_ACTIONS = {
     WhistleAction.CLOSE: (frozenset({WhistleStatus.OPEN, WhistleStatus.AWAITING}), WhistleStatus.CLOSED),
     WhistleAction.CANCEL: (frozenset({WhistleStatus.OPEN, WhistleStatus.AWAITING}), WhistleStatus.CANCELLED),
 }
-WHISTLE_TRANSITIONS = transitions_from(WHISTLE_ACTIONS, WhistleStatus)
+WHISTLE_WORKFLOW = Workflow(WhistleStatus, WHISTLE_ACTIONS, rules="services.whistles.permissions.WHISTLE_RULES")
+WHISTLE_TRANSITIONS = WHISTLE_WORKFLOW.table
 LIVE_STATUSES = (WhistleStatus.OPEN, WhistleStatus.AWAITING)
 
 
@@ -59,7 +60,8 @@ TARGET_ACTIONS = {
     TargetAction.CONFIRM: (frozenset({TargetStatus.RESOLVED}), TargetStatus.CONFIRMED),
     TargetAction.REOPEN: (frozenset({TargetStatus.RESOLVED}), TargetStatus.REOPENED),
 }
-TARGET_TRANSITIONS = transitions_from(TARGET_ACTIONS, TargetStatus)
+TARGET_WORKFLOW = Workflow(TargetStatus, TARGET_ACTIONS, rules="services.whistles.permissions.TARGET_RULES")
+TARGET_TRANSITIONS = TARGET_WORKFLOW.table
 # Targets still to be answered by their department or unit.
 TODO_STATUSES = (TargetStatus.NOTIFIED, TargetStatus.REPORTED, TargetStatus.REOPENED)
 

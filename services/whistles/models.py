@@ -9,7 +9,15 @@ from dangjian.models import StatusEvent
 from dangjian.scoping import InArea, ScopedQuerySet, Through
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.choices import Satisfaction
-from services.whistles.choices import EscalationStage, TargetStatus, WhistleSource, WhistleStatus
+from services.whistles.choices import (
+    TARGET_WORKFLOW,
+    TODO_STATUSES,
+    WHISTLE_WORKFLOW,
+    EscalationStage,
+    TargetStatus,
+    WhistleSource,
+    WhistleStatus,
+)
 
 
 # ------------------------------------------------------------------------ whistles (吹哨报到)
@@ -134,6 +142,7 @@ class Whistle(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = WhistleQuerySet.as_manager()
+    workflow = WHISTLE_WORKFLOW
 
     class Meta:
         verbose_name = _("吹哨事项")
@@ -181,6 +190,7 @@ class WhistleTarget(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = WhistleTargetQuerySet.as_manager()
+    workflow = TARGET_WORKFLOW
 
     class Meta:
         verbose_name = _("被吹哨单位")
@@ -202,6 +212,11 @@ class WhistleTarget(models.Model):
     @property
     def party(self):
         return self.department or self.unit
+
+    @property
+    def still_to_answer(self) -> bool:
+        """Not yet answered by its department or unit (``TODO_STATUSES``)."""
+        return self.status in TODO_STATUSES
 
     def make_event(self, *, actor, from_status, to_status, note=""):
         return WhistleEvent.of(whistle_id=self.whistle_id, target=self, actor=actor, from_status=from_status,

@@ -1,6 +1,7 @@
 from dangjian.scoping import get_scope
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import MANAGE_ROLES, Role
+from services.whistles.choices import TargetAction, WhistleAction
 from services.whistles.models import Responder
 
 WHISTLE_ROLES = frozenset(MANAGE_ROLES)
@@ -61,3 +62,22 @@ def can_manage_departments(user) -> bool:
 
 def can_manage_unit_accounts(user, unit) -> bool:
     return get_scope(user).covers_area(unit.community, WHISTLE_ROLES)
+
+
+def is_whistler_of_target(user, target) -> bool:
+    """Confirm or send back a target's answer (``target.whistle`` with its area loaded)."""
+    return is_whistler(user, target.whistle)
+
+
+# Who may take each step of a whistle and of its targets
+# (``dangjian.workflow.available_transitions``).  The whistle's other status changes
+# follow its targets: no one takes them.
+WHISTLE_RULES = {
+    WhistleAction.CANCEL: is_whistler,
+}
+TARGET_RULES = {
+    TargetAction.REPORT: answers_for,
+    TargetAction.RESOLVE: answers_for,
+    TargetAction.CONFIRM: is_whistler_of_target,
+    TargetAction.REOPEN: is_whistler_of_target,
+}

@@ -30,6 +30,7 @@ from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
+from dangjian.workflow import available_transitions
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.units.models import ResidentUnit
@@ -38,7 +39,7 @@ from services.resident.views import post_form
 from services.resident.views import safe_next as _safe_next
 from services.whistles import actions, choices, rates, selectors
 from services.whistles import permissions as wa
-from services.whistles.choices import TargetStatus, WhistleStatus
+from services.whistles.choices import TargetAction, TargetStatus, WhistleAction, WhistleStatus
 from services.whistles.forms import (
     ConfirmForm,
     DepartmentForm,
@@ -168,19 +169,19 @@ def _whistle_for_view(user, pk):
 def _detail(request, whistle, *, status=200, bound=None):
     user = request.user
     now = timezone.now()
-    whistler = wa.is_whistler(user, whistle)
     live = whistle.status in choices.LIVE_STATUSES
     targets = list(selectors.whistle_targets(whistle))
     bound = bound or {}
     for t in targets:
         t.whistle = whistle
-        mine = wa.answers_for(user, t)
+        # a cancelled whistle's targets take no step (their own statuses would allow some)
+        steps = available_transitions(t, user) if live else frozenset()
         t.late_report = t.status == TargetStatus.NOTIFIED and whistle.report_due < now
-        t.late_resolve = t.status in choices.TODO_STATUSES and whistle.resolve_due < now
+        t.late_resolve = t.still_to_answer and whistle.resolve_due < now
         t.reported_late = t.reported_at is not None and t.reported_at > whistle.report_due
-        t.can_report = live and mine and t.status == TargetStatus.NOTIFIED
-        t.can_resolve = live and mine and t.status in (TargetStatus.REPORTED, TargetStatus.REOPENED)
-        t.can_judge = live and whistler and t.status == TargetStatus.RESOLVED
+        t.can_report = TargetAction.REPORT in steps
+        t.can_resolve = TargetAction.RESOLVE in steps
+        t.can_judge = TargetAction.CONFIRM in steps  # confirm or send back
         t.report_form = bound.get(("report", t.pk)) or ReportForm(prefix=f"report-{t.pk}")
         t.resolve_form = bound.get(("resolve", t.pk)) or ResolveForm(prefix=f"resolve-{t.pk}")
         t.confirm_form = bound.get(("confirm", t.pk)) or ConfirmForm(prefix=f"confirm-{t.pk}")
@@ -192,7 +193,7 @@ def _detail(request, whistle, *, status=200, bound=None):
         "whistle": whistle, "targets": targets, "events": events, "now": now,
         "late_report": whistle.status == WhistleStatus.OPEN and any(t.late_report for t in targets),
         "late_resolve": whistle.status == WhistleStatus.OPEN and any(t.late_resolve for t in targets),
-        "can_cancel": whistler and live,
+        "can_cancel": WhistleAction.CANCEL in available_transitions(whistle, user),
         "cancel_form": bound.get(("cancel", whistle.pk)) or ReasonForm(prefix="cancel"),
         "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (whistle.code, None)),
     }, status=status)

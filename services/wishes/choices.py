@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.workflow import transitions_from
+from dangjian.workflow import Workflow
 
 
 class WishKind(models.TextChoices):
@@ -57,7 +57,8 @@ WISH_ACTIONS = {
 
 
 # Allowed status changes: from → to (derived from the actions, so they cannot disagree).
-WISH_TRANSITIONS = transitions_from(WISH_ACTIONS, WishStatus)
+WISH_WORKFLOW = Workflow(WishStatus, WISH_ACTIONS, rules="services.wishes.permissions.WISH_RULES")
+WISH_TRANSITIONS = WISH_WORKFLOW.table
 
 # Clear refusals for what people try most, by (action, current status); the others get
 # “该心愿当前为“…”，不能…”.

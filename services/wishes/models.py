@@ -10,7 +10,7 @@ from dangjian.privacy import mask_phone
 from dangjian.scoping import ScopedQuerySet
 from organizations.members.models import Member
 from services.resident.choices import Satisfaction
-from services.wishes.choices import ClaimantKind, WishKind, WishStatus
+from services.wishes.choices import WISH_WORKFLOW, ClaimantKind, WishKind, WishStatus
 
 
 # --------------------------------------------------------------------------- micro-wishes
@@ -92,6 +92,7 @@ class Wish(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = WishQuerySet.as_manager()
+    workflow = WISH_WORKFLOW
 
     class Meta:
         verbose_name = _("微心愿")

@@ -12,6 +12,9 @@
   over the organization).
 * Releasing and fulfilling: only the claimant — the member who claimed, or a manager of
   the organization that claimed.
+* Rating: the resident, by the tracking code (and the phone's last four digits).
+
+``WISH_RULES`` gives the rule of each step, for the buttons (``available_transitions``).
 
 The helpers read the request's cached scope; ``member_community`` runs one query per
 request at most (cached on the user object).
@@ -19,8 +22,10 @@ request at most (cached on the user object).
 
 from dangjian import trees
 from dangjian.scoping import InArea, InOrg, get_scope
+from dangjian.workflow import anyone
 from organizations.grants.choices import MANAGE_ROLES
-from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES, member_community
+from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES, member_community, member_of
+from services.wishes.choices import WishAction
 
 # Who may claim on behalf of an organization (over that organization).
 WISH_ORG_CLAIM_ROLES = frozenset(MANAGE_ROLES)
@@ -80,3 +85,23 @@ def org_serves(org, community) -> bool:
     if area is None:
         return False
     return trees.contains(community, area) or trees.contains(area, community)
+
+
+def can_claim(user, wish) -> bool:
+    """The claim button: the wish's wall is one the user sees, and the user has a member
+    record or an organization to claim for (the action decides the rest on the locked row)."""
+    return sees_wall_of(user, wish.community) and (member_of(user) is not None or claimable_orgs(user).exists())
+
+
+# Who may take each step of a wish (``dangjian.workflow.available_transitions``).
+WISH_RULES = {
+    WishAction.PUBLISH: can_review,
+    WishAction.REJECT: can_review,
+    WishAction.CANCEL: can_review,
+    WishAction.CLAIM: can_claim,
+    WishAction.RELEASE: is_claimant,
+    WishAction.FULFIL: is_claimant,
+    WishAction.RATE: anyone,  # by code: the code plus the last four digits of the phone
+}
+# The claimant's steps, settled for the rows of "my claims" by its selector.
+CLAIMANT_VERBS = frozenset({WishAction.RELEASE, WishAction.FULFIL})

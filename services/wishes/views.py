@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from dangjian import portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import int_param, paginate, refusals
+from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
 from services.resident import permissions as resident_permissions
 from services.resident.forms import ReasonForm, TrackForm
@@ -42,7 +43,7 @@ from services.resident.views import (
 )
 from services.resident.views import crumbs as _crumbs
 from services.wishes import actions, permissions, selectors
-from services.wishes.choices import WISH_PATH, ClaimantKind, WishStatus
+from services.wishes.choices import WISH_PATH, ClaimantKind, WishAction, WishStatus
 from services.wishes.forms import ClaimForm, FulfilForm, RateForm, WishFilterForm, WishSubmitForm
 from services.wishes.models import Wish
 
@@ -98,7 +99,7 @@ def _public_context(wish):
         "timeline": selectors.public_timeline(wish),
         "progress": _progress(wish),
         "claimant": claimant_phrase(wish),
-        "can_rate": wish.status == WishStatus.FULFILLED,
+        "can_rate": WishAction.RATE in available_transitions(wish, None),
     }
 
 
@@ -112,7 +113,7 @@ def wish_status(request, code):
 
 @never_cache
 def wish_rate(request, code):
-    return rate_page(request, code, find=actions.wish_for_code, rate=actions.wish_rate, rateable=WishStatus.FULFILLED,
+    return rate_page(request, code, find=actions.wish_for_code, rate=actions.wish_rate, rate_verb=WishAction.RATE,
                      form_class=RateForm, ip_limit="WISH_RATE_IP_LIMIT", status_view="services:wish_status",
                      template="services/public_rate.html", name="wish")
 
@@ -144,7 +145,7 @@ def _wish_for_view(user, pk):
 
 def _detail(request, wish, *, status=200, **forms):
     user = request.user
-    can_review = permissions.can_review(user, wish)
+    steps = available_transitions(wish, user)
     is_claimant = permissions.is_claimant(user, wish)
     orgs = permissions.claimable_orgs(user).order_by(*trees.tree_order())
     has_member = resident_permissions.member_of(user) is not None
@@ -152,10 +153,6 @@ def _detail(request, wish, *, status=200, **forms):
     if not has_member:
         claim_form.fields["org"].required = True
         claim_form.fields["org"].empty_label = None
-    can_claim = (
-        wish.status == WishStatus.PUBLISHED and permissions.sees_wall_of(user, wish.community)
-        and (has_member or orgs.exists())
-    )
     return render(request, "services/wish_detail.html", {
         "wish": wish,
         "events": list(selectors.events(wish)),
@@ -163,10 +160,10 @@ def _detail(request, wish, *, status=200, **forms):
                           (wish.code, None)),
         "show_personal": permissions.can_see_personal(user, wish),
         "show_name": permissions.can_see_personal(user, wish) or is_claimant,
-        "can_review": can_review and wish.status == WishStatus.SUBMITTED,
-        "can_cancel": can_review and wish.status in (WishStatus.SUBMITTED, WishStatus.PUBLISHED, WishStatus.CLAIMED),
-        "can_claim": can_claim,
-        "can_fulfil": is_claimant and wish.status == WishStatus.CLAIMED,
+        "can_review": WishAction.PUBLISH in steps,  # publish or reject
+        "can_cancel": WishAction.CANCEL in steps,
+        "can_claim": WishAction.CLAIM in steps,
+        "can_fulfil": WishAction.FULFIL in steps,  # fulfil or release
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
         "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
         "claim_form": claim_form,
@@ -321,8 +318,11 @@ def wish_wall(request):
 @refusals
 def my_claims(request):
     user = request.user
+    page_obj = paginate(request, selectors.my_claims(user))
+    for wish in page_obj:
+        wish.steps = available_transitions(wish, user, settled=permissions.CLAIMANT_VERBS)
     return render(request, "services/my_claims.html", {
-        "page_obj": paginate(request, selectors.my_claims(user)),
+        "page_obj": page_obj,
         "crumbs": _crumbs((_("我的认领"), None)),
     })
 

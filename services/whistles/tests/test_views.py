@@ -186,6 +186,19 @@ def test_inbox_of_a_unit_account(client, w):
     assert w.unit_a.name in page and "待报到" in page
 
 
+def test_inbox_marks_what_is_overdue_until_it_is_answered(client, w):
+    wh = whistle(w, departments=[w.housing, w.urban])
+    whistle_actions.whistle_report_in(actor=w.housing_user, target=target_of(wh, w.housing))
+    past = timezone.now() - timedelta(hours=1)
+    Whistle.objects.filter(pk=wh.pk).update(report_due=past - timedelta(hours=1), resolve_due=past)
+    page = _page(logged_in(w.housing_user, client).get(reverse("whistles:inbox")))
+    assert page.count("逾期") == 1  # reported, but time is up and it is still to be answered
+    whistle_actions.whistle_resolve(actor=w.housing_user, target=target_of(wh, w.housing), answer="已疏通管网")
+    assert "逾期" not in _page(client.get(reverse("whistles:inbox")))
+    page = _page(logged_in(w.urban_user, client).get(reverse("whistles:inbox")))
+    assert page.count("逾期") == 2  # neither reported nor answered
+
+
 # ----------------------------------------------------------------------------- 三率
 def _closed(w, satisfaction="satisfied", late=False, departments=None):
     wh = whistle(w, departments=departments or [w.housing])

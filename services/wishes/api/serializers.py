@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.workflow import available_transitions
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
 from services.resident.api.serializers import _enum_field
 from services.resident.choices import Satisfaction
 from services.wishes import permissions
-from services.wishes.choices import WishKind, WishStatus
+from services.wishes.choices import WishAction, WishKind, WishStatus
 from services.wishes.models import Wish
 
 WishKindField = _enum_field(WishKind, "WishKindField")
@@ -114,7 +115,7 @@ class PublicWishSerializer(serializers.Serializer):
         return str(claimant_phrase(obj))
 
     def get_can_rate(self, obj) -> bool:
-        return obj.status == WishStatus.FULFILLED
+        return WishAction.RATE in available_transitions(obj, None)
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, obj):

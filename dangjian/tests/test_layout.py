@@ -33,6 +33,9 @@ TREE_COLUMN_MODULES = {
     # bulk writers that fill the mptt columns of nodes they create (assign_tree_fields + COPY)
     "organizations/demo/generator.py",
     "organizations/imports/importers.py",
+    # the members' denormalized ancestor columns, derived from the nested ranges in raw SQL and in
+    # memory (see the dangjian/trees.py docstring)
+    "organizations/members/places.py",
 }
 
 

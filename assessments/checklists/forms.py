@@ -8,13 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.checklists import actions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
 from dangjian import uploads
-from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
-
-
-class PlainForm(BootstrapMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_widgets()
+from dangjian.forms import ALL, DateInput, FilterForm, PlainForm, ScopedCodeField
 
 
 class ChecklistFilterForm(FilterForm):

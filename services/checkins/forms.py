@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, BootstrapMixin, DateInput, FilterForm, ScopedCodeField
+from dangjian.forms import ALL, DateInput, FilterForm, PlainForm, ScopedCodeField
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -13,12 +13,6 @@ from services.checkins import actions, rules, selectors
 from services.checkins.choices import AgreementStatus
 
 QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
-
-
-class PlainForm(BootstrapMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_widgets()
 
 
 class BoardFilterForm(FilterForm):

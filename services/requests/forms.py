@@ -4,13 +4,13 @@ forms, the list filters and the volunteer-team form.  Forms check shapes;
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, FilterForm
+from dangjian.forms import ALL, FilterForm, PlainForm
 from organizations.members.models import Member
 from services.requests import actions, selectors, sla
 from services.requests.choices import RequestStatus
 from services.requests.models import RequestCategory
 from services.resident.choices import Satisfaction
-from services.resident.forms import PlainForm, ReasonForm, ResidentRateForm, ResidentSubmitForm, TrackForm  # noqa: F401  (ReasonForm, TrackForm: the same forms)
+from services.resident.forms import ReasonForm, ResidentRateForm, ResidentSubmitForm, TrackForm  # noqa: F401  (ReasonForm, TrackForm: the same forms)
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

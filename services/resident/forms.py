@@ -1,17 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import BootstrapMixin
+from dangjian.forms import PlainForm
 from dangjian.privacy import is_valid_mobile
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from services.resident import actions, selectors
-
-
-class PlainForm(BootstrapMixin, forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._init_widgets()
 
 
 class CommunityChoiceField(forms.ModelChoiceField):

@@ -6,12 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
-from dangjian.forms import ALL, FilterForm
+from dangjian.forms import ALL, FilterForm, PlainForm
 from dangjian.scoping import InArea
 from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
 from services.resident.choices import Satisfaction
-from services.resident.forms import PlainForm
 from services.whistles import actions as whistle_actions
 from services.whistles import permissions, rates
 from services.whistles.choices import WhistleStatus

@@ -5,11 +5,11 @@ rest (scope, roles, status, photos) and its errors are put back on the form."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, FilterForm
+from dangjian.forms import ALL, FilterForm, PlainForm
 from organizations.areas.models import Area
 from services.resident import actions
 from services.resident.choices import Satisfaction
-from services.resident.forms import PlainForm, ResidentRateForm, ResidentSubmitForm
+from services.resident.forms import ResidentRateForm, ResidentSubmitForm
 from services.wishes import actions as wishes_actions
 from services.wishes.choices import WishKind, WishStatus
 

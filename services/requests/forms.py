@@ -39,12 +39,6 @@ class RequestSubmitForm(ResidentSubmitForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = selectors.active_categories()
 
-    def communities(self):
-        return selectors.public_communities()
-
-    def buildings(self, community):
-        return selectors.community_buildings(community)
-
 
 class RateForm(ResidentRateForm):
     rating = forms.ChoiceField(label=_("您对办理结果的评价"), choices=[("", _("请选择")), *Satisfaction.choices])

@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from dangjian import trees
 from dangjian.scoping import InArea
-from organizations.areas.choices import AreaLevel
-from organizations.areas.models import Area
 from organizations.members.models import Member
 from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
 from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
@@ -127,13 +125,3 @@ def community_teams(community, *, active_only=True):
 def teams_for(user):
     """Volunteer teams of the communities the user's roster role covers."""
     return VolunteerTeam.objects.granted(user, InArea("community", REQUEST_READ_ROLES)).select_related("community", "leader")
-
-
-def public_communities():
-    return Area.objects.filter(level=AreaLevel.COMMUNITY).select_related("parent").order_by(*trees.tree_order())
-
-
-def community_buildings(community):
-    if community is None:
-        return Area.objects.none()
-    return Area.objects.within(community).filter(level=AreaLevel.BUILDING).select_related("parent").order_by(*trees.preorder())

@@ -5,20 +5,17 @@ number of queries and the memory do not grow with the number of subjects.  Score
 personal data.
 """
 from io import BytesIO
-from urllib.parse import quote
 
 import openpyxl
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
 
 from assessments.scoring import periods
+from dangjian.xlsx import HEADER_FILL, HEADER_FONT, content_disposition
 
 CHUNK = 2000
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="C8102E")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,5 +59,5 @@ def ranking_response(rows, *, rubric, period_key, parent=None) -> HttpResponse:
     name = f"{rubric.name}-{period_key}-{today:%Y%m%d}.xlsx"
     ascii_name = f"scores-{rubric.code}-{period_key}-{today:%Y%m%d}.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    response["Content-Disposition"] = content_disposition(name, ascii_name)
     return response

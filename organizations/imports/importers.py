@@ -51,6 +51,7 @@ from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from dangjian.scoping import Scope, get_scope
 from dangjian.trees import lock_tree_writes
+from dangjian.xlsx import HEADER_FILL, HEADER_FONT
 from organizations.areas.choices import AreaLevel, BuildingUse
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
@@ -199,8 +200,6 @@ def columns_for(kind: str) -> tuple[Column, ...]:
 
 
 # ----------------------------------------------------------------------- template
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="C8102E")
 REQUIRED_FILL = PatternFill("solid", fgColor="9E0C24")
 
 

@@ -24,15 +24,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from urllib.parse import quote
 
 import openpyxl
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from dangjian import trees
+from dangjian.xlsx import HEADER_FILL, HEADER_FONT
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from services.checkins.models import MemberReport
@@ -42,8 +42,6 @@ from services.ledger.models import ServiceRecord, ServiceSource
 
 TITLE_FONT = Font(bold=True, size=14)
 LABEL_FONT = Font(bold=True)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="C8102E")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
@@ -259,5 +257,3 @@ def employer_filename(org, year, quarter) -> tuple[str, str]:
     return f"{name}.xlsx", f"employer-{org.pk}-{year}Q{quarter}.xlsx"
 
 
-def content_disposition(filename: str, ascii_fallback: str) -> str:
-    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename)}"

@@ -31,6 +31,7 @@ from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.scoping import get_scope
+from dangjian.xlsx import content_disposition
 from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import MANAGE_ROLES
@@ -59,8 +60,6 @@ def _year(request, today):
 
 
 def _xlsx(content, filename, ascii_name):
-    from services.checkins.export import content_disposition
-
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(filename, ascii_name)
     response["Cache-Control"] = "private, no-store"

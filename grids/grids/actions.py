@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangjian import trees
-from dangjian.audit import record
+from dangjian.audit import apply_fields, changed_fields, record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import forget_scope, get_scope
 from grids.grids.models import Grid, GridArea
@@ -136,15 +136,6 @@ def check_coverage(grid, community, areas) -> list[Area]:
     return areas
 
 
-def _changed(instance, fields: dict) -> dict:
-    out = {}
-    for name, value in fields.items():
-        old = getattr(instance, name)
-        if old != value:
-            out[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
-    return out
-
-
 # -------------------------------------------------------------------------- grids
 @transaction.atomic
 def grid_create(*, actor, community, code, name, party_branch=None, areas=(), description="") -> Grid:
@@ -173,9 +164,8 @@ def grid_update(*, actor, grid, **fields) -> Grid:
         _check_branch(grid.community, fields["party_branch"])
     if "description" in fields and fields["description"] is None:
         fields["description"] = ""
-    changes = _changed(grid, fields)
-    for key, value in fields.items():
-        setattr(grid, key, value)
+    changes = changed_fields(grid, fields)
+    apply_fields(grid, fields)
     grid.full_clean()
     grid.save()
     record(actor, "grid.update", grid, changes)

@@ -9,11 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.audit import record
+from dangjian.audit import apply_fields, changed_fields, record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
 from dangjian.trees import lock_tree_writes
-from dangjian.workflow import _apply, _changed
 from organizations.areas.models import Area
 from organizations.areas.permissions import _require_manage_area
 
@@ -56,8 +55,8 @@ def area_update(*, actor, area, **fields) -> Area:
             _require_manage_area(actor, new_parent)
     lock_tree_writes(Area)
     area = Area.objects.select_for_update().get(pk=area.pk)
-    changes = _changed(area, fields)
-    _apply(area, fields)
+    changes = changed_fields(area, fields)
+    apply_fields(area, fields)
     area.full_clean()
     area.save()
     record(actor, "area.update", area, changes)

@@ -3,10 +3,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dangjian.audit import record
+from dangjian.audit import apply_fields, changed_fields, record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from dangjian.workflow import _apply, _changed
 from organizations.areas.permissions import _require_manage_area
 from organizations.members.choices import PERSONAL_DATA_ROLES, AccessChannel
 from organizations.members.models import CentralHousehold, Member, PersonalDataAccess
@@ -56,11 +55,11 @@ def member_update(*, actor, member, **fields) -> Member:
             residence=fields.get("residence", member.residence),
         )
     member = Member.objects.select_for_update().get(pk=member.pk)
-    changes = _changed(member, fields)
+    changes = changed_fields(member, fields)
     for name in PERSONAL_FIELDS:  # never write personal data into the audit trail
         if name in changes:
             changes[name] = ["***", "***"]
-    _apply(member, fields)
+    apply_fields(member, fields)
     member.full_clean(validate_unique=False)
     _validate_member_unique(member)
     member.save()

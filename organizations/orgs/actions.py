@@ -2,11 +2,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from dangjian.audit import record
+from dangjian.audit import apply_fields, changed_fields, record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
 from dangjian.trees import lock_tree_writes
-from dangjian.workflow import _apply, _changed
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.orgs.models import PartyOrg
 from organizations.orgs.permissions import _require_manage_org
@@ -59,8 +58,8 @@ def org_update(*, actor, org, **fields) -> PartyOrg:
         _check_org_places(actor, parent=fields.get("parent", org.parent), area=fields.get("area", org.area))
     lock_tree_writes(PartyOrg)
     org = PartyOrg.objects.select_for_update().get(pk=org.pk)
-    changes = _changed(org, fields)
-    _apply(org, fields)
+    changes = changed_fields(org, fields)
+    apply_fields(org, fields)
     org.full_clean()
     org.save()
     record(actor, "org.update", org, changes)

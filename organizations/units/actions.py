@@ -2,8 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian.audit import record
-from dangjian.workflow import _apply, _changed
+from dangjian.audit import apply_fields, changed_fields, record
 from organizations.areas.permissions import _require_manage_area
 from organizations.units.models import ResidentUnit
 
@@ -18,8 +17,8 @@ def resident_unit_save(*, actor, unit=None, **fields) -> ResidentUnit:
     _require_manage_area(actor, community)
     created = unit is None
     unit = unit or ResidentUnit()
-    changes = {} if created else _changed(unit, {k: v for k, v in fields.items() if k != "contact_phone"})
-    _apply(unit, fields)
+    changes = {} if created else changed_fields(unit, {k: v for k, v in fields.items() if k != "contact_phone"})
+    apply_fields(unit, fields)
     unit.full_clean()
     unit.save()
     record(actor, "resident_unit.create" if created else "resident_unit.update", unit, changes)

@@ -148,22 +148,22 @@ class ScopedQuerySet(models.QuerySet):
         return _any(rule.q(self, scope, user) for rule in self.scope_paths)
 
     def visible_to(self, user):
-        scope = get_scope(user)
-        if scope.is_global:
-            return self.all()
-        if scope.user_id is None:
-            return self.none()
-        return self.filter(self.scope_q(scope, user))
+        return self._scoped(user, lambda scope: self.scope_q(scope, user))
 
     def granted(self, user, *rules):
         """Rows the given rules allow (``InArea``/``InOrg``/``Through``): every row for a global
         user, none for an anonymous one — for selectors narrowing to the grants of some roles."""
+        return self._scoped(user, lambda scope: _any(rule.q(self, scope, user) for rule in rules))
+
+    def _scoped(self, user, rows_q):
+        """Global users see every row and anonymous ones none, whatever the rule; the others
+        the rows of ``rows_q(scope)``."""
         scope = get_scope(user)
         if scope.is_global:
             return self.all()
         if scope.user_id is None:
             return self.none()
-        return self.filter(_any(rule.q(self, scope, user) for rule in rules))
+        return self.filter(rows_q(scope))
 
 
 def get_scope(user) -> Scope:

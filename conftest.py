@@ -8,6 +8,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from dangjian.testing.browser import browser  # noqa: E402,F401  (fixture for every app's tests)
 from dangjian.testing.celery import live_worker  # noqa: E402,F401  (fixture for every app's tests)
+from dangjian.testing.faults import own_redis  # noqa: E402,F401  (fixture for fault tests)
 
 
 @pytest.fixture

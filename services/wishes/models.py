@@ -9,7 +9,7 @@ from dangjian.models import StatusEvent, status_fields
 from dangjian.privacy import mask_phone
 from dangjian.scoping import ScopedQuerySet
 from organizations.members.models import Member
-from services.resident.choices import Satisfaction
+from services.resident.choices import Satisfaction, public_text
 from services.wishes.choices import WISH_WORKFLOW, ClaimantKind, WishKind, WishStatus
 
 
@@ -113,6 +113,11 @@ class Wish(models.Model):
     @property
     def requester_phone_masked(self):
         return mask_phone(self.requester_phone)
+
+    @property
+    def public_text(self):
+        """The text for public pages: once published (reviewed), phone and ID numbers masked."""
+        return public_text(self.text, reviewed=self.published_at is not None)
 
     @property
     def claimant_kind(self):

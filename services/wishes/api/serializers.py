@@ -99,7 +99,7 @@ class PublicWishSerializer(serializers.Serializer):
     code = serializers.CharField(label=_("查询码"))
     community_name = serializers.CharField(source="community.name", label=_("社区"))
     kind = WishKindField(label=_("心愿类别"))
-    text = serializers.CharField(label=_("心愿内容"))
+    text = serializers.CharField(source="public_text", label=_("心愿内容（审核后公开，号码已遮盖）"))
     status = WishStatusField(label=_("状态"))
     status_display = serializers.CharField(source="get_status_display", label=_("状态名称"))
     claimed_by = serializers.SerializerMethodField(label=_("认领情况（不含姓名）"))

@@ -71,13 +71,16 @@ def check_place(errors, community, building, *, building_levels):
 
 
 def check_contact(errors, *, name, name_max, address, address_max, phone, building, name_required=True,
-                  address_required=True):
+                  address_required=True, phone_required=True):
     """The requester's name, address and mobile phone; without a building the address is
-    required (``address_required``).  Returns the cleaned ``(name, address, phone)``."""
+    required (``address_required``); a phone may be left out when not ``phone_required``
+    (Open311, where GeoReport v2 makes it optional), but a given one must be a mobile number.
+    Returns the cleaned ``(name, address, phone)``."""
     name = check_text(errors, "name", name, name_max, required=name_required, empty_message=_("请填写姓名。"))
     address = check_text(errors, "address", address, address_max, required=False)
+    given = bool(str(phone or "").strip())
     phone = digits(phone)
-    if not is_valid_mobile(phone):
+    if (given or phone_required) and not is_valid_mobile(phone):
         errors["phone"] = _("请填写正确的11位手机号。")
     if address_required and building is None and not address and "address" not in errors:
         errors["address"] = _("请选择楼栋或填写地址。")

@@ -29,8 +29,24 @@ def new_code(rng=None) -> str:
     return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+# Open311 names a wish ``W-<code>`` and a request ``R-<code>``; residents and staff paste those too.
+CODE_PREFIXES = ("W", "R")
+
+
+def split_code(code) -> tuple[str, str]:
+    """``(prefix, normalised code)``: ``"r-ab12 cd"`` → ``("R", "AB12CD")``; no prefix → ``""``.
+    A prefix counts only with its hyphen (the letters W and R occur in codes themselves)."""
+    raw = str(code or "").strip().upper()
+    prefix = ""
+    if len(raw) > 2 and raw[0] in CODE_PREFIXES and raw[1] in "-－":
+        prefix, raw = raw[0], raw[2:]
+    return prefix, "".join(ch for ch in raw if ch.isalnum())
+
+
 def normalise_code(code) -> str:
-    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    """A tracking code as stored: upper case, letters and digits only, an Open311 ``W-``/``R-``
+    prefix dropped."""
+    return split_code(code)[1]
 
 
 def digits(value) -> str:

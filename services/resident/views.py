@@ -26,7 +26,7 @@ from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
-from services.resident.actions import digits, normalise_code
+from services.resident.actions import digits, normalise_code, split_code
 
 
 # -------------------------------------------------------------------------- rate limits
@@ -114,17 +114,31 @@ def submit_page(request, *, form_class, submit, ip_limit, phone_limit, session_k
 
 
 def buildings_page(request, form_class):
-    """``<option>``s of a community's buildings (fetched by the public form)."""
+    """``<option>``s of a community's buildings (fetched by the public form's picker): at most
+    ``form_class.BUILDINGS_SHOWN`` of them, those matching ``q`` (a name), page ``page``; a last
+    disabled option says when there are more (type to narrow, or ask the next page)."""
     form = form_class(initial={"community": int_param(request, "community")})
-    return render(request, "services/_building_options.html", {"field": form["building"]})
+    community = form.chosen_community()
+    q = (request.GET.get("q") or "").strip()[:50]
+    page = max(1, int_param(request, "page") or 1)
+    size = form_class.BUILDINGS_SHOWN
+    choices = form.building_choices(community, q, offset=(page - 1) * size)
+    more = community is not None and form.buildings(community, q)[page * size:page * size + 1].exists()
+    return render(request, "services/_building_options.html", {
+        "choices": ([("", _("不选择楼栋"))] if page == 1 else []) + choices, "more": more, "next_page": page + 1,
+    })
+
+
+# An Open311 id typed into either tracking page leads to its own kind's status page.
+STATUS_VIEWS = {"W": "services:wish_status", "R": "requests:public_status"}
 
 
 def track_page(request, *, form_class, status_view, template):
     form = form_class(request.GET or None)
     if form.is_bound and form.is_valid():
-        code = normalise_code(form.cleaned_data["code"])
+        prefix, code = split_code(form.cleaned_data["code"])
         if code:
-            return redirect(status_view, code=code)
+            return redirect(STATUS_VIEWS.get(prefix, status_view), code=code)
     return render(request, template, {"form": form})
 
 

@@ -572,7 +572,7 @@ def _create(request, fmt):
                                                  **common)
             row_id, notice = f"{REQUEST_PREFIX}{obj.code}", _notice(category)
         else:
-            obj = actions.wish_submit(kind=WISH_CODES[service_code], phone_required=False, **common)
+            obj = actions.wish_submit(kind=WISH_CODES[service_code], open311=True, **common)
             row_id, notice = f"{WISH_PREFIX}{obj.code}", _notice(None)
     except ValidationError as exc:
         raise Refusal(400, _describe(exc)) from None

@@ -83,3 +83,8 @@ def test_the_form_page_lists_a_bounded_select_and_the_picker_searches(client, c)
     select = select[:select.index("</select>")]
     assert len([v for v in _options(select) if v]) == SHOWN
     assert "id_building_q" in html and '"&q="' in html and reverse("services:wish_buildings") in html
+
+
+def test_the_picker_script_renders_no_stray_text(client, c):
+    html = client.get(reverse("services:wish_submit")).content.decode()
+    assert "{#" not in html and "buildings_url" not in html

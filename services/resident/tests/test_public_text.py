@@ -72,3 +72,15 @@ def test_an_id_number_in_a_dispatched_request_is_masked(client, c):
     assert "110101199003071234" not in description and description.startswith("我的身份证号110")
     page = client.get(reverse("requests:public_status", args=[req.code])).content.decode()
     assert "110101199003071234" not in page and "能帮忙补办吗" in page
+
+
+def test_a_phone_in_a_staff_reason_is_masked_on_the_public_status(client, c):
+    from services.wishes import actions as wish_actions
+
+    wish = wish_actions.wish_reject(actor=cadre(c.a), wish=submit(c.a), reason="请直接致电社区13611112222")
+    page = client.get(reverse("services:wish_status", args=[wish.code])).content.decode()
+    assert "13611112222" not in page and "136****2222" in page
+    assert APIClient().get(f"/api/public/wishes/{wish.code}/").json()["reject_reason"] == "请直接致电社区136****2222"
+    req = request_actions.request_cancel(actor=cadre(c.a), request=order(c.a), reason="重复提交，见 13611113333")
+    page = client.get(reverse("requests:public_status", args=[req.code])).content.decode()
+    assert "13611113333" not in page and "136****3333" in page

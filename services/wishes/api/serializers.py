@@ -103,7 +103,7 @@ class PublicWishSerializer(serializers.Serializer):
     status = WishStatusField(label=_("状态"))
     status_display = serializers.CharField(source="get_status_display", label=_("状态名称"))
     claimed_by = serializers.SerializerMethodField(label=_("认领情况（不含姓名）"))
-    reject_reason = serializers.CharField(label=_("未通过原因"))
+    reject_reason = serializers.CharField(source="public_reject_reason", label=_("未通过原因"))
     rating = serializers.CharField(label=_("评价"))
     submitted_at = serializers.DateTimeField(source="created_at", label=_("提交时间"))
     can_rate = serializers.SerializerMethodField(label=_("可以评价"))

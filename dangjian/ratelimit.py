@@ -29,6 +29,8 @@ DEFAULT_LIMITS = {
     # Open311 POST requests: per client IP and per api_key
     "OPEN311_POST_IP_LIMIT": (20, 3600),
     "OPEN311_POST_KEY_LIMIT": (500, 3600),
+    # staff look-ups of a member by phone or ID number, per user (refused attempts count too)
+    "MEMBER_LOOKUP_USER_LIMIT": (30, 3600),
 }
 
 

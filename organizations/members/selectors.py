@@ -7,16 +7,27 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dangjian import trees
-from dangjian.scoping import get_scope
+from dangjian.scoping import InArea, InOrg, get_scope
 from dangjian.trees import NOTHING
 from organizations.members import places
-from organizations.members.choices import ROSTER_ROLES
+from organizations.members.choices import PERSONAL_DATA_ROLES, ROSTER_ROLES
 from organizations.members.models import CentralHousehold, Member
 from organizations.orgs.models import PartyOrg
 
 
 def members_for(user):
     return Member.objects.visible_to(user)
+
+
+def members_revealable_to(user):
+    """The members whose personal data ``user`` may open in full: the rule of
+    ``permissions.can_reveal`` (a personal-data role over the organization, its area or the
+    residence) as a queryset, for the look-up by phone or ID number."""
+    return Member.objects.granted(
+        user,
+        InArea("residence", PERSONAL_DATA_ROLES), InArea("organization__area", PERSONAL_DATA_ROLES),
+        InOrg("organization", PERSONAL_DATA_ROLES),
+    )
 
 
 def central_households_for(user):

@@ -39,7 +39,7 @@ def member_create(*, actor, organization, name, gender, **fields) -> Member:
     _check_member_places(actor, organization=organization, residence=fields.get("residence"))
     member = Member(organization=organization, name=name, gender=gender, **fields)
     member.full_clean(validate_unique=False)
-    _validate_member_unique(member)
+    _validate_member_unique(member, actor)
     member.save()
     record(actor, "member.create", member, {"organization": organization.pk})
     return member
@@ -65,19 +65,29 @@ def member_update(*, actor, member, **fields) -> Member:
             changes[name] = ["***", "***"]
     apply_fields(member, fields)
     member.full_clean(validate_unique=False)
-    _validate_member_unique(member)
+    _validate_member_unique(member, actor)
     member.save()
     record(actor, "member.update", member, changes)
     return member
 
 
-def _validate_member_unique(member):
-    from dangjian.crypto import keyed_hash
+def duplicate_id_number_message(holder) -> str:
+    """Why an ID number cannot be registered again.  ``holder`` is ``(pk, name)`` of the member
+    holding it when the actor may see that member (``selectors.id_number_holders``), else
+    ``None``: then the member belongs to another organization and comes by a transfer — and the
+    message names no organization, area or member, the same words whichever subtree it is."""
+    if holder is None:
+        return _("该身份证号已登记在其他党员名下（该党员属于其他党组织），不能重复登记；如需转入，请通过组织关系转接办理")
+    pk, name = holder
+    return _("该身份证号已登记在本辖区党员“%(name)s”（编号 %(pk)d）名下，请直接修改该党员的信息") % {"name": name, "pk": pk}
 
+
+def _validate_member_unique(member, actor):
     if member.id_number:
-        clash = Member.objects.filter(id_number_hash=keyed_hash(member.id_number)).exclude(pk=member.pk).exists()
-        if clash:
-            raise ValidationError({"id_number": _("该身份证号已登记在其他党员名下。")})
+        digest = keyed_hash(member.id_number)
+        holders = selectors.id_number_holders(actor, [digest], exclude_pk=member.pk)
+        if digest in holders:
+            raise ValidationError({"id_number": duplicate_id_number_message(holders[digest]) + "。"})
 
 
 def member_reveal_personal_data(*, actor, member, channel=AccessChannel.WEB, ip=None) -> dict:

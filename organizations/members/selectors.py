@@ -3,7 +3,7 @@ from operator import or_
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dangjian import trees
@@ -28,6 +28,28 @@ def members_revealable_to(user):
         InArea("residence", PERSONAL_DATA_ROLES), InArea("organization__area", PERSONAL_DATA_ROLES),
         InOrg("organization", PERSONAL_DATA_ROLES),
     )
+
+
+def id_number_holders(user, digests, *, exclude_pk=None) -> dict:
+    """``{ID-number hash: (pk, name) of the member holding it}`` for the hashes already
+    registered — ``None`` instead of ``(pk, name)`` when that member is outside what ``user`` may
+    see.  One query whichever it is (the visibility is an ``EXISTS`` of the same statement), so
+    neither the time nor the status of the answer tells which subtree holds the number.
+    ``user=None`` is the system (sees every member)."""
+    digests = [d for d in digests if d]
+    if not digests:
+        return {}
+    rows = Member.objects.filter(id_number_hash__in=digests)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    seen = (
+        Value(True, output_field=BooleanField()) if user is None
+        else Exists(Member.objects.visible_to(user).filter(pk=OuterRef("pk")))
+    )
+    return {
+        digest: (pk, name) if visible else None
+        for digest, pk, name, visible in rows.annotate(seen=seen).values_list("id_number_hash", "pk", "name", "seen")
+    }
 
 
 def central_households_for(user):

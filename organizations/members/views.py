@@ -164,8 +164,7 @@ def member_lookup(request):
     """Find members by a full phone or ID number (posted): the same action, limit and access
     log as ``POST /api/members/lookup/``; the rows are shown masked and the number never is."""
     user = request.user
-    form = MemberLookupForm(request.POST)
-    number = form.data.get("number", "")
+    number = request.POST.get("number", "")
     field = lookup_field_of(number)
     context = {"form": MemberLookupForm(), "members": None, "crumbs": [
         {"label": _("党员"), "url": reverse("organizations:member_list")}, {"label": _("按号码查找"), "url": None},
@@ -181,7 +180,7 @@ def member_lookup(request):
     except errors.PermissionDeniedError as exc:
         return portal.refused(request, exc)
     except ValidationError as exc:
-        form = MemberLookupForm(request.POST)
+        form = MemberLookupForm(request.POST)  # its widget never renders the typed number back
         form.is_valid()
         for message in exc.messages:
             form.add_error("number", message)

@@ -98,7 +98,7 @@ class MemberViewSet(ScopedModelViewSet):
         description="请求体中提交完整的 phone 或 id_number（只能一项），返回辖区内匹配的党员（脱敏，与名册列表相同的字段）。"
         "只有系统管理员、区委组织部、街道、社区角色可用，且只在这些角色的辖区内查找；其他角色返回 403。"
         "每次查找（包括被拒绝的）都记入个人信息查看记录（查找字段和匹配人数，不记录号码本身）；"
-        "每位用户每小时最多 30 次（MEMBER_LOOKUP_USER_LIMIT），超过返回 429 和 Retry-After。",
+        "每位用户每小时最多 30 次（默认值，可用设置 MEMBER_LOOKUP_USER_LIMIT 调整），超过返回 429 和 Retry-After。",
         request=MemberLookupSerializer,
         responses={
             200: MemberLookupResultSerializer,

@@ -128,7 +128,7 @@ def test_the_import_reports_both_kinds_without_leaking(two_cities):
     inside = Member.objects.get(pk=city.a.members[0].pk)
     outside = Member.objects.select_related("organization__area", "residence").get(pk=other.b.members[0].pk)
     rows = [
-        member_row(city.a.branch, 身份证号=valid_id_number(931)),  # 2: good
+        member_row(city.a.branch, 出生日期="1975-05-05", 身份证号=valid_id_number(931, "19750505")),  # 2: good
         member_row(city.a.branch, 身份证号=inside.id_number),      # 3: in scope
         member_row(city.a.branch, 身份证号=outside.id_number),     # 4: another organization
     ]

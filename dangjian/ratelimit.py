@@ -47,6 +47,8 @@ DEFAULT_LIMITS = {
     # and accepted service requests per api_key
     "OPEN311_POST_IP_LIMIT": (1000, 3600),
     "OPEN311_POST_KEY_LIMIT": (500, 3600),
+    # staff look-ups of a member by phone or ID number, per user (refused attempts count too)
+    "MEMBER_LOOKUP_USER_LIMIT": (30, 3600),
 }
 
 # ------------------------------------------------------------------- per-process fallback

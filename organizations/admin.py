@@ -184,8 +184,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "member", "fields", "channel", "ip")
-    list_filter = ("channel",)
+    list_display = ("at", "user", "kind", "member", "fields", "matched", "refused", "channel", "ip")
+    list_filter = ("kind", "refused", "channel")
     search_fields = ("user__username", "member__name", "ip")
     list_select_related = ("user", "member")
     date_hierarchy = "at"

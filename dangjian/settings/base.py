@@ -237,13 +237,30 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging ---------------------------------------------------------------------------
+# Every handler carries dangjian.logs.MaskPersonalData: phones and ID numbers are masked in
+# every line, the development server's request lines (with their query strings) included.
+# "django" and "django.server" are configured here, so Django's default handlers (which would
+# bypass the filter) are replaced; the Celery worker's own handlers get it in dangjian.celery.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_personal_data": {"()": "dangjian.logs.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="dangjian-demo")

@@ -58,6 +58,8 @@ from organizations.grants.choices import MANAGE_ROLES
 from organizations.imports.choices import FINISHED_IMPORT_STATUSES, IMPORT_ROLES, ImportKind, ImportStatus
 from organizations.imports.models import ImportJob
 from organizations.members import places
+from organizations.members import selectors as members_selectors
+from organizations.members.actions import duplicate_id_number_message
 from organizations.members.choices import Gender, MemberStatus, OrgRole
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -843,9 +845,9 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
             if first is not row:
                 row.error(_("身份证号与第 %(row)d 行重复") % {"row": first.number})
 
-    registered = set()
+    registered = {}  # hash → the holder if the importer may see it (the message names it), else None
     for chunk in _chunks(first_by_hash):
-        registered.update(Member.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True))
+        registered.update(members_selectors.id_number_holders(actor, chunk))
     orgs: dict[str, PartyOrg] = {}
     for chunk in _chunks({r.org_code for r in rows if r.org_code}):
         for org in PartyOrg.objects.filter(code__in=chunk).select_related("area"):
@@ -860,7 +862,7 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
 
     for done, row in enumerate(rows, start=1):
         if row.id_hash and row.id_hash in registered:
-            row.error(_("该身份证号已登记在其他党员名下"))
+            row.error(duplicate_id_number_message(registered[row.id_hash]))
         if row.org_code:
             row.organization = orgs.get(row.org_code)
             if row.organization is None:
@@ -881,16 +883,16 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
     return rows, _error_list(rows)
 
 
-def write_members(rows: list[_MemberRow]) -> dict:
+def write_members(rows: list[_MemberRow], *, actor=None) -> dict:
     """Insert the validated rows in batches; callers hold a transaction."""
     hashes = [r.id_hash for r in rows if r.id_hash]
-    clashes = set()
+    clashes = {}
     for chunk in _chunks(hashes):
-        clashes.update(Member.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True))
+        clashes.update(members_selectors.id_number_holders(actor, chunk))
     if clashes:  # registered by someone else since the validation
         for row in rows:
             if row.id_hash in clashes:
-                row.error(_("该身份证号已登记在其他党员名下"))
+                row.error(duplicate_id_number_message(clashes[row.id_hash]))
         raise _Invalid(_error_list(rows))
     objs = [
         Member(
@@ -974,7 +976,7 @@ def import_workbook(kind: str, fileobj, *, actor, job: ImportJob | None = None,
             if kind == ImportKind.AREAS:
                 result.summary = write_areas(rows)
             else:
-                result.summary = write_members(rows)
+                result.summary = write_members(rows, actor=actor)
             target = job if job is not None else ImportJob(kind=kind, original_name=file_name[:200], is_system=True)
             record(actor, f"import.{kind}", target, {
                 "rows": result.total_rows, "created": result.summary["created"], "file": file_name[:200],

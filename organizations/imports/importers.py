@@ -46,6 +46,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dangjian import xlsx
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
@@ -210,7 +211,7 @@ def build_template(kind: str) -> bytes:
     ws = wb.active
     ws.title = _(SHEET_TITLES[kind])
     for index, col in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=index, value=col.label)
+        cell = xlsx.put(ws, 1, index, col.label)
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
@@ -245,16 +246,16 @@ def build_template(kind: str) -> bytes:
     else:
         notes.append(_("4. 上级编码可以引用本文件中的其他行，先后顺序不限；层级只能逐级向下（楼宇可直接建在社区之下）。"))
     for line in notes:
-        help_ws.append([line])
+        xlsx.append(help_ws, [line])
     help_ws["A1"].font = Font(bold=True, size=14)
     help_ws.append([])
     header_row = help_ws.max_row + 1
-    help_ws.append([_("列名"), _("是否必填"), _("说明"), _("可填写的值"), _("示例")])
+    xlsx.append(help_ws, [_("列名"), _("是否必填"), _("说明"), _("可填写的值"), _("示例")])
     for cell in help_ws[header_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for col in cols:
-        help_ws.append([
+        xlsx.append(help_ws, [
             col.label,
             _("必填") if col.required else _("可选"),
             col.help_text,

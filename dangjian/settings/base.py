@@ -187,6 +187,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)  # decoded pixels, from the header
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=3000)              # stored photos' longest side
 IMPORT_MAX_SHEET_ROWS = IMPORT_MAX_ROWS + 10_000      # blank rows included
 IMPORT_PARSE_ISOLATED = True                          # parse each import in a child process
 # Uploaded spreadsheets (dangjian.spreadsheets): zip-bomb caps, checked before any parsing,

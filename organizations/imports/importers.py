@@ -15,7 +15,8 @@ One code path serves the browser (an ``ImportJob`` run by the Celery task
    database and the importer's scope, with a constant number of queries per chunk of
    codes; every bad row is reported with its Excel row number and its Chinese reasons;
 3. only when no row is bad, ``write_areas`` / ``write_members`` write everything in one
-   transaction (areas: tree lock, bulk insert, partial rebuild of the touched trees;
+   transaction (areas: tree lock, new nodes numbered in memory, gaps opened set-based under
+   existing parents — never a rebuild of a whole tree —, bulk insert;
    members: ``bulk_create`` in batches) and record one audit event.
 
 The importer's scope is ``dangjian.scoping.get_scope(actor)``; ``actor=None`` is the
@@ -51,7 +52,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian import spreadsheets, xlsx
+from dangjian import spreadsheets, trees, xlsx
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
@@ -620,6 +621,7 @@ def _error_list(rows) -> list[dict]:
 
 # --------------------------------------------------------------------------- areas
 class _AreaRow(_Row):
+    anchor: _AreaRow | None = None
     parent_code = code = name = address = building_use = ""
     level: int | None = None
     households = 0
@@ -804,44 +806,71 @@ def write_areas(rows: list[_AreaRow]) -> dict:
         while node.parent_file is not None:
             depth, node = depth + 1, node.parent_file
         row.depth_in_file = depth
-    aggregates = Area.objects.aggregate(max_tree=Max("tree_id"), max_rght=Max("rght"))
-    next_tree = (aggregates["max_tree"] or 0) + 1
-    # Placeholder lft values above every existing one: the rebuild orders siblings by lft,
-    # so existing children keep their order and new ones follow in file order.
-    placeholder = (aggregates["max_rght"] or 0) + 1
-    created: dict[str, tuple[int, int]] = {}   # code → (pk, tree_id)
-    touched: set[int] = set()
+        row.anchor = node  # the row at the top of its forest: under an existing area, or a new root
+
+    # The new nodes, numbered in memory: new trees from the next free tree id, and the forests
+    # under existing areas grafted as their last children into gaps opened set-based
+    # (trees.make_room) — only the nodes to the right of a gap move; the tree is never rebuilt.
+    objs: dict[str, Area] = {}
+    for row in rows:
+        objs[row.code] = Area(
+            code=row.code, name=row.name, level=row.level, address=row.address, households=row.households,
+            building_use=row.building_use,
+        )
+    by_code = {row.code: row for row in rows}
+
+    def file_parent(obj):
+        row = by_code[obj.code].parent_file
+        return objs[row.code] if row is not None else None
+
+    forests: dict[object, list[Area]] = defaultdict(list)   # anchor's parent pk (or the anchor row) → nodes
+    for row in rows:
+        anchor = row.anchor
+        forests[anchor.parent_db.pk if anchor.parent_db is not None else ("root", anchor.code)].append(objs[row.code])
+    new_roots = [key for key in forests if isinstance(key, tuple)]
+    if new_roots:
+        next_tree = (Area.objects.aggregate(max_tree=Max(trees.tree_field()))["max_tree"] or 0) + 1
+        for key in new_roots:
+            next_tree = trees.assign_tree_fields(forests[key], first_tree_id=next_tree, parent_key=file_parent)
+    under: dict[int, tuple[int, trees.Span]] = {}          # existing parent pk → (depth, span) read under the lock
+    for chunk in _chunks([key for key in forests if not isinstance(key, tuple)]):
+        for pk, depth, place in trees.with_spans(Area.objects.filter(pk__in=chunk), "pk", "depth"):
+            under[pk] = (depth, place)
+    gaps: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # tree → (position, width, parent pk)
+    for pk, (_depth, place) in under.items():
+        gaps[place.tree].append((place.end, 2 * len(forests[pk]), pk))
+    for tree, tree_gaps in gaps.items():
+        tree_gaps.sort()
+        opened_before = 0
+        for position, width, pk in tree_gaps:
+            depth, place = under[pk]
+            trees.graft_tree_fields(forests[pk], under=place, depth=depth + 1, start=position + opened_before,
+                                    parent_key=file_parent)
+            opened_before += width
+        trees.make_room(Area, tree, [(position, width) for position, width, _pk in tree_gaps])
+
+    created: dict[str, int] = {}   # code → pk
     by_depth: dict[int, list[_AreaRow]] = defaultdict(list)
     for row in rows:
         by_depth[row.depth_in_file].append(row)
-    with Area.objects.disable_mptt_updates():
-        for depth in sorted(by_depth):
-            objs = []
-            for row in by_depth[depth]:
-                if row.parent_db is not None:
-                    parent_id, tree_id = row.parent_db.pk, row.parent_db.tree_id
-                elif row.parent_file is not None:
-                    parent_id, tree_id = created[row.parent_file.code]
-                else:
-                    parent_id, tree_id = None, next_tree
-                    next_tree += 1
-                touched.add(tree_id)
-                objs.append(Area(
-                    parent_id=parent_id, code=row.code, name=row.name, level=row.level, address=row.address,
-                    households=row.households, building_use=row.building_use,
-                    tree_id=tree_id, lft=placeholder, rght=placeholder, depth=0,
-                ))
-                placeholder += 1
-            for batch in _chunks(objs, WRITE_BATCH):
-                Area.objects.bulk_create(batch)
-            missing = [o.code for o in objs if o.pk is None]  # backends that return no ids
-            pks = {}
-            for chunk in _chunks(missing):
-                pks.update(Area.objects.filter(code__in=chunk).values_list("code", "pk"))
-            for obj in objs:
-                created[obj.code] = (obj.pk or pks[obj.code], obj.tree_id)
-    for tree_id in sorted(touched):
-        Area.objects.partial_rebuild(tree_id)
+    for depth in sorted(by_depth):
+        batch_objs = []
+        for row in by_depth[depth]:
+            obj = objs[row.code]
+            if row.parent_db is not None:
+                obj.parent_id = row.parent_db.pk
+            elif row.parent_file is not None:
+                obj.parent_id = created[row.parent_file.code]
+            batch_objs.append(obj)
+        for batch in _chunks(batch_objs, WRITE_BATCH):
+            Area.objects.bulk_create(batch)
+        missing = [o.code for o in batch_objs if o.pk is None]  # backends that return no ids
+        pks = {}
+        for chunk in _chunks(missing):
+            pks.update(Area.objects.filter(code__in=chunk).values_list("code", "pk"))
+        for obj in batch_objs:
+            created[obj.code] = obj.pk or pks[obj.code]
+    touched = {obj.tree_id for obj in objs.values()}
     counts = defaultdict(int)
     for row in rows:
         counts[row.level] += 1

@@ -185,3 +185,27 @@ def test_request_still_refuses_what_is_not_an_xlsx(client, city):
     response = client.post(reverse("organizations:import_start", args=["areas"]),
                            {"file": _upload("a.xlsx", buf.getvalue(), XLSX)})
     assert response.status_code == 400 and "文件已损坏或不是 Excel" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_worker_parses_in_a_child_and_refuses_a_bomb(live_worker, rows_bomb):
+    """Through the real broker: the worker (a thread of this process, as under a threaded
+    pool) forks the parsing child, writes the good file and fails the bomb."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangjian.tests.test_live_worker import wait_until
+    from organizations.imports.importers import import_job_submit
+    from organizations.tests.factories import build_city
+
+    city = build_city(members_per_community=0)
+    cadre = user_with(Role.COMMUNITY, city.a.area)
+    good = area_file([[city.a.compound.code, "LW1", "活楼1", "楼栋", "", 1, ""]])
+    ok = import_job_submit(actor=cadre, kind="areas", upload=SimpleUploadedFile("ok.xlsx", good.getvalue()))
+    bomb = import_job_submit(actor=cadre, kind="areas", upload=SimpleUploadedFile("bomb.xlsx", rows_bomb))
+    finished = (ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.ERROR)
+    assert wait_until(lambda: ImportJob.objects.filter(pk__in=[ok.pk, bomb.pk], status__in=finished).count() == 2,
+                      timeout=60)
+    ok.refresh_from_db()
+    bomb.refresh_from_db()
+    assert ok.status == ImportStatus.SUCCEEDED and Area.objects.filter(code="LW1").exists()
+    assert bomb.status == ImportStatus.FAILED and "空行也计算在内" in bomb.errors[0]["errors"][0]

@@ -193,6 +193,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)  # decoded pixels, from the header
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=3000)              # stored photos' longest side
+IMPORT_MAX_SHEET_ROWS = IMPORT_MAX_ROWS + 10_000      # blank rows included
+IMPORT_PARSE_ISOLATED = True                          # parse each import in a child process
+# Uploaded spreadsheets (dangjian.spreadsheets): zip-bomb caps, checked before any parsing,
+# and the parsing child's limits.
+SPREADSHEET_MAX_PARTS = 1000
+SPREADSHEET_MAX_PART_BYTES = env.int("SPREADSHEET_MAX_PART_BYTES", default=128 * 1024 * 1024)
+SPREADSHEET_MAX_TOTAL_BYTES = env.int("SPREADSHEET_MAX_TOTAL_BYTES", default=256 * 1024 * 1024)
+SPREADSHEET_MAX_RATIO = env.int("SPREADSHEET_MAX_RATIO", default=100)
+SPREADSHEET_RATIO_FLOOR_BYTES = 1024 * 1024
+SPREADSHEET_CHILD_MEMORY_BYTES = env.int("SPREADSHEET_CHILD_MEMORY_BYTES", default=1024 * 1024 * 1024)
+SPREADSHEET_CHILD_TIMEOUT = env.int("SPREADSHEET_CHILD_TIMEOUT", default=300)
 
 # --- REST framework and OpenAPI -----------------------------------------------------
 REST_FRAMEWORK = {

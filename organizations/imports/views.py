@@ -1,7 +1,7 @@
 """Excel import and export pages.
 
-``import_start`` checks the upload (size, extension, declared type, and that openpyxl can
-open it and find the template's columns), stores it as an ``ImportJob`` and queues the
+``import_start`` checks the upload (size, extension, declared type, and the zip's directory:
+no part too large or compressed too well — nothing is parsed here), stores it as an ``ImportJob`` and queues the
 Celery task after commit; ``import_job`` shows the job, whose status fragment
 (``import_job_progress``) polls itself with htmx every second until the job finishes.
 ``export`` streams the visible areas or members as .xlsx (personal data masked).

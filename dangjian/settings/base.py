@@ -176,6 +176,8 @@ LOGIN_ACCOUNT_MAX_FAILURES = env.int("LOGIN_ACCOUNT_MAX_FAILURES", default=50)
 LOGIN_ACCOUNT_COOLDOWN_MINUTES = env.int("LOGIN_ACCOUNT_COOLDOWN_MINUTES", default=5)
 # TOTP second factor (django-otp): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="城市基层党建平台")
+# The admin lists and deletes devices (a lost phone) but never shows their keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens expire this many days after they are made.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 

@@ -158,3 +158,17 @@ def test_force_login_verifies_like_django_otp(city):
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_admin_resets_a_device_without_seeing_its_key(city):
+    user = make(Role.DISTRICT, city.district, "boss")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    root = UserFactory(username="root")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client = logged_in(root)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200 and device.key not in page.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()

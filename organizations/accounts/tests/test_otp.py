@@ -11,7 +11,9 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -172,3 +174,21 @@ def test_the_admin_resets_a_device_without_seeing_its_key(city):
     assert client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk])).status_code == 403
     response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
     assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def test_a_session_from_before_the_login_note_is_held_to_the_factor_too(city):
+    make(Role.DISTRICT, city.district, "boss")
+    client = sign_in("boss")
+    session = client.session
+    del session["accounts_second_factor_required"]
+    session.save()
+    assert client.get(reverse("home"))["Location"].startswith(reverse("otp_setup"))
+
+
+def test_a_verified_session_costs_no_device_query_per_page(city):
+    user = make(Role.DISTRICT, city.district, "boss")
+    client = logged_in(user)
+    client.get(reverse("organizations:unit_list"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("organizations:unit_list")).status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_totp" in q["sql"]]

@@ -37,6 +37,12 @@ class AuditedAdmin(admin.ModelAdmin):
         record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        """The changelist's "delete selected" action: one audit event per row, too."""
+        for obj in queryset:
+            record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
+        super().delete_queryset(request, queryset)
+
     def secret_fields(self):
         return ()
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mptt",
     "dangjian",
     "organizations",
@@ -55,6 +57,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp's OTPMiddleware, trusting the verified session (no device query per page)
+    "organizations.accounts.middleware.SessionOTPMiddleware",
+    # admin and district roles (and staff) must pass the second factor before any page
+    "organizations.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -155,9 +161,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth, sessions, lockout ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # one repeated character, a run of 4 equal characters, or fewer than 2 kinds of character
+    {"NAME": "dangjian.passwords.CharacterVarietyValidator", "OPTIONS": {"min_classes": 2, "max_run": 4}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -168,6 +176,16 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# All addresses together: a higher ceiling per account with a short cool-down (a guesser with
+# many addresses is slowed down; the owner is never locked out for long by a stranger).
+LOGIN_ACCOUNT_MAX_FAILURES = env.int("LOGIN_ACCOUNT_MAX_FAILURES", default=50)
+LOGIN_ACCOUNT_COOLDOWN_MINUTES = env.int("LOGIN_ACCOUNT_COOLDOWN_MINUTES", default=5)
+# TOTP second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="城市基层党建平台")
+# The admin lists and deletes devices (a lost phone) but never shows their keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# API tokens expire this many days after they are made.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 # --- Personal data protection ---------------------------------------------------
 # Keys for the encrypted personal-data fields: comma-separated Fernet keys, the first one
@@ -211,7 +229,7 @@ SPREADSHEET_CHILD_TIMEOUT = env.int("SPREADSHEET_CHILD_TIMEOUT", default=300)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "organizations.accounts.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "dangjian.api.pagination.StandardPagination",

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0006_org_anchor_partial_indexes'),
+        ('organizations', '0008_move_authtoken_tokens'),
     ]
 
     operations = [

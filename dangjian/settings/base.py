@@ -87,7 +87,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
+    # Persistent connections, one per serving thread: bounded under gunicorn (workers × threads).
+    # The development server starts a thread per browser connection that may idle for ever
+    # (keep-alive): ``local`` closes them at the end of every request (CONN_MAX_AGE=0).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # a persistent connection the server dropped (restart, idle timeout) is replaced, not a 500
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles large plans for 0.5–3 s each: a loss for a portal's short
         # queries (measured on the coverage page at province scale).  PG_JIT=1 turns it back on.

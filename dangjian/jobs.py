@@ -90,6 +90,8 @@ def enqueue(task, dedupe: str | None = None, **kwargs) -> Job:
                 job = Job.objects.get(dedupe_key=dedupe, state__in=WAITING_JOB_STATES)
                 Job.objects.filter(pk=job.pk).update(kwargs=kwargs)
                 job.kwargs = kwargs
+    if job.state == JobState.SENT:
+        return job  # folded into a job whose message is out already: one message is enough
     job_id = job.pk
     transaction.on_commit(lambda: send(job_id))
     return job

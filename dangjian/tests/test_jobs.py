@@ -254,3 +254,15 @@ def test_two_sweepers_at_once_send_each_job_once(monkeypatch):
     assert sorted(sent) == sorted(ids)  # every job once, none twice
     assert sum(o["resent"] for o in outcomes.values) == 40
     assert set(Job.objects.values_list("attempts", flat=True)) == {1}
+
+
+@pytest.mark.django_db
+def test_folding_into_a_job_already_sent_sends_no_second_message(monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, *a, **k: sent.append(k["headers"][jobs.HEADER]))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = jobs.enqueue(record_run, dedupe="rollups:2026", n=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = jobs.enqueue(record_run, dedupe="rollups:2026", n=2)
+    assert again.pk == first.pk and sent == [first.pk]
+    assert Job.objects.get(pk=first.pk).kwargs == {"n": 2}  # the worker runs the newest arguments

@@ -33,10 +33,10 @@ def _queue_name() -> str:
 
 
 def _forget_connections(app) -> None:
-    """Drop the app's cached broker connections and producers (they point at the old URL)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Drop the app's references to its broker pools (they point at the old URL).  The pools
+    themselves are kombu's, shared by URL: never closed here, or the next user of that URL
+    (the configured Redis) would acquire from a closed pool."""
+    app._pool = None
     app.amqp._producer_pool = None
 
 

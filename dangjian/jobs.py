@@ -93,7 +93,8 @@ def enqueue(task, dedupe: str | None = None, **kwargs) -> Job:
     if job.state == JobState.SENT:
         return job  # folded into a job whose message is out already: one message is enough
     job_id = job.pk
-    transaction.on_commit(lambda: send(job_id))
+    # robust: whatever goes wrong while sending is logged, never raised into the user's request
+    transaction.on_commit(lambda: send(job_id), robust=True)
     return job
 
 

@@ -96,7 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
+    # Persistent connections, one per serving thread: bounded under gunicorn (workers × threads).
+    # The development server starts a thread per browser connection that may idle for ever
+    # (keep-alive): ``local`` closes them at the end of every request (CONN_MAX_AGE=0).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # a persistent connection the server dropped (restart, idle timeout) is replaced, not a 500
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles large plans for 0.5–3 s each: a loss for a portal's short
         # queries (measured on the coverage page at province scale).  PG_JIT=1 turns it back on.
@@ -156,7 +161,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.refresh_rollups",
         "schedule": crontab(hour=2, minute=45),
     },
+    # the outbox: send again the jobs whose message was never sent or was lost (dangjian.jobs)
+    "sweep-jobs": {
+        "task": "dangjian.tasks.sweep_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # a worker's sign of life for /healthz
+    "worker-heartbeat": {
+        "task": "dangjian.tasks.worker_heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
+# The outbox (dangjian.jobs), seconds: a job still queued after the grace, sent but not started
+# after the timeout, or running past its timeout is sent again, at most JOBS_MAX_ATTEMPTS times.
+JOBS_QUEUED_GRACE = env.int("JOBS_QUEUED_GRACE", default=30)
+JOBS_SENT_TIMEOUT = env.int("JOBS_SENT_TIMEOUT", default=15 * 60)
+JOBS_RUNNING_TIMEOUT = env.int("JOBS_RUNNING_TIMEOUT", default=3 * 3600)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+# /healthz is not ok when the newest worker heartbeat or the oldest waiting job is older (s)
+HEALTHZ_HEARTBEAT_MAX_AGE = env.int("HEALTHZ_HEARTBEAT_MAX_AGE", default=120)
+HEALTHZ_QUEUE_MAX_AGE = env.int("HEALTHZ_QUEUE_MAX_AGE", default=15 * 60)
 
 # --- Auth, sessions, lockout ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -52,7 +52,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian import spreadsheets, trees, xlsx
+from dangjian import jobs, spreadsheets, trees, xlsx
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
@@ -1144,7 +1144,9 @@ def import_job_submit(*, actor, kind: str, upload) -> ImportJob:
 
     with transaction.atomic():
         job = _create_job(actor=actor, kind=kind, upload=upload)
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        # a job of the outbox: recorded with the upload, sent after the commit; a broker that
+        # is down leaves it queued and the sweeper sends it when the broker is back
+        jobs.enqueue(run_import, dedupe=f"import:{job.pk}", job_id=job.pk)
     return job
 
 

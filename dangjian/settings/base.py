@@ -216,6 +216,10 @@ SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-4
 MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
 SERVICE_HOURS_TARGET = env.int("SERVICE_HOURS_TARGET", default=50)  # service hours a year
 
+# /api/schema/ and /api/docs/: public only where this is on (local.py turns it on for
+# development); otherwise for signed-in staff users (dangjian.api.permissions.docs_allowed).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "城市基层党建平台 API (dangjian)",
     "DESCRIPTION": "Territory tree, party organizations, members and resident units. "

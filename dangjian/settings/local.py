@@ -7,3 +7,4 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default=None) or local_secret(VAR_DIR, "secret_key")
 FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [local_secret(VAR_DIR, "field_key", fernet=True)]
 FIELD_HASH_KEY = FIELD_HASH_KEY or local_secret(VAR_DIR, "hash_key")
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)  # the API docs open while developing

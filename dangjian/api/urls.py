@@ -31,7 +31,9 @@ class SchemaView(SpectacularAPIView):
         return super().handle_exception(exc)
 
 
-_swagger = SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[DocsAccess])
+_swagger = SpectacularSwaggerSplitView.as_view(
+    url_name="api-schema", permission_classes=[DocsAccess], template_name="dangjian/swagger_ui.html"
+)
 
 _modules = app_api_modules()
 router = build_router(_modules)

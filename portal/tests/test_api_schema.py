@@ -25,8 +25,9 @@ import pytest
 import schemathesis
 from django.conf import settings
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck
@@ -70,8 +71,25 @@ _started = {}
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The small demo world and a staff token, for the whole module, rolled back after it."""
+    yield from _seeded_world(django_db_blocker)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_connection():
+    """The WSGI handler closes "old" database connections at each request's start and end;
+    inside the test's transaction that closes the connection (PostgreSQL).  Django's test
+    client unhooks the same handlers around its requests; the WSGI calls here need it too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _seeded_world(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", scale="small", seed=SEED, verbosity=0)
+        # workers=0: no process pool (on PostgreSQL it would close this transaction's connection)
+        call_command("seed_demo", scale="small", seed=SEED, workers=0, verbosity=0)
         from rest_framework.test import APIClient
 
         answer = APIClient().post(

@@ -65,7 +65,7 @@ def _visit(page, url, ready=None):
 
 @pytest.mark.browser
 def test_main_pages_of_several_roles_raise_no_violation(transactional_db, live_server, browser):
-    call_command("seed_demo", scale="small", verbosity=0)
+    call_command("seed_demo", scale="small", workers=0, verbosity=0)
     found = {}
 
     def context(**kwargs):

@@ -11,6 +11,34 @@ from dangjian.testing.celery import live_worker  # noqa: E402,F401  (fixture for
 from dangjian.testing.faults import own_redis  # noqa: E402,F401  (fixture for fault tests)
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_on_force_login(monkeypatch):
+    """``client.force_login`` (and ``dangjian.testing.clients.logged_in``) skip the login form,
+    so for a user who must pass a second factor they also verify the session the way
+    django-otp does after a right code: a confirmed TOTP device whose id is stored in the
+    session (``django_otp.login``).  The requirement itself stays on: tests that sign in
+    through the login form meet the verification step (organizations/accounts/tests/test_otp.py)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from organizations.accounts.selectors import confirmed_device, needs_second_factor
+
+        device = confirmed_device(user)
+        if device is not None or needs_second_factor(user):
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def city(db):
     from organizations.tests.factories import build_city
@@ -46,3 +74,21 @@ def _restore_migration_rows(request):
     from assessments.scoring.rubrics import ensure_default_rubrics
 
     ensure_default_rubrics()
+
+
+@pytest.fixture(autouse=True)
+def _clean_rate_limits():
+    """Rate-limit counters must not leak from one test into the next: the cache's, and the
+    per-process ones a fault test leaves while its Redis is down."""
+    from django.core.cache import cache
+
+    from dangjian import ratelimit
+
+    cache.clear()
+    ratelimit.reset_local()
+    yield
+    ratelimit.reset_local()
+    try:
+        cache.clear()
+    except Exception:  # a fault test's own Redis may already be gone
+        pass

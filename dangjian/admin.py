@@ -4,7 +4,7 @@ from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
 from dangjian.audit import record
-from dangjian.models import AuditEvent
+from dangjian.models import AuditEvent, Job, WorkerHeartbeat
 
 
 @admin.register(AuditEvent)
@@ -37,6 +37,12 @@ class AuditedAdmin(admin.ModelAdmin):
         record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
         super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        """The changelist's "delete selected" action: one audit event per row, too."""
+        for obj in queryset:
+            record(request.user, f"admin.{obj._meta.model_name}.delete", obj, {})
+        super().delete_queryset(request, queryset)
+
     def secret_fields(self):
         return ()
 
@@ -56,3 +62,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    """The outbox: what was asked of the workers, and what became of it (failed jobs first to
+    look at: ``state = failed`` with the reason)."""
+
+    list_display = ("id", "task_name", "state", "attempts", "created_at", "sent_at", "started_at", "finished_at",
+                    "last_error")
+    list_filter = ("state", "task_name")
+    search_fields = ("task_name", "dedupe_key")
+    date_hierarchy = "created_at"
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    list_display = ("worker", "seen_at")

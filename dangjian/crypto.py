@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 
 TOKEN_PREFIX = "fernet:"
@@ -57,6 +57,11 @@ def keyed_hash(value: str | None) -> str:
     return hmac.new(key.encode(), normalise(value).encode(), hashlib.sha256).hexdigest()
 
 
+class EncryptedLookupError(FieldError, TypeError):
+    """A query compared an encrypted column: its ciphertext is randomised, so the comparison
+    could only ever match nothing (or by chance the empty string) — refused instead."""
+
+
 class EncryptedCharField(models.TextField):
     """A text column holding a Fernet token; Python sees the plain string."""
 
@@ -94,10 +99,35 @@ class EncryptedCharField(models.TextField):
             return value
         return encrypt(value)
 
+    def hash_field_name(self) -> str | None:
+        """The ``KeyedHashField`` of the same model that hashes this field, if any."""
+        model = getattr(self, "model", None)
+        for other in model._meta.concrete_fields if model is not None else ():
+            if isinstance(other, KeyedHashField) and other.source == self.name:
+                return other.name
+        return None
+
+    def _refuse(self, lookup_name):
+        where = f"{self.model.__name__}.{self.name}" if getattr(self, "model", None) else self.name
+        hashed = self.hash_field_name()
+        if hashed:
+            hint = f"filter on '{hashed}' with dangjian.crypto.keyed_hash(value) instead"
+        else:
+            hint = "it has no keyed-hash companion field, so it cannot be searched (add a KeyedHashField to search it)"
+        raise EncryptedLookupError(
+            f"{where} is encrypted: the '{lookup_name}' look-up would compare randomised ciphertext "
+            f"and match nothing; {hint}. Only 'isnull' is allowed on an encrypted field."
+        )
+
     def get_lookup(self, lookup_name):
-        if lookup_name not in ("exact", "isnull"):
-            raise TypeError(f"encrypted field does not support '{lookup_name}' look-ups; use its hash field")
+        # Every comparison (exact, iexact, contains, in, gt, regex, ...) would read ciphertext.
+        if lookup_name != "isnull":
+            self._refuse(lookup_name)
         return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name):
+        # No transform either (lower, unaccent, trigram_similar, ...): its comparison would read ciphertext too.
+        self._refuse(lookup_name)
 
 
 class KeyedHashField(models.CharField):

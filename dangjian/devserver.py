@@ -31,6 +31,7 @@ def main() -> int:
         "  演示账号 demo accounts (password: %s):\n"
         "    district 区委组织部 · street 街道党工委 · community 社区党委 · grid 网格员\n"
         "    member 党员 · department 职能部门 · admin 系统管理员\n"
+        "    admin, district: 首次登录时绑定身份验证器 (TOTP two-factor enrolment at first login)\n"
         "  Ctrl-C stops the server and the worker.\n" % demo_password,
         flush=True,
     )

@@ -75,3 +75,65 @@ class StatusEvent(models.Model):
             actor=actor if getattr(actor, "pk", None) else None, from_status=from_status, to_status=to_status,
             note=(note or "")[:EVENT_NOTE_MAX], **fields,
         )
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("待投递")
+    SENT = "sent", _("已投递")
+    RUNNING = "running", _("执行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+#: a job not yet started: the outbox's sweeper (re-)sends these, /healthz measures their age
+WAITING_JOB_STATES = (JobState.QUEUED, JobState.SENT)
+JOB_ERROR_MAX = 200
+
+
+class Job(models.Model):
+    """One background job, written in the caller's transaction before its message is sent
+    (``dangjian.jobs``): the row is the truth, the broker's message only a wake-up call.
+    ``dedupe_key`` folds a second request for the same work into the waiting job."""
+
+    task_name = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("投递次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=JOB_ERROR_MAX, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="job_state_created")]
+        constraints = [
+            # at most one waiting job per dedupe key (a partial unique index: PostgreSQL and SQLite)
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=models.Q(state__in=["queued", "sent"]) & ~models.Q(dedupe_key=""),
+                name="job_waiting_dedupe_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.task_name} ({self.state})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each Celery worker (its name): written when it is ready and by
+    a beat job every half minute, read by /healthz."""
+
+    worker = models.CharField(_("任务进程"), max_length=200, unique=True)
+    seen_at = models.DateTimeField(_("最近心跳"))
+
+    class Meta:
+        verbose_name = _("任务进程心跳")
+        verbose_name_plural = _("任务进程心跳")
+        ordering = ["-seen_at"]
+
+    def __str__(self):
+        return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,7 +1,9 @@
 """Helpers shared by the portal views of every app: the refusal pages (403/409), paging, and query-string ids."""
 
 import functools
+import ipaddress
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -56,8 +58,30 @@ def int_param(request, name):
     return int(raw)
 
 
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address: ``REMOTE_ADDR``, or — behind ``TRUSTED_PROXY_COUNT`` reverse proxies
+    (setting, default 0) — the address the outermost trusted proxy saw, i.e. the
+    ``TRUSTED_PROXY_COUNT``-th entry of ``X-Forwarded-For`` from the right.  Entries further
+    left were written by the client and are never believed; with 0 proxies the header is ignored
+    (anyone can send it).  A header shorter than the proxy count or holding a malformed address
+    there falls back to ``REMOTE_ADDR``."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies <= 0:
+        return remote
+    hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(hops) < proxies:
+        return remote
+    return _valid_ip(hops[-proxies]) or remote
 
 
 class CountedPaginator(Paginator):

@@ -34,8 +34,9 @@ migrations and tests finds only these):
   columns themselves (``lft < rght``, a child strictly inside its parent, no shared values);
   ``organizations/trees/index.py`` (the in-memory index of parent links) needs none today.
 * ``organizations/demo/generator.py``, ``organizations/imports/importers.py`` — bulk loads
-  that number new nodes (next free tree id, placeholder values before ``partial_rebuild``,
-  ``assign_tree_fields``) and write the columns with ``bulk_create`` (Habit 5).
+  that number new nodes (next free tree id; ``assign_tree_fields`` for new trees,
+  ``make_room`` + ``graft_tree_fields`` under existing nodes) and write the columns with
+  ``bulk_create`` (Habit 5).
 * ``organizations/members/places.py`` — the members' denormalized ancestor columns are
   derived from the nested ranges set-based: ``chain_of`` joins the area table to itself in
   raw SQL (one query per member save) and ``chains`` walks the nested ranges of many trees
@@ -281,14 +282,7 @@ def lock_tree_writes(model) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def assign_tree_fields(nodes, *, first_tree_id: int = 1, parent_key=None, existing=None) -> int:
-    """Fill mptt fields (tree_id, lft, rght, depth) on unsaved nodes in memory.
-
-    ``nodes`` are model instances whose ``parent`` is another node of the list (by
-    identity) or None for a root; numbering is depth-first in list order, exactly what
-    ``TreeManager.rebuild()`` would write, but in O(n) and without one UPDATE per row, so a
-    bulk load is ``assign_tree_fields`` + ``bulk_create``.  Returns the next free tree id.
-    """
+def _children_and_roots(nodes, parent_key):
     children = defaultdict(list)
     roots = []
     get_parent = parent_key or (lambda n: getattr(n, "_bulk_parent", None))
@@ -298,22 +292,78 @@ def assign_tree_fields(nodes, *, first_tree_id: int = 1, parent_key=None, existi
             roots.append(node)
         else:
             children[id(parent)].append(node)
+    return roots, children
+
+
+def _number(roots, children, tree_id: int, start: int, depth: int) -> int:
+    """Number the forest ``roots`` depth-first from ``start`` in tree ``tree_id``; returns
+    the next free position."""
+    counter = start
+    stack = [(root, depth, False) for root in reversed(roots)]
+    while stack:
+        node, level, closing = stack.pop()
+        if closing:
+            node.rght = counter
+            counter += 1
+            continue
+        node.tree_id = tree_id
+        node.lft = counter
+        node.depth = level
+        counter += 1
+        stack.append((node, level, True))
+        for child in reversed(children.get(id(node), ())):
+            stack.append((child, level + 1, False))
+    return counter
+
+
+def assign_tree_fields(nodes, *, first_tree_id: int = 1, parent_key=None, existing=None) -> int:
+    """Fill mptt fields (tree_id, lft, rght, depth) on unsaved nodes in memory.
+
+    ``nodes`` are model instances whose ``parent`` is another node of the list (by
+    identity) or None for a root; numbering is depth-first in list order, exactly what
+    ``TreeManager.rebuild()`` would write, but in O(n) and without one UPDATE per row, so a
+    bulk load is ``assign_tree_fields`` + ``bulk_create``.  Returns the next free tree id.
+    """
+    roots, children = _children_and_roots(nodes, parent_key)
     tree_id = first_tree_id
     for root in roots:
-        counter = 1
-        stack = [(root, 0, False)]
-        while stack:
-            node, depth, closing = stack.pop()
-            if closing:
-                node.rght = counter
-                counter += 1
-                continue
-            node.tree_id = tree_id
-            node.lft = counter
-            node.depth = depth
-            counter += 1
-            stack.append((node, depth, True))
-            for child in reversed(children.get(id(node), ())):
-                stack.append((child, depth + 1, False))
+        _number([root], children, tree_id, 1, 0)
         tree_id += 1
     return tree_id
+
+
+def graft_tree_fields(nodes, *, under: Span, depth: int, start: int, parent_key=None) -> int:
+    """Fill mptt fields on unsaved nodes that become the last children (and their
+    subtrees) of an existing node: ``under`` is that node's span, ``depth`` its children's
+    depth, ``start`` the first free position (its ``rght`` once ``make_room`` has opened the
+    gap).  Nodes whose parent (``parent_key``, as in ``assign_tree_fields``) is None hang
+    directly under it, in list order.  Returns the position after the last one."""
+    roots, children = _children_and_roots(nodes, parent_key)
+    return _number(roots, children, under.tree, start, depth)
+
+
+def make_room(model, tree: int, gaps: Iterable[tuple[int, int]], *, chunk: int = 100) -> None:
+    """Open gaps in one tree's numbering for nodes about to be inserted, set-based.
+
+    ``gaps`` are ``(position, width)`` in the current numbering (to append under a node:
+    its ``rght`` and twice the number of new nodes); every ``lft``/``rght`` at or after a
+    position moves right by the widths of all gaps at or before it.  Only the nodes after
+    the first gap (on its right, and the ancestors around it) are touched, by one UPDATE
+    per ``chunk`` gaps — however large the tree, a one-node insert is one statement.
+    Call it under ``lock_tree_writes``."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    gaps = sorted(gaps)
+    for end in range(len(gaps), 0, -chunk):  # the highest positions first: lower gaps are still unmoved
+        part = gaps[max(0, end - chunk):end]
+
+        def shifted(column, part=part):
+            whens, total = [], sum(width for _, width in part)
+            for position, width in reversed(part):
+                whens.append(When(**{f"{column}__gte": position}, then=Value(total)))
+                total -= width
+            return F(column) + Case(*whens, default=Value(0), output_field=IntegerField())
+
+        model._default_manager.filter(**{_TREE: tree, f"{_RIGHT}__gte": part[0][0]}).update(
+            **{_LEFT: shifted(_LEFT), _RIGHT: shifted(_RIGHT)}
+        )

@@ -7,40 +7,114 @@ object is also written to the audit trail.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from dangjian.admin import AuditedAdmin, AuditedTreeAdmin, ReadOnlyAdmin
+from dangjian.audit import record
 from dangjian.forms import BlankTextInput
 from dangjian.privacy import is_valid_id_number, is_valid_mobile, mask_id_number, mask_phone
-from organizations.accounts.models import LoginAttempt
+from dangjian.trees import lock_tree_writes
+from organizations.accounts.actions import token_revoke
+from organizations.accounts.choices import RevokeReason
+from organizations.accounts.models import ApiToken, LoginAttempt
+from organizations.areas.actions import AREA_FIELDS, area_create, area_delete, area_update
 from organizations.areas.models import Area
 from organizations.grants.models import Grant
 from organizations.imports.models import ImportJob
 from organizations.members.models import CentralHousehold, Member, PersonalDataAccess
+from organizations.orgs.actions import ORG_FIELDS, org_create, org_update
 from organizations.orgs.models import PartyOrg
 from organizations.units.models import ResidentUnit
 
 
+def _adopt(obj, saved) -> None:
+    """The admin keeps working with its own ``obj``: give it what the action saved."""
+    for field in saved._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+
+
+class TreeActionAdmin(AuditedTreeAdmin):
+    """Saves and deletes of a tree node go through the portal's actions: the same scope
+    checks, tree lock (``lock_tree_writes``), validation and audit events."""
+
+    action_fields: tuple = ()
+
+    def fields_of(self, form) -> dict:
+        return {name: form.cleaned_data[name] for name in self.action_fields if name in form.cleaned_data}
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def delete_selected_tree(self, modeladmin, request, queryset):
+        """mptt's "delete selected" (one ``obj.delete()`` per node), through ``delete_model``."""
+        if not request.POST.get("post"):
+            return super().delete_selected_tree(modeladmin, request, queryset)
+        n = 0
+        for obj in queryset:
+            if self.has_delete_permission(request, obj):
+                self.log_deletions(request, [obj])
+                self.delete_model(request, obj)
+                n += 1
+        self.message_user(request, _("已删除 %(n)d 项。") % {"n": n}, messages.SUCCESS)
+        return None
+
+
 @admin.register(Area)
-class AreaAdmin(AuditedTreeAdmin):
+class AreaAdmin(TreeActionAdmin):
     list_display = ("name", "code", "level", "households", "building_use")
     list_filter = ("level", "building_use")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
     readonly_fields = ("created_at", "updated_at")
+    action_fields = AREA_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        fields = self.fields_of(form)
+        if change:
+            saved = area_update(actor=request.user, area=obj, **fields)
+        else:
+            fields.setdefault("parent", None)
+            saved = area_create(actor=request.user, **fields)
+        _adopt(obj, saved)
+
+    def delete_model(self, request, obj):
+        try:
+            area_delete(actor=request.user, area=obj)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
 
 
 @admin.register(PartyOrg)
-class PartyOrgAdmin(AuditedTreeAdmin):
+class PartyOrgAdmin(TreeActionAdmin):
     list_display = ("name", "code", "kind", "category", "formation", "area", "term_started_on", "term_years")
     list_filter = ("kind", "category", "formation")
     search_fields = ("name", "code")
     autocomplete_fields = ("parent", "area", "secretary")
     list_select_related = ("area",)
     readonly_fields = ("created_at", "updated_at")
+    action_fields = ORG_FIELDS
+
+    def save_model(self, request, obj, form, change):
+        fields = self.fields_of(form)
+        if change:
+            saved = org_update(actor=request.user, org=obj, **fields)
+        else:
+            required = {name: fields.pop(name, None) for name in ("parent", "area", "name", "code", "kind", "category")}
+            saved = org_create(actor=request.user, **required, **fields)
+        _adopt(obj, saved)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():  # the portal has no delete action for organizations: lock and audit here
+            lock_tree_writes(PartyOrg)
+            record(request.user, "org.delete", obj, {})
+            obj.delete()
 
 
 class PersonalDataAdminForm(forms.ModelForm):
@@ -178,14 +252,65 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    """Users, with their grants inline; every grant added, changed or deleted here is an
+    audit event (``admin.grant.*``), like the grants' own admin."""
+
     inlines = (*DjangoUserAdmin.inlines, GrantInline)
+
+    def secret_fields(self):
+        return ("password", "password1", "password2")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Grant:
+            return super().save_formset(request, form, formset, change)
+        with transaction.atomic():
+            instances = formset.save(commit=False)
+            for grant_row in formset.deleted_objects:
+                record(request.user, "admin.grant.delete", grant_row, {})
+                grant_row.delete()
+            changed = {id(obj): fields for obj, fields in formset.changed_objects}
+            for grant_row in instances:
+                creating = grant_row.pk is None
+                grant_row.save()
+                details = {"fields": ["role", "area", "org", "is_active", "note"]} if creating else {"fields": changed.get(id(grant_row), [])}
+                details["user"] = grant_row.user_id
+                record(request.user, f"admin.grant.{'create' if creating else 'update'}", grant_row, details)
+            formset.save_m2m()
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every user's API tokens (never their keys): an administrator revokes them here."""
+
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at", "revoked_reason")
+    list_filter = ("revoked_reason",)
+    search_fields = ("user__username", "name", "prefix")
+    list_select_related = ("user",)
+    readonly_fields = list_display
+    fields = list_display
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("撤销所选令牌"), permissions=["delete"])
+    def revoke(self, request, queryset):
+        n = 0
+        for token in queryset:
+            if token_revoke(token, RevokeReason.ADMIN):
+                record(request.user, "admin.apitoken.revoke", token, {"user": token.user_id})
+                n += 1
+        self.message_user(request, _("已撤销 %(n)d 个令牌。") % {"n": n}, messages.SUCCESS)
 
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "member", "fields", "channel", "ip")
-    list_filter = ("channel",)
+    list_display = ("at", "user", "kind", "member", "fields", "matched", "refused", "channel", "ip")
+    list_filter = ("kind", "refused", "channel")
     search_fields = ("user__username", "member__name", "ip")
     list_select_related = ("user", "member")
     date_hierarchy = "at"
@@ -206,3 +331,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
     search_fields = ("original_name", "created_by__username")
     list_select_related = ("created_by",)
     exclude = ("file",)
+
+
+# DRF's own token model is no longer used (see ``ApiToken``); its admin would show an empty table.
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)

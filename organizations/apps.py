@@ -5,3 +5,8 @@ class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organizations"
     verbose_name = "组织与党员"
+
+    def ready(self):
+        from organizations.accounts import signals
+
+        signals.connect()

@@ -24,6 +24,7 @@ urlpatterns = [
     # members
     path("members/", views.member_list, name="member_list"),
     path("members/new/", views.member_create, name="member_create"),
+    path("members/lookup/", views.member_lookup, name="member_lookup"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/reveal/", views.member_reveal, name="member_reveal"),

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from dangjian import xlsx
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -24,27 +26,23 @@ def chart_workbook(chart: dict, *, area, period_label: str, computed_at) -> byte
     wb = Workbook()
     ws = wb.active
     ws.title = _sheet_title(chart["title"])
-    ws.append(list(chart["columns"]))
-    header_fill = PatternFill("solid", fgColor="C8102E")
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    xlsx.append(ws, chart["columns"], font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL,
+                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
     for row in chart["rows"]:
-        ws.append(["" if v is None else v for v in row])
+        xlsx.append(ws, ["" if v is None else v for v in row])
     for i, column in enumerate(chart["columns"], start=1):
         longest = max([len(str(column))] + [len(str(r[i - 1])) for r in chart["rows"] if r[i - 1] is not None])
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, longest * 2 + 2))
     ws.freeze_panes = "A2"
 
     about = wb.create_sheet(_("说明"))
-    about.append([_("图表"), chart["title"]])
-    about.append([_("区域"), area.name])
-    about.append([_("周期"), period_label])
+    xlsx.append(about, [_("图表"), chart["title"]])
+    xlsx.append(about, [_("区域"), area.name])
+    xlsx.append(about, [_("周期"), period_label])
     computed = date_format(timezone.localtime(computed_at), "Y年n月j日 H:i") if computed_at else _("尚未计算")
-    about.append([_("数据计算时间"), computed])
-    about.append([_("导出时间"), date_format(timezone.localtime(), "Y年n月j日 H:i")])
-    about.append([_("说明"), _("百分比列为百分数（如 95.5 即 95.5%）；空白表示无数据。")])
+    xlsx.append(about, [_("数据计算时间"), computed])
+    xlsx.append(about, [_("导出时间"), date_format(timezone.localtime(), "Y年n月j日 H:i")])
+    xlsx.append(about, [_("说明"), _("百分比列为百分数（如 95.5 即 95.5%）；空白表示无数据。")])
     for cell in about["A"]:
         cell.font = Font(bold=True)
     about.column_dimensions["A"].width = 16

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from celery import shared_task
 from django.db.models import Min
 from django.utils.dateparse import parse_datetime
 
 from assessments.dashboard.rollups import refresh_rollups
+from dangjian.jobs import job_task
 
 
-@shared_task(name="assessments.refresh_rollups")
+@job_task(name="assessments.refresh_rollups")
 def refresh_rollups_task(period_key=None, trends=None, requested_at=None) -> int:
     """Celery entry point: after a scoring run (with its ``period_key``) and nightly from
     beat (no arguments: the year to date plus the trend periods).  A request older than

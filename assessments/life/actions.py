@@ -35,7 +35,7 @@ from assessments.life.models import Activity, ActivityAttachment, ActivityRule, 
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
-from dangjian.uploads import sniff
+from dangjian.uploads import check_photo, sniff
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.members.models import Member
@@ -91,6 +91,14 @@ def _check_attachments(uploads, *, existing: int) -> list[tuple[object, str]]:
         if sniff(upload) != kind:
             errors.append(_("“%(name)s”的内容与扩展名不符，或文件已损坏。") % {"name": name})
             continue
+        if kind in ("jpg", "png"):  # pictures are stored re-encoded, as every photo (dangjian.uploads)
+            try:
+                upload = check_photo(upload)
+            except ValidationError as exc:
+                errors.extend(f"“{name}”：{m}" for m in exc.message_dict.get("photo", exc.messages))
+                continue
+            upload.original_name = name
+            ext = upload.name.rsplit(".", 1)[-1]
         out.append((upload, ext if ext != "jpeg" else "jpg"))
     if errors:
         raise ValidationError({"attachments": errors})
@@ -99,7 +107,7 @@ def _check_attachments(uploads, *, existing: int) -> list[tuple[object, str]]:
 
 def _store_attachments(actor, activity, checked):
     for upload, ext in checked:
-        original = str(upload.name)[:200]
+        original = str(getattr(upload, "original_name", None) or upload.name)[:200]
         upload.name = f"{secrets.token_hex(8)}.{ext}"  # never a user-chosen path or name on disk
         ActivityAttachment.objects.create(
             activity=activity, file=upload, original_name=original, size=upload.size, uploaded_by=actor

@@ -35,6 +35,7 @@ from assessments.scoring.engine import is_stale, total_steps_for
 from assessments.scoring.models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
 from assessments.scoring.permissions import MANUAL_ROLES, RUN_ROLES
 from assessments.scoring.selectors import rubrics_in_force
+from dangjian import jobs
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
@@ -59,11 +60,17 @@ def _period_for(rubric, period_key, *, today: date, field="period_key"):
     return period
 
 
+def run_job_key(run_id: int) -> str:
+    """The outbox's dedupe key of a run's job (``dangjian.jobs``)."""
+    return f"scoring-run:{run_id}"
+
+
 def _queue(run) -> None:
+    """The run's job, written in this transaction and sent after the commit (an outbox: a
+    broker that is down leaves it queued, and the sweeper sends it when it is back)."""
     from assessments.scoring.tasks import score_run_task
 
-    run_id = run.pk
-    transaction.on_commit(lambda: score_run_task.delay(run_id))
+    jobs.enqueue(score_run_task, dedupe=run_job_key(run.pk), run_id=run.pk)
 
 
 def _reset(run, *, actor, steps: int) -> None:

@@ -48,7 +48,7 @@ from assessments.life.models import Activity
 from assessments.scoring import metrics, periods, stars
 from assessments.scoring.choices import IndicatorSource, RunState, StarMethod, SubjectKind
 from assessments.scoring.models import Indicator, ManualScore, Score, ScoreLine, ScoringRun
-from dangjian import trees
+from dangjian import jobs, trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import CentralHousehold, Member
@@ -678,17 +678,16 @@ def _compute(run, first_step: int) -> None:
         _progress(run, len(indicators) + 1)
     with transaction.atomic():
         _progress(run, run.total_steps, state=RunState.DONE, finished_at=timezone.now())
-        transaction.on_commit(lambda: refresh_rollups_later(run.period_key))
+        refresh_rollups_later(run.period_key)
 
 
 def refresh_rollups_later(period_key: str) -> None:
-    """Ask for the dashboard rollups of the period.  The request carries its time, so a
-    refresh that already happened since (several runs of one period finishing together,
-    or ``seed_demo`` refreshing synchronously) makes the queued ones no-ops.  A broker
-    that is down must not fail a finished run, so errors are logged only."""
+    """Ask for the dashboard rollups of the period: a job of the outbox (``dangjian.jobs``),
+    written with the caller's transaction and sent after it commits, so a broker that is down
+    never fails a finished run and the sweeper sends it later.  Requests for one period fold
+    into the one still waiting; the request carries its time, so a refresh that already
+    happened since (``seed_demo`` refreshing synchronously) makes it a no-op."""
     from assessments.dashboard.tasks import refresh_rollups_task
 
-    try:
-        refresh_rollups_task.delay(period_key=period_key, requested_at=timezone.now().isoformat())
-    except Exception:  # noqa: BLE001 — logged, the run itself is done
-        log.exception("could not refresh the rollups of %s", period_key)
+    jobs.enqueue(refresh_rollups_task, dedupe=f"rollups:{period_key}",
+                 period_key=period_key, requested_at=timezone.now().isoformat())

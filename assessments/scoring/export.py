@@ -10,10 +10,10 @@ import openpyxl
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.cell import WriteOnlyCell
 
 from assessments.scoring import periods
-from dangjian.xlsx import HEADER_FILL, HEADER_FONT, content_disposition
+from dangjian import xlsx
+from dangjian.xlsx import content_disposition
 
 CHUNK = 2000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,18 +32,13 @@ def write_ranking(dest, rows, *, rubric, period_key, parent=None) -> int:
     title = f"{rubric.name}（第{rubric.version}版） · {periods.parse(period_key).label}"
     if parent is not None:
         title += f" · {parent.name}"
-    ws.append([title])
-    cells = []
-    for label in headers():
-        cell = WriteOnlyCell(ws, value=label)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        cells.append(cell)
-    ws.append(cells)
+    xlsx.append(ws, [title])
+    ws.append(xlsx.header_cells(ws, headers()))
     count = 0
     for score in rows.iterator(chunk_size=CHUNK):
         subject = score.org.name if score.org_id else score.area.name
         percent = round(float(score.total) * 100 / float(score.max_total), 1) if score.max_total else 0
-        ws.append([
+        xlsx.append(ws, [
             subject, score.area.name, score.parent_area.name if score.parent_area_id else "",
             float(score.total), float(score.max_total), percent, score.stars, score.rank, score.rank_of,
         ])

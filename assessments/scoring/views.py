@@ -32,6 +32,7 @@ from assessments.scoring import periods, permissions, selectors
 from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from assessments.scoring.models import ManualScore, Score
+from dangjian import jobs
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -240,6 +241,9 @@ def _run_context(run):
         "percent": selectors.progress_percent(run),
         "polling": run.state in POLL_STATES,
         "period_label": periods.parse(run.period_key).label,
+        # a pending run whose message the broker has not taken yet (down): said, not hidden
+        "awaiting_broker": run.state == RunState.PENDING
+        and jobs.awaiting_broker(scoring_actions.run_job_key(run.pk)),
     }
 
 

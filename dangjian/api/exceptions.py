@@ -8,6 +8,9 @@
   with field errors; errors not tied to a field are reported under DRF's
   ``non_field_errors`` key, like serializer errors.
 * ``django.http.Http404`` (missing or out of scope) → 404, handled by DRF itself.
+* ``CredentialsRefused`` (credentials were presented and are dead: an expired or revoked
+  token) → 401 with ``WWW-Authenticate``, whatever authentication class comes first (DRF
+  would answer 403 when the first one, the session, names no scheme).
 """
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,6 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from dangjian import errors
+from dangjian.api.authentication import CredentialsRefused
 
 
 def validation_error_detail(exc: DjangoValidationError) -> dict:
@@ -34,6 +38,12 @@ def validation_error_detail(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, CredentialsRefused):
+        exc.status_code = status.HTTP_401_UNAUTHORIZED
+        response = drf_exception_handler(exc, context)
+        if response is not None:
+            response["WWW-Authenticate"] = exc.www_authenticate
+        return response
     refused = errors.refusal(exc)
     if refused is not None:
         status_code, message = refused

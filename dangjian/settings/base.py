@@ -19,6 +19,9 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default=None)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies in front of the app whose X-Forwarded-For is believed (dangjian.portal.client_ip):
+# 0 = none, the client address is REMOTE_ADDR and the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -35,6 +38,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "mptt",
     "dangjian",
     "organizations",
@@ -53,6 +58,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django-otp's OTPMiddleware, trusting the verified session (no device query per page)
+    "organizations.accounts.middleware.SessionOTPMiddleware",
+    # admin and district roles (and staff) must pass the second factor before any page
+    "organizations.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -88,7 +97,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 else:
+    # Persistent connections, one per serving thread: bounded under gunicorn (workers × threads).
+    # The development server starts a thread per browser connection that may idle for ever
+    # (keep-alive): ``local`` closes them at the end of every request (CONN_MAX_AGE=0).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # a persistent connection the server dropped (restart, idle timeout) is replaced, not a 500
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles large plans for 0.5–3 s each: a loss for a portal's short
         # queries (measured on the coverage page at province scale).  PG_JIT=1 turns it back on.
@@ -100,7 +114,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and broker: REDIS_URL, or local memory + kombu filesystem transport ----
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # short socket timeouts: an unreachable Redis costs a request a second, not the OS timeout
+    # (the rate limiter then counts per process, dangjian.ratelimit)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
@@ -145,14 +162,37 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.refresh_rollups",
         "schedule": crontab(hour=2, minute=45),
     },
+    # the outbox: send again the jobs whose message was never sent or was lost (dangjian.jobs)
+    "sweep-jobs": {
+        "task": "dangjian.tasks.sweep_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # a worker's sign of life for /healthz
+    "worker-heartbeat": {
+        "task": "dangjian.tasks.worker_heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
 }
+# The outbox (dangjian.jobs), seconds: a job still queued after the grace, sent but not started
+# after the timeout, or running past its timeout is sent again, at most JOBS_MAX_ATTEMPTS times.
+JOBS_QUEUED_GRACE = env.int("JOBS_QUEUED_GRACE", default=30)
+JOBS_SENT_TIMEOUT = env.int("JOBS_SENT_TIMEOUT", default=15 * 60)
+JOBS_RUNNING_TIMEOUT = env.int("JOBS_RUNNING_TIMEOUT", default=3 * 3600)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+# /healthz is not ok when the newest worker heartbeat or the oldest waiting job is older (s)
+HEALTHZ_HEARTBEAT_MAX_AGE = env.int("HEALTHZ_HEARTBEAT_MAX_AGE", default=120)
+HEALTHZ_QUEUE_MAX_AGE = env.int("HEALTHZ_QUEUE_MAX_AGE", default=15 * 60)
 
 # --- Auth, sessions, lockout ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # one repeated character, a run of 4 equal characters, or fewer than 2 kinds of character
+    {"NAME": "dangjian.passwords.CharacterVarietyValidator", "OPTIONS": {"min_classes": 2, "max_run": 4}},
 ]
 LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "dangjian.api.exceptions.csrf_failure"  # JSON under /api/, Django's page elsewhere
@@ -164,6 +204,16 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+# All addresses together: a higher ceiling per account with a short cool-down (a guesser with
+# many addresses is slowed down; the owner is never locked out for long by a stranger).
+LOGIN_ACCOUNT_MAX_FAILURES = env.int("LOGIN_ACCOUNT_MAX_FAILURES", default=50)
+LOGIN_ACCOUNT_COOLDOWN_MINUTES = env.int("LOGIN_ACCOUNT_COOLDOWN_MINUTES", default=5)
+# TOTP second factor (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="城市基层党建平台")
+# The admin lists and deletes devices (a lost phone) but never shows their keys or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# API tokens expire this many days after they are made.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 # --- Personal data protection ---------------------------------------------------
 # Keys for the encrypted personal-data fields: comma-separated Fernet keys, the first one
@@ -208,13 +258,26 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)  # decoded pixels, from the header
+PHOTO_MAX_SIDE = env.int("PHOTO_MAX_SIDE", default=3000)              # stored photos' longest side
+IMPORT_MAX_SHEET_ROWS = IMPORT_MAX_ROWS + 10_000      # blank rows included
+IMPORT_PARSE_ISOLATED = True                          # parse each import in a child process
+# Uploaded spreadsheets (dangjian.spreadsheets): zip-bomb caps, checked before any parsing,
+# and the parsing child's limits.
+SPREADSHEET_MAX_PARTS = 1000
+SPREADSHEET_MAX_PART_BYTES = env.int("SPREADSHEET_MAX_PART_BYTES", default=128 * 1024 * 1024)
+SPREADSHEET_MAX_TOTAL_BYTES = env.int("SPREADSHEET_MAX_TOTAL_BYTES", default=256 * 1024 * 1024)
+SPREADSHEET_MAX_RATIO = env.int("SPREADSHEET_MAX_RATIO", default=100)
+SPREADSHEET_RATIO_FLOOR_BYTES = 1024 * 1024
+SPREADSHEET_CHILD_MEMORY_BYTES = env.int("SPREADSHEET_CHILD_MEMORY_BYTES", default=1024 * 1024 * 1024)
+SPREADSHEET_CHILD_TIMEOUT = env.int("SPREADSHEET_CHILD_TIMEOUT", default=300)
 
 # --- REST framework and OpenAPI -----------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request answers 401 with ``WWW-Authenticate: Token``
         # (DRF takes that header from the first class; the session class has none, so 403).
-        "rest_framework.authentication.TokenAuthentication",
+        "organizations.accounts.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -258,13 +321,30 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging ---------------------------------------------------------------------------
+# Every handler carries dangjian.logs.MaskPersonalData: phones and ID numbers are masked in
+# every line, the development server's request lines (with their query strings) included.
+# "django" and "django.server" are configured here, so Django's default handlers (which would
+# bypass the filter) are replaced; the Celery worker's own handlers get it in dangjian.celery.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"mask_personal_data": {"()": "dangjian.logs.MaskPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["mask_personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="dangjian-demo")

@@ -183,3 +183,48 @@ def test_id_number_checksum():
 )
 def test_mobile_validation(value, valid):
     assert is_valid_mobile(value) is valid
+
+
+# ----------------------------------------------------- look-ups on encrypted columns
+@pytest.mark.parametrize(
+    "lookup", ["exact", "iexact", "contains", "icontains", "in", "startswith", "endswith", "gt", "gte", "lt",
+               "range", "regex", "iregex"],
+)
+def test_every_lookup_on_an_encrypted_field_raises_naming_the_hash_field(lookup):
+    value = ["13912345678", "13912345679"] if lookup in ("in", "range") else "13912345678"
+    with pytest.raises(crypto.EncryptedLookupError) as raised:
+        Member.objects.filter(**{f"phone__{lookup}": value})
+    message = str(raised.value)
+    assert "phone_hash" in message and "keyed_hash" in message and lookup in message
+
+
+def test_plain_equality_on_an_encrypted_field_raises_instead_of_matching_nothing():
+    with pytest.raises(crypto.EncryptedLookupError, match="id_number_hash"):
+        Member.objects.filter(id_number=ID_NUMBER)
+    with pytest.raises(crypto.EncryptedLookupError, match="phone_hash"):
+        Member.objects.exclude(phone="")
+    from django.db.models import Q
+
+    with pytest.raises(crypto.EncryptedLookupError, match="phone_hash"):
+        Member.objects.filter(Q(name="x") | Q(phone="13912345678"))
+
+
+def test_an_encrypted_field_without_a_hash_says_it_cannot_be_searched():
+    from organizations.units.models import ResidentUnit
+
+    with pytest.raises(crypto.EncryptedLookupError, match="no keyed-hash companion"):
+        ResidentUnit.objects.filter(contact_phone="13912345678")
+
+
+def test_the_lookup_error_is_a_field_error_and_a_type_error():
+    from django.core.exceptions import FieldError
+
+    assert issubclass(crypto.EncryptedLookupError, FieldError)
+    assert issubclass(crypto.EncryptedLookupError, TypeError)
+
+
+@pytest.mark.django_db
+def test_isnull_stays_allowed_and_the_hash_finds_the_row():
+    member = MemberFactory(phone="13912340001")
+    assert not Member.objects.filter(phone__isnull=True).exists()
+    assert Member.objects.filter(phone__isnull=False, phone_hash=keyed_hash("13912340001")).get() == member

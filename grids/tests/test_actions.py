@@ -358,6 +358,28 @@ def test_a_real_png_is_accepted_and_renamed(diary_world):
         assert fh.read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_pixel_bomb_is_refused_and_a_stored_photo_has_no_gps(diary_world):
+    """Issue 12: a 144-megapixel PNG of a few KB was accepted as a diary photo."""
+    import io
+    import time
+
+    from PIL import Image
+
+    from dangjian.testing.bombs import pixel_bomb_png
+    from dangjian.tests.test_uploads_photos import gps_exif, picture
+
+    started = time.monotonic()
+    with pytest.raises(ValidationError) as exc:
+        record(diary_world, photo=SimpleUploadedFile("bomb.png", pixel_bomb_png(), content_type="image/png"))
+    assert time.monotonic() - started < 1
+    assert "照片像素过多（12000×12000）" in exc.value.message_dict["photo"][0]
+    assert not DiaryEntry.objects.exists()
+    entry = record(diary_world, photo=SimpleUploadedFile("gps.jpg", picture(exif=gps_exif()), content_type="image/jpeg"))
+    with entry.photo.open("rb") as fh:
+        stored = fh.read()
+    assert b"Exif" not in stored and not Image.open(io.BytesIO(stored)).getexif()
+
+
 def test_a_jpeg_named_png_is_stored_with_its_real_extension(diary_world):
     entry = record(diary_world, photo=SimpleUploadedFile("a.png", png_bytes(fmt="JPEG"), content_type="image/png"))
     assert entry.photo.name.endswith(".jpg")

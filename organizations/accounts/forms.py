@@ -1,39 +1,58 @@
-"""Login with lockout after repeated failures.
+"""Login with an atomic lockout (see ``organizations.accounts.actions``), and the forms of the
+token and second-factor pages.
 
-Failures are counted per user name inside a window; after ``LOGIN_MAX_FAILURES`` the
-account is refused for ``LOGIN_LOCKOUT_MINUTES`` even with the right password.  The same
-check guards the API token endpoint.
+Before the password is checked an attempt is reserved for the account at the client's
+address; after ``LOGIN_MAX_FAILURES`` that address is refused for ``LOGIN_LOCKOUT_MINUTES``
+even with the right password, other addresses are not.  The same check guards the API token
+endpoint.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from organizations.accounts.actions import note_attempt
-from organizations.accounts.selectors import is_locked_out
+from organizations.accounts.actions import login_succeeded, note_attempt, reserve_login
+
+LOCKED_OUT = _("登录失败次数过多，账户已临时锁定，请 %(minutes)d 分钟后再试。")
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。"),
-        "locked_out": _("登录失败次数过多，账户已临时锁定，请 %(minutes)d 分钟后再试。"),
+        "locked_out": LOCKED_OUT,
         "inactive": _("该账户已停用。"),
     }
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        if is_locked_out(username):
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()
+        reservation = reserve_login(username, self.request)
+        if not reservation.allowed:
             raise forms.ValidationError(
-                self.error_messages["locked_out"],
-                code="locked_out",
-                params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                self.error_messages["locked_out"], code="locked_out", params={"minutes": reservation.minutes},
             )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             note_attempt(username, self.request, succeeded=False)
             raise
+        login_succeeded(reservation)
         note_attempt(username, self.request, succeeded=True)
         return cleaned
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label=_("令牌名称"), max_length=100, help_text=_("用途，例如“数据同步脚本”。"))
+
+
+class OtpForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("动态验证码"), max_length=8, min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("身份验证器应用中显示的 6 位数字。"),
+    )
+
+    def clean_otp_token(self):
+        return "".join(self.cleaned_data["otp_token"].split())

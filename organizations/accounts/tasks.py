@@ -6,8 +6,11 @@ from django.utils import timezone
 
 @shared_task(name="organizations.tasks.purge_login_attempts")
 def purge_login_attempts(days: int = 30) -> int:
-    """Drop login attempts older than ``days`` (they only matter for the lockout window)."""
-    from organizations.accounts.models import LoginAttempt
+    """Drop login attempts and lockout counters older than ``days`` (the counters only matter
+    for minutes; the attempts are the login log)."""
+    from organizations.accounts.models import LoginAttempt, LoginCounter
 
-    deleted, _ = LoginAttempt.objects.filter(at__lt=timezone.now() - timedelta(days=days)).delete()
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = LoginAttempt.objects.filter(at__lt=cutoff).delete()
+    LoginCounter.objects.filter(last_at__lt=cutoff).delete()
     return deleted

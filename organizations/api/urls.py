@@ -1,6 +1,6 @@
 """Routes of the organizations API, registered on the project's one router
 (``dangjian.api.routers.build_router`` calls ``register``)."""
-from organizations.accounts.api.views import AuthTokenViewSet
+from organizations.accounts.api.views import ApiTokenViewSet, AuthTokenViewSet
 from organizations.areas.api.views import AreaViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
@@ -8,6 +8,7 @@ from organizations.units.api.views import ResidentUnitViewSet
 
 ROUTES = (
     ("auth/token", AuthTokenViewSet, "auth-token"),
+    ("auth/tokens", ApiTokenViewSet, "api-token"),
     ("areas", AreaViewSet, "area"),
     ("orgs", PartyOrgViewSet, "org"),
     ("members", MemberViewSet, "member"),

@@ -31,6 +31,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -1098,9 +1100,25 @@ class DemoAccount:
     node: Area
 
 
+def demo_password() -> str:
+    """``settings.DEMO_PASSWORD``, checked against the password policy like every other
+    password (``DemoDataError`` in Chinese if it fails)."""
+    password = getattr(settings, "DEMO_PASSWORD", "") or "dangjian-demo"
+    try:
+        validate_password(password)
+        for username in DEMO_USERNAMES:
+            validate_password(password, get_user_model()(username=username))
+    except ValidationError as exc:
+        raise DemoDataError(_("DEMO_PASSWORD 不符合密码规则：%(why)s") % {"why": " ".join(exc.messages)}) from exc
+    return password
+
+
+DEMO_USERNAMES = ("admin", "district", "street", "community", "grid", "member", "department")
+
+
 def ensure_demo_accounts(city_code: str) -> list[DemoAccount]:
     """Create or update the demo accounts on the city rooted at ``city_code``; idempotent."""
-    password = getattr(settings, "DEMO_PASSWORD", "") or "dangjian-demo"
+    password = demo_password()
     city = Area.objects.get(parent__isnull=True, code=city_code)
     district = Area.objects.filter(parent=city).order_by("code").first()
     street = Area.objects.filter(parent=district).order_by("code").first()

@@ -12,3 +12,5 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("职能部门/驻区单位")
 # Who may create and edit areas, organizations, members and units inside their subtree.
 MANAGE_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
+# Who must sign in with a second factor (TOTP); the others may enrol one.
+SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})

@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dangjian import trees
+from dangjian import trees, xlsx
 from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import get_scope
-from dangjian.xlsx import _date_cell, _header_cells, _note
 from organizations.areas.choices import AreaLevel, BuildingUse
 from organizations.areas.models import Area
 from organizations.imports.choices import ImportKind
@@ -75,13 +74,13 @@ def write_areas(dest, *, actor, within: Area | None = None) -> int:
     for index, col in enumerate(AREA_COLUMNS):
         ws.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = col.width
     ws.freeze_panes = "A2"
-    ws.append(_header_cells(ws, [c.label for c in AREA_COLUMNS]))
+    ws.append(xlsx.header_cells(ws, [c.label for c in AREA_COLUMNS]))
     seen: set[int] = set()
     count = 0
     for pk, parent_id, parent_code, code, name, level, address, households, use, parent_place in rows:
         seen.add(pk)
         visible_parent = parent_id is not None and (parent_id in seen or scope.covers_area(parent_place))
-        ws.append([
+        xlsx.append(ws, [
             parent_code if visible_parent else "", code, name, levels.get(level, ""), address, households,
             uses.get(use, ""),
         ])
@@ -127,17 +126,17 @@ def write_members(dest, *, actor) -> int:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
-    ws.append(_note(ws, _("注：手机号、身份证号已脱敏处理；名单仅含您有权查看的党员。导出时间：%(at)s") % {
+    ws.append(xlsx.note_row(ws, _("注：手机号、身份证号已脱敏处理；名单仅含您有权查看的党员。导出时间：%(at)s") % {
         "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
     }))
-    ws.append(_header_cells(ws, member_export_headers()))
+    ws.append(xlsx.header_cells(ws, member_export_headers()))
     yes, no = _("是"), _("否")
     count = 0
     for m in qs.iterator(chunk_size=CHUNK):
         residence = m.residence
-        ws.append([
-            m.name, genders.get(m.gender, ""), _date_cell(ws, m.birth_date), _date_cell(ws, m.joined_on),
-            _date_cell(ws, m.full_member_on), statuses.get(m.status, ""), m.organization.code, m.organization.name,
+        xlsx.append(ws, [
+            m.name, genders.get(m.gender, ""), xlsx.date_cell(ws, m.birth_date), xlsx.date_cell(ws, m.joined_on),
+            xlsx.date_cell(ws, m.full_member_on), statuses.get(m.status, ""), m.organization.code, m.organization.name,
             roles.get(m.org_role, ""), residence.code if residence else "", residence.name if residence else "",
             yes if m.in_service else no, m.employer, mask_phone(m.phone), mask_id_number(m.id_number),
         ])
@@ -150,4 +149,4 @@ def write_members(dest, *, actor) -> int:
 def _help_sheet(wb, text):
     ws = wb.create_sheet(_(HELP_SHEET_TITLE))
     ws.column_dimensions["A"].width = 100
-    ws.append(_note(ws, text))
+    ws.append(xlsx.note_row(ws, text))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from organizations.imports.importers import XLSX_CONTENT_TYPE, ImportFileError, check_upload_meta, read_sheet
+from organizations.imports.importers import XLSX_CONTENT_TYPE, ImportFileError, check_upload_file, check_upload_meta
 
 
 class ImportUploadForm(forms.Form):
@@ -15,10 +15,12 @@ class ImportUploadForm(forms.Form):
         self.kind = kind
 
     def clean_file(self):
+        """Name, size, declared type and the zip's directory only: the workbook is parsed by
+        the worker (``run_import``), never in the web request."""
         upload = self.cleaned_data["file"]
         try:
             check_upload_meta(name=upload.name, size=upload.size, content_type=getattr(upload, "content_type", ""))
-            read_sheet(upload, self.kind, header_only=True)
+            check_upload_file(upload)
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc), code="bad_file") from exc
         finally:

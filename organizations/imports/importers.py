@@ -3,14 +3,20 @@
 One code path serves the browser (an ``ImportJob`` run by the Celery task
 ``organizations.tasks.run_import``) and the management commands:
 
-1. ``read_sheet`` opens the workbook with openpyxl, finds the header row and returns the
-   data rows with their Excel row numbers (a file that is not an .xlsx, is too large or
-   lacks required columns raises ``ImportFileError``: one clear error, nothing written);
+1. ``read_sheet`` checks the archive (part sizes and compression ratios, every sheet's row
+   count, streaming: ``dangjian.spreadsheets``), then parses the workbook with openpyxl in a
+   child process that exits afterwards (memory cap, time limit), finds the header row and
+   returns the data rows with their Excel row numbers (a file that is not an .xlsx, is too
+   large, unpacks too large or lacks required columns raises ``ImportFileError``: one clear
+   error, nothing written).  Formula cells are read as their text and refused per row.
+   The web request only runs ``check_upload_meta`` and ``check_upload_file`` (the zip's
+   central directory); all parsing happens in the Celery task;
 2. ``validate_areas`` / ``validate_members`` check the *whole* file, every row, against the
    database and the importer's scope, with a constant number of queries per chunk of
    codes; every bad row is reported with its Excel row number and its Chinese reasons;
 3. only when no row is bad, ``write_areas`` / ``write_members`` write everything in one
-   transaction (areas: tree lock, bulk insert, partial rebuild of the touched trees;
+   transaction (areas: tree lock, new nodes numbered in memory, gaps opened set-based under
+   existing parents — never a rebuild of a whole tree —, bulk insert;
    members: ``bulk_create`` in batches) and record one audit event.
 
 The importer's scope is ``dangjian.scoping.get_scope(actor)``; ``actor=None`` is the
@@ -46,10 +52,12 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dangjian import jobs, spreadsheets, trees, xlsx
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from dangjian.scoping import Scope, get_scope
+from dangjian.spreadsheets import FormulaText
 from dangjian.trees import lock_tree_writes
 from dangjian.xlsx import HEADER_FILL, HEADER_FONT
 from organizations.areas.choices import AreaLevel, BuildingUse
@@ -58,6 +66,8 @@ from organizations.grants.choices import MANAGE_ROLES
 from organizations.imports.choices import FINISHED_IMPORT_STATUSES, IMPORT_ROLES, ImportKind, ImportStatus
 from organizations.imports.models import ImportJob
 from organizations.members import places
+from organizations.members import selectors as members_selectors
+from organizations.members.actions import duplicate_id_number_message
 from organizations.members.choices import Gender, MemberStatus, OrgRole
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -75,6 +85,8 @@ ACCEPTED_CONTENT_TYPES = frozenset({
     "application/vnd.ms-excel",
     "",
 })
+MAX_COLUMNS = 64             # columns read per row (the templates have 7 and 13)
+MAX_CELL_CHARS = 1000        # longer text is cut (every column's limit is lower)
 HEADER_SCAN_ROWS = 10        # the header row may follow a few title or note rows
 PROGRESS_EVERY = 200         # rows between two progress updates of the job row
 LOOKUP_CHUNK = 500           # codes per IN (...) look-up (SQLite's variable limit)
@@ -95,6 +107,12 @@ class ImportPermissionError(Exception):
 
 def max_rows() -> int:
     return int(getattr(settings, "IMPORT_MAX_ROWS", 100_000))
+
+
+def max_sheet_rows() -> int:
+    """Rows of the data sheet, blank ones included (the data rows' cap plus room for
+    a few blank or note rows)."""
+    return int(getattr(settings, "IMPORT_MAX_SHEET_ROWS", max_rows() + 10_000))
 
 
 # ------------------------------------------------------------------------ columns
@@ -210,7 +228,7 @@ def build_template(kind: str) -> bytes:
     ws = wb.active
     ws.title = _(SHEET_TITLES[kind])
     for index, col in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=index, value=col.label)
+        cell = xlsx.put(ws, 1, index, col.label)
         cell.font = HEADER_FONT
         cell.fill = REQUIRED_FILL if col.required else HEADER_FILL
         cell.alignment = Alignment(horizontal="center")
@@ -245,16 +263,16 @@ def build_template(kind: str) -> bytes:
     else:
         notes.append(_("4. 上级编码可以引用本文件中的其他行，先后顺序不限；层级只能逐级向下（楼宇可直接建在社区之下）。"))
     for line in notes:
-        help_ws.append([line])
+        xlsx.append(help_ws, [line])
     help_ws["A1"].font = Font(bold=True, size=14)
     help_ws.append([])
     header_row = help_ws.max_row + 1
-    help_ws.append([_("列名"), _("是否必填"), _("说明"), _("可填写的值"), _("示例")])
+    xlsx.append(help_ws, [_("列名"), _("是否必填"), _("说明"), _("可填写的值"), _("示例")])
     for cell in help_ws[header_row]:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     for col in cols:
-        help_ws.append([
+        xlsx.append(help_ws, [
             col.label,
             _("必填") if col.required else _("可选"),
             col.help_text,
@@ -315,14 +333,31 @@ def check_upload_meta(*, name: str, size: int, content_type: str = "") -> None:
         raise ImportFileError(_("文件类型不是 Excel（.xlsx），请使用导入模板。"))
 
 
-def _open_workbook(fileobj):
+def check_upload_file(fileobj) -> None:
+    """What the web request checks of an upload's content: a zip that looks like an .xlsx,
+    whose parts are not a zip bomb (``dangjian.spreadsheets.check_archive``: the central
+    directory only, nothing is inflated or parsed).  Everything else is the worker's."""
     try:
         fileobj.seek(0)
         if not zipfile.is_zipfile(fileobj):
             raise ImportFileError(_("无法读取文件：这不是 Excel（.xlsx）文件。"))
+        spreadsheets.check_archive(fileobj)
+        with zipfile.ZipFile(fileobj) as archive:
+            names = set(archive.namelist())
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("无法读取文件：文件已损坏或不是 Excel（.xlsx）文件。")) from None
+    finally:
         fileobj.seek(0)
-        return openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
-    except ImportFileError:
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportFileError(_("无法读取文件：文件已损坏或不是 Excel（.xlsx）文件。"))
+
+
+def _open_workbook(data: bytes):
+    try:
+        return openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
+    except MemoryError:
         raise
     except Exception as exc:  # openpyxl raises many kinds of errors for a broken file
         raise ImportFileError(_("无法读取文件：文件已损坏或不是 Excel（.xlsx）文件。")) from exc
@@ -382,38 +417,86 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_sheet(fileobj, kind: str, *, header_only: bool = False) -> Sheet:
-    """Open the workbook and return its data rows (raises ``ImportFileError``)."""
+def _cell_value(cell):
+    """A cell's value as the importer reads it: a formula is its literal text, marked
+    (``FormulaText``, refused per row), never a computed value; over-long text is cut
+    (every column's limit is far below, so the row is still refused for its length)."""
+    value = cell.value
+    if cell.data_type == "f":
+        return FormulaText(str(getattr(value, "text", value) or "")[:MAX_CELL_CHARS])
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[:MAX_CELL_CHARS]
+    return value
+
+
+def _counted_rows(ws, cap: int):
+    """The sheet's rows as value tuples (at most ``MAX_COLUMNS`` wide), refusing row
+    ``cap + 1``: blank rows count too, however they are written."""
+    for number, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if number > cap:
+            raise ImportFileError(_too_many_rows(cap))
+        yield tuple(_cell_value(c) for c in cells)
+
+
+def _too_many_rows(cap: int) -> str:
+    return _("工作表超过 %(limit)d 行（空行也计算在内），请删除多余的空行或拆分后分批导入。") % {"limit": cap}
+
+
+def parse_sheet(data: bytes, kind: str) -> Sheet:
+    """Parse the workbook's data sheet (raises ``ImportFileError``).  Runs in the isolated
+    child (``read_sheet``): it must not touch the database."""
     cols = columns_for(kind)
-    wb = _open_workbook(fileobj)
+    wb = _open_workbook(data)
     try:
         ws = _data_sheet(wb, kind)
         try:
             ws.reset_dimensions()  # some generators write a wrong <dimension>; read every row
-            rows_iter = ws.iter_rows(values_only=True)
+            rows_iter = _counted_rows(ws, max_sheet_rows())
             header_row, colmap = _find_header(rows_iter, cols)
             rows: list[tuple[int, dict]] = []
-            if not header_only:
-                limit = max_rows()
-                for number, values in enumerate(rows_iter, start=header_row + 1):
-                    values = values or ()
-                    data = {key: (values[i] if i < len(values) else None) for key, i in colmap.items()}
-                    if all(_blank(v) for v in data.values()):
-                        continue
-                    rows.append((number, data))
-                    if len(rows) > limit:
-                        raise ImportFileError(
-                            _("文件超过 %(limit)d 行数据，请拆分后分批导入。") % {"limit": limit}
-                        )
-        except ImportFileError:
+            limit = max_rows()
+            for number, values in enumerate(rows_iter, start=header_row + 1):
+                data_row = {key: (values[i] if i < len(values) else None) for key, i in colmap.items()}
+                if all(_blank(v) for v in data_row.values()):
+                    continue
+                rows.append((number, data_row))
+                if len(rows) > limit:
+                    raise ImportFileError(
+                        _("文件超过 %(limit)d 行数据，请拆分后分批导入。") % {"limit": limit}
+                    )
+        except (ImportFileError, MemoryError):
             raise
         except Exception as exc:
             raise ImportFileError(_("无法读取文件：工作表内容已损坏。")) from exc
     finally:
         wb.close()
-    if not header_only and not rows:
+    if not rows:
         raise ImportFileError(_("文件中没有数据行。"))
     return Sheet(kind=kind, rows=rows)
+
+
+def read_sheet(fileobj, kind: str) -> Sheet:
+    """Check the file (``check_upload_file``, then every worksheet's row count, streaming),
+    then parse it in a child process that exits afterwards, under a memory cap and a time
+    limit (``dangjian.spreadsheets``).  Raises ``ImportFileError``."""
+    columns_for(kind)
+    check_upload_file(fileobj)
+    try:
+        spreadsheets.check_rows(fileobj, max_sheet_rows())
+        fileobj.seek(0)
+        data = fileobj.read()
+        if not getattr(settings, "IMPORT_PARSE_ISOLATED", True):
+            return parse_sheet(data, kind)
+        return spreadsheets.run_isolated(parse_sheet, data, kind)
+    except spreadsheets.SpreadsheetError as exc:
+        raise ImportFileError(str(exc)) from None
+    except spreadsheets.IsolatedFailure as exc:
+        log.warning("import parsing refused: %s", exc)
+        if exc.reason == "timeout":
+            raise ImportFileError(_("文件解析超时，不能导入；请删除多余的内容或拆分后分批导入。")) from None
+        raise ImportFileError(_("文件解析时超出内存上限，不能导入；请删除多余的内容或拆分后分批导入。")) from None
+    finally:
+        fileobj.seek(0)
 
 
 # --------------------------------------------------------------------- cell parsing
@@ -495,6 +578,21 @@ class _Row:
         return None
 
 
+def _rows(sheet: Sheet, row_class, cols) -> list:
+    """The sheet's rows to validate; a formula cell is refused in its row (its literal text
+    is kept for the other checks, its value is never computed)."""
+    labels = {col.key: col.label for col in cols}
+    rows = []
+    for number, raw in sheet.rows:
+        row = row_class(number, raw)
+        for key, value in raw.items():
+            if isinstance(value, FormulaText):
+                row.error(_("%(col)s是公式（%(formula)s），导入不计算公式；请改为直接填写的数值或文本") % {
+                    "col": labels[key], "formula": value[:40]})
+        rows.append(row)
+    return rows
+
+
 def _chunks(items, size=LOOKUP_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
@@ -525,6 +623,7 @@ def _error_list(rows) -> list[dict]:
 
 # --------------------------------------------------------------------------- areas
 class _AreaRow(_Row):
+    anchor: _AreaRow | None = None
     parent_code = code = name = address = building_use = ""
     level: int | None = None
     households = 0
@@ -581,7 +680,7 @@ def validate_areas(sheet: Sheet, *, actor, progress: Progress | None = None) -> 
     scope = _scope_for(actor)
     levels = _choice_map(AreaLevel)
     uses = _choice_map(BuildingUse)
-    rows = [_AreaRow(number, raw) for number, raw in sheet.rows]
+    rows = _rows(sheet, _AreaRow, cols)
     total = len(rows)
     report = _reporter(progress, total, "validating")
     report(0, force=True)
@@ -709,44 +808,71 @@ def write_areas(rows: list[_AreaRow]) -> dict:
         while node.parent_file is not None:
             depth, node = depth + 1, node.parent_file
         row.depth_in_file = depth
-    aggregates = Area.objects.aggregate(max_tree=Max("tree_id"), max_rght=Max("rght"))
-    next_tree = (aggregates["max_tree"] or 0) + 1
-    # Placeholder lft values above every existing one: the rebuild orders siblings by lft,
-    # so existing children keep their order and new ones follow in file order.
-    placeholder = (aggregates["max_rght"] or 0) + 1
-    created: dict[str, tuple[int, int]] = {}   # code → (pk, tree_id)
-    touched: set[int] = set()
+        row.anchor = node  # the row at the top of its forest: under an existing area, or a new root
+
+    # The new nodes, numbered in memory: new trees from the next free tree id, and the forests
+    # under existing areas grafted as their last children into gaps opened set-based
+    # (trees.make_room) — only the nodes to the right of a gap move; the tree is never rebuilt.
+    objs: dict[str, Area] = {}
+    for row in rows:
+        objs[row.code] = Area(
+            code=row.code, name=row.name, level=row.level, address=row.address, households=row.households,
+            building_use=row.building_use,
+        )
+    by_code = {row.code: row for row in rows}
+
+    def file_parent(obj):
+        row = by_code[obj.code].parent_file
+        return objs[row.code] if row is not None else None
+
+    forests: dict[object, list[Area]] = defaultdict(list)   # anchor's parent pk (or the anchor row) → nodes
+    for row in rows:
+        anchor = row.anchor
+        forests[anchor.parent_db.pk if anchor.parent_db is not None else ("root", anchor.code)].append(objs[row.code])
+    new_roots = [key for key in forests if isinstance(key, tuple)]
+    if new_roots:
+        next_tree = (Area.objects.aggregate(max_tree=Max(trees.tree_field()))["max_tree"] or 0) + 1
+        for key in new_roots:
+            next_tree = trees.assign_tree_fields(forests[key], first_tree_id=next_tree, parent_key=file_parent)
+    under: dict[int, tuple[int, trees.Span]] = {}          # existing parent pk → (depth, span) read under the lock
+    for chunk in _chunks([key for key in forests if not isinstance(key, tuple)]):
+        for pk, depth, place in trees.with_spans(Area.objects.filter(pk__in=chunk), "pk", "depth"):
+            under[pk] = (depth, place)
+    gaps: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # tree → (position, width, parent pk)
+    for pk, (_depth, place) in under.items():
+        gaps[place.tree].append((place.end, 2 * len(forests[pk]), pk))
+    for tree, tree_gaps in gaps.items():
+        tree_gaps.sort()
+        opened_before = 0
+        for position, width, pk in tree_gaps:
+            depth, place = under[pk]
+            trees.graft_tree_fields(forests[pk], under=place, depth=depth + 1, start=position + opened_before,
+                                    parent_key=file_parent)
+            opened_before += width
+        trees.make_room(Area, tree, [(position, width) for position, width, _pk in tree_gaps])
+
+    created: dict[str, int] = {}   # code → pk
     by_depth: dict[int, list[_AreaRow]] = defaultdict(list)
     for row in rows:
         by_depth[row.depth_in_file].append(row)
-    with Area.objects.disable_mptt_updates():
-        for depth in sorted(by_depth):
-            objs = []
-            for row in by_depth[depth]:
-                if row.parent_db is not None:
-                    parent_id, tree_id = row.parent_db.pk, row.parent_db.tree_id
-                elif row.parent_file is not None:
-                    parent_id, tree_id = created[row.parent_file.code]
-                else:
-                    parent_id, tree_id = None, next_tree
-                    next_tree += 1
-                touched.add(tree_id)
-                objs.append(Area(
-                    parent_id=parent_id, code=row.code, name=row.name, level=row.level, address=row.address,
-                    households=row.households, building_use=row.building_use,
-                    tree_id=tree_id, lft=placeholder, rght=placeholder, depth=0,
-                ))
-                placeholder += 1
-            for batch in _chunks(objs, WRITE_BATCH):
-                Area.objects.bulk_create(batch)
-            missing = [o.code for o in objs if o.pk is None]  # backends that return no ids
-            pks = {}
-            for chunk in _chunks(missing):
-                pks.update(Area.objects.filter(code__in=chunk).values_list("code", "pk"))
-            for obj in objs:
-                created[obj.code] = (obj.pk or pks[obj.code], obj.tree_id)
-    for tree_id in sorted(touched):
-        Area.objects.partial_rebuild(tree_id)
+    for depth in sorted(by_depth):
+        batch_objs = []
+        for row in by_depth[depth]:
+            obj = objs[row.code]
+            if row.parent_db is not None:
+                obj.parent_id = row.parent_db.pk
+            elif row.parent_file is not None:
+                obj.parent_id = created[row.parent_file.code]
+            batch_objs.append(obj)
+        for batch in _chunks(batch_objs, WRITE_BATCH):
+            Area.objects.bulk_create(batch)
+        missing = [o.code for o in batch_objs if o.pk is None]  # backends that return no ids
+        pks = {}
+        for chunk in _chunks(missing):
+            pks.update(Area.objects.filter(code__in=chunk).values_list("code", "pk"))
+        for obj in batch_objs:
+            created[obj.code] = obj.pk or pks[obj.code]
+    touched = {obj.tree_id for obj in objs.values()}
     counts = defaultdict(int)
     for row in rows:
         counts[row.level] += 1
@@ -830,7 +956,7 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
         with translation.override(lang):
             maps["yes_no"].update({_("是"): True, _("否"): False})
     today = timezone.localdate()
-    rows = [_MemberRow(number, raw) for number, raw in sheet.rows]
+    rows = _rows(sheet, _MemberRow, cols)
     total = len(rows)
     report = _reporter(progress, total, "validating")
     report(0, force=True)
@@ -843,9 +969,9 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
             if first is not row:
                 row.error(_("身份证号与第 %(row)d 行重复") % {"row": first.number})
 
-    registered = set()
+    registered = {}  # hash → the holder if the importer may see it (the message names it), else None
     for chunk in _chunks(first_by_hash):
-        registered.update(Member.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True))
+        registered.update(members_selectors.id_number_holders(actor, chunk))
     orgs: dict[str, PartyOrg] = {}
     for chunk in _chunks({r.org_code for r in rows if r.org_code}):
         for org in PartyOrg.objects.filter(code__in=chunk).select_related("area"):
@@ -860,7 +986,7 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
 
     for done, row in enumerate(rows, start=1):
         if row.id_hash and row.id_hash in registered:
-            row.error(_("该身份证号已登记在其他党员名下"))
+            row.error(duplicate_id_number_message(registered[row.id_hash]))
         if row.org_code:
             row.organization = orgs.get(row.org_code)
             if row.organization is None:
@@ -881,16 +1007,16 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
     return rows, _error_list(rows)
 
 
-def write_members(rows: list[_MemberRow]) -> dict:
+def write_members(rows: list[_MemberRow], *, actor=None) -> dict:
     """Insert the validated rows in batches; callers hold a transaction."""
     hashes = [r.id_hash for r in rows if r.id_hash]
-    clashes = set()
+    clashes = {}
     for chunk in _chunks(hashes):
-        clashes.update(Member.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True))
+        clashes.update(members_selectors.id_number_holders(actor, chunk))
     if clashes:  # registered by someone else since the validation
         for row in rows:
             if row.id_hash in clashes:
-                row.error(_("该身份证号已登记在其他党员名下"))
+                row.error(duplicate_id_number_message(clashes[row.id_hash]))
         raise _Invalid(_error_list(rows))
     objs = [
         Member(
@@ -974,7 +1100,7 @@ def import_workbook(kind: str, fileobj, *, actor, job: ImportJob | None = None,
             if kind == ImportKind.AREAS:
                 result.summary = write_areas(rows)
             else:
-                result.summary = write_members(rows)
+                result.summary = write_members(rows, actor=actor)
             target = job if job is not None else ImportJob(kind=kind, original_name=file_name[:200], is_system=True)
             record(actor, f"import.{kind}", target, {
                 "rows": result.total_rows, "created": result.summary["created"], "file": file_name[:200],
@@ -1018,7 +1144,9 @@ def import_job_submit(*, actor, kind: str, upload) -> ImportJob:
 
     with transaction.atomic():
         job = _create_job(actor=actor, kind=kind, upload=upload)
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        # a job of the outbox: recorded with the upload, sent after the commit; a broker that
+        # is down leaves it queued and the sweeper sends it when the broker is back
+        jobs.enqueue(run_import, dedupe=f"import:{job.pk}", job_id=job.pk)
     return job
 
 

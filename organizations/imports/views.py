@@ -1,7 +1,7 @@
 """Excel import and export pages.
 
-``import_start`` checks the upload (size, extension, declared type, and that openpyxl can
-open it and find the template's columns), stores it as an ``ImportJob`` and queues the
+``import_start`` checks the upload (size, extension, declared type, and the zip's directory:
+no part too large or compressed too well — nothing is parsed here), stores it as an ``ImportJob`` and queues the
 Celery task after commit; ``import_job`` shows the job, whose status fragment
 (``import_job_progress``) polls itself with htmx every second until the job finishes.
 ``export`` streams the visible areas or members as .xlsx (personal data masked).
@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dangjian import xlsx
+from dangjian import jobs, xlsx
 from dangjian.audit import record
 from dangjian.portal import forbidden as _forbidden
 from dangjian.scoping import get_scope
@@ -67,6 +67,8 @@ def _job_context(job: ImportJob) -> dict:
         "row_errors": [e for e in errors if e.get("row")][:ERROR_ROWS_SHOWN],
         "row_error_count": sum(1 for e in errors if e.get("row")),
         "rows_shown": ERROR_ROWS_SHOWN,
+        # a pending job whose message the broker has not taken yet (down): said, not hidden
+        "awaiting_broker": job.status == ImportStatus.PENDING and jobs.awaiting_broker(f"import:{job.pk}"),
     }
 
 

@@ -35,3 +35,12 @@ class AccessChannel(models.TextChoices):
     API = "api", _("接口")
     EXPORT = "export", _("导出")
     ADMIN = "admin", _("后台")
+
+
+class AccessKind(models.TextChoices):
+    REVEAL = "reveal", _("查看完整信息")
+    LOOKUP = "lookup", _("按手机号或身份证号查找")
+
+
+# The personal-data fields a member may be found by (exact match on their keyed hash).
+LOOKUP_FIELDS = ("phone", "id_number")

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
 
 from dangjian.api.filters import IdFilter
-from dangjian.crypto import keyed_hash
 from organizations.members.choices import Gender, MemberStatus, OrgRole
 from organizations.members.models import CentralHousehold, Member
 
@@ -16,18 +15,12 @@ class MemberFilterSet(FilterSet):
     org_role = django_filters.ChoiceFilter(label=_("组织内职务"), choices=OrgRole.choices)
     residence = IdFilter(label=_("居住楼栋"), field_name="residence")
     q = django_filters.CharFilter(label=_("姓名包含"), field_name="name", lookup_expr="icontains")
-    phone = django_filters.CharFilter(label=_("手机号（精确）"), method="filter_phone")
-    id_number = django_filters.CharFilter(label=_("身份证号（精确）"), method="filter_id_number")
+    # No phone / ID-number filters: personal data never travels in a URL (URLs are logged).
+    # Finding a member by a number is POST /api/members/lookup/ (MemberViewSet.lookup).
 
     class Meta:
         model = Member
-        fields = ["status", "gender", "in_service", "organization", "org_role", "residence", "q", "phone", "id_number"]
-
-    def filter_phone(self, queryset, name, value):
-        return queryset.filter(phone_hash=keyed_hash(value))
-
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number_hash=keyed_hash(value))
+        fields = ["status", "gender", "in_service", "organization", "org_role", "residence", "q"]
 
 
 class CentralHouseholdFilterSet(FilterSet):

@@ -2,7 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, ScopedCodeField, _choices
+from dangjian.crypto import normalise
+from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, PlainForm, ScopedCodeField, _choices
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
@@ -112,10 +113,9 @@ class CentralHouseholdForm(ActionForm):
 
 
 class MemberFilterForm(FilterForm):
-    q = forms.CharField(
-        label=_("姓名、手机号或身份证号"), required=False, max_length=50,
-        help_text=_("姓名可模糊查找；手机号和身份证号须完整输入。"),
-    )
+    # A GET form: its values land in the URL and the access logs, so it searches names only.
+    # Phone and ID number: MemberLookupForm (POST).
+    q = forms.CharField(label=_("姓名"), required=False, max_length=50, help_text=_("姓名可模糊查找。"))
     status = forms.ChoiceField(label=_("党员状态"), required=False, choices=_choices(MemberStatus))
     gender = forms.ChoiceField(label=_("性别"), required=False, choices=_choices(Gender))
     in_service = forms.ChoiceField(
@@ -124,3 +124,31 @@ class MemberFilterForm(FilterForm):
     org_role = forms.ChoiceField(label=_("组织内职务"), required=False, choices=_choices(OrgRole))
     organization = forms.IntegerField(label=_("党组织编号"), required=False, min_value=1, widget=forms.HiddenInput)
     within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
+
+
+def looks_like_personal_number(text: str) -> bool:
+    """Seven digits or more in a row (spaces and dashes ignored): a phone or ID number, whole or in part."""
+    run = best = 0
+    for ch in normalise(text or ""):
+        run = run + 1 if ch.isdigit() else 0
+        best = max(best, run)
+    return best >= 7
+
+
+def lookup_field_of(number: str) -> str | None:
+    """Which personal-data field a typed number is: ``phone``, ``id_number`` or ``None``."""
+    value = normalise(number or "")
+    if is_valid_mobile(value):
+        return "phone"
+    if is_valid_id_number(value):
+        return "id_number"
+    return None
+
+
+class MemberLookupForm(PlainForm):
+    """Find a member by a full phone or ID number: posted, never in a URL; never shown back."""
+
+    number = forms.CharField(
+        label=_("手机号或身份证号"), max_length=32, widget=BlankTextInput(attrs={"autocomplete": "off"}),
+        help_text=_("完整的11位手机号或18位身份证号；每次查找都会留痕。"),
+    )

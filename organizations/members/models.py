@@ -10,7 +10,7 @@ from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from organizations.members.choices import ROSTER_ROLES, AccessChannel, Gender, MemberStatus, OrgRole
+from organizations.members.choices import ROSTER_ROLES, AccessChannel, AccessKind, Gender, MemberStatus, OrgRole
 from organizations.orgs.models import PartyOrg
 
 
@@ -169,13 +169,21 @@ class CentralHousehold(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Every unmasked view of a member's personal data, for audit (PIPL)."""
+    """Every unmasked view of a member's personal data and every look-up of a member by phone
+    or ID number (refused attempts included), for audit (PIPL).  A look-up row records the
+    field searched and how many members matched (the member when exactly one did) — never
+    the value searched for."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("查看人")
     )
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("党员"))
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("党员")
+    )
+    kind = models.CharField(_("方式"), max_length=8, choices=AccessKind.choices, default=AccessKind.REVEAL)
     fields = models.CharField(_("查看字段"), max_length=100)
+    matched = models.PositiveIntegerField(_("匹配人数"), null=True, blank=True)
+    refused = models.BooleanField(_("已拒绝"), default=False)
     channel = models.CharField(_("渠道"), max_length=8, choices=AccessChannel.choices)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -186,4 +194,5 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.user} → {self.member_id} {self.fields}"
+        target = self.member_id if self.member_id is not None else f"{self.matched}"
+        return f"{self.user} {self.kind}{' refused' if self.refused else ''} → {target} {self.fields}"

@@ -31,3 +31,10 @@ def can_reveal(user, member) -> bool:
     if scope.covers_org(member.organization, PERSONAL_DATA_ROLES):
         return True
     return member.residence_id is not None and scope.covers_area(member.residence, PERSONAL_DATA_ROLES)
+
+
+def can_look_up_personal_data(user) -> bool:
+    """May find members by their full phone or ID number: a role that may open personal data
+    in full (``PERSONAL_DATA_ROLES``, as ``can_reveal``) somewhere in their grants.  The
+    look-up then searches only where that role reaches (``selectors.members_revealable_to``)."""
+    return getattr(user, "is_authenticated", False) and get_scope(user).has_role(*PERSONAL_DATA_ROLES)

@@ -3,20 +3,53 @@ from operator import or_
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from dangjian import trees
-from dangjian.scoping import get_scope
+from dangjian.scoping import InArea, InOrg, get_scope
 from dangjian.trees import NOTHING
 from organizations.members import places
-from organizations.members.choices import ROSTER_ROLES
+from organizations.members.choices import PERSONAL_DATA_ROLES, ROSTER_ROLES
 from organizations.members.models import CentralHousehold, Member
 from organizations.orgs.models import PartyOrg
 
 
 def members_for(user):
     return Member.objects.visible_to(user)
+
+
+def members_revealable_to(user):
+    """The members whose personal data ``user`` may open in full: the rule of
+    ``permissions.can_reveal`` (a personal-data role over the organization, its area or the
+    residence) as a queryset, for the look-up by phone or ID number."""
+    return Member.objects.granted(
+        user,
+        InArea("residence", PERSONAL_DATA_ROLES), InArea("organization__area", PERSONAL_DATA_ROLES),
+        InOrg("organization", PERSONAL_DATA_ROLES),
+    )
+
+
+def id_number_holders(user, digests, *, exclude_pk=None) -> dict:
+    """``{ID-number hash: (pk, name) of the member holding it}`` for the hashes already
+    registered — ``None`` instead of ``(pk, name)`` when that member is outside what ``user`` may
+    see.  One query whichever it is (the visibility is an ``EXISTS`` of the same statement), so
+    neither the time nor the status of the answer tells which subtree holds the number.
+    ``user=None`` is the system (sees every member)."""
+    digests = [d for d in digests if d]
+    if not digests:
+        return {}
+    rows = Member.objects.filter(id_number_hash__in=digests)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    seen = (
+        Value(True, output_field=BooleanField()) if user is None
+        else Exists(Member.objects.visible_to(user).filter(pk=OuterRef("pk")))
+    )
+    return {
+        digest: (pk, name) if visible else None
+        for digest, pk, name, visible in rows.annotate(seen=seen).values_list("id_number_hash", "pk", "name", "seen")
+    }
 
 
 def central_households_for(user):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import errors, portal, trees
-from dangjian.crypto import keyed_hash
 from dangjian.forms import attach_errors
 from dangjian.portal import PAGE_SIZE, _visible_ids, client_ip, refusals
 from dangjian.portal import int_param as _int_param
@@ -20,7 +20,14 @@ from organizations.imports import permissions as imports_permissions
 from organizations.members import actions as members_actions
 from organizations.members import permissions, places, selectors
 from organizations.members.choices import AccessChannel
-from organizations.members.forms import CentralHouseholdForm, MemberFilterForm, MemberForm
+from organizations.members.forms import (
+    CentralHouseholdForm,
+    MemberFilterForm,
+    MemberForm,
+    MemberLookupForm,
+    looks_like_personal_number,
+    lookup_field_of,
+)
 from organizations.orgs import permissions as orgs_permissions
 from organizations.orgs import selectors as orgs_selectors
 
@@ -34,12 +41,18 @@ def member_list(request):
     members = selectors.members_for(user)
     if not roster and not members.exists():
         raise errors.PermissionDeniedError(_("您的角色不能查看党员名册。"))
+    if looks_like_personal_number(request.GET.get("q", "")):
+        # A number typed into the GET search box: not searched, not shown back, and the
+        # browser leaves the URL that holds it (the log line of this request is masked).
+        messages.warning(request, _("不能在搜索框中输入手机号或身份证号（网址会被记录）；请使用“按手机号或身份证号查找”。"))
+        rest = QueryDict(mutable=True)
+        rest.update({k: v for k, v in request.GET.items() if k not in ("q", "page")})
+        return redirect(reverse("organizations:member_list") + (f"?{rest.urlencode()}" if rest else ""))
     filters = MemberFilterForm(request.GET or None)
     values = filters.filters()
     wanted = Q()  # the filters, as one Q: the rows and the count (selectors.roster_count) apply the same
     if q := values.get("q"):
-        digest = keyed_hash(q)
-        wanted &= Q(name__icontains=q) | Q(phone_hash=digest) | Q(id_number_hash=digest)
+        wanted &= Q(name__icontains=q)
     for name in ("status", "gender", "org_role"):
         if values.get(name):
             wanted &= Q(**{name: values[name]})
@@ -73,6 +86,8 @@ def member_list(request):
             "org_filter_id": values.get("organization"),
             "area_filter_id": values.get("within"),
             "roster": roster,
+            "can_look_up": permissions.can_look_up_personal_data(user),
+            "lookup_form": MemberLookupForm(),
             "can_create": grants_permissions.can_manage_anything(user),
             "can_import": imports_permissions.can_import(user),
         },
@@ -140,6 +155,37 @@ def member_reveal(request, pk):
     except errors.PermissionDeniedError as exc:
         return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
     return render(request, "organizations/_reveal.html", {"member": member, "data": data})
+
+
+@never_cache
+@login_required
+@require_POST
+def member_lookup(request):
+    """Find members by a full phone or ID number (posted): the same action, limit and access
+    log as ``POST /api/members/lookup/``; the rows are shown masked and the number never is."""
+    user = request.user
+    number = request.POST.get("number", "")
+    field = lookup_field_of(number)
+    context = {"form": MemberLookupForm(), "members": None, "crumbs": [
+        {"label": _("党员"), "url": reverse("organizations:member_list")}, {"label": _("按号码查找"), "url": None},
+    ]}
+    try:
+        found = members_actions.member_lookup(
+            actor=user, field=field, value=number, channel=AccessChannel.WEB, ip=client_ip(request)
+        )
+    except members_actions.LookupThrottled as exc:
+        response = render(request, "organizations/member_lookup.html", {**context, "error": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    except errors.PermissionDeniedError as exc:
+        return portal.refused(request, exc)
+    except ValidationError as exc:
+        form = MemberLookupForm(request.POST)  # its widget never renders the typed number back
+        form.is_valid()
+        for message in exc.messages:
+            form.add_error("number", message)
+        return render(request, "organizations/member_lookup.html", {**context, "form": form}, status=400)
+    return render(request, "organizations/member_lookup.html", {**context, "members": found, "field": field})
 
 
 @login_required

@@ -39,6 +39,9 @@ BUDGETS = {
     "organizations:import_job": 7,
     "organizations:import_job_progress": 7,
     "organizations:export": 8,  # imports/tests/test_export.py, a street cadre
+    # a one-row area import (validate, lock, open the gap, insert, audit), whatever the tree's
+    # size (imports/tests/test_incremental_tree.py); 10 on SQLite (no advisory lock)
+    "organizations.imports.importers.import_workbook[areas, one row]": 11,
     # ---------------------------------------------------- reads that are no route
     "organizations.areas.selectors.area_summary": 4,  # at most (trees/tests/test_trees.py)
     "organizations.areas.selectors.area_children": 1,  # at most (trees/tests/test_trees.py)

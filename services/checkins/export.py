@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from dangjian import trees
+from dangjian import trees, xlsx
 from dangjian.xlsx import HEADER_FILL, HEADER_FONT
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -123,7 +123,7 @@ def _status_at(data: SheetData, day: date) -> str:
 
 def _header(ws, row, labels):
     for col, label in enumerate(labels, start=1):
-        cell = ws.cell(row=row, column=col, value=label)
+        cell = xlsx.put(ws, row, col, label)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.border = BOX
@@ -131,7 +131,7 @@ def _header(ws, row, labels):
 
 def _row(ws, row, values, *, formats=None):
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = xlsx.put(ws, row, col, value)
         cell.border = BOX
         if isinstance(value, date):
             cell.number_format = DATE_FORMAT
@@ -147,7 +147,7 @@ def write_sheet(ws, data: SheetData, year: int, quarter: int) -> None:
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
-    ws.cell(row=1, column=1, value=_("在职党员到社区报到服务情况反馈表")).font = TITLE_FONT
+    xlsx.put(ws, 1, 1, _("在职党员到社区报到服务情况反馈表")).font = TITLE_FONT
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
     info = (
@@ -161,7 +161,7 @@ def write_sheet(ws, data: SheetData, year: int, quarter: int) -> None:
         ws.cell(row=offset, column=3).font = LABEL_FONT
 
     row = 6
-    ws.cell(row=row, column=1, value=_("一、报到记录")).font = LABEL_FONT
+    xlsx.put(ws, row, 1, _("一、报到记录")).font = LABEL_FONT
     row += 1
     _header(ws, row, (_("报到社区"), _("报到日期"), _("有效期至"), _("特长与服务意向")))
     for report in data.reports:
@@ -169,10 +169,10 @@ def write_sheet(ws, data: SheetData, year: int, quarter: int) -> None:
         _row(ws, row, (report.community.name, report.reported_on, report.valid_until, report.skills))
     if not data.reports:
         row += 1
-        ws.cell(row=row, column=1, value=_("（尚未报到）"))
+        xlsx.put(ws, row, 1, _("（尚未报到）"))
 
     row += 2
-    ws.cell(row=row, column=1, value=_("二、本季度服务记录（%(start)s至%(end)s）") % {
+    xlsx.put(ws, row, 1, _("二、本季度服务记录（%(start)s至%(end)s）") % {
         "start": f"{start.month}月{start.day}日", "end": f"{end.month}月{end.day}日"}).font = LABEL_FONT
     row += 1
     _header(ws, row, (_("服务日期"), _("来源"), _("时长（小时）"), _("说明")))
@@ -182,7 +182,7 @@ def write_sheet(ws, data: SheetData, year: int, quarter: int) -> None:
              formats={3: HOURS_FORMAT})
     if not data.records:
         row += 1
-        ws.cell(row=row, column=1, value=_("（本季度无服务记录）"))
+        xlsx.put(ws, row, 1, _("（本季度无服务记录）"))
     row += 1
     _row(ws, row, (_("本季度合计"), "", data.quarter_total, ""), formats={3: HOURS_FORMAT})
     ws.cell(row=row, column=1).font = LABEL_FONT
@@ -195,15 +195,15 @@ def write_sheet(ws, data: SheetData, year: int, quarter: int) -> None:
     ws.cell(row=row, column=1).font = LABEL_FONT
 
     row += 2
-    ws.cell(row=row, column=1, value=_("三、社区党组织评价意见")).font = LABEL_FONT
+    xlsx.put(ws, row, 1, _("三、社区党组织评价意见")).font = LABEL_FONT
     row += 1
     ws.merge_cells(start_row=row, start_column=1, end_row=row + 2, end_column=4)
     ws.cell(row=row, column=1).border = BOX
     row += 4
-    ws.cell(row=row, column=1, value=_("社区党组织（盖章）："))
-    ws.cell(row=row, column=3, value=_("负责人签字："))
+    xlsx.put(ws, row, 1, _("社区党组织（盖章）："))
+    xlsx.put(ws, row, 3, _("负责人签字："))
     row += 1
-    ws.cell(row=row, column=3, value=_("日期：    年  月  日"))
+    xlsx.put(ws, row, 3, _("日期：    年  月  日"))
 
 
 def sheet_title(member, used: set) -> str:
@@ -231,7 +231,7 @@ def employer_workbook(org, members, year: int, quarter: int) -> openpyxl.Workboo
     rows = sheet_data(members, year, quarter)
     if not rows:
         first.title = _("说明")
-        first.cell(row=1, column=1, value=_("%(org)s：%(quarter)s没有可反馈的报到党员。") % {
+        xlsx.put(first, 1, 1, _("%(org)s：%(quarter)s没有可反馈的报到党员。") % {
             "org": org.name, "quarter": quarter_label(year, quarter)})
         return wb
     wb.remove(first)

@@ -13,16 +13,29 @@ Wishes and requests are both "service requests" here:
 Reads need no key.  They carry no personal data: no names, phones or typed addresses —
 ``address`` is the community (and building) name, ``lat``/``long`` are rounded to three
 decimals (about 100 m), ``media_url`` is empty (photos are only shown to staff).  Wishes are
-listed once reviewed (published); by id, any wish can be read, like its status page.
+listed once reviewed (published); by id, any wish can be read, like its status page.  A
+``description`` is the resident's text only once the community reviewed it (a wish published,
+a request dispatched), with phone and ID numbers masked (``dangjian.privacy.mask_public_text``);
+before that it is a neutral placeholder.
 
-POST (form-encoded) needs an ``api_key`` (``Open311Key``, stored as a keyed hash) and is
-rate limited per client IP and per key.  The community comes from ``attribute[community]``
-(its area code) or ``address_id`` (a building's area code); ``phone`` is required (the
-resident rates the result with its last four digits); ``media_url`` is ignored.
+POST (form-encoded) needs an ``api_key`` (``Open311Key``, stored as a keyed hash) in the body
+or the query string.  Accepted posts are limited per key; every attempt counts against a
+generous ceiling per client address.  The community comes from ``attribute[community]`` (its
+area code, the service definition lists them as the attribute's ``values``), ``address_id`` (a
+building's area code), or else is resolved from ``address_string`` (a community's name in it)
+or ``lat``/``long`` (the community of the nearest earlier request with coordinates, within
+``NEAREST_METERS``); ``phone`` is optional as in GeoReport v2 (without it the resident cannot
+rate the result); ``media_url`` is ignored.
 
-Errors are GeoReport error lists with the HTTP status: 400 bad input, 403 bad key, 404
-unknown id or service, 429 too many.  Lists run a fixed number of queries.
+Older clients are met where they are: ``service/<code>`` (singular) as well as
+``services/<code>``, ``service_code`` comma lists in searches, the default window of the last
+90 days (a ``start_date`` alone covers 90 days from it).  Errors are GeoReport error lists with
+the HTTP status — 400 bad input or unknown format, 403 bad key, 404 unknown id, service or
+resource, 429 too many — also for paths and formats the API does not know (JSON, or XML for a
+``.xml`` path).  Lists run a fixed number of queries.
 """
+import math
+import re
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal, InvalidOperation
@@ -39,6 +52,7 @@ from django.views.decorators.csrf import csrf_exempt
 from dangjian import ratelimit, trees
 from dangjian.crypto import keyed_hash
 from dangjian.portal import client_ip
+from dangjian.privacy import mask_public_text
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from services.open311.formats import error, render, w3c
@@ -49,6 +63,7 @@ from services.requests.choices import REQUEST_OPEN_STATUSES, RequestSource, Requ
 from services.requests.models import RequestCategory, ServiceRequest
 from services.requests.views import assignee_phrase
 from services.resident import actions as resident_actions
+from services.resident.choices import UNREVIEWED_TEXT
 from services.wishes import actions
 from services.wishes.choices import CLOSED_STATUSES, ClaimantKind, WishKind, WishStatus
 from services.wishes.models import Wish
@@ -60,6 +75,9 @@ MAX_ROWS = 1000
 DEFAULT_DAYS = 90
 WISH_PREFIX, REQUEST_PREFIX = "W-", "R-"
 WISH_CODES = {f"wish-{kind.value}": kind for kind in WishKind}
+NEAREST_METERS = 500
+UNREVIEWED = UNREVIEWED_TEXT
+KNOWN_RESOURCE = re.compile(r"^(discovery|services?(/[A-Za-z0-9_-]+)?|requests(/[A-Za-z0-9-]+)?|tokens/[A-Za-z0-9-]+)$")
 # Action field → Open311 parameter, for error descriptions.
 PARAMS = {
     "community": "attribute[community]", "building": "address_id", "address": "address_string",
@@ -145,11 +163,19 @@ def service_list(request, *, fmt):
     return render(fmt, [_service_row(*s) for s in _services()], root="services", item="service")
 
 
+def _community_values():
+    """Every community as ``{key: its area code, name: "street community"}`` (one query)."""
+    rows = (Area.objects.filter(level=AreaLevel.COMMUNITY).exclude(code="")
+            .order_by(*trees.tree_order()).values_list("code", "name", "parent__name"))
+    return [{"key": code, "name": f"{parent} {name}" if parent else name} for code, name, parent in rows]
+
+
 def _community_attribute():
     return {
-        "variable": True, "code": "community", "datatype": "string", "required": False,
-        "datatype_description": _("社区的区域编码；不填 address_id（楼栋编码）时必填。"),
-        "order": 1, "description": _("所在社区"), "values": [],
+        "variable": True, "code": "community", "datatype": "singlevaluelist", "required": False,
+        "datatype_description": _("社区的区域编码（见 values）；不填时按 address_id（楼栋编码）、address_string 中的社区名称或"
+                                  "坐标确定社区。"),
+        "order": 1, "description": _("所在社区"), "values": _community_values(),
     }
 
 
@@ -168,10 +194,10 @@ def service_definition(request, service_code, *, fmt):
 # names and phones are not even selected.
 PLACE_FIELDS = ("community_id", "community__name", "building_id", "building__name", "building__code",
                 "building__parent_id", "building__parent__name")
-REQUEST_FIELDS = ("code", "status", "assignee_kind", "text", "created_at", "updated_at", "resolve_due", "lat", "long",
+REQUEST_FIELDS = ("code", "status", "assignee_kind", "text", "dispatched_at", "created_at", "updated_at", "resolve_due", "lat", "long",
                   "category__name", "category__code", "category__response_minutes", "category__resolve_minutes",
                   *PLACE_FIELDS)
-WISH_FIELDS = ("code", "status", "kind", "text", "created_at", "updated_at", "claimed_member_id", "claimed_org_id",
+WISH_FIELDS = ("code", "status", "kind", "text", "published_at", "created_at", "updated_at", "claimed_member_id", "claimed_org_id",
                *PLACE_FIELDS)
 
 
@@ -201,6 +227,10 @@ def _coordinate(value):
     return float(round(Decimal(value), 3))
 
 
+def _public_text(text) -> str:
+    return mask_public_text(text)
+
+
 def _request_notes(status, assignee_kind) -> str:
     notes = [str(RequestStatus(status).label)]
     if phrase := assignee_phrase(SimpleNamespace(status=status, assignee_kind=assignee_kind)):
@@ -219,7 +249,8 @@ def _request_row(row, phrases) -> dict:
         "status_notes": phrases[_request_notes, row["status"], row["assignee_kind"]],
         "service_name": row["category__name"],
         "service_code": f"req-{row['category__code']}",
-        "description": row["text"],
+        # reviewed text only: a request the community has dispatched (seen) at least once
+        "description": phrases[_public_text, row["text"]] if row["dispatched_at"] else str(UNREVIEWED),
         "agency_responsible": row["community__name"],
         "service_notice": phrases[_request_notice, row["category__response_minutes"], row["category__resolve_minutes"]],
         "requested_datetime": w3c(row["created_at"]),
@@ -253,7 +284,7 @@ def _wish_row(row, phrases) -> dict:
         "status_notes": phrases[_wish_notes, row["status"], claimant],
         "service_name": phrases[_wish_service_name, row["kind"]],
         "service_code": f"wish-{row['kind']}",
-        "description": row["text"],
+        "description": phrases[_public_text, row["text"]] if row["published_at"] else str(UNREVIEWED),
         "agency_responsible": row["community__name"],
         "service_notice": phrases[_notice, None],
         "requested_datetime": w3c(row["created_at"]),
@@ -317,11 +348,28 @@ def _by_ids(raw):
     return rows
 
 
+def _service_filter(raw):
+    """``(wish kinds, category codes)`` of a ``service_code`` (one code or a comma list);
+    ``None`` for either side means "all of them", an empty set "none"."""
+    codes = [part.strip() for part in raw.split(",") if part.strip()]
+    if not codes:
+        return None, None
+    kinds = {WISH_CODES[code] for code in codes if code in WISH_CODES}
+    wanted = {code[4:] for code in codes if code.startswith("req-")}
+    known = set(RequestCategory.objects.filter(code__in=wanted).values_list("code", flat=True)) if wanted else set()
+    unknown = [code for code in codes if code not in WISH_CODES and code[4:] not in known]
+    if unknown:
+        raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": ",".join(unknown)})
+    return kinds, known
+
+
 def _search(request):
-    service_code = (request.GET.get("service_code") or "").strip()
     start, end = _parse_when(request, "start_date"), _parse_when(request, "end_date", end=True)
+    window = timedelta(days=DEFAULT_DAYS)
     if start is None:
-        start = (end or timezone.now()) - timedelta(days=DEFAULT_DAYS)
+        start = (end or timezone.now()) - window
+    elif end is None:
+        end = start + window  # a start alone: the 90 days from it
     if end is not None and end < start:
         raise Refusal(400, _("end_date 不能早于 start_date。"))
     statuses = {s.strip().lower() for s in (request.GET.get("status") or "").split(",") if s.strip()}
@@ -329,33 +377,25 @@ def _search(request):
         raise Refusal(400, _("status 只能是 open 或 closed。"))
     want_open, want_closed = (not statuses or "open" in statuses), (not statuses or "closed" in statuses)
 
-    include_wishes, include_requests, category_code = True, True, None
-    if service_code:
-        if service_code in WISH_CODES:
-            include_requests = False
-        elif service_code.startswith("req-") and RequestCategory.objects.filter(code=service_code[4:]).exists():
-            include_wishes, category_code = False, service_code[4:]
-        else:
-            raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
-
+    kinds, category_codes = _service_filter(request.GET.get("service_code") or "")
     rows, phrases = [], Phrases()
-    if include_requests:
+    if category_codes is None or category_codes:
         qs = ServiceRequest.objects.filter(created_at__gte=start)
         if end is not None:
             qs = qs.filter(created_at__lte=end)
-        if category_code:
-            qs = qs.filter(category__code=category_code)
+        if category_codes:
+            qs = qs.filter(category__code__in=category_codes)
         if not want_open:
             qs = qs.exclude(status__in=REQUEST_OPEN_STATUSES)
         if not want_closed:
             qs = qs.filter(status__in=REQUEST_OPEN_STATUSES)
         rows += _request_rows(qs.order_by("-created_at", "-id")[:MAX_ROWS], phrases)
-    if include_wishes:
+    if kinds is None or kinds:
         qs = Wish.objects.filter(created_at__gte=start, published_at__isnull=False)  # reviewed wishes only
         if end is not None:
             qs = qs.filter(created_at__lte=end)
-        if service_code:
-            qs = qs.filter(kind=WISH_CODES[service_code])
+        if kinds:
+            qs = qs.filter(kind__in=kinds)
         if not want_open:
             qs = qs.filter(status__in=CLOSED_STATUSES)
         if not want_closed:
@@ -403,15 +443,15 @@ def token_detail(request, token, *, fmt):
 
 
 # -------------------------------------------------------------------------------- POST
-def _limit(name, key):
-    if not ratelimit.hit_named(name, key):
-        limit, window = ratelimit.limit_for(name)
-        raise Refusal(429, _("提交过于频繁，请稍后再试（%(minutes)d 分钟内最多 %(limit)d 次）。") % {
-            "minutes": max(1, window // 60), "limit": limit}, {"Retry-After": str(ratelimit.retry_after(name))})
+def _refuse_over(name):
+    limit, window = ratelimit.limit_for(name)
+    raise Refusal(429, _("提交过于频繁，请稍后再试（%(minutes)d 分钟内最多 %(limit)d 次）。") % {
+        "minutes": max(1, window // 60), "limit": limit}, {"Retry-After": str(ratelimit.retry_after(name))})
 
 
 def _key(request) -> Open311Key:
-    raw = (request.POST.get("api_key") or "").strip()
+    """The api_key from the form body or, as older clients send it, the query string."""
+    raw = (request.POST.get("api_key") or request.GET.get("api_key") or "").strip()
     key = Open311Key.objects.filter(key_hash=keyed_hash(raw), is_active=True).first() if raw else None
     if key is None:
         raise Refusal(403, _("api_key 缺失或无效。"))
@@ -431,8 +471,47 @@ def _decimal(request, name, low, high):
     return value.quantize(Decimal("0.000001"))
 
 
-def _location(request):
-    """(community, building) from ``attribute[community]`` or ``address_id``."""
+def _community_named_in(address):
+    """The one community whose name appears in ``address`` (the longest name; among equals,
+    the one whose street is named too), or None."""
+    if not address:
+        return None
+    rows = Area.objects.filter(level=AreaLevel.COMMUNITY).values_list("pk", "name", "parent__name")
+    found = [(len(name), bool(parent and parent in address), pk) for pk, name, parent in rows if name and name in address]
+    if not found:
+        return None
+    best = max(found)
+    if sum(1 for row in found if row[:2] == best[:2]) > 1:
+        return None  # ambiguous: the client has to say which
+    return Area.objects.filter(pk=best[2]).first()
+
+
+def _community_near(lat, long):
+    """The community of the nearest earlier request with coordinates, if within ``NEAREST_METERS``."""
+    if lat is None or long is None:
+        return None
+    # about 111 km per degree of latitude; a box first, the distance after
+    span = Decimal(NEAREST_METERS) / Decimal(111_000)
+    cos = Decimal(str(max(0.1, math.cos(math.radians(float(lat))))))
+    box = ServiceRequest.objects.filter(
+        lat__range=(lat - span, lat + span), long__range=(long - span / cos, long + span / cos),
+    ).values_list("lat", "long", "community_id")[:MAX_ROWS]
+
+    def meters(row):
+        dy = float(row[0] - lat) * 111_000
+        dx = float(row[1] - long) * 111_000 * float(cos)
+        return math.hypot(dx, dy)
+
+    near = [(meters(row), row[2]) for row in box]
+    near = [row for row in near if row[0] <= NEAREST_METERS]
+    if not near:
+        return None
+    return Area.objects.filter(pk=min(near)[1], level=AreaLevel.COMMUNITY).first()
+
+
+def _location(request, lat, long):
+    """(community, building) from ``attribute[community]`` or ``address_id``, else resolved
+    from ``address_string`` or ``lat``/``long``."""
     building = None
     address_id = (request.POST.get("address_id") or "").strip()
     community_code = (request.POST.get("attribute[community]") or "").strip()
@@ -445,7 +524,12 @@ def _location(request):
             raise Refusal(400, _("address_id 所指楼栋不在 attribute[community] 所指社区内。"))
         return community, building
     if not community_code:
-        raise Refusal(400, _("请提供 attribute[community]（社区编码）或 address_id（楼栋编码）。"))
+        community = (_community_named_in((request.POST.get("address_string") or "").strip())
+                     or _community_near(lat, long))
+        if community is None:
+            raise Refusal(400, _("请提供 attribute[community]（社区编码，见服务定义的 values）或 address_id（楼栋编码）；"
+                                 "无法从 address_string 或坐标确定所在社区。"))
+        return community, None
     community = Area.objects.filter(code=community_code, level=AreaLevel.COMMUNITY).first()
     if community is None:
         raise Refusal(400, _("attribute[community] %(code)s 不是已登记的社区编码。") % {"code": community_code})
@@ -459,9 +543,13 @@ def _describe(exc: ValidationError) -> str:
 
 
 def _create(request, fmt):
-    _limit("OPEN311_POST_IP_LIMIT", client_ip(request) or "unknown")
+    # every attempt counts against the address's generous ceiling (it also slows key guessing);
+    # accepted posts count against their key
+    if not ratelimit.hit_named("OPEN311_POST_IP_LIMIT", client_ip(request) or "unknown"):
+        _refuse_over("OPEN311_POST_IP_LIMIT")
     key = _key(request)
-    _limit("OPEN311_POST_KEY_LIMIT", key.pk)
+    if not ratelimit.allowed_named("OPEN311_POST_KEY_LIMIT", key.pk):
+        _refuse_over("OPEN311_POST_KEY_LIMIT")
     post = request.POST
     service_code = (post.get("service_code") or "").strip()
     if not service_code:
@@ -472,7 +560,7 @@ def _create(request, fmt):
     if category is None and service_code not in WISH_CODES:
         raise Refusal(404, _("没有代码为 %(code)s 的服务。") % {"code": service_code})
     lat, long = _decimal(request, "lat", -90, 90), _decimal(request, "long", -180, 180)
-    community, building = _location(request)
+    community, building = _location(request, lat, long)
     name = f"{(post.get('last_name') or '').strip()}{(post.get('first_name') or '').strip()}"
     common = {
         "community": community, "building": building, "address": (post.get("address_string") or "").strip(),
@@ -484,9 +572,27 @@ def _create(request, fmt):
                                                  **common)
             row_id, notice = f"{REQUEST_PREFIX}{obj.code}", _notice(category)
         else:
-            obj = actions.wish_submit(kind=WISH_CODES[service_code], **common)
+            obj = actions.wish_submit(kind=WISH_CODES[service_code], open311=True, **common)
             row_id, notice = f"{WISH_PREFIX}{obj.code}", _notice(None)
     except ValidationError as exc:
         raise Refusal(400, _describe(exc)) from None
+    ratelimit.count_named("OPEN311_POST_KEY_LIMIT", key.pk)
     return render(fmt, [{"service_request_id": row_id, "service_notice": str(notice), "account_id": None}],
                   root="service_requests", item="request")
+
+
+# ----------------------------------------------------------------------- anything else
+def _format_of(path):
+    tail = path.rsplit("/", 1)[-1]
+    return tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+
+
+@csrf_exempt
+def not_found(request, path=""):
+    """A path or format this API does not know: a GeoReport error, never an HTML page —
+    XML for a ``.xml`` path, JSON otherwise; 400 for an unknown format of a known resource."""
+    fmt = _format_of(path)
+    resource = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    if fmt not in ("json", "xml") and KNOWN_RESOURCE.match(resource):
+        return error("json", 400, _("不支持的格式“%(fmt)s”，请使用 .json 或 .xml。") % {"fmt": fmt or "—"})
+    return error("xml" if fmt == "xml" else "json", 404, _("没有这个资源：%(path)s") % {"path": path[:100]})

@@ -113,7 +113,7 @@ def _require_manage(actor, req) -> ServiceRequest:
 def request_submit(*, community, category, text, name, phone, building=None, address="", photo=None,
                    lat=None, long=None, source=RequestSource.WEB) -> ServiceRequest:
     """A resident's request (no actor): validated, due times computed from the category,
-    stored as 待派单 with a tracking code.  Through Open311 the name may be empty."""
+    stored as 待派单 with a tracking code.  Through Open311 the name and the phone may be empty."""
     from dangjian.uploads import check_photo
 
     errors = {}
@@ -124,6 +124,7 @@ def request_submit(*, community, category, text, name, phone, building=None, add
     name, address, phone = check_contact(
         errors, name=name, name_max=NAME_MAX, address=address, address_max=ADDRESS_MAX, phone=phone, building=building,
         name_required=source != RequestSource.OPEN311, address_required=source != RequestSource.OPEN311,
+        phone_required=source != RequestSource.OPEN311,
     )
     if source not in RequestSource.values:
         errors["source"] = _("来源不正确。")

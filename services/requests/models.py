@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.models import StatusEvent, status_fields
-from dangjian.privacy import mask_phone
+from dangjian.privacy import mask_phone, mask_public_text
 from dangjian.scoping import InArea, ScopedQuerySet
 from organizations.members.models import Member
 from services.requests.choices import REQUEST_WORKFLOW, AssigneeKind, RequestSource, RequestStatus
-from services.resident.choices import Satisfaction
+from services.resident.choices import Satisfaction, public_text
 
 
 # ----------------------------------------------------------------- requests (点单-派单-接单-评单)
@@ -167,6 +167,16 @@ class ServiceRequest(models.Model):
     @property
     def requester_phone_masked(self):
         return mask_phone(self.requester_phone)
+
+    @property
+    def public_text(self):
+        """The text for public pages: once the community dispatched it (reviewed), phone and ID
+        numbers masked."""
+        return public_text(self.text, reviewed=self.dispatched_at is not None)
+
+    @property
+    def public_cancel_reason(self):
+        return mask_public_text(self.cancel_reason)
 
     def make_event(self, *, actor, from_status, to_status, note=""):
         return RequestEvent.of(request=self, actor=actor, from_status=from_status, to_status=to_status, note=note)

@@ -112,7 +112,7 @@ def request_status(request, code):
 @never_cache
 def request_rate(request, code):
     return rate_page(request, code, find=actions.request_for_code, rate=actions.request_rate,
-                     rate_verb=RequestAction.RATE, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT",
+                     rate_verb=RequestAction.RATE, form_class=RateForm, ip_limit="REQUEST_RATE_IP_LIMIT", code_limit="REQUEST_RATE_CODE_LIMIT",
                      status_view="requests:public_status", template="services/requests/public_rate.html", name="req")
 
 

@@ -29,8 +29,24 @@ def new_code(rng=None) -> str:
     return "".join(choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+# Open311 names a wish ``W-<code>`` and a request ``R-<code>``; residents and staff paste those too.
+CODE_PREFIXES = ("W", "R")
+
+
+def split_code(code) -> tuple[str, str]:
+    """``(prefix, normalised code)``: ``"r-ab12 cd"`` → ``("R", "AB12CD")``; no prefix → ``""``.
+    A prefix counts only with its hyphen (the letters W and R occur in codes themselves)."""
+    raw = str(code or "").strip().upper()
+    prefix = ""
+    if len(raw) > 2 and raw[0] in CODE_PREFIXES and raw[1] in "-－":
+        prefix, raw = raw[0], raw[2:]
+    return prefix, "".join(ch for ch in raw if ch.isalnum())
+
+
 def normalise_code(code) -> str:
-    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    """A tracking code as stored: upper case, letters and digits only, an Open311 ``W-``/``R-``
+    prefix dropped."""
+    return split_code(code)[1]
 
 
 def digits(value) -> str:
@@ -71,13 +87,16 @@ def check_place(errors, community, building, *, building_levels):
 
 
 def check_contact(errors, *, name, name_max, address, address_max, phone, building, name_required=True,
-                  address_required=True):
+                  address_required=True, phone_required=True):
     """The requester's name, address and mobile phone; without a building the address is
-    required (``address_required``).  Returns the cleaned ``(name, address, phone)``."""
+    required (``address_required``); a phone may be left out when not ``phone_required``
+    (Open311, where GeoReport v2 makes it optional), but a given one must be a mobile number.
+    Returns the cleaned ``(name, address, phone)``."""
     name = check_text(errors, "name", name, name_max, required=name_required, empty_message=_("请填写姓名。"))
     address = check_text(errors, "address", address, address_max, required=False)
+    given = bool(str(phone or "").strip())
     phone = digits(phone)
-    if not is_valid_mobile(phone):
+    if (given or phone_required) and not is_valid_mobile(phone):
         errors["phone"] = _("请填写正确的11位手机号。")
     if address_required and building is None and not address and "address" not in errors:
         errors["address"] = _("请选择楼栋或填写地址。")

@@ -36,24 +36,37 @@ class ResidentSubmitForm(PlainForm):
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
     FIELDS = ()
+    BUILDINGS_SHOWN = 100  # the select holds at most this many; the picker searches for the rest
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.FIELDS)
         self.fields["community"].queryset = self.communities()
-        community = self._chosen_community()
-        self.fields["building"].choices = [("", _("不选择楼栋"))] + [
-            (b.pk, f"{b.parent.name} {b.name}" if b.parent_id != getattr(community, "pk", None) else b.name)
-            for b in self.buildings(community)
-        ]
+        community = self.chosen_community()
+        self.fields["building"].choices = [("", _("不选择楼栋"))] + self.building_choices(community)
+
+    def building_choices(self, community, q="", offset=0):
+        """``(pk, label)`` of at most ``BUILDINGS_SHOWN`` buildings of the community (name search
+        ``q``, from ``offset``), plus the building a bound form chose if it lies further down."""
+        rows = list(self.buildings(community, q)[offset:offset + self.BUILDINGS_SHOWN])
+        chosen = self.data.get(self.add_prefix("building")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(b.pk) != str(chosen) for b in rows):
+            rows += list(self.buildings(community).filter(pk=int(chosen)))
+        return [(b.pk, self.building_label(b, community)) for b in rows]
+
+    @staticmethod
+    def building_label(building, community):
+        if building.parent_id != getattr(community, "pk", None):
+            return f"{building.parent.name} {building.name}"
+        return building.name
 
     def communities(self):
         return selectors.public_communities()
 
-    def buildings(self, community):
-        return selectors.community_buildings(community)
+    def buildings(self, community, q=""):
+        return selectors.community_buildings(community, q)
 
-    def _chosen_community(self):
+    def chosen_community(self):
         raw = self.data.get(self.add_prefix("community")) if self.is_bound else self.initial.get("community")
         if raw in (None, ""):
             return None

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
@@ -8,8 +10,13 @@ def public_communities():
     return Area.objects.filter(level=AreaLevel.COMMUNITY).select_related("parent").order_by(*trees.tree_order())
 
 
-def community_buildings(community):
-    """The buildings of a community (for the public form's building select)."""
+def community_buildings(community, q=""):
+    """The buildings of a community (for the public form's building select), those whose name
+    (or whose compound's name) holds ``q`` when given.  Callers slice: a community may hold
+    thousands after an import."""
     if community is None:
         return Area.objects.none()
-    return Area.objects.within(community).filter(level=AreaLevel.BUILDING).select_related("parent").order_by(*trees.preorder())
+    rows = Area.objects.within(community).filter(level=AreaLevel.BUILDING)
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(parent__name__icontains=q))
+    return rows.select_related("parent").order_by(*trees.preorder())

@@ -2,8 +2,9 @@
 
 Public resident pages (no account, mobile first): the rate-limited submit form, the
 lookup by tracking code, the status page by code and the rating form (code + last four
-digits of the phone).  Anonymous writes are limited per client IP and per phone; over the
-limit → 429 with a Chinese page and ``Retry-After``.  Limits are ``(attempts, window
+digits of the phone).  Successful submissions are limited per client address and per phone,
+wrong rating digits per tracking code; over a limit → 429 with the form again (what was
+typed kept), a Chinese message and ``Retry-After``.  Limits are ``(attempts, window
 seconds)`` read from settings under their name, with the defaults below.
 
 Staff pages: breadcrumbs, a list filtered by community, tracking code and status (with
@@ -25,21 +26,43 @@ from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
-from services.resident.actions import digits, normalise_code
+from services.resident.actions import digits, normalise_code, split_code
 
 
 # -------------------------------------------------------------------------- rate limits
 def allowed(name, key) -> bool:
-    """Count one attempt of ``key`` against limit ``name``; ``False`` once over it."""
-    return ratelimit.hit_named(name, key)
+    """Is there room for one more under limit ``name`` for ``key``?  (Nothing is counted:
+    a submission counts once it succeeded, a rating once its digits were wrong.)"""
+    return ratelimit.allowed_named(name, key)
 
 
-def too_many(request, name):
-    """The 429 page of limit ``name`` (Chinese, with ``Retry-After``)."""
+def counted(name, key) -> None:
+    ratelimit.count_named(name, key)
+
+
+def too_many_message(name) -> str:
     limit, window = ratelimit.limit_for(name)
-    response = render(request, "services/too_many.html", {"limit": limit, "minutes": max(1, window // 60)}, status=429)
+    return _("操作过于频繁，请稍后再试：同一来源 %(minutes)d 分钟内最多可提交 %(limit)d 次。您填写的内容已保留，"
+             "可稍后再提交；如有急事，请直接联系所在社区。") % {"minutes": max(1, window // 60), "limit": limit}
+
+
+def too_many(request, name, *, template=None, context=None):
+    """The 429 answer of limit ``name`` (Chinese, with ``Retry-After``): the refused form again
+    with what was typed (``template`` and ``context``), or the plain page."""
+    limit, window = ratelimit.limit_for(name)
+    if template is None:
+        response = render(request, "services/too_many.html", {"limit": limit, "minutes": max(1, window // 60)},
+                          status=429)
+    else:
+        response = render(request, template, context, status=429)
     response["Retry-After"] = str(ratelimit.retry_after(name))
     return response
+
+
+def _refuse_form(request, form, name, template, context):
+    form.is_valid()  # errors computed, so the message can join them
+    form.add_error(None, too_many_message(name))
+    return too_many(request, name, template=template, context=context)
 
 
 def client_key(request) -> str:
@@ -50,43 +73,72 @@ def _form_status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
 
 
+def failed_guess(exc) -> bool:
+    """A rating refused for wrong last four digits (not for a missing choice)."""
+    return "phone_last4" in getattr(exc, "error_dict", {})
+
+
 # --------------------------------------------------------------------------- public pages
 def submit_page(request, *, form_class, submit, ip_limit, phone_limit, session_key, status_view, template, context=dict):
     """The public submit form: on success the new row's code is remembered in the session
     (the status page greets it once) and the resident is sent to its status page.
-    ``context()`` adds to the page's context when the form is shown."""
+    ``context()`` adds to the page's context when the form is shown.
+
+    Limits count successful submissions per client address and per phone: they are checked
+    before and counted after the row is saved, so a form refused for a typo costs nothing;
+    a refused form (bad input, or over a limit → 429) shows again with what was typed."""
     posted = request.method == "POST"
     form = form_class(request.POST if posted else None, request.FILES if posted else None,
                       initial={"community": int_param(request, "community")})
+    page = lambda: {"form": form, **context()}  # noqa: E731
     if posted:
-        if not allowed(ip_limit, client_key(request)):
-            return too_many(request, ip_limit)
+        ip = client_key(request)
+        if not allowed(ip_limit, ip):
+            return _refuse_form(request, form, ip_limit, template, page())
         if form.is_valid():
             phone = digits(form.cleaned_data["phone"])
-            if phone and not allowed(phone_limit, keyed_hash(phone)):
-                return too_many(request, phone_limit)
+            phone_key = keyed_hash(phone) if phone else None
+            if phone_key and not allowed(phone_limit, phone_key):
+                return _refuse_form(request, form, phone_limit, template, page())
             try:
                 obj = submit(**form.action_values())
             except ValidationError as exc:
                 attach_errors(form, exc)
             else:
+                counted(ip_limit, ip)
+                if phone_key:
+                    counted(phone_limit, phone_key)
                 request.session[session_key] = obj.code
                 return redirect(status_view, code=obj.code)
-    return render(request, template, {"form": form, **context()}, status=_form_status(form))
+    return render(request, template, page(), status=_form_status(form))
 
 
 def buildings_page(request, form_class):
-    """``<option>``s of a community's buildings (fetched by the public form)."""
+    """``<option>``s of a community's buildings (fetched by the public form's picker): at most
+    ``form_class.BUILDINGS_SHOWN`` of them, those matching ``q`` (a name), page ``page``; a last
+    disabled option says when there are more (type to narrow, or ask the next page)."""
     form = form_class(initial={"community": int_param(request, "community")})
-    return render(request, "services/_building_options.html", {"field": form["building"]})
+    community = form.chosen_community()
+    q = (request.GET.get("q") or "").strip()[:50]
+    page = max(1, int_param(request, "page") or 1)
+    size = form_class.BUILDINGS_SHOWN
+    choices = form.building_choices(community, q, offset=(page - 1) * size)
+    more = community is not None and form.buildings(community, q)[page * size:page * size + 1].exists()
+    return render(request, "services/_building_options.html", {
+        "choices": ([("", _("不选择楼栋"))] if page == 1 else []) + choices, "more": more, "next_page": page + 1,
+    })
+
+
+# An Open311 id typed into either tracking page leads to its own kind's status page.
+STATUS_VIEWS = {"W": "services:wish_status", "R": "requests:public_status"}
 
 
 def track_page(request, *, form_class, status_view, template):
     form = form_class(request.GET or None)
     if form.is_bound and form.is_valid():
-        code = normalise_code(form.cleaned_data["code"])
+        prefix, code = split_code(form.cleaned_data["code"])
         if code:
-            return redirect(status_view, code=code)
+            return redirect(STATUS_VIEWS.get(prefix, status_view), code=code)
     return render(request, template, {"form": form})
 
 
@@ -101,16 +153,30 @@ def status_page(request, code, *, find, session_key, status_view, template, cont
     return render(request, template, {**context(obj), "is_new": is_new})
 
 
-def rate_page(request, code, *, find, rate, rate_verb, form_class, ip_limit, status_view, template, name):
+def rate_page(request, code, *, find, rate, rate_verb, form_class, ip_limit, code_limit, status_view, template, name):
     """The public rating form of a row whose status allows ``rate_verb`` (otherwise back to
-    its status page)."""
+    its status page).  Wrong last four digits are counted per tracking code (``code_limit``,
+    so guessing one code is capped and others' guesses never block it) and per client
+    address (``ip_limit``, a generous ceiling); a right rating is never counted."""
     obj = find(code)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not allowed(ip_limit, client_key(request)):
-            return too_many(request, ip_limit)
-        done = post_form(request, form, lambda data: rate(code=obj.code, **data), done=_("感谢您的评价！"),
-                         to=lambda: redirect(status_view, code=obj.code))
+        ip = client_key(request)
+        context = {name: obj, "form": form}
+        for limit, key in ((code_limit, obj.code), (ip_limit, ip)):
+            if not allowed(limit, key):
+                return _refuse_form(request, form, limit, template, context)
+
+        def call(data):
+            try:
+                rate(code=obj.code, **data)
+            except ValidationError as exc:
+                if failed_guess(exc):
+                    counted(code_limit, obj.code)
+                    counted(ip_limit, ip)
+                raise
+
+        done = post_form(request, form, call, done=_("感谢您的评价！"), to=lambda: redirect(status_view, code=obj.code))
         if done is not None:
             return done
     elif rate_verb not in available_transitions(obj, None):

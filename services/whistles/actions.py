@@ -45,6 +45,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -560,8 +561,11 @@ def responder_add(*, actor, username, department=None, unit=None, full_name="", 
         errors["username"] = _("请填写账号。")
     elif user is None and not password:
         errors["password"] = _("新账号请设置初始密码。")
-    elif user is None and len(password) < 8:
-        errors["password"] = _("密码至少 8 位。")
+    elif user is None:
+        try:  # the one password policy (AUTH_PASSWORD_VALIDATORS), also against the new name
+            validate_password(password, User(username=username, first_name=(full_name or "").strip()[:150]))
+        except ValidationError as exc:
+            errors["password"] = exc.messages
     if user is not None and Responder.objects.filter(user=user, department=department, unit=unit).exists():
         errors["username"] = _("该账号已经是报到账号。")
     if errors:

@@ -154,4 +154,4 @@ class ResponderForm(PlainForm):
     username = forms.CharField(label=_("账号"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), required=False, max_length=150)
     password = forms.CharField(label=_("初始密码"), required=False, widget=forms.PasswordInput(render_value=False),
-                               help_text=_("新建账号时必填（至少 8 位）；已有账号留空。"))
+                               help_text=_("新建账号时必填（至少 10 位，含两类以上字符，不能是常见密码）；已有账号留空。"))

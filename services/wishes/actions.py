@@ -87,8 +87,11 @@ def _require_review(actor, wish) -> Wish:
 
 
 @transaction.atomic
-def wish_submit(*, community, kind, text, name, phone, building=None, address="", photo=None) -> Wish:
-    """A resident's wish from the public form (no actor): validated, stored as 待审核."""
+def wish_submit(*, community, kind, text, name, phone, building=None, address="", photo=None,
+                open311=False) -> Wish:
+    """A resident's wish from the public form (no actor): validated, stored as 待审核.  Through
+    Open311 (``open311=True``) the name, the phone and the address may be empty, as GeoReport v2
+    makes them optional."""
     from dangjian.uploads import check_photo
 
     errors = {}
@@ -97,7 +100,8 @@ def wish_submit(*, community, kind, text, name, phone, building=None, address=""
         errors["kind"] = _("请选择心愿类别。")
     text = _check_text(errors, "text", text, WISH_TEXT_MAX, empty_message=_("请写下您的心愿。"))
     name, address, phone = check_contact(errors, name=name, name_max=NAME_MAX, address=address, address_max=ADDRESS_MAX,
-                                         phone=phone, building=building)
+                                         phone=phone, building=building, name_required=not open311,
+                                         address_required=not open311, phone_required=not open311)
     if errors:
         raise ValidationError(errors)
     if photo:

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.models import StatusEvent, status_fields
-from dangjian.privacy import mask_phone
+from dangjian.privacy import mask_phone, mask_public_text
 from dangjian.scoping import ScopedQuerySet
 from organizations.members.models import Member
-from services.resident.choices import Satisfaction
+from services.resident.choices import Satisfaction, public_text
 from services.wishes.choices import WISH_WORKFLOW, ClaimantKind, WishKind, WishStatus
 
 
@@ -113,6 +113,19 @@ class Wish(models.Model):
     @property
     def requester_phone_masked(self):
         return mask_phone(self.requester_phone)
+
+    @property
+    def public_text(self):
+        """The text for public pages: once published (reviewed), phone and ID numbers masked."""
+        return public_text(self.text, reviewed=self.published_at is not None)
+
+    @property
+    def public_reject_reason(self):
+        return mask_public_text(self.reject_reason)
+
+    @property
+    def public_cancel_reason(self):
+        return mask_public_text(self.cancel_reason)
 
     @property
     def claimant_kind(self):

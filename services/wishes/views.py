@@ -114,7 +114,7 @@ def wish_status(request, code):
 @never_cache
 def wish_rate(request, code):
     return rate_page(request, code, find=actions.wish_for_code, rate=actions.wish_rate, rate_verb=WishAction.RATE,
-                     form_class=RateForm, ip_limit="WISH_RATE_IP_LIMIT", status_view="services:wish_status",
+                     form_class=RateForm, ip_limit="WISH_RATE_IP_LIMIT", code_limit="WISH_RATE_CODE_LIMIT", status_view="services:wish_status",
                      template="services/public_rate.html", name="wish")
 
 

@@ -206,8 +206,16 @@ def _docx(name="纪要.docx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
+def real_png(name="照片.png"):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 0, 0)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
 def test_attachments_are_checked_and_capped(city, cadre):
-    png = SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n" + b"1" * 10)
+    png = real_png()
     obj = file(cadre, city.a.branch, attachments=[_pdf(), _docx(), png])
     names = sorted(obj.attachments.values_list("original_name", flat=True))
     assert names == ["照片.png", "纪要.docx", "纪要.pdf"]
@@ -226,6 +234,7 @@ def test_attachments_are_checked_and_capped(city, cadre):
     (SimpleUploadedFile("假的.pdf", b"<html>not a pdf</html>"), "内容与扩展名不符"),
     (SimpleUploadedFile("假的.docx", b"%PDF-1.4 really a pdf"), "内容与扩展名不符"),
     (SimpleUploadedFile("大.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024)), "超过 5 MB"),
+    (SimpleUploadedFile("假图.png", b"\x89PNG\r\n\x1a\n" + b"1" * 10), "不是有效的图片"),
 ])
 def test_bad_attachments_are_refused_and_nothing_is_saved(city, cadre, upload, message):
     with pytest.raises(ValidationError) as exc:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.life.choices import AttendanceStatus
 from assessments.life.models import Activity, Attendance, RuleSet
+from assessments.life.tests.test_actions import real_png
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules, fill_window, previous_quarter
 from dangjian.testing import assert_max_queries, count_queries, logged_in
 from organizations.grants.choices import Role
@@ -212,7 +213,7 @@ def test_attachment_download(client, city, cadre):
 
     obj = actions.activity_file(actor=cadre, org=city.a.branch, activity_type=activity_type("theme_party_day"),
                                 starts_at=at(TODAY), ends_at=at(TODAY, 10), topic="t",
-                                attachments=[SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\nxx")])
+                                attachments=[real_png()])
     attachment = obj.attachments.get()
     response = logged_in(cadre, client).get(url("attachment_download", obj.pk, attachment.pk))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")

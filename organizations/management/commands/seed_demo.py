@@ -30,6 +30,7 @@ from organizations.demo.generator import (
     DemoDataError,
     DemoGenerator,
     conflicting_roots,
+    demo_password,
     demo_roots_present,
     demo_trees,
     ensure_demo_accounts,
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         timings = {}
         started_all = time.perf_counter()
         try:
+            demo_password()  # refuse a weak DEMO_PASSWORD before generating anything
             plans = plans_for(scale, seed=seed, fraction=1.0 if fraction is None else fraction)
             if flush:
                 started = time.perf_counter()

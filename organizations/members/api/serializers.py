@@ -68,6 +68,22 @@ class PersonalDataSerializer(serializers.Serializer):
     id_number = serializers.CharField(label=_("身份证号"))
 
 
+class MemberLookupSerializer(serializers.Serializer):
+    """The body of ``POST /api/members/lookup/``: exactly one of the two numbers, in full."""
+
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20, label=_("手机号"),
+                                  help_text=_("完整的11位手机号（可含空格或连字符）"))
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, label=_("身份证号"),
+                                      help_text=_("完整的18位居民身份证号"))
+
+
+class MemberLookupResultSerializer(serializers.Serializer):
+    """The members found, in the (masked) representation of the roster list."""
+
+    count = serializers.IntegerField(label=_("匹配人数"))
+    results = MemberSerializer(many=True, read_only=True)
+
+
 class CentralHouseholdSerializer(serializers.ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True, label=_("党员姓名"))
     building_name = serializers.CharField(source="building.name", read_only=True, label=_("楼栋名称"))

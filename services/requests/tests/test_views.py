@@ -103,8 +103,8 @@ def test_orders_over_the_phone_limit_get_429_from_any_ip(c, settings, client):
     assert ServiceRequest.objects.count() == 1
 
 
-def test_resident_rates_with_the_last_four_digits_and_rating_is_rate_limited(client, c, settings):
-    settings.REQUEST_RATE_IP_LIMIT = (3, 3600)
+def test_resident_rates_with_the_last_four_digits_and_wrong_digits_are_rate_limited(client, c, settings):
+    settings.REQUEST_RATE_CODE_LIMIT = (2, 3600)
     req = resolved_by_member(c.a, member_user(c.a.members[0]), phone=PHONE)
     url = reverse("requests:public_rate", args=[req.code])
     wrong = client.post(url, {"rating": "satisfied", "phone_last4": "0000"})
@@ -114,6 +114,7 @@ def test_resident_rates_with_the_last_four_digits_and_rating_is_rate_limited(cli
     assert req.status == RequestStatus.RATED and req.rating_comment == "谢谢"
     again = client.post(url, {"rating": "satisfied", "phone_last4": PHONE[-4:]}, follow=True)
     assert "已经评价过了" in again.content.decode()
+    assert client.post(url, {"rating": "satisfied", "phone_last4": "0000"}).status_code == 400  # the 2nd wrong guess
     assert client.post(url, {"rating": "satisfied", "phone_last4": "0000"}).status_code == 429
 
 

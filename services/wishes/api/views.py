@@ -6,8 +6,8 @@ filters by status, kind and community, and one POST endpoint per transition
 wish's current status does not allow answers **409** with a Chinese ``detail``; other
 errors as everywhere (400 fields, 403 role, 404 scope).
 
-Public (``/api/public/wishes/``, no account): POST submits a wish (rate limited per IP and
-per phone → 429), GET ``{code}/`` reads its progress and POST ``{code}/rate/`` rates it.
+Public (``/api/public/wishes/``, no account): POST submits a wish (successful submissions
+limited per client address and per phone → 429), GET ``{code}/`` reads its progress and POST ``{code}/rate/`` rates it.
 Public answers never carry personal data.
 """
 
@@ -156,13 +156,15 @@ class PublicWishViewSet(viewsets.GenericViewSet):
         auth=[], tags=["public"],
     )
     def create(self, request):
-        if not ratelimit.hit_named("WISH_SUBMIT_IP_LIMIT", client_ip(request) or "unknown"):
+        ip = client_ip(request) or "unknown"
+        if not ratelimit.allowed_named("WISH_SUBMIT_IP_LIMIT", ip):
             return _too_many("WISH_SUBMIT_IP_LIMIT")
         body = PublicWishSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         phone = "".join(ch for ch in data["phone"] if ch.isdigit())
-        if phone and not ratelimit.hit_named("WISH_SUBMIT_PHONE_LIMIT", keyed_hash(phone)):
+        phone_key = keyed_hash(phone) if phone else None
+        if phone_key and not ratelimit.allowed_named("WISH_SUBMIT_PHONE_LIMIT", phone_key):
             return _too_many("WISH_SUBMIT_PHONE_LIMIT")
         try:
             wish = actions.wish_submit(
@@ -171,6 +173,10 @@ class PublicWishViewSet(viewsets.GenericViewSet):
             )
         except DjangoValidationError as exc:
             return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+        # successful submissions are what the limits count (a refused body costs nothing)
+        ratelimit.count_named("WISH_SUBMIT_IP_LIMIT", ip)
+        if phone_key:
+            ratelimit.count_named("WISH_SUBMIT_PHONE_LIMIT", phone_key)
         return Response(PublicWishSerializer(actions.wish_for_code(wish.code)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="按查询码查看心愿进展（无需登录）", responses={200: PublicWishSerializer}, auth=[], tags=["public"])
@@ -184,9 +190,18 @@ class PublicWishViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["post"])
     def rate(self, request, code=None):
-        if not ratelimit.hit_named("WISH_RATE_IP_LIMIT", client_ip(request) or "unknown"):
-            return _too_many("WISH_RATE_IP_LIMIT")
+        wish = actions.wish_for_code(code)
+        ip = client_ip(request) or "unknown"
+        for name, key in (("WISH_RATE_CODE_LIMIT", wish.code), ("WISH_RATE_IP_LIMIT", ip)):
+            if not ratelimit.allowed_named(name, key):
+                return _too_many(name)
         body = PublicRateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        wish = actions.wish_rate(code=code, **body.validated_data)
+        try:
+            wish = actions.wish_rate(code=wish.code, **body.validated_data)
+        except DjangoValidationError as exc:
+            if "phone_last4" in getattr(exc, "error_dict", {}):  # a wrong guess: counted per code and address
+                ratelimit.count_named("WISH_RATE_CODE_LIMIT", wish.code)
+                ratelimit.count_named("WISH_RATE_IP_LIMIT", ip)
+            raise
         return Response(PublicWishSerializer(actions.wish_for_code(wish.code)).data)

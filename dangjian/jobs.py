@@ -56,7 +56,7 @@ class JobFailed(Exception):
 
 def setting(name: str) -> int:
     defaults = {"JOBS_QUEUED_GRACE": 30, "JOBS_SENT_TIMEOUT": 900, "JOBS_RUNNING_TIMEOUT": 3 * 3600,
-                "JOBS_MAX_ATTEMPTS": 5}
+                "JOBS_MAX_ATTEMPTS": 5, "JOBS_KEEP_DAYS": 30}
     return int(getattr(settings, name, defaults[name]))
 
 
@@ -240,6 +240,16 @@ def _give_up(job: Job) -> None:
             hook(**job.kwargs)
     except Exception:  # noqa: BLE001 — the job stays failed; the hook's error is logged
         log.exception("give-up hook of job %s (%s) failed", job.pk, job.task_name)
+
+
+def purge(now=None) -> int:
+    """Delete finished jobs (done or failed) older than ``JOBS_KEEP_DAYS``; waiting and running
+    ones are never touched.  Returns how many rows went."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=setting("JOBS_KEEP_DAYS"))
+    deleted, _ = Job.objects.filter(
+        state__in=(JobState.DONE, JobState.FAILED), finished_at__lt=cutoff).delete()
+    return deleted
 
 
 # ------------------------------------------------------------------------------- figures

@@ -1,4 +1,4 @@
-"""The base's own periodic jobs (beat): the outbox's sweeper and the workers' heartbeat (also
+"""The base's own periodic jobs (beat): the outbox's sweeper and purge, and the workers' heartbeat (also
 written the moment a worker is ready: this module is imported by every worker)."""
 import logging
 
@@ -12,6 +12,14 @@ def sweep_jobs() -> dict:
     from dangjian.jobs import sweep
 
     return sweep()
+
+
+@shared_task(name="dangjian.tasks.purge_jobs")
+def purge_jobs() -> int:
+    """Forget finished jobs older than ``JOBS_KEEP_DAYS`` (``dangjian.jobs.purge``)."""
+    from dangjian.jobs import purge
+
+    return purge()
 
 
 @shared_task(name="dangjian.tasks.worker_heartbeat", bind=True)

@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # finished outbox rows older than JOBS_KEEP_DAYS go
+    "purge-jobs-nightly": {
+        "task": "dangjian.tasks.purge_jobs",
+        "schedule": crontab(hour=4, minute=27),
+    },
     # a worker's sign of life for /healthz
     "worker-heartbeat": {
         "task": "dangjian.tasks.worker_heartbeat",
@@ -181,6 +186,7 @@ JOBS_QUEUED_GRACE = env.int("JOBS_QUEUED_GRACE", default=30)
 JOBS_SENT_TIMEOUT = env.int("JOBS_SENT_TIMEOUT", default=15 * 60)
 JOBS_RUNNING_TIMEOUT = env.int("JOBS_RUNNING_TIMEOUT", default=3 * 3600)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+JOBS_KEEP_DAYS = env.int("JOBS_KEEP_DAYS", default=30)  # finished jobs are purged nightly after this
 # /healthz is not ok when the newest worker heartbeat or the oldest waiting job is older (s)
 HEALTHZ_HEARTBEAT_MAX_AGE = env.int("HEALTHZ_HEARTBEAT_MAX_AGE", default=120)
 HEALTHZ_QUEUE_MAX_AGE = env.int("HEALTHZ_QUEUE_MAX_AGE", default=15 * 60)

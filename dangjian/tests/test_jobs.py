@@ -266,3 +266,31 @@ def test_folding_into_a_job_already_sent_sends_no_second_message(monkeypatch, dj
         again = jobs.enqueue(record_run, dedupe="rollups:2026", n=2)
     assert again.pk == first.pk and sent == [first.pk]
     assert Job.objects.get(pk=first.pk).kwargs == {"n": 2}  # the worker runs the newest arguments
+
+
+@pytest.mark.django_db
+def test_purge_forgets_old_finished_jobs_only(settings):
+    settings.JOBS_KEEP_DAYS = 30
+    now = timezone.now()
+    old = now - timedelta(days=31)
+    recent = now - timedelta(days=2)
+    gone = [
+        Job.objects.create(task_name="t", state=JobState.DONE, created_at=old, finished_at=old),
+        Job.objects.create(task_name="t", state=JobState.FAILED, created_at=old, finished_at=old),
+    ]
+    kept = [
+        Job.objects.create(task_name="t", state=JobState.DONE, created_at=recent, finished_at=recent),
+        Job.objects.create(task_name="t", state=JobState.QUEUED, created_at=old),  # waiting: the sweeper's
+        Job.objects.create(task_name="t", state=JobState.RUNNING, created_at=old, started_at=old),
+    ]
+    assert jobs.purge(now=now) == 2
+    assert set(Job.objects.values_list("pk", flat=True)) == {job.pk for job in kept}
+    assert not Job.objects.filter(pk__in=[job.pk for job in gone]).exists()
+
+
+def test_the_purge_runs_nightly_from_beat(settings):
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "dangjian.tasks.purge_jobs")
+    from dangjian import tasks
+
+    assert tasks.purge_jobs.name == "dangjian.tasks.purge_jobs"
+    assert entry["schedule"].hour == {4}

@@ -25,3 +25,9 @@ urlpatterns = [
 
 admin.site.site_header = "城市基层党建平台 · 管理后台"
 admin.site.site_title = "党建平台后台"
+
+# Under /api/ Django's own error pages answer JSON (dangjian.api.exceptions); elsewhere HTML.
+handler400 = "dangjian.api.exceptions.bad_request"
+handler403 = "dangjian.api.exceptions.permission_denied"
+handler404 = "dangjian.api.exceptions.page_not_found"
+handler500 = "dangjian.api.exceptions.server_error"

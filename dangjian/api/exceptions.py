@@ -14,6 +14,9 @@
 """
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import csrf, defaults
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -49,3 +52,56 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+# ------------------------------------------------------------------------------------------
+# Django's own error pages (no route, a CSRF failure, an uncaught error, a bad request) are
+# HTML; under /api/ they answer JSON with the same ``{"detail": …}`` shape as DRF's errors.
+# ``portal.urls`` names them as ``handler400/403/404/500``; ``CSRF_FAILURE_VIEW`` names
+# ``csrf_failure``.
+API_PREFIX = "/api/"
+
+API_ERROR_MESSAGES = {
+    400: _("请求无效。"),
+    403: _("您没有执行该操作的权限。"),
+    404: _("未找到。"),
+    500: _("服务器内部错误，请稍后再试。"),
+}
+
+
+def is_api_request(request) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def json_error(status_code: int, message=None) -> JsonResponse:
+    return JsonResponse({"detail": str(message or API_ERROR_MESSAGES[status_code])}, status=status_code)
+
+
+def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
+    if is_api_request(request):
+        return json_error(400)
+    return defaults.bad_request(request, exception, template_name)
+
+
+def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPLATE_NAME):
+    if is_api_request(request):
+        return json_error(403)
+    return defaults.permission_denied(request, exception, template_name)
+
+
+def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
+    if is_api_request(request):
+        return json_error(404)
+    return defaults.page_not_found(request, exception, template_name)
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    if is_api_request(request):
+        return json_error(500)
+    return defaults.server_error(request, template_name)
+
+
+def csrf_failure(request, reason="", template_name=csrf.CSRF_FAILURE_TEMPLATE_NAME):
+    if is_api_request(request):
+        return json_error(403, _("CSRF 校验失败：请带上 CSRF 令牌，或改用令牌认证。"))
+    return csrf.csrf_failure(request, reason=reason, template_name=template_name)

@@ -22,6 +22,13 @@ from dangjian import trees
 
 WITHIN_PARAM = "within"
 
+#: The ids a database row can have (a 64-bit key); a number outside it matches no row.
+ID_MAX = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= ID_MAX
+
 
 def visible_area_or_404(user, raw_id):
     """The area with id ``raw_id`` if the user may see it; 404 otherwise (missing or out of scope)."""
@@ -29,6 +36,8 @@ def visible_area_or_404(user, raw_id):
         pk = int(str(raw_id).strip())
     except (TypeError, ValueError):
         raise ValidationError({WITHIN_PARAM: [_("区域编号必须是整数。")]}) from None
+    if not is_id(pk):
+        raise Http404
     Area = apps.get_model(settings.SCOPE_AREA_MODEL)
     area = Area.objects.visible_to(user).filter(pk=pk).only("pk", *trees.range_fields()).first()
     if area is None:
@@ -65,6 +74,14 @@ _WITHIN = "?within=<区域编号> 只返回该区域子树内的记录（区域�
 
 
 class IdFilter(django_filters.Filter):
-    """Exact match on an integer id (a primary or foreign key)."""
+    """Exact match on an integer id (a primary or foreign key), or on any other integer
+    column: a number no row can hold matches nothing (instead of overflowing the database)."""
 
     field_class = forms.IntegerField
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        if not (-ID_MAX <= value <= ID_MAX):
+            return qs.none()
+        return super().filter(qs, value)

@@ -28,9 +28,23 @@ def app_api_modules():
     return modules
 
 
+#: A path id: a positive integer that fits a 64-bit primary key.  Longer digit strings and
+#: anything else do not route (404, as for a missing row) instead of overflowing the database.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class Router(DefaultRouter):
+    """The default router, with ``ID_PATTERN`` as the lookup of every viewset that names none."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        lookup_value = getattr(viewset, "lookup_value_regex", ID_PATTERN)
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{lookup_value})"
+
+
 def build_router(modules=None) -> DefaultRouter:
     """DRF's default router (browsable root at ``/api/``) with the project's routes."""
-    router = DefaultRouter()
+    router = Router()
     for module in app_api_modules() if modules is None else modules:
         register = getattr(module, "register", None)
         if callable(register):

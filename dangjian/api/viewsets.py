@@ -29,7 +29,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound
 
-from dangjian.api.filters import WithinAreaFilter
+from dangjian.api.filters import WithinAreaFilter, is_id
 from dangjian.api.permissions import ScopedReadManageWrite
 
 
@@ -133,9 +133,9 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
         try:
             pk = int(data)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.fail("incorrect_type", data_type=type(data).__name__)
-        obj = self.get_queryset().filter(pk=pk).first()
+        obj = self.get_queryset().filter(pk=pk).first() if is_id(pk) else None
         if obj is None:
             raise NotFound(_("“%(field)s”所指的对象不存在或不在您的管辖范围内。") % {"field": self.label or self.field_name})
         return obj

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,6 +201,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "dangjian.passwords.CharacterVarietyValidator", "OPTIONS": {"min_classes": 2, "max_run": 4}},
 ]
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "dangjian.api.exceptions.csrf_failure"  # JSON under /api/, Django's page elsewhere
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Sessions expire after this many idle seconds (the cookie is renewed on every request).
@@ -233,6 +235,25 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# --- Content-Security-Policy (django-csp) ------------------------------------------
+# Only the portal's own files: no inline script, style or event handler anywhere (the
+# templates' behaviour lives in static/js, sizes from data in data-width/data-height),
+# no framing.  Images also as data: URIs (QR codes, ECharts' exports).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- Static and media ----------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -260,14 +281,16 @@ SPREADSHEET_CHILD_TIMEOUT = env.int("SPREADSHEET_CHILD_TIMEOUT", default=300)
 # --- REST framework and OpenAPI -----------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous API request answers 401 with ``WWW-Authenticate: Token``
+        # (DRF takes that header from the first class; the session class has none, so 403).
         "organizations.accounts.api.authentication.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "dangjian.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dangjian.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "dangjian.api.exceptions.exception_handler",
 }
 # --- The domain as the base sees it ----------------------------------------------------
@@ -281,6 +304,10 @@ SCOPE_MANAGE_ROLES = "organizations.grants.choices.MANAGE_ROLES"
 SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-40" (基本满意 0.9) or "30-35-35"
 MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
 SERVICE_HOURS_TARGET = env.int("SERVICE_HOURS_TARGET", default=50)  # service hours a year
+
+# /api/schema/ and /api/docs/: public only where this is on (local.py turns it on for
+# development); otherwise for signed-in staff users (dangjian.api.permissions.docs_allowed).
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "城市基层党建平台 API (dangjian)",

@@ -236,3 +236,14 @@ def test_the_schema_documents_the_grids_api_without_warnings(tmp_path):
     text = target.read_text()
     for path in ("/api/grids/", "/api/grid-team/", "/api/diary/", "/api/coverage/{id}/", "/api/grids/from-compounds/"):
         assert f"{path}:" in text
+
+
+def test_a_diary_entry_without_kind_is_a_visit(site):
+    """``kind`` is optional in the schema (the model's default): leaving it out records a visit,
+    it is not a server error (issue 12, finding 8)."""
+    body = diary_body(site)
+    del body["kind"]
+    response = api_client(site.cadre_a).post("/api/diary/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["kind"] == DiaryKind.VISIT
+    assert DiaryEntry.objects.get(pk=response.json()["id"]).status == DiaryStatus.RECORDED

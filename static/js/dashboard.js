@@ -37,6 +37,9 @@
       grid: { left: 56, right: 24, top: 40, bottom: 48, containLabel: true }
     };
     Object.keys(extra).forEach(function (k) { option[k] = extra[k]; });
+    // tooltips drawn on the canvas: HTML tooltips carry inline style="" that the
+    // Content-Security-Policy refuses
+    if (option.tooltip) { option.tooltip.renderMode = "richText"; }
     return option;
   }
 

@@ -50,7 +50,7 @@ _CONFLICT = OpenApiResponse(ErrorDetailSerializer, description="清单当前状�
 
 
 class ChecklistFilterSet(FilterSet):
-    year = django_filters.NumberFilter(label=_("年度"), field_name="year")
+    year = IdFilter(label=_("年度"), field_name="year")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ChecklistStatus.choices)
     appraisal = django_filters.ChoiceFilter(label=_("评议等次"), choices=Appraisal.choices)
     org = IdFilter(label=_("党组织编号"), field_name="org")

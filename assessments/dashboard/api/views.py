@@ -34,7 +34,6 @@ class DashboardViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
     filter_backends: list = []
     pagination_class = None
     lookup_url_kwarg = "area_id"
-    lookup_value_regex = r"\d+"
 
     def retrieve(self, request, area_id=None):
         area = self.get_object()

@@ -7,7 +7,6 @@ reads from ``assessments.life.selectors``; writes go to ``assessments.life.actio
 from datetime import date, timedelta
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -37,7 +36,7 @@ from assessments.life.api.serializers import (
 )
 from assessments.life.models import Activity, ActivityType, RuleSet
 from dangjian import trees
-from dangjian.api.filters import visible_area_or_404
+from dangjian.api.filters import IdFilter, visible_area_or_404
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedQuerysetMixin, ScopedReadOnlyViewSet
 from organizations.areas import selectors as areas_selectors
 from organizations.areas.models import Area
@@ -124,10 +123,6 @@ class RuleSetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrieve
 
 
 # ----------------------------------------------------------------------- activities
-class IdFilter(django_filters.Filter):
-    field_class = forms.IntegerField
-
-
 class ActivityFilterSet(FilterSet):
     org = IdFilter(label=gettext_lazy("党组织编号"), field_name="org")
     activity_type = IdFilter(label=gettext_lazy("活动类型编号"), field_name="activity_type")

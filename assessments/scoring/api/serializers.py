@@ -74,7 +74,12 @@ class ScoringRunSerializer(serializers.ModelSerializer):
 
 class ScoringRunStartSerializer(serializers.Serializer):
     rubric = serializers.PrimaryKeyRelatedField(label=_("考核细则"), queryset=Rubric.objects.filter(is_active=True))
-    period_key = serializers.CharField(label=_("周期"), max_length=10, help_text=_("如 2026、2026-Q3、2026-11"))
+    # the schema's pattern is what periods.parse accepts (years from 1900)
+    period_key = serializers.RegexField(
+        r"^(19|[2-9][0-9])[0-9]{2}(-([Qq][1-4]|0[1-9]|1[0-2]))?$", label=_("周期"), max_length=10,
+        help_text=_("如 2026、2026-Q3、2026-11"),
+        error_messages={"invalid": _("周期格式应为 2026、2026-Q3 或 2026-11。")},
+    )
 
     def validate_period_key(self, value):
         try:

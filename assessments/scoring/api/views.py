@@ -25,6 +25,7 @@ from assessments.scoring.api.serializers import (
     ScoringRunStartSerializer,
 )
 from assessments.scoring.models import Rubric, Score, ScoreLine, ScoringRun
+from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedQuerysetMixin, ScopedReadOnlyViewSet
 
 
@@ -58,11 +59,11 @@ class RubricViewSet(ScopedReadOnlyViewSet):
 
 
 class ScoreFilterSet(FilterSet):
-    rubric = django_filters.NumberFilter(label=_("考核细则编号"), field_name="rubric_id")
+    rubric = IdFilter(label=_("考核细则编号"), field_name="rubric_id")
     rubric_code = django_filters.CharFilter(label=_("考核细则代码"), field_name="rubric__code")
     period = django_filters.CharFilter(label=_("周期，如 2026-Q3"), field_name="period_key")
-    parent = django_filters.NumberFilter(label=_("上级区域编号（同级排名范围）"), field_name="parent_area_id")
-    stars = django_filters.NumberFilter(label=_("星级"), field_name="stars")
+    parent = IdFilter(label=_("上级区域编号（同级排名范围）"), field_name="parent_area_id")
+    stars = IdFilter(label=_("星级"), field_name="stars")
 
     class Meta:
         model = Score

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
-from grids.diary.choices import ConversionTarget
+from grids.diary.choices import ConversionTarget, DiaryKind
 from grids.diary.models import DiaryEntry
 from grids.grids.api.serializers import _display
 from grids.grids.models import Grid
@@ -15,6 +15,8 @@ class DiaryEntrySerializer(serializers.ModelSerializer):
     building = ScopedPrimaryKeyRelatedField(
         queryset=Area.objects.all(), required=False, allow_null=True, label=_("楼栋")
     )
+    # optional, as in the model: a visit unless said otherwise (the action takes it always)
+    kind = serializers.ChoiceField(choices=DiaryKind.choices, default=DiaryKind.VISIT, label=_("类型"))
     photo = serializers.FileField(
         write_only=True, required=False, allow_null=True, label=_("照片"),
         help_text=_("只写（multipart/form-data）：JPG、PNG 或 WebP，不超过 5 MB。"),

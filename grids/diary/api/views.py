@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from dangjian.api.filters import IdFilter
@@ -44,7 +44,8 @@ class DiaryFilterSet(FilterSet):
 
 # ------------------------------------------------------------------------------ diary
 class PassthroughRenderer(BaseRenderer):
-    """Lets a file answer be negotiated whatever the client's Accept header."""
+    """Lets a file answer be negotiated whatever the client's Accept header (after JSON, so
+    that an error answers ``{"detail": …}`` to a client that accepts JSON or anything)."""
 
     media_type = "*/*"
     format = "file"
@@ -116,7 +117,7 @@ class DiaryViewSet(
         responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="照片文件"),
                    404: OpenApiResponse(description="没有照片，或日记不存在/不在管辖范围内")},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[PassthroughRenderer])
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONRenderer, PassthroughRenderer])
     def photo(self, request, pk=None):
         entry = self.get_object()
         if not entry.photo:

@@ -496,12 +496,12 @@ def test_progress_fragment_polls_until_finished(client, city):
     url = reverse("organizations:import_job_progress", args=[job.pk])
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 1s"' in html and f'hx-get="{url}"' in html
-    assert "width: 50%" in html and "已处理 200 / 400 行" in html and "正在校验" in html
+    assert 'data-width="50"' in html and "已处理 200 / 400 行" in html and "正在校验" in html
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.SUCCEEDED, processed_rows=400,
                                                summary={"created": 400, "by_level": [], "trees": 1})
     html = client.get(url).content.decode()
     assert "hx-trigger" not in html and "hx-get" not in html
-    assert "导入成功，共新建 400 条记录。" in html and "width: 100%" in html
+    assert "导入成功，共新建 400 条记录。" in html and 'data-width="100"' in html
 
 
 def test_other_users_job_is_404_and_unknown_kind_404(client, city):

@@ -148,7 +148,7 @@ class MemberHoursFilterSet(FilterSet):
         fields = ["in_service", "status"]
 
 
-_YEAR = OpenApiParameter("year", int, description="年度（默认今年）")
+_YEAR = OpenApiParameter("year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="年度（默认今年），2000 至 2100")
 
 
 @extend_schema_view(

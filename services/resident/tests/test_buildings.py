@@ -2,8 +2,10 @@
 answer a bounded page of ``<option>``s, searched by ``q``; a building found by the search can be
 submitted even when it is not among the first ones listed."""
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from organizations.areas.choices import AreaLevel
@@ -82,7 +84,10 @@ def test_the_form_page_lists_a_bounded_select_and_the_picker_searches(client, c)
     select = html[html.index('name="building"'):]
     select = select[:select.index("</select>")]
     assert len([v for v in _options(select) if v]) == SHOWN
-    assert "id_building_q" in html and '"&q="' in html and reverse("services:wish_buildings") in html
+    # the picker is static/js/buildings.js (no inline script under the CSP), given the URL by its tag
+    assert "js/buildings.js" in html and f'data-buildings-url="{reverse("services:wish_buildings")}"' in html
+    script = (Path(settings.BASE_DIR) / "static" / "js" / "buildings.js").read_text()
+    assert "id_building_q" in script and '"&q="' in script
 
 
 def test_the_picker_script_renders_no_stray_text(client, c):

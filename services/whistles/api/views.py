@@ -22,6 +22,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian import trees
+from dangjian.api.routers import ID_PATTERN
 from dangjian.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 from services.resident.api.serializers import ConflictSerializer
 from services.whistles import actions as whistle_actions
@@ -126,7 +127,7 @@ class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(summary="报到", request=WhistleReportInSerializer, parameters=[_TARGET],
                    responses={200: WhistleDetailSerializer, 409: _CONFLICT})
-    @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/report")
+    @action(detail=True, methods=["post"], filter_backends=[], url_path=rf"targets/(?P<target_id>{ID_PATTERN})/report")
     def report(self, request, pk=None, target_id=None):
         data = self._body(WhistleReportInSerializer)
         target = whistle_actions.whistle_report_in(actor=request.user, target=self._target(pk, target_id), note=data.get("note", ""))
@@ -134,7 +135,7 @@ class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(summary="办理完毕", request=WhistleResolveSerializer, parameters=[_TARGET],
                    responses={200: WhistleDetailSerializer, 409: _CONFLICT})
-    @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/resolve")
+    @action(detail=True, methods=["post"], filter_backends=[], url_path=rf"targets/(?P<target_id>{ID_PATTERN})/resolve")
     def resolve(self, request, pk=None, target_id=None):
         data = self._body(WhistleResolveSerializer)
         target = whistle_actions.whistle_resolve(actor=request.user, target=self._target(pk, target_id), answer=data["answer"])
@@ -142,7 +143,7 @@ class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(summary="确认办结", request=WhistleConfirmSerializer, parameters=[_TARGET],
                    responses={200: WhistleDetailSerializer, 409: _CONFLICT})
-    @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/confirm")
+    @action(detail=True, methods=["post"], filter_backends=[], url_path=rf"targets/(?P<target_id>{ID_PATTERN})/confirm")
     def confirm(self, request, pk=None, target_id=None):
         data = self._body(WhistleConfirmSerializer)
         target = whistle_actions.whistle_confirm(actor=request.user, target=self._target(pk, target_id),
@@ -151,7 +152,7 @@ class WhistleViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @extend_schema(summary="退回重办", request=WhistleReasonSerializer, parameters=[_TARGET],
                    responses={200: WhistleDetailSerializer, 409: _CONFLICT})
-    @action(detail=True, methods=["post"], filter_backends=[], url_path=r"targets/(?P<target_id>\d+)/reopen")
+    @action(detail=True, methods=["post"], filter_backends=[], url_path=rf"targets/(?P<target_id>{ID_PATTERN})/reopen")
     def reopen(self, request, pk=None, target_id=None):
         data = self._body(WhistleReasonSerializer)
         target = whistle_actions.whistle_reopen(actor=request.user, target=self._target(pk, target_id), reason=data["reason"])

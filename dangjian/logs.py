@@ -17,8 +17,8 @@ import re
 
 from dangjian.privacy import mask_id_number, mask_phone
 
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
-_MOBILE = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![\d.])(\d{17}[\dXx]|\d{15})(?![\dXx])")
+_MOBILE = re.compile(r"(?<![\d.])(\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 
 
 def mask_text(text: str) -> str:

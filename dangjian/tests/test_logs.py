@@ -52,6 +52,9 @@ def captured(logger_name):
         (f"/api/members/?phone={PHONE}&id_number={ID_NUMBER}", "/api/members/?phone=139****5678&id_number=1101**********002X"),
         ("order 20261201123456789012345 and 12912345678", "order 20261201123456789012345 and 12912345678"),
         ("member 42 at 2026-12-01 13:00", "member 42 at 2026-12-01 13:00"),
+        # a worker's task timings are decimal fractions, not numbers to mask
+        ("succeeded in 0.009914545099961364s", "succeeded in 0.009914545099961364s"),
+        ("took 3.13912345678s", "took 3.13912345678s"),
     ],
 )
 def test_mask_text(text, masked):

@@ -92,3 +92,15 @@ def _clean_rate_limits():
         cache.clear()
     except Exception:  # a fault test's own Redis may already be gone
         pass
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """A signed-in superuser ``root`` (pytest-django's fixture of that name, made with the
+    project's user factory; ``client.user`` is the user)."""
+    from organizations.tests.factories import UserFactory
+
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    client.user = user
+    return client

@@ -7,7 +7,6 @@ from django.urls import reverse
 from assessments.life.models import Activity, ActivityType, RuleSet
 from assessments.tests.factories import activity, ensure_default_rules
 from dangjian.models import AuditEvent
-from organizations.tests.factories import UserFactory
 from services.ledger.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +17,6 @@ def default_rules(db):
     """Transactional tests (browser, races) flush the rows of the data migration; every
     test here starts with the default activity types and rule set in place."""
     ensure_default_rules()
-
-
-@pytest.fixture
-def admin_client(client, db):
-    user = UserFactory(username="root")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
 
 
 def test_changelists_and_change_pages(admin_client, city):

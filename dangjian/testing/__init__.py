@@ -4,6 +4,7 @@ Clients and list helpers live in ``dangjian.testing.clients``, the race harness 
 ``dangjian.testing.races`` (both re-exported here); the list and detail contract bases in
 ``dangjian.testing.contracts``.
 """
+import time
 from contextlib import contextmanager
 
 from django.db import connection
@@ -22,6 +23,7 @@ __all__ = (
     "query_count",
     "race",
     "requires_postgres",
+    "wait_until",
 )
 
 
@@ -40,3 +42,14 @@ def count_queries(fn) -> int:
     with CaptureQueriesContext(connection) as ctx:
         fn()
     return len(ctx.captured_queries)
+
+
+def wait_until(predicate, timeout: float = 20.0, interval: float = 0.1) -> bool:
+    """Poll ``predicate`` until it is true or ``timeout`` seconds pass (a live worker's or a
+    server's effect); the last answer is returned, so ``assert wait_until(...)`` reads well."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

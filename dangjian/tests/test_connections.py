@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from dangjian.testing import wait_until
 from dangjian.testing.faults import free_port
 from dangjian.testing.races import requires_postgres
 
@@ -38,15 +39,6 @@ def server_connections() -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def database_url() -> str:
@@ -77,7 +69,7 @@ def serve(command, tmp_path, **extra_env):
             return False
 
     try:
-        assert wait_for(answers, timeout=60), log_path.read_text()[-2000:]
+        assert wait_until(answers, timeout=60), log_path.read_text()[-2000:]
         yield port
     finally:
         process.terminate()
@@ -136,7 +128,7 @@ def test_the_development_server_keeps_no_connection_per_idle_browser(dev_server)
     assert idle <= baseline + 2, f"{idle} database connections held for {CLIENTS} idle browsers"
     for client in clients:
         client.close()
-    assert wait_for(lambda: server_connections() <= baseline, timeout=10)
+    assert wait_until(lambda: server_connections() <= baseline, timeout=10)
 
 
 @counts_connections

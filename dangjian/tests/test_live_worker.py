@@ -1,21 +1,12 @@
 """The live-worker fixture itself: a task sent with ``delay`` travels through the real
 broker and is run by the worker thread against the test database."""
-import time
 from datetime import timedelta
 
 from django.utils import timezone
 
+from dangjian.testing import wait_until
 from organizations.accounts.models import LoginAttempt
 from organizations.accounts.tasks import purge_login_attempts
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_task_sent_through_broker_runs_in_live_worker(live_worker):

@@ -19,14 +19,6 @@ def world(city):
     return coverage_world(city)
 
 
-@pytest.fixture
-def admin_client(client, db):
-    user = UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def inline_post(grid, places):
     """The change form's POST with the coverage inline holding ``places``."""
     data = {

@@ -15,15 +15,6 @@ from organizations.units.models import ResidentUnit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, db):
-    user = UserFactory(username="root")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
-
-
 def changelist(model):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 

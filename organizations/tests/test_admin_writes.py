@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, db):
-    user = UserFactory(username="root")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def locks():
     """Every ``lock_tree_writes`` call, by model (the real lock still runs)."""
     calls = []

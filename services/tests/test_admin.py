@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.models import AuditEvent
-from organizations.tests.factories import UserFactory
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.ledger.models import ServiceRecord
 from services.open311.models import Open311Key
@@ -18,15 +17,6 @@ from services.wishes.models import Wish
 pytestmark = pytest.mark.django_db
 
 PHONE = "13912345678"
-
-
-@pytest.fixture
-def admin_client(client, db):
-    user = UserFactory(username="root")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
 
 
 def test_every_services_changelist_opens(admin_client):

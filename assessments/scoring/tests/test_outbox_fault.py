@@ -24,22 +24,13 @@ from assessments.scoring.tests import test_data as data
 from assessments.tests.factories import ensure_default_rules
 from dangjian.jobs import sweep
 from dangjian.models import Job, JobState
-from dangjian.testing import logged_in, requires_postgres
+from dangjian.testing import logged_in, requires_postgres, wait_until
 from dangjian.testing.celery import broker_at, worker_at
 from organizations.grants.choices import Role
 from organizations.tests.factories import build_city, user_with
 
 pytestmark = pytest.mark.django_db(transaction=True)
 needs_postgres = requires_postgres("a worker thread and the request share committed rows (transactional database)")
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def run_is(run, *states):
@@ -83,7 +74,7 @@ def test_a_run_started_while_redis_is_down_runs_when_it_is_back(own_redis, distr
         own_redis.start()  # back, empty
         with worker_at(own_redis.url):
             assert sweep(now=timezone.now() + timedelta(minutes=1))["resent"] == 1
-            assert wait_for(lambda: run_is(run, "done", "failed")), run.state
+            assert wait_until(lambda: run_is(run, "done", "failed"), timeout=60), run.state
     assert run.state == "done", run.error
     assert (run.done_steps, run.total_steps, run.attempts) == (14, 14, 1)
     job.refresh_from_db()
@@ -107,7 +98,7 @@ def test_a_run_queued_without_a_worker_survives_a_redis_restart(own_redis, distr
             assert sweep()["resent"] == 0  # not yet: it may still be in a queue
             later = timezone.now() + timedelta(seconds=16 * 60)
             assert sweep(now=later)["resent"] == 1
-            assert wait_for(lambda: run_is(run, "done", "failed")), run.state
+            assert wait_until(lambda: run_is(run, "done", "failed"), timeout=60), run.state
     assert run.state == "done", run.error
     job.refresh_from_db()
     assert (job.state, job.attempts) == (JobState.DONE, 2)

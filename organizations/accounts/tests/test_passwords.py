@@ -126,14 +126,6 @@ def test_password_change_page_accepts_a_strong_password(client):
 
 
 # ---------------------------------------------------------------------------- admin
-@pytest.fixture
-def admin_client(client):
-    root = UserFactory(username="root")
-    root.is_staff = root.is_superuser = True
-    root.save()
-    return logged_in(root, client)
-
-
 @pytest.mark.parametrize("password", WEAK)
 def test_admin_add_user_refuses_weak_passwords(admin_client, password):
     response = admin_client.post(reverse("admin:auth_user_add"), {

@@ -1,13 +1,12 @@
 """Escalation of overdue whistles: the rules, idempotence (twice, concurrently), the task
 through a real broker and worker."""
-import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from dangjian.models import AuditEvent
-from dangjian.testing import race, requires_postgres
+from dangjian.testing import race, requires_postgres, wait_until
 from services.whistles import actions as whistle_actions
 from services.whistles.choices import EscalationStage, TargetStatus, WhistleStatus
 from services.whistles.models import Whistle, WhistleEvent, WhistleTarget
@@ -167,15 +166,6 @@ def test_concurrent_runs_escalate_once():
         assert len(_escalations(wh)) == 2
 
 
-def _wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
-
-
 def test_task_through_the_broker_twice_escalates_once(live_worker):
     from organizations.accounts.models import LoginAttempt
     from organizations.accounts.tasks import purge_login_attempts
@@ -187,12 +177,12 @@ def test_task_through_the_broker_twice_escalates_once(live_worker):
     first = escalate_overdue_whistles.delay()
     second = escalate_overdue_whistles.delay()
     assert first.id and second.id  # sent, not run eagerly
-    assert _wait_until(lambda: Whistle.objects.filter(pk=wh.pk, escalation_level__gte=1).exists())
+    assert wait_until(lambda: Whistle.objects.filter(pk=wh.pk, escalation_level__gte=1).exists())
     # one worker takes tasks in order: once a marker task sent after both has run, both have
     marker = LoginAttempt.objects.create(username="marker", succeeded=False)
     LoginAttempt.objects.filter(pk=marker.pk).update(at=timezone.now() - timedelta(days=40))
     purge_login_attempts.delay(30)
-    assert _wait_until(lambda: not LoginAttempt.objects.filter(pk=marker.pk).exists())
+    assert wait_until(lambda: not LoginAttempt.objects.filter(pk=marker.pk).exists())
     wh.refresh_from_db()
     assert wh.escalation_level == 1 and wh.escalated_to == w.c.street
     assert len(_escalations(wh)) == 1

@@ -19,6 +19,7 @@ urlpatterns = [
     path("services/wishes/", views.wish_list, name="wish_list"),
     path("services/wishes/wall/", views.wish_wall, name="wish_wall"),
     path("services/wishes/mine/", views.my_claims, name="my_claims"),
+    path("services/wishes/pick/orgs/", views.wish_pick_orgs, name="wish_pick_orgs"),
     path("services/wishes/<int:pk>/", views.wish_detail, name="wish_detail"),
     path("services/wishes/<int:pk>/publish/", views.wish_publish, name="wish_publish"),
     path("services/wishes/<int:pk>/reject/", views.wish_reject, name="wish_reject"),

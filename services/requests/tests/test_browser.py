@@ -56,7 +56,8 @@ def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transac
     staff.goto(f"{url}/services/requests/")
     staff.locator(f"[data-testid=request-row][data-code='{code}'] a").first.click()
     staff.wait_for_url(f"{url}/services/requests/{req.pk}/")
-    staff.select_option("#id_dispatch-assignee", f"m{member.pk}")
+    staff.fill("#id_dispatch-assignee_q", member.name[1:])  # the picker: type part of the name, tap the match
+    staff.locator(f"#id_dispatch-assignee_options [data-id='m{member.pk}']").click()
     staff.click("[data-testid=dispatch]")
     staff.wait_for_load_state()
     assert "已派单" in staff.content()

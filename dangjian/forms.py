@@ -215,7 +215,7 @@ class PickerSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].setdefault("data-picker-placeholder", _("输入姓名或名称的一部分搜索"))
+        context["widget"]["attrs"].setdefault("data-picker-placeholder", str(_("输入姓名或名称的一部分搜索")))
         return context
 
 

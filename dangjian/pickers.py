@@ -51,12 +51,13 @@ def respond(request, queryset, *, fields=("name",), label=str, page: int = PAGE)
     return answer([(row["id"], row["text"]) for row in data["results"]], data["more"])
 
 
-def picker_view(get_queryset, *, fields=("name",), label=str, page: int = PAGE):
+def picker_view(get_queryset, *, fields=("name",), label=str, page: int = PAGE, public=False):
     """A view answering one picker kind: ``get_queryset(request)`` returns the user's scoped
-    queryset (ordered), or raises ``Http404``/``PermissionDenied`` like any page."""
+    queryset (ordered), or raises ``Http404``/``PermissionDenied`` like any page.
+    ``public``: the options are public data (a resident's form), anonymous callers welcome."""
 
     def view(request, *args, **kwargs):
-        if not request.user.is_authenticated:
+        if not public and not request.user.is_authenticated:
             return refused("请先登录。")
         return respond(request, get_queryset(request, *args, **kwargs), fields=fields, label=label, page=page)
 

@@ -2,7 +2,7 @@
 forms, the list filters and the volunteer-team form.  Forms check shapes;
 ``services.requests.actions`` checks the rest and its errors are put back on the form."""
 from django import forms
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.forms import ALL, FilterForm, MultiplePickerField, PickerField, PickerSelect, PlainForm
@@ -34,6 +34,7 @@ class RequestSubmitForm(ResidentSubmitForm):
     )
     text = forms.CharField(label=_("诉求内容"), max_length=actions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
 
+    COMMUNITIES_URL = reverse_lazy("requests:communities")
     FIELDS = ("community", "building", "address", "category", "text", "name", "phone")
 
     def __init__(self, *args, **kwargs):

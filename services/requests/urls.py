@@ -3,6 +3,7 @@ QR codes and SMS), staff pages under ``/services/requests/``."""
 from django.urls import path
 
 from services.requests import views
+from services.resident.views import communities_page
 
 app_name = "requests"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("r/", views.request_submit, name="submit"),
     path("r/track/", views.request_track, name="track"),
     path("r/buildings/", views.request_buildings, name="buildings"),
+    path("r/communities/", communities_page, name="communities"),
     path("r/<str:code>/", views.request_status, name="public_status"),
     path("r/<str:code>/rate/", views.request_rate, name="public_rate"),
     # staff

@@ -97,3 +97,29 @@ def test_forms_with_pickers_run_flat_queries_whatever_the_scope_holds(city, name
     page = client.get(url).content.decode()
     assert query_count(client, url) == few <= BUDGETS[name]
     assert "樟" not in page  # none of the new names is rendered up front
+
+
+@pytest.mark.parametrize("route", ["services:wish_communities", "requests:communities"])
+def test_public_community_picker_searches_communities_for_anyone(city, route):
+    """The residents' forms pick the community by searching (a province has thousands): the
+    endpoint is public (communities are public data), bounded, and flat in queries; the
+    form renders only the chosen community."""
+    from organizations.areas.choices import AreaLevel
+    from organizations.tests.factories import AreaFactory
+
+    c = city
+    client = logged_in(None)
+    url = reverse(route)
+    client.get(url)
+    few = query_count(client, url)
+    for _ in range(PAGE + 5):
+        AreaFactory(name=f"樟{next(_serial)}社区", level=AreaLevel.COMMUNITY, parent=c.street)
+    assert query_count(client, url) == few <= BUDGETS["pick:communities"]
+    data = client.get(url, {"q": "樟"}).json()
+    assert data["more"] is True and len(data["results"]) == PAGE
+    assert [r["id"] for r in client.get(url, {"q": c.a.area.name}).json()["results"]] == [c.a.area.pk]
+    by_street = {r["id"] for r in client.get(url, {"q": c.street.name}).json()["results"]}
+    assert c.a.area.pk in by_street  # the street's name finds its communities
+    form = reverse("services:wish_submit" if route.startswith("services") else "requests:submit")
+    page = client.get(form, {"community": c.a.area.pk}).content.decode()
+    assert c.a.area.name in page and "樟" not in page and c.b.area.name not in page

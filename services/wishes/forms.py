@@ -24,6 +24,7 @@ class WishSubmitForm(ResidentSubmitForm):
     text = forms.CharField(label=_("我的心愿"), max_length=wishes_actions.WISH_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
+    COMMUNITIES_URL = reverse_lazy("services:wish_communities")
     FIELDS = ("community", "building", "address", "kind", "text", "name", "phone")
 
 

@@ -33,7 +33,8 @@ def test_resident_orders_cadre_dispatches_member_resolves_resident_rates(transac
     resident.set_default_timeout(15_000)
     resident.goto(f"{url}/r/")
     assert "水电气热类（2 小时内响应，1 天内办结）" in resident.locator("#id_category option").all_inner_texts()
-    resident.select_option("#id_community", str(c.a.area.pk))
+    resident.fill("#id_community_q", c.a.area.name)  # the community picker: type, tap the match
+    resident.locator(f"#id_community_options [data-id='{c.a.area.pk}']").click()
     resident.fill("#id_address", "甲小区1号楼302")
     resident.select_option("#id_category", str(category("utilities").pk))
     resident.fill("#id_text", "家里水管漏水，楼下也被淹了")

@@ -169,3 +169,90 @@ class PlainForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_widgets()
+
+
+# ------------------------------------------------------------------------------ pickers
+class PickerSelect(forms.Select):
+    """A ``<select>`` holding only the chosen option(s); ``static/js/picker.js`` adds a search
+    box that asks the field's JSON endpoint (``data-picker``, see ``dangjian.pickers``) for
+    matching options.  Rendering never iterates the queryset: a scope of a hundred thousand
+    members costs one ``pk IN (…)`` query for the chosen ones, or none."""
+
+    def __init__(self, attrs=None, *, multiple=False, chosen=None):
+        super().__init__(attrs)
+        self.allow_multiple_selected = multiple
+        self.chosen = chosen  # ``chosen(values) -> [(value, label)]`` for a field without a queryset
+
+    def _chosen(self, value):
+        ids = [v for v in value if v not in (None, "")]
+        if self.chosen is not None:
+            return self.chosen(ids) if ids else []
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if not ids or queryset is None:
+            return []
+        field = iterator.field
+        try:
+            rows = list(queryset.filter(pk__in=ids))
+        except (ValueError, TypeError, ValidationError):
+            return []
+        return [(str(obj.pk), field.label_from_instance(obj)) for obj in rows]
+
+    def optgroups(self, name, value, attrs=None):
+        options = []
+        empty = getattr(getattr(self.choices, "field", None), "empty_label", self.attrs.get("data-picker-empty"))
+        if not self.allow_multiple_selected and empty is not None:
+            options.append(self.create_option(name, "", empty, not any(value), 0, attrs=attrs))
+        for index, (pk, label) in enumerate(self._chosen(value), start=1):
+            options.append(self.create_option(name, pk, label, True, index, attrs=attrs))
+        return [(None, options, 0)]
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            getter = getattr(data, "getlist", None)
+            return getter(name) if getter else data.get(name)
+        return data.get(name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("data-picker-placeholder", str(_("输入姓名或名称的一部分搜索")))
+        return context
+
+
+class PickerField(forms.ModelChoiceField):
+    """Pick one object of a (large) scoped queryset by searching.  ``url``: the picker
+    endpoint (``dangjian.pickers``) listing the same scoped queryset; validation runs on
+    ``queryset``, so an id outside the user's subtree is refused like one that does not
+    exist.  Set both per form: ``field.queryset = …; field.url = …``."""
+
+    default_error_messages = {"invalid_choice": _("所选对象不存在，或不在您的管辖范围内。")}
+    multiple = False
+
+    def __init__(self, queryset, *, url=None, **kwargs):
+        kwargs.setdefault("widget", PickerSelect(multiple=self.multiple))
+        super().__init__(queryset, **kwargs)
+        self.url = url
+
+    @property
+    def url(self):
+        return self.widget.attrs.get("data-picker")
+
+    @url.setter
+    def url(self, value):
+        if value is not None:
+            self.widget.attrs["data-picker"] = value
+
+
+class MultiplePickerField(PickerField, forms.ModelMultipleChoiceField):
+    """Pick several objects of a (large) scoped queryset by searching."""
+
+    default_error_messages = {
+        "invalid_choice": _("所选对象（%(value)s）不存在，或不在您的管辖范围内。"),
+        "invalid_pk_value": _("“%(pk)s”不是有效的编号。"),
+    }
+    multiple = True
+
+    def __init__(self, queryset, *, url=None, **kwargs):
+        kwargs.setdefault("widget", PickerSelect(multiple=True))
+        forms.ModelMultipleChoiceField.__init__(self, queryset, **kwargs)
+        self.url = url

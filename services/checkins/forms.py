@@ -2,10 +2,11 @@
 the co-building agreement form.  Forms check shapes; ``services.checkins.actions`` checks
 scope, roles and the rules, and its errors are put back on the form (``attach_errors``)."""
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, DateInput, FilterForm, PlainForm, ScopedCodeField
+from dangjian.forms import ALL, DateInput, FilterForm, PickerField, PlainForm, ScopedCodeField
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -46,26 +47,36 @@ def quarter_form(data=None, today=None):
     return QuarterForm(bound, initial=initial)
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+def member_label(obj):
+    employer = obj.employer_org.name if obj.employer_org_id else obj.employer
+    return f"{obj.name}（{employer}）" if employer else obj.name
+
+
+class MemberPickerField(PickerField):
     def label_from_instance(self, obj):
-        employer = obj.employer_org.name if obj.employer_org_id else obj.employer
-        return f"{obj.name}（{employer}）" if employer else obj.name
+        return member_label(obj)
+
+
+def report_in_members(community):
+    """Whom a cadre may register a report for: the community's in-service residents (the
+    form's queryset and its picker's, ``reporting:pick_residents``)."""
+    return selectors.in_service_residents(community).select_related("employer_org").order_by("name", "pk")
 
 
 class ReportInForm(PlainForm):
     """A cadre registers an in-service member's report on their behalf."""
 
-    member = MemberChoiceField(label=_("在职党员"), queryset=Member.objects.none(), empty_label=_("请选择党员"))
+    member = MemberPickerField(Member.objects.none(), label=_("在职党员"), empty_label=_("请选择党员"),
+                               help_text=_("输入姓名的一部分搜索本社区的在职党员。"))
     reported_on = forms.DateField(label=_("报到日期"), widget=DateInput())
     skills = forms.CharField(label=_("特长与服务意向"), required=False, max_length=actions.SKILLS_MAX,
                              help_text=_("如：法律咨询、义诊、辅导功课、维修家电。"))
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            selectors.in_service_residents(community).select_related("employer_org").order_by("name", "pk")
-            if community is not None else Member.objects.none()
-        )
+        self.fields["member"].queryset = report_in_members(community) if community is not None else Member.objects.none()
+        if community is not None:
+            self.fields["member"].url = reverse("reporting:pick_residents", args=[community.pk])
         self.initial.setdefault("reported_on", timezone.localdate())
 
 

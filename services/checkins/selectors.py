@@ -270,10 +270,13 @@ def member_overview(member, *, today, year) -> MemberOverview:
 
 
 # --------------------------------------------------------- figures for many subtrees
-def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_service_only=False, target=None):
+def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_service_only=False, target=None,
+                      own_only=False):
+    """``own_only``: count the members residing on the area itself, not in its subtree."""
     areas = Area.objects.filter(pk__in=list(area_ids)).order_by()
     annotations = {}
-    residents = Member.objects.filter(_in_subtree("residence"))
+    where = (lambda prefix: Q(**{prefix: OuterRef("pk")})) if own_only else _in_subtree
+    residents = Member.objects.filter(where("residence"))
     if on_date is not None:
         annotations["in_service"] = _SubCount(residents.filter(in_service=True))
         annotations["reported"] = _SubCount(residents.filter(in_service=True).filter(_valid_report(on_date)))
@@ -281,7 +284,7 @@ def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_servic
         counted = residents.filter(in_service=True) if in_service_only else residents
         annotations["members"] = _SubCount(counted)
         annotations["hours"] = _SubSum(ServiceRecord.objects.filter(
-            _in_subtree("member__residence"), occurred_on__gte=start, occurred_on__lte=end))
+            where("member__residence"), occurred_on__gte=start, occurred_on__lte=end))
         if target is not None:
             hours = member_hours(start, end)
             annotations["reached"] = _SubCount(
@@ -333,12 +336,15 @@ class AreaFigures:
         return self.level == AreaLevel.COMMUNITY
 
 
-def area_figures(area_ids, *, on_date, year) -> dict:
-    """Reporting and hours figures of in-service members for each root (one query)."""
+def area_figures(area_ids, *, on_date, year, own_ids=()) -> dict:
+    """Reporting and hours figures of in-service members for each root (one query); for the
+    areas of ``own_ids``, only of the members residing on the area itself (same query)."""
     start, end = year_bounds(year)
-    rows = _figures_queryset(area_ids, on_date=on_date, start=start, end=end, in_service_only=True,
-                             target=hours_target()).values_list(
-        "pk", "name", "level", "in_service", "reported", "hours", "reached")
+    names = ("pk", "name", "level", "in_service", "reported", "hours", "reached")
+    kwargs = {"on_date": on_date, "start": start, "end": end, "in_service_only": True, "target": hours_target()}
+    rows = _figures_queryset(area_ids, **kwargs).values_list(*names)
+    if own_ids:
+        rows = rows.union(_figures_queryset(own_ids, own_only=True, **kwargs).values_list(*names), all=True)
     return {
         pk: AreaFigures(pk, name, level, in_service or 0, reported or 0, Decimal(hours or 0), reached or 0)
         for pk, name, level, in_service, reported, hours, reached in rows
@@ -347,13 +353,24 @@ def area_figures(area_ids, *, on_date, year) -> dict:
 
 def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]]:
     """The area's own figures and those of its children down to communities (two queries
-    plus the children list)."""
+    plus the children list).  The area's figures are the sum of all its children's and of
+    the members residing on the area itself, so no member's records are read twice."""
     children = []
     if area.level < AreaLevel.COMMUNITY:
-        children = list(area.get_children().filter(level__lte=AreaLevel.COMMUNITY).order_by(*trees.preorder()).values_list(
-            "pk", flat=True))
-    figures = area_figures([area.pk, *children], on_date=on_date, year=year)
-    return figures[area.pk], [figures[pk] for pk in children if pk in figures]
+        children = list(area.get_children().order_by(*trees.preorder()).values_list("pk", "level"))
+    if children:
+        figures = area_figures([pk for pk, _level in children], on_date=on_date, year=year, own_ids=[area.pk])
+    else:
+        figures = area_figures([area.pk], on_date=on_date, year=year)
+    own = figures[area.pk]
+    for pk, _level in children:
+        part = figures.get(pk)
+        if part is not None:
+            own.in_service += part.in_service
+            own.reported += part.reported
+            own.hours += part.hours
+            own.reached += part.reached
+    return own, [figures[pk] for pk, level in children if level <= AreaLevel.COMMUNITY and pk in figures]
 
 
 def agreements_for(user):

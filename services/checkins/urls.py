@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("communities/<int:pk>/", views.board, name="board"),
     path("communities/<int:pk>/report/", views.report_in, name="report_in"),
+    path("communities/<int:pk>/pick/residents/", views.pick_residents, name="pick_residents"),
     path("mine/", views.mine, name="mine"),
     path("mine/report/", views.my_report, name="my_report"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian import portal, trees
+from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -41,7 +41,17 @@ from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
 from services.checkins import actions, permissions, rules, selectors
 from services.checkins.choices import AgreementStatus
-from services.checkins.forms import AgreementFilterForm, AgreementForm, BoardFilterForm, ReportInForm, SelfReportForm, YearForm, quarter_form
+from services.checkins.forms import (
+    AgreementFilterForm,
+    AgreementForm,
+    BoardFilterForm,
+    ReportInForm,
+    SelfReportForm,
+    YearForm,
+    member_label,
+    quarter_form,
+    report_in_members,
+)
 from services.ledger.models import ServiceSource
 from services.resident import permissions as resident_permissions
 from services.resident.views import crumbs as _crumbs
@@ -138,6 +148,14 @@ def board(request, pk):
         "crumbs": _crumbs(_home_crumb(), (community.parent.name if community.parent_id else "", None),
                           (community.name, None)),
     })
+
+
+@refusals
+def pick_residents(request, pk):
+    """Picker options of the report-in form (it validates against the same queryset)."""
+    return pickers.picker_view(
+        lambda r: report_in_members(_community_for(r.user, pk, MANAGE_ROLES, _("只有社区工作人员可以代党员登记报到。"))),
+        label=member_label)(request)
 
 
 @login_required

@@ -36,7 +36,11 @@ class ServiceRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id", "member"], name="service_record_once_per_source"),
         ]
-        indexes = [models.Index(fields=["member", "occurred_on"], name="service_member_date")]
+        indexes = [
+            # the hours of a member (or of every member of a subtree) in a period: an index-only
+            # scan, the sum read from the index (the reporting summary, the service-hour pages)
+            models.Index(fields=["member", "occurred_on"], name="service_member_date", include=["hours"]),
+        ]
 
     def __str__(self):
         return f"{self.member} {self.hours}h ({self.get_source_display()})"

@@ -2,9 +2,10 @@
 forms, the list filters and the volunteer-team form.  Forms check shapes;
 ``services.requests.actions`` checks the rest and its errors are put back on the form."""
 from django import forms
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, FilterForm, PlainForm
+from dangjian.forms import ALL, FilterForm, MultiplePickerField, PickerField, PickerSelect, PlainForm
 from organizations.members.models import Member
 from services.requests import actions, selectors, sla
 from services.requests.choices import RequestStatus
@@ -33,6 +34,7 @@ class RequestSubmitForm(ResidentSubmitForm):
     )
     text = forms.CharField(label=_("诉求内容"), max_length=actions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
 
+    COMMUNITIES_URL = reverse_lazy("requests:communities")
     FIELDS = ("community", "building", "address", "category", "text", "name", "phone")
 
     def __init__(self, *args, **kwargs):
@@ -51,29 +53,38 @@ class ResolveForm(PlainForm):
 
 
 class DispatchForm(PlainForm):
-    """One select over the community's members, grid workers and volunteer teams; values
-    are ``m<id>``, ``w<id>`` and ``t<id>``."""
+    """One picker over the community's volunteer teams, grid workers and members (those with
+    an account); values are ``t<id>``, ``w<id>`` and ``m<id>``.  The options come from
+    ``requests:pick_assignees`` (``selectors.assignee_options``); a submitted value is looked
+    up in the same scoped querysets (``selectors.assignee``), so one outside the community is
+    refused like one that does not exist."""
 
-    assignee = forms.ChoiceField(label=_("派给"))
+    assignee = forms.CharField(label=_("派给"), max_length=24,
+                               widget=PickerSelect(attrs={"data-picker-empty": _("请选择承办人")}),
+                               help_text=_("输入服务队、网格员或党员姓名的一部分搜索。"))
     note = forms.CharField(label=_("派单说明（可选）"), required=False, max_length=actions.REASON_MAX)
 
-    def __init__(self, *args, members=(), workers=(), teams=(), **kwargs):
+    def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
-            ("", _("请选择承办人")),
-            (_("志愿服务队"), [(f"t{t.pk}", t.name) for t in teams]),
-            (_("网格员"), [(f"w{w.pk}", f"{w.person_name}（{w.grid.name} · {w.get_role_display()}）") for w in workers]),
-            (_("党员"), [(f"m{m.pk}", m.name) for m in members]),
-        ]
-        self.targets = {
-            **{f"t{t.pk}": ("team", t) for t in teams},
-            **{f"w{w.pk}": ("worker", w) for w in workers},
-            **{f"m{m.pk}": ("member", m) for m in members},
-        }
+        self.community = request.community
+        widget = self.fields["assignee"].widget
+        widget.attrs["data-picker"] = reverse("requests:pick_assignees", args=[request.pk])
+        widget.chosen = self._labels
+
+    def _labels(self, values):
+        found = (selectors.assignee(self.community, v) for v in values)
+        return [(v, selectors.assignee_label(obj)) for v, (kind, obj) in zip(values, found, strict=True) if obj]
+
+    def clean_assignee(self):
+        value = self.cleaned_data["assignee"]
+        kind, obj = selectors.assignee(self.community, value)
+        if obj is None:
+            raise forms.ValidationError(_("请选择本社区的服务队、网格员或党员。"), code="invalid_choice")
+        self._target = {kind: obj}
+        return value
 
     def target(self) -> dict:
-        kind, obj = self.targets[self.cleaned_data["assignee"]]
-        return {kind: obj}
+        return self._target
 
 
 class RequestFilterForm(FilterForm):
@@ -85,22 +96,20 @@ class RequestFilterForm(FilterForm):
     community = forms.IntegerField(label=_("社区编号"), required=False, min_value=1, widget=forms.HiddenInput)
 
 
-class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class TeamForm(PlainForm):
+    """Leader and members are pickers over the community's members
+    (``selectors.community_members``), listed by ``requests:team_pick_members``."""
+
     name = forms.CharField(label=_("队伍名称"), max_length=actions.TEAM_NAME_MAX)
-    leader = forms.ModelChoiceField(label=_("队长"), required=False, queryset=Member.objects.none(),
-                                    empty_label=_("暂不指定"))
-    members = MemberMultipleChoiceField(label=_("队员"), required=False, queryset=Member.objects.none(),
-                                        widget=forms.SelectMultiple(attrs={"size": 8}))
+    leader = PickerField(Member.objects.none(), label=_("队长"), required=False, empty_label=_("暂不指定"))
+    members = MultiplePickerField(Member.objects.none(), label=_("队员"), required=False,
+                                  help_text=_("输入姓名的一部分搜索本社区党员，点选加入。"))
     is_active = forms.BooleanField(label=_("有效（可以接受派单）"), required=False, initial=True)
 
     def __init__(self, *args, community=None, **kwargs):
         super().__init__(*args, **kwargs)
         people = selectors.community_members(community) if community is not None else Member.objects.none()
-        self.fields["leader"].queryset = people
-        self.fields["members"].queryset = people
-        self.fields["leader"].label_from_instance = lambda m: m.name
+        url = f"{reverse('requests:team_pick_members')}?community={community.pk}" if community is not None else None
+        for name in ("leader", "members"):
+            self.fields[name].queryset = people
+            self.fields[name].url = url

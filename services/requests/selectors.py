@@ -15,10 +15,14 @@ joins its page needs, so lists run a constant number of queries whatever their l
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangjian import trees
+from dangjian.pickers import search
 from dangjian.scoping import InArea
+from organizations.areas.models import Area
 from organizations.members.models import Member
+from organizations.orgs.models import PartyOrg
 from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
 from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
 from services.requests.permissions import REQUEST_READ_ROLES
@@ -98,11 +102,15 @@ def status_counts(queryset) -> dict:
 
 # ------------------------------------------------------------------ dispatch targets
 def community_members(community):
-    """Members living in the community or organized in one of its organizations."""
-    return (
-        Member.objects.filter(trees.subtree_q(community, "residence") | trees.subtree_q(community, "organization__area"))
-        .order_by("name", "id")
-    )
+    """Members living in the community or organized in one of its organizations.
+
+    The two sets are read by their indexes (residence, organization) and united by id: an
+    ``OR`` across the two joins would scan every member of the province."""
+    places = Area.objects.filter(trees.subtree_q(community)).values("pk")
+    orgs = PartyOrg.objects.filter(trees.subtree_q(community, "area")).values("pk")
+    ids = Member.objects.filter(residence_id__in=places).order_by().values("pk").union(
+        Member.objects.filter(organization_id__in=orgs).order_by().values("pk"))
+    return Member.objects.filter(pk__in=ids).order_by("name", "id")
 
 
 def community_workers(community, on=None):
@@ -120,6 +128,50 @@ def community_teams(community, *, active_only=True):
     if active_only:
         qs = qs.filter(is_active=True)
     return qs.select_related("leader").order_by("name", "id")
+
+
+WORKER_SEARCH = ("member__name", "display_name", "user__first_name", "user__last_name", "user__username")
+ASSIGNEE_KINDS = {"t": "team", "w": "worker", "m": "member"}
+
+
+def _assignee_querysets(community):
+    return {
+        "t": community_teams(community),
+        "w": community_workers(community).filter(user__isnull=False),
+        "m": community_members(community).filter(user__isnull=False),
+    }
+
+
+def assignee(community, value):
+    """``(kind, object)`` for a dispatch value ``t<id>``/``w<id>``/``m<id>`` of the community
+    (``(None, None)`` when it is malformed or not the community's); one query."""
+    value = (value or "").strip()
+    letter, digits = value[:1], value[1:]
+    if letter not in ASSIGNEE_KINDS or not digits.isdigit() or len(digits) > 18:
+        return None, None
+    return ASSIGNEE_KINDS[letter], _assignee_querysets(community)[letter].filter(pk=int(digits)).first()
+
+
+def assignee_label(obj) -> str:
+    if isinstance(obj, VolunteerTeam):
+        return _("志愿服务队：%(name)s") % {"name": obj.name}
+    if isinstance(obj, Member):
+        return _("党员：%(name)s") % {"name": obj.name}
+    return _("网格员：%(name)s（%(grid)s · %(role)s）") % {
+        "name": obj.person_name, "grid": obj.grid.name, "role": obj.get_role_display()}
+
+
+def assignee_options(community, q, page):
+    """A page of dispatch targets matching ``q``: teams, then grid workers, then members
+    (at most three queries, each bounded)."""
+    sets = _assignee_querysets(community)
+    rows = []
+    for letter, fields in (("t", ("name",)), ("w", WORKER_SEARCH), ("m", ("name",))):
+        left = page + 1 - len(rows)
+        if left <= 0:
+            break
+        rows += [(f"{letter}{obj.pk}", assignee_label(obj)) for obj in search(sets[letter], q, fields)[:left]]
+    return rows[:page], len(rows) > page
 
 
 def teams_for(user):

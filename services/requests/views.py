@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal, trees
+from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -175,13 +175,19 @@ def _detail(request, req, *, status=200, **forms):
 
 
 def _dispatch_form(req, data=None):
-    community = req.community
-    return DispatchForm(
-        data, prefix="dispatch",
-        members=list(sel.community_members(community).filter(user__isnull=False)),
-        workers=[w for w in sel.community_workers(community) if w.user_id],
-        teams=list(sel.community_teams(community)),
-    )
+    return DispatchForm(data, prefix="dispatch", request=req)
+
+
+@refusals
+def pick_assignees(request, pk):
+    """Picker options of the dispatch form (the form validates against the same querysets)."""
+    if not request.user.is_authenticated:
+        return pickers.refused(_("请先登录。"))
+    req = _request_for_view(request.user, pk)
+    if not permissions.can_manage(request.user, req.community):
+        raise PermissionDeniedError(_("只有社区工作人员可以派单、取消诉求。"))
+    rows, more = sel.assignee_options(req.community, request.GET.get("q", ""), pickers.PAGE)
+    return pickers.answer(rows, more)
 
 
 @login_required
@@ -353,13 +359,30 @@ def _team_form_page(request, *, community, team=None):
 @login_required
 @refusals
 def team_create(request):
+    return _team_form_page(request, community=_team_community(request))
+
+
+def _team_community(request):
     community_id = int_param(request, "community")
     if community_id is None:
         raise Http404
     community = portal.get_visible_or_404(selectors.areas_for(request.user), pk=community_id)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
-    return _team_form_page(request, community=community)
+    return community
+
+
+@refusals
+def team_pick_members(request):
+    """Picker options of the team form: the community's members, for those who may manage
+    its teams (the form validates against the same queryset)."""
+    def members(request):
+        community = _team_community(request)
+        if not permissions.can_manage(request.user, community):
+            raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
+        return sel.community_members(community)
+
+    return pickers.picker_view(members)(request)
 
 
 @login_required

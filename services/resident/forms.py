@@ -1,16 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import PlainForm
+from dangjian.forms import PickerField, PlainForm
 from dangjian.privacy import is_valid_mobile
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from services.resident import actions, selectors
 
 
-class CommunityChoiceField(forms.ModelChoiceField):
+def community_label(obj):
+    return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class CommunityPickerField(PickerField):
+    """The resident's community: a picker (a province holds thousands of communities); the
+    options come from the form's ``COMMUNITIES_URL`` (``communities_page``)."""
+
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return community_label(obj)
 
 
 class ResidentSubmitForm(PlainForm):
@@ -18,8 +25,8 @@ class ResidentSubmitForm(PlainForm):
     building or address, the requester's name and phone, a photo.  Subclasses add their
     own fields and list every field but the photo in ``FIELDS`` (also the order shown)."""
 
-    community = CommunityChoiceField(
-        label=_("所在社区"), queryset=Area.objects.none(), empty_label=_("请选择社区"),
+    community = CommunityPickerField(
+        Area.objects.none(), label=_("所在社区"), empty_label=_("请选择社区"),
         error_messages={"invalid_choice": _("请选择列表中的社区。")},
     )
     building = forms.TypedChoiceField(
@@ -36,12 +43,15 @@ class ResidentSubmitForm(PlainForm):
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
 
     FIELDS = ()
+    COMMUNITIES_URL = None  # the community picker's endpoint (each public form names its own)
     BUILDINGS_SHOWN = 100  # the select holds at most this many; the picker searches for the rest
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(self.FIELDS)
         self.fields["community"].queryset = self.communities()
+        self.fields["community"].url = self.COMMUNITIES_URL
+        self.fields["community"].widget.attrs["data-picker-placeholder"] = _("输入社区或街道名称搜索")
         community = self.chosen_community()
         self.fields["building"].choices = [("", _("不选择楼栋"))] + self.building_choices(community)
 

@@ -19,14 +19,16 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dangjian import ratelimit
+from dangjian import pickers, ratelimit
 from dangjian.crypto import keyed_hash
 from dangjian.errors import TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
+from services.resident import selectors
 from services.resident.actions import digits, normalise_code, split_code
+from services.resident.forms import community_label
 
 
 # -------------------------------------------------------------------------- rate limits
@@ -111,6 +113,12 @@ def submit_page(request, *, form_class, submit, ip_limit, phone_limit, session_k
                 request.session[session_key] = obj.code
                 return redirect(status_view, code=obj.code)
     return render(request, template, page(), status=_form_status(form))
+
+
+def communities_page(request):
+    """The public forms' community picker: communities by name or street name (public data)."""
+    return pickers.picker_view(lambda r: selectors.public_communities(), fields=("name", "parent__name"),
+                               label=community_label, public=True)(request)
 
 
 def buildings_page(request, form_class):

@@ -62,4 +62,14 @@ BUDGETS = {
     "services.checkins.demo.seed_reporting": 19,
     "services.requests.demo.seed_requests": 39,
     "services.checkins.selectors.area_figures": 3,  # exactly: with reporting_rates and service_hours, one each, for any number of roots
+    # ------------------------------------------- picker endpoints (dangjian.pickers), first pinned here
+    "pick:wish_orgs": 7,
+    "pick:team_members": 8,
+    "pick:assignees": 10,
+    "pick:whistle_areas": 7,
+    "pick:whistle_departments": 7,
+    "pick:whistle_units": 7,
+    "pick:communities": 1,  # public: no session, no user
+    "whistles:new": 6,  # the form: pickers, no option lists
+    "requests:team_create": 7,
 }

@@ -2,11 +2,12 @@
 三率 period and weighting, departments and their accounts.  Forms check shapes;
 ``services.whistles.actions`` checks the rest and its errors are put back on the form."""
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
-from dangjian.forms import ALL, FilterForm, PlainForm
+from dangjian.forms import ALL, FilterForm, MultiplePickerField, PickerField, PlainForm
 from dangjian.scoping import InArea
 from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
@@ -33,36 +34,64 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def area_label(obj):
+    return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
 class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+        return area_label(obj)
 
 
-class DepartmentChoiceField(forms.ModelMultipleChoiceField):
+class AreaPickerField(PickerField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.area.name}）"
+        return area_label(obj)
 
 
-class UnitChoiceField(forms.ModelMultipleChoiceField):
+def department_label(obj):
+    return f"{obj.name}（{obj.area.name}）"
+
+
+def unit_label(obj):
+    return f"{obj.name}（{obj.community.name}）"
+
+
+class DepartmentPickerField(MultiplePickerField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.community.name}）"
+        return department_label(obj)
 
 
+class UnitPickerField(MultiplePickerField):
+    def label_from_instance(self, obj):
+        return unit_label(obj)
+
+
+# The whistle form's choices; its pickers (``whistles:pick_*``) list the same querysets.
 def whistle_areas(user):
     """Streets and communities the user may whistle from."""
     qs = Area.objects.filter(level__in=permissions.WHISTLE_LEVELS).granted(user, InArea("", permissions.WHISTLE_ROLES))
     return qs.select_related("parent").order_by(*trees.tree_order())
 
 
+def whistle_departments(user):
+    return Department.objects.visible_to(user).filter(is_active=True).select_related("area").order_by(
+        *trees.preorder("area"), "name")
+
+
+def whistle_units(user):
+    return ResidentUnit.objects.visible_to(user).select_related("community").order_by("name", "pk")
+
+
 class WhistleForm(PlainForm):
-    area = AreaChoiceField(label=_("吹哨区域"), queryset=Area.objects.none(), empty_label=_("请选择街道或社区"))
+    area = AreaPickerField(Area.objects.none(), label=_("吹哨区域"), empty_label=_("请选择街道或社区"),
+                           url=reverse_lazy("whistles:pick_areas"), help_text=_("输入街道或社区名称的一部分搜索。"))
     title = forms.CharField(label=_("吹哨事项"), max_length=whistle_actions.TITLE_MAX)
     description = forms.CharField(label=_("情况说明"), max_length=whistle_actions.DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4}))
-    departments = DepartmentChoiceField(label=_("职能部门"), required=False, queryset=Department.objects.none(),
-                                        widget=forms.SelectMultiple(attrs={"size": 6}),
-                                        help_text=_("按住 Ctrl 可多选；区、街道的职能部门。"))
-    units = UnitChoiceField(label=_("驻区单位"), required=False, queryset=ResidentUnit.objects.none(),
-                            widget=forms.SelectMultiple(attrs={"size": 4}), help_text=_("吹哨区域内的驻区单位，可多选。"))
+    departments = DepartmentPickerField(Department.objects.none(), label=_("职能部门"), required=False,
+                                        url=reverse_lazy("whistles:pick_departments"),
+                                        help_text=_("区、街道的职能部门：输入名称搜索，可多选。"))
+    units = UnitPickerField(ResidentUnit.objects.none(), label=_("驻区单位"), required=False,
+                            url=reverse_lazy("whistles:pick_units"), help_text=_("吹哨区域内的驻区单位：输入名称搜索，可多选。"))
     report_due = forms.DateTimeField(label=_("报到截止"), required=False, widget=DateTimeLocalInput(),
                                      input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
                                      help_text=_("不填默认 24 小时内报到。"))
@@ -75,10 +104,8 @@ class WhistleForm(PlainForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = whistle_areas(user)
-        self.fields["departments"].queryset = (
-            Department.objects.visible_to(user).filter(is_active=True).select_related("area").order_by(*trees.preorder("area"), "name")
-        )
-        self.fields["units"].queryset = ResidentUnit.objects.visible_to(user).select_related("community").order_by("name")
+        self.fields["departments"].queryset = whistle_departments(user)
+        self.fields["units"].queryset = whistle_units(user)
 
 
 class ReportForm(PlainForm):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangjian import trees
+from dangjian import pickers, trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -38,6 +38,7 @@ from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 from services.resident.views import safe_next as _safe_next
 from services.whistles import actions, choices, rates, selectors
+from services.whistles import forms as whistle_forms
 from services.whistles import permissions as wa
 from services.whistles.choices import TargetAction, TargetStatus, WhistleAction, WhistleStatus
 from services.whistles.forms import (
@@ -124,12 +125,25 @@ def _prefill(request, user) -> dict:
     return initial
 
 
+def _whistler(request):
+    if not wa.can_whistle_somewhere(request.user):
+        raise PermissionDeniedError(_("只有街道、社区工作人员（及其上级）可以吹哨。"))
+    return request.user
+
+
+# Picker options of the whistle form (the form validates against the same querysets).
+pick_areas = refusals(pickers.picker_view(lambda r: whistle_forms.whistle_areas(_whistler(r)),
+                                          label=whistle_forms.area_label))
+pick_departments = refusals(pickers.picker_view(lambda r: whistle_forms.whistle_departments(_whistler(r)),
+                                                label=whistle_forms.department_label))
+pick_units = refusals(pickers.picker_view(lambda r: whistle_forms.whistle_units(_whistler(r)),
+                                          label=whistle_forms.unit_label))
+
+
 @login_required
 @refusals
 def whistle_new(request):
-    user = request.user
-    if not wa.can_whistle_somewhere(user):
-        raise PermissionDeniedError(_("只有街道、社区工作人员（及其上级）可以吹哨。"))
+    user = _whistler(request)
     form = WhistleForm(request.POST or None, user=user, initial=_prefill(request, user) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

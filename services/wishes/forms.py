@@ -3,10 +3,11 @@ forms and the review-list filters.  Forms check shapes; ``services.wishes.action
 rest (scope, roles, status, photos) and its errors are put back on the form."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, FilterForm, PlainForm
-from organizations.areas.models import Area
+from dangjian.forms import ALL, FilterForm, PickerField, PlainForm
+from organizations.orgs.models import PartyOrg
 from services.resident import actions
 from services.resident.choices import Satisfaction
 from services.resident.forms import ResidentRateForm, ResidentSubmitForm
@@ -23,6 +24,7 @@ class WishSubmitForm(ResidentSubmitForm):
     text = forms.CharField(label=_("我的心愿"), max_length=wishes_actions.WISH_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 4}))
 
+    COMMUNITIES_URL = reverse_lazy("services:wish_communities")
     FIELDS = ("community", "building", "address", "kind", "text", "name", "phone")
 
 
@@ -38,8 +40,12 @@ class FulfilForm(PlainForm):
 
 
 class ClaimForm(PlainForm):
-    org = forms.ModelChoiceField(
-        label=_("认领方式"), required=False, queryset=Area.objects.none(), empty_label=_("以党员个人名义认领"),
+    """``orgs``: the organizations the user may claim for (``permissions.claimable_orgs``) —
+    the picker endpoint (``services:wish_pick_orgs``) lists the same queryset."""
+
+    org = PickerField(
+        PartyOrg.objects.none(), label=_("认领方式"), required=False, empty_label=_("以党员个人名义认领"),
+        url=reverse_lazy("services:wish_pick_orgs"), help_text=_("以党组织名义认领时，输入组织名称的一部分搜索并选择。"),
     )
 
     def __init__(self, *args, orgs=None, **kwargs):

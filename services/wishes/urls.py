@@ -3,6 +3,7 @@ the public, account-free pages live under ``/w/`` (short, for QR codes and SMS),
 pages under ``/services/``."""
 from django.urls import path
 
+from services.resident.views import communities_page
 from services.wishes import views
 
 app_name = "services"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("w/", views.wish_submit, name="wish_submit"),
     path("w/track/", views.wish_track, name="wish_track"),
     path("w/buildings/", views.wish_buildings, name="wish_buildings"),
+    path("w/communities/", communities_page, name="wish_communities"),
     path("w/<str:code>/", views.wish_status, name="wish_status"),
     path("w/<str:code>/rate/", views.wish_rate, name="wish_rate"),
     # staff
@@ -19,6 +21,7 @@ urlpatterns = [
     path("services/wishes/", views.wish_list, name="wish_list"),
     path("services/wishes/wall/", views.wish_wall, name="wish_wall"),
     path("services/wishes/mine/", views.my_claims, name="my_claims"),
+    path("services/wishes/pick/orgs/", views.wish_pick_orgs, name="wish_pick_orgs"),
     path("services/wishes/<int:pk>/", views.wish_detail, name="wish_detail"),
     path("services/wishes/<int:pk>/publish/", views.wish_publish, name="wish_publish"),
     path("services/wishes/<int:pk>/reject/", views.wish_reject, name="wish_reject"),

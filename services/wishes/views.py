@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from dangjian import portal, trees
+from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.workflow import available_transitions
@@ -169,6 +169,12 @@ def _detail(request, wish, *, status=200, **forms):
         "claim_form": claim_form,
         "fulfil_form": forms.get("fulfil_form") or FulfilForm(prefix="fulfil"),
     }, status=status)
+
+
+@refusals
+def wish_pick_orgs(request):
+    """Picker options: the organizations the user may claim for (as the claim form validates)."""
+    return pickers.picker_view(lambda r: permissions.claimable_orgs(r.user).order_by(*trees.tree_order()))(request)
 
 
 @login_required

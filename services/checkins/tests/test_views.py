@@ -120,6 +120,21 @@ def test_cadre_reports_a_member_in_on_their_behalf(client, w):
     assert future.status_code == 400 and "不能晚于今天" in future.content.decode()
     foreign = client.post(url, {"member": make_in_service(w.b).pk, "reported_on": w.today.isoformat()})
     assert foreign.status_code == 400  # not a resident of this community: not a choice
+    assert "不在您的管辖范围内" in foreign.content.decode()
+
+
+def test_report_in_picker_lists_the_communitys_in_service_residents_only(client, w):
+    pick = reverse("reporting:pick_residents", args=[w.a.area.pk])
+    assert client.get(pick).status_code == 403  # anonymous
+    foreign = make_in_service(w.b)
+    logged_in(w.cadre, client)
+    assert f'data-picker="{pick}"' in client.get(reverse("reporting:report_in", args=[w.a.area.pk])).content.decode()
+    ids = {r["id"] for r in client.get(pick).json()["results"]}
+    assert w.li.pk in ids and foreign.pk not in ids and w.a.members[0].pk not in ids  # in service, residents only
+    assert [r["id"] for r in client.get(pick, {"q": "李在"}).json()["results"]] == [w.li.pk]
+    assert client.get(reverse("reporting:pick_residents", args=[w.b.area.pk])).status_code == 404
+    logged_in(user_with(Role.GRID, w.a.area), client)
+    assert client.get(pick).status_code == 403
 
 
 def test_member_reports_themself_from_their_page(client, w):

@@ -193,18 +193,59 @@ def test_cancel_needs_a_reason_and_then_shows_it(client, c):
     assert "诉求已取消：重复提交" in page
 
 
-def test_dispatch_form_offers_teams_workers_and_members_of_the_community_only(client, c):
+def test_dispatch_picker_offers_teams_workers_and_members_of_the_community_only(client, c):
+    """The dispatch form renders no option list (a picker); its endpoint lists the request's
+    community only, searched by ``q``; a value from another community is refused."""
     member_user(c.a.members[0])
     member_user(c.b.members[0])
     team(c.a, [], name="甲社区红马甲")
-    team(c.b, [], name="乙社区红马甲")
+    other_team = team(c.b, [], name="乙社区红马甲")
     w = worker(c.a)
     req = order(c.a)
+    pick = reverse("requests:pick_assignees", args=[req.pk])
+    assert client.get(pick).status_code == 403  # anonymous
     client.force_login(cadre(c.a))
     page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()
-    assert "甲社区红马甲" in page and "乙社区红马甲" not in page
-    assert f'value="w{w.pk}"' in page and f'value="m{c.a.members[0].pk}"' in page
-    assert f'value="m{c.b.members[0].pk}"' not in page
+    assert f'data-picker="{pick}"' in page
+    assert "甲社区红马甲" not in page and f'value="m{c.a.members[0].pk}"' not in page  # nothing rendered up front
+    ids = {row["id"] for row in client.get(pick).json()["results"]}
+    assert ids >= {f"w{w.pk}", f"m{c.a.members[0].pk}"} and any(i.startswith("t") for i in ids)
+    assert f"m{c.b.members[0].pk}" not in ids and f"t{other_team.pk}" not in ids
+    assert f"m{c.a.members[1].pk}" not in ids  # no account: cannot accept a task
+    found = client.get(pick, {"q": "红马甲"}).json()
+    assert [r["text"] for r in found["results"]] == ["志愿服务队：甲社区红马甲"] and found["more"] is False
+    refused = client.post(reverse("requests:dispatch", args=[req.pk]), {"dispatch-assignee": f"m{c.b.members[0].pk}"})
+    assert refused.status_code == 400 and "请选择本社区的服务队、网格员或党员" in refused.content.decode()
+    req.refresh_from_db()
+    assert req.status == RequestStatus.SUBMITTED
+    response = client.post(reverse("requests:dispatch", args=[req.pk]), {"dispatch-assignee": f"w{w.pk}"})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.assigned_worker_id == w.pk
+    client.force_login(cadre(c.b, "cadre-b"))
+    assert client.get(pick).status_code == 404  # another community's request
+
+
+def test_team_member_picker_is_scoped_to_the_community(client, c):
+    """The team form's picker lists the community's members (searched by ``q``), refuses
+    anonymous callers, other communities and roles that may not manage teams; a member of
+    another community submitted by hand is a form error."""
+    pick = reverse("requests:team_pick_members")
+    assert client.get(pick, {"community": c.a.area.pk}).status_code == 403
+    client.force_login(cadre(c.a))
+    names = [r["text"] for r in client.get(pick, {"community": c.a.area.pk}).json()["results"]]
+    assert c.a.members[0].name in names and c.b.members[0].name not in names
+    found = client.get(pick, {"community": c.a.area.pk, "q": c.a.members[1].name}).json()
+    assert [r["id"] for r in found["results"]] == [c.a.members[1].pk]
+    assert client.get(pick, {"community": c.b.area.pk}).status_code == 404
+    url = reverse("requests:team_create") + f"?community={c.a.area.pk}"
+    page = client.get(url).content.decode()
+    assert f'data-picker="{pick}?community={c.a.area.pk}"' in page and c.a.members[0].name not in page
+    response = client.post(url, {"name": "越界队", "members": [c.b.members[0].pk]})
+    assert response.status_code == 400 and "不在您的管辖范围内" in response.content.decode()
+    assert not VolunteerTeam.objects.filter(name="越界队").exists()
+    client.force_login(user_with(Role.GRID, c.a.area))
+    assert client.get(pick, {"community": c.a.area.pk}).status_code == 403
 
 
 def test_volunteer_teams_form_and_scope(client, c):

@@ -20,7 +20,8 @@ def test_the_picker_finds_a_building_beyond_the_first_page(transactional_db, liv
     page = browser.new_context(**PHONE_VIEWPORT).new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/w/")
-    page.select_option("#id_community", str(c.a.area.pk))
+    page.fill("#id_community_q", c.a.area.name)  # the community picker: type, tap the match
+    page.locator(f"#id_community_options [data-id='{c.a.area.pk}']").click()
     # (no wait_for_function: evaluating a string is what the portal's CSP forbids)
     page.wait_for_selector("#id_building option[data-more]", state="attached")
     assert page.locator('#id_building option[value]:not([value=""])').count() == 3

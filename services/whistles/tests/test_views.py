@@ -76,10 +76,29 @@ def test_list_filters_overdue_escalated_status_and_area(client, w):
 
 # ------------------------------------------------------------------------------ new
 def test_cadre_whistles_through_the_form(client, w):
+    """The form's targets are pickers: the page lists none, the endpoints list the user's
+    scope (searched by ``q``) and refuse anonymous callers and roles that may not whistle."""
+    for name in ("whistles:pick_areas", "whistles:pick_departments", "whistles:pick_units"):
+        assert client.get(reverse(name)).status_code == 403, name
     logged_in(w.cadre_a, client)
     page = _page(client.get(reverse("whistles:new")))
-    assert "住建局（元宝区）" in page and "供电所（兴东街道）" in page and w.unit_a.name in page
-    assert w.unit_b.name not in page  # community b's units are not offered to community a
+    assert f'data-picker="{reverse("whistles:pick_units")}"' in page and w.unit_a.name not in page
+
+    def texts(name, **params):
+        return [r["text"] for r in client.get(reverse(name), params).json()["results"]]
+
+    departments = texts("whistles:pick_departments")
+    assert "住建局（元宝区）" in departments and "供电所（兴东街道）" in departments
+    assert texts("whistles:pick_departments", q="住建") == ["住建局（元宝区）"]
+    units = texts("whistles:pick_units")
+    assert any(w.unit_a.name in u for u in units)
+    assert not any(w.unit_b.name in u for u in units)  # community b's units are not offered to community a
+    areas = texts("whistles:pick_areas")
+    assert any(w.c.a.area.name in a for a in areas) and not any(w.c.b.area.name in a for a in areas)
+    refused = client.post(reverse("whistles:new"), {
+        "area": w.c.a.area.pk, "title": "越界", "description": "越界", "units": [w.unit_b.pk]})
+    assert refused.status_code == 400 and "不在您的管辖范围内" in refused.content.decode()
+    assert not Whistle.objects.filter(title="越界").exists()
     response = client.post(reverse("whistles:new"), {
         "area": w.c.a.area.pk, "title": "违建拆除", "description": "楼顶违建影响安全",
         "departments": [w.urban.pk], "units": [w.unit_a.pk],
@@ -104,6 +123,7 @@ def test_form_errors_are_shown_and_nothing_is_stored(client, w):
 
 def test_new_whistle_is_refused_to_departments_and_members(client, w):
     assert logged_in(w.housing_user, client).get(reverse("whistles:new")).status_code == 403
+    assert client.get(reverse("whistles:pick_units")).status_code == 403
     assert logged_in(user_with(Role.MEMBER, w.c.a.area), client).get(reverse("whistles:new")).status_code == 403
 
 

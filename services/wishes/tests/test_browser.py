@@ -22,7 +22,8 @@ def test_resident_wishes_member_fulfils_resident_rates(transactional_db, live_se
     resident = browser.new_context(**PHONE_VIEWPORT).new_page()
     resident.set_default_timeout(15_000)
     resident.goto(f"{url}/w/")
-    resident.select_option("#id_community", str(c.a.area.pk))
+    resident.fill("#id_community_q", c.a.area.name)  # the community picker: type, tap the match
+    resident.locator(f"#id_community_options [data-id='{c.a.area.pk}']").click()
     resident.fill("#id_address", "甲小区3号楼501")
     resident.select_option("#id_kind", "spiritual")
     resident.fill("#id_text", "想请人教我用智能手机和孙子视频")

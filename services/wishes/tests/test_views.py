@@ -220,3 +220,28 @@ def test_public_status_query_count_does_not_grow_with_rows(client, c, size):
     wish = Wish.objects.filter(status=WishStatus.CLAIMED).first()
     with assert_max_queries(BUDGETS["services:wish_status"]):
         assert client.get(reverse("services:wish_status", args=[wish.code])).status_code == 200
+
+
+def test_claim_form_picks_an_organization_from_the_users_scope(client, c):
+    """The claim form renders no option list; its picker lists the organizations the user may
+    claim for (searched by ``q``), refuses anonymous callers, and a claim for an organization
+    outside the user's scope is refused."""
+    wish = published(c.a)
+    other = published(c.b)
+    pick = reverse("services:wish_pick_orgs")
+    assert client.get(pick).status_code == 403
+    client.force_login(cadre(c.a))
+    page = client.get(reverse("services:wish_detail", args=[wish.pk])).content.decode()
+    assert f'data-picker="{pick}"' in page and f'value="{c.a.branch.pk}"' not in page
+    ids = {r["id"] for r in client.get(pick).json()["results"]}
+    assert {c.a.committee.pk, c.a.branch.pk} <= ids and c.b.branch.pk not in ids and c.b.committee.pk not in ids
+    found = client.get(pick, {"q": c.a.branch.name}).json()
+    assert [r["text"] for r in found["results"]] == [c.a.branch.name] and found["more"] is False
+    client.post(reverse("services:wish_claim", args=[other.pk]), {"claim-org": c.b.branch.pk})
+    client.post(reverse("services:wish_claim", args=[wish.pk]), {"claim-org": c.b.branch.pk})
+    assert Wish.objects.filter(pk__in=[wish.pk, other.pk], claimed_org__isnull=False).count() == 0
+    client.post(reverse("services:wish_claim", args=[wish.pk]), {"claim-org": c.a.branch.pk})
+    wish.refresh_from_db()
+    assert wish.claimed_org == c.a.branch
+    client.force_login(member_user(c.a.members[0]))
+    assert client.get(pick).json() == {"results": [], "more": False}  # a plain member claims for no organization

@@ -357,11 +357,9 @@ def compliance_index(request):
 
 
 def _area_crumbs(user, area, tail):
-    ancestors = list(area.get_ancestors())
-    visible = set(areas_selectors.areas_for(user).filter(pk__in=[a.pk for a in ancestors]).values_list("pk", flat=True)) if ancestors else set()
     crumbs = [_life_crumb()]
-    for a in ancestors:
-        crumbs.append({"label": a.name, "url": reverse("assessments:compliance", args=[a.pk]) if a.pk in visible else None})
+    for a in areas_selectors.ancestors_for(user, area):
+        crumbs.append({"label": a.name, "url": reverse("assessments:compliance", args=[a.pk]) if a.visible else None})
     crumbs.append({"label": area.name, "url": None})
     crumbs.append({"label": tail, "url": None})
     return crumbs

@@ -1,7 +1,7 @@
 """Reads for the organizations app: querysets already scoped to a user, and set-based
 subtree figures (a constant number of queries whatever the size of the tree)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from dangjian import trees
@@ -16,6 +16,14 @@ from organizations.orgs.models import PartyOrg
 # ------------------------------------------------------------------------ scoped sets
 def areas_for(user):
     return Area.objects.visible_to(user)
+
+
+def ancestors_for(user, area) -> list:
+    """The area's ancestors, root first, each with ``visible`` (the user may open it): one
+    query, for breadcrumbs that link only what the user can see."""
+    if area.parent_id is None:
+        return []
+    return list(area.get_ancestors().annotate(visible=Exists(areas_for(user).filter(pk=OuterRef("pk")))))
 
 
 def top_areas_for(user):

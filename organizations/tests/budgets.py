@@ -28,7 +28,7 @@ BUDGETS = {
     "central-household-list?within": 4,
     # pages
     "organizations:area_index": 8,  # first pinned here (test_views_areas pins it only against itself)
-    "organizations:area_detail": 16,  # a building with entrances runs 17: see test_contracts.TestAreaDetailPage
+    "organizations:area_detail": 16,  # a building with entrances (the children read too); test_contracts.TestAreaDetailPage
     "organizations:org_list": 10,
     "organizations:org_detail": 14,
     "organizations:member_list": 10,

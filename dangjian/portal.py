@@ -47,11 +47,39 @@ def refusals(view):
     return wrapper
 
 
-def paginate(request, rows, size=PAGE_SIZE, *, estimate=False):
-    """The requested page of ``rows``; ``estimate=True``: a queryset whose count may be
-    estimated past ``EXACT_COUNT_UP_TO`` rows (``CountedPaginator``)."""
+def paginate(request, rows, size=PAGE_SIZE, *, estimate=False, windowed=False):
+    """The requested page of ``rows``.  ``estimate=True``: a queryset whose count may be
+    estimated past ``EXACT_COUNT_UP_TO`` rows (``CountedPaginator``); ``windowed=True``: a
+    queryset whose filter is the expensive part (an anti-join, a subtree aggregate), read
+    with its count in one query (``WindowedPaginator``)."""
+    if windowed:
+        return WindowedPaginator(rows, size).get_page(request.GET.get("page"))
     paginator = CountedPaginator(rows, size, estimate=True) if estimate else Paginator(rows, size)
     return paginator.get_page(request.GET.get("page"))
+
+
+class WindowedPaginator(Paginator):
+    """Reads a page and the total in ONE query: each row carries ``COUNT(*) OVER ()``, so a
+    costly filter runs once instead of once for the count and once for the rows.  Only a
+    page past the end (no row to carry the total) counts separately, then shows the last
+    page as ``get_page`` does (and as it does for a number below 1)."""
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._rows(number) if number >= 1 else []  # below 1: the last page, as get_page does
+        if rows:
+            self.__dict__["count"] = rows[0]._total_rows
+        else:
+            number = self.num_pages  # counts; 1 for an empty list
+            rows = self._rows(number) if self.count else []
+        return self._get_page(rows, number, self)
+
+    def _rows(self, number):
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list.annotate(_total_rows=Window(Count("*")))[bottom:bottom + self.per_page])
 
 
 def head_and_total(rows, size) -> tuple[list, int]:

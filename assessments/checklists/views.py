@@ -90,7 +90,7 @@ def index(request):
     today = _today()
     filters = ChecklistFilterForm(request.GET or None)
     values = filters.filters()
-    page = paginate(request, selectors.checklist_list(user, today, **values))
+    page = paginate(request, selectors.checklist_list(user, today, **values), windowed=True)
     selectors.attach_figures(page.object_list, today)
     awaiting = selectors.awaiting_approval(user).select_related("org").order_by("submitted_at", "pk")
     overdue = selectors.overdue_items(user, today)

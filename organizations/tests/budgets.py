@@ -29,7 +29,7 @@ BUDGETS = {
     # pages
     "organizations:area_index": 8,  # first pinned here (test_views_areas pins it only against itself)
     "organizations:area_detail": 13,  # a building with entrances (the children read too); test_contracts.TestAreaDetailPage
-    "organizations:org_list": 10,
+    "organizations:org_list": 8,
     "organizations:org_detail": 14,
     "organizations:member_list": 10,
     "organizations:member_detail": 10,

@@ -27,12 +27,18 @@ def ancestors_for(user, area) -> list:
     return list(area.get_ancestors().annotate(visible=Exists(areas_for(user).filter(pk=OuterRef("pk")))))
 
 
-def top_areas_for(user):
-    """The highest areas the user can see: the roots of their granted subtrees."""
+def top_areas_for(user, granted_areas=()):
+    """The highest areas the user can see: the roots of their granted subtrees.
+
+    ``granted_areas``: the areas of the user's active grants, already loaded (the home page
+    reads the grants with their areas) — when they hold every granted area, no query."""
     scope = get_scope(user)
     if scope.is_global:
         return Area.objects.filter(parent__isnull=True).order_by(trees.tree_field())
     ids = {r.node_id for r in scope.area_ranges}
+    known = {a.pk: a for a in granted_areas}
+    if ids and ids <= set(known):
+        return trees.outermost(sorted((known[pk] for pk in ids), key=lambda a: (trees.span(a).tree, trees.span(a).start)))
     if not ids and scope.org_ranges:
         ids = set(
             PartyOrg.objects.filter(pk__in=[r.node_id for r in scope.org_ranges]).values_list("area_id", flat=True)

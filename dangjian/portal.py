@@ -2,9 +2,12 @@
 
 import functools
 import ipaddress
+import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -44,8 +47,46 @@ def refusals(view):
     return wrapper
 
 
-def paginate(request, rows, size=PAGE_SIZE):
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+def paginate(request, rows, size=PAGE_SIZE, *, estimate=False, windowed=False):
+    """The requested page of ``rows``.  ``estimate=True``: a queryset whose count may be
+    estimated past ``EXACT_COUNT_UP_TO`` rows (``CountedPaginator``); ``windowed=True``: a
+    queryset whose filter is the expensive part (an anti-join, a subtree aggregate), read
+    with its count in one query (``WindowedPaginator``)."""
+    if windowed:
+        return WindowedPaginator(rows, size).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(rows, size, estimate=True) if estimate else Paginator(rows, size)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class WindowedPaginator(Paginator):
+    """Reads a page and the total in ONE query: each row carries ``COUNT(*) OVER ()``, so a
+    costly filter runs once instead of once for the count and once for the rows.  Only a
+    page past the end (no row to carry the total) counts separately, then shows the last
+    page as ``get_page`` does (and as it does for a number below 1)."""
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        rows = self._rows(number) if number >= 1 else []  # below 1: the last page, as get_page does
+        if rows:
+            self.__dict__["count"] = rows[0]._total_rows
+        else:
+            number = self.num_pages  # counts; 1 for an empty list
+            rows = self._rows(number) if self.count else []
+        return self._get_page(rows, number, self)
+
+    def _rows(self, number):
+        bottom = (number - 1) * self.per_page
+        return list(self.object_list.annotate(_total_rows=Window(Count("*")))[bottom:bottom + self.per_page])
+
+
+def head_and_total(rows, size) -> tuple[list, int]:
+    """The first ``size`` rows of a queryset and how many there are in all, in one query
+    (``COUNT(*) OVER ()`` beside each row), for a panel that shows a few and counts all."""
+    head = list(rows.annotate(_total_rows=Window(Count("*")))[:size])
+    return head, (head[0]._total_rows if head else 0)
 
 
 def int_param(request, name):
@@ -84,15 +125,48 @@ def client_ip(request):
     return _valid_ip(hops[-proxies]) or remote
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count (computed another way) instead of running ``rows.count()``."""
+#: below this many rows a list's count is exact; above, ``estimated_count`` may answer
+EXACT_COUNT_UP_TO = 10_000
 
-    def __init__(self, rows, per_page, *, count, **kwargs):
+
+def estimated_count(rows, exact_up_to=EXACT_COUNT_UP_TO) -> tuple[int, bool]:
+    """``(count, estimated)`` of a queryset without counting millions of rows: an exact
+    count of at most ``exact_up_to + 1`` rows (``SELECT COUNT(*) FROM (... LIMIT n)``, one
+    query, its cost bounded by the cap), and past the cap PostgreSQL's planner estimate
+    (``EXPLAIN``, a second query that reads no rows) — never less than the cap.  Other
+    databases, or an estimate the planner cannot give, count exactly."""
+    capped = rows.order_by().values("pk")[: exact_up_to + 1].count()
+    if capped <= exact_up_to:
+        return capped, False
+    connection = connections[rows.db]
+    if connection.vendor != "postgresql":
+        return rows.count(), False
+    sql, params = rows.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return max(int(plan[0]["Plan"]["Plan Rows"]), capped), True
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (computed another way) instead of running ``rows.count()``;
+    or, with ``estimate=True`` and no count, one counting only up to ``EXACT_COUNT_UP_TO``
+    rows and estimating past it (``estimated_count``), for lists over millions whose exact
+    size nobody needs.  ``estimated`` says which; the pagination shows “约” then."""
+
+    def __init__(self, rows, per_page, *, count=None, estimate=False, **kwargs):
         super().__init__(rows, per_page, **kwargs)
+        if count is None and not estimate:
+            raise TypeError("CountedPaginator needs count= or estimate=True")
         self._known_count = count
+        self.estimated = False
 
     @cached_property
     def count(self):
+        if self._known_count is None:
+            self._known_count, self.estimated = estimated_count(self.object_list)
         return self._known_count
 
 

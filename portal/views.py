@@ -80,7 +80,7 @@ def home(request):
     grants = list(
         Grant.objects.filter(user=user, is_active=True).select_related("area", "org").order_by("created_at", "id")
     )
-    tops = list(selectors.top_areas_for(user))
+    tops = list(selectors.top_areas_for(user, granted_areas=[g.area for g in grants if g.area_id]))
     top = tops[0] if tops else None
     summary = selectors.area_summary(top) if top is not None else None
     member = members_selectors.members_for(user).filter(user=user).select_related("organization", "residence").first()

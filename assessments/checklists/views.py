@@ -37,6 +37,7 @@ from assessments.checklists.forms import (
     ReasonForm,
     ReportForm,
 )
+from dangjian import portal
 from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -89,13 +90,16 @@ def index(request):
     today = _today()
     filters = ChecklistFilterForm(request.GET or None)
     values = filters.filters()
-    page = paginate(request, selectors.checklist_list(user, today, **values))
+    page = paginate(request, selectors.checklist_list(user, today, **values), windowed=True)
+    selectors.attach_figures(page.object_list, today)
     awaiting = selectors.awaiting_approval(user).select_related("org").order_by("submitted_at", "pk")
     overdue = selectors.overdue_items(user, today)
+    awaiting, awaiting_count = portal.head_and_total(awaiting, PANEL_SIZE)
+    overdue, overdue_count = portal.head_and_total(overdue, PANEL_SIZE)
     return render(request, "assessments/checklists/index.html", {
         "page_obj": page, "filters": filters,
-        "awaiting": list(awaiting[:PANEL_SIZE]), "awaiting_count": awaiting.count(),
-        "overdue": selectors.attach_days(list(overdue[:PANEL_SIZE]), today), "overdue_count": overdue.count(),
+        "awaiting": awaiting, "awaiting_count": awaiting_count,
+        "overdue": selectors.attach_days(overdue, today), "overdue_count": overdue_count,
         "can_create": permissions.can_create_anywhere(user), "today": today,
         "crumbs": [],
     })

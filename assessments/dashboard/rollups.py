@@ -250,7 +250,7 @@ def _compliance(snapshot: Snapshot, as_of: date, raw) -> None:
         if not applied.plan:
             continue
         node["compliance.orgs"] += 1
-        node["compliance.compliant"] += int(schedule.is_compliant(schedule.evaluate_plan(applied.plan, counts.get(pk, {}))))
+        node["compliance.compliant"] += int(schedule.plan_compliant(applied.plan, counts.get(pk, {})))
 
 
 def _ratings(field: str) -> dict:

@@ -336,6 +336,22 @@ def evaluate_plan(plan, counts) -> list[RuleLine]:
     return out
 
 
+def plan_compliant(plan, counts) -> bool:
+    """``is_compliant(evaluate_plan(plan, counts))``, without building the lines: only the
+    periods that would be overdue when unmet are judged, and the first one short of its
+    minimum decides.  For verdicts over thousands of organizations; the lines themselves
+    (which periods, done or due) are evaluated only for the organizations shown."""
+    for type_id, _frequency, periods in plan:
+        per_month = counts.get(type_id)
+        for p in periods:
+            if p.unmet != PeriodStatus.OVERDUE:
+                continue
+            done = sum(per_month.get(m, 0) for m in p.months) if per_month else 0
+            if done < p.min_count:
+                return False
+    return True
+
+
 def evaluate_segments(*, segments, counts, window_start: date, today: date) -> list[RuleLine]:
     """Statuses of every period in the window for an organization whose rules may change
     inside it (``plan_segments`` then ``evaluate_plan``).  ``counts`` maps an activity

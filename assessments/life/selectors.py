@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
+from django.db import connections
 from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -385,6 +387,9 @@ class ComplianceShare:
 
 @dataclass
 class OrgCompliance:
+    """One assessed organization's verdict; the lists of periods are built from its rule
+    lines only when read (a city page shows fifty organizations of thousands)."""
+
     id: int
     name: str
     kind: str
@@ -392,8 +397,30 @@ class OrgCompliance:
     area_name: str
     child_area_id: int | None
     compliant: bool
-    overdue: list  # [(activity type name, period label)]
-    due: list  # current periods still open: [(activity type name, period label)]
+    plan: tuple = field(repr=False)  # the rules' planned periods (schedule.plan_segments)
+    counts: dict = field(repr=False)  # {type id: {month: activities}} of the organization
+    type_names: dict = field(repr=False)  # {activity type id: name}
+
+    @cached_property
+    def lines(self) -> list:
+        """``schedule.RuleLine`` per rule: every period's status and count."""
+        return schedule.evaluate_plan(self.plan, self.counts)
+
+    @cached_property
+    def overdue(self) -> list:
+        """``[(activity type name, period label)]`` of every overdue period."""
+        return [
+            (self.type_names[line.activity_type_id], period.label)
+            for line in self.lines for period, status, _ in line.periods if status == PeriodStatus.OVERDUE
+        ]
+
+    @cached_property
+    def due(self) -> list:
+        """Current periods still open: ``[(activity type name, period label)]``."""
+        return [
+            (self.type_names[line.activity_type_id], line.current[0].label)
+            for line in self.lines if line.current and line.current[1] == PeriodStatus.DUE
+        ]
 
 
 @dataclass
@@ -427,6 +454,15 @@ def month_buckets(since: date, today: date):
     return months, Case(*whens, default=Value(len(months)), output_field=IntegerField())
 
 
+def _raw_rows(queryset):
+    """The rows of a ``values_list`` queryset of plain integers as the driver returns them,
+    without Django's per-row converters (a city's grouped counts are 10⁵ rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _compliance_counts(area, since: date, today: date, type_ids):
     """``{org id: {type id: {month: n}}}`` for the organizations anchored in the subtree:
     one grouped query, the months bucketed in SQL in Asia/Shanghai."""
@@ -443,7 +479,7 @@ def _compliance_counts(area, since: date, today: date, type_ids):
         .annotate(n=Count("pk"))
     )
     out: dict[int, dict[int, dict[date, int]]] = {}
-    for org_id, type_id, index, n in rows:
+    for org_id, type_id, index, n in _raw_rows(rows):
         out.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
     return out
 
@@ -470,6 +506,7 @@ def area_compliance(area, today: date) -> AreaCompliance:
     shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
     own = ComplianceShare(area.pk, area.name)
     summary = ComplianceShare(area.pk, area.name)
+    type_names = {pk: t.name for pk, t in book.types.items()}
     results = []
     for org in orgs:
         place = trees.position(org, "area")
@@ -481,22 +518,15 @@ def area_compliance(area, today: date) -> AreaCompliance:
         applied = book.rules_for(place=place, kind=org["kind"], category=org["category"], start=start)
         if not applied.plan:
             continue  # no periodic rule asks anything of this organization
-        lines = schedule.evaluate_plan(applied.plan, counts.get(org["pk"], {}))
-        compliant = schedule.is_compliant(lines)
+        org_counts = counts.get(org["pk"], {})
+        compliant = schedule.plan_compliant(applied.plan, org_counts)
         for share in (bucket, summary):
             share.assessed += 1
             share.compliant += int(compliant)
-        overdue = [
-            (book.types[line.activity_type_id].name, period.label)
-            for line in lines for period, status, _ in line.periods if status == PeriodStatus.OVERDUE
-        ]
-        due = [
-            (book.types[line.activity_type_id].name, line.current[0].label)
-            for line in lines if line.current and line.current[1] == PeriodStatus.DUE
-        ]
         results.append(OrgCompliance(
             id=org["pk"], name=org["name"], kind=org["kind"], area_id=org["area_id"], area_name=org["area__name"],
-            child_area_id=child["pk"] if child else None, compliant=compliant, overdue=overdue, due=due,
+            child_area_id=child["pk"] if child else None, compliant=compliant,
+            plan=applied.plan, counts=org_counts, type_names=type_names,
         ))
     return AreaCompliance(
         area=area, today=today, window_start=start_window, summary=summary,

@@ -32,9 +32,9 @@ BUDGETS = {
     "assessments:org_activities": 11,
     "assessments:org_month": 8,
     "assessments:org_calendar": 10,
-    "assessments:compliance": 13,
-    "assessments:inactive": 10,
-    "assessments:service_hours": 9,
+    "assessments:compliance": 12,
+    "assessments:inactive": 9,
+    "assessments:service_hours": 8,
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
@@ -43,7 +43,7 @@ BUDGETS = {
     "checklist-item-list": 6,
     "checklist-item-detail": 2,  # first pinned here
     # pages, also for a street cadre (test_views)
-    "checklist:index": 12,
+    "checklist:index": 10,
     "checklist:awaiting": 12,
     "checklist:overdue": 12,
     "checklist:detail": 9,

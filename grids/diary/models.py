@@ -46,7 +46,11 @@ class DiaryEntry(models.Model):
         verbose_name = _("民情日记")
         verbose_name_plural = _("民情日记")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["grid", "occurred_on"], name="diary_grid_date")]
+        indexes = [
+            models.Index(fields=["grid", "occurred_on"], name="diary_grid_date"),
+            # the diary list, newest first: read backwards until a page is found, no sort of every entry
+            models.Index(fields=["-occurred_on", "-id"], name="diary_date"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_on} {self.get_category_display()}"

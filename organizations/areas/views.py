@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from dangjian import errors, portal, trees
 from dangjian.forms import attach_errors
-from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
+from dangjian.portal import refusals
 from dangjian.scoping import get_scope
 from organizations.areas import actions as areas_actions
 from organizations.areas import permissions, selectors
@@ -34,11 +34,9 @@ from organizations.orgs import selectors as orgs_selectors
 
 def _area_crumbs(user, area, *, link_self=False):
     """Breadcrumb of an area: ancestors the user can see are links, others plain text."""
-    ancestors = list(area.get_ancestors())
-    visible = _visible_ids(selectors.areas_for(user), [a.pk for a in ancestors])
     crumbs = [{"label": _("区域"), "url": reverse("organizations:area_index")}]
-    for a in ancestors:
-        url = reverse("organizations:area_detail", args=[a.pk]) if a.pk in visible else None
+    for a in selectors.ancestors_for(user, area):
+        url = reverse("organizations:area_detail", args=[a.pk]) if a.visible else None
         crumbs.append({"label": a.name, "url": url})
     crumbs.append({"label": area.name, "url": reverse("organizations:area_detail", args=[area.pk]) if link_self else None})
     return crumbs

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,9 +42,9 @@ def org_list(request):
     qs = (
         selectors.orgs_for(user)
         .select_related("area", "parent", "secretary")
-        .annotate(member_total=Count("members"))
         .order_by(*trees.tree_order())
     )
+    qs = selectors.with_member_total(qs)
     if q := values.get("q"):
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if kind := values.get("kind"):

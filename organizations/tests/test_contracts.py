@@ -207,15 +207,6 @@ class TestAreaDetailPage(CityWorld, PageDetailContract):
         PartyOrgFactory(kind=OrgKind.GROUP, category=OrgCategory.BUILDING_GROUP, area=building, parent=self.w.a.branch)
         AreaFactory(level=AreaLevel.ENTRANCE, parent=building)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "area_detail of a building with entrances (单元) runs 17 queries, over the ceiling of 16 that "
-        "test_views_areas pins for a community and a leaf building: the children query runs only when the "
-        "building has children, on top of the residents and central households a building page reads. "
-        "Flat (17 with 1 entrance or 6), but over budget; the budget stays 16 until the page is fixed."
-    ))
-    def test_detail_query_count_flat(self, user_in_scope):
-        super().test_detail_query_count_flat(user_in_scope)
-
 
 class TestOrgPages(CityWorld, PageListContract, PageDetailContract):
     list_url = reverse_lazy("organizations:org_list")

@@ -77,3 +77,21 @@ def test_home_for_department_links_units(client, city):
     links = [link["url"] for link in response.context["links"]]
     assert reverse("organizations:unit_list") in links
     assert reverse("organizations:member_list") not in links
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT, Role.COMMUNITY])
+def test_home_query_count_is_flat_and_within_budget(city, role):
+    """The home page reads the grants once (their areas are the top areas), the headline
+    figures in one statement, and as many queries with more communities and members."""
+    from dangjian.testing.clients import captured_queries, listing, logged_in
+    from organizations.tests.factories import build_community
+    from portal.tests.budgets import BUDGETS
+
+    user = user_with(role, city.city if role == Role.DISTRICT else city.a.area)
+    client = logged_in(user)
+    client.get(reverse("home"))
+    _, few = captured_queries(client, reverse("home"))
+    for i in range(3):
+        build_community(city.street, city.street_org, f"丙{i}", members=3)
+    _, many = captured_queries(client, reverse("home"))
+    assert len(many) == len(few) <= BUDGETS["home"] - 1, listing(many)  # a member's community link is the one more

@@ -97,3 +97,25 @@ def test_sections_group_the_four_lists(w):
     assert all(f.problem_title == problem.title for f in kinds[ItemKind.RECTIFICATION].items)
     assert view.figures["items"] == 3 and view.figures["problems"] == 1 and view.figures["closed_rate"] == 0
     assert ChecklistItem.objects.filter(checklist=checklist, status=ItemStatus.OPEN).count() == 6
+
+
+def test_page_figures_are_the_annotated_figures(w):
+    """``attach_figures`` (the list page: one grouped query for the page's lists) gives
+    every list the figures ``with_figures`` annotates."""
+    from assessments.checklists.models import Checklist
+
+    c = w.city
+    checklist = approved(c.a.branch, w.a_cadre, w.a_cadre, responsibilities=3, assessments=1)
+    actions.item_complete(actor=w.a_cadre, item=checklist.items.filter(kind=ItemKind.RESPONSIBILITY).first(), note="完成")
+    _p1, (f1,) = problem_with_fixes(checklist, w.a_cadre, 1)
+    problem_with_fixes(checklist, w.a_cadre, 1, due_on=date(YEAR, 1, 2))
+    actions.rectification_close(actor=w.a_cadre, item=f1, note="已整改")
+    draft(c.b.branch, w.b_cadre, year=YEAR - 1)
+    keys = [f"n_{k}" for k in selectors.FIGURE_KEYS]
+    for today in (TODAY, date(YEAR, 12, 31)):
+        annotated = {c.pk: [getattr(c, k) for k in keys] for c in selectors.with_figures(Checklist.objects.all(), today)}
+        fetched = list(Checklist.objects.all())
+        with assert_max_queries(1):
+            page = selectors.attach_figures(fetched, today)
+        assert {c.pk: [getattr(c, k) for k in keys] for c in page} == annotated
+        assert any(any(v) for v in annotated.values()) and len(annotated) == 2

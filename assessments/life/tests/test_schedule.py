@@ -7,6 +7,7 @@ from assessments.life.choices import Frequency, PeriodStatus
 from assessments.life.schedule import (
     Period,
     due_date,
+    evaluate_plan,
     evaluate_rule,
     inactivity_cutoff,
     is_compliant,
@@ -247,3 +248,30 @@ def test_rule_applies(kinds, categories, kind, category, applies):
     from assessments.life.schedule import rule_applies
 
     assert rule_applies(kinds, categories, kind, category) is applies
+
+
+def test_plan_compliant_is_the_verdict_of_the_evaluated_plan():
+    """The fast verdict the compliance pages use agrees with evaluating every period, for
+    every subset of a year's months with activities, rules of each frequency and minimums."""
+    import random
+
+    from assessments.life.schedule import RuleSpec, month_counts, plan_compliant, plan_segments, window_start
+
+    today = date(2027, 1, 10)
+    start = window_start(today)
+    specs = [RuleSpec(1, Frequency.MONTHLY, 1), RuleSpec(2, Frequency.QUARTERLY, 2), RuleSpec(3, Frequency.HALF_YEARLY, 1),
+             RuleSpec(4, Frequency.YEARLY, 1), RuleSpec(5, Frequency.LAST_FRIDAY, 1)]
+    plan = plan_segments(segments=[(start, today, specs)], window_start=start, today=today)
+    rng = random.Random(13)
+    months = [date(2026, m, 1) for m in range(1, 13)] + [date(2027, 1, 1)]
+    verdicts = set()
+    for _ in range(400):
+        counts, keep = {}, rng.choice((1.0, 0.99, 0.9, 0.6))  # the share of months with activities
+        for spec in specs:
+            if rng.random() < 0.98:
+                days = [m for m in months if rng.random() < keep for _ in range(rng.choice((1, 2, 2)))]
+                counts[spec.activity_type_id] = month_counts(days)
+        expected = is_compliant(evaluate_plan(plan, counts))
+        assert plan_compliant(plan, counts) is expected
+        verdicts.add(expected)
+    assert verdicts == {True, False}  # both verdicts were exercised

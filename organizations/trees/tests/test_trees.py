@@ -69,3 +69,28 @@ def test_children_counts_in_one_query():
     with assert_max_queries(BUDGETS["organizations.areas.selectors.area_children"]):
         rows = {a.name: (a.member_count, a.org_count, a.child_count) for a in area_children(c.street)}
     assert rows == {"甲社区": (2, 3, 1), "乙社区": (3, 3, 1)}
+
+
+def test_area_summary_is_the_four_separate_aggregates_for_every_area():
+    """The one-statement summary gives, for every area of a world, what four separate
+    aggregates (areas by level, organizations, members, central households) give."""
+    from django.db.models import Count, Q, Sum
+
+    from organizations.areas.selectors import MEMBER_FIGURES, ORG_FIGURES
+    from organizations.members.models import Member
+    from organizations.orgs.models import PartyOrg
+
+    c = build_city()
+    CentralHousehold.objects.create(member=c.a.members[0], building=c.a.building, linked_households=8)
+    build_community(c.street, c.street_org, "丙", members=3)
+    for area in Area.objects.all():
+        rows = Area.objects.within(area).exclude(pk=area.pk).order_by().values("level").annotate(n=Count("pk"), h=Sum("households"))
+        by_level = {r["level"]: r["n"] for r in rows}
+        households = next((r["h"] or 0 for r in rows if r["level"] == AreaLevel.BUILDING), 0)
+        if area.level >= AreaLevel.BUILDING:
+            households = area.households
+        orgs = PartyOrg.objects.anchored_within(area).aggregate(**{k: Count("pk", filter=q or Q()) for k, q in ORG_FIGURES.items()})
+        members = Member.objects.residing_within(area).aggregate(**{k: Count("pk", filter=q or Q()) for k, q in MEMBER_FIGURES.items()})
+        summary = area_summary(area)
+        assert (summary["by_level"], summary["households"], summary["orgs"], summary["members"]) == (by_level, households, orgs, members), area
+        assert summary["central_households"] == CentralHousehold.objects.filter(building__in=Area.objects.within(area)).count()

@@ -3,7 +3,7 @@
 Mixed run (the users named in ``MIXED``): each demo role as a staff user who signs in through
 the login form (admin and district with a TOTP code), runs its journey (home, lists, a detail,
 the dashboard where it has one: ``portal.load.journeys.JOURNEYS``) ``JOURNEYS_PER_LOGIN``
-times, signs out and in again; and residents who submit a wish at /w/ or a request at /r/ and
+times (``LOAD_JOURNEYS_PER_LOGIN``, 5), signs out and in again; and residents who submit a wish at /w/ or a request at /r/ and
 track it by its code.  Between pages a user thinks ``LOAD_THINK`` seconds ("min,max",
 default 0.5–2).
 
@@ -29,7 +29,7 @@ from locust.contrib.fasthttp import FastHttpUser
 
 from portal.load import journeys
 
-JOURNEYS_PER_LOGIN = int(os.environ.get("LOAD_JOURNEYS_PER_LOGIN", "3"))
+JOURNEYS_PER_LOGIN = int(os.environ.get("LOAD_JOURNEYS_PER_LOGIN", "5"))
 
 
 def _think_range() -> tuple[float, float]:

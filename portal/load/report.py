@@ -84,39 +84,22 @@ def failures_table(failures) -> str:
 
 
 # ------------------------------------------------------------------------ the machine
-class LoadSampler:
-    """The 1-minute load average every ``every`` seconds, in a thread, while a phase runs."""
-
-    def __init__(self, every: float = 5.0):
-        self.every, self.samples, self._stop = every, [], threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.samples.append(os.getloadavg()[0])
-            self._stop.wait(self.every)
-
-    def __enter__(self):
-        self.before = os.getloadavg()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.after = os.getloadavg()
-
-    def summary(self) -> str:
-        s = self.samples or [0.0]
-        return (f"before {self.before[0]:.2f}; during min {min(s):.2f} / mean {sum(s) / len(s):.2f} / max {max(s):.2f} "
-                f"({len(self.samples)} samples); after {self.after[0]:.2f} / {self.after[1]:.2f} / {self.after[2]:.2f}")
-
-
 _CLK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_snapshot() -> dict[int, tuple[float, int, str, int]]:
-    """pid → (CPU seconds so far, parent pid, command line, start time) of every user-space
+def cpu_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores (/proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    total = sum(fields[:8])  # user nice system idle iowait irq softirq steal (guest is inside user)
+    return (total - idle) / _CLK, total / _CLK
+
+
+def cpu_snapshot() -> dict[tuple[int, int], tuple[float, int, str]]:
+    """(pid, start time) → (CPU seconds so far, parent pid, command line) of every user-space
     process (Linux /proc; kernel threads, which have no command line, are left out)."""
     out = {}
     for entry in Path("/proc").iterdir():
@@ -130,17 +113,62 @@ def cpu_snapshot() -> dict[int, tuple[float, int, str, int]]:
         if not cmdline:
             continue
         fields = stat[stat.rfind(")") + 2:].split()
-        out[int(entry.name)] = ((int(fields[11]) + int(fields[12])) / _CLK, int(fields[1]), cmdline, int(fields[19]))
+        out[(int(entry.name), int(fields[19]))] = ((int(fields[11]) + int(fields[12])) / _CLK, int(fields[1]), cmdline)
     return out
+
+
+class Watch:
+    """What the machine does while a run goes on, sampled every ``every`` seconds in a thread:
+    the 1-minute load average, each process's CPU seconds (the last value seen, so a process
+    that ended between two samples keeps what it had used by the one before) and the
+    machine's busy CPU seconds."""
+
+    def __init__(self, every: float = 5.0):
+        self.every, self.samples, self._stop = every, [], threading.Event()
+        self.last: dict = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self):
+        self.samples.append(os.getloadavg()[0])
+        self.last.update(cpu_snapshot())
+
+    def _run(self):
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def __enter__(self):
+        self.before, self.busy_before = os.getloadavg(), cpu_busy()
+        self.first = cpu_snapshot()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.after, self.busy_after = os.getloadavg(), cpu_busy()
+
+    def summary(self) -> str:
+        s = self.samples or [0.0]
+        return (f"before {self.before[0]:.2f}; during min {min(s):.2f} / mean {sum(s) / len(s):.2f} / max {max(s):.2f} "
+                f"({len(self.samples)} samples); after {self.after[0]:.2f} / {self.after[1]:.2f} / {self.after[2]:.2f}")
+
+    def busy(self) -> tuple[float, float]:
+        """(busy, available) core-seconds of the machine during the run."""
+        return self.busy_after[0] - self.busy_before[0], self.busy_after[1] - self.busy_before[1]
+
+    def beside(self, ours: dict[int, str], *, extra: dict[str, float] | None = None, skip=(), top: int = 10) -> str:
+        return cpu_beside(self.first, self.last, ours, extra=extra, skip=skip, busy=self.busy(), top=top)
 
 
 def _descendants(snapshot, roots: dict[int, str]) -> dict[int, str]:
     """Every process under one of ``roots`` (pid → label), labelled by its root's label."""
+    parents = {pid: ppid for (pid, _start), (_cpu, ppid, _cmd) in snapshot.items()}
     labels = dict(roots)
     changed = True
     while changed:
         changed = False
-        for pid, (_cpu, ppid, *_rest) in snapshot.items():
+        for pid, ppid in parents.items():
             if pid not in labels and ppid in labels:
                 labels[pid] = labels[ppid]
                 changed = True
@@ -158,15 +186,19 @@ def label(cmdline: str) -> str:
     return " ".join(words)[:70]
 
 
-def cpu_beside(before, after, ours: dict[int, str], *, extra: dict[str, float] | None = None, top: int = 10) -> str:
+def cpu_beside(first, last, ours: dict[int, str], *, extra: dict[str, float] | None = None, skip=(),
+               busy: tuple[float, float] | None = None, top: int = 10) -> str:
     """CPU seconds used between two snapshots, grouped by label (``ours``: roots of the
     processes of this run, e.g. the server's pid → "make serve"; ``extra``: seconds measured
-    otherwise, e.g. Locust's own from its exit)."""
-    mine = _descendants(after, ours)
+    otherwise, e.g. Locust's own from its exit, whose pid is then in ``skip``); with ``busy`` (the machine's busy and available
+    core-seconds) a last row for what came and went unseen between samples."""
+    mine = _descendants(last, ours)
     seconds: dict[str, float] = dict(extra or {})
-    for pid, (cpu, _ppid, cmd, started) in after.items():
-        same = pid in before and before[pid][3] == started
-        used = cpu - (before[pid][0] if same else 0.0)
+    for key, (cpu, _ppid, cmd) in last.items():
+        pid = key[0]
+        if pid in skip:
+            continue
+        used = cpu - (first[key][0] if key in first else 0.0)
         if used <= 0.05:
             continue
         name = mine.get(pid) or label(cmd)
@@ -175,8 +207,14 @@ def cpu_beside(before, after, ours: dict[int, str], *, extra: dict[str, float] |
         elif pid in mine and "celery" in cmd:
             name = f"{mine[pid]}: celery " + ("beat" if " beat" in cmd else "worker")
         seconds[name] = seconds.get(name, 0.0) + used
-    rows = sorted(seconds.items(), key=lambda kv: -kv[1])[:top]
-    lines = ["| process | CPU s |", "|---|---:|"] + [f"| {name} | {sec:.1f} |" for name, sec in rows]
+    rows = sorted(seconds.items(), key=lambda kv: -kv[1])
+    lines = ["| process | CPU s |", "|---|---:|"] + [f"| {name} | {sec:.1f} |" for name, sec in rows[:top]]
+    if busy is not None and busy[1] > 0:
+        rest = busy[0] - sum(seconds.values())
+        if rest > 0.5:
+            lines.append(f"| other processes, short-lived or not seen (machine total less the above) | {rest:.1f} |")
+        lines.append(f"| **machine busy** (of {busy[1]:.0f} core-seconds available) | **{busy[0]:.1f}** "
+                     f"({busy[0] / busy[1] * 100:.0f} %) |")
     return "\n".join(lines)
 
 

@@ -118,18 +118,16 @@ def run_phase(phase: dict, *, url: str, out: Path, env: dict, ours: dict) -> dic
     command = locust_command(python=sys.executable, url=url, classes=phase["classes"], users=phase["users"],
                              spawn_rate=phase["spawn_rate"], seconds=phase["seconds"], csv_prefix=prefix)
     print(f"==> {phase['title']}: {phase['users']} users for {phase['seconds']} s", flush=True)
-    before = report.cpu_snapshot()
-    with report.LoadSampler() as load:
+    with report.Watch() as watch:
         with open(out / f"{phase['key']}.log", "w") as log:
             locust = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             _pid, _status, usage = os.wait4(locust.pid, 0)  # Locust's own CPU time, from its exit
             locust.returncode = os.waitstatus_to_exitcode(_status)
-    after = report.cpu_snapshot()
     locust_cpu = {"locust (the load generator)": usage.ru_utime + usage.ru_stime}
     rows = report.read_stats(Path(f"{prefix}_stats.csv"))
-    return {**phase, "rows": rows, "total": report.aggregated(rows), "load": load.summary(),
+    return {**phase, "rows": rows, "total": report.aggregated(rows), "load": watch.summary(),
             "failures": report.read_failures(Path(f"{prefix}_failures.csv")),
-            "beside": report.cpu_beside(before, after, ours, extra=locust_cpu)}
+            "beside": watch.beside(ours, extra=locust_cpu, skip={locust.pid})}
 
 
 def render(results: list[dict], *, args, url: str, started_server: bool) -> str:

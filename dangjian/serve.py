@@ -161,7 +161,10 @@ def main(env=None) -> int:
         print(f"make serve: PostgreSQL unreachable ({type(exc).__name__}: {exc})".strip(), file=sys.stderr)
         return 2
     child_env = cfg.environment(env)
-    code = run_steps(preparation(cfg), env=child_env)
+    try:
+        code = run_steps(preparation(cfg), env=child_env)
+    except KeyboardInterrupt:  # Ctrl-C while migrating or seeding: the step got it too
+        return 130
     if code:
         return code
     return supervise(services(cfg), env=child_env, banner=banner(cfg))

@@ -157,8 +157,11 @@ class Watch:
         """(busy, available) core-seconds of the machine during the run."""
         return self.busy_after[0] - self.busy_before[0], self.busy_after[1] - self.busy_before[1]
 
+    def cpu_by_process(self, ours: dict[int, str], *, extra=None, skip=()) -> dict[str, float]:
+        return cpu_seconds(self.first, self.last, ours, extra=extra, skip=skip)
+
     def beside(self, ours: dict[int, str], *, extra: dict[str, float] | None = None, skip=(), top: int = 10) -> str:
-        return cpu_beside(self.first, self.last, ours, extra=extra, skip=skip, busy=self.busy(), top=top)
+        return cpu_table(self.cpu_by_process(ours, extra=extra, skip=skip), busy=self.busy(), top=top)
 
 
 def _descendants(snapshot, roots: dict[int, str]) -> dict[int, str]:
@@ -186,12 +189,11 @@ def label(cmdline: str) -> str:
     return " ".join(words)[:70]
 
 
-def cpu_beside(first, last, ours: dict[int, str], *, extra: dict[str, float] | None = None, skip=(),
-               busy: tuple[float, float] | None = None, top: int = 10) -> str:
+def cpu_seconds(first, last, ours: dict[int, str], *, extra: dict[str, float] | None = None,
+                skip=()) -> dict[str, float]:
     """CPU seconds used between two snapshots, grouped by label (``ours``: roots of the
     processes of this run, e.g. the server's pid → "make serve"; ``extra``: seconds measured
-    otherwise, e.g. Locust's own from its exit, whose pid is then in ``skip``); with ``busy`` (the machine's busy and available
-    core-seconds) a last row for what came and went unseen between samples."""
+    otherwise, e.g. Locust's own from its exit, whose pid is then in ``skip``)."""
     mine = _descendants(last, ours)
     seconds: dict[str, float] = dict(extra or {})
     for key, (cpu, _ppid, cmd) in last.items():
@@ -199,7 +201,7 @@ def cpu_beside(first, last, ours: dict[int, str], *, extra: dict[str, float] | N
         if pid in skip:
             continue
         used = cpu - (first[key][0] if key in first else 0.0)
-        if used <= 0.05:
+        if used <= 0:
             continue
         name = mine.get(pid) or label(cmd)
         if pid in mine and "gunicorn" in cmd:
@@ -207,7 +209,13 @@ def cpu_beside(first, last, ours: dict[int, str], *, extra: dict[str, float] | N
         elif pid in mine and "celery" in cmd:
             name = f"{mine[pid]}: celery " + ("beat" if " beat" in cmd else "worker")
         seconds[name] = seconds.get(name, 0.0) + used
-    rows = sorted(seconds.items(), key=lambda kv: -kv[1])
+    return seconds
+
+
+def cpu_table(seconds: dict[str, float], *, busy: tuple[float, float] | None = None, top: int = 10) -> str:
+    """The busiest ``top`` of ``seconds``; with ``busy`` (the machine's busy and available
+    core-seconds) a row for what came and went unseen between samples, and the total."""
+    rows = sorted(((k, v) for k, v in seconds.items() if v >= 0.05), key=lambda kv: -kv[1])
     lines = ["| process | CPU s |", "|---|---:|"] + [f"| {name} | {sec:.1f} |" for name, sec in rows[:top]]
     if busy is not None and busy[1] > 0:
         rest = busy[0] - sum(seconds.values())
@@ -216,6 +224,17 @@ def cpu_beside(first, last, ours: dict[int, str], *, extra: dict[str, float] | N
         lines.append(f"| **machine busy** (of {busy[1]:.0f} core-seconds available) | **{busy[0]:.1f}** "
                      f"({busy[0] / busy[1] * 100:.0f} %) |")
     return "\n".join(lines)
+
+
+def per_request(seconds: dict[str, float], requests: int, database: str) -> str:
+    """CPU milliseconds per request of the web server (every gunicorn process) and of the
+    database's PostgreSQL backends: what a request costs, whatever else shares the machine."""
+    if not requests:
+        return ""
+    web = sum(v for k, v in seconds.items() if "gunicorn" in k)
+    pg = seconds.get(f"postgres backend ({database})", 0.0)
+    return (f"CPU per request: gunicorn {web / requests * 1000:.1f} ms, PostgreSQL ({database}) "
+            f"{pg / requests * 1000:.1f} ms.")
 
 
 def now_utc() -> str:

@@ -113,7 +113,7 @@ def stop_server(proc: subprocess.Popen | None) -> None:
             proc.kill()
 
 
-def run_phase(phase: dict, *, url: str, out: Path, env: dict, ours: dict) -> dict:
+def run_phase(phase: dict, *, url: str, out: Path, env: dict, ours: dict, database: str = "") -> dict:
     prefix = out / phase["key"]
     command = locust_command(python=sys.executable, url=url, classes=phase["classes"], users=phase["users"],
                              spawn_rate=phase["spawn_rate"], seconds=phase["seconds"], csv_prefix=prefix)
@@ -125,9 +125,12 @@ def run_phase(phase: dict, *, url: str, out: Path, env: dict, ours: dict) -> dic
             locust.returncode = os.waitstatus_to_exitcode(_status)
     locust_cpu = {"locust (the load generator)": usage.ru_utime + usage.ru_stime}
     rows = report.read_stats(Path(f"{prefix}_stats.csv"))
-    return {**phase, "rows": rows, "total": report.aggregated(rows), "load": watch.summary(),
+    total = report.aggregated(rows)
+    seconds = watch.cpu_by_process(ours, extra=locust_cpu, skip={locust.pid})
+    return {**phase, "rows": rows, "total": total, "load": watch.summary(),
             "failures": report.read_failures(Path(f"{prefix}_failures.csv")),
-            "beside": watch.beside(ours, extra=locust_cpu, skip={locust.pid})}
+            "beside": report.cpu_table(seconds, busy=watch.busy()),
+            "per_request": report.per_request(seconds, total.count if total else 0, database)}
 
 
 def render(results: list[dict], *, args, url: str, started_server: bool) -> str:
@@ -170,6 +173,8 @@ def render(results: list[dict], *, args, url: str, started_server: bool) -> str:
         elif t:
             lines += [f"{t.count} requests, **{t.rps:.1f} req/s**, p50 {t.p50:.0f} ms, p95 {t.p95:.0f} ms, "
                       f"p99 {t.p99:.0f} ms, {t.failures} errors.", ""]
+        if r.get("per_request"):
+            lines += [r["per_request"], ""]
         lines += ["Errors:", "", report.failures_table(r["failures"]), "",
                   "CPU seconds beside it (every process busy during the run):", "", r["beside"], ""]
     return "\n".join(lines)
@@ -205,7 +210,9 @@ def main(argv=None) -> int:
             return code
         locust_env = {**env, "LOAD_ACCOUNTS": str(accounts), "PYTHONPATH": str(ROOT)}
         ours = {server.pid: "make serve"} if server else {}
-        results = [run_phase(p, url=args.url, out=out, env=locust_env, ours=ours) for p in phases(args)]
+        database = urlsplit(env.get("DATABASE_URL", "")).path.strip("/")
+        results = [run_phase(p, url=args.url, out=out, env=locust_env, ours=ours, database=database)
+                   for p in phases(args)]
     finally:
         stop_server(server)
     text = render(results, args=args, url=args.url, started_server=server is not None)

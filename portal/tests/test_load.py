@@ -212,3 +212,19 @@ def test_the_report_tables_from_locusts_csv(tmp_path):
     assert report.failures_table([]) == "No errors."
     assert report.label("postgres: 15/main: postgres dangjian_serve_dandong 127.0.0.1(5) idle") == \
         "postgres backend (dangjian_serve_dandong)"
+
+
+def test_cpu_seconds_per_process_between_two_snapshots():
+    first = {(10, 1): (5.0, 1, "python -m dangjian.serve"), (11, 2): (2.0, 10, "python -m gunicorn dangjian.wsgi"),
+             (20, 3): (1.0, 1, "postgres: 15/main: postgres dangjian_serve_small 127.0.0.1(1) idle")}
+    last = {(10, 1): (5.0, 1, "python -m dangjian.serve"), (11, 2): (6.0, 10, "python -m gunicorn dangjian.wsgi"),
+            (12, 9): (1.5, 10, "python -m gunicorn dangjian.wsgi"),  # a gunicorn worker started meanwhile
+            (20, 3): (3.0, 1, "postgres: 15/main: postgres dangjian_serve_small 127.0.0.1(1) SELECT"),
+            (30, 4): (9.0, 1, "python -m locust -f x")}
+    seconds = report.cpu_seconds(first, last, {10: "make serve"}, extra={"locust": 2.5}, skip={30})
+    assert seconds == {"make serve: gunicorn": 5.5, "postgres backend (dangjian_serve_small)": 2.0, "locust": 2.5}
+    assert report.per_request(seconds, 1000, "dangjian_serve_small") == \
+        "CPU per request: gunicorn 5.5 ms, PostgreSQL (dangjian_serve_small) 2.0 ms."
+    table = report.cpu_table(seconds, busy=(12.0, 20.0))
+    assert "| make serve: gunicorn | 5.5 |" in table.splitlines()[2]
+    assert "| 2.0 |" in table and "**12.0** (60 %)" in table

@@ -9,7 +9,7 @@ PORT   ?= 8000
 SCALE  ?= small
 export DJANGO_SETTINGS_MODULE ?= dangjian.settings.local
 
-.PHONY: run test install vendor migrate demo lint check bench clean
+.PHONY: run test install vendor migrate demo lint check bench serve load clean
 
 $(VENV)/.stamp-deps: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -60,6 +60,27 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench_$(BENCH_
 
 bench: $(VENV)/.stamp-deps
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 $(PY) manage.py bench --scale $(BENCH_SCALE) $(if $(FRESH),--fresh)
+
+# make serve [SCALE=small|dandong] [WORKERS=4] [THREADS=1] [CELERY_CONCURRENCY=2] [PORT=8000] [LOAD=1]:
+# the production shape — gunicorn, one Celery worker, one beat — on PostgreSQL + Redis (dangjian/serve.py).
+# DATABASE_URL / REDIS_URL from the environment, else the local services with a database of its own
+# (dangjian_serve_<scale>, created, migrated and seeded once); LOAD=1 lifts the residents' rate limits.
+SERVE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_serve_$(SCALE)
+SERVE_REDIS_URL ?= redis://127.0.0.1:6379/14
+SERVE_ENV = DATABASE_URL="$${DATABASE_URL:-$(SERVE_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(SERVE_REDIS_URL)}" \
+	PORT=$(PORT) SCALE=$(SCALE) $(if $(WORKERS),WORKERS=$(WORKERS)) $(if $(THREADS),THREADS=$(THREADS)) \
+	$(if $(CELERY_CONCURRENCY),CELERY_CONCURRENCY=$(CELERY_CONCURRENCY))
+
+serve: install
+	@$(SERVE_ENV) $(if $(LOAD),SERVE_LOAD=1) $(PY) -m dangjian.serve
+
+# make load [USERS=50] [DURATION=2m] [SCALE=…]: Locust headless against make serve on 127.0.0.1:$(PORT)
+# (started in its load-test mode when nothing answers there), a Markdown report (portal/load/run.py).
+USERS ?= 50
+DURATION ?= 2m
+
+load: install
+	@$(SERVE_ENV) USERS=$(USERS) DURATION=$(DURATION) $(PY) -m portal.load.run
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var

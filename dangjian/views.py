@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from dangjian.health import health
@@ -22,3 +22,11 @@ def healthz(request):
     if sees_details(request):
         body.update(report)
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def ping(request):
+    """``/healthz/ping``: the framework's ceiling — the whole middleware stack, no database, no
+    session, no template (``make load`` measures it beside the portal's pages; a liveness probe)."""
+    response = HttpResponse(b"pong", content_type="text/plain")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -7,6 +7,7 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", dangjian_views.healthz, name="healthz"),
+    path("healthz/ping", dangjian_views.ping, name="healthz_ping"),
     path("accounts/", include("organizations.accounts.urls")),
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),

@@ -3,9 +3,10 @@ enrolment or verification page.  Required for administrator and district roles, 
 and staff (every page, the Django admin, the API with a session, making tokens); optional for
 the others, who may enrol from their menu.
 
-``client.force_login`` in tests verifies the session the way ``django_otp.login`` does (see
-the root ``conftest.py``); ``test_force_login_verifies_like_django_otp`` checks that helper,
-the other tests here sign in through the form or ``client.login`` and meet the real step.
+``client.force_login`` in tests verifies the session the way ``django_otp.login`` does
+(``organizations.accounts.testing.verify_session``, wired in the root ``conftest.py``);
+``test_force_login_verifies_like_django_otp`` checks that helper, the other tests here sign
+in through the form or ``client.login`` and meet the real step.
 """
 import time
 

@@ -7,6 +7,7 @@ Each role's crawl is bounded (``max_pages``) to keep the module fast; ``communit
 whole, once per route."""
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -70,3 +71,12 @@ def test_a_whole_crawl_groups_by_route_and_never_follows_an_export_or_logout(wor
         assert ".xlsx" not in path and "/export" not in path and "logout" not in path  # (logout is a POST form)
     assert result.failures == []  # no page of the portal answers 500
     assert not result.capped
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--roles", "district,nobody"], "unknown roles nobody"),
+    (["--no-crawl", "--only-crawl"], "exclude each other"),
+])
+def test_the_bench_refuses_wrong_options(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("bench", *args)

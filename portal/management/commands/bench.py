@@ -101,10 +101,11 @@ class Command(BaseCommand):
         self.ensure_database(db, fresh=fresh)
         call_command("migrate", interactive=False, verbosity=0)
         self.ensure_loaded(scale)
+        skipped = "--only-crawl" if only_crawl else None
         if only_crawl:
             no_scoring = no_rollups = True
-        scoring = None if no_scoring else self.score_twice()
-        rollups = {"missing": "skipped (--no-rollups)"} if no_rollups else self.refresh_rollups()
+        scoring = {"missing": f"skipped ({skipped or '--no-scoring'})"} if no_scoring else self.score_twice()
+        rollups = {"missing": f"skipped ({skipped or '--no-rollups'})"} if no_rollups else self.refresh_rollups()
         if not (no_scoring and no_rollups):
             self.vacuum("VACUUM ANALYZE after scoring and rollups (as autovacuum would) …")
         pages = None if no_crawl else self.crawl_pages(roles, runs=runs, per_route=options["per_route"],
@@ -381,9 +382,7 @@ class Command(BaseCommand):
                  f"{self._count('services', 'Wish'):,} wishes")
         if getattr(self, "seed_seconds", None):
             self.say(f"- seeding: {self.seed_seconds:.0f} s")
-        if scoring is None:
-            self.say("- scoring: skipped (--no-scoring)")
-        elif "missing" in scoring:
+        if "missing" in scoring:
             self.say(f"- scoring: — ({scoring['missing']})")
         else:
             verdict = "identical" if scoring["identical"] else "DIFFERENT"
@@ -404,7 +403,7 @@ class Command(BaseCommand):
             self.report_pages(pages, top)
         self.say()
         self.say(f"(bench finished in {seconds:.0f} s; the database is left in place)")
-        if scoring and "identical" in scoring and not scoring["identical"]:
+        if "identical" in scoring and not scoring["identical"]:
             raise CommandError("the two scoring runs differ")
         failures = sum(len(r.failures) for r in pages["results"].values()) if pages else 0
         if failures:

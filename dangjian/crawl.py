@@ -133,7 +133,7 @@ class CrawlResult:
     other: list[Problem] = field(default_factory=list)  # any other status (405, 400, …)
     writes: list[Problem] = field(default_factory=list)  # GETs that wrote rows
     skipped: Counter = field(default_factory=Counter)  # distinct links not followed, by reason
-    not_html: int = 0
+    not_html: list[Problem] = field(default_factory=list)  # answers that are no page (files, JSON)
     redirects: int = 0
     capped: bool = False  # stopped at max_pages
 
@@ -223,7 +223,7 @@ def crawl(client, *, start: str = "/", per_route: int = 2, max_pages: int = 400,
             result.other.append(Problem(url, status, found_on, route))
             continue
         if not _is_html(response):
-            result.not_html += 1
+            result.not_html.append(Problem(url, status, found_on, route, response.get("Content-Type", "")))
             continue
         kept[route] += 1
         result.pages.append(Page(url, route, found_on))
@@ -369,7 +369,7 @@ def crawl_summary(rows, results: dict) -> list[str]:
     skipped = sum((r.skipped for r in results.values()), Counter())
     lines.append(f"- failures (5xx): {len(failures)}; dead links (403/404): {len(dead)}; other statuses: {len(other)}; "
                  f"GETs that wrote: {len(writes)}; redirects followed: {sum(r.redirects for r in results.values())}; "
-                 f"non-HTML answers: {sum(r.not_html for r in results.values())}")
+                 f"non-HTML answers (not timed): {sum(len(r.not_html) for r in results.values())}")
     if skipped:
         lines.append("- distinct links not followed: " + ", ".join(f"{reason} {n}" for reason, n in skipped.most_common()))
     capped = [role for role, r in results.items() if r.capped]
@@ -381,10 +381,12 @@ def crawl_summary(rows, results: dict) -> list[str]:
 
 
 def problems_table(results: dict) -> str:
-    """Dead links, other statuses and GETs that wrote, one row each (for issue 14)."""
+    """Failures, dead links, other statuses, GETs that wrote and answers that are no page,
+    one row each."""
     rows = []
     for role, r in results.items():
-        for kind, problems in (("failure", r.failures), ("dead link", r.dead), ("status", r.other), ("GET wrote", r.writes)):
+        for kind, problems in (("failure", r.failures), ("dead link", r.dead), ("status", r.other), ("GET wrote", r.writes),
+                                ("not HTML", r.not_html)):
             rows += [[role, kind, str(p.status), f"`{p.url}`", f"`{p.found_on}`" if p.found_on else "—", p.detail or "—"]
                      for p in problems]
     return markdown_table(["role", "kind", "status", "URL", "linked from", "detail"], rows) if rows else ""

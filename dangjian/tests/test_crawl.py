@@ -58,7 +58,7 @@ def test_the_crawl_follows_links_groups_by_route_and_reports_what_failed(site):
     assert [(p.url, p.status, p.found_on) for p in result.failures] == [("/boom/", 500, "/")]
     assert {(p.url, p.status) for p in result.dead} == {("/gone/", 404), ("/nowhere/", 404)}
     # a redirect is followed to its target, a JSON answer is no page, a GET that writes is noted
-    assert result.redirects == 1 and result.not_html == 1
+    assert result.redirects == 1 and [(p.url, p.detail) for p in result.not_html] == [("/data.json", "application/json")]
     assert [(p.url, p.detail) for p in result.writes] == [("/writes/", "auth_group")]
     assert not result.capped
 

@@ -428,7 +428,8 @@ class Command(BaseCommand):
         problems = crawler.problems_table(pages["results"])
         if problems:
             self.say()
-            self.say("pages that did not answer 200 (dead links for the link checker), and GETs that wrote:")
+            self.say("links that did not answer a page: 500s, dead links (403/404, for the link checker), other statuses, "
+                     "GETs that wrote, and answers that are no page (not timed):")
             self.say()
             self.say(problems)
 

@@ -1,6 +1,6 @@
 """Every page a signed-in user can reach, found by following links and timed in-process.
 
-``crawl(client)`` starts at the client's home page (``/``) and follows, breadth first, the
+``crawl(client)`` starts at the client's home page (``/``, or the given ``starts``) and follows, breadth first, the
 links each HTML page shows: same-origin ``<a href>`` only, GET only.  It never follows a link
 ``skip_reason`` refuses (exports, logout, the Django admin, the API and its docs, static and
 media files, ``?format=``, the second-factor enrolment page, which makes a device on GET);
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -176,14 +175,14 @@ def _is_html(response) -> bool:
     return response.get("Content-Type", "").startswith("text/html") and not getattr(response, "streaming", False)
 
 
-def crawl(client, *, start: str = "/", per_route: int = 2, max_pages: int = 400, max_tries: int | None = None) -> CrawlResult:
-    """Breadth-first from ``start`` as ``client`` (a Django test ``Client`` already signed in,
-    made with ``raise_request_exception=False`` so that a 500 is an answer)."""
+def crawl(client, *, starts=("/",), per_route: int = 2, max_pages: int = 400, max_tries: int | None = None) -> CrawlResult:
+    """Breadth-first from the ``starts`` pages as ``client`` (a Django test ``Client`` already
+    signed in, made with ``raise_request_exception=False`` so that a 500 is an answer)."""
     result = CrawlResult()
     tries = Counter()  # GETs per route, whatever they answered
     kept = Counter()  # pages per route
     max_tries = max_tries if max_tries is not None else per_route + 3
-    queue, queued = deque([(start, "")]), {start}
+    queue, queued = deque((start, "") for start in starts), set(starts)
     hosts = {"testserver", "127.0.0.1", "localhost"}
     while queue:
         url, found_on = queue.popleft()
@@ -255,13 +254,13 @@ class Timing:
     status: int
     p50: float  # ms, whole request in-process
     p95: float
-    sql: float  # ms, median SQL time per request
+    sql: float  # ms, SQL time per request (p50, the same statistic as the wall time's)
     queries: int  # the most queries any run took
     load: float | None  # 1-minute load average when the page was timed
 
     @property
     def ratio(self) -> float:
-        """Server time over SQL time (p50 / median SQL)."""
+        """Server time over SQL time (p50 / p50 of SQL)."""
         return self.p50 / self.sql if self.sql else float("inf")
 
 
@@ -283,7 +282,7 @@ def time_page(client, role: str, page: Page, *, runs: int = 7) -> Timing:
         counts.append(count)
     status = max(statuses, key=lambda s: (s != 200, s))
     return Timing(role, page.url, page.route, status, percentile(totals, 50), percentile(totals, 95),
-                      statistics.median(sqls), max(counts), load_average())
+                      percentile(sqls, 50), max(counts), load_average())
 
 
 def time_pages(client, role: str, pages, *, runs: int = 7, progress=None) -> list[Timing]:

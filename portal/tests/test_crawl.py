@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from dangjian import crawl
 from organizations.demo.generator import DEMO_USERNAMES
-from portal.management.commands.bench import ROLES, Command
+from portal.management.commands.bench import ANONYMOUS, ANONYMOUS_STARTS, ROLES, Command
 
 SEED = 2020
 
@@ -57,6 +57,13 @@ def test_each_role_reaches_pages_from_its_home(world, db, role, monkeypatch):
     assert result.pages[0].url == "/" and len(result.pages) == 8
     assert not any(p.url.startswith("/accounts/2fa/") for p in result.pages)  # no verification page in the way
     assert result.failures == []
+
+
+def test_a_resident_signed_out_starts_at_the_public_pages(world, db, monkeypatch):
+    client = signed_in(ANONYMOUS, monkeypatch)
+    result = crawl.crawl(client, starts=ANONYMOUS_STARTS, per_route=1)
+    assert [p.url for p in result.pages[:2]] == ["/w/", "/r/"]
+    assert result.failures == [] and result.dead == []
 
 
 def test_a_whole_crawl_groups_by_route_and_never_follows_an_export_or_logout(world, db, monkeypatch):

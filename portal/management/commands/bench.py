@@ -61,7 +61,8 @@ from dangjian.bench import (
 
 SCALES = ("small", "dandong", "province")
 ROLES = ("district", "street", "community", "grid", "member", "department", "admin")  # the demo accounts
-ANONYMOUS = "anonymous"
+ANONYMOUS = "anonymous"  # a resident, signed out: starts at the public wish and request pages
+ANONYMOUS_STARTS = ("/w/", "/r/")
 NO_LIMIT = (10**9, 3600)
 
 
@@ -297,7 +298,8 @@ class Command(BaseCommand):
         for role in roles:
             client = self.signed_in(role)
             t = time.perf_counter()
-            found = crawler.crawl(client, per_route=per_route, max_pages=max_pages)
+            found = crawler.crawl(client, starts=ANONYMOUS_STARTS if role == ANONYMOUS else ("/",),
+                                  per_route=per_route, max_pages=max_pages)
             results[role] = found
             self.say(f"crawled as {role}: {len(found.pages)} pages, {len(found.routes)} routes, "
                      f"{len(found.failures)} failures, {len(found.dead)} dead links ({time.perf_counter() - t:.0f} s); "

@@ -1,10 +1,11 @@
 """Every page a signed-in user can reach, found by following links and timed in-process.
 
-``crawl(client)`` starts at the client's home page (``/``, or the given ``starts``) and follows, breadth first, the
-links each HTML page shows: same-origin ``<a href>`` only, GET only.  It never follows a link
-``skip_reason`` refuses (exports, logout, the Django admin, the API and its docs, static and
-media files, ``?format=``, the second-factor enrolment page, which makes a device on GET);
-pages are grouped by the route they resolve to (``resolve(path).route``) and at most
+``crawl(client)`` starts at the client's home page (``/``, or the given ``starts``) and
+follows, breadth first, the links each HTML page shows: same-origin ``<a href>`` only, GET
+only.  It never follows a link ``skip_reason`` refuses: exports (``.xlsx``, ``/export``,
+workbooks, sheets, ``?export=``), logout, the Django admin, the API and its docs, static and
+media files, ``?format=``, and the second-factor enrolment page (it makes a device on GET).
+Pages are grouped by the route they resolve to (``resolve(path).route``) and at most
 ``per_route`` pages of each route are kept.  A redirect is followed to its target; a 500 is
 a failure, 403/404 (and a link no route resolves) are dead links; an answer that is not
 HTML (a file, JSON) is no page.  A GET that writes (anything but the session) is noted.
@@ -49,7 +50,9 @@ _QUIET_TABLES = {"django_session"}  # a session saved after a request is no side
 
 def skip_reason(path: str, query: str = "") -> str | None:
     """Why a same-origin link is not followed, or ``None`` to follow it."""
-    if path.endswith(".xlsx") or "/export" in path or path.endswith(("/workbook/", "/sheet/", "/template.xlsx")):
+    keys = {key for key, _value in parse_qsl(query, keep_blank_values=True)}
+    if (path.endswith(".xlsx") or "/export" in path or path.endswith(("/workbook/", "/sheet/"))
+            or keys & {"export", "download"}):
         return "export"
     if path.startswith("/accounts/logout/"):
         return "logout"
@@ -62,7 +65,7 @@ def skip_reason(path: str, query: str = "") -> str | None:
     static, media = settings.STATIC_URL or "/static/", settings.MEDIA_URL or "/media/"
     if path.startswith(("/" + static.lstrip("/"), "/" + media.lstrip("/"))):
         return "static/media"
-    if any(key == "format" for key, _value in parse_qsl(query, keep_blank_values=True)):
+    if "format" in keys:
         return "?format="
     return None
 

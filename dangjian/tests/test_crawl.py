@@ -29,6 +29,8 @@ def test_links_are_same_origin_hrefs_without_fragments_in_order():
     ("/dashboard/1/export/trend.xlsx", "export"),
     ("/services/reporting/employers/3/workbook/", "export"),
     ("/services/reporting/members/3/sheet/", "export"),
+    ("/scores/?export=xlsx", "export"),
+    ("/scores/?period=2026-Q3&export=xlsx", "export"),
     ("/accounts/logout/", "logout"),
     ("/accounts/2fa/setup/", "second factor (enrolment makes a device on GET)"),
     ("/admin/auth/user/", "admin"),

@@ -54,12 +54,14 @@ check: install
 
 # make bench [SCALE=dandong|province|small] [FRESH=1]: a PostgreSQL database of its own on 127.0.0.1
 # (dangjian_bench_<scale>, created and seeded once, reused afterwards), two scoring runs, rollups,
-# page timings and throughput printed as Markdown (portal/management/commands/bench.py).
+# throughput and a crawl of every page each demo role reaches, printed as Markdown
+# (portal/management/commands/bench.py).  BENCH_ARGS passes options, e.g.
+#   make bench BENCH_ARGS="--only-crawl --roles district,street --runs 3"
 BENCH_SCALE := $(if $(filter command line environment,$(origin SCALE)),$(SCALE),dandong)
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian_bench_$(BENCH_SCALE)
 
 bench: $(VENV)/.stamp-deps
-	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 $(PY) manage.py bench --scale $(BENCH_SCALE) $(if $(FRESH),--fresh)
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 $(PY) manage.py bench --scale $(BENCH_SCALE) $(if $(FRESH),--fresh) $(BENCH_ARGS)
 
 # make serve [SCALE=small|dandong] [WORKERS=4] [THREADS=1] [CELERY_CONCURRENCY=2] [PORT=8000] [LOAD=1]:
 # the production shape — gunicorn, one Celery worker, one beat — on PostgreSQL + Redis (dangjian/serve.py).

@@ -15,26 +15,19 @@ from dangjian.testing.faults import own_redis  # noqa: E402,F401  (fixture for f
 def _second_factor_on_force_login(monkeypatch):
     """``client.force_login`` (and ``dangjian.testing.clients.logged_in``) skip the login form,
     so for a user who must pass a second factor they also verify the session the way
-    django-otp does after a right code: a confirmed TOTP device whose id is stored in the
-    session (``django_otp.login``).  The requirement itself stays on: tests that sign in
-    through the login form meet the verification step (organizations/accounts/tests/test_otp.py)."""
+    django-otp does after a right code (``organizations.accounts.testing.verify_session``: a
+    confirmed TOTP device whose id is stored in the session).  The requirement itself stays
+    on: tests that sign in through the login form meet the verification step
+    (organizations/accounts/tests/test_otp.py)."""
     from django.test import Client
 
     original = Client.force_login
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        from organizations.accounts.selectors import confirmed_device, needs_second_factor
+        from organizations.accounts.testing import verify_session
 
-        device = confirmed_device(user)
-        if device is not None or needs_second_factor(user):
-            from django_otp import DEVICE_ID_SESSION_KEY
-            from django_otp.plugins.otp_totp.models import TOTPDevice
-
-            device = device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        verify_session(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
 

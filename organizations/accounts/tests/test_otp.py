@@ -3,9 +3,10 @@ enrolment or verification page.  Required for administrator and district roles, 
 and staff (every page, the Django admin, the API with a session, making tokens); optional for
 the others, who may enrol from their menu.
 
-``client.force_login`` in tests verifies the session the way ``django_otp.login`` does (see
-the root ``conftest.py``); ``test_force_login_verifies_like_django_otp`` checks that helper,
-the other tests here sign in through the form or ``client.login`` and meet the real step.
+``client.force_login`` in tests verifies the session the way ``django_otp.login`` does
+(``organizations.accounts.testing.verify_session``, wired in the root ``conftest.py``);
+``test_force_login_verifies_like_django_otp`` checks that helper, the other tests here sign
+in through the form or ``client.login`` and meet the real step.
 """
 import time
 
@@ -21,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dangjian.testing import logged_in
 from organizations.accounts.models import ApiToken
+from organizations.accounts.testing import verify_session
 from organizations.grants.choices import Role
 from organizations.tests.factories import UserFactory, user_with
 
@@ -160,6 +162,23 @@ def test_force_login_verifies_like_django_otp(city):
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_verify_session_does_what_a_right_code_does_and_only_when_a_factor_is_needed(city):
+    boss = make(Role.DISTRICT, city.district, "boss")
+    client = sign_in("boss")  # through the form: the second factor is still to come
+    assert client.get(reverse("home"))["Location"].startswith(reverse("otp_setup"))
+    device = verify_session(client, boss, device_name="bench")
+    assert device.confirmed and device.name == "bench"
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    assert client.get(reverse("home")).status_code == 200
+    assert verify_session(sign_in("boss"), boss) == device  # the confirmed device is reused
+    assert TOTPDevice.objects.filter(user=boss).count() == 1
+
+    clerk = make(Role.STREET, city.street, "clerk")
+    plain = sign_in("clerk")
+    assert verify_session(plain, clerk) is None and not TOTPDevice.objects.filter(user=clerk).exists()
+    assert DEVICE_ID_SESSION_KEY not in plain.session and plain.get(reverse("home")).status_code == 200
 
 
 def test_the_admin_resets_a_device_without_seeing_its_key(city):

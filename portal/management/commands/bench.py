@@ -16,12 +16,19 @@
 3. the dashboard rollups are refreshed as the nightly job does (year to date, plus the
    trend months and quarters), then ``VACUUM ANALYZE`` again (autovacuum's next step after
    those rewrites; timing pages while it runs measures two cores shared with it);
-4. pages are measured in-process with the ``district`` demo account (granted the first
-   city): p50/p95, queries, SQL time and the server/SQL ratio — city dashboard, member list,
-   coverage, the territory page of the city, and the Open311 ``requests.json`` (anonymous,
-   as an Open311 client calls it);
+4. every page each demo role can reach is crawled from its home page and timed in-process
+   (``dangjian.crawl``): the links each page shows are followed (same-origin ``<a href>``,
+   GET only; no export, logout, admin, API docs, static or media), at most ``--per-route``
+   pages per route, each GET ``--runs`` times — p50/p95, SQL time, server/SQL and queries,
+   one row per role and route, worst first, with the budgets of the performance issue
+   checked; 500s are failures, 403/404 dead links.  Administrator and district sessions are
+   verified with a confirmed TOTP device, as after a right code
+   (``organizations.accounts.testing``);
 5. throughput in one process: anonymous wish submissions (a real insert each; rate limits
    raised for the run) and the Open311 list, each with its query count.
+
+``--only-crawl`` times the pages alone (no scoring, rollups or throughput), ``--no-crawl``
+leaves them out; ``--roles district,street`` crawls some roles only.
 
 Everything is printed as Markdown, with the machine context (cores, load, PostgreSQL
 version).  A part whose module is not there yet prints "—" with the reason.  Nothing but
@@ -43,17 +50,19 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from dangjian import crawl as crawler
 from dangjian.bench import (
-    PAGE_HEADER,
     THROUGHPUT_HEADER,
     BadStatus,
     machine_context,
     markdown_table,
     throughput,
-    time_page,
 )
 
 SCALES = ("small", "dandong", "province")
+ROLES = ("district", "street", "community", "grid", "member", "department", "admin")  # the demo accounts
+ANONYMOUS = "anonymous"  # a resident, signed out: starts at the public wish and request pages
+ANONYMOUS_STARTS = ("/w/", "/r/")
 NO_LIMIT = (10**9, 3600)
 
 
@@ -63,14 +72,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=SCALES, default="dandong")
         parser.add_argument("--fresh", action="store_true", help="drop and reload the bench database")
-        parser.add_argument("--runs", type=int, default=20, help="measured requests per page")
+        parser.add_argument("--runs", type=int, default=7, help="timed GETs per crawled page")
+        parser.add_argument("--per-route", type=int, default=2, help="pages kept per route and role")
+        parser.add_argument("--roles", default=",".join(ROLES),
+                            help=f"demo accounts to crawl as, comma-separated (default {','.join(ROLES)}; 'anonymous' too)")
+        parser.add_argument("--max-pages", type=int, default=400, help="pages crawled per role at most")
+        parser.add_argument("--top", type=int, default=0, help="print the worst N routes only (default: all)")
         parser.add_argument("--requests", type=int, default=200, help="requests per throughput measurement")
         parser.add_argument("--no-scoring", action="store_true", help="skip the two scoring runs")
         parser.add_argument("--no-rollups", action="store_true", help="skip the rollup refresh (pages read the stored rollups)")
+        parser.add_argument("--no-crawl", action="store_true", help="skip the page crawl")
+        parser.add_argument("--only-crawl", action="store_true",
+                            help="time the pages only: no scoring, rollups or throughput")
 
     # ------------------------------------------------------------------ driver
-    def handle(self, *args, scale, fresh, runs, requests, no_scoring, no_rollups, **options):
+    def handle(self, *args, scale, fresh, runs, requests, no_scoring, no_rollups, no_crawl, only_crawl, **options):
         warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no collectstatic needed here
+        if no_crawl and only_crawl:
+            raise CommandError("--no-crawl and --only-crawl exclude each other")
+        roles = [r.strip() for r in options["roles"].split(",") if r.strip()]
+        unknown = sorted(set(roles) - set(ROLES) - {ANONYMOUS})
+        if unknown:
+            raise CommandError(f"unknown roles {', '.join(unknown)}: choose from {', '.join(ROLES)}, {ANONYMOUS}")
         db = settings.DATABASES["default"]
         if db["ENGINE"] != "django.db.backends.postgresql":
             raise CommandError("make bench needs PostgreSQL: set DATABASE_URL=postgres://user@127.0.0.1:5432/dangjian_bench_<scale>")
@@ -79,13 +102,17 @@ class Command(BaseCommand):
         self.ensure_database(db, fresh=fresh)
         call_command("migrate", interactive=False, verbosity=0)
         self.ensure_loaded(scale)
-        scoring = None if no_scoring else self.score_twice()
-        rollups = {"missing": "skipped (--no-rollups)"} if no_rollups else self.refresh_rollups()
+        skipped = "--only-crawl" if only_crawl else None
+        if only_crawl:
+            no_scoring = no_rollups = True
+        scoring = {"missing": f"skipped ({skipped or '--no-scoring'})"} if no_scoring else self.score_twice()
+        rollups = {"missing": f"skipped ({skipped or '--no-rollups'})"} if no_rollups else self.refresh_rollups()
         if not (no_scoring and no_rollups):
             self.vacuum("VACUUM ANALYZE after scoring and rollups (as autovacuum would) …")
-        pages = self.measure_pages(runs)
-        rates = self.measure_throughput(requests)
-        self.report(scale, db, scoring, rollups, pages, rates, time.perf_counter() - started)
+        pages = None if no_crawl else self.crawl_pages(roles, runs=runs, per_route=options["per_route"],
+                                                       max_pages=options["max_pages"])
+        rates = None if only_crawl else self.measure_throughput(requests)
+        self.report(scale, db, scoring, rollups, pages, rates, time.perf_counter() - started, top=options["top"] or None)
 
     def say(self, text=""):
         self.stdout.write(text)
@@ -243,37 +270,49 @@ class Command(BaseCommand):
             raise CommandError("the district demo account has no area grant: reload with FRESH=1")
         return grant.area
 
-    def measure_pages(self, runs):
+    def signed_in(self, role):
+        """A test client signed in as the demo account ``role`` (anonymous for ``anonymous``),
+        its session verified by a confirmed TOTP device when the account needs a second factor
+        (as ``django_otp.login`` does after a right code).  500s come back as answers."""
+        from organizations.accounts.testing import verify_session
+
+        client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
+        if role == ANONYMOUS:
+            return client
+        user = get_user_model().objects.filter(username=role).first()
+        if user is None:
+            raise CommandError(f"no demo account {role!r}: reload with FRESH=1")
+        client.force_login(user)
+        verify_session(client, user, device_name="bench")
+        return client
+
+    def crawl_pages(self, roles, *, runs, per_route, max_pages):
+        """Crawl from each role's home page, then time every page kept (``dangjian.crawl``)."""
         from organizations.members.models import Member
 
         city = self._city()
         members = Member.objects.residing_within(city).count()
-        self.say(f"measuring pages as 'district' on {city.name} ({members:,} members residing) …")
-        client = Client(SERVER_NAME="127.0.0.1")
-        client.force_login(get_user_model().objects.get(username="district"))
-        anonymous = Client(SERVER_NAME="127.0.0.1")
-        pages = [
-            ("city dashboard", client, f"/dashboard/{city.pk}/", "assessments.dashboard.views"),
-            ("member list", client, "/org/members/", None),
-            ("coverage", client, f"/grids/coverage/{city.pk}/", None),
-            ("city page (territory)", client, f"/org/areas/{city.pk}/", None),
-            ("Open311 requests.json (anonymous)", anonymous, "/open311/v2/requests.json", "services.open311.views"),
-        ]
-        rows = []
-        for label, who, url, module in pages:
-            reason = self._missing(module)
-            if reason is None:
-                try:
-                    t = time_page(who, label, url, runs=runs)
-                except BadStatus as exc:
-                    reason = f"{url} {exc}"
-                else:
-                    rows.append(t.row())
-                    self.say(f"  {label}: p50 {t.p50:.0f} ms, p95 {t.p95:.0f} ms, {t.queries} queries")
-                    continue
-            rows.append([label, f"`{url}`", "—", "—", "—", "—", f"— ({reason})"])
-            self.say(f"  {label}: — ({reason})")
-        return {"city": city, "members": members, "rows": rows}
+        load_before = machine_context()["load"]
+        started = time.perf_counter()
+        results, timings = {}, []
+        for role in roles:
+            client = self.signed_in(role)
+            t = time.perf_counter()
+            found = crawler.crawl(client, starts=ANONYMOUS_STARTS if role == ANONYMOUS else ("/",),
+                                  per_route=per_route, max_pages=max_pages)
+            results[role] = found
+            self.say(f"crawled as {role}: {len(found.pages)} pages, {len(found.routes)} routes, "
+                     f"{len(found.failures)} failures, {len(found.dead)} dead links ({time.perf_counter() - t:.0f} s); "
+                     f"timing {runs} GETs each …")
+            t = time.perf_counter()
+            mine = crawler.time_pages(client, role, found.pages, runs=runs)
+            timings += mine
+            worst = max(mine, key=lambda x: x.p95, default=None)
+            self.say(f"  timed in {time.perf_counter() - t:.0f} s, load {machine_context()['load']}"
+                     + (f"; worst {worst.url} p95 {worst.p95:.0f} ms" if worst else ""))
+        return {"city": city, "members": members, "results": results, "rows": crawler.route_rows(timings),
+                "runs": runs, "per_route": per_route, "load_before": load_before, "load_after": machine_context()["load"],
+                "seconds": time.perf_counter() - started}
 
     @staticmethod
     def _missing(module):
@@ -330,7 +369,7 @@ class Command(BaseCommand):
         return rows
 
     # ------------------------------------------------------------------- report
-    def report(self, scale, db, scoring, rollups, pages, rates, seconds):
+    def report(self, scale, db, scoring, rollups, pages, rates, seconds, *, top=None):
         from organizations.areas.models import Area
         from organizations.members.models import Member
         from organizations.orgs.models import PartyOrg
@@ -345,9 +384,7 @@ class Command(BaseCommand):
                  f"{self._count('services', 'Wish'):,} wishes")
         if getattr(self, "seed_seconds", None):
             self.say(f"- seeding: {self.seed_seconds:.0f} s")
-        if scoring is None:
-            self.say("- scoring: skipped (--no-scoring)")
-        elif "missing" in scoring:
+        if "missing" in scoring:
             self.say(f"- scoring: — ({scoring['missing']})")
         else:
             verdict = "identical" if scoring["identical"] else "DIFFERENT"
@@ -361,15 +398,42 @@ class Command(BaseCommand):
             self.say(f"- rollups: — ({rollups['missing']})")
         else:
             self.say(f"- rollups refreshed in {rollups['seconds']:.1f} s ({rollups['rows']:,} rows)")
-        self.say(f"- pages as `district` on {pages['city'].name} (id {pages['city'].pk}, {pages['members']:,} members residing)")
-        self.say()
-        self.say(markdown_table(PAGE_HEADER, pages["rows"]))
-        self.say()
-        self.say(markdown_table(THROUGHPUT_HEADER, rates))
+        if rates is not None:
+            self.say()
+            self.say(markdown_table(THROUGHPUT_HEADER, rates))
+        if pages is not None:
+            self.report_pages(pages, top)
         self.say()
         self.say(f"(bench finished in {seconds:.0f} s; the database is left in place)")
-        if scoring and "identical" in scoring and not scoring["identical"]:
+        if "identical" in scoring and not scoring["identical"]:
             raise CommandError("the two scoring runs differ")
+        failures = sum(len(r.failures) for r in pages["results"].values()) if pages else 0
+        if failures:
+            raise CommandError(f"{failures} crawled pages answered a server error (listed above)")
+
+    def report_pages(self, pages, top):
+        rows = pages["rows"]
+        self.say()
+        self.say(f"### every page — {', '.join(pages['results'])}; {pages['per_route']} URLs per route, "
+                 f"{pages['runs']} timed GETs each")
+        self.say()
+        self.say(f"- load average {pages['load_before']} before the crawl, {pages['load_after']} after "
+                 f"({pages['seconds']:.0f} s); the load column is the 1-minute average as each page was timed")
+        self.say(f"- `district` is granted {pages['city'].name} (id {pages['city'].pk}, {pages['members']:,} members residing)")
+        for line in crawler.crawl_summary(rows, pages["results"]):
+            self.say(line)
+        self.say()
+        if top and len(rows) > top:
+            self.say(f"worst {top} of {len(rows)} role × route rows:")
+            self.say()
+        self.say(crawler.routes_table(rows, top=top))
+        problems = crawler.problems_table(pages["results"])
+        if problems:
+            self.say()
+            self.say("links that did not answer a page: 500s, dead links (403/404, for the link checker), other statuses, "
+                     "GETs that wrote, and answers that are no page (not timed):")
+            self.say()
+            self.say(problems)
 
     @staticmethod
     def _count(app, model):

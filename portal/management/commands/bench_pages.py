@@ -14,24 +14,8 @@ from django.test import Client
 
 from dangjian import trees
 from dangjian.bench import BadStatus, time_page
+from organizations.accounts.testing import verify_session
 from organizations.areas.models import Area
-
-
-def _verify_second_factor(client, user):
-    """``force_login`` skips the login form: for a user who must pass a second factor, verify
-    the session as django-otp does after a right code (a confirmed TOTP device in the session)."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from organizations.accounts.selectors import confirmed_device, needs_second_factor
-
-    device = confirmed_device(user)
-    if device is None and not needs_second_factor(user):
-        return
-    device = device or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 class Command(BaseCommand):
@@ -50,7 +34,7 @@ class Command(BaseCommand):
         root = Area.objects.filter(parent__isnull=True).order_by(trees.tree_field()).first()
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(account)
-        _verify_second_factor(client, account)
+        verify_session(client, account, device_name="bench")  # administrators and district need a second factor
         self.stdout.write(f"{'url':48} {'p50 ms':>8} {'p95 ms':>8} {'sql ms':>8} {'ratio':>6} {'queries':>7}")
         for raw in urls:
             url = raw.replace("{city}", str(root.pk) if root else "0")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import json
 import random
 import re
 import struct
@@ -227,6 +228,9 @@ def resident_form(browser: Browser, form: ResidentForm) -> tuple[str, list[str],
     """The public form: its CSRF token, community ids and choices of the form's own select."""
     page = browser.get(form.path, f"resident · {form.kind} form")
     communities, choices = options(page, "community"), options(page, form.choice_field)
+    if not communities:  # the community is a picker: its options come from the endpoint, as in a phone's browser
+        picked = browser.get(f"{form.path}communities/", f"resident · {form.kind} communities")
+        communities = [str(row["id"]) for row in json.loads(picked.text or "{}").get("results", [])]
     if not communities or not choices:
         raise Unexpected(f"the {form.kind} form offers no community or no {form.choice_field}")
     return csrf_token(page), communities, choices

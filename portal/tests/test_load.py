@@ -94,8 +94,9 @@ def test_residents_submit_a_wish_and_a_request_and_track_them_by_code(load_accou
     request = journeys.resident_journey(browser, journeys.REQUEST_FORM, rng)
     assert Wish.objects.filter(code=wish).exists() and ServiceRequest.objects.filter(code=request).exists()
     paths = [path for _name, path, _status in browser.requests]
-    assert paths == ["/w/", "/w/", f"/w/{wish}/", f"/w/track/?code={wish}", f"/w/{wish}/",
-                     "/r/", "/r/", f"/r/{request}/", f"/r/track/?code={request}", f"/r/{request}/"]
+    # form, the community picker's endpoint (as the phone's browser asks it), submit, status, track, status
+    assert paths == ["/w/", "/w/communities/", "/w/", f"/w/{wish}/", f"/w/track/?code={wish}", f"/w/{wish}/",
+                     "/r/", "/r/communities/", "/r/", f"/r/{request}/", f"/r/track/?code={request}", f"/r/{request}/"]
 
 
 def test_load_prepare_copies_the_two_factor_accounts_with_devices_whose_keys_it_writes(load_accounts):

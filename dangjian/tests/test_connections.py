@@ -30,13 +30,17 @@ ROOT = Path(__file__).resolve().parents[2]
 CLIENTS, REQUESTS_EACH = 10, 10
 
 counts_connections = requires_postgres("counts the server's connections in pg_stat_activity")
+#: the servers started here connect under this name, so only their connections are counted (not a
+#: session another test of the same process left behind, e.g. a live worker's thread)
+APPLICATION = "dangjian-connection-test"
 
 
 def server_connections() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh view inside the test's transaction
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s",
+            [APPLICATION],
         )
         return cursor.fetchone()[0]
 
@@ -44,7 +48,8 @@ def server_connections() -> int:
 def database_url() -> str:
     d = connection.settings_dict
     password = f":{d['PASSWORD']}" if d["PASSWORD"] else ""
-    return f"postgres://{d['USER']}{password}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+    return (f"postgres://{d['USER']}{password}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+            f"?application_name={APPLICATION}")
 
 
 def serve(command, tmp_path, **extra_env):

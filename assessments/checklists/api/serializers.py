@@ -8,29 +8,15 @@ from rest_framework import serializers
 from assessments.checklists import actions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from dangjian.api.fields import inline_enum_field
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.orgs.models import PartyOrg
 
-
-def _enum_field(enum, name):
-    """A choice field whose enum stays inline (``status``/``kind`` are common names whose
-    schema components would collide across apps)."""
-
-    @extend_schema_field({"allOf": [{"type": "string", "enum": list(enum.values)}],
-                          "description": "；".join(f"{v}={label}" for v, label in enum.choices)})
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=enum.choices, **kwargs)
-
-    EnumField.__name__ = name
-    return EnumField
-
-
-ChecklistStatusField = _enum_field(ChecklistStatus, "ChecklistStatusField")
-ItemKindField = _enum_field(ItemKind, "ChecklistItemKindField")
-ItemStatusField = _enum_field(ItemStatus, "ChecklistItemStatusField")
-ProblemSourceField = _enum_field(ProblemSource, "ProblemSourceField")
-AppraisalField = _enum_field(Appraisal, "AppraisalField")
+ChecklistStatusField = inline_enum_field(ChecklistStatus, "ChecklistStatusField")
+ItemKindField = inline_enum_field(ItemKind, "ChecklistItemKindField")
+ItemStatusField = inline_enum_field(ItemStatus, "ChecklistItemStatusField")
+ProblemSourceField = inline_enum_field(ProblemSource, "ProblemSourceField")
+AppraisalField = inline_enum_field(Appraisal, "AppraisalField")
 
 
 class ChecklistFiguresSerializer(serializers.Serializer):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.api.fields import inline_enum_field
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -13,10 +14,9 @@ from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.checkins.rules import hours_target, progress_percent
 from services.checkins.selectors import ReportStatus
-from services.resident.api.serializers import _enum_field
 
-AgreementStatusField = _enum_field(AgreementStatus, "AgreementStatusField")
-ReportStatusField = _enum_field(ReportStatus, "ReportStatusField")
+AgreementStatusField = inline_enum_field(AgreementStatus, "AgreementStatusField")
+ReportStatusField = inline_enum_field(ReportStatus, "ReportStatusField")
 
 
 class MemberReportSerializer(serializers.ModelSerializer):

@@ -4,17 +4,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dangjian.api.fields import inline_enum_field
 from services.requests import permissions as sel
 from services.requests import sla
 from services.requests.choices import AssigneeKind, RequestSource, RequestStatus
 from services.requests.models import RequestCategory, ServiceRequest
-from services.resident.api.serializers import _enum_field
 from services.resident.choices import Satisfaction
 
-RequestStatusField = _enum_field(RequestStatus, "RequestStatusField")
-RequestSourceField = _enum_field(RequestSource, "RequestSourceField")
-AssigneeKindField = _enum_field(AssigneeKind, "AssigneeKindField")
-SatisfactionField = _enum_field(Satisfaction, "SatisfactionField")
+RequestStatusField = inline_enum_field(RequestStatus, "RequestStatusField")
+RequestSourceField = inline_enum_field(RequestSource, "RequestSourceField")
+AssigneeKindField = inline_enum_field(AssigneeKind, "AssigneeKindField")
+SatisfactionField = inline_enum_field(Satisfaction, "SatisfactionField")
 
 
 class RequestCategorySerializer(serializers.ModelSerializer):

@@ -3,17 +3,17 @@ acted are shown by name to those who may open the whistle."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from dangjian.api.fields import inline_enum_field
 from organizations.areas.models import Area
 from organizations.units.models import ResidentUnit
-from services.resident.api.serializers import _enum_field
 from services.resident.choices import Satisfaction
 from services.whistles.choices import TargetStatus, WhistleSource, WhistleStatus
 from services.whistles.models import Department, Whistle, WhistleEvent, WhistleTarget
 
-WhistleStatusField = _enum_field(WhistleStatus, "WhistleStatusField")
-TargetStatusField = _enum_field(TargetStatus, "TargetStatusField")
-WhistleSourceField = _enum_field(WhistleSource, "WhistleSourceField")
-SatisfactionField = _enum_field(Satisfaction, "SatisfactionField")
+WhistleStatusField = inline_enum_field(WhistleStatus, "WhistleStatusField")
+TargetStatusField = inline_enum_field(TargetStatus, "TargetStatusField")
+WhistleSourceField = inline_enum_field(WhistleSource, "WhistleSourceField")
+SatisfactionField = inline_enum_field(Satisfaction, "SatisfactionField")
 
 
 class WhistleTargetSerializer(serializers.ModelSerializer):

@@ -6,17 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.api.fields import inline_enum_field
 from dangjian.workflow import available_transitions
 from organizations.areas.models import Area
 from organizations.orgs.models import PartyOrg
-from services.resident.api.serializers import _enum_field
 from services.resident.choices import Satisfaction
 from services.wishes import permissions
 from services.wishes.choices import WishAction, WishKind, WishStatus
 from services.wishes.models import Wish
 
-WishKindField = _enum_field(WishKind, "WishKindField")
-WishStatusField = _enum_field(WishStatus, "WishStatusField")
+WishKindField = inline_enum_field(WishKind, "WishKindField")
+WishStatusField = inline_enum_field(WishStatus, "WishStatusField")
 
 
 class WishSerializer(serializers.ModelSerializer):

@@ -106,24 +106,28 @@ def services(cfg: Config) -> dict[str, list[str]]:
     }
 
 
-def ensure_database(url: str) -> bool:
-    """Create the database named in ``url`` when it is missing (through the server's
-    ``postgres`` database, same credentials); ``True`` when it was created."""
+def ensure_database(url_or_settings, *, drop: bool = False) -> bool:
+    """Create the PostgreSQL database named in ``url_or_settings`` (a URL or a Django
+    ``DATABASES`` entry) when it is missing, through the server's ``postgres`` database with
+    the same credentials; ``drop`` drops it first.  ``True`` when it was created."""
     import environ
     import psycopg2
     from psycopg2 import sql
 
-    db = environ.Env.db_url_config(url)
+    db = environ.Env.db_url_config(url_or_settings) if isinstance(url_or_settings, str) else url_or_settings
     params = {"dbname": "postgres", "user": db.get("USER"), "password": db.get("PASSWORD"),
               "host": db.get("HOST"), "port": db.get("PORT")}
+    name = sql.Identifier(db["NAME"])
     admin = psycopg2.connect(**{k: v for k, v in params.items() if v not in (None, "")})
     admin.autocommit = True
     try:
         with admin.cursor() as cursor:
+            if drop:
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
             if cursor.fetchone() is not None:
                 return False
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
             return True
     finally:
         admin.close()

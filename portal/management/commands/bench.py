@@ -120,28 +120,14 @@ class Command(BaseCommand):
 
     # ---------------------------------------------------------------- database
     def ensure_database(self, db, *, fresh: bool) -> None:
-        """Create the bench database when missing (drop it first with ``fresh``), talking to
-        the server's ``postgres`` database with the same credentials."""
-        import psycopg2
-        from psycopg2 import sql
+        """Create the bench database when missing (drop it first with ``fresh``)."""
+        from dangjian.serve import ensure_database
 
         connections.close_all()
-        params = {"dbname": "postgres", "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
-                  "host": db.get("HOST") or None, "port": db.get("PORT") or None}
-        name = db["NAME"]
-        admin = psycopg2.connect(**{k: v for k, v in params.items() if v is not None})
-        admin.autocommit = True
-        try:
-            with admin.cursor() as cursor:
-                if fresh:
-                    self.say(f"dropping database {name} (FRESH)")
-                    cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-                if cursor.fetchone() is None:
-                    self.say(f"creating database {name}")
-                    cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        finally:
-            admin.close()
+        if fresh:
+            self.say(f"dropping database {db['NAME']} (FRESH)")
+        if ensure_database(db, drop=fresh):
+            self.say(f"creating database {db['NAME']}")
 
     def ensure_loaded(self, scale: str) -> None:
         from organizations.areas.models import Area

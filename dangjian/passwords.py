@@ -1,4 +1,8 @@
-"""The portal's own password rule, beside Django's validators (``AUTH_PASSWORD_VALIDATORS``).
+"""The portal's own password rules, beside Django's validators (``AUTH_PASSWORD_VALIDATORS``).
+
+``MinimumLengthValidator`` is Django's with its message in Chinese (Django 5.2's Chinese
+catalogue lacks the new wording, so "This password is too short…" showed in English on the
+password pages).
 
 ``CharacterVarietyValidator`` refuses passwords that are one character repeated
 (``aaaaaaaaaa``), that hold a run of ``max_run`` or more equal characters, or that use fewer
@@ -6,8 +10,17 @@ than ``min_classes`` kinds of character (lower-case letters, upper-case letters,
 anything else: punctuation, spaces, Chinese characters).  Every path that sets a password
 runs the whole list through ``django.contrib.auth.password_validation.validate_password``.
 """
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    def get_error_message(self):
+        return _("密码太短，至少需要 %(n)d 个字符。") % {"n": self.min_length}
+
+    def get_help_text(self):
+        return _("密码至少需要 %(n)d 个字符。") % {"n": self.min_length}
 
 
 def character_classes(password: str) -> int:

@@ -1,4 +1,5 @@
-"""Helpers shared by the portal views of every app: the refusal pages (403/409), paging, and query-string ids."""
+"""Helpers shared by the portal views of every app: the error and refusal pages (400/403/404/409/429),
+paging, and query-string ids."""
 
 import functools
 import ipaddress
@@ -11,16 +12,82 @@ from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangjian import errors
 
 PAGE_SIZE = 50
 
 
+# ------------------------------------------------------------------------ error pages
+# Every error page of the portal is ``error_page.html`` in the portal's layout (Chinese, with
+# the way back; an anonymous visitor or a resident's page also gets the tracking form).  The
+# 500 page is ``500.html``, standalone: it renders without a database or a request.
+ERROR_PAGES = {
+    400: ("x-octagon", "warning", gettext_lazy("请求无效"),
+          gettext_lazy("无法处理这个请求：链接可能不完整或已失效。请返回上一页，或从首页重新进入。")),
+    403: ("shield-lock", "danger", gettext_lazy("无权访问"),
+          gettext_lazy("您的账户无权访问这个页面。如需开通，请联系上级党组织或系统管理员。")),
+    404: ("signpost-split", "warning", gettext_lazy("页面不存在"),
+          gettext_lazy("您访问的页面不存在、已被删除，或不在您的管辖范围内。请检查链接，或从首页重新进入。")),
+    429: ("hourglass-split", "warning", gettext_lazy("操作过于频繁，请稍后再试"),
+          gettext_lazy("为防止恶意操作，同一来源在一段时间内的请求次数有限。请稍后再试；如有急事，请直接联系所在社区。")),
+}
+CODE_NOT_FOUND = gettext_lazy("没有找到查询码为“%(code)s”的心愿或诉求，请核对查询码后重新查询。")
+RESIDENT_PREFIXES = ("/w/", "/r/")  # the public residents' pages (no account)
+
+
+def back_url(request):
+    """The page the visitor came from (a same-site ``Referer`` other than this page), or ``None``."""
+    referer = request.META.get("HTTP_REFERER") or ""
+    if not referer or referer == request.build_absolute_uri():
+        return None
+    if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return referer
+    return None
+
+
+def error_context(request) -> dict:
+    """What every error page shows besides its message: the way back, and for an anonymous
+    visitor or on a resident's page the tracking form (the code of a ``/w/<code>/`` or
+    ``/r/<code>/`` page that was not found is put back into it)."""
+    user = getattr(request, "user", None)
+    anonymous = user is None or not user.is_authenticated
+    resident = request.path_info.startswith(RESIDENT_PREFIXES)
+    match = getattr(request, "resolver_match", None)
+    code = str(match.kwargs.get("code") or "")[:20] if match is not None and resident else ""
+    try:
+        back = back_url(request)
+    except Exception:  # a host Django refuses (400): no way back but home
+        back = None
+    return {"show_track": anonymous or resident, "track_code": code, "back_url": back}
+
+
+def error_page(request, status, *, heading=None, message=None, context=None):
+    """The portal's page for an error ``status`` (400/403/404/409/429): Chinese heading and
+    message (``ERROR_PAGES`` unless given), the way back, the tracking form where it helps."""
+    icon, tone, default_heading, default_message = ERROR_PAGES.get(status, ERROR_PAGES[400])
+    values = {"status": status, "icon": icon, "tone": tone, "heading": heading or default_heading,
+              "message": message or default_message, **error_context(request), **(context or {})}
+    if status == 404 and values["track_code"] and not message:
+        values["message"] = CODE_NOT_FOUND % {"code": values["track_code"]}
+    return render(request, "error_page.html", values, status=status)
+
+
+def too_many_requests(request, retry_after: int, *, message=None):
+    """The generic 429 page with ``Retry-After`` (seconds)."""
+    response = error_page(request, 429, message=message)
+    response["Retry-After"] = str(max(1, int(retry_after)))
+    return response
+
+
 def forbidden(request, message):
     """In scope, but the role may not do this: a 403 page with the Chinese reason."""
-    return render(request, "forbidden.html", {"message": message}, status=403)
+    return render(request, "forbidden.html", {
+        "status": 403, "icon": "shield-lock", "tone": "danger", "heading": _("无权操作"),
+        "message": message, **error_context(request)}, status=403)
 
 
 def refused(request, exc):
@@ -29,7 +96,9 @@ def refused(request, exc):
     status, message = errors.refusal(exc)
     if status == 403:
         return forbidden(request, message)
-    return render(request, "forbidden.html", {"message": message, "heading": _("无法办理")}, status=status)
+    return render(request, "forbidden.html", {
+        "status": status, "icon": "exclamation-triangle", "tone": "warning", "heading": _("无法办理"),
+        "message": message, **error_context(request)}, status=status)
 
 
 def refusals(view):

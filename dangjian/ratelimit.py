@@ -49,6 +49,8 @@ DEFAULT_LIMITS = {
     "OPEN311_POST_KEY_LIMIT": (500, 3600),
     # staff look-ups of a member by phone or ID number, per user (refused attempts count too)
     "MEMBER_LOOKUP_USER_LIMIT": (30, 3600),
+    # password reset requests (the e-mail form's POST) per client IP, every attempt counted
+    "PASSWORD_RESET_IP_LIMIT": (5, 3600),
 }
 
 # ------------------------------------------------------------------- per-process fallback

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dangjian import views as dangjian_views
-from portal import views
+from portal import views, webapp
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", dangjian_views.healthz, name="healthz"),
     path("healthz/ping", dangjian_views.ping, name="healthz_ping"),
+    path("favicon.ico", webapp.favicon, name="favicon"),
+    path("manifest.webmanifest", webapp.manifest, name="web_manifest"),
     path("accounts/", include("organizations.accounts.urls")),
     path("org/", include("organizations.urls")),
     path("grids/", include("grids.urls")),

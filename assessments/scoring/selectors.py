@@ -64,6 +64,17 @@ def scores_for(user):
     return Score.objects.visible_to(user)
 
 
+def parent_area_for(user, pk):
+    """The area whose children a ranking may be narrowed to (``?parent=``): one the user sees,
+    or the parent area of a score the user sees — a community cadre's ranking names the
+    street above it (the 上级区域 column), whose link must not answer 404.  Any other area,
+    missing or out of scope alike, is ``None``.  One query."""
+    return (Area.objects.filter(pk=pk)
+            .filter(Q(pk__in=Area.objects.visible_to(user).filter(pk=pk).values("pk"))
+                    | Q(pk__in=scores_for(user).filter(parent_area_id=pk).values("parent_area_id")))
+            .first())
+
+
 def score_rows(qs):
     """Scores with what a table shows (area, organization, parent, rubric): one query."""
     return qs.select_related("area", "org", "parent_area", "rubric")

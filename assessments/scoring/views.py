@@ -36,7 +36,6 @@ from dangjian import jobs
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
-from organizations.areas.models import Area
 
 POLL_STATES = (RunState.PENDING, RunState.RUNNING)
 
@@ -67,7 +66,7 @@ def _selection(request):
     parent_id = int_param(request, "parent")
     parent = None
     if parent_id is not None:
-        parent = Area.objects.visible_to(user).filter(pk=parent_id).first()
+        parent = selectors.parent_area_for(user, parent_id)
         if parent is None:
             raise Http404
     return rubric, keys, period_key, parent

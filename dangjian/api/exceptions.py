@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from dangjian import errors
+from dangjian import errors, portal
 from dangjian.api.authentication import CredentialsRefused
 
 
@@ -56,9 +56,10 @@ def exception_handler(exc, context):
 
 # ------------------------------------------------------------------------------------------
 # Django's own error pages (no route, a CSRF failure, an uncaught error, a bad request) are
-# HTML; under /api/ they answer JSON with the same ``{"detail": …}`` shape as DRF's errors.
-# ``portal.urls`` names them as ``handler400/403/404/500``; ``CSRF_FAILURE_VIEW`` names
-# ``csrf_failure``.
+# the portal's Chinese pages (``dangjian.portal.error_page``; 500 is the standalone
+# ``500.html``, rendered without a database or a request context); under /api/ they answer
+# JSON with the same ``{"detail": …}`` shape as DRF's errors.  ``portal.urls`` names them as
+# ``handler400/403/404/500``; ``CSRF_FAILURE_VIEW`` names ``csrf_failure``.
 API_PREFIX = "/api/"
 
 API_ERROR_MESSAGES = {
@@ -80,19 +81,19 @@ def json_error(status_code: int, message=None) -> JsonResponse:
 def bad_request(request, exception, template_name=defaults.ERROR_400_TEMPLATE_NAME):
     if is_api_request(request):
         return json_error(400)
-    return defaults.bad_request(request, exception, template_name)
+    return portal.error_page(request, 400)
 
 
 def permission_denied(request, exception, template_name=defaults.ERROR_403_TEMPLATE_NAME):
     if is_api_request(request):
         return json_error(403)
-    return defaults.permission_denied(request, exception, template_name)
+    return portal.error_page(request, 403)
 
 
 def page_not_found(request, exception, template_name=defaults.ERROR_404_TEMPLATE_NAME):
     if is_api_request(request):
         return json_error(404)
-    return defaults.page_not_found(request, exception, template_name)
+    return portal.error_page(request, 404)
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
@@ -104,4 +105,5 @@ def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
 def csrf_failure(request, reason="", template_name=csrf.CSRF_FAILURE_TEMPLATE_NAME):
     if is_api_request(request):
         return json_error(403, _("CSRF 校验失败：请带上 CSRF 令牌，或改用令牌认证。"))
-    return csrf.csrf_failure(request, reason=reason, template_name=template_name)
+    return portal.error_page(request, 403, heading=_("页面已过期"), message=_(
+        "安全校验未通过：页面停留太久或已在别处退出登录。请返回上一页，刷新后重新提交。"))

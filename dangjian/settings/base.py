@@ -194,7 +194,8 @@ HEALTHZ_QUEUE_MAX_AGE = env.int("HEALTHZ_QUEUE_MAX_AGE", default=15 * 60)
 # --- Auth, sessions, lockout ---------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Django's, its message in Chinese
+    {"NAME": "dangjian.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # one repeated character, a run of 4 equal characters, or fewer than 2 kinds of character
@@ -220,6 +221,16 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="城市基层党建平台")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # API tokens expire this many days after they are made.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
+
+# --- E-mail: the password reset links (organizations.accounts.views.PasswordResetView) ----
+# By default written as files under var/mail/ (nothing leaves the machine); local.py prints
+# them on the console, production.py sends through SMTP (EMAIL_HOST…).  Tests use Django's
+# in-memory outbox.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="城市基层党建平台 <noreply@localhost>")
+EMAIL_SUBJECT_PREFIX = "[城市基层党建平台] "
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)  # seconds a link lives
 
 # --- Personal data protection ---------------------------------------------------
 # Keys for the encrypted personal-data fields: comma-separated Fernet keys, the first one
@@ -247,6 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],  # /manifest.webmanifest (portal.webapp)
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -14,3 +14,4 @@ FIELD_HASH_KEY = FIELD_HASH_KEY or local_secret(VAR_DIR, "hash_key")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)  # the API docs open while developing
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")  # reset links on the console

@@ -10,6 +10,14 @@ if not SECRET_KEY:
 if not FIELD_ENCRYPTION_KEYS or not FIELD_HASH_KEY:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS and FIELD_HASH_KEY must be set for production.")
 
+# password reset links go out by SMTP (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER/PASSWORD, EMAIL_USE_TLS)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Behind the README's TLS proxy (one hop): the client address is the one that proxy appends to
 # X-Forwarded-For.  Set TRUSTED_PROXY_COUNT=0 when nothing stands in front, 2 behind a CDN + proxy.

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from dangjian.audit import record
 from dangjian.portal import client_ip
 from organizations.accounts.models import ApiToken, LoginAttempt, LoginCounter
 
@@ -112,3 +113,14 @@ def tokens_revoke_all(user, reason: str) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=reason)
 
+
+
+# --------------------------------------------------------------------------- passwords
+PASSWORD_CHANGED = "password_changed"  # on the password page, with the old password
+PASSWORD_RESET = "password_reset"      # through the e-mailed link
+
+
+def password_set_noted(*, user, verb: str, request=None) -> None:
+    """Audit a password the user set on the portal's pages (Django's forms saved it; the
+    tokens it invalidates are revoked by ``organizations.accounts.signals``)."""
+    record(user, verb, user, {"ip": client_ip(request)} if request is not None else {})

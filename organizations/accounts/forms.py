@@ -8,9 +8,10 @@ endpoint.
 """
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.forms import BootstrapMixin
 from organizations.accounts.actions import login_succeeded, note_attempt, reserve_login
 
 LOCKED_OUT = _("登录失败次数过多，账户已临时锁定，请 %(minutes)d 分钟后再试。")
@@ -56,3 +57,35 @@ class OtpForm(forms.Form):
 
     def clean_otp_token(self):
         return "".join(self.cleaned_data["otp_token"].split())
+
+
+# ------------------------------------------------------------------- password pages
+# Django's own forms (the policy runs in them: ``AUTH_PASSWORD_VALIDATORS``, help under the
+# new password), in the portal's Bootstrap rendering with ``is-invalid`` on fields in error.
+class PortalPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("原密码不正确，请重新输入。"),
+        "password_mismatch": _("两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("原密码")
+        self._init_widgets()
+
+
+class PortalSetPasswordForm(BootstrapMixin, SetPasswordForm):
+    error_messages = {**SetPasswordForm.error_messages, "password_mismatch": _("两次输入的新密码不一致。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._init_widgets()
+
+
+class PortalPasswordResetForm(BootstrapMixin, PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("账户绑定的电子邮箱")
+        self.fields["email"].help_text = _("我们会向该邮箱发送重置密码的链接；没有绑定邮箱的账户请联系系统管理员重置。")
+        self._init_widgets()

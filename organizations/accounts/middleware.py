@@ -39,7 +39,7 @@ class SessionOTPMiddleware(OTPMiddleware):
                 lambda: self._finalize_device(request, user, self._device_from_persistent_id(persistent_id)))
         return user
 
-OPEN_URL_NAMES = ("login", "logout", "otp_setup", "otp_verify")
+OPEN_URL_NAMES = ("login", "logout", "otp_setup", "otp_verify", "favicon", "web_manifest")
 
 
 class SecondFactorMiddleware:

@@ -1,20 +1,32 @@
-"""Pages of the accounts feature: my API tokens, the second factor (enrol, verify)."""
+"""Pages of the accounts feature: my API tokens, the second factor (enrol, verify), and the
+password pages (change, reset by e-mail) on Django's auth views with the portal's templates
+(``templates/registration/password_*``)."""
 from base64 import b32encode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organizations.accounts.actions import token_create, token_revoke
+from dangjian import ratelimit
+from dangjian.portal import client_ip
+from organizations.accounts.actions import PASSWORD_CHANGED, PASSWORD_RESET, password_set_noted, token_create, token_revoke
 from organizations.accounts.choices import RevokeReason
-from organizations.accounts.forms import OtpForm, TokenCreateForm
+from organizations.accounts.forms import (
+    OtpForm,
+    PortalPasswordChangeForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
+    TokenCreateForm,
+)
 from organizations.accounts.selectors import confirmed_device, needs_second_factor, tokens_of
 from organizations.accounts.signals import SECOND_FACTOR_SESSION_KEY
 
@@ -116,3 +128,58 @@ def otp_verify(request):
     return render(request, "registration/otp_verify.html", {
         "form": form, "next": request.GET.get("next", "") or request.POST.get("next", ""),
     }, status=status)
+
+
+# ---------------------------------------------------------------------------- passwords
+RESET_LIMIT = "PASSWORD_RESET_IP_LIMIT"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change my password (the old one, then the new one twice, under the password policy)."""
+
+    form_class = PortalPasswordChangeForm
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_set_noted(user=form.user, verb=PASSWORD_CHANGED, request=self.request)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail.  Every POST counts against ``PASSWORD_RESET_IP_LIMIT``
+    per client address (a form over the limit comes back with 429 and ``Retry-After``, what was
+    typed kept); the answer never says whether the address belongs to an account."""
+
+    form_class = PortalPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if not ratelimit.hit_named(RESET_LIMIT, client_ip(request) or "unknown"):
+            limit, window = ratelimit.limit_for(RESET_LIMIT)
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, _("操作过于频繁，请稍后再试：同一来源 %(minutes)d 分钟内最多可申请 %(limit)d 次重置密码。")
+                           % {"minutes": max(1, window // 60), "limit": limit})
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(ratelimit.retry_after(RESET_LIMIT))
+            return response
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = PortalSetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_set_noted(user=form.user, verb=PASSWORD_RESET, request=self.request)
+        return response

@@ -90,7 +90,7 @@ def request_buildings(request):
 
 def request_track(request):
     return track_page(request, form_class=TrackForm, status_view="requests:public_status",
-                      template="services/requests/public_track.html")
+                      template="services/requests/public_track.html", find=actions.request_for_code)
 
 
 def _public_context(req):

@@ -15,7 +15,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -141,13 +141,33 @@ def buildings_page(request, form_class):
 STATUS_VIEWS = {"W": "services:wish_status", "R": "requests:public_status"}
 
 
-def track_page(request, *, form_class, status_view, template):
+def track_page(request, *, form_class, status_view, template, find):
+    """The lookup by tracking code: a known code leads to its status page; an unknown one is
+    a field error on the form (404, what was typed kept), never a bare "Not Found".  A code
+    with the other kind's Open311 prefix goes to that kind's status page, which answers an
+    unknown code with the friendly 404 page and this form."""
     form = form_class(request.GET or None)
+    status = 200
     if form.is_bound and form.is_valid():
         prefix, code = split_code(form.cleaned_data["code"])
-        if code:
-            return redirect(STATUS_VIEWS.get(prefix, status_view), code=code)
-    return render(request, template, {"form": form})
+        target = STATUS_VIEWS.get(prefix, status_view)
+        if not code:
+            form.add_error("code", _("请填写提交时得到的查询码。"))
+            status = 400
+        elif target != status_view:
+            return redirect(target, code=code)
+        else:
+            try:
+                obj = find(code)
+            except Http404:
+                form.add_error("code", _("没有找到查询码为“%(code)s”的记录，请核对后重新输入（查询码在提交成功的页面上）。")
+                               % {"code": code})
+                status = 404
+            else:
+                return redirect(status_view, code=obj.code)
+    elif form.is_bound:
+        status = 400
+    return render(request, template, {"form": form}, status=status)
 
 
 def status_page(request, code, *, find, session_key, status_view, template, context):

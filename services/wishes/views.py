@@ -90,7 +90,7 @@ def wish_buildings(request):
 
 def wish_track(request):
     return track_page(request, form_class=TrackForm, status_view="services:wish_status",
-                      template="services/public_track.html")
+                      template="services/public_track.html", find=actions.wish_for_code)
 
 
 def _public_context(wish):

@@ -3,7 +3,8 @@
    - data-width="42" / data-height="320": sizes that come from data (progress bars, charts);
    - <form data-confirm="…">: ask before submitting;
    - <select data-autosubmit>: submit the form on change;
-   - [data-swap-refusals]: show htmx's 403 answers (the refusal fragment) instead of dropping them. */
+   - [data-swap-refusals]: show htmx's 403 answers (the refusal fragment) instead of dropping them;
+   - <a data-back href="…">: back in the history when there is one (the error pages), else the link. */
 (function () {
   "use strict";
 
@@ -30,6 +31,14 @@
   document.addEventListener("change", function (e) {
     var el = e.target;
     if (el && el.hasAttribute && el.hasAttribute("data-autosubmit") && el.form) { el.form.submit(); }
+  });
+
+  document.addEventListener("click", function (e) {
+    var link = e.target && e.target.closest && e.target.closest("a[data-back]");
+    if (link && window.history.length > 1 && document.referrer) {
+      e.preventDefault();
+      window.history.back();
+    }
   });
 
   document.addEventListener("htmx:beforeSwap", function (e) {

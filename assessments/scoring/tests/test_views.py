@@ -74,6 +74,20 @@ def test_community_cadre_sees_only_their_community(client, city, scored):
     assert [r[0] for r in rows[2:]] == ["甲社区"]
 
 
+def test_community_cadre_follows_the_parent_area_link(client, city, scored):
+    """The ranking's 上级区域 column names the street above a community cadre's grant: its link
+    narrows the ranking to the street's children the cadre may see, never a 404 (issue 14)."""
+    logged_in(user_with(Role.COMMUNITY, city.a.area), client)
+    body = client.get(index_url(scored)).content.decode()
+    link = f"?rubric={scored.rubric_id}&period={scored.period_key}&parent={city.street.pk}"
+    assert link in body
+    response = client.get(index_url(scored, parent=city.street.pk))
+    assert response.status_code == 200
+    siblings = response.content.decode()
+    assert "甲社区" in siblings and "乙社区" not in siblings and "兴东街道的下级" in siblings
+    assert client.get(index_url(scored, parent=city.district.pk)).status_code == 404  # no score of theirs under it
+
+
 # ------------------------------------------------------------------------- content
 def test_district_ranking_with_stars_and_export(client, city, scored):
     logged_in(user_with(Role.DISTRICT, city.district), client)

@@ -22,6 +22,7 @@ from organizations.demo.generator import DEMO_USERNAMES
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 DESKTOP_VIEWPORT = {"viewport": {"width": 1366, "height": 900}, "locale": "zh-CN"}
 TAP = 44  # px, the smallest tap target on a phone
+PUBLIC = ("/accounts/login/", "/w/", "/w/track/", "/r/", "/r/track/")
 SKIP = ("/accounts/logout", "/admin/", "/api/docs", "/api/schema")
 
 # What a page shows on a phone that breaks the rules; every list is empty when the page is fine.
@@ -166,6 +167,11 @@ def test_every_role_s_pages_fit_a_phone(demo, live_server, browser):
                 visited += 1
                 problems.update({f"{username} {k}": v for k, v in _problems(page, path).items()})
         context.close()
+    resident = browser.new_context(**PHONE_VIEWPORT).new_page()  # signed out: the public pages
+    for path in PUBLIC:
+        assert resident.goto(live_server.url + path).status == 200, path
+        visited += 1
+        problems.update({f"resident {k}": v for k, v in _problems(resident, path).items()})
     assert visited > 60
     assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
 

@@ -44,7 +44,8 @@ def quarter_form(data=None, today=None):
     today = today or timezone.localdate()
     initial = {"year": today.year, "quarter": rules.quarter_of(today)}
     bound = data if data and ("year" in data or "quarter" in data) else None
-    return QuarterForm(bound, initial=initial)
+    # ids of their own: the page that offers the export also filters by year (id_year)
+    return QuarterForm(bound, initial=initial, auto_id="id_sheet_%s")
 
 
 def member_label(obj):

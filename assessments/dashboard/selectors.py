@@ -17,6 +17,7 @@ out of scope is a 404, as for a missing one.  Asking for a refresh: 区委组织
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
@@ -137,6 +138,8 @@ class Dashboard:
     grandchildren: list  # [Unit]
     trend: list  # [(key, label, figures)] oldest first
     weakest: list  # [WeakUnit]
+    today: date | None = None
+    defaulted: bool = False  # no period asked: the latest period with scores is shown
 
     @property
     def figures(self) -> dict | None:
@@ -148,7 +151,47 @@ class Dashboard:
 
     @property
     def period_label(self) -> str:
-        return period_label(self.period_key)
+        """The period's label; a period not over says so ("2026年度（截至12月1日，未结束）"),
+        up to the day its figures were taken."""
+        return partial_period_label(self.period_key, self.today, self.figures)
+
+    @property
+    def partial(self) -> bool:
+        return _is_partial(self.period_key, self.today)
+
+
+def _is_partial(key: str, today) -> bool:
+    try:
+        p = parse_period(key)
+    except ValueError:
+        return False
+    return p.has_started(today or timezone.localdate()) and not p.is_complete(today or timezone.localdate())
+
+
+def partial_period_label(key: str, today=None, figures: dict | None = None) -> str:
+    """``period_label`` of ``key``, with "（截至M月D日，未结束）" while the period runs (the
+    day is the figures' ``as_of`` when given)."""
+    try:
+        p = parse_period(key)
+    except ValueError:
+        return key
+    as_of = None
+    raw = figure(figures, "period.as_of")
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            as_of = None
+    return p.label_on(today or timezone.localdate(), as_of)
+
+
+def _latest_scored(own: dict) -> str | None:
+    """The key of the latest period whose rollup counts scores (a year before its quarter
+    and month ending the same day)."""
+    scored = [k for k, r in own.items() if _valid_key(k) and figure(r.figures, "scores.count")]
+    if not scored:
+        return None
+    return max(scored, key=lambda k: (parse_period(k).end, parse_period(k).months))
 
 
 def _sort_key(key: str):
@@ -206,10 +249,13 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     own = {r.period_key: r for r in AreaRollup.objects.filter(area=area)}
     keys = sorted((k for k in own if _valid_key(k)), key=_sort_key, reverse=True)
     wanted = _valid_key(period_key)
+    defaulted = wanted is None
     if wanted is None:
+        # by default the latest period with scores (a year without scores yet would show
+        # "no scores" while other periods hold them), else the year to date
         current = current_period_key(today)
         years = [k for k in keys if parse_period(k).kind == "year"]
-        wanted = current if current in own or not keys else (years[0] if years else keys[0])
+        wanted = _latest_scored(own) or (current if current in own or not keys else (years[0] if years else keys[0]))
     # children and grandchildren through the parent index, their rows through (area, period)
     below = Area.objects.filter(Q(parent_id=area.pk) | Q(parent_id__in=Area.objects.filter(parent_id=area.pk).values("pk")))
     rows = list(
@@ -223,9 +269,10 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     trend_keys = months[:TREND_POINTS] or keys[:TREND_POINTS]
     trend = [(k, period_label(k), own[k].figures) for k in reversed(trend_keys)]
     return Dashboard(
-        area=area, ancestors=ancestors, period_key=wanted, periods=[(k, period_label(k)) for k in keys],
+        area=area, ancestors=ancestors, period_key=wanted, periods=[(k, partial_period_label(k, today)) for k in keys],
         rollup=own.get(wanted), children=children, grandchildren=grandchildren, trend=trend,
         weakest=weakest_units(area, wanted) if own.get(wanted) else [],
+        today=today, defaulted=defaulted,
     )
 
 

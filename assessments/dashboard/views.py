@@ -153,7 +153,9 @@ def start_scoring_form(request):
     so the dashboard itself reads no rubric; it posts to ``scoring:run_start``."""
     if not scoring_selectors.can_start_runs(request.user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
+    today = timezone.localdate()
+    rubrics = [(r, selectors.suggested_period(r, today)) for r in selectors.active_rubrics()]
     return render(request, "assessments/dashboard/_start_scoring.html", {
-        "rubrics": selectors.active_rubrics(),
-        "period_key": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
+        "rubrics": rubrics,
+        "period_key": rubrics[0][1] if rubrics else periods.last_complete(PeriodKind.MONTH, today).key,
     })

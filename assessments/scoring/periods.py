@@ -61,6 +61,14 @@ class Period:
     def has_started(self, today: date) -> bool:
         return today >= self.start
 
+    def label_on(self, today: date, as_of: date | None = None) -> str:
+        """The label, saying so when the period is not over on ``today``: its figures are
+        partial, taken up to ``as_of`` (default today) — "2026年度（截至12月1日，未结束）"."""
+        if self.is_complete(today) or not self.has_started(today):
+            return self.label
+        day = min(as_of or today, self.end)
+        return f"{self.label}（截至{day.month}月{day.day}日，未结束）"
+
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, _cal.monthrange(year, month)[1])
@@ -133,6 +141,13 @@ def periods_of_year(year: int, kind: str | None = None) -> list[Period]:
 def last_complete(kind: str, today: date) -> Period:
     """The most recent period of ``kind`` that ended before ``today``."""
     return previous(containing(kind, today))
+
+
+def latest_complete_of(kinds, today: date) -> Period | None:
+    """The period that ended last before ``today`` among ``kinds`` (a rubric's kinds: the
+    finest kind wins a tie, e.g. December beside Q4 and the year)."""
+    found = [last_complete(kind, today) for kind in KINDS if kind in tuple(kinds)]
+    return max(found, key=lambda p: (p.end, p.start)) if found else None
 
 
 def recent(kind: str, today: date, count: int) -> list[Period]:

@@ -55,7 +55,7 @@ the page reads them from ``Score`` with an index.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
@@ -113,12 +113,9 @@ def trend_period_keys(today: date, months: int = 12, quarters: int = 4) -> list[
     return keys
 
 
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=schedule.SHANGHAI)
-
-
 def _created_in(period: periods.Period, field: str = "created_at") -> Q:
-    return Q(**{f"{field}__gte": _moment(period.start), f"{field}__lt": _moment(period.end + timedelta(days=1))})
+    start, end = periods.moments(period)  # the lists the figures link to filter the same way
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 # ------------------------------------------------------------------------ arithmetic

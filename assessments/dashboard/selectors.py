@@ -344,12 +344,14 @@ def _num(value) -> str:
     return f"{value:g}"
 
 
-def summary_cards(dash: Dashboard) -> list[dict]:
-    """The headline numbers above the charts: ``{"label", "value", "unit", "note"}``."""
+def summary_cards(dash: Dashboard, links: dict | None = None) -> list[dict]:
+    """The headline numbers above the charts: ``{"label", "value", "unit", "note", "key",
+    "url"}`` — ``url`` the list counting the same rows (``links``, by figure key), if any."""
     f = dash.figures or {}
+    links = links or {}
 
     def card(label, path, unit="", note=""):
-        return {"label": label, "value": figure(f, path), "unit": unit, "note": note, "key": path}
+        return {"label": label, "value": figure(f, path), "unit": unit, "note": note, "key": path, "url": links.get(path)}
 
     return [
         card(_("党员"), "members.total", note=_("在职党员 %(n)s") % {"n": figure(f, "members.in_service") or 0}),
@@ -359,7 +361,8 @@ def summary_cards(dash: Dashboard) -> list[dict]:
              _("%(a)s / %(b)s 个组织") % {"a": figure(f, "compliance.compliant") or 0, "b": figure(f, "compliance.orgs") or 0}),
         card(_("微心愿"), "wishes.total", note=_("已完成 %(n)s") % {"n": figure(f, "wishes.fulfilled") or 0}),
         card(_("居民诉求"), "requests.total", note=_("逾期未办结 %(n)s") % {"n": figure(f, "requests.overdue_open") or 0}),
-        card(_("吹哨报到"), "whistles.targets", note=_("已升级 %(n)s") % {"n": figure(f, "whistles.escalated") or 0}),
+        card(_("吹哨报到（单位次）"), "whistles.targets", note=_("吹哨 %(w)s 件 · 已升级 %(n)s") % {
+            "w": figure(f, "whistles.whistles") or 0, "n": figure(f, "whistles.escalated") or 0}),
         card(_("人均服务时长"), "service.per_member", _("小时"), _("合计 %(n)s 小时") % {"n": figure(f, "service.hours") or 0}),
         card(_("在职党员报到率"), "reporting.rate", "%",
              _("%(a)s / %(b)s 人") % {"a": figure(f, "reporting.reported") or 0, "b": figure(f, "reporting.in_service") or 0}),

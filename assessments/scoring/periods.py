@@ -16,7 +16,8 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from assessments.scoring.choices import PeriodKind
 
@@ -141,6 +142,17 @@ def periods_of_year(year: int, kind: str | None = None) -> list[Period]:
 def last_complete(kind: str, today: date) -> Period:
     """The most recent period of ``kind`` that ended before ``today``."""
     return previous(containing(kind, today))
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def moments(period: Period) -> tuple[datetime, datetime]:
+    """The period as instants, ``[start, end)``: from its first local (Asia/Shanghai) midnight
+    to the one after its last day.  The one definition of "made in the period" the
+    dashboard figures and the lists they link to share (``created_at__gte`` / ``__lt``)."""
+    return (datetime.combine(period.start, time.min, tzinfo=SHANGHAI),
+            datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
 
 
 def latest_complete_of(kinds, today: date) -> Period | None:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.dashboard.models import AreaRollup
 from assessments.dashboard.permissions import can_view
-from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
+from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period
 from assessments.scoring.models import Score, ScoreLine
 from dangjian import trees
 from dangjian.errors import PermissionDeniedError
@@ -267,7 +267,7 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     grandchildren = [Unit(r.area, r.figures, r.area.parent_id) for r in rows if r.area.parent_id != area.pk]
     months = [k for k in keys if parse_period(k).kind == "month"]
     trend_keys = months[:TREND_POINTS] or keys[:TREND_POINTS]
-    trend = [(k, period_label(k), own[k].figures) for k in reversed(trend_keys)]
+    trend = [(k, partial_period_label(k, today, own[k].figures), own[k].figures) for k in reversed(trend_keys)]
     return Dashboard(
         area=area, ancestors=ancestors, period_key=wanted, periods=[(k, partial_period_label(k, today)) for k in keys],
         rollup=own.get(wanted), children=children, grandchildren=grandchildren, trend=trend,

@@ -77,3 +77,12 @@ def test_the_api_says_a_period_is_partial(client, c):
     if periods.parse("2026").is_complete(timezone.localdate()):
         pytest.skip("the year 2026 is over")
     assert year["period_partial"] is True and year["period_label"] == "2026年度（截至11月20日，未结束）"
+
+
+def test_the_trend_labels_its_running_month_as_partial(db):
+    city = build_city(members_per_community=1)
+    rollups.refresh_rollups(now=NOW, trends=True)
+    dash = build_dashboard(city.district, "2026", today=date(2026, 11, 20))
+    labels = dict((k, label) for k, label, _f in dash.trend)
+    assert labels["2026-11"] == "2026年11月（截至11月20日，未结束）"
+    assert labels["2026-10"] == "2026年10月"

@@ -25,8 +25,10 @@ Figures (``AreaRollup.figures``, every count for the area's whole subtree, itsel
     ``members``     total, full, probationary, in_service — by residence (as on the area pages)
     ``orgs``        total and by kind (committee, working_committee, general_branch, branch,
                     group), compound_branches (小区党支部), building_groups (楼栋党小组)
-    ``grids``       grids, grids_with_branch, compounds, compounds_gridded (the compound or one
-                    of its buildings is in a grid), compounds_with_branch, coverage (% gridded)
+    ``grids``       grids, grids_with_branch (a community or above: the grids of its communities;
+                    a compound: the distinct grids covering it or one of its buildings, as the
+                    coverage page counts them), compounds, compounds_gridded (the compound or
+                    one of its buildings is in a grid), compounds_with_branch, coverage (% gridded)
     ``compliance``  orgs (assessed: some periodic rule applies), compliant (nothing overdue in
                     the rolling 12 months up to as_of), total, rate (%)
     ``wishes``      created in the period: total, fulfilled (已完成/已评价), rejected, cancelled,
@@ -53,7 +55,7 @@ the page reads them from ``Score`` with an index.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
@@ -111,12 +113,9 @@ def trend_period_keys(today: date, months: int = 12, quarters: int = 4) -> list[
     return keys
 
 
-def _moment(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=schedule.SHANGHAI)
-
-
 def _created_in(period: periods.Period, field: str = "created_at") -> Q:
-    return Q(**{f"{field}__gte": _moment(period.start), f"{field}__lt": _moment(period.end + timedelta(days=1))})
+    start, end = periods.moments(period)  # the lists the figures link to filter the same way
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 # ------------------------------------------------------------------------ arithmetic
@@ -201,11 +200,20 @@ class Snapshot:
             raw[row["community_id"]]["grids.grids_with_branch"] += row["with_branch"]
         level = self.index.level
         gridded = set()
-        for area_id, parent_id in GridArea.objects.values_list("area_id", "area__parent_id").iterator(chunk_size=20000):
-            if level.get(area_id) == AreaLevel.COMPOUND:
-                gridded.add(area_id)
-            elif level.get(parent_id) == AreaLevel.COMPOUND:
-                gridded.add(parent_id)
+        # from a compound down, a place's grids are the distinct grids covering it or one of its
+        # buildings (``grids.coverage.selectors.coverage``), not the grids of its community
+        self.compound_grids: dict[int, set] = defaultdict(set)
+        self.grids_with_branch: set = set()
+        places = GridArea.objects.values_list("area_id", "area__parent_id", "grid_id", "grid__party_branch_id")
+        for area_id, parent_id, grid_id, branch_id in places.iterator(chunk_size=20000):
+            compound = area_id if level.get(area_id) == AreaLevel.COMPOUND else (
+                parent_id if level.get(parent_id) == AreaLevel.COMPOUND else None)
+            if compound is None:
+                continue
+            gridded.add(compound)
+            self.compound_grids[compound].add(grid_id)
+            if branch_id is not None:
+                self.grids_with_branch.add(grid_id)
         for pk in self.index.nodes_of(AreaLevel.COMPOUND):
             node = raw[pk]
             node["grids.compounds"] += 1
@@ -421,6 +429,11 @@ def compute_figures(period: periods.Period, *, now: datetime, snapshot: Snapshot
     _records(period, day, now, raw)
     folded = snapshot.index.fold_many(raw, levels=ROLLUP_LEVELS)
     level = snapshot.index.level
+    for pk in snapshot.index.nodes_of(AreaLevel.COMPOUND):
+        grids = snapshot.compound_grids.get(pk, set())
+        node = folded.setdefault(pk, {})
+        node["grids.grids"] = len(grids)
+        node["grids.grids_with_branch"] = len(grids & snapshot.grids_with_branch)
     return {
         pk: _finish(folded.get(pk, {}), level[pk], period, day)
         for pk in level if level[pk] in ROLLUP_LEVELS

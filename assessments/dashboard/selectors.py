@@ -17,6 +17,7 @@ out of scope is a 404, as for a missing one.  Asking for a refresh: 区委组织
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import F, FloatField, Q
 from django.db.models.functions import Cast
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.dashboard.models import AreaRollup
 from assessments.dashboard.permissions import can_view
-from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period, period_label
+from assessments.dashboard.rollups import SCORE_BUCKETS, current_period_key, parse_period
 from assessments.scoring.models import Score, ScoreLine
 from dangjian import trees
 from dangjian.errors import PermissionDeniedError
@@ -137,6 +138,8 @@ class Dashboard:
     grandchildren: list  # [Unit]
     trend: list  # [(key, label, figures)] oldest first
     weakest: list  # [WeakUnit]
+    today: date | None = None
+    defaulted: bool = False  # no period asked: the latest period with scores is shown
 
     @property
     def figures(self) -> dict | None:
@@ -148,7 +151,47 @@ class Dashboard:
 
     @property
     def period_label(self) -> str:
-        return period_label(self.period_key)
+        """The period's label; a period not over says so ("2026年度（截至12月1日，未结束）"),
+        up to the day its figures were taken."""
+        return partial_period_label(self.period_key, self.today, self.figures)
+
+    @property
+    def partial(self) -> bool:
+        return _is_partial(self.period_key, self.today)
+
+
+def _is_partial(key: str, today) -> bool:
+    try:
+        p = parse_period(key)
+    except ValueError:
+        return False
+    return p.has_started(today or timezone.localdate()) and not p.is_complete(today or timezone.localdate())
+
+
+def partial_period_label(key: str, today=None, figures: dict | None = None) -> str:
+    """``period_label`` of ``key``, with "（截至M月D日，未结束）" while the period runs (the
+    day is the figures' ``as_of`` when given)."""
+    try:
+        p = parse_period(key)
+    except ValueError:
+        return key
+    as_of = None
+    raw = figure(figures, "period.as_of")
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            as_of = None
+    return p.label_on(today or timezone.localdate(), as_of)
+
+
+def _latest_scored(own: dict) -> str | None:
+    """The key of the latest period whose rollup counts scores (a year before its quarter
+    and month ending the same day)."""
+    scored = [k for k, r in own.items() if _valid_key(k) and figure(r.figures, "scores.count")]
+    if not scored:
+        return None
+    return max(scored, key=lambda k: (parse_period(k).end, parse_period(k).months))
 
 
 def _sort_key(key: str):
@@ -206,10 +249,13 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     own = {r.period_key: r for r in AreaRollup.objects.filter(area=area)}
     keys = sorted((k for k in own if _valid_key(k)), key=_sort_key, reverse=True)
     wanted = _valid_key(period_key)
+    defaulted = wanted is None
     if wanted is None:
+        # by default the latest period with scores (a year without scores yet would show
+        # "no scores" while other periods hold them), else the year to date
         current = current_period_key(today)
         years = [k for k in keys if parse_period(k).kind == "year"]
-        wanted = current if current in own or not keys else (years[0] if years else keys[0])
+        wanted = _latest_scored(own) or (current if current in own or not keys else (years[0] if years else keys[0]))
     # children and grandchildren through the parent index, their rows through (area, period)
     below = Area.objects.filter(Q(parent_id=area.pk) | Q(parent_id__in=Area.objects.filter(parent_id=area.pk).values("pk")))
     rows = list(
@@ -221,11 +267,12 @@ def build_dashboard(area, period_key: str | None = None, *, today=None) -> Dashb
     grandchildren = [Unit(r.area, r.figures, r.area.parent_id) for r in rows if r.area.parent_id != area.pk]
     months = [k for k in keys if parse_period(k).kind == "month"]
     trend_keys = months[:TREND_POINTS] or keys[:TREND_POINTS]
-    trend = [(k, period_label(k), own[k].figures) for k in reversed(trend_keys)]
+    trend = [(k, partial_period_label(k, today, own[k].figures), own[k].figures) for k in reversed(trend_keys)]
     return Dashboard(
-        area=area, ancestors=ancestors, period_key=wanted, periods=[(k, period_label(k)) for k in keys],
+        area=area, ancestors=ancestors, period_key=wanted, periods=[(k, partial_period_label(k, today)) for k in keys],
         rollup=own.get(wanted), children=children, grandchildren=grandchildren, trend=trend,
         weakest=weakest_units(area, wanted) if own.get(wanted) else [],
+        today=today, defaulted=defaulted,
     )
 
 
@@ -297,12 +344,14 @@ def _num(value) -> str:
     return f"{value:g}"
 
 
-def summary_cards(dash: Dashboard) -> list[dict]:
-    """The headline numbers above the charts: ``{"label", "value", "unit", "note"}``."""
+def summary_cards(dash: Dashboard, links: dict | None = None) -> list[dict]:
+    """The headline numbers above the charts: ``{"label", "value", "unit", "note", "key",
+    "url"}`` — ``url`` the list counting the same rows (``links``, by figure key), if any."""
     f = dash.figures or {}
+    links = links or {}
 
     def card(label, path, unit="", note=""):
-        return {"label": label, "value": figure(f, path), "unit": unit, "note": note, "key": path}
+        return {"label": label, "value": figure(f, path), "unit": unit, "note": note, "key": path, "url": links.get(path)}
 
     return [
         card(_("党员"), "members.total", note=_("在职党员 %(n)s") % {"n": figure(f, "members.in_service") or 0}),
@@ -312,7 +361,8 @@ def summary_cards(dash: Dashboard) -> list[dict]:
              _("%(a)s / %(b)s 个组织") % {"a": figure(f, "compliance.compliant") or 0, "b": figure(f, "compliance.orgs") or 0}),
         card(_("微心愿"), "wishes.total", note=_("已完成 %(n)s") % {"n": figure(f, "wishes.fulfilled") or 0}),
         card(_("居民诉求"), "requests.total", note=_("逾期未办结 %(n)s") % {"n": figure(f, "requests.overdue_open") or 0}),
-        card(_("吹哨报到"), "whistles.targets", note=_("已升级 %(n)s") % {"n": figure(f, "whistles.escalated") or 0}),
+        card(_("吹哨报到（单位次）"), "whistles.targets", note=_("吹哨 %(w)s 件 · 已升级 %(n)s") % {
+            "w": figure(f, "whistles.whistles") or 0, "n": figure(f, "whistles.escalated") or 0}),
         card(_("人均服务时长"), "service.per_member", _("小时"), _("合计 %(n)s 小时") % {"n": figure(f, "service.hours") or 0}),
         card(_("在职党员报到率"), "reporting.rate", "%",
              _("%(a)s / %(b)s 人") % {"a": figure(f, "reporting.reported") or 0, "b": figure(f, "reporting.in_service") or 0}),

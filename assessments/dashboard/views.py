@@ -22,12 +22,15 @@ from assessments.dashboard import permissions
 from assessments.dashboard import selectors as ds
 from assessments.dashboard.actions import request_refresh
 from assessments.dashboard.export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
+from assessments.dashboard.rollups import parse_period
 from assessments.scoring import periods, selectors
 from assessments.scoring import permissions as scoring_selectors
 from assessments.scoring.choices import PeriodKind
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import refusals
 from dangjian.scoping import get_scope
+from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import ROSTER_ROLES
 
 
 def _query(request, *, period=None, screen=None) -> str:
@@ -76,6 +79,46 @@ def _panels(area, dash, charts) -> dict:
     }
 
 
+def card_links(user, area, dash) -> dict:
+    """Per dashboard figure, the list that counts the same rows (the area's subtree, the
+    period's records, the same exclusions), when the user may open it: ``{figure key: url}``.
+    ``assessments/dashboard/tests/test_figures_add_up.py`` follows every one and counts."""
+    from assessments.life import permissions as life_permissions
+    from grids.coverage import permissions as coverage_permissions
+    from organizations.areas.choices import AreaLevel
+    from organizations.members import permissions as members_permissions
+    from services.requests import permissions as requests_permissions
+    from services.whistles import permissions as whistles_permissions
+    from services.wishes import permissions as wishes_permissions
+
+    scope = get_scope(user)
+    period = {"period": dash.period_key}
+    within = {"within": area.pk}
+    links = {}
+
+    def link(key, name, args=(), **params):
+        links[key] = reverse(name, args=args) + (f"?{urlencode(params)}" if params else "")
+
+    if members_permissions.can_view_roster(user):
+        link("members.total", "organizations:member_list", **within)
+    link("orgs.total", "organizations:org_list", **within)
+    if coverage_permissions.can_read_area_coverage(user, area):
+        link("grids.coverage", "grids:coverage", [area.pk])
+    if life_permissions.can_oversee(user, area):
+        link("compliance.rate", "assessments:compliance", [area.pk])
+    if wishes_permissions.can_read_wishes(user):
+        link("wishes.total", "services:wish_list", **within, **period)
+    if requests_permissions.can_read_requests(user):
+        link("requests.total", "requests:list", **within, **period, counted=1)
+    if scope.has_role(*MANAGE_ROLES) or whistles_permissions.is_responder(user):
+        link("whistles.targets", "whistles:list", area=area.pk, **period, counted=1)
+    if area.level <= AreaLevel.COMMUNITY and scope.covers_area(area, ROSTER_ROLES):
+        year = {"year": dash.period_key[:4]} if parse_period(dash.period_key).kind == "year" else {}
+        link("reporting.rate", "reporting:index", area=area.pk, **year)
+        link("service.per_member", "reporting:index", area=area.pk, **year)
+    return links
+
+
 @login_required
 @refusals
 def index(request):
@@ -99,7 +142,7 @@ def area_dashboard(request, pk):
     charts["children"]["urls"] = [_area_url(request, u.area.pk, period=dash.period_key) for u in dash.children]
     big = request.GET.get("screen") == "big"
     return render(request, "assessments/dashboard/area.html", {
-        "dash": dash, "area": area, "charts": charts, "cards": ds.summary_cards(dash),
+        "dash": dash, "area": area, "charts": charts, "cards": ds.summary_cards(dash, links=card_links(user, area, dash)),
         "figures_choices": charts["children"]["figures"],
         "panels": _panels(area, dash, charts),
         "children_links": [(u, _area_url(request, u.area.pk, period=dash.period_key)) for u in dash.children],
@@ -153,7 +196,9 @@ def start_scoring_form(request):
     so the dashboard itself reads no rubric; it posts to ``scoring:run_start``."""
     if not scoring_selectors.can_start_runs(request.user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
+    today = timezone.localdate()
+    rubrics = [(r, selectors.suggested_period(r, today)) for r in selectors.active_rubrics()]
     return render(request, "assessments/dashboard/_start_scoring.html", {
-        "rubrics": selectors.active_rubrics(),
-        "period_key": periods.last_complete(PeriodKind.MONTH, timezone.localdate()).key,
+        "rubrics": rubrics,
+        "period_key": rubrics[0][1] if rubrics else periods.last_complete(PeriodKind.MONTH, today).key,
     })

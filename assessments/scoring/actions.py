@@ -1,7 +1,8 @@
 """Writes for scoring: starting a run, a reviewer's manual points.
 
 ``scoring_run_start``
-    区委组织部 (or 系统管理员) starts the scoring of a rubric for a period.  The run is
+    区委组织部 (or 系统管理员) starts the scoring of a rubric for a period that is over
+    (a period still running is refused: its scores would count part of its records).  The run is
     keyed by (rubric, period): starting again resets the same run to pending and queues
     it (after commit); a run that is computing right now is not started twice.
 ``scoring_runs_due``
@@ -20,7 +21,7 @@ input → ``ValidationError`` per field; a refused state change → ``Transition
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -93,6 +94,12 @@ def scoring_run_start(*, actor, rubric, period_key, today: date | None = None) -
         raise ValidationError({"rubric": _("该考核细则已停用，不能评分。")})
     today = today or timezone.localdate()
     period = _period_for(rubric, period_key, today=today)
+    if not period.is_complete(today):
+        # a period still running would be scored on part of its records (stars far too low):
+        # refused, the daily job scores it the day after it ends
+        after = period.end + timedelta(days=1)
+        raise ValidationError({"period_key": _("%(period)s尚未结束，不能评分：请在%(day)s及以后评分。") % {
+            "period": period.label_on(today), "day": f"{after.year}年{after.month}月{after.day}日"}})
     steps = total_steps_for(Indicator.objects.filter(rubric=rubric).count())
     with transaction.atomic():
         run, _created = ScoringRun.objects.get_or_create(

@@ -17,6 +17,24 @@ class RubricChoiceField(forms.ModelChoiceField):
         return _rubric_label(obj)
 
 
+class RubricSelect(forms.Select):
+    """A rubric select whose options carry ``data-period``, the period a run of that rubric
+    is pre-filled with (``static/js/scoring.js`` puts it in the period field on change)."""
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        from assessments.scoring.selectors import suggested_period
+
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        rubric = getattr(value, "instance", None)
+        if rubric is not None and self.today is not None and (key := suggested_period(rubric, self.today)):
+            option["attrs"]["data-period"] = key
+        return option
+
+
 class ScoreFilterForm(forms.Form):
     rubric = RubricChoiceField(
         label=_("考核细则"), queryset=Rubric.objects.none(), required=False, empty_label=None,
@@ -27,10 +45,11 @@ class ScoreFilterForm(forms.Form):
     q = forms.CharField(label=_("名称"), required=False, max_length=50,
                         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("名称包含")}))
 
-    def __init__(self, *args, rubrics=(), period_keys=(), **kwargs):
+    def __init__(self, *args, rubrics=(), period_keys=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rubric"].queryset = rubrics
-        self.fields["period"].choices = [(k, periods.parse(k).label) for k in period_keys]
+        label = (lambda p: p.label_on(today)) if today else (lambda p: p.label)
+        self.fields["period"].choices = [(k, label(periods.parse(k))) for k in period_keys]
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():
@@ -46,9 +65,18 @@ class RunStartForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "2026-Q3", "list": "period-keys"}),
     )
 
-    def __init__(self, *args, rubrics=(), **kwargs):
+    def __init__(self, *args, rubrics=(), today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rubric"].queryset = rubrics
+        field = self.fields["rubric"]
+        field.queryset = rubrics
+        if today is not None:
+            field.widget = RubricSelect(attrs={**field.widget.attrs, "data-period-target": "id_period_key"}, today=today)
+            field.widget.choices = field.choices
+            first = rubrics.first() if not self.is_bound else None
+            if first is not None:
+                from assessments.scoring.selectors import suggested_period
+
+                self.initial.setdefault("period_key", suggested_period(first, today))
 
     def clean_period_key(self):
         key = self.cleaned_data["period_key"].strip().upper()

@@ -16,7 +16,8 @@ from __future__ import annotations
 import calendar as _cal
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from assessments.scoring.choices import PeriodKind
 
@@ -60,6 +61,14 @@ class Period:
 
     def has_started(self, today: date) -> bool:
         return today >= self.start
+
+    def label_on(self, today: date, as_of: date | None = None) -> str:
+        """The label, saying so when the period is not over on ``today``: its figures are
+        partial, taken up to ``as_of`` (default today) — "2026年度（截至12月1日，未结束）"."""
+        if self.is_complete(today) or not self.has_started(today):
+            return self.label
+        day = min(as_of or today, self.end)
+        return f"{self.label}（截至{day.month}月{day.day}日，未结束）"
 
 
 def _month_end(year: int, month: int) -> date:
@@ -133,6 +142,24 @@ def periods_of_year(year: int, kind: str | None = None) -> list[Period]:
 def last_complete(kind: str, today: date) -> Period:
     """The most recent period of ``kind`` that ended before ``today``."""
     return previous(containing(kind, today))
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def moments(period: Period) -> tuple[datetime, datetime]:
+    """The period as instants, ``[start, end)``: from its first local (Asia/Shanghai) midnight
+    to the one after its last day.  The one definition of "made in the period" the
+    dashboard figures and the lists they link to share (``created_at__gte`` / ``__lt``)."""
+    return (datetime.combine(period.start, time.min, tzinfo=SHANGHAI),
+            datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=SHANGHAI))
+
+
+def latest_complete_of(kinds, today: date) -> Period | None:
+    """The period that ended last before ``today`` among ``kinds`` (a rubric's kinds: the
+    finest kind wins a tie, e.g. December beside Q4 and the year)."""
+    found = [last_complete(kind, today) for kind in KINDS if kind in tuple(kinds)]
+    return max(found, key=lambda p: (p.end, p.start)) if found else None
 
 
 def recent(kind: str, today: date, count: int) -> list[Period]:

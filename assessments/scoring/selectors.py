@@ -125,6 +125,13 @@ def history(user, score):
     )
 
 
+def suggested_period(rubric, today: date) -> str:
+    """The period a new run of ``rubric`` is pre-filled with: the latest one that is over,
+    of a kind the rubric takes (a rubric of quarters and years never gets a month)."""
+    period = periods.latest_complete_of(periods.parse_kinds(rubric.period_kinds), today)
+    return period.key if period else ""
+
+
 def periods_scored(rubric) -> list[str]:
     """Period keys with a finished run of ``rubric``, newest first."""
     keys = ScoringRun.objects.filter(rubric=rubric, state=RunState.DONE).values_list("period_key", flat=True)

@@ -50,7 +50,9 @@ def _require_reader(user):
 
 
 def _selection(request):
-    """The rubric, period and parent area the page is about (from the query string)."""
+    """The rubric, period and parent area the page is about (from the query string), and the
+    period asked for when the rubric has no scores for it (the page then shows the rubric's
+    latest scored period and says so): what the filters select is what the rows are."""
     user = request.user
     rubric_id = int_param(request, "rubric")
     if rubric_id is not None:
@@ -60,25 +62,38 @@ def _selection(request):
     else:
         rubric = selectors.default_rubric()
     keys = selectors.periods_scored(rubric) if rubric is not None else []
-    period_key = request.GET.get("period") or (keys[0] if keys else "")
-    if period_key and not periods.is_key(period_key):
+    asked = (request.GET.get("period") or "").strip().upper()
+    if asked and not periods.is_key(asked):
         raise Http404
+    asked = periods.parse(asked).key if asked else ""
+    period_key = asked if asked in keys else (keys[0] if keys else "")
     parent_id = int_param(request, "parent")
     parent = None
     if parent_id is not None:
         parent = selectors.parent_area_for(user, parent_id)
         if parent is None:
             raise Http404
-    return rubric, keys, period_key, parent
+    return rubric, keys, period_key, parent, (asked if asked and asked != period_key else "")
 
 
-def _filter_form(request, keys, period_key):
+def _filter_form(request, rubric, keys, period_key):
+    """The filters as shown: the rubric and the period of the rows on display selected."""
     data = request.GET.copy()
-    if period_key and not data.get("period"):
-        data["period"] = period_key
-    if period_key and period_key not in keys:
-        keys = [period_key, *keys]
-    return ScoreFilterForm(data, rubrics=selectors.rubrics(), period_keys=keys)
+    if rubric is not None:
+        data["rubric"] = str(rubric.pk)
+    data["period"] = period_key
+    return ScoreFilterForm(data, rubrics=selectors.rubrics(), period_keys=keys, today=timezone.localdate())
+
+
+def _period_note(rubric, asked) -> str:
+    if not asked or rubric is None:
+        return ""
+    return _("“%(rubric)s”没有%(period)s的评分，已显示其最近有评分的周期。") % {
+        "rubric": rubric.name, "period": periods.parse(asked).label}
+
+
+def _label(period_key) -> str:
+    return periods.parse(period_key).label_on(timezone.localdate()) if period_key else ""
 
 
 @login_required
@@ -86,7 +101,7 @@ def _filter_form(request, keys, period_key):
 def index(request):
     user = request.user
     _require_reader(user)
-    rubric, keys, period_key, parent = _selection(request)
+    rubric, keys, period_key, parent, asked = _selection(request)
     q = (request.GET.get("q") or "").strip()[:50]
     rows = selectors.ranking(user, rubric, period_key, parent=parent, q=q) if rubric is not None and period_key else Score.objects.none()
     if request.GET.get("export") == "xlsx" and rubric is not None and period_key:
@@ -95,9 +110,10 @@ def index(request):
     context = {
         "rubric": rubric,
         "period_key": period_key,
-        "period_label": periods.parse(period_key).label if period_key else "",
+        "period_label": _label(period_key),
+        "period_note": _period_note(rubric, asked),
         "parent": parent,
-        "filters": _filter_form(request, keys, period_key),
+        "filters": _filter_form(request, rubric, keys, period_key),
         "page_obj": page,
         "distribution": selectors.star_distribution(rows) if rubric is not None and period_key else [],
         "subject_label": selectors.subject_label(rubric) if rubric is not None else "",
@@ -112,7 +128,7 @@ def index(request):
 def stars(request):
     user = request.user
     _require_reader(user)
-    rubric, keys, period_key, parent = _selection(request)
+    rubric, keys, period_key, parent, asked = _selection(request)
     rows = selectors.scores_for(user).none()
     if rubric is not None and period_key:
         rows = selectors.scores_for(user).filter(rubric=rubric, period_key=period_key)
@@ -132,8 +148,9 @@ def stars(request):
         entry["three_up"] = sum(entry["counts"].get(s, 0) for s in (3, 4, 5))
     return render(request, "assessments/scoring/stars.html", {
         "rubric": rubric, "period_key": period_key, "parent": parent,
-        "period_label": periods.parse(period_key).label if period_key else "",
-        "filters": _filter_form(request, keys, period_key),
+        "period_label": _label(period_key),
+        "period_note": _period_note(rubric, asked),
+        "filters": _filter_form(request, rubric, keys, period_key),
         "overall": [(s, n, round(n * 100 / total) if total else 0) for s, n in overall],
         "total": total,
         "three_up": sum(n for s, n in overall if s >= 3),
@@ -154,7 +171,7 @@ def score_detail(request, pk):
         "score": score,
         "subject": subject,
         "groups": selectors.score_groups(score),
-        "period_label": periods.parse(score.period_key).label,
+        "period_label": _label(score.period_key),
         "percent": round(score.total * 100 / score.max_total, 1) if score.max_total else 0,
         "can_manual": can_manual,
         "crumbs": _crumbs((score.rubric.name, f"{reverse('scoring:index')}?rubric={score.rubric_id}&period={score.period_key}"),
@@ -170,7 +187,7 @@ def history(request, pk):
     _require_reader(user)
     rows = list(selectors.history(user, score)[:60])
     for row in rows:
-        row.period_label = periods.parse(row.period_key).label
+        row.period_label = _label(row.period_key)
         row.percent = round(row.total * 100 / row.max_total, 1) if row.max_total else 0
     subject = score.org or score.area
     return render(request, "assessments/scoring/history.html", {
@@ -197,7 +214,7 @@ def _runs_page(request, form=None, status=200):
     return render(request, "assessments/scoring/runs.html", {
         "page_obj": page,
         "can_start": can_start,
-        "form": form or (RunStartForm(rubrics=selectors.active_rubrics()) if can_start else None),
+        "form": form or (RunStartForm(rubrics=selectors.active_rubrics(), today=timezone.localdate()) if can_start else None),
         "suggested": _suggested_keys(),
         "crumbs": _crumbs((_("评分批次"), None)),
     }, status=status)
@@ -217,7 +234,7 @@ def run_start(request):
     user = request.user
     if not permissions.can_start_runs(user):
         raise PermissionDeniedError(_("只有区委组织部可以发起评分。"))
-    form = RunStartForm(request.POST, rubrics=selectors.active_rubrics())
+    form = RunStartForm(request.POST, rubrics=selectors.active_rubrics(), today=timezone.localdate())
     if form.is_valid():
         try:
             run = scoring_actions.scoring_run_start(
@@ -239,7 +256,7 @@ def _run_context(run):
         "run": run,
         "percent": selectors.progress_percent(run),
         "polling": run.state in POLL_STATES,
-        "period_label": periods.parse(run.period_key).label,
+        "period_label": _label(run.period_key),
         # a pending run whose message the broker has not taken yet (down): said, not hidden
         "awaiting_broker": run.state == RunState.PENDING
         and jobs.awaiting_broker(scoring_actions.run_job_key(run.pk)),
@@ -302,6 +319,6 @@ def manual(request):
             return redirect(request.get_full_path())
     return render(request, "assessments/scoring/manual.html", {
         "indicator": indicator, "subject": subject, "period_key": period_key,
-        "period_label": periods.parse(period_key).label, "form": form, "current": current, "score": score,
+        "period_label": _label(period_key), "form": form, "current": current, "score": score,
         "crumbs": _crumbs((_("评审打分"), None)),
     }, status=400 if form.is_bound and form.errors else 200)

@@ -42,8 +42,28 @@ def _area_crumbs(user, area, *, link_self=False):
     return crumbs
 
 
-def summary_cards(area, summary) -> list[dict]:
-    """The headline figures of an area's subtree, as cards (used by the home page too)."""
+def summary_links(user, area) -> dict:
+    """The lists counting the same rows as the area's figures (the subtree's members by
+    residence, its organizations by anchor), when the user may open them: ``{label: url}``."""
+    from django.utils.http import urlencode
+
+    from organizations.orgs.choices import OrgCategory, OrgKind
+
+    def org_list(**params):
+        return reverse("organizations:org_list") + "?" + urlencode({"within": area.pk, **params})
+
+    links = {
+        _("小区党支部"): org_list(kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND),
+        _("楼道党小组"): org_list(kind=OrgKind.GROUP, category=OrgCategory.BUILDING_GROUP),
+    }
+    if members_permissions.can_view_roster(user):
+        links[_("党员")] = reverse("organizations:member_list") + "?" + urlencode({"within": area.pk})
+    return links
+
+
+def summary_cards(area, summary, links=None) -> list[dict]:
+    """The headline figures of an area's subtree, as cards (used by the home page too);
+    ``links`` (``summary_links``) adds to a card the list that counts its rows."""
     by_level = summary["by_level"]
     cards = [
         {"label": str(level.label), "value": by_level.get(level.value, 0), "icon": icon}
@@ -64,6 +84,8 @@ def summary_cards(area, summary) -> list[dict]:
         {"label": _("党员"), "value": members["total"], "icon": "person-badge"},
         {"label": _("住户"), "value": households, "icon": "door-open"},
     ]
+    for card in cards:
+        card["url"] = (links or {}).get(card["label"])
     return cards
 
 
@@ -115,7 +137,7 @@ def area_detail(request, pk):
             "area": area,
             "crumbs": _area_crumbs(user, area),
             "summary": summary,
-            "cards": summary_cards(area, summary),
+            "cards": summary_cards(area, summary, summary_links(user, area)),
             "children": list(children),
             "orgs": list(orgs),
             "residents": residents,

@@ -58,3 +58,4 @@ class OrgFilterForm(FilterForm):
     q = forms.CharField(label=_("名称或编码"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("组织类别"), required=False, choices=_choices(OrgKind))
     category = forms.ChoiceField(label=_("组织类型"), required=False, choices=_choices(OrgCategory))
+    within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)

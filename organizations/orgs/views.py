@@ -51,10 +51,15 @@ def org_list(request):
         qs = qs.filter(kind=kind)
     if category := values.get("category"):
         qs = qs.filter(category=category)
+    area_filter = None
+    if values.get("within"):  # anchored in an area's subtree, as the area and dashboard figures count
+        area_filter = areas_selectors.areas_for(user).filter(pk=values["within"]).first()
+        qs = qs.anchored_within(area_filter) if area_filter is not None else qs.none()
     return render(
         request,
         "organizations/org_list.html",
-        {"page_obj": _paginate(request, qs), "filters": filters, "can_create": grants_permissions.can_manage_anything(user)},
+        {"page_obj": _paginate(request, qs), "filters": filters, "can_create": grants_permissions.can_manage_anything(user),
+         "area_filter": area_filter, "area_filter_id": values.get("within")},
     )
 
 

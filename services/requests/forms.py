@@ -94,6 +94,10 @@ class RequestFilterForm(FilterForm):
     overdue = forms.ChoiceField(label=_("时限"), required=False, choices=[("", ALL), ("1", _("已超时（未办结）"))])
     q = forms.CharField(label=_("查询码"), required=False, max_length=20)
     community = forms.IntegerField(label=_("社区编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    # the dashboard's figures link here: the area's subtree and the period the figure counts
+    within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    period = forms.CharField(label=_("周期"), required=False, max_length=10, widget=forms.HiddenInput)
+    counted = forms.BooleanField(label=_("按统计口径（不含已取消）"), required=False, widget=forms.HiddenInput)
 
 
 class TeamForm(PlainForm):

@@ -130,6 +130,8 @@ def request_list(request):
             qs = qs.filter(category=values["category"])
         if values.get("overdue"):
             qs = qs.filter(sel.overdue_q(now))
+        if values.get("counted"):  # as the dashboard counts requests: the cancelled left out
+            qs = qs.exclude(status=RequestStatus.CANCELLED)
         return qs
 
     context = filtered_list(request, sel.requests_for_list(user), RequestFilterForm(request.GET or None),

@@ -246,15 +246,37 @@ def safe_next(request, fallback):
     return redirect(fallback)
 
 
+def figure_filter(request, qs, values, *, area_field="community"):
+    """The filters of a list a dashboard figure links to (``within``: an area's subtree,
+    ``period``: made in that period, as ``assessments.dashboard.rollups`` counts): ``(qs,
+    {"area", "period_label"} or None)``.  An area out of scope lists nothing."""
+    from assessments.scoring import periods
+    from dangjian import trees
+
+    shown = {}
+    if values.get("within"):
+        area = areas_selectors.areas_for(request.user).filter(pk=values["within"]).first()
+        qs = qs.filter(trees.subtree_q(area, area_field)) if area is not None else qs.none()
+        shown["area"] = area
+    if values.get("period") and periods.is_key(values["period"]):
+        period = periods.parse(values["period"])
+        start, end = periods.moments(period)
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+        shown["period_label"] = period.label
+    return qs, (shown or None)
+
+
 def filtered_list(request, qs, filters, *, narrow, status_counts, statuses):
     """The context of a staff list: ``filters`` (a ``FilterForm`` with ``community``, ``q``
-    and ``status``) applied to ``qs``, ``narrow(qs, values)`` for the list's own filters;
-    the counts per status are taken before the status filter, newest first, paginated."""
+    and ``status``, and the figure filters ``within``/``period``) applied to ``qs``,
+    ``narrow(qs, values)`` for the list's own filters; the counts per status are taken
+    before the status filter, newest first, paginated."""
     values = filters.filters()
     community_filter = None
     if values.get("community"):
         qs = qs.filter(community_id=values["community"])
         community_filter = areas_selectors.areas_for(request.user).filter(pk=values["community"]).first()
+    qs, figure = figure_filter(request, qs, values)
     if q := values.get("q"):
         qs = qs.filter(code__icontains=normalise_code(q))
     qs = narrow(qs, values)
@@ -267,6 +289,7 @@ def filtered_list(request, qs, filters, *, narrow, status_counts, statuses):
         "counts": [(s, s.label, counts.get(s.value, 0)) for s in statuses],
         "community_filter": community_filter,
         "community_filter_id": values.get("community"),
+        "figure_filter": figure,
     }
 
 

@@ -137,6 +137,9 @@ class WhistleFilterForm(FilterForm):
     mine = forms.BooleanField(label=_("升级到我"), required=False)
     q = forms.CharField(label=_("编号或事项"), required=False, max_length=50)
     area = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    # the dashboard's figures link here: whistles made in the period, the withdrawn left out
+    period = forms.CharField(label=_("周期"), required=False, max_length=10, widget=forms.HiddenInput)
+    counted = forms.BooleanField(label=_("按统计口径（不含已撤回）"), required=False, widget=forms.HiddenInput)
 
 
 WEIGHTING_CHOICES = [(name, rates.WEIGHTING_LABELS[name]) for name in rates.WEIGHTINGS]

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from assessments.scoring import periods
 from dangjian import pickers, trees
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
@@ -80,6 +81,13 @@ def whistle_list(request):
         if area_filter is None:
             raise Http404
         qs = qs.filter(trees.subtree_q(area_filter, "area"))
+    figure_period = None
+    if values.get("period") and periods.is_key(values["period"]):
+        figure_period = periods.parse(values["period"])
+        start, end = periods.moments(figure_period)  # as the dashboard counts whistles
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    if values.get("counted"):
+        qs = qs.exclude(status=WhistleStatus.CANCELLED)
     if q := values.get("q"):
         qs = qs.filter(code__icontains=q.strip()) | qs.filter(title__icontains=q.strip())
     if values.get("overdue"):
@@ -92,6 +100,7 @@ def whistle_list(request):
     page = paginate(request, selectors.with_progress(qs, now).order_by("-created_at", "-id"))
     return render(request, "services/whistles/list.html", {
         "page_obj": page, "filters": filters, "now": now, "area_filter": area_filter,
+        "figure_filter": {"period_label": figure_period.label} if figure_period else None,
         "counts": [(s.value, s.label, counts.get(s.value, 0)) for s in WhistleStatus],
         "can_whistle": wa.can_whistle_somewhere(user), "is_responder": wa.is_responder(user),
         "crumbs": _crumbs((_("吹哨报到"), None)),

@@ -58,3 +58,6 @@ class WishFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("类别"), required=False, choices=[("", ALL), *WishKind.choices])
     q = forms.CharField(label=_("查询码"), required=False, max_length=20)
     community = forms.IntegerField(label=_("社区编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    # the dashboard's figures link here: the area's subtree and the period the figure counts
+    within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
+    period = forms.CharField(label=_("周期"), required=False, max_length=10, widget=forms.HiddenInput)

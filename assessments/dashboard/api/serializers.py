@@ -40,7 +40,10 @@ class _Weak(serializers.Serializer):
 class DashboardSerializer(serializers.Serializer):
     area = _AreaRef(label=gettext_lazy("区域"))
     period = serializers.CharField(label=gettext_lazy("周期"))
-    period_label = serializers.CharField(label=gettext_lazy("周期名称"))
+    period_label = serializers.CharField(label=gettext_lazy("周期名称"), help_text=gettext_lazy(
+        "周期尚未结束时注明“（截至某月某日，未结束）”：数据只是截至该日的部分。"))
+    period_partial = serializers.BooleanField(label=gettext_lazy("周期未结束"), help_text=gettext_lazy(
+        "为 true 时周期尚未结束，各项指标只统计到 figures.period.as_of。"))
     periods = _Period(many=True, label=gettext_lazy("已计算的周期"))
     computed_at = serializers.DateTimeField(allow_null=True, label=gettext_lazy("计算时间"))
     figures = serializers.JSONField(allow_null=True, label=gettext_lazy("指标数据"), help_text=gettext_lazy(
@@ -58,6 +61,7 @@ def dashboard_data(dash) -> dict:
         "area": _area(dash.area),
         "period": dash.period_key,
         "period_label": dash.period_label,
+        "period_partial": dash.partial,
         "periods": [{"key": k, "label": label} for k, label in dash.periods],
         "computed_at": dash.computed_at,
         "figures": dash.figures,

@@ -26,7 +26,7 @@ def test_district_cadre_drills_down_explains_a_score_and_exports(transactional_d
     c = build_city(members_per_community=3)
     user = UserFactory(username="district-cadre", password=PASSWORD)
     grant(user, Role.DISTRICT, c.district)
-    year = str(timezone.localdate().year)
+    year = str(timezone.localdate().year - 1)  # the last year that is over: a year still running is not scored
     # the real engine; when the run finishes it asks for the period's rollups (eager Celery here)
     scoring_run_start(actor=user, rubric=Rubric.objects.get(code="liuhua-compound", version=1), period_key=year)
     weakest = Score.objects.filter(period_key=year, area=c.a.compound).get()
@@ -40,6 +40,8 @@ def test_district_cadre_drills_down_explains_a_score_and_exports(transactional_d
     page.wait_for_url(f"{live_server.url}/dashboard/{c.district.pk}/**")
     assert "元宝区 · 数据看板" in page.locator("[data-testid=dash-title]").inner_text()
     assert "数据计算于" in page.locator("[data-testid=computed-at]").inner_text()
+    # no period asked: the latest period with scores, said as such
+    assert f"{year}年度" in page.locator("[data-testid=period-default]").inner_text()
     page.locator("[data-chart=children] canvas").first.wait_for()  # ECharts drew the children bar
 
     page.click("[data-testid=children] >> text=兴东街道")

@@ -229,6 +229,24 @@ def test_compliance_agrees_with_the_area_compliance_page(world):
     assert (a["orgs"], a["compliant"]) == (own.assessed, own.compliant)
 
 
+def test_a_compound_counts_the_grids_covering_it_as_the_coverage_page_does(world):
+    """A compound's grids are the distinct grids covering it or one of its buildings (the
+    coverage page's figure), never 0 beside a coverage of 100 %."""
+    from grids.coverage.selectors import coverage
+
+    c = world
+    second = Grid.objects.create(community=c.a.area, code=code("G"), name="二网格")  # no branch
+    GridArea.objects.create(grid=second, area=c.a.building)
+    rollups.refresh_rollups(period_key="2026", now=NOW)
+    compound = rollup(c.a.compound)["grids"]
+    page = coverage(c.a.compound)
+    assert (compound["grids"], compound["grids_with_branch"]) == (page["grids"], page["grids_with_branch"]) == (2, 1)
+    assert compound["coverage"] == 100.0
+    assert rollup(c.b.compound)["grids"]["grids"] == coverage(c.b.compound)["grids"] == 0
+    community = rollup(c.a.area)["grids"]
+    assert (community["grids"], community["grids_with_branch"]) == (coverage(c.a.area)["grids"], 1) == (2, 1)
+
+
 def test_quarter_period_counts_its_own_scores_and_records(world):
     c = world
     rollups.refresh_rollups(period_key="2026-Q3", now=NOW)

@@ -125,7 +125,7 @@ def test_district_page_shows_cards_children_and_computed_time(client, c, distric
     assert response.status_code == 200
     html = response.content.decode()
     assert "元宝区 · 数据看板" in html
-    assert "2026年度 · 数据计算于 2026年11月20日 10:00" in html
+    assert "2026年度（截至11月20日，未结束） · 数据计算于 2026年11月20日 10:00" in html
     assert f'href="/dashboard/{c.street.pk}/?period=2026"' in html  # drill down to the street
     cards = {card["key"]: card["value"] for card in response.context["cards"]}
     assert cards["members.total"] == 6 and cards["wishes.total"] == 3 and cards["scores.avg_pct"] == 74.5
@@ -297,7 +297,7 @@ def test_excel_export_of_the_children_chart(client, c, district_user):
     assert [ws.cell(2, i).value for i in (1, 2, 3)] == ["甲社区", 3, 3]
     assert [ws.cell(3, i).value for i in (1, 2)] == ["乙社区", 3]
     about = wb["说明"]
-    assert about["B2"].value == "兴东街道" and about["B3"].value == "2026年度"
+    assert about["B2"].value == "兴东街道" and about["B3"].value == "2026年度（截至11月20日，未结束）"
     assert about["B4"].value == "2026年11月20日 10:00"
 
 

@@ -79,6 +79,17 @@ def test_bad_periods_are_refused(city, wuhao, district_user, key, message):
         scoring_actions.scoring_run_start(actor=district_user, rubric=wuhao, period_key=key)
 
 
+def test_a_period_not_yet_over_is_refused_with_its_partial_label(city, wuhao, district_user):
+    """Scoring a period still running would rate every subject on part of its records."""
+    with pytest.raises(ValidationError) as exc:
+        scoring_actions.scoring_run_start(actor=district_user, rubric=wuhao, period_key="2026-Q4", today=date(2026, 12, 1))
+    assert exc.value.message_dict["period_key"] == [
+        "2026年第4季度（截至12月1日，未结束）尚未结束，不能评分：请在2027年1月1日及以后评分。"]
+    assert not ScoringRun.objects.filter(period_key="2026-Q4").exists()
+    run = scoring_actions.scoring_run_start(actor=district_user, rubric=wuhao, period_key="2026-Q4", today=date(2027, 1, 1))
+    assert run.period_key == "2026-Q4"
+
+
 def test_period_kind_must_be_one_the_rubric_uses(city, district_user):
     sihao = Rubric.objects.get(code="sihao-branch")
     with pytest.raises(ValidationError, match="按季度、年度考核"):

@@ -103,3 +103,16 @@ def test_only_district_starts_runs(city, role):
     assert response.status_code == 403
     assert "区委组织部" in response.json()["detail"]
     assert not ScoringRun.objects.exists()
+
+
+def test_the_api_refuses_to_score_a_period_not_yet_over(city):
+    """The refusal is the action's: the API answers it as a field error, nothing queued."""
+    from assessments.scoring import periods
+
+    district = user_with(Role.DISTRICT, city.district)
+    rubric = Rubric.objects.get(code="wuhao-community")
+    running = periods.containing("quarter", timezone.localdate()).key
+    response = api_client(district).post("/api/scoring-runs/", {"rubric": rubric.pk, "period_key": running}, format="json")
+    assert response.status_code == 400
+    assert "尚未结束，不能评分" in str(response.json()["period_key"])
+    assert not ScoringRun.objects.filter(period_key=running).exists()

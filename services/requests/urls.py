@@ -30,5 +30,6 @@ urlpatterns = [
     path("services/requests/<int:pk>/accept/", views.request_accept, name="accept"),
     path("services/requests/<int:pk>/resolve/", views.request_resolve, name="resolve"),
     path("services/requests/<int:pk>/cancel/", views.request_cancel, name="cancel"),
+    path("services/requests/<int:pk>/phone/", views.request_reveal_phone, name="reveal_phone"),
     path("services/requests/<int:pk>/photo/", views.request_photo, name="photo"),
 ]

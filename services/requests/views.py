@@ -26,15 +26,16 @@ from django.views.decorators.http import require_POST
 from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
-from dangjian.portal import int_param, paginate, refusals
+from dangjian.portal import client_ip, int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
+from organizations.members.choices import AccessChannel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
 from services.requests.choices import REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
-from services.requests.models import VolunteerTeam
+from services.requests.models import ServiceRequest, VolunteerTeam
 from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
 from services.resident.views import crumbs as _crumbs
 
@@ -163,6 +164,7 @@ def _detail(request, req, *, status=200, **forms):
                           (req.code, None)),
         "show_personal": show_personal,
         "show_name": show_personal or assignee,
+        "can_contact": bool(req.requester_phone) and permissions.can_contact_requester(user, req),
         "can_dispatch": can_dispatch,
         "can_cancel": RequestAction.CANCEL in steps,
         "can_accept": RequestAction.ACCEPT in steps,  # accept or decline
@@ -269,6 +271,24 @@ def request_resolve(request, pk):
     response = _post(request, req, form, lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"]),
                      _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
     return response or _detail(request, req, status=400, resolve_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def request_reveal_phone(request, pk):
+    """The requester's full phone (an htmx fragment with a ``tel:`` link), for the
+    dispatching staff and the assignee of an open request; refused → the refusal fragment
+    (403).  Every attempt is logged; the number is never in a URL."""
+    req = ServiceRequest.objects.filter(pk=pk).only("pk").first()  # the action checks scope, role and status
+    if req is None:
+        raise Http404
+    try:
+        phone = actions.request_reveal_requester_phone(actor=request.user, request=req, channel=AccessChannel.WEB,
+                                                       ip=client_ip(request))
+    except PermissionDeniedError as exc:
+        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
+    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})
 
 
 @login_required

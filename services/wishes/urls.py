@@ -29,5 +29,6 @@ urlpatterns = [
     path("services/wishes/<int:pk>/claim/", views.wish_claim, name="wish_claim"),
     path("services/wishes/<int:pk>/release/", views.wish_release, name="wish_release"),
     path("services/wishes/<int:pk>/fulfil/", views.wish_fulfil, name="wish_fulfil"),
+    path("services/wishes/<int:pk>/phone/", views.wish_reveal_phone, name="wish_reveal_phone"),
     path("services/wishes/<int:pk>/photo/<str:which>/", views.wish_photo, name="wish_photo"),
 ]

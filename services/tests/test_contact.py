@@ -1,0 +1,168 @@
+"""Calling the resident back: the dispatcher and the assignee of an open wish or request reveal
+the requester's phone, one logged POST at a time."""
+import pytest
+from django.urls import reverse
+
+from organizations.grants.choices import Role
+from organizations.members.choices import AccessKind
+from organizations.members.models import PersonalDataAccess
+from organizations.tests.factories import user_with
+from services.requests import actions as request_actions
+from services.requests.tests.test_support import dispatched_to_member, order, resolved_by_member
+from services.tests.factories import cadre, claimed, fulfilled, member_user, published, submit
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "13912342222"
+MASKED = "139****2222"
+
+
+def _reveal(client, url):
+    return client.post(url, HTTP_HX_REQUEST="true")
+
+
+def _log():
+    return list(PersonalDataAccess.objects.order_by("id").values_list(
+        "user__username", "kind", "target_type", "target_id", "fields", "refused", "member_id"))
+
+
+def _no_number_logged():
+    for row in PersonalDataAccess.objects.values():
+        assert PHONE not in str(row) and PHONE[-4:] not in str(row)
+
+
+def wish_reveal_url(wish):
+    return reverse("services:wish_reveal_phone", args=[wish.pk])
+
+
+def request_reveal_url(req):
+    return reverse("requests:reveal_phone", args=[req.pk])
+
+
+# ------------------------------------------------------------------------------ wishes
+def test_the_reviewing_cadre_reveals_the_phone_of_an_open_wish_and_the_reveal_is_logged(client, city):
+    wish = submit(city.a, phone=PHONE)
+    staff = cadre(city.a, username="dispatcher")
+    client.force_login(staff)
+    page = client.get(reverse("services:wish_detail", args=[wish.pk])).content.decode()
+    assert MASKED in page and PHONE not in page  # masked until revealed
+    assert 'data-testid="reveal-phone"' in page and wish_reveal_url(wish) in page
+    assert not PersonalDataAccess.objects.exists()  # showing the page reveals nothing
+
+    response = _reveal(client, wish_reveal_url(wish))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="tel:{PHONE}"' in body and PHONE in body
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    assert _log() == [("dispatcher", AccessKind.REVEAL, "services.wish", str(wish.pk), "requester_phone", False, None)]
+    _no_number_logged()
+
+
+def test_the_claimant_member_reveals_the_phone_of_the_wish_they_claimed(client, city):
+    member = member_user(city.a.members[0], "claimant")
+    wish = claimed(city.a, member, phone=PHONE)
+    client.force_login(member)
+    page = client.get(reverse("services:wish_detail", args=[wish.pk])).content.decode()
+    assert MASKED in page and PHONE not in page and 'data-testid="reveal-phone"' in page
+    response = _reveal(client, wish_reveal_url(wish))
+    assert response.status_code == 200 and f"tel:{PHONE}" in response.content.decode()
+    assert [row[:2] + row[5:6] for row in _log()] == [("claimant", AccessKind.REVEAL, False)]
+
+
+def test_other_roles_are_refused_and_logged_and_see_no_button(client, city):
+    wish = published(city.a, phone=PHONE)
+    grid = user_with(Role.GRID, city.a.area, username="grid-worker")  # reads the list, does not review
+    wall_member = member_user(city.a.members[1], "wall-member")  # sees the wish on the wall
+    outsider = cadre(city.b, username="outsider")  # another community
+    for user in (grid, wall_member):
+        client.force_login(user)
+        page = client.get(reverse("services:wish_detail", args=[wish.pk])).content.decode()
+        assert PHONE not in page and 'data-testid="reveal-phone"' not in page
+        response = _reveal(client, wish_reveal_url(wish))
+        assert response.status_code == 403 and PHONE not in response.content.decode()
+        assert "只有负责审核该心愿的社区工作人员和认领人" in response.content.decode()
+    client.force_login(outsider)
+    assert _reveal(client, wish_reveal_url(wish)).status_code == 404  # out of scope, as for missing
+    assert _reveal(client, reverse("services:wish_reveal_phone", args=[wish.pk + 999])).status_code == 404
+    assert [(row[0], row[5]) for row in _log()] == [("grid-worker", True), ("wall-member", True), ("outsider", True)]
+    _no_number_logged()
+
+
+def test_once_the_wish_is_done_the_button_is_gone_and_a_post_is_refused_and_logged(client, city):
+    member = member_user(city.a.members[0], "claimant")
+    wish = fulfilled(city.a, member, phone=PHONE)
+    staff = cadre(city.a, username="dispatcher")
+    for user in (staff, member):
+        client.force_login(user)
+        page = client.get(reverse("services:wish_detail", args=[wish.pk])).content.decode()
+        assert 'data-testid="reveal-phone"' not in page and PHONE not in page
+        response = _reveal(client, wish_reveal_url(wish))
+        assert response.status_code == 403 and "事项已结束" in response.content.decode()
+        assert PHONE not in response.content.decode()
+    assert [(row[0], row[5]) for row in _log()] == [("dispatcher", True), ("claimant", True)]
+
+
+def test_reveal_is_a_post_only(client, city):
+    wish = submit(city.a, phone=PHONE)
+    client.force_login(cadre(city.a))
+    assert client.get(wish_reveal_url(wish)).status_code == 405
+    assert not PersonalDataAccess.objects.exists()
+
+
+# ---------------------------------------------------------------------------- requests
+def test_the_dispatcher_and_the_assignee_reveal_the_phone_of_an_open_request(client, city):
+    member = member_user(city.a.members[0], "assignee")
+    staff = cadre(city.a, username="dispatcher")
+    req = dispatched_to_member(city.a, member, by=staff, phone=PHONE)
+    for user in (staff, member):
+        client.force_login(user)
+        page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()
+        assert MASKED in page and PHONE not in page and 'data-testid="reveal-phone"' in page
+        response = _reveal(client, request_reveal_url(req))
+        assert response.status_code == 200 and f'href="tel:{PHONE}"' in response.content.decode()
+    assert [(row[0], row[2], row[3], row[5]) for row in _log()] == [
+        ("dispatcher", "services.servicerequest", str(req.pk), False),
+        ("assignee", "services.servicerequest", str(req.pk), False),
+    ]
+    _no_number_logged()
+
+
+def test_a_request_waiting_for_dispatch_is_revealed_to_the_dispatcher_only(client, city):
+    req = order(city.a, phone=PHONE)
+    grid = user_with(Role.GRID, city.a.area, username="grid-worker")
+    client.force_login(grid)
+    page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()
+    assert MASKED in page and 'data-testid="reveal-phone"' not in page
+    assert _reveal(client, request_reveal_url(req)).status_code == 403
+    client.force_login(cadre(city.b, username="outsider"))
+    assert _reveal(client, request_reveal_url(req)).status_code == 404
+    client.force_login(cadre(city.a, username="dispatcher"))
+    assert _reveal(client, request_reveal_url(req)).status_code == 200
+    assert [(row[0], row[5]) for row in _log()] == [("grid-worker", True), ("outsider", True), ("dispatcher", False)]
+
+
+def test_once_the_request_is_resolved_or_cancelled_the_reveal_is_refused_and_logged(client, city):
+    member = member_user(city.a.members[0], "assignee")
+    staff = cadre(city.a, username="dispatcher")
+    req = resolved_by_member(city.a, member, phone=PHONE)
+    cancelled = request_actions.request_cancel(actor=staff, request=order(city.a, phone=PHONE), reason="重复提交")
+    for user, target in ((member, req), (staff, req), (staff, cancelled)):
+        client.force_login(user)
+        page = client.get(reverse("requests:detail", args=[target.pk])).content.decode()
+        assert 'data-testid="reveal-phone"' not in page and PHONE not in page
+        response = _reveal(client, request_reveal_url(target))
+        assert response.status_code == 403 and "事项已结束" in response.content.decode()
+    assert [(row[0], row[5]) for row in _log()] == [("assignee", True), ("dispatcher", True), ("dispatcher", True)]
+
+
+def test_a_former_assignee_may_no_longer_reveal_after_a_redispatch(client, city):
+    first = member_user(city.a.members[0], "first")
+    second = member_user(city.a.members[1], "second")
+    staff = cadre(city.a)
+    req = dispatched_to_member(city.a, first, by=staff, phone=PHONE)
+    request_actions.request_dispatch(actor=staff, request=req, member=second.member)
+    client.force_login(first)
+    assert _reveal(client, request_reveal_url(req)).status_code == 404  # no longer theirs to open
+    client.force_login(second)
+    assert _reveal(client, request_reveal_url(req)).status_code == 200
+    assert [(row[0], row[5]) for row in _log()] == [("first", True), ("second", False)]

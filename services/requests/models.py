@@ -178,6 +178,11 @@ class ServiceRequest(models.Model):
     def public_cancel_reason(self):
         return mask_public_text(self.cancel_reason)
 
+    @property
+    def public_resolve_note(self):
+        """The assignee's note on the result, for the resident's pages (numbers masked)."""
+        return mask_public_text(self.resolve_note)
+
     def make_event(self, *, actor, from_status, to_status, note=""):
         return RequestEvent.of(request=self, actor=actor, from_status=from_status, to_status=to_status, note=note)
 

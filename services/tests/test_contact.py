@@ -1,8 +1,10 @@
-"""Calling the resident back: the dispatcher and the assignee of an open wish or request reveal
-the requester's phone, one logged POST at a time."""
+"""Calling the resident back (the dispatcher and the assignee of an open wish or request reveal
+the requester's phone, one logged POST at a time) and the resident seeing the result (note
+and photo) on the public status and rating pages before rating."""
 import pytest
 from django.urls import reverse
 
+from grids.tests.factories import png_upload
 from organizations.grants.choices import Role
 from organizations.members.choices import AccessKind
 from organizations.members.models import PersonalDataAccess
@@ -10,6 +12,7 @@ from organizations.tests.factories import user_with
 from services.requests import actions as request_actions
 from services.requests.tests.test_support import dispatched_to_member, order, resolved_by_member
 from services.tests.factories import cadre, claimed, fulfilled, member_user, published, submit
+from services.wishes import actions as wish_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +169,47 @@ def test_a_former_assignee_may_no_longer_reveal_after_a_redispatch(client, city)
     client.force_login(second)
     assert _reveal(client, request_reveal_url(req)).status_code == 200
     assert [(row[0], row[5]) for row in _log()] == [("first", True), ("second", False)]
+
+
+# ------------------------------------------------------------- the resident sees the result
+def test_the_resident_sees_the_fulfilment_note_and_photo_before_rating(client, city):
+    member = member_user(city.a.members[0])
+    wish = claimed(city.a, member, phone=PHONE)
+    status_url = reverse("services:wish_status", args=[wish.code])
+    photo_url = reverse("services:wish_result_photo", args=[wish.code])
+    assert 'data-testid="result"' not in client.get(status_url).content.decode()
+    assert client.get(photo_url).status_code == 404  # not done yet
+    wish_actions.wish_fulfil(actor=member, wish=wish, note="已把收音机送到家中，联系电话13800001111", photo=png_upload())
+
+    for url in (status_url, reverse("services:wish_rate", args=[wish.code])):
+        page = client.get(url).content.decode()
+        assert 'data-testid="result-note"' in page and "已把收音机送到家中" in page
+        assert "13800001111" not in page and "138****1111" in page  # numbers in the note masked
+        assert f'src="{photo_url}"' in page
+        assert city.a.members[0].name not in page and PHONE not in page
+    rate_page = client.get(reverse("services:wish_rate", args=[wish.code])).content.decode()
+    assert rate_page.index('data-testid="result"') < rate_page.index('data-testid="rate-form"')
+    photo = client.get(photo_url)  # anonymous: the tracking code is the authority
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert photo["X-Content-Type-Options"] == "nosniff" and "private" in photo["Cache-Control"]
+    assert b"".join(photo.streaming_content).startswith(b"\x89PNG")
+    assert client.get(reverse("services:wish_result_photo", args=["NOSUCHCODE"])).status_code == 404
+
+
+def test_a_fulfilled_wish_without_a_photo_shows_the_note_and_no_photo(client, city):
+    wish = fulfilled(city.a, member_user(city.a.members[0]))
+    page = client.get(reverse("services:wish_status", args=[wish.code])).content.decode()
+    assert "已送到家中" in page and 'data-testid="result-photo"' not in page
+    assert client.get(reverse("services:wish_result_photo", args=[wish.code])).status_code == 404
+
+
+def test_the_resident_sees_the_request_result_note_before_rating(client, city):
+    member = member_user(city.a.members[0])
+    req = resolved_by_member(city.a, member, phone=PHONE)
+    for url in (reverse("requests:public_status", args=[req.code]), reverse("requests:public_rate", args=[req.code])):
+        page = client.get(url).content.decode()
+        assert 'data-testid="result-note"' in page and "已更换灯泡" in page
+        assert city.a.members[0].name not in page and PHONE not in page
+    open_req = order(city.a)
+    page = client.get(reverse("requests:public_status", args=[open_req.code])).content.decode()
+    assert 'data-testid="result"' not in page

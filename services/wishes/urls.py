@@ -16,6 +16,7 @@ urlpatterns = [
     path("w/communities/", communities_page, name="wish_communities"),
     path("w/<str:code>/", views.wish_status, name="wish_status"),
     path("w/<str:code>/rate/", views.wish_rate, name="wish_rate"),
+    path("w/<str:code>/result-photo/", views.wish_result_photo, name="wish_result_photo"),
     # staff
     path("services/", views.wish_home, name="home"),
     path("services/wishes/", views.wish_list, name="wish_list"),

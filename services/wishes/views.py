@@ -44,7 +44,7 @@ from services.resident.views import (
 )
 from services.resident.views import crumbs as _crumbs
 from services.wishes import actions, permissions, selectors
-from services.wishes.choices import WISH_PATH, ClaimantKind, WishAction, WishStatus
+from services.wishes.choices import DONE_STATUSES, WISH_PATH, ClaimantKind, WishAction, WishStatus
 from services.wishes.forms import ClaimForm, FulfilForm, RateForm, WishFilterForm, WishSubmitForm
 from services.wishes.models import Wish
 
@@ -110,6 +110,16 @@ def wish_status(request, code):
     return status_page(request, code, find=actions.wish_for_code, session_key="services_new_wish",
                        status_view="services:wish_status", template="services/public_status.html",
                        context=_public_context)
+
+
+def wish_result_photo(request, code):
+    """The fulfilment photo of a fulfilled wish, by its tracking code (the resident's
+    authority, as for the status page): the photo was re-encoded without metadata on upload,
+    so it carries no personal data beyond what it shows; never a public media URL."""
+    wish = actions.wish_for_code(code)
+    if wish.status not in DONE_STATUSES or not wish.fulfil_photo:
+        raise Http404
+    return photo_response(wish.fulfil_photo)
 
 
 @never_cache

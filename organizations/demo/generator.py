@@ -1154,7 +1154,7 @@ def _demo_unit(community) -> ResidentUnit:
     if unit is None:
         unit, _created = ResidentUnit.objects.get_or_create(
             community=community, name=DEMO_UNIT_NAME,
-            defaults={"kind": ResidentUnitKind.ENTERPRISE, "address": community.address or ""},
+            defaults={"kind": ResidentUnitKind.PRIVATE_ENTERPRISE, "address": community.address or ""},
         )
     return unit
 

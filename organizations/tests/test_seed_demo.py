@@ -401,3 +401,27 @@ def assert_every_demo_account_has_work_waiting():
     assert Command()._seed_queues(accounts, seed=1, timings={}) == {}
     assert before == (Wish.objects.count(), ServiceRequest.objects.count(), WhistleTarget.objects.count(),
                       Checklist.objects.count(), DiaryEntry.objects.count(), Activity.objects.count())
+
+
+@pytest.mark.django_db
+def test_demo_accounts_give_member_an_employer_and_unit_a_stand_in_where_the_data_has_none():
+    """Data whose demo community has no in-service member and no resident unit (another
+    seed, or a city loaded by hand): member is made 在职 at a registered organ of the
+    district, unit answers for a stand-in unit made once; running again changes nothing."""
+    from organizations.demo.generator import DEMO_UNIT_NAME, ensure_demo_accounts
+    from organizations.tests.factories import PartyOrgFactory
+
+    c = build_city()
+    with pytest.raises(DemoDataError, match="没有机关或企业党组织"):
+        ensure_demo_accounts(c.city.code)
+    organ = PartyOrgFactory(name="元宝区住建局机关党支部", kind=OrgKind.BRANCH, category=OrgCategory.ORGAN,
+                            area=c.district, parent=c.city_org)
+    for _run in range(2):
+        accounts = {a.username: a for a in ensure_demo_accounts(c.city.code)}
+        member = Member.objects.get(user__username="member")
+        assert member.in_service and member.employer_org == organ and member.employer == organ.name
+        assert Member.objects.get(user__username="member2").pk != member.pk
+        assert accounts["unit"].node == c.a.area
+        unit = ResidentUnit.objects.get()
+        assert (unit.name, unit.community) == (DEMO_UNIT_NAME, c.a.area)
+        assert get_user_model().objects.get(username="unit").first_name == DEMO_UNIT_NAME

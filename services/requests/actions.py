@@ -225,18 +225,22 @@ def request_decline(*, actor, request, reason) -> ServiceRequest:
     )
 
 
-def request_resolve(*, actor, request, note) -> ServiceRequest:
-    """The assignee reports the result (办结).  A party member resolving it — the assigned
-    member, or a team member or worker who has a member record — is credited
-    ``REQUEST_SERVICE_HOURS`` on the local date."""
+def request_resolve(*, actor, request, note, photo=None) -> ServiceRequest:
+    """The assignee reports the result (办结), with an optional photo of it (``check_photo``:
+    re-encoded without metadata) that the resident sees before rating.  A party member
+    resolving it — the assigned member, or a team member or worker who has a member record —
+    is credited ``REQUEST_SERVICE_HOURS`` on the local date."""
+    from dangjian.uploads import check_photo
     from services.resident.permissions import member_of
 
     req = _visible(actor, request)
     note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明办理结果。"))
+    changes = {"resolved_at": timezone.now(), "resolve_note": note}
+    if photo:
+        changes["resolve_photo"] = check_photo(photo)
     with transaction.atomic():
         obj = _transition(
-            RequestAction.RESOLVE, req, actor=actor, note=note[:500], check=_require_assignee(actor),
-            resolved_at=timezone.now(), resolve_note=note,
+            RequestAction.RESOLVE, req, actor=actor, note=note[:500], check=_require_assignee(actor), **changes,
         )
         member = obj.assigned_member if obj.assignee_kind == AssigneeKind.MEMBER else member_of(actor)
         if member is not None:

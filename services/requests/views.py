@@ -33,7 +33,7 @@ from organizations.areas.choices import AreaLevel
 from organizations.members.choices import AccessChannel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
-from services.requests.choices import REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
+from services.requests.choices import REQUEST_DONE_STATUSES, REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
 from services.requests.models import ServiceRequest, VolunteerTeam
 from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
@@ -108,6 +108,16 @@ def request_status(request, code):
     return status_page(request, code, find=actions.request_for_code, session_key="services_new_request",
                        status_view="requests:public_status", template="services/requests/public_status.html",
                        context=_public_context)
+
+
+def request_result_photo(request, code):
+    """The result photo of a resolved request, by its tracking code (the resident's
+    authority, as for the status page): re-encoded without metadata on upload; never a
+    public media URL."""
+    req = actions.request_for_code(code)
+    if req.status not in REQUEST_DONE_STATUSES or not req.resolve_photo:
+        raise Http404
+    return photo_response(req.resolve_photo)
 
 
 @never_cache
@@ -267,8 +277,10 @@ def request_accept(request, pk):
 @require_POST
 def request_resolve(request, pk):
     req = _request_for_view(request.user, pk)
-    form = ResolveForm(request.POST, prefix="resolve")
-    response = _post(request, req, form, lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"]),
+    form = ResolveForm(request.POST, request.FILES, prefix="resolve")
+    response = _post(request, req, form,
+                     lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"],
+                                                          photo=data.get("photo") or None),
                      _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
     return response or _detail(request, req, status=400, resolve_form=form)
 
@@ -293,12 +305,14 @@ def request_reveal_phone(request, pk):
 
 @login_required
 @refusals
-def request_photo(request, pk):
-    """A request's photo, to those who may open the request (never a public URL)."""
+def request_photo(request, pk, which="request"):
+    """A request's photo (``request``) or its result photo (``result``), to those who may open
+    the request (never a public URL)."""
     req = _request_for_view(request.user, pk)
-    if not req.photo:
+    photo = {"request": req.photo, "result": req.resolve_photo}.get(which)
+    if not photo:
         raise Http404
-    return photo_response(req.photo)
+    return photo_response(photo)
 
 
 @login_required

@@ -213,3 +213,45 @@ def test_the_resident_sees_the_request_result_note_before_rating(client, city):
     open_req = order(city.a)
     page = client.get(reverse("requests:public_status", args=[open_req.code])).content.decode()
     assert 'data-testid="result"' not in page
+
+
+def test_the_assignee_resolves_with_a_photo_that_the_resident_sees_before_rating(client, city):
+    from services.requests.tests.test_support import accepted_by_member
+
+    member = member_user(city.a.members[0])
+    req = accepted_by_member(city.a, member, phone=PHONE)
+    photo_url = reverse("requests:public_result_photo", args=[req.code])
+    assert client.get(photo_url).status_code == 404  # not resolved yet
+    client.force_login(member)
+    response = client.post(reverse("requests:resolve", args=[req.pk]),
+                           {"resolve-note": "已更换楼道灯，居民确认恢复照明", "resolve-photo": png_upload()})
+    assert response.status_code == 302
+    staff_page = client.get(reverse("requests:detail", args=[req.pk])).content.decode()
+    assert reverse("requests:result_photo", args=[req.pk]) in staff_page
+    assert client.get(reverse("requests:result_photo", args=[req.pk])).status_code == 200
+    client.logout()
+    for url in (reverse("requests:public_status", args=[req.code]), reverse("requests:public_rate", args=[req.code])):
+        page = client.get(url).content.decode()
+        assert "已更换楼道灯" in page and f'src="{photo_url}"' in page and PHONE not in page
+    photo = client.get(photo_url)
+    assert photo.status_code == 200 and photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content).startswith(b"\x89PNG")
+    # the staff route stays for those who may open the request
+    assert client.get(reverse("requests:result_photo", args=[req.pk])).status_code == 302  # to the login page
+
+
+def test_a_result_photo_that_is_not_a_picture_is_refused_and_nothing_changes(client, city):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from services.requests.choices import RequestStatus
+    from services.requests.models import ServiceRequest
+    from services.requests.tests.test_support import accepted_by_member
+
+    member = member_user(city.a.members[0])
+    req = accepted_by_member(city.a, member)
+    client.force_login(member)
+    fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(reverse("requests:resolve", args=[req.pk]), {"resolve-note": "已处理", "resolve-photo": fake})
+    assert response.status_code == 400
+    req = ServiceRequest.objects.get(pk=req.pk)
+    assert req.status == RequestStatus.ACCEPTED and not req.resolve_photo

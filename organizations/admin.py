@@ -309,8 +309,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    list_display = ("at", "user", "kind", "member", "fields", "matched", "refused", "channel", "ip")
-    list_filter = ("kind", "refused", "channel")
+    list_display = ("at", "user", "kind", "member", "target_type", "target_id", "fields", "matched", "refused", "channel", "ip")
+    list_filter = ("kind", "refused", "channel", "target_type")
     search_fields = ("user__username", "member__name", "ip")
     list_select_related = ("user", "member")
     date_hierarchy = "at"

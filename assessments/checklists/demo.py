@@ -248,3 +248,31 @@ def _events(rng, c) -> list:
     if c.appraised_at:
         rows.append(ev("appraise", c.appraised_at, c.status, c.status, Appraisal(c.appraisal).label))
     return rows
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+QUEUE_DUTY = ("落实“三会一课”制度", "按时召开党员大会、支委会、党小组会，按季度讲党课")
+
+
+def ensure_demo_queue(*, approver, editor, org, today) -> dict:
+    """A list waiting for the demo ``street`` account's approval: when nothing under it is
+    待审批, ``org``'s (the demo community committee's) list of this year is submitted if it is
+    still a draft or returned, else its list for next year (年初列清单, copied from this
+    year's) is opened and submitted — through the real actions, by ``editor`` (the demo
+    ``community`` account).  Running again adds nothing."""
+    from assessments.checklists import actions
+    from assessments.checklists.permissions import superior_q
+
+    if Checklist.objects.filter(superior_q(approver), status=ChecklistStatus.SUBMITTED).exists():
+        return {}
+    checklist = Checklist.objects.filter(org=org, year=today.year).first()
+    if checklist is None or checklist.status not in (ChecklistStatus.DRAFT, ChecklistStatus.RETURNED):
+        checklist = Checklist.objects.filter(org=org, year=today.year + 1).first() or actions.checklist_create(
+            actor=editor, org=org, year=today.year + 1, copy_last_year=True, today=today)
+    if checklist.status not in (ChecklistStatus.DRAFT, ChecklistStatus.RETURNED):
+        return {}
+    if not checklist.items.filter(kind=ItemKind.RESPONSIBILITY).exists():
+        actions.checklist_item_add(actor=editor, checklist=checklist, kind=ItemKind.RESPONSIBILITY, title=QUEUE_DUTY[0],
+                                   detail=QUEUE_DUTY[1], due_on=date(checklist.year, 12, 31))
+    actions.checklist_submit(actor=editor, checklist=checklist)
+    return {"submitted": 1}

@@ -219,3 +219,24 @@ def _attendance(rng, lapsed: bool):
     if roll < PRESENT_RATE + ABSENT_RATE:
         return AttendanceStatus.ABSENT, rng.choice(ABSENT_REASONS)
     return AttendanceStatus.EXCUSED, rng.choice(EXCUSED_REASONS)
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+QUEUE_ACTIVITY = ("党员先锋日：社区环境整治志愿服务", "社区党群服务中心门前集合")
+
+
+def ensure_demo_queue(*, org, filer, now) -> dict:
+    """An activity of ``org`` (the demo ``member`` account's branch) whose QR sign-in is open
+    when the demo is loaded (it began an hour ago and runs for twelve more), filed through
+    the real action by ``filer`` (the demo ``community`` account); nothing when one is open."""
+    from assessments.life.actions import activity_file
+
+    opens, closes = schedule.SIGNIN_OPENS_BEFORE, schedule.SIGNIN_CLOSES_AFTER
+    if Activity.objects.filter(org=org, starts_at__lte=now + opens, ends_at__gte=now - closes).exists():
+        return {}
+    activity_type = ActivityType.objects.filter(code="vanguard_day").first() or ActivityType.objects.order_by("pk").first()
+    if activity_type is None:
+        return {}
+    activity_file(actor=filer, org=org, activity_type=activity_type, starts_at=now - timedelta(hours=1),
+                  ends_at=now + timedelta(hours=12), topic=QUEUE_ACTIVITY[0], place=QUEUE_ACTIVITY[1])
+    return {"activities": 1}

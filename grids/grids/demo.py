@@ -374,3 +374,23 @@ def flush_grids(area_trees) -> dict:
     counts["grants"] = Grant.objects.filter(pk__in=grant_ids).delete()[0] if grant_ids else 0
     counts["grids"] = grids.delete()[0]
     return counts
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+QUEUE_PROBLEM = "3号楼北侧下水井盖松动，夜间有居民险些踩空，已设临时警示，需尽快维修。"
+
+
+def ensure_demo_queue(*, grid_user, today) -> dict:
+    """An open diary problem (待处理) on a grid the demo ``grid`` account works on, recorded
+    through the real action; nothing when it already has one (or is on no grid)."""
+    from grids.diary.actions import diary_record
+
+    grids = Grid.objects.filter(team__user=grid_user, team__ended_on__isnull=True).order_by("pk")
+    if DiaryEntry.objects.filter(grid__in=grids, kind=DiaryKind.PROBLEM, status=DiaryStatus.OPEN).exists():
+        return {}
+    grid = grids.first()
+    if grid is None:
+        return {}
+    diary_record(actor=grid_user, grid=grid, kind=DiaryKind.PROBLEM, category=DiaryCategory.ENVIRONMENT,
+                 text=QUEUE_PROBLEM, occurred_on=today)
+    return {"problems": 1}

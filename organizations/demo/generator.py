@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.crypto import encrypt, keyed_hash
 from dangjian.privacy import id_number_check_digit
-from dangjian.trees import assign_tree_fields, lock_tree_writes
+from dangjian.trees import assign_tree_fields, lock_tree_writes, subtree_q
 from organizations.areas.choices import AreaLevel, BuildingUse
 from organizations.areas.models import Area
 from organizations.demo import names
@@ -1113,23 +1113,64 @@ def demo_password() -> str:
     return password
 
 
-DEMO_USERNAMES = ("admin", "district", "street", "community", "grid", "member", "department")
+DEMO_USERNAMES = ("admin", "district", "street", "community", "grid", "member", "member2", "department", "unit")
+# The demo's stand-in for a resident unit without one in the demo community (kept across runs).
+DEMO_UNIT_NAME = "社区物业服务中心"
+
+
+def _demo_members(community, district) -> tuple[Member, Member]:
+    """The two member accounts' records: ``member`` an in-service member (在职党员) of the
+    community whose employer is a registered party organization, so it can report in (报到)
+    and its quarterly sheet goes to that organization; ``member2`` another member of the
+    community (two members, so they can race for one wish).  Both plain full members."""
+    residents = (
+        Member.objects.residing_within(community).filter(org_role=OrgRole.MEMBER, status=MemberStatus.FULL)
+        .order_by("pk")
+    )
+    member = residents.filter(in_service=True, employer_org__isnull=False).first() or residents.first()
+    if member is None:
+        raise DemoDataError(_("社区“%(name)s”没有可关联演示账号的党员。") % {"name": community.name})
+    if not member.in_service or member.employer_org_id is None:
+        employer = (
+            PartyOrg.objects.filter(
+                subtree_q(district, "area"),
+                category__in=(OrgCategory.ORGAN, OrgCategory.INSTITUTION, OrgCategory.ENTERPRISE),
+            ).order_by("pk").first()
+        )
+        if employer is None:
+            raise DemoDataError(_("“%(name)s”没有机关或企业党组织，演示党员无法登记工作单位。") % {"name": district.name})
+        Member.objects.filter(pk=member.pk).update(in_service=True, employer=employer.name[:120], employer_org=employer)
+        member.in_service, member.employer_org = True, employer
+    second = residents.exclude(pk=member.pk).first()
+    if second is None:
+        raise DemoDataError(_("社区“%(name)s”只有一名党员，无法建立第二个党员演示账号。") % {"name": community.name})
+    return member, second
+
+
+def _demo_unit(community) -> ResidentUnit:
+    """The resident unit (驻区单位) the ``unit`` account answers whistles for: the community's
+    first, or a stand-in created once."""
+    unit = ResidentUnit.objects.filter(community=community).order_by("pk").first()
+    if unit is None:
+        unit, _created = ResidentUnit.objects.get_or_create(
+            community=community, name=DEMO_UNIT_NAME,
+            defaults={"kind": ResidentUnitKind.PRIVATE_ENTERPRISE, "address": community.address or ""},
+        )
+    return unit
 
 
 def ensure_demo_accounts(city_code: str) -> list[DemoAccount]:
-    """Create or update the demo accounts on the city rooted at ``city_code``; idempotent."""
+    """Create or update the demo accounts on the city rooted at ``city_code``; idempotent.
+    The ``unit`` account's resident unit is ``DemoAccount.node``'s ``unit`` (see
+    ``demo_unit_of``); the whistle apps make it a responder (``services.whistles.demo``)."""
     password = demo_password()
     city = Area.objects.get(parent__isnull=True, code=city_code)
     district = Area.objects.filter(parent=city).order_by("code").first()
     street = Area.objects.filter(parent=district).order_by("code").first()
     community = Area.objects.filter(parent=street).order_by("code").first()
     compound = Area.objects.filter(parent=community).order_by("code").first()
-    member = (
-        Member.objects.residing_within(community).filter(org_role=OrgRole.MEMBER, status=MemberStatus.FULL)
-        .order_by("pk").first()
-    )
-    if member is None:
-        raise DemoDataError(_("社区“%(name)s”没有可关联演示账号的党员。") % {"name": community.name})
+    member, member2 = _demo_members(community, district)
+    unit = _demo_unit(community)
     accounts = [
         DemoAccount("admin", Role.ADMIN, _("系统管理员"), city),
         DemoAccount("district", Role.DISTRICT, _("%(city)s委组织部") % {"city": city.name}, city),
@@ -1137,11 +1178,14 @@ def ensure_demo_accounts(city_code: str) -> list[DemoAccount]:
         DemoAccount("community", Role.COMMUNITY, _("%(community)s工作人员") % {"community": community.name}, community),
         DemoAccount("grid", Role.GRID, _("%(compound)s网格员") % {"compound": compound.name}, compound),
         DemoAccount("member", Role.MEMBER, member.name, community),
+        DemoAccount("member2", Role.MEMBER, member2.name, community),
         DemoAccount("department", Role.DEPARTMENT, f"{district.name}{names.DEPARTMENT_SHORT_NAME}", district),
+        DemoAccount("unit", Role.DEPARTMENT, unit.name, community),
     ]
     User = get_user_model()
-    # One hash for all seven accounts (same password): hashing is deliberately slow.
+    # One hash for all the accounts (same password): hashing is deliberately slow.
     hashed = make_password(password)
+    linked = {"member": member, "member2": member2}
     for account in accounts:
         user, _created = User.objects.get_or_create(username=account.username)
         user.first_name = account.display[:150]
@@ -1151,10 +1195,16 @@ def ensure_demo_accounts(city_code: str) -> list[DemoAccount]:
         user.save()
         Grant.objects.filter(user=user).delete()
         Grant.objects.create(user=user, role=account.role, area=account.node, note=_("演示账号"))
-        if account.username == "member":
-            Member.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
-            Member.objects.filter(pk=member.pk).update(user=user)
+        if account.username in linked:
+            record = linked[account.username]
+            Member.objects.filter(user=user).exclude(pk=record.pk).update(user=None)
+            Member.objects.filter(pk=record.pk).update(user=user)
     return accounts
+
+
+def demo_unit_of(community) -> ResidentUnit:
+    """The resident unit of the ``unit`` demo account in ``community`` (after ``ensure_demo_accounts``)."""
+    return _demo_unit(community)
 
 
 def demo_roots_present() -> list[str]:

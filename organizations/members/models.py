@@ -169,8 +169,9 @@ class CentralHousehold(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Every unmasked view of a member's personal data and every look-up of a member by phone
-    or ID number (refused attempts included), for audit (PIPL).  A look-up row records the
+    """Every unmasked view of a member's personal data, every look-up of a member by phone
+    or ID number, and every reveal of a resident's phone on a wish or a request (``target_*``;
+    refused attempts included), for audit (PIPL).  A look-up row records the
     field searched and how many members matched (the member when exactly one did) — never
     the value searched for."""
 
@@ -181,6 +182,10 @@ class PersonalDataAccess(models.Model):
         Member, null=True, blank=True, on_delete=models.CASCADE, related_name="access_log", verbose_name=_("党员")
     )
     kind = models.CharField(_("方式"), max_length=8, choices=AccessKind.choices, default=AccessKind.REVEAL)
+    # Another record whose personal data was opened (a resident's phone on a wish or a request):
+    # its model label and key, as an audit event names its target (``member`` is empty then).
+    target_type = models.CharField(_("查看对象类型"), max_length=64, blank=True)
+    target_id = models.CharField(_("查看对象编号"), max_length=32, blank=True)
     fields = models.CharField(_("查看字段"), max_length=100)
     matched = models.PositiveIntegerField(_("匹配人数"), null=True, blank=True)
     refused = models.BooleanField(_("已拒绝"), default=False)
@@ -194,5 +199,8 @@ class PersonalDataAccess(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        target = self.member_id if self.member_id is not None else f"{self.matched}"
+        if self.target_type:
+            target = f"{self.target_type}:{self.target_id}"
+        else:
+            target = self.member_id if self.member_id is not None else f"{self.matched}"
         return f"{self.user} {self.kind}{' refused' if self.refused else ''} → {target} {self.fields}"

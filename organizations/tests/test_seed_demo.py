@@ -36,7 +36,9 @@ ACCOUNTS = {
     "community": (Role.COMMUNITY, AreaLevel.COMMUNITY),
     "grid": (Role.GRID, AreaLevel.COMPOUND),
     "member": (Role.MEMBER, AreaLevel.COMMUNITY),
+    "member2": (Role.MEMBER, AreaLevel.COMMUNITY),
     "department": (Role.DEPARTMENT, AreaLevel.DISTRICT),
+    "unit": (Role.DEPARTMENT, AreaLevel.COMMUNITY),
 }
 
 
@@ -93,6 +95,19 @@ def test_small_scale_gives_consistent_trees_and_working_accounts():
     community = member_user.grants.get().area
     assert Member.objects.residing_within(community).filter(pk=member.pk).exists()
     assert member_user.first_name == member.name
+    # member is an in-service member whose employer is a registered party organization;
+    # member2 is another member of the same community (two members can race for a wish)
+    assert member.in_service and member.employer_org_id is not None
+    member2 = Member.objects.get(user__username="member2")
+    assert member2.pk != member.pk and User.objects.get(username="member2").grants.get().area == community
+    assert Member.objects.residing_within(community).filter(pk=member2.pk).exists()
+    # the unit account answers whistles for a resident unit of the community
+    from services.whistles.models import Responder
+
+    unit_user = User.objects.get(username="unit")
+    responder = Responder.objects.select_related("unit").get(user=unit_user)
+    assert responder.unit.community_id == community.pk and unit_user.first_name == responder.unit.name
+    assert unit_user.grants.get().area == community
     # the street, community and grid accounts are nested one inside the other
     street = User.objects.get(username="street").grants.get().area
     grid = User.objects.get(username="grid").grants.get().area
@@ -316,6 +331,97 @@ def test_small_scale_also_seeds_grids_diary_and_a_year_of_organizational_life():
     # the demo grid worker was put on a grid's team: grants over that grid's places follow
     assignment = GridTeamMember.objects.get(user__username="grid")
     assert assignment.grants.count() == assignment.grid.coverage.count() > 0
+    assert_every_demo_account_has_work_waiting()
     # --flush removes the dependents first, then the trees, and loads again
     seed("--scale", "small", "--flush", "--life", "all")
+    assert_every_demo_account_has_work_waiting()
     assert Area.objects.filter(parent__isnull=True).count() == 1
+
+
+def assert_every_demo_account_has_work_waiting():
+    """Each demo account's queue holds an item after ``seed_demo --life all``, it opens the pages
+    that list it, and seeding the queues again adds nothing."""
+    from django.utils import timezone
+
+    from assessments.checklists.choices import ChecklistStatus
+    from assessments.checklists.models import Checklist
+    from assessments.checklists.permissions import superior_q
+    from assessments.life import schedule
+    from assessments.life.models import Activity
+    from grids.diary.choices import DiaryKind, DiaryStatus
+    from grids.diary.models import DiaryEntry
+    from organizations.demo.generator import ensure_demo_accounts
+    from organizations.management.commands.seed_demo import Command
+    from services.checkins.models import MemberReport
+    from services.requests.choices import RequestStatus
+    from services.requests.models import ServiceRequest
+    from services.whistles.choices import TargetStatus, WhistleStatus
+    from services.whistles.models import WhistleTarget, responder_q
+    from services.wishes.choices import WishStatus
+    from services.wishes.models import Wish
+
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.all()}
+    community = users["community"].grants.get().area
+    member = Member.objects.select_related("organization").get(user=users["member"])
+    today, now = timezone.localdate(), timezone.now()
+    assert Wish.objects.filter(community=community, status=WishStatus.SUBMITTED).exists()
+    assert Wish.objects.filter(community=community, status=WishStatus.PUBLISHED).exists()
+    assert ServiceRequest.objects.filter(community=community, status=RequestStatus.SUBMITTED).exists()
+    assert ServiceRequest.objects.filter(assigned_member=member, status=RequestStatus.DISPATCHED).exists()
+    for username in ("department", "unit"):
+        assert WhistleTarget.objects.filter(
+            responder_q(users[username]), status=TargetStatus.NOTIFIED,
+            whistle__status=WhistleStatus.OPEN).exists(), username
+    assert Checklist.objects.filter(superior_q(users["street"]), status=ChecklistStatus.SUBMITTED).exists()
+    assert DiaryEntry.objects.filter(grid__team__user=users["grid"], kind=DiaryKind.PROBLEM,
+                                     status=DiaryStatus.OPEN).exists()
+    assert any(schedule.signin_state(now, a.starts_at, a.ends_at) == schedule.SIGNIN_OPEN
+               for a in Activity.objects.filter(org=member.organization))
+    assert not MemberReport.objects.filter(member=member, valid_until__gte=today).exists()
+
+    client = Client()
+    client.force_login(users["member"])
+    page = client.get(reverse("reporting:mine"))
+    assert page.status_code == 200 and 'data-testid="self-report-button"' in page.content.decode()
+    assert client.post(reverse("reporting:my_report"), {"skills": ""}).status_code == 302
+    assert MemberReport.objects.filter(member=member, valid_until__gte=today).exists()  # 报到 done
+    for username in ("unit", "department"):
+        client.force_login(users[username])
+        inbox = client.get(reverse("whistles:inbox"))
+        assert inbox.status_code == 200, username
+        assert "楼道堆物与消防通道占用" in inbox.content.decode() or username == "department"
+    client.force_login(users["member2"])
+    assert client.get(reverse("services:wish_wall")).status_code == 200
+
+    accounts = ensure_demo_accounts(Area.objects.get(parent__isnull=True).code)
+    MemberReport.objects.filter(member=member, valid_until__gte=today).delete()
+    before = (Wish.objects.count(), ServiceRequest.objects.count(), WhistleTarget.objects.count(),
+              Checklist.objects.count(), DiaryEntry.objects.count(), Activity.objects.count())
+    assert Command()._seed_queues(accounts, seed=1, timings={}) == {}
+    assert before == (Wish.objects.count(), ServiceRequest.objects.count(), WhistleTarget.objects.count(),
+                      Checklist.objects.count(), DiaryEntry.objects.count(), Activity.objects.count())
+
+
+@pytest.mark.django_db
+def test_demo_accounts_give_member_an_employer_and_unit_a_stand_in_where_the_data_has_none():
+    """Data whose demo community has no in-service member and no resident unit (another
+    seed, or a city loaded by hand): member is made 在职 at a registered organ of the
+    district, unit answers for a stand-in unit made once; running again changes nothing."""
+    from organizations.demo.generator import DEMO_UNIT_NAME, ensure_demo_accounts
+    from organizations.tests.factories import PartyOrgFactory
+
+    c = build_city()
+    with pytest.raises(DemoDataError, match="没有机关或企业党组织"):
+        ensure_demo_accounts(c.city.code)
+    organ = PartyOrgFactory(name="元宝区住建局机关党支部", kind=OrgKind.BRANCH, category=OrgCategory.ORGAN,
+                            area=c.district, parent=c.city_org)
+    for _run in range(2):
+        accounts = {a.username: a for a in ensure_demo_accounts(c.city.code)}
+        member = Member.objects.get(user__username="member")
+        assert member.in_service and member.employer_org == organ and member.employer == organ.name
+        assert Member.objects.get(user__username="member2").pk != member.pk
+        assert accounts["unit"].node == c.a.area
+        unit = ResidentUnit.objects.get()
+        assert (unit.name, unit.community) == (DEMO_UNIT_NAME, c.a.area)
+        assert get_user_model().objects.get(username="unit").first_name == DEMO_UNIT_NAME

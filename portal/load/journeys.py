@@ -146,16 +146,24 @@ JOURNEYS: dict[str, tuple[Step, ...]] = {
         Step("home", "/"), Step("my member page", link=MEMBER, on="home"), Step("wish wall", "/services/wishes/wall/"),
         Step("my tasks", "/services/requests/mine/"), Step("my reporting", "/services/reporting/mine/"),
     ),
+    "member2": (
+        Step("home", "/"), Step("wish wall", "/services/wishes/wall/"), Step("my claims", "/services/wishes/mine/"),
+        Step("my tasks", "/services/requests/mine/"),
+    ),
     "department": (
         Step("home", "/"), Step("whistle inbox", "/services/whistles/inbox/"), Step("unit list", "/org/units/"),
         Step("unit detail", link=UNIT, on="unit list"), Step("area index", "/org/areas/", redirects=True),
+    ),
+    "unit": (
+        Step("home", "/"), Step("whistle inbox", "/services/whistles/inbox/"), Step("unit list", "/org/units/"),
+        Step("unit detail", link=UNIT, on="unit list"),
     ),
 }
 
 
 # The locustfile's user classes of the mixed run (the ceiling runs name theirs explicitly).
 MIXED_USERS = ("AdminStaff", "DistrictStaff", "StreetStaff", "CommunityStaff", "GridStaff", "MemberStaff",
-               "DepartmentStaff", "WishResident", "RequestResident")
+               "Member2Staff", "DepartmentStaff", "UnitStaff", "WishResident", "RequestResident")
 
 
 def login(browser: Browser, role: str, account: dict, password: str, *, now=None) -> Page:

@@ -135,8 +135,10 @@ DistrictStaff = _staff("district", 5)
 StreetStaff = _staff("street", 5)
 CommunityStaff = _staff("community", 8)
 GridStaff = _staff("grid", 6)
-MemberStaff = _staff("member", 6)
-DepartmentStaff = _staff("department", 3)
+MemberStaff = _staff("member", 4)
+Member2Staff = _staff("member2", 2)
+DepartmentStaff = _staff("department", 2)
+UnitStaff = _staff("unit", 1)
 
 
 # ------------------------------------------------------------------------------ residents

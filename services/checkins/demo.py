@@ -125,3 +125,12 @@ def seed_reporting(*, rng, community_ids, today) -> dict:
         totals["pairings"] += len(links)
         totals["member_reports"] += len(reports)
     return dict(totals)
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+def ensure_demo_queue(*, member, today) -> dict:
+    """报到 due for the demo ``member`` account (an in-service member): a report still valid
+    today is taken back, so the account shows its 报到 button and the community its lapsed
+    member; earlier, expired periods stay as history."""
+    removed, _counts = MemberReport.objects.filter(member=member, valid_until__gte=today).delete()
+    return {"reports_removed": removed} if removed else {}

@@ -7,7 +7,9 @@ assignee hands it back) / ``request_accept`` (the assignee; exactly one wins a r
 ``request_resolve`` (the assignee; a party member resolving it is credited
 ``REQUEST_SERVICE_HOURS``) → ``request_rate`` (public: the tracking code plus the last four
 digits of the phone); ``request_cancel`` (cadres) until resolved.  ``volunteer_team_save``
-keeps a community's teams.
+keeps a community's teams.  ``request_reveal_requester_phone``: the dispatching staff and
+the assignee of an open request see the requester's full phone, each attempt logged
+(``PersonalDataAccess``).
 
 Every status change goes through ``dangjian.workflow.transition`` (lock, check, record a
 ``RequestEvent``) and writes an audit event.  Out of scope answers ``Http404``; in scope but
@@ -33,6 +35,7 @@ from services.ledger.models import ServiceSource
 from services.requests import permissions, selectors, sla
 from services.requests.choices import (
     REQUEST_ACTIONS,
+    REQUEST_OPEN_STATUSES,
     REQUEST_SERVICE_HOURS,
     REQUEST_TRANSITIONS,
     AssigneeKind,
@@ -45,6 +48,7 @@ from services.resident.actions import (
     ADDRESS_MAX,
     COMMENT_MAX,
     NAME_MAX,
+    NOT_VISIBLE,
     NOTE_MAX,
     REASON_MAX,
     by_code,
@@ -52,6 +56,7 @@ from services.resident.actions import (
     check_place,
     check_rating,
     normalise_code,
+    requester_phone_reveal,
     save_with_code,
 )
 from services.resident.choices import Satisfaction
@@ -220,18 +225,22 @@ def request_decline(*, actor, request, reason) -> ServiceRequest:
     )
 
 
-def request_resolve(*, actor, request, note) -> ServiceRequest:
-    """The assignee reports the result (办结).  A party member resolving it — the assigned
-    member, or a team member or worker who has a member record — is credited
-    ``REQUEST_SERVICE_HOURS`` on the local date."""
+def request_resolve(*, actor, request, note, photo=None) -> ServiceRequest:
+    """The assignee reports the result (办结), with an optional photo of it (``check_photo``:
+    re-encoded without metadata) that the resident sees before rating.  A party member
+    resolving it — the assigned member, or a team member or worker who has a member record —
+    is credited ``REQUEST_SERVICE_HOURS`` on the local date."""
+    from dangjian.uploads import check_photo
     from services.resident.permissions import member_of
 
     req = _visible(actor, request)
     note = text_or_error("note", note, NOTE_MAX, empty_message=_("请简要说明办理结果。"))
+    changes = {"resolved_at": timezone.now(), "resolve_note": note}
+    if photo:
+        changes["resolve_photo"] = check_photo(photo)
     with transaction.atomic():
         obj = _transition(
-            RequestAction.RESOLVE, req, actor=actor, note=note[:500], check=_require_assignee(actor),
-            resolved_at=timezone.now(), resolve_note=note,
+            RequestAction.RESOLVE, req, actor=actor, note=note[:500], check=_require_assignee(actor), **changes,
         )
         member = obj.assigned_member if obj.assignee_kind == AssigneeKind.MEMBER else member_of(actor)
         if member is not None:
@@ -311,3 +320,23 @@ def volunteer_team_save(*, actor, community, name, leader=None, members=(), is_a
            {"name": name, "leader": getattr(leader, "pk", None), "members": sorted(m.pk for m in people)})
     return team
 
+
+
+# ------------------------------------------------------------------ calling the resident
+def request_reveal_requester_phone(*, actor, request, channel, ip=None) -> str:
+    """The requester's full phone for the dispatching staff or the assignee of an open
+    request; refused (``PermissionDeniedError``) for other roles and once the request is
+    resolved, rated or cancelled, 404 out of scope — every attempt logged, the number never."""
+    def refusal(locked):
+        if not selectors.requests_for(actor).filter(pk=locked.pk).exists():
+            return NOT_VISIBLE
+        if locked.status not in REQUEST_OPEN_STATUSES:
+            return _("该诉求当前为“%(status)s”，事项已结束，不能再查看诉求人的联系电话。") % {
+                "status": locked.get_status_display()}
+        if not permissions.can_contact_requester(actor, locked):
+            return _("只有负责派单的社区工作人员和承办人可以查看诉求人的联系电话。")
+        return None
+
+    queryset = ServiceRequest.objects.select_related(*selectors.DETAIL_RELATED)
+    return requester_phone_reveal(actor=actor, queryset=queryset, pk=request.pk, refusal=refusal, channel=channel,
+                                  ip=ip)

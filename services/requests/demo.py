@@ -231,3 +231,38 @@ def _finish(req, plan):
         req.assignee_kind, req.dispatched_at = "", None
         req.assigned_member_id = req.assigned_worker_id = req.assigned_team_id = None
     return req, plan
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+QUEUE_TEXTS = ("单元门禁坏了，老人进出不方便，请帮忙报修。", "楼下路灯不亮一个多月了，晚上出行不安全。")
+
+
+def ensure_demo_queue(*, community, dispatcher, member, rng) -> dict:
+    """Work waiting in the demo accounts' queues in ``community``, through the real actions:
+    a request to dispatch (``community``) and a request dispatched to ``member`` (a party
+    member record with an account).  Adds only what is missing (running again adds nothing)."""
+    from dangjian import trees
+    from organizations.areas.choices import AreaLevel
+    from organizations.areas.models import Area
+    from services.requests import actions
+
+    building = Area.objects.filter(trees.subtree_q(community), level=AreaLevel.BUILDING).order_by("pk").first()
+    category = RequestCategory.objects.filter(code="general", is_active=True).first() or \
+        RequestCategory.objects.filter(is_active=True).order_by("sort_order", "pk").first()
+    made = defaultdict(int)
+    if category is None:
+        return {}
+
+    def new_request(i):
+        person = requester(rng)
+        return actions.request_submit(community=community, building=building, category=category, text=QUEUE_TEXTS[i],
+                                      name=person["requester_name"], phone=person["requester_phone"],
+                                      address="" if building else community.name)
+
+    if not ServiceRequest.objects.filter(community=community, status=RequestStatus.SUBMITTED).exists():
+        new_request(0)
+        made["to_dispatch"] += 1
+    if not ServiceRequest.objects.filter(assigned_member=member, status=RequestStatus.DISPATCHED).exists():
+        actions.request_dispatch(actor=dispatcher, request=new_request(1), member=member, note="请尽快联系居民上门查看。")
+        made["dispatched"] += 1
+    return dict(made)

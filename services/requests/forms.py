@@ -50,6 +50,8 @@ class RateForm(ResidentRateForm):
 
 class ResolveForm(PlainForm):
     note = forms.CharField(label=_("办理结果"), max_length=actions.NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label=_("办结照片（可选）"), required=False,
+                            help_text=_("JPG、PNG 或 WebP，不超过 5 MB；居民评价前可以看到。"))
 
 
 class DispatchForm(PlainForm):

@@ -142,6 +142,7 @@ class ServiceRequest(models.Model):
     accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     resolve_note = models.TextField(_("办理结果"), max_length=1000, blank=True)
+    resolve_photo = models.FileField(_("办结照片"), upload_to=request_photo_path, blank=True)
     rating = models.CharField(_("评价"), max_length=16, choices=Satisfaction.choices, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -177,6 +178,11 @@ class ServiceRequest(models.Model):
     @property
     def public_cancel_reason(self):
         return mask_public_text(self.cancel_reason)
+
+    @property
+    def public_resolve_note(self):
+        """The assignee's note on the result, for the resident's pages (numbers masked)."""
+        return mask_public_text(self.resolve_note)
 
     def make_event(self, *, actor, from_status, to_status, note=""):
         return RequestEvent.of(request=self, actor=actor, from_status=from_status, to_status=to_status, note=note)

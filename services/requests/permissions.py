@@ -1,6 +1,6 @@
 from dangjian.scoping import get_scope
 from dangjian.workflow import anyone
-from services.requests.choices import AssigneeKind, RequestAction
+from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestAction
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES
 
 REQUEST_READ_ROLES = WISH_READ_ROLES
@@ -53,6 +53,15 @@ def is_assignee(user, req) -> bool:
 def can_manage_request(user, req) -> bool:
     """Dispatch and cancel (``req.community`` loaded)."""
     return can_manage(user, req.community)
+
+
+def can_contact_requester(user, req) -> bool:
+    """Reveal the requester's full phone to call them back: the request is still open
+    (submitted, dispatched or accepted) and the user dispatches it (community staff) or is
+    its assignee (the relations of ``DETAIL_RELATED`` loaded)."""
+    if req.status not in REQUEST_OPEN_STATUSES:
+        return False
+    return can_manage(user, req.community) or is_assignee(user, req)
 
 
 # Who may take each step of a request (``dangjian.workflow.available_transitions``).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("r/communities/", communities_page, name="communities"),
     path("r/<str:code>/", views.request_status, name="public_status"),
     path("r/<str:code>/rate/", views.request_rate, name="public_rate"),
+    path("r/<str:code>/result-photo/", views.request_result_photo, name="public_result_photo"),
     # staff
     path("services/requests/", views.request_list, name="list"),
     path("services/requests/home/", views.request_home, name="home"),
@@ -30,5 +31,7 @@ urlpatterns = [
     path("services/requests/<int:pk>/accept/", views.request_accept, name="accept"),
     path("services/requests/<int:pk>/resolve/", views.request_resolve, name="resolve"),
     path("services/requests/<int:pk>/cancel/", views.request_cancel, name="cancel"),
+    path("services/requests/<int:pk>/phone/", views.request_reveal_phone, name="reveal_phone"),
     path("services/requests/<int:pk>/photo/", views.request_photo, name="photo"),
+    path("services/requests/<int:pk>/photo/result/", views.request_photo, {"which": "result"}, name="result_photo"),
 ]

@@ -26,15 +26,16 @@ from django.views.decorators.http import require_POST
 from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
-from dangjian.portal import int_param, paginate, refusals
+from dangjian.portal import client_ip, int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
+from organizations.members.choices import AccessChannel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
-from services.requests.choices import REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
+from services.requests.choices import REQUEST_DONE_STATUSES, REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
 from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
-from services.requests.models import VolunteerTeam
+from services.requests.models import ServiceRequest, VolunteerTeam
 from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
 from services.resident.views import crumbs as _crumbs
 
@@ -109,6 +110,16 @@ def request_status(request, code):
                        context=_public_context)
 
 
+def request_result_photo(request, code):
+    """The result photo of a resolved request, by its tracking code (the resident's
+    authority, as for the status page): re-encoded without metadata on upload; never a
+    public media URL."""
+    req = actions.request_for_code(code)
+    if req.status not in REQUEST_DONE_STATUSES or not req.resolve_photo:
+        raise Http404
+    return photo_response(req.resolve_photo)
+
+
 @never_cache
 def request_rate(request, code):
     return rate_page(request, code, find=actions.request_for_code, rate=actions.request_rate,
@@ -165,6 +176,7 @@ def _detail(request, req, *, status=200, **forms):
                           (req.code, None)),
         "show_personal": show_personal,
         "show_name": show_personal or assignee,
+        "can_contact": bool(req.requester_phone) and permissions.can_contact_requester(user, req),
         "can_dispatch": can_dispatch,
         "can_cancel": RequestAction.CANCEL in steps,
         "can_accept": RequestAction.ACCEPT in steps,  # accept or decline
@@ -267,20 +279,42 @@ def request_accept(request, pk):
 @require_POST
 def request_resolve(request, pk):
     req = _request_for_view(request.user, pk)
-    form = ResolveForm(request.POST, prefix="resolve")
-    response = _post(request, req, form, lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"]),
+    form = ResolveForm(request.POST, request.FILES, prefix="resolve")
+    response = _post(request, req, form,
+                     lambda data: actions.request_resolve(actor=request.user, request=req, note=data["note"],
+                                                          photo=data.get("photo") or None),
                      _("已登记办结，感谢您的服务！居民可以对办理结果进行评价。"))
     return response or _detail(request, req, status=400, resolve_form=form)
 
 
+@never_cache
+@login_required
+@require_POST
+def request_reveal_phone(request, pk):
+    """The requester's full phone (an htmx fragment with a ``tel:`` link), for the
+    dispatching staff and the assignee of an open request; refused → the refusal fragment
+    (403).  Every attempt is logged; the number is never in a URL."""
+    req = ServiceRequest.objects.filter(pk=pk).only("pk").first()  # the action checks scope, role and status
+    if req is None:
+        raise Http404
+    try:
+        phone = actions.request_reveal_requester_phone(actor=request.user, request=req, channel=AccessChannel.WEB,
+                                                       ip=client_ip(request))
+    except PermissionDeniedError as exc:
+        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
+    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})
+
+
 @login_required
 @refusals
-def request_photo(request, pk):
-    """A request's photo, to those who may open the request (never a public URL)."""
+def request_photo(request, pk, which="request"):
+    """A request's photo (``request``) or its result photo (``result``), to those who may open
+    the request (never a public URL)."""
     req = _request_for_view(request.user, pk)
-    if not req.photo:
+    photo = {"request": req.photo, "result": req.resolve_photo}.get(which)
+    if not photo:
         raise Http404
-    return photo_response(req.photo)
+    return photo_response(photo)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dangjian import trees
+from dangjian.errors import PermissionDeniedError
 from dangjian.privacy import is_valid_mobile
 from dangjian.validation import check_text
 from organizations.areas.choices import AreaLevel
@@ -116,6 +117,41 @@ def check_rating(errors, obj, *, rating, ratings, comment, comment_max, phone_la
     elif len(obj.requester_phone) < 4 or not hmac.compare_digest(last4, obj.requester_phone[-4:]):
         errors["phone_last4"] = mismatch
     return comment
+
+
+# ------------------------------------------------------------ contacting the resident
+# ``refusal(obj)`` of ``requester_phone_reveal`` answers this for an object out of the actor's scope.
+NOT_VISIBLE = object()
+
+
+def requester_phone_reveal(*, actor, queryset, pk, refusal, channel, ip=None) -> str:
+    """The full phone of the resident who submitted row ``pk`` of ``queryset`` (a wish or a
+    request), for staff who are to call the resident back; every attempt is logged.
+
+    Lock-check-record: the row is taken with ``select_for_update`` (its status cannot change
+    under the check), ``refusal(row)`` says why not (``NOT_VISIBLE`` out of scope, a Chinese
+    message when the role or the status does not allow it, ``None`` when allowed), and one
+    ``PersonalDataAccess`` row names the actor, the row and the outcome — never the number.
+    A missing row is 404 (nothing to log); out of scope 404 as for missing, logged as
+    refused; not allowed ``PermissionDeniedError``, logged as refused."""
+    from organizations.members.choices import AccessKind
+    from organizations.members.models import PersonalDataAccess
+
+    with transaction.atomic():
+        obj = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        why = refusal(obj)
+        PersonalDataAccess.objects.create(
+            user=actor if getattr(actor, "is_authenticated", False) else None, kind=AccessKind.REVEAL,
+            target_type=obj._meta.label_lower, target_id=str(obj.pk), fields="requester_phone",
+            refused=why is not None, channel=channel, ip=ip,
+        )
+    if why is NOT_VISIBLE:
+        raise Http404
+    if why is not None:
+        raise PermissionDeniedError(why)
+    return obj.requester_phone
 
 
 # ----------------------------------------------------------------------------- wishes

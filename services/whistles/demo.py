@@ -254,3 +254,43 @@ def _plan(rng, area, created, now, dept_ids, unit_ids, upper):
         last = max(t.resolved_at for t, _steps in targets if t.resolved_at)
         events.append((WhistleStatus.AWAITING, last, "各单位已办理完毕，待吹哨方确认"))
     return whistle, {"targets": targets, "events": sorted(events, key=lambda e: e[1])}
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+def ensure_demo_responders(*, department_user=None, department_area=None, unit_user=None, unit=None) -> int:
+    """The demo ``department`` account answers for its district's 住建局 (once the departments
+    exist) and the ``unit`` account for its resident unit; idempotent.  Answers how many
+    responder rows were added."""
+    from organizations.demo import names
+    from services.whistles.models import Responder
+
+    added = 0
+    if department_user is not None and department_area is not None:
+        department = Department.objects.filter(area=department_area, name=names.DEPARTMENT_SHORT_NAME).first()
+        if department is not None:
+            added += Responder.objects.get_or_create(user=department_user, department=department)[1]
+    if unit_user is not None and unit is not None:
+        added += Responder.objects.get_or_create(user=unit_user, unit=unit)[1]
+    return added
+
+
+QUEUE_WHISTLE = ("楼道堆物与消防通道占用", "多栋楼楼道堆放杂物、消防通道被占用，社区劝导多次无效，需要职能部门和驻区单位共同处置。")
+
+
+def ensure_demo_queue(*, whistler, area, department=None, unit=None) -> dict:
+    """A fresh whistle from ``area`` (the demo community) naming ``department`` and ``unit``
+    when either has nothing left to report in (``TargetStatus.NOTIFIED`` on an open whistle),
+    through the real action; running again adds nothing."""
+    from services.whistles.actions import whistle_create
+
+    def waiting(**party):
+        return WhistleTarget.objects.filter(status=TargetStatus.NOTIFIED, whistle__status=WhistleStatus.OPEN,
+                                            **party).exists()
+
+    departments = [department] if department is not None and not waiting(department=department) else []
+    units = [unit] if unit is not None and not waiting(unit=unit) else []
+    if not departments and not units:
+        return {}
+    whistle_create(actor=whistler, area=area, title=QUEUE_WHISTLE[0], description=QUEUE_WHISTLE[1],
+                   departments=departments, units=units)
+    return {"whistles": 1}

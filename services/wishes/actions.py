@@ -22,7 +22,9 @@ Micro-wishes (微心愿)
     organization they manage) → ``wish_release`` / ``wish_fulfil`` (the claimant only) →
     ``wish_rate`` (public: the tracking code plus the last four digits of the phone the
     wish was submitted with, so a shared status link is not enough to rate); and
-    ``wish_cancel`` (cadres) until fulfilment.  Fulfilling a wish a member claimed credits
+    ``wish_cancel`` (cadres) until fulfilment.  ``wish_reveal_requester_phone``: the
+    reviewing staff and the claimant of an open wish see the requester's full phone, each
+    attempt logged (``PersonalDataAccess``).  Fulfilling a wish a member claimed credits
     ``WISH_SERVICE_HOURS`` to that member's ledger.  Each change writes a ``WishEvent``
     and an audit event.  Out of scope answers ``Http404``; in scope but not allowed
     ``PermissionDeniedError``; bad input ``ValidationError`` per field.
@@ -49,17 +51,28 @@ from services.resident.actions import (
     ADDRESS_MAX,
     COMMENT_MAX,
     NAME_MAX,
+    NOT_VISIBLE,
     NOTE_MAX,
     REASON_MAX,
     by_code,
     check_contact,
     check_place,
     check_rating,
+    requester_phone_reveal,
     save_with_code,
 )
 from services.resident.choices import Satisfaction
 from services.wishes import permissions
-from services.wishes.choices import WISH_ACTIONS, WISH_REFUSALS, WISH_SERVICE_HOURS, WISH_TRANSITIONS, WishAction, WishKind, WishStatus
+from services.wishes.choices import (
+    CLOSED_STATUSES,
+    WISH_ACTIONS,
+    WISH_REFUSALS,
+    WISH_SERVICE_HOURS,
+    WISH_TRANSITIONS,
+    WishAction,
+    WishKind,
+    WishStatus,
+)
 from services.wishes.models import Wish
 
 WISH_TEXT_MAX = 1000
@@ -224,3 +237,21 @@ def wish_rate(*, code, phone_last4, rating, comment="") -> Wish:
         WishAction.RATE, wish, actor=None, note=Satisfaction(rating).label,
         rating=rating, rating_comment=comment, rated_at=timezone.now(),
     )
+
+
+# ------------------------------------------------------------------ calling the resident
+def wish_reveal_requester_phone(*, actor, wish, channel, ip=None) -> str:
+    """The requester's full phone for the reviewing staff or the claimant of an open wish;
+    refused (``PermissionDeniedError``) for other roles and once the wish is closed, 404 out
+    of scope — every attempt logged, the number never."""
+    def refusal(locked):
+        if not Wish.objects.visible_to(actor).filter(pk=locked.pk).exists():
+            return NOT_VISIBLE
+        if locked.status in CLOSED_STATUSES:
+            return _("该心愿当前为“%(status)s”，事项已结束，不能再查看心愿人的联系电话。") % {"status": locked.get_status_display()}
+        if not permissions.can_contact_requester(actor, locked):
+            return _("只有负责审核该心愿的社区工作人员和认领人可以查看心愿人的联系电话。")
+        return None
+
+    queryset = Wish.objects.select_related("community", "claimed_member", "claimed_org__area")
+    return requester_phone_reveal(actor=actor, queryset=queryset, pk=wish.pk, refusal=refusal, channel=channel, ip=ip)

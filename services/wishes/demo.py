@@ -159,3 +159,36 @@ def _plan(rng, community_id, day, today, buildings, residents, orgs):
 def _finish(wish, plan):
     wish.status = plan[-1][0]
     return wish, plan
+
+
+# ------------------------------------------------------------ the demo accounts' queues
+QUEUE_WISHES = (
+    (WishKind.MATERIAL, "独居老人想要一台收音机听戏，平时一个人在家很闷。"),
+    (WishKind.SPIRITUAL, "希望有志愿者每周陪孩子读一次书。"),
+)
+
+
+def ensure_demo_queue(*, community, reviewer, rng) -> dict:
+    """Work waiting in the demo accounts' queues in ``community``, through the real actions:
+    a wish to review (``community``) and a published wish to claim (``member``, ``member2``).
+    Adds only what is missing (running again adds nothing)."""
+    from organizations.areas.choices import AreaLevel
+    from organizations.areas.models import Area
+    from services.wishes import actions
+
+    building = Area.objects.filter(trees.subtree_q(community), level=AreaLevel.BUILDING).order_by("pk").first()
+    made = defaultdict(int)
+
+    def new_wish(i):
+        kind, text = QUEUE_WISHES[i]
+        person = requester(rng)
+        return actions.wish_submit(community=community, building=building, address="" if building else community.name,
+                                   kind=kind, text=text, name=person["requester_name"], phone=person["requester_phone"])
+
+    if not Wish.objects.filter(community=community, status=WishStatus.SUBMITTED).exists():
+        new_wish(0)
+        made["to_review"] += 1
+    if not Wish.objects.filter(community=community, status=WishStatus.PUBLISHED).exists():
+        actions.wish_publish(actor=reviewer, wish=new_wish(1))
+        made["to_claim"] += 1
+    return dict(made)

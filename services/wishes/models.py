@@ -128,6 +128,11 @@ class Wish(models.Model):
         return mask_public_text(self.cancel_reason)
 
     @property
+    def public_fulfil_note(self):
+        """The claimant's note on the fulfilment, for the resident's pages (numbers masked)."""
+        return mask_public_text(self.fulfil_note)
+
+    @property
     def claimant_kind(self):
         if self.claimed_member_id is not None:
             return ClaimantKind.MEMBER

@@ -13,6 +13,9 @@
 * Releasing and fulfilling: only the claimant — the member who claimed, or a manager of
   the organization that claimed.
 * Rating: the resident, by the tracking code (and the phone's last four digits).
+* Calling the resident back (the full phone, one logged reveal at a time): while the wish is
+  open (not fulfilled, rated, rejected or cancelled), the community staff who review it
+  and its claimant.
 
 ``WISH_RULES`` gives the rule of each step, for the buttons (``available_transitions``).
 
@@ -25,7 +28,7 @@ from dangjian.scoping import InArea, InOrg, get_scope
 from dangjian.workflow import anyone
 from organizations.grants.choices import MANAGE_ROLES
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES, member_community, member_of
-from services.wishes.choices import WishAction
+from services.wishes.choices import CLOSED_STATUSES, WishAction
 
 # Who may claim on behalf of an organization (over that organization).
 WISH_ORG_CLAIM_ROLES = frozenset(MANAGE_ROLES)
@@ -91,6 +94,15 @@ def can_claim(user, wish) -> bool:
     """The claim button: the wish's wall is one the user sees, and the user has a member
     record or an organization to claim for (the action decides the rest on the locked row)."""
     return sees_wall_of(user, wish.community) and (member_of(user) is not None or claimable_orgs(user).exists())
+
+
+def can_contact_requester(user, wish) -> bool:
+    """Reveal the requester's full phone to call them back: the wish is still open and the
+    user reviews it or claimed it (``wish.community``, ``wish.claimed_member`` and
+    ``wish.claimed_org__area`` loaded)."""
+    if wish.status in CLOSED_STATUSES:
+        return False
+    return can_review(user, wish) or is_claimant(user, wish)
 
 
 # Who may take each step of a wish (``dangjian.workflow.available_transitions``).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("w/communities/", communities_page, name="wish_communities"),
     path("w/<str:code>/", views.wish_status, name="wish_status"),
     path("w/<str:code>/rate/", views.wish_rate, name="wish_rate"),
+    path("w/<str:code>/result-photo/", views.wish_result_photo, name="wish_result_photo"),
     # staff
     path("services/", views.wish_home, name="home"),
     path("services/wishes/", views.wish_list, name="wish_list"),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("services/wishes/<int:pk>/claim/", views.wish_claim, name="wish_claim"),
     path("services/wishes/<int:pk>/release/", views.wish_release, name="wish_release"),
     path("services/wishes/<int:pk>/fulfil/", views.wish_fulfil, name="wish_fulfil"),
+    path("services/wishes/<int:pk>/phone/", views.wish_reveal_phone, name="wish_reveal_phone"),
     path("services/wishes/<int:pk>/photo/<str:which>/", views.wish_photo, name="wish_photo"),
 ]

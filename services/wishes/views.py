@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 
 from dangjian import pickers, portal, trees
 from dangjian.errors import PermissionDeniedError, message_of
-from dangjian.portal import int_param, paginate, refusals
+from dangjian.portal import client_ip, int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
+from organizations.members.choices import AccessChannel
 from services.resident import permissions as resident_permissions
 from services.resident.forms import ReasonForm, TrackForm
 from services.resident.views import (
@@ -43,7 +44,7 @@ from services.resident.views import (
 )
 from services.resident.views import crumbs as _crumbs
 from services.wishes import actions, permissions, selectors
-from services.wishes.choices import WISH_PATH, ClaimantKind, WishAction, WishStatus
+from services.wishes.choices import DONE_STATUSES, WISH_PATH, ClaimantKind, WishAction, WishStatus
 from services.wishes.forms import ClaimForm, FulfilForm, RateForm, WishFilterForm, WishSubmitForm
 from services.wishes.models import Wish
 
@@ -111,6 +112,16 @@ def wish_status(request, code):
                        context=_public_context)
 
 
+def wish_result_photo(request, code):
+    """The fulfilment photo of a fulfilled wish, by its tracking code (the resident's
+    authority, as for the status page): the photo was re-encoded without metadata on upload,
+    so it carries no personal data beyond what it shows; never a public media URL."""
+    wish = actions.wish_for_code(code)
+    if wish.status not in DONE_STATUSES or not wish.fulfil_photo:
+        raise Http404
+    return photo_response(wish.fulfil_photo)
+
+
 @never_cache
 def wish_rate(request, code):
     return rate_page(request, code, find=actions.wish_for_code, rate=actions.wish_rate, rate_verb=WishAction.RATE,
@@ -160,6 +171,7 @@ def _detail(request, wish, *, status=200, **forms):
                           (wish.code, None)),
         "show_personal": permissions.can_see_personal(user, wish),
         "show_name": permissions.can_see_personal(user, wish) or is_claimant,
+        "can_contact": bool(wish.requester_phone) and permissions.can_contact_requester(user, wish),
         "can_review": WishAction.PUBLISH in steps,  # publish or reject
         "can_cancel": WishAction.CANCEL in steps,
         "can_claim": WishAction.CLAIM in steps,
@@ -278,6 +290,24 @@ def wish_fulfil(request, pk):
         _("已登记完成，感谢您的奉献！心愿人可以对完成情况进行评价。"),
     )
     return response or _detail(request, wish, status=400, fulfil_form=form)
+
+
+@never_cache
+@login_required
+@require_POST
+def wish_reveal_phone(request, pk):
+    """The requester's full phone (an htmx fragment with a ``tel:`` link), for the reviewing
+    staff and the claimant of an open wish; refused → the refusal fragment (403).  Every
+    attempt is logged; the number is never in a URL."""
+    wish = Wish.objects.filter(pk=pk).only("pk").first()  # the action checks scope, role and status
+    if wish is None:
+        raise Http404
+    try:
+        phone = actions.wish_reveal_requester_phone(actor=request.user, wish=wish, channel=AccessChannel.WEB,
+                                                    ip=client_ip(request))
+    except PermissionDeniedError as exc:
+        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
+    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})
 
 
 @login_required

@@ -8,7 +8,8 @@
     seed_demo --flush ...                # remove the demo trees first
 
 The same ``--seed`` gives the same data.  Demo accounts (admin, district, street, community,
-grid, member, department) get the password ``settings.DEMO_PASSWORD``.  After loading, both
+grid, member, member2, department, unit) get the password ``settings.DEMO_PASSWORD``; with
+grids and organizational life (``--life``) each of them finds work waiting on its pages.  After loading, both
 trees are checked; a problem rolls the load back and fails the command.
 """
 import multiprocessing
@@ -56,6 +57,7 @@ PHASES = (
     ("whistles", gettext_lazy("吹哨报到")),
     ("reporting", gettext_lazy("双报到")),
     ("checklists", gettext_lazy("四张清单")),
+    ("queues", gettext_lazy("演示账号的待办事项")),
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
@@ -160,12 +162,14 @@ class Command(BaseCommand):
                     generator.run()
                     timings.update(generator.timings)
                     started = time.perf_counter()
-                    ensure_demo_accounts(plans[0].code)
+                    accounts = ensure_demo_accounts(plans[0].code)
+                    self._unit_responder(accounts)
                     timings["accounts"] = time.perf_counter() - started
                     if life == "auto":
                         life = "first-city" if scale == "province" else "all"
                     if life != "none":
                         self._seed_life(plans, seed=seed, first_city_only=life == "first-city", timings=timings)
+                        self._seed_queues(accounts, seed=seed, timings=timings)
                         self._seed_scores(scale=scale, seed=seed, timings=timings)
                     if scale == "province":
                         self._seed_ledger(seed=seed, members=generator.counts["members"], timings=timings)
@@ -203,7 +207,7 @@ class Command(BaseCommand):
                 "s": time.perf_counter() - started_all,
             }
         ))
-        self.stdout.write(_("演示账号：admin、district、street、community、grid、member、department（密码见 DEMO_PASSWORD）。"))
+        self.stdout.write(_("演示账号：admin、district、street、community、grid、member、member2、department、unit（密码见 DEMO_PASSWORD）。"))
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the
@@ -253,8 +257,7 @@ class Command(BaseCommand):
         from organizations.orgs.choices import OrgCategory
         from services.checkins.demo import seed_reporting
         from services.requests.demo import seed_requests
-        from services.whistles.demo import seed_whistles
-        from services.whistles.models import Department, Responder
+        from services.whistles.demo import ensure_demo_responders, seed_whistles
 
         areas = Area.objects.filter(trees.in_trees_q(roots))
         communities = list(areas.filter(level=AreaLevel.COMMUNITY).values_list("pk", flat=True))
@@ -267,9 +270,7 @@ class Command(BaseCommand):
         account = get_user_model().objects.filter(username="department").first()
         grant = account.grants.filter(area__isnull=False).select_related("area").first() if account else None
         if grant is not None:
-            department = Department.objects.filter(area=grant.area, name=names.DEPARTMENT_SHORT_NAME).first()
-            if department is not None:
-                Responder.objects.get_or_create(user=account, department=department)
+            ensure_demo_responders(department_user=account, department_area=grant.area)
         timings["whistles"] = time.perf_counter() - started
         started = time.perf_counter()
         reporting = seed_reporting(rng=random.Random(f"{seed}-reporting"), community_ids=communities, today=today)
@@ -286,6 +287,62 @@ class Command(BaseCommand):
             "reports": f"{reporting.get('member_reports', 0):,}", "agreements": f"{reporting.get('agreements', 0):,}",
             "lists": f"{lists.get('checklists', 0):,}",
         }
+
+    @staticmethod
+    def _unit_responder(accounts):
+        """The ``unit`` account answers whistles for its resident unit (``ensure_demo_accounts``)."""
+        from organizations.demo.generator import demo_unit_of
+        from services.whistles.demo import ensure_demo_responders
+
+        account = next((a for a in accounts if a.username == "unit"), None)
+        if account is not None:
+            user = get_user_model().objects.get(username="unit")
+            ensure_demo_responders(unit_user=user, unit=demo_unit_of(account.node))
+
+    def _seed_queues(self, accounts, *, seed, timings):
+        """Work waiting for every demo account, through the features' real actions (a few rows,
+        only those missing): a wish to review and one to claim, a request to dispatch and one
+        dispatched to ``member``, a whistle for ``department`` and ``unit`` to report in, a list
+        for ``street`` to approve, an open diary problem for ``grid``, an activity of
+        ``member``'s branch with its sign-in open, and ``member``'s 报到 due."""
+        import random
+
+        from django.utils import timezone
+
+        from assessments.checklists.demo import ensure_demo_queue as checklist_queue
+        from assessments.life.demo import ensure_demo_queue as activity_queue
+        from grids.grids.demo import ensure_demo_queue as diary_queue
+        from organizations.demo.generator import demo_unit_of
+        from organizations.members.models import Member
+        from organizations.orgs.choices import OrgCategory
+        from services.checkins.demo import ensure_demo_queue as reporting_queue
+        from services.requests.demo import ensure_demo_queue as request_queue
+        from services.whistles.demo import ensure_demo_queue as whistle_queue
+        from services.whistles.models import Department
+        from services.wishes.demo import ensure_demo_queue as wish_queue
+
+        started = time.perf_counter()
+        rng = random.Random(f"{seed}-queues")
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in accounts])}
+        nodes = {a.username: a.node for a in accounts}
+        community = nodes["community"]
+        member = Member.objects.select_related("organization").get(user=users["member"])
+        now = timezone.now()
+        today = timezone.localdate()
+        made = {}
+        made.update(wish_queue(community=community, reviewer=users["community"], rng=rng))
+        made.update(request_queue(community=community, dispatcher=users["community"], member=member, rng=rng))
+        department = Department.objects.filter(area=nodes["department"], name=names.DEPARTMENT_SHORT_NAME).first()
+        made.update(whistle_queue(whistler=users["community"], area=community, department=department,
+                                  unit=demo_unit_of(nodes["unit"])))
+        committee = PartyOrg.objects.filter(area=community, category=OrgCategory.COMMUNITY).order_by("pk").first()
+        if committee is not None:
+            made.update(checklist_queue(approver=users["street"], editor=users["community"], org=committee, today=today))
+        made.update(diary_queue(grid_user=users["grid"], today=today))
+        made.update(activity_queue(org=member.organization, filer=users["community"], now=now))
+        made.update(reporting_queue(member=member, today=today))
+        timings["queues"] = time.perf_counter() - started
+        return made
 
     def _seed_scores(self, *, scale, seed, timings):
         """Scored periods and dashboard rollups, so a new user sees full dashboards at once.

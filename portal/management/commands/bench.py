@@ -60,7 +60,7 @@ from dangjian.bench import (
 )
 
 SCALES = ("small", "dandong", "province")
-ROLES = ("district", "street", "community", "grid", "member", "department", "admin")  # the demo accounts
+ROLES = ("district", "street", "community", "grid", "member", "member2", "department", "unit", "admin")  # the demo accounts
 ANONYMOUS = "anonymous"  # a resident, signed out: starts at the public wish and request pages
 ANONYMOUS_STARTS = ("/w/", "/r/")
 NO_LIMIT = (10**9, 3600)

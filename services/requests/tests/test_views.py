@@ -68,7 +68,10 @@ def test_status_page_never_names_the_assignee(client, c):
     req = resolved_by_member(c.a, member, name=NAME, phone=PHONE)
     page = client.get(reverse("requests:public_status", args=[req.code])).content.decode()
     assert "由一名党员承办" in page and "已办结" in page and "按时办结" in page
-    for secret in (NAME, PHONE, PHONE[-4:], c.a.members[0].name, member.username, "已更换灯泡"):
+    # the result note is the resident's to read before rating (numbers in it masked:
+    # services/tests/test_contact.py); the people stay unnamed
+    assert "已更换灯泡" in page
+    for secret in (NAME, PHONE, PHONE[-4:], c.a.members[0].name, member.username):
         assert secret not in page
 
 

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.scoring import actions as scoring_actions
@@ -33,6 +34,7 @@ from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from assessments.scoring.models import ManualScore, Score
 from dangjian import jobs
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -45,9 +47,12 @@ def _crumbs(*items):
     return [{"label": _("考核评分"), "url": reverse("scoring:index")}] + [{"label": label, "url": url} for label, url in items]
 
 
+READ_REFUSED = gettext_lazy("您的角色无权查看考核评分。")
+
+
 def _require_reader(user):
     if not permissions.can_read_scores(user):
-        raise PermissionDeniedError(_("您的角色无权查看考核评分。"))
+        raise PermissionDeniedError(str(READ_REFUSED))
 
 
 def _selection(request):
@@ -82,11 +87,10 @@ def _filter_form(request, keys, period_key):
     return ScoreFilterForm(data, rubrics=selectors.rubrics(), period_keys=keys)
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def index(request):
     user = request.user
-    _require_reader(user)
     rubric, keys, period_key, parent = _selection(request)
     q = (request.GET.get("q") or "").strip()[:50]
     rows = selectors.ranking(user, rubric, period_key, parent=parent, q=q) if rubric is not None and period_key else Score.objects.none()
@@ -108,11 +112,10 @@ def index(request):
     return render(request, "assessments/scoring/index.html", context)
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def stars(request):
     user = request.user
-    _require_reader(user)
     rubric, keys, period_key, parent = _selection(request)
     rows = selectors.scores_for(user).none()
     if rubric is not None and period_key:
@@ -204,10 +207,9 @@ def _runs_page(request, form=None, status=200):
     }, status=status)
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def runs(request):
-    _require_reader(request.user)
     return _runs_page(request)
 
 

@@ -1,6 +1,19 @@
 from dangjian.scoping import get_scope
 from organizations.grants.choices import MANAGE_ROLES
+from organizations.members.choices import ROSTER_ROLES
 from services.checkins.selectors import community_of
+
+
+# ------------------------------------------------------------------------- pages
+def can_open_reporting(user) -> bool:
+    """The 双报到 summary: a roster role; a party member is sent on to their own page."""
+    scope = get_scope(user)
+    return scope.has_role(*ROSTER_ROLES) or scope.has_fact("member")
+
+
+def is_member(user) -> bool:
+    """“My service and 报到”: an account linked to a party-member record."""
+    return get_scope(user).has_fact("member")
 
 
 # ----------------------------------------------------------------------- agreements

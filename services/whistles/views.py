@@ -9,6 +9,7 @@
   back, cancel);
 * the inbox of a department's or unit's accounts (“本单位的吹哨”);
 * 三率 per child area and per department/unit, with the selectable weighting;
+* a department's or unit's own 三率 and their monthly trend (“本单位三率”);
 * departments and their accounts (系统管理员, 区委组织部).
 
 Reads go through ``services.whistles.selectors``, writes through ``services.whistles.actions``;
@@ -44,6 +45,7 @@ from services.whistles.choices import TargetAction, TargetStatus, WhistleAction,
 from services.whistles.forms import (
     ConfirmForm,
     DepartmentForm,
+    OwnRatesForm,
     RatesForm,
     ReasonForm,
     ReportForm,
@@ -317,6 +319,29 @@ def rates_page(request):
         "weights": [int(w * 100) for w in rates.weights(weighting)], "weighting_label": rates.WEIGHTING_LABELS[weighting],
         "table": table,
         "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("三率"), None), (area.name, None)),
+    })
+
+
+@page_access(wa.is_responder, NOT_A_RESPONDER)
+@refusals
+def my_rates(request):
+    """The 三率 of the departments and units the user answers for — only theirs — over the
+    period and month by month (``?party=`` narrows to one of them; another's is a 404)."""
+    user = request.user
+    form = OwnRatesForm(request.GET or None)
+    parties = selectors.own_parties(user)
+    chosen = form.filters().get("party")
+    if chosen:
+        parties = [p for p in parties if p[0] == chosen]
+        if not parties:
+            raise Http404
+    start, end = form.period()
+    weighting = form.chosen_weighting()
+    return render(request, "services/whistles/my_rates.html", {
+        "form": form, "start": start, "end": end, "weighting": weighting,
+        "weights": [int(w * 100) for w in rates.weights(weighting)], "weighting_label": rates.WEIGHTING_LABELS[weighting],
+        "tables": selectors.own_rate_rows(parties, start, end, weighting), "chosen": chosen,
+        "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("本单位三率"), None)),
     })
 
 

@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dangjian.context_processors.portal",
+                "portal.context_processors.menus",  # the menus, from the pages' own rules
             ],
         },
     },

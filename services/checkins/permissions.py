@@ -1,14 +1,23 @@
 from dangjian.scoping import get_scope
+from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import ROSTER_ROLES
 from services.checkins.selectors import community_of
 
 
 # ------------------------------------------------------------------------- pages
-def can_open_reporting(user) -> bool:
-    """The 双报到 summary: a roster role; a party member is sent on to their own page."""
+def oversees_reporting(user) -> bool:
+    """The 双报到 summary of communities: a roster role granted at a community or above (or
+    at an organization); a grid worker's compound holds no community."""
     scope = get_scope(user)
-    return scope.has_role(*ROSTER_ROLES) or scope.has_fact("member")
+    if scope.is_global or scope.orgs_for(ROSTER_ROLES):
+        return True
+    return any(r.level is not None and r.level <= AreaLevel.COMMUNITY for r in scope.areas_for(ROSTER_ROLES))
+
+
+def can_open_reporting(user) -> bool:
+    """The 双报到 page: those who oversee it, and party members (sent on to their own page)."""
+    return oversees_reporting(user) or get_scope(user).has_fact("member")
 
 
 def is_member(user) -> bool:

@@ -84,9 +84,9 @@ def _xlsx(content, filename, ascii_name):
 @refusals
 def index(request):
     user = request.user
-    scope = get_scope(user)
-    if not scope.has_role(*ROSTER_ROLES):  # a party member (the page's rule): their own page
+    if not permissions.oversees_reporting(user):  # a party member (the page's rule): their own page
         return redirect("reporting:mine")
+    scope = get_scope(user)
     today = timezone.localdate()
     year_form, year = _year(request, today)
     area_id = int_param(request, "area")

@@ -36,8 +36,9 @@ from operator import or_
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from dangjian import trees
 from dangjian.trees import NOTHING, Span
@@ -65,6 +66,7 @@ class Scope:
     area_ranges: tuple[Range, ...] = ()
     org_ranges: tuple[Range, ...] = ()
     roles: frozenset = field(default_factory=frozenset)
+    facts: frozenset = field(default_factory=frozenset)  # the ``SCOPE_USER_FACTS`` true of the user
 
     @property
     def is_empty(self) -> bool:
@@ -72,6 +74,10 @@ class Scope:
 
     def has_role(self, *roles) -> bool:
         return self.is_global or bool(self.roles.intersection(roles))
+
+    def has_fact(self, name: str) -> bool:
+        """A ``SCOPE_USER_FACTS`` fact about the user (not implied by a global role)."""
+        return name in self.facts
 
     def areas_for(self, roles=None) -> tuple[Range, ...]:
         return tuple(r for r in self.area_ranges if roles is None or r.role in roles)
@@ -166,30 +172,58 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(rows_q(scope))
 
 
+def _user_facts() -> dict:
+    """``settings.SCOPE_USER_FACTS`` as ``{name: (model, user field)}``: facts about a user
+    (“has a party-member record”, “answers whistles for a unit”) that pages and the menu
+    ask of every request, read with the grants in the scope's one query."""
+    facts = {}
+    for name, (label, field_name) in getattr(settings, "SCOPE_USER_FACTS", {}).items():
+        facts[name] = (apps.get_model(label), field_name)
+    return facts
+
+
 def get_scope(user) -> Scope:
+    """The user's scope: their active grants' ranges and roles, and the declared user facts
+    (``Scope.has_fact``) — one query (the user row, its grants as a left join, one
+    ``EXISTS`` a fact), cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope(user_id=None)
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     Grant = apps.get_model(settings.SCOPE_GRANT_MODEL)
-    area_ranges, org_ranges, roles = [], [], set()
+    grants = Grant._meta.get_field("user").related_query_name()
+    facts = _user_facts()
+    area_ranges, org_ranges, roles, true_facts = [], [], set(), set()
     is_global = bool(user.is_superuser)
-    rows = Grant.objects.filter(user=user, is_active=True).values_list(
-        "role", "area_id", *trees.range_fields("area"), "area__level", "org_id", *trees.range_fields("org"),
+    rows = (
+        get_user_model()._default_manager.filter(pk=user.pk)
+        .annotate(_grant=FilteredRelation(grants, condition=Q(**{f"{grants}__is_active": True})))
+        .annotate(**{
+            f"_fact_{name}": Exists(model._default_manager.filter(**{field_name: OuterRef("pk")}))
+            for name, (model, field_name) in facts.items()
+        })
+        .values_list(
+            "_grant__role", "_grant__area_id", *trees.range_fields("_grant__area"), "_grant__area__level",
+            "_grant__org_id", *trees.range_fields("_grant__org"), *(f"_fact_{name}" for name in facts),
+        )
     )
-    for role, area_id, a_tree, a_start, a_end, area_level, org_id, *org_span in rows:
+    for role, area_id, a_tree, a_start, a_end, area_level, org_id, o_tree, o_start, o_end, *flags in rows:
+        true_facts.update(name for name, flag in zip(facts, flags, strict=True) if flag)
+        if role is None:  # the user's row without an active grant
+            continue
         roles.add(role)
         if area_id:
             area_ranges.append(Range(a_tree, a_start, a_end, role=role, node_id=area_id, level=area_level))
         if org_id:
-            org_ranges.append(Range(*org_span, role=role, node_id=org_id))
+            org_ranges.append(Range(o_tree, o_start, o_end, role=role, node_id=org_id))
     scope = Scope(
         user_id=user.pk,
         is_global=is_global,
         area_ranges=tuple(area_ranges),
         org_ranges=tuple(org_ranges),
         roles=frozenset(roles),
+        facts=frozenset(true_facts),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.checklists import actions, permissions, selectors
@@ -38,6 +39,7 @@ from assessments.checklists.forms import (
     ReportForm,
 )
 from dangjian import portal
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -84,7 +86,7 @@ def _refused(request, exc, checklist_id, kind=None):
 
 
 # ------------------------------------------------------------------------------ index
-@login_required
+@page_access(permissions.can_create_anywhere, gettext_lazy("只有本组织的书记、委员等管理人员及其上级可以查看四张清单。"))
 def index(request):
     user = request.user
     today = _today()
@@ -105,7 +107,7 @@ def index(request):
     })
 
 
-@login_required
+@page_access(permissions.can_review_anywhere, gettext_lazy("只有本组织的书记、委员等管理人员及其上级可以查看四张清单。"))
 def awaiting(request):
     user = request.user
     qs = selectors.with_figures(selectors.awaiting_approval(user).select_related("org", "org__area"), _today())
@@ -115,7 +117,7 @@ def awaiting(request):
     })
 
 
-@login_required
+@page_access(permissions.can_create_anywhere, gettext_lazy("只有本组织的书记、委员等管理人员及其上级可以查看四张清单。"))
 def overdue(request):
     user = request.user
     today = _today()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.dashboard import permissions
@@ -26,6 +27,7 @@ from assessments.dashboard.rollups import parse_period
 from assessments.scoring import periods, selectors
 from assessments.scoring import permissions as scoring_selectors
 from assessments.scoring.choices import PeriodKind
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import refusals
 from dangjian.scoping import get_scope
@@ -119,14 +121,12 @@ def card_links(user, area, dash) -> dict:
     return links
 
 
-@login_required
+@page_access(permissions.can_view_some, gettext_lazy("您的角色不能查看数据看板。"))
 @refusals
 def index(request):
     """The dashboard of the user's top area."""
     area = ds.top_area(request.user)
     if area is None:
-        if get_scope(request.user).is_empty:
-            raise Http404
         raise PermissionDeniedError(_("您的角色不能查看数据看板。"))
     return redirect(_area_url(request, area.pk))
 

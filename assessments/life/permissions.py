@@ -11,6 +11,7 @@ every write.
 * Publishing a rule-set version: 区委组织部 or 系统管理员 over the area.
 """
 from assessments.life.actions import RULE_ROLES
+from dangjian.access import has_scope
 from dangjian.scoping import get_scope
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.choices import ROSTER_ROLES
@@ -24,6 +25,17 @@ def can_file_for(user, org) -> bool:
 
 def can_file_anywhere(user) -> bool:
     return get_scope(user).has_role(*MANAGE_ROLES)
+
+
+def can_open_life(user) -> bool:
+    """The organizational-life hub: anyone with a grant (who sees some organizations' activities)
+    and a party member (their own attendance and service time)."""
+    return has_scope(user) or get_scope(user).has_fact("member")
+
+
+def can_oversee_somewhere(user) -> bool:
+    """Compliance overviews and the members without organizational life: a roster role."""
+    return get_scope(user).has_role(*OVERSIGHT_ROLES)
 
 
 def can_oversee(user, area) -> bool:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from assessments.life import actions, permissions, schedule, selectors
@@ -27,6 +28,7 @@ from assessments.life.choices import PeriodStatus
 from assessments.life.forms import ActivityFilterForm, ActivityForm, AttendanceTable, RulePublishForm, YearForm, attach_errors
 from assessments.life.models import ActivityType
 from dangjian import portal, trees
+from dangjian.access import has_scope, page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
@@ -77,7 +79,7 @@ def _top_area(user):
 
 
 # --------------------------------------------------------------------------- hub
-@login_required
+@page_access(permissions.can_open_life, gettext_lazy("您还没有被授权，请联系管理员。"))
 def index(request):
     """Where to start: the user's top area (compliance, inactive members, rules) and the
     organizations they file for."""
@@ -103,7 +105,7 @@ def index(request):
 
 
 # --------------------------------------------------------------------- activity lists
-@login_required
+@page_access(has_scope, gettext_lazy("您还没有被授权，请联系管理员。"))
 def activity_list(request):
     """Every activity the user can see, newest first, filterable by type and dates."""
     user = request.user
@@ -348,7 +350,7 @@ def org_calendar(request, pk):
     })
 
 
-@login_required
+@page_access(permissions.can_oversee_somewhere, gettext_lazy("您的角色不能查看该区域的组织生活合规情况。"))
 def compliance_index(request):
     top = _top_area(request.user)
     if top is None:
@@ -397,7 +399,7 @@ def _subject(request):
     return None, area
 
 
-@login_required
+@page_access(permissions.can_oversee_somewhere, gettext_lazy("您的角色不能查看党员名册。"))
 @refusals
 def inactive(request):
     user = request.user
@@ -438,7 +440,7 @@ def service_hours(request):
 
 
 # ------------------------------------------------------------------------ rule sets
-@login_required
+@page_access(has_scope, gettext_lazy("您还没有被授权，请联系管理员。"))
 def rules(request):
     """The rules in force for an area (``?area=``, default the user's top area), and the
     versions the user can see."""

@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.scoring import actions as scoring_actions
@@ -33,6 +34,7 @@ from assessments.scoring.choices import RunState
 from assessments.scoring.forms import ManualScoreForm, RunStartForm, ScoreFilterForm
 from assessments.scoring.models import ManualScore, Score
 from dangjian import jobs
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -44,9 +46,12 @@ def _crumbs(*items):
     return [{"label": _("考核评分"), "url": reverse("scoring:index")}] + [{"label": label, "url": url} for label, url in items]
 
 
+READ_REFUSED = gettext_lazy("您的角色无权查看考核评分。")
+
+
 def _require_reader(user):
     if not permissions.can_read_scores(user):
-        raise PermissionDeniedError(_("您的角色无权查看考核评分。"))
+        raise PermissionDeniedError(str(READ_REFUSED))
 
 
 def _selection(request):
@@ -96,11 +101,10 @@ def _label(period_key) -> str:
     return periods.parse(period_key).label_on(timezone.localdate()) if period_key else ""
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def index(request):
     user = request.user
-    _require_reader(user)
     rubric, keys, period_key, parent, asked = _selection(request)
     q = (request.GET.get("q") or "").strip()[:50]
     rows = selectors.ranking(user, rubric, period_key, parent=parent, q=q) if rubric is not None and period_key else Score.objects.none()
@@ -123,11 +127,10 @@ def index(request):
     return render(request, "assessments/scoring/index.html", context)
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def stars(request):
     user = request.user
-    _require_reader(user)
     rubric, keys, period_key, parent, asked = _selection(request)
     rows = selectors.scores_for(user).none()
     if rubric is not None and period_key:
@@ -220,10 +223,9 @@ def _runs_page(request, form=None, status=200):
     }, status=status)
 
 
-@login_required
+@page_access(permissions.can_read_scores, READ_REFUSED)
 @refusals
 def runs(request):
-    _require_reader(request.user)
     return _runs_page(request)
 
 

@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
+from dangjian.access import declare_access
 from dangjian.api.exceptions import json_error
 from dangjian.api.permissions import DocsAccess, docs_allowed
 from dangjian.api.routers import app_api_modules, build_router
 
 
+@declare_access(docs_allowed)
 def api_docs(request, *args, **kwargs):
     """Swagger UI (its script served apart, for the Content-Security-Policy): a signed-out
     visitor is sent to the login page where the docs are not public, a signed-in non-staff

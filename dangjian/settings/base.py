@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dangjian.context_processors.portal",
+                "portal.context_processors.menus",  # the menus, from the pages' own rules
             ],
         },
     },
@@ -311,6 +312,13 @@ REST_FRAMEWORK = {
 SCOPE_GRANT_MODEL = "organizations.Grant"
 SCOPE_AREA_MODEL = "organizations.Area"
 SCOPE_MANAGE_ROLES = "organizations.grants.choices.MANAGE_ROLES"
+# Facts about a user read with the grants in get_scope's one query (Scope.has_fact): which
+# pages a user may open (dangjian.access) depends on them as on the roles.
+SCOPE_USER_FACTS = {
+    "member": ("organizations.Member", "user"),  # has a party-member record
+    "responder": ("services.Responder", "user"),  # answers whistles for a department or unit
+    "grid_worker": ("grids.GridTeamMember", "user"),  # sits on a grid's team
+}
 
 # --- Domain defaults a deployment may change (see the README) --------------------------
 SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-40" (基本满意 0.9) or "30-35-35"

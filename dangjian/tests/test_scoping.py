@@ -159,3 +159,33 @@ def test_anonymous_scope_needs_no_query():
         get_scope(None)
     assert scope.is_empty
     assert len(ctx.captured_queries) == 0
+
+
+def test_user_facts_come_with_the_grants_in_the_one_query(world):
+    """``SCOPE_USER_FACTS``: a member record, a responder account — read in the scope's query,
+    for a user with grants and for one without any."""
+    from services.whistles.models import Department, Responder
+
+    plain = fresh(UserFactory())
+    with CaptureQueriesContext(connection) as ctx:
+        scope = get_scope(plain)
+    assert len(ctx.captured_queries) == 1
+    assert scope.is_empty and scope.facts == frozenset()
+
+    member = world.a.members[0]
+    member.user = UserFactory()
+    member.save(update_fields=["user"])
+    scope = get_scope(fresh(member.user))
+    assert scope.is_empty and scope.has_fact("member") and not scope.has_fact("responder")
+
+    cadre = user_with(Role.STREET, world.street)
+    grant(cadre, Role.COMMUNITY, world.a.area)
+    Grant.objects.create(user=cadre, role=Role.GRID, area=world.b.area, is_active=False)
+    Responder.objects.create(user=cadre, department=Department.objects.create(area=world.district, name="住建局"))
+    cadre = fresh(cadre)
+    with CaptureQueriesContext(connection) as ctx:
+        scope = get_scope(cadre)
+    assert len(ctx.captured_queries) == 1, ctx.captured_queries
+    assert scope.roles == {Role.STREET, Role.COMMUNITY}  # the inactive grant is left out
+    assert {r.node_id for r in scope.area_ranges} == {world.street.pk, world.a.area.pk}
+    assert scope.has_fact("responder") and not scope.has_fact("member")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.portal import paginate as _paginate
 from dangjian.portal import refusals
@@ -15,7 +16,7 @@ from grids.coverage import permissions, selectors
 from grids.grids import actions
 from grids.grids import permissions as grids_permissions
 from grids.grids import selectors as grids_selectors
-from grids.grids.views import READ_REFUSED, _require_reader, _visible_area
+from grids.grids.views import READ_REFUSED, _visible_area
 from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
 
@@ -33,11 +34,10 @@ def _area_crumbs(user, area, *, view="grids:coverage", link_self=False, ancestor
 
 
 # ------------------------------------------------------------------------- coverage
-@login_required
+@page_access(grids_permissions.can_read_grids, READ_REFUSED)
 @refusals
 def coverage_index(request):
     user = request.user
-    _require_reader(user)
     for area in areas_selectors.top_areas_for(user):
         if permissions.can_read_area_coverage(user, area):
             return redirect("grids:coverage", pk=area.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian import trees
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
@@ -20,17 +21,17 @@ from dangjian.workflow import available_transitions
 from grids.diary import actions, permissions
 from grids.diary import selectors as diary_selectors
 from grids.diary.forms import DiaryConvertForm, DiaryFilterForm, DiaryForm, DiaryResolveForm
+from grids.grids import permissions as grids_permissions
 from grids.grids import selectors
-from grids.grids.views import READ_REFUSED, _grid_for_view, _require_reader
+from grids.grids.views import READ_REFUSED, _grid_for_view
 from organizations.areas import selectors as areas_selectors
 
 
 # ----------------------------------------------------------------------------- diary
-@login_required
+@page_access(grids_permissions.can_read_grids, READ_REFUSED)
 @refusals
 def diary_list(request):
     user = request.user
-    _require_reader(user)
     filters = DiaryFilterForm(request.GET or None)
     values = filters.filters()
     qs = (

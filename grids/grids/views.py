@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian import portal
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
@@ -95,11 +96,10 @@ def _places_for_template(form, own_grid=None):
 
 
 # ----------------------------------------------------------------------------- grids
-@login_required
+@page_access(permissions.can_read_grids, READ_REFUSED)
 @refusals
 def grid_list(request):
     user = request.user
-    _require_reader(user)
     filters = GridFilterForm(request.GET or None)
     values = filters.filters()
     qs = selectors.grid_rows(user)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian import errors, portal, trees
+from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import refusals
@@ -90,7 +91,7 @@ def summary_cards(area, summary, links=None) -> list[dict]:
 
 
 # ------------------------------------------------------------------- territory browser
-@login_required
+@page_access(signed_in)
 def area_index(request):
     user = request.user
     tops = list(selectors.top_areas_for(user))
@@ -106,7 +107,7 @@ def area_index(request):
     return render(request, "organizations/area_index.html", {"areas": areas})
 
 
-@login_required
+@page_access(signed_in)
 def area_detail(request, pk):
     user = request.user
     area = portal.get_visible_or_404(selectors.areas_for(user).select_related("parent"), pk=pk)

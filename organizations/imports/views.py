@@ -14,15 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangjian import jobs, xlsx
+from dangjian.access import page_access
 from dangjian.audit import record
 from dangjian.portal import forbidden as _forbidden
-from dangjian.scoping import get_scope
 from organizations.areas.models import Area
-from organizations.imports import exporters
-from organizations.imports.choices import FINISHED_IMPORT_STATUSES, IMPORT_ROLES, ImportKind, ImportStatus
+from organizations.imports import exporters, permissions
+from organizations.imports.choices import FINISHED_IMPORT_STATUSES, ImportKind, ImportStatus
 from organizations.imports.forms import ImportUploadForm
 from organizations.imports.importers import XLSX_CONTENT_TYPE, ImportPermissionError, build_template, columns_for, import_job_submit, size_text
 from organizations.imports.models import ImportJob
@@ -41,10 +42,6 @@ def _kind_or_404(kind: str) -> str:
     if kind not in ImportKind.values:
         raise Http404
     return kind
-
-
-def _can_import(user) -> bool:
-    return get_scope(user).has_role(*IMPORT_ROLES)
 
 
 def _own_job_or_404(request, pk) -> ImportJob:
@@ -72,12 +69,10 @@ def _job_context(job: ImportJob) -> dict:
     }
 
 
-@login_required
+@page_access(permissions.can_import, gettext_lazy("您的角色无权导入数据。导入需要区委组织部、街道、社区或系统管理员的授权。"))
 @require_http_methods(["GET", "POST"])
 def import_start(request, kind):
     kind = _kind_or_404(kind)
-    if not _can_import(request.user):
-        return _forbidden(request, _("您的角色无权导入数据。导入需要区委组织部、街道、社区或系统管理员的授权。"))
     form = ImportUploadForm(kind=kind)
     upload_error = ""
     if request.method == "POST":
@@ -137,7 +132,7 @@ def import_job_progress(request, pk):
 @require_GET
 def export(request, kind):
     kind = _kind_or_404(kind)
-    if not _can_import(request.user):
+    if not permissions.can_import(request.user):
         return _forbidden(request, _("您的角色无权导出数据。"))
     within = None
     if kind == ImportKind.AREAS and request.GET.get("within"):

@@ -9,6 +9,16 @@ def can_view_roster(user) -> bool:
     return get_scope(user).has_role(*ROSTER_ROLES)
 
 
+def has_member_record(user) -> bool:
+    """The account is linked to a party-member record (a scope fact: no query of its own)."""
+    return get_scope(user).has_fact("member")
+
+
+def can_open_roster(user) -> bool:
+    """May open the roster page: a roster role, or a member (who sees their own record)."""
+    return can_view_roster(user) or has_member_record(user)
+
+
 def can_manage_member(user, member) -> bool:
     """May edit the member's record (the actions require managing their organization)."""
     return can_manage_org(user, member.organization)

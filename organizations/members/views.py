@@ -6,10 +6,12 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import errors, portal, trees
+from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import PAGE_SIZE, _visible_ids, client_ip, refusals
 from dangjian.portal import int_param as _int_param
@@ -33,14 +35,12 @@ from organizations.orgs import selectors as orgs_selectors
 
 
 # ----------------------------------------------------------------------------- members
-@login_required
+@page_access(permissions.can_open_roster, gettext_lazy("您的角色不能查看党员名册。"))
 @refusals
 def member_list(request):
     user = request.user
     roster = permissions.can_view_roster(user)
     members = selectors.members_for(user)
-    if not roster and not members.exists():
-        raise errors.PermissionDeniedError(_("您的角色不能查看党员名册。"))
     if looks_like_personal_number(request.GET.get("q", "")):
         # A number typed into the GET search box: not searched, not shown back, and the
         # browser leaves the URL that holds it (the log line of this request is masked).
@@ -118,7 +118,7 @@ def _member_crumbs(member, *, link_self=False):
     return crumbs
 
 
-@login_required
+@page_access(signed_in)
 def member_detail(request, pk):
     user = request.user
     member = _member_for_view(user, pk)

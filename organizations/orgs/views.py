@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian import errors, portal, trees
+from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -34,7 +35,7 @@ def _member_role_order():
 
 
 # ------------------------------------------------------------------ party organizations
-@login_required
+@page_access(signed_in)
 def org_list(request):
     user = request.user
     filters = OrgFilterForm(request.GET or None)

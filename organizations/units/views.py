@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian import errors, portal, trees
+from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
@@ -22,7 +23,7 @@ from organizations.units.forms import ResidentUnitForm, UnitFilterForm
 
 
 # ---------------------------------------------------------------------- resident units
-@login_required
+@page_access(signed_in)
 def unit_list(request):
     user = request.user
     filters = UnitFilterForm(request.GET or None)

@@ -24,9 +24,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangjian import pickers, portal, trees
+from dangjian.access import has_scope, page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
@@ -58,6 +60,7 @@ from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_MEMBER = gettext_lazy("您的账号没有关联党员信息，请联系所在党组织。")
 
 
 def _home_crumb():
@@ -77,15 +80,13 @@ def _xlsx(content, filename, ascii_name):
 
 
 # ----------------------------------------------------------------------------- summary
-@login_required
+@page_access(permissions.can_open_reporting, gettext_lazy("您的角色无权查看双报到情况。"))
 @refusals
 def index(request):
     user = request.user
+    if not permissions.oversees_reporting(user):  # a party member (the page's rule): their own page
+        return redirect("reporting:mine")
     scope = get_scope(user)
-    if not scope.has_role(*ROSTER_ROLES):
-        if resident_permissions.member_of(user) is not None:
-            return redirect("reporting:mine")
-        raise PermissionDeniedError(_("您的角色无权查看双报到情况。"))
     today = timezone.localdate()
     year_form, year = _year(request, today)
     area_id = int_param(request, "area")
@@ -209,12 +210,12 @@ def _member_page(request, member, *, is_self):
     })
 
 
-@login_required
+@page_access(permissions.is_member, NO_MEMBER)
 @refusals
 def mine(request):
     member = resident_permissions.member_of(request.user)
-    if member is None:
-        raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
+    if member is None:  # unlinked since the scope was read
+        raise PermissionDeniedError(str(NO_MEMBER))
     member = Member.objects.select_related("residence", "organization", "employer_org").get(pk=member.pk)
     return _member_page(request, member, is_self=True)
 
@@ -225,7 +226,7 @@ def mine(request):
 def my_report(request):
     member = resident_permissions.member_of(request.user)
     if member is None:
-        raise PermissionDeniedError(_("您的账号没有关联党员信息，请联系所在党组织。"))
+        raise PermissionDeniedError(str(NO_MEMBER))
     form = SelfReportForm(request.POST)
     try:
         if not form.is_valid():
@@ -288,7 +289,7 @@ def employer_export(request):
 
 
 # --------------------------------------------------------------------------- agreements
-@login_required
+@page_access(has_scope, gettext_lazy("您还没有被授权，请联系管理员。"))
 @refusals
 def agreement_list(request):
     user = request.user

@@ -1,5 +1,6 @@
 from dangjian.scoping import get_scope
 from dangjian.workflow import anyone
+from organizations.grants.choices import Role
 from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestAction
 from services.resident.permissions import WISH_MANAGE_ROLES, WISH_READ_ROLES
 
@@ -11,6 +12,13 @@ REQUEST_MANAGE_ROLES = WISH_MANAGE_ROLES
 def can_read_requests(user) -> bool:
     """Holds a role that may read the request list somewhere (403 on the list otherwise)."""
     return get_scope(user).has_role(*REQUEST_READ_ROLES)
+
+
+def may_be_assigned(user) -> bool:
+    """“My tasks”: someone a request can be dispatched to — a party member (alone or in a
+    volunteer team) or a grid worker."""
+    scope = get_scope(user)
+    return scope.has_fact("member") or scope.has_fact("grid_worker") or scope.has_role(Role.GRID)
 
 
 def can_manage(user, community) -> bool:

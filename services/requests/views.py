@@ -20,10 +20,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import pickers, portal, trees
+from dangjian.access import anyone, declare_access, page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate, refusals
@@ -75,6 +77,7 @@ def _categories():
     ]}
 
 
+@declare_access(anyone)
 @never_cache
 def request_submit(request):
     return submit_page(
@@ -128,12 +131,10 @@ def request_rate(request, code):
 
 
 # ------------------------------------------------------------------------------- staff
-@login_required
+@page_access(permissions.can_read_requests, gettext_lazy("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
 @refusals
 def request_list(request):
     user = request.user
-    if not permissions.can_read_requests(user):
-        raise PermissionDeniedError(_("您的角色无权查看居民诉求列表。如有派给您的诉求，请到“我的任务”查看。"))
     now = timezone.now()
 
     def narrow(qs, values):
@@ -317,7 +318,7 @@ def request_photo(request, pk, which="request"):
     return photo_response(photo)
 
 
-@login_required
+@page_access(permissions.may_be_assigned, gettext_lazy("只有党员和网格员可以承办居民诉求。"))
 @refusals
 def my_tasks(request):
     now = timezone.now()
@@ -340,12 +341,10 @@ def request_home(request):
 
 
 # ------------------------------------------------------------------------------ teams
-@login_required
+@page_access(permissions.can_read_requests, gettext_lazy("您的角色无权查看志愿服务队。"))
 @refusals
 def team_list(request):
     user = request.user
-    if not permissions.can_read_requests(user):
-        raise PermissionDeniedError(_("您的角色无权查看志愿服务队。"))
     community_id = int_param(request, "community")
     qs = sel.teams_for(user)
     community = None

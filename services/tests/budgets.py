@@ -47,6 +47,7 @@ BUDGETS = {
     "whistles:department": 9,  # first pinned here
     "whistles:unit_responders": 8,  # first pinned here
     "whistles:rates": 11,  # first pinned here (三率 of a street: not a list, measured in test_views)
+    "whistles:my_rates": 8,  # first pinned here (a department's own 三率 and months: its parties, one grouped query)
     # ------------------------------------------------------------- pages: 双报到
     "reporting:index": 12,
     "reporting:board": 16,

@@ -1,6 +1,8 @@
 """Forms of 吹哨报到: the new-whistle form, the target action forms, the list filters, the
 三率 period and weighting, departments and their accounts.  Forms check shapes;
 ``services.whistles.actions`` checks the rest and its errors are put back on the form."""
+from datetime import date
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -166,6 +168,24 @@ class RatesForm(FilterForm):
 
     def chosen_weighting(self):
         return self.filters().get("weighting") or rates.default_weighting()
+
+
+class OwnRatesForm(RatesForm):
+    """A department's or unit's own 三率: the period (the last twelve months by default, for
+    the monthly trend), the weighting, and one of the user's parties (``department-<id>``)."""
+
+    area = None
+    party = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def period(self):
+        values = self.filters()
+        today = timezone.localdate()
+        end = values.get("end") or today
+        back = end.year * 12 + end.month - 1 - 11  # eleven months before the end's
+        start = values.get("start") or date(back // 12, back % 12 + 1, 1)
+        if end < start:
+            start, end = end, start
+        return start, end
 
 
 class DepartmentForm(PlainForm):

@@ -28,8 +28,19 @@ def responder_parties(user):
 
 
 def is_responder(user) -> bool:
-    depts, units = responder_parties(user)
-    return bool(depts or units)
+    """The account answers whistles for a department or a unit (a scope fact: no query of its own)."""
+    return get_scope(user).has_fact("responder")
+
+
+def can_read_whistles(user) -> bool:
+    """The whistle list: street and community cadres (and those above them), and the
+    departments' and units' accounts (who see the whistles sent to them)."""
+    return get_scope(user).has_role(*WHISTLE_ROLES) or is_responder(user)
+
+
+def can_read_area_rates(user) -> bool:
+    """三率 of areas and of every department and unit in them: the managing roles."""
+    return get_scope(user).has_role(*WHISTLE_ROLES)
 
 
 def answers_for(user, target) -> bool:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("pick/units/", views.pick_units, name="pick_units"),
     path("inbox/", views.inbox, name="inbox"),
     path("rates/", views.rates_page, name="rates"),
+    path("rates/mine/", views.my_rates, name="my_rates"),
     path("departments/", views.departments, name="departments"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("departments/<int:pk>/responders/", views.department_responder_add, name="responder_add"),

@@ -9,6 +9,7 @@
   back, cancel);
 * the inbox of a department's or unit's accounts (“本单位的吹哨”);
 * 三率 per child area and per department/unit, with the selectable weighting;
+* a department's or unit's own 三率 and their monthly trend (“本单位三率”);
 * departments and their accounts (系统管理员, 区委组织部).
 
 Reads go through ``services.whistles.selectors``, writes through ``services.whistles.actions``;
@@ -23,17 +24,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.scoring import periods
 from dangjian import pickers, trees
+from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
-from dangjian.scoping import get_scope
 from dangjian.workflow import available_transitions
 from organizations.areas.models import Area
-from organizations.grants.choices import MANAGE_ROLES
 from organizations.units.models import ResidentUnit
 from services.resident.views import crumbs as _crumbs
 from services.resident.views import post_form
@@ -45,6 +46,7 @@ from services.whistles.choices import TargetAction, TargetStatus, WhistleAction,
 from services.whistles.forms import (
     ConfirmForm,
     DepartmentForm,
+    OwnRatesForm,
     RatesForm,
     ReasonForm,
     ReportForm,
@@ -55,22 +57,16 @@ from services.whistles.forms import (
 )
 from services.whistles.models import Department, Responder, WhistleTarget
 
-
-def _may_read(user) -> bool:
-    return get_scope(user).has_role(*MANAGE_ROLES) or wa.is_responder(user)
-
-
-def _require_reader(user):
-    if not _may_read(user):
-        raise PermissionDeniedError(_("只有街道、社区工作人员和职能部门、驻区单位的报到账号可以查看吹哨事项。"))
+NOT_A_RESPONDER = gettext_lazy("您的账号不是任何职能部门或驻区单位的报到账号。")
+NOT_A_WHISTLER = gettext_lazy("只有街道、社区工作人员（及其上级）可以吹哨。")
+NOT_A_DEPARTMENT_MANAGER = gettext_lazy("只有系统管理员和区委组织部可以管理职能部门。")
 
 
 # ---------------------------------------------------------------------------- list
-@login_required
+@page_access(wa.can_read_whistles, gettext_lazy("只有街道、社区工作人员和职能部门、驻区单位的报到账号可以查看吹哨事项。"))
 @refusals
 def whistle_list(request):
     user = request.user
-    _require_reader(user)
     now = timezone.now()
     filters = WhistleFilterForm(request.GET or None)
     values = filters.filters()
@@ -136,7 +132,7 @@ def _prefill(request, user) -> dict:
 
 def _whistler(request):
     if not wa.can_whistle_somewhere(request.user):
-        raise PermissionDeniedError(_("只有街道、社区工作人员（及其上级）可以吹哨。"))
+        raise PermissionDeniedError(str(NOT_A_WHISTLER))
     return request.user
 
 
@@ -149,10 +145,10 @@ pick_units = refusals(pickers.picker_view(lambda r: whistle_forms.whistle_units(
                                           label=whistle_forms.unit_label))
 
 
-@login_required
+@page_access(wa.can_whistle_somewhere, NOT_A_WHISTLER)
 @refusals
 def whistle_new(request):
-    user = _whistler(request)
+    user = request.user
     form = WhistleForm(request.POST or None, user=user, initial=_prefill(request, user) if request.method == "GET" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -296,12 +292,10 @@ def target_reopen(request, pk):
 
 
 # --------------------------------------------------------------------------- inbox
-@login_required
+@page_access(wa.is_responder, NOT_A_RESPONDER)
 @refusals
 def inbox(request):
     user = request.user
-    if not wa.is_responder(user):
-        raise PermissionDeniedError(_("您的账号不是任何职能部门或驻区单位的报到账号。"))
     parties = [str(r.department or r.unit) for r in
                Responder.objects.filter(user=user).select_related("department", "unit").order_by("pk")]
     return render(request, "services/whistles/inbox.html", {
@@ -311,12 +305,10 @@ def inbox(request):
 
 
 # --------------------------------------------------------------------------- 三率
-@login_required
+@page_access(wa.can_read_area_rates, gettext_lazy("只有各级党委和街道、社区工作人员可以查看三率；职能部门和驻区单位请查看本单位三率。"))
 @refusals
 def rates_page(request):
     user = request.user
-    if not get_scope(user).has_role(*MANAGE_ROLES):
-        raise PermissionDeniedError(_("只有各级党委和街道、社区工作人员可以查看三率。"))
     form = RatesForm(request.GET or None)
     area_id = form.filters().get("area")
     if area_id:
@@ -339,17 +331,39 @@ def rates_page(request):
     })
 
 
+@page_access(wa.is_responder, NOT_A_RESPONDER)
+@refusals
+def my_rates(request):
+    """The 三率 of the departments and units the user answers for — only theirs — over the
+    period and month by month (``?party=`` narrows to one of them; another's is a 404)."""
+    user = request.user
+    form = OwnRatesForm(request.GET or None)
+    parties = selectors.own_parties(user)
+    chosen = form.filters().get("party")
+    if chosen:
+        parties = [p for p in parties if p[0] == chosen]
+        if not parties:
+            raise Http404
+    start, end = form.period()
+    weighting = form.chosen_weighting()
+    return render(request, "services/whistles/my_rates.html", {
+        "form": form, "start": start, "end": end, "weighting": weighting,
+        "weights": [int(w * 100) for w in rates.weights(weighting)], "weighting_label": rates.WEIGHTING_LABELS[weighting],
+        "tables": selectors.own_rate_rows(parties, start, end, weighting), "chosen": chosen,
+        "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("本单位三率"), None)),
+    })
+
+
 # ---------------------------------------------------------------------- departments
 def _require_department_manager(user):
     if not wa.can_manage_departments(user):
-        raise PermissionDeniedError(_("只有系统管理员和区委组织部可以管理职能部门。"))
+        raise PermissionDeniedError(str(NOT_A_DEPARTMENT_MANAGER))
 
 
-@login_required
+@page_access(wa.can_manage_departments, NOT_A_DEPARTMENT_MANAGER)
 @refusals
 def departments(request):
     user = request.user
-    _require_department_manager(user)
     form = DepartmentForm(request.POST or None, user=user, prefix="dept")
     if request.method == "POST" and form.is_valid():
         try:
@@ -369,7 +383,7 @@ def _department_for_view(user, pk):
     dept = selectors.departments_managed_by(user, wa.DEPARTMENT_ROLES).filter(pk=pk).first()
     if dept is None:
         if Department.objects.visible_to(user).filter(pk=pk).exists():
-            raise PermissionDeniedError(_("只有系统管理员和区委组织部可以管理职能部门。"))
+            raise PermissionDeniedError(str(NOT_A_DEPARTMENT_MANAGER))
         raise Http404
     return dept
 

@@ -24,6 +24,7 @@ request at most (cached on the user object).
 """
 
 from dangjian import trees
+from dangjian.access import has_scope
 from dangjian.scoping import InArea, InOrg, get_scope
 from dangjian.workflow import anyone
 from organizations.grants.choices import MANAGE_ROLES
@@ -37,6 +38,17 @@ WISH_ORG_CLAIM_ROLES = frozenset(MANAGE_ROLES)
 def can_read_wishes(user) -> bool:
     """Holds a role that may read the review list somewhere (decides 403 on the list page)."""
     return get_scope(user).has_role(*WISH_READ_ROLES)
+
+
+def can_open_wall(user) -> bool:
+    """The wish wall: a party member (their community's) or anyone with a grant (the areas it covers)."""
+    return has_scope(user) or get_scope(user).has_fact("member")
+
+
+def can_claim_somewhere(user) -> bool:
+    """“My claims”: a party member (claims for themself) or a manager who claims for an organization."""
+    scope = get_scope(user)
+    return scope.has_fact("member") or scope.has_role(*WISH_ORG_CLAIM_ROLES)
 
 
 def can_review(user, wish) -> bool:

@@ -20,10 +20,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from dangjian import pickers, portal, trees
+from dangjian.access import anyone, declare_access, page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.portal import client_ip, int_param, paginate, refusals
 from dangjian.workflow import available_transitions
@@ -74,6 +76,7 @@ def _progress(wish):
 
 
 # ------------------------------------------------------------------------------ public
+@declare_access(anyone)
 @never_cache
 def wish_submit(request):
     return submit_page(
@@ -130,12 +133,10 @@ def wish_rate(request, code):
 
 
 # ------------------------------------------------------------------------------- staff
-@login_required
+@page_access(permissions.can_read_wishes, gettext_lazy("您的角色无权查看心愿审核列表。"))
 @refusals
 def wish_list(request):
     user = request.user
-    if not permissions.can_read_wishes(user):
-        raise PermissionDeniedError(_("您的角色无权查看心愿审核列表。"))
     return render(request, "services/wish_list.html", filtered_list(
         request, selectors.wishes_for_review(user), WishFilterForm(request.GET or None),
         narrow=lambda qs, values: qs.filter(kind=values["kind"]) if values.get("kind") else qs,
@@ -322,7 +323,7 @@ def wish_photo(request, pk, which):
     return photo_response(photo)
 
 
-@login_required
+@page_access(permissions.can_open_wall, gettext_lazy("您的账号没有登记居住社区，也没有管辖区域，暂无心愿墙可看。"))
 @refusals
 def wish_wall(request):
     """Published wishes of a community (the member's own by default) or of an area the
@@ -350,7 +351,7 @@ def wish_wall(request):
     })
 
 
-@login_required
+@page_access(permissions.can_claim_somewhere, gettext_lazy("只有党员和党组织的管理人员可以认领心愿。"))
 @refusals
 def my_claims(request):
     user = request.user

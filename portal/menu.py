@@ -1,0 +1,258 @@
+"""The portal's navigation: ONE definition of every entry, shown to a user only when the page
+will let them in.
+
+Each entry names a URL; whether a user sees it is the rule its view declared with
+``dangjian.access.page_access`` (``may_open``) — never a role test in a template — so the
+menu, the home page's quick links and the pages themselves cannot disagree.  The main
+navigation is ``MAIN`` (sections of groups of links), the user menu ``USER_MENU`` and the
+home page's quick links ``QUICK``: entries of the same definition, picked by URL name, with
+the links personal to the user (their community, their grid, their own record) first.
+
+Asking costs no query of its own: the rules read the request's cached scope (roles and
+user facts, ``dangjian.scoping``), and the URLs of the entries are reversed once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.access import is_staff, may_open, signed_in
+from organizations.grants.choices import Role
+from organizations.members.permissions import can_view_roster
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    icon: str = "link-45deg"
+    args: tuple = ()
+    quick_label: str = ""  # its label among the quick links, when other than ``label``
+    # Among the quick links only for these users (a feature's permission function), when
+    # the page opens to more people than it is a useful shortcut for.
+    quick_if: object = None
+    # Only for a page outside the project's views, which declares no rule (Django's admin
+    # site, which checks ``is_staff`` itself).
+    rule: object = None
+
+    @property
+    def url(self) -> str:
+        return _url(self.url_name, self.args)
+
+    def visible_to(self, user) -> bool:
+        if self.rule is not None:
+            return signed_in(user) and bool(self.rule(user))
+        return may_open(user, self.url_name, self.args)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Links under one header of a dropdown (no header: ``label=""``)."""
+
+    label: str
+    links: tuple
+
+
+@dataclass(frozen=True)
+class Section:
+    """A top-level menu entry: a dropdown of groups, or one plain link when a single link of
+    it is visible."""
+
+    label: str
+    groups: tuple
+
+
+def _section(label, *links):
+    return Section(label, (Group("", links),))
+
+
+L = gettext_lazy
+MAIN = (
+    _section(L("区域"), Link(L("区域"), "organizations:area_index", "diagram-3", quick_label=L("区域浏览"))),
+    _section(L("党组织"), Link(L("党组织"), "organizations:org_list", "flag")),
+    _section(
+        L("党员"),
+        # a party member opens the roster (their own record) but has “我的党员信息” instead
+        Link(L("党员名册"), "organizations:member_list", "people", quick_if=can_view_roster),
+        Link(L("导入党员名册"), "organizations:import_start", "upload", args=("members",)),
+    ),
+    _section(
+        L("网格"),
+        Link(L("网格列表"), "grids:grid_list", "grid-3x3"),
+        Link(L("覆盖情况"), "grids:coverage_index", "bullseye"),
+        Link(L("民情日记"), "grids:diary_list", "journal-text"),
+    ),
+    _section(
+        L("组织生活"),
+        Link(L("组织生活首页"), "assessments:index", "calendar-check", quick_label=L("组织生活")),
+        Link(L("活动记录"), "assessments:activity_list", "calendar-event"),
+        Link(L("落实情况"), "assessments:compliance_index", "clipboard-check"),
+        Link(L("长期未参加组织生活"), "assessments:inactive", "person-exclamation"),
+        Link(L("组织生活规则"), "assessments:rules", "book"),
+    ),
+    Section(L("服务群众"), (
+        Group(L("微心愿"), (
+            Link(L("心愿墙"), "services:wish_wall", "heart"),
+            Link(L("我的认领"), "services:my_claims", "bookmark-heart"),
+            Link(L("心愿审核"), "services:wish_list", "heart-pulse"),
+        )),
+        Group(L("居民诉求"), (
+            Link(L("诉求列表"), "requests:list", "telephone", quick_label=L("居民诉求")),
+            Link(L("我的任务"), "requests:my_tasks", "check2-square"),
+            Link(L("志愿服务队"), "requests:team_list", "people-fill"),
+        )),
+        Group(L("双报到"), (
+            Link(L("报到情况"), "reporting:index", "person-check"),
+            Link(L("我的服务"), "reporting:mine", "clock-history", quick_label=L("我的服务与报到")),
+            Link(L("共建协议"), "reporting:agreement_list", "file-earmark-text"),
+        )),
+        Group(L("居民端（手机）"), (
+            Link(L("居民提交心愿"), "services:wish_submit", "phone"),
+            Link(L("居民点单"), "requests:submit", "phone"),
+        )),
+    )),
+    _section(
+        L("吹哨报到"),
+        Link(L("吹哨事项"), "whistles:list", "megaphone"),
+        Link(L("本单位的吹哨"), "whistles:inbox", "inbox"),
+        Link(L("本单位三率"), "whistles:my_rates", "graph-up"),
+        Link(L("我要吹哨"), "whistles:new", "megaphone-fill"),
+        Link(L("三率"), "whistles:rates", "graph-up-arrow", quick_label=L("吹哨三率")),
+        Link(L("职能部门"), "whistles:departments", "building"),
+    ),
+    Section(L("责任与考核"), (
+        Group("", (Link(L("数据看板"), "dashboard:index", "bar-chart-line"),)),
+        Group(L("四张清单"), (
+            Link(L("全部清单"), "checklist:index", "list-check", quick_label=L("四张清单")),
+            Link(L("待我审批"), "checklist:awaiting", "check2-circle"),
+            Link(L("逾期事项"), "checklist:overdue", "alarm"),
+        )),
+        Group(L("考核评分"), (
+            Link(L("排名"), "scoring:index", "trophy", quick_label=L("考核排名")),
+            Link(L("星级分布"), "scoring:stars", "star-half"),
+            Link(L("评分批次"), "scoring:runs", "collection"),
+        )),
+    )),
+    _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
+)
+
+# Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).
+USER_MENU = (
+    Link(L("接口文档"), "api-docs", "code-square"),
+    Link(L("管理后台"), "admin:index", "gear", rule=is_staff),
+)
+
+# The home page's quick links, in this order, after the personal ones: entries of MAIN and
+# USER_MENU by URL name.
+QUICK = (
+    "dashboard:index", "scoring:index", "organizations:area_index", "organizations:member_list",
+    "organizations:org_list", "grids:diary_list", "requests:list", "services:wish_list", "whistles:list",
+    "whistles:inbox", "whistles:my_rates", "checklist:index", "services:wish_wall", "requests:my_tasks",
+    "reporting:mine", "organizations:unit_list", "organizations:import_start", "admin:index",
+)
+
+
+# ----------------------------------------------------------------------- building
+@cache
+def _url(url_name, args):
+    return reverse(url_name, args=args)
+
+
+def _links():
+    for section in MAIN:
+        for group in section.groups:
+            yield from group.links
+    yield from USER_MENU
+
+
+@cache
+def _by_name() -> dict:
+    return {link.url_name: link for link in _links()}
+
+
+@dataclass
+class Entry:
+    """A link as the templates show it."""
+
+    label: str
+    url: str
+    icon: str
+    active: bool = False
+
+
+@dataclass
+class ShownGroup:
+    label: str
+    links: list
+
+
+@dataclass
+class ShownSection:
+    label: str
+    groups: list
+    active: bool = False
+    single: Entry | None = field(default=None)  # the one visible link, shown as a plain nav link
+
+
+def _entry(link: Link, path: str, label=None) -> Entry:
+    url = link.url
+    return Entry(label=str(label or link.label), url=url, icon=link.icon, active=path == url)
+
+
+def main_menu(user, path: str = "") -> list[ShownSection]:
+    """The sections of ``MAIN`` with the links ``user`` may open (empty groups and sections dropped)."""
+    shown = []
+    for section in MAIN:
+        groups = []
+        for group in section.groups:
+            links = [_entry(link, path) for link in group.links if link.visible_to(user)]
+            if links:
+                groups.append(ShownGroup(label=str(group.label), links=links))
+        if not groups:
+            continue
+        entries = [e for g in groups for e in g.links]
+        single = entries[0] if len(entries) == 1 else None
+        shown.append(ShownSection(label=str(section.label), groups=groups, active=any(e.active for e in entries),
+                                  single=single))
+    return shown
+
+
+def user_menu(user, path: str = "") -> list[Entry]:
+    return [_entry(link, path) for link in USER_MENU if link.visible_to(user)]
+
+
+def personal_links(user, grants=(), member=None, member_community=None) -> list[Entry]:
+    """The links about the user themselves: the areas of their community and grid grants,
+    their own member record and the community they live in (what ``home`` loaded)."""
+    out = []
+    for g in grants:
+        if g.role in (Role.COMMUNITY, Role.GRID) and g.area_id and may_open(user, "organizations:area_detail", (g.area_id,)):
+            label = _("本社区：%(name)s") if g.role == Role.COMMUNITY else _("我的网格区域：%(name)s")
+            out.append(Entry(label % {"name": g.area.name}, reverse("organizations:area_detail", args=[g.area_id]), "geo-alt"))
+    if member is not None and may_open(user, "organizations:member_detail", (member.pk,)):
+        out.append(Entry(_("我的党员信息"), reverse("organizations:member_detail", args=[member.pk]), "person-badge"))
+    if member_community is not None and may_open(user, "organizations:area_detail", (member_community.pk,)):
+        out.append(Entry(_("我的社区：%(name)s") % {"name": member_community.name},
+                         reverse("organizations:area_detail", args=[member_community.pk]), "house"))
+    return out
+
+
+def quick_links(user, grants=(), member=None, member_community=None) -> list[dict]:
+    """The home page's quick links (``{"label", "url", "icon"}``): the personal ones, then the
+    ``QUICK`` entries the user may open — each URL once."""
+    links = personal_links(user, grants, member, member_community)
+    by_name = _by_name()
+    for name in QUICK:
+        link = by_name[name]
+        if link.visible_to(user) and (link.quick_if is None or link.quick_if(user)):
+            links.append(_entry(link, "", link.quick_label or link.label))
+    seen, out = set(), []
+    for link in links:
+        if link.url not in seen:
+            seen.add(link.url)
+            out.append({"label": link.label, "url": link.url, "icon": link.icon})
+    return out

@@ -36,6 +36,7 @@ from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
+from services.ledger import selectors as ledger_selectors
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -91,7 +92,7 @@ def index(request):
     if member is not None:  # a party member's own organizational life and service time
         today = _today()
         mine = list(member.attendance.select_related("activity__activity_type", "activity__org").order_by("-activity__starts_at")[:10])
-        hours = selectors.member_service_hours(member, date(today.year, 1, 1), date(today.year, 12, 31))
+        hours = ledger_selectors.member_year_hours(member.pk, today.year)
     return render(request, "assessments/index.html", {
         "member": member, "mine": mine, "hours": hours,
         "tops": tops,
@@ -326,7 +327,7 @@ def sign_in(request, token):
     hours = None
     if result is not None and activity.activity_type.counts_service:
         today = _today()
-        hours = selectors.member_service_hours(result.attendance.member, date(today.year, 1, 1), date(today.year, 12, 31))
+        hours = ledger_selectors.member_year_hours(result.attendance.member_id, today.year)
     return render(request, "assessments/sign_in.html", {
         "activity": activity, "result": result, "error": error, "state": state,
         "opens": schedule.signin_window(activity.starts_at, activity.ends_at)[0],
@@ -428,7 +429,7 @@ def service_hours(request):
     base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(
         trees.subtree_q(area, "organization__area")
     )
-    members = selectors.with_service_hours(base, date(year, 1, 1), date(year, 12, 31)).select_related("organization").order_by(
+    members = ledger_selectors.with_year_hours(base, year, "service_hours").select_related("organization").order_by(
         "-service_hours", "name", "pk"
     )
     return render(request, "assessments/service_hours.html", {

@@ -21,9 +21,10 @@ Figures reused by the scoring engine (any number of subtree roots, fixed queries
     One query.
 ``service_hours(area_ids, start, end, *, in_service_only=False) -> {area_id: (hours, members)}``
     ``hours``: the sum (``Decimal``) of the service records dated in ``[start, end]`` of the
-    members living in the subtree (by their current residence); ``members``: how many
-    members live there (all members, or only in-service ones) — the 人均服务时长 is
-    ``hours / members``.  One query.
+    members counted; ``members``: how many members live in the subtree (by their current
+    residence) — all members, or only in-service ones, and then only their hours — so the
+    人均服务时长 ``hours / members`` always divides the hours of the members it counts.  A
+    whole calendar year reads the yearly totals (``MemberYearHours``).  One query.
 ``area_figures(area_ids, on_date, year)``
     both of the above plus the in-service members who reached ``SERVICE_HOURS_TARGET``
     in ``year``, for the summary page.  One query.
@@ -65,7 +66,8 @@ from organizations.orgs.models import PartyOrg
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.checkins.rules import hours_target, progress_percent
-from services.ledger.models import ServiceRecord, ServiceSource
+from services.ledger import selectors as ledger_selectors
+from services.ledger.models import MemberYearHours, ServiceRecord, ServiceSource
 
 HOURS = DecimalField(max_digits=10, decimal_places=1)
 ZERO = Decimal("0")
@@ -127,6 +129,11 @@ def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def _whole_year(start, end) -> int | None:
+    """The year ``[start, end]`` spans exactly, if it is one calendar year."""
+    return start.year if (start, end) == year_bounds(start.year) else None
+
+
 # --------------------------------------------------------------------------- members
 def with_report_status(members, on_date):
     """Annotate members with ``report_valid_until`` and ``last_reported_on`` (their latest
@@ -146,8 +153,7 @@ def with_report_status(members, on_date):
 
 
 def with_year_hours(members, year: int):
-    start, end = year_bounds(year)
-    return members.annotate(year_hours=member_hours(start, end))
+    return ledger_selectors.with_year_hours(members, year)
 
 
 def in_service_residents(area):
@@ -283,12 +289,21 @@ def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_servic
     if start is not None:
         counted = residents.filter(in_service=True) if in_service_only else residents
         annotations["members"] = _SubCount(counted)
-        annotations["hours"] = _SubSum(ServiceRecord.objects.filter(
-            where("member__residence"), occurred_on__gte=start, occurred_on__lte=end))
+        year = _whole_year(start, end)
+        if year is not None:  # one row a member: the yearly totals
+            hours = MemberYearHours.objects.filter(where("member__residence"), year=year)
+        else:
+            hours = ServiceRecord.objects.filter(where("member__residence"), occurred_on__gte=start, occurred_on__lte=end)
+        if in_service_only:  # the hours of the members counted, never of others
+            hours = hours.filter(member__in_service=True)
+        annotations["hours"] = _SubSum(hours)
         if target is not None:
-            hours = member_hours(start, end)
-            annotations["reached"] = _SubCount(
-                residents.filter(in_service=True).annotate(_h=hours).filter(_h__gte=target))
+            served = residents.filter(in_service=True)
+            if year is not None:
+                served = served.filter(ledger_selectors.reached_q(year, target))
+            else:
+                served = served.annotate(_h=member_hours(start, end)).filter(_h__gte=target)
+            annotations["reached"] = _SubCount(served)
     return areas.annotate(**annotations)
 
 

@@ -59,6 +59,7 @@ PHASES = (
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
+    ("year_hours", gettext_lazy("党员年度服务时长")),
     ("check", gettext_lazy("两棵树一致性检查")),
 )
 # Below this many members the encryption runs in this process (a pool is not worth starting).
@@ -169,6 +170,11 @@ class Command(BaseCommand):
                         self._seed_scores(scale=scale, seed=seed, timings=timings)
                     if scale == "province":
                         self._seed_ledger(seed=seed, members=generator.counts["members"], timings=timings)
+                    started = time.perf_counter()
+                    from services.ledger.models import MemberYearHours
+
+                    MemberYearHours.objects.refresh()  # the features' demos wrote the ledger in bulk
+                    timings["year_hours"] = time.perf_counter() - started
                     started = time.perf_counter()
                     problems = check_all_trees()
                     timings["check"] = time.perf_counter() - started

@@ -17,6 +17,7 @@ from assessments.life.models import (  # noqa: F401
     ActivityRule,
     ActivityType,
     Attendance,
+    MemberLastPresent,
     RuleSet,
     RuleSetQuerySet,
     attachment_path,

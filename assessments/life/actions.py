@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from assessments.life import schedule, selectors
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
-from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, MemberLastPresent, RuleSet
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
@@ -190,17 +190,24 @@ def _write_attendance(activity, clean) -> dict:
     return {"added": len(new), "changed": len(changed), "removed": len(removed)}
 
 
-def sync_service_records(activity) -> dict:
-    """Bring the service-hours ledger in line with the activity's attendance (used by the
-    actions here and by the admin after an inline edit)."""
+def sync_member_figures(activity, *, old_starts_at=None) -> dict:
+    """Bring what members' figures derive from an activity's attendance in line with it (used
+    by the actions here and by the admin after an inline edit): the service-hours ledger, and
+    the last attendance of the members present there or whose last attendance was this
+    activity (at its start, or at ``old_starts_at`` when it moved) — so a member removed from
+    the list loses it too.  Returns the ledger's counts."""
     present = Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT).values_list("member_id", flat=True)
-    return ledger_actions.service_records_for_activity(
+    service = ledger_actions.service_records_for_activity(
         activity=activity, present_member_ids=list(present),
         counts_service=activity.activity_type.counts_service, occurred_on=schedule.local_date(activity.starts_at),
     )
+    starts = {activity.starts_at} | ({old_starts_at} if old_starts_at else set())
+    members = set(Attendance.objects.filter(activity=activity).values_list("member_id", flat=True))
+    members |= set(MemberLastPresent.objects.filter(at__in=starts).values_list("member_id", flat=True))
+    MemberLastPresent.objects.refresh(member_ids=members)
+    return service
 
 
-# ---------------------------------------------------------------------------- activity
 def _aware(value):
     if isinstance(value, datetime) and timezone.is_naive(value):
         return timezone.make_aware(value, schedule.SHANGHAI)
@@ -258,7 +265,7 @@ def activity_file(
     checked = _check_attachments(attachments, existing=0)
     activity.save()
     counts = _write_attendance(activity, clean)
-    service = sync_service_records(activity)
+    service = sync_member_figures(activity)
     _store_attachments(actor, activity, checked)
     record(actor, "activity.file", activity, {"attendance": counts, "service": service, "attachments": len(checked)})
     return activity
@@ -301,9 +308,10 @@ def activity_update(*, actor, activity, attendance=None, attachments=(), remove_
     remove_ids = {int(pk) for pk in remove_attachments or ()}
     kept = activity.attachments.exclude(pk__in=remove_ids)
     checked = _check_attachments(attachments, existing=kept.count())
+    old_starts_at = current.starts_at
     activity.save()
     counts = _write_attendance(activity, clean) if clean is not None else None
-    service = sync_service_records(activity)
+    service = sync_member_figures(activity, old_starts_at=old_starts_at)
     removed = 0
     if remove_ids:
         for attachment in activity.attachments.filter(pk__in=remove_ids):
@@ -366,6 +374,7 @@ def activity_sign_in(*, actor, token: str, now=None) -> SignInResult:
             row.signed_in_at = row.signed_in_at or now
             row.save(update_fields=["status", "reason", "via", "signed_in_at"])
         if not already:
+            MemberLastPresent.objects.refresh(member_ids=[member.pk])
             if activity.activity_type.counts_service:
                 ledger_actions.service_record_upsert(
                     source=ServiceSource.ACTIVITY, source_id=activity.pk, member_id=member.pk,

@@ -14,13 +14,13 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
-from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, MemberLastPresent, RuleSet
 from dangjian import trees
 from dangjian.scoping import InArea, InOrg
 from organizations.areas.models import Area
@@ -537,16 +537,17 @@ def area_compliance(area, today: date) -> AreaCompliance:
 # ------------------------------------------------------------ inactive members
 def inactive_members(area_or_org, today: date):
     """Members with no organizational life attended (present) on or after the inactivity
-    cutoff (six months back, 党章第九条), as a queryset (NOT EXISTS).  Members who joined
-    the party after the cutoff are left out: they cannot have missed six months.  Not
-    scoped: combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an
-    IN-subquery of a whole city's roster defeats SQLite's planner).  The date of each
-    one's last attended activity comes from ``last_attended`` for the page shown."""
+    cutoff (six months back, 党章第九条), as a queryset: an anti-join on their last attendance
+    (``MemberLastPresent``, one row a member, kept by the attendance writers).  Members who
+    joined the party, or were registered in the portal, after the cutoff are left out: they
+    cannot have missed six months (the portal holds no record of them before).  Not scoped:
+    combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an IN-subquery of
+    a whole city's roster defeats SQLite's planner).  The date of each one's last attended
+    activity comes from ``last_attended`` for the page shown."""
     cutoff = schedule.inactivity_cutoff(today)
-    present = Attendance.objects.filter(
-        member=OuterRef("pk"), status=AttendanceStatus.PRESENT, activity__starts_at__gte=day_start(cutoff)
-    )
-    qs = Member.objects.filter(~Exists(present)).exclude(joined_on__gt=cutoff)
+    since = day_start(cutoff)
+    recent = MemberLastPresent.objects.filter(member=OuterRef("pk"), at__gte=since)
+    qs = Member.objects.filter(~Exists(recent)).exclude(joined_on__gt=cutoff).exclude(created_at__gt=since)
     if isinstance(area_or_org, PartyOrg):
         return qs.filter(roster_q(area_or_org))
     a = area_or_org
@@ -554,16 +555,11 @@ def inactive_members(area_or_org, today: date):
 
 
 def last_attended(members) -> dict:
-    """``{member id: start of the last activity attended}`` (one grouped query); sets
-    ``last_present`` on the members too."""
+    """``{member id: start of the last activity attended}`` (one query on the members' last
+    attendance); sets ``last_present`` on the members too."""
     members = list(members)
-    rows = (
-        Attendance.objects.filter(member_id__in=[m.pk for m in members], status=AttendanceStatus.PRESENT)
-        .order_by()
-        .values("member_id")
-        .annotate(last=Max("activity__starts_at"))
-    ) if members else []
-    out = {r["member_id"]: r["last"] for r in rows}
+    rows = MemberLastPresent.objects.filter(member_id__in=[m.pk for m in members]).values_list("member_id", "at") if members else []
+    out = dict(rows)
     for m in members:
         m.last_present = out.get(m.pk)
     return out

@@ -4,10 +4,11 @@ accepted requests each add one row, keyed by their source so re-recording is har
 
 from datetime import date
 
-from django.db import connection, models
+from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.derived import upsert_select
 from dangjian.scoping import ScopedQuerySet, Through
 from organizations.members.models import Member
 
@@ -65,9 +66,8 @@ class MemberYearHoursManager(models.Manager):
     def refresh(self, *, member_ids=None, years=None) -> None:
         """Recompute the yearly totals from the ledger, set-based: for the given members (all
         when None) and years (every year they have records or totals in, when None), per year
-        one ``INSERT … SELECT … GROUP BY member`` that upserts the sums and one DELETE of the
-        totals left without records.  An upsert, not delete-then-insert, so two writers
-        refreshing the same member at once both succeed (the later sees the other's rows)."""
+        one ``INSERT … SELECT … GROUP BY member`` that upserts the sums
+        (``dangjian.derived.upsert_select``) and one DELETE of the totals left without records."""
         records, kept = ServiceRecord.objects.all(), self.get_queryset()
         if member_ids is not None:
             member_ids = sorted({m for m in member_ids if m is not None})
@@ -77,18 +77,10 @@ class MemberYearHoursManager(models.Manager):
         if years is None:
             years = {d.year for d in records.order_by().dates("occurred_on", "year")}
             years |= set(kept.order_by().values_list("year", flat=True).distinct())
-        table = connection.ops.quote_name(self.model._meta.db_table)
         for year in sorted(set(years)):
             in_year = records.filter(occurred_on__gte=date(year, 1, 1), occurred_on__lte=date(year, 12, 31)).order_by()
-            sql, params = in_year.values("member_id").annotate(total=Sum("hours")).values_list(
-                "member_id", "total").query.sql_with_params()
-            with connection.cursor() as cursor:
-                # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT
-                cursor.execute(
-                    f"INSERT INTO {table} (member_id, year, hours) SELECT s.member_id, %s, s.total FROM ({sql}) s "
-                    "WHERE true ON CONFLICT (member_id, year) DO UPDATE SET hours = excluded.hours",
-                    [year, *params],
-                )
+            sums = in_year.values("member_id").annotate(total=Sum("hours")).values_list("member_id", "total")
+            upsert_select(self.model, sums, ["member_id", "hours"], unique=["member_id", "year"], constants={"year": year})
             kept.filter(year=year).exclude(member_id__in=in_year.values("member_id")).delete()
 
 

@@ -63,7 +63,8 @@ def test_activity_attendance_rerecorded_keeps_the_totals(city):
 def test_full_refresh_after_bulk_writes(city):
     members = city.a.members + city.b.members
     ServiceRecord.objects.bulk_create([
-        ServiceRecord(member=m, source=ServiceSource.ACTIVITY, source_id=i, hours=Decimal("1.5"), occurred_on=date(2025 + (i // len(members)) % 2, 1 + i % 12, 1))
+        ServiceRecord(member=m, source=ServiceSource.ACTIVITY, source_id=i, hours=Decimal("1.5"),
+                      occurred_on=date(2025 + (i // len(members)) % 2, 1 + i % 12, 1))
         for i, m in enumerate(members * 3)
     ])
     MemberYearHours.objects.create(member=members[0], year=2020, hours=Decimal("9"))  # stale: no records that year

@@ -15,6 +15,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from dangjian.portal import paginate as _paginate
 from organizations.areas import selectors as areas_selectors
 from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
+from organizations.members.places import anchored_q
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
 from services.ledger import selectors as ledger_selectors
@@ -382,6 +384,11 @@ def compliance(request, pk):
 
 
 # -------------------------------------------------------------- inactive members
+# What the member lists show: the page's rows and their count are read in one windowed query
+# over a whole city's members, so it carries these columns only (not the encrypted ones).
+LISTED_MEMBER_FIELDS = ("pk", "name", "status", "organization_id", "organization__name")
+
+
 def _subject(request):
     """The area (``?within=``) or organization (``?org=``) a members page is about;
     the user's top area by default."""
@@ -406,7 +413,7 @@ def inactive(request):
     today = _today()
     members = (
         (selectors.inactive_members(org or area, today) & members_selectors.members_for(user))
-        .select_related("organization")
+        .select_related("organization").only(*LISTED_MEMBER_FIELDS)
         .order_by(*trees.tree_order("organization"), "name", "pk")
     )
     page = _paginate(request, members, windowed=True)  # the anti-join runs once, for rows and count
@@ -426,14 +433,22 @@ def service_hours(request):
     filters = YearForm(request.GET or None)
     year = filters.filters().get("year") or _today().year
     base = members_selectors.members_for(user)
-    base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(
-        trees.subtree_q(area, "organization__area")
-    )
-    members = ledger_selectors.with_year_hours(base, year, "service_hours").select_related("organization").order_by(
-        "-service_hours", "name", "pk"
-    )
+    base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(anchored_q(area))
+    # two lists: who served, ranked by hours (read from the yearly totals' index, page by page),
+    # and who has no hours yet (an anti-join, in roster order); both counted in one query
+    show = request.GET.get("show") if request.GET.get("show") in ("served", "none") else "served"
+    served = ledger_selectors.served_q(year)
+    counts = ledger_selectors.with_year_hours(base, year, "service_hours").aggregate(
+        total=Count("pk"), served=Count("pk", filter=Q(service_hours__gt=0)))
+    counts["none"] = counts["total"] - counts["served"]
+    if show == "served":
+        members = ledger_selectors.served_in(base, year, "service_hours").order_by("-service_hours", "name", "pk")
+    else:
+        members = base.filter(~served).order_by(*trees.tree_order("organization"), "name", "pk")
+    members = members.select_related("organization").only(*LISTED_MEMBER_FIELDS)
+    page = portal.CountedPaginator(members, PAGE_SIZE, count=counts[show]).get_page(request.GET.get("page"))
     return render(request, "assessments/service_hours.html", {
-        "org": org, "area": area, "year": year, "filters": filters, "page_obj": _paginate(request, members, windowed=True),
+        "org": org, "area": area, "year": year, "filters": filters, "page_obj": page, "show": show, "counts": counts,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("志愿服务时长"), "url": None}],
     })
 

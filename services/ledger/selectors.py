@@ -21,6 +21,21 @@ def with_year_hours(members, year: int, name: str = "year_hours"):
     )
 
 
+def served_in(members, year: int, name: str = "year_hours"):
+    """Only the members who served in ``year`` (hours > 0), annotated with ``name``: an INNER
+    JOIN on the yearly totals, so a ranking by hours reads the index (year, hours desc) and
+    stops at the page instead of sorting every member of a city."""
+    alias = f"_{name}_row"
+    return members.annotate(**{alias: FilteredRelation("yearly_hours", condition=Q(yearly_hours__year=year))}).filter(
+        **{f"{alias}__hours__gt": 0}
+    ).annotate(**{name: F(f"{alias}__hours")})
+
+
+def served_q(year: int, member_ref: str = "pk") -> Q:
+    """The outer member has service hours in ``year``."""
+    return Q(Exists(MemberYearHours.objects.filter(member=OuterRef(member_ref), year=year, hours__gt=0)))
+
+
 def reached_q(year: int, target, member_ref: str = "pk") -> Q:
     """The outer member served at least ``target`` hours in ``year`` (an EXISTS on one row)."""
     return Q(Exists(MemberYearHours.objects.filter(member=OuterRef(member_ref), year=year, hours__gte=target)))

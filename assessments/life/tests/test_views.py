@@ -280,9 +280,12 @@ def test_service_hours_page(client, city, cadre):
     activity(city.a.branch, "vanguard_day", TODAY, present=[city.a.members[0]])
     ServiceRecord.objects.create(member=city.a.members[0], source="activity", source_id=1, hours=Decimal("2"), occurred_on=TODAY)
     response = logged_in(cadre, client).get(url("service_hours") + f"?within={city.a.area.pk}")
-    assert [(m.pk, m.service_hours) for m in response.context["page_obj"]] == [
-        (city.a.members[0].pk, Decimal("2")), (city.a.members[1].pk, Decimal("0"))
-    ]
+    assert [(m.pk, m.service_hours) for m in response.context["page_obj"]] == [(city.a.members[0].pk, Decimal("2"))]
+    assert response.context["counts"] == {"total": 2, "served": 1, "none": 1}
+    # those with no hours yet: their own tab, linked with its count
+    assert "show=none" in response.content.decode()
+    none = client.get(url("service_hours") + f"?within={city.a.area.pk}&show=none")
+    assert [m.pk for m in none.context["page_obj"]] == [city.a.members[1].pk]
 
 
 def test_district_publishes_rules_through_the_page(client, city):

@@ -18,6 +18,7 @@ from assessments.life.models import (  # noqa: F401
     ActivityType,
     Attendance,
     MemberLastPresent,
+    OrgVerdict,
     RuleSet,
     RuleSetQuerySet,
     attachment_path,

@@ -216,6 +216,34 @@ class MemberLastPresent(models.Model):
         return f"{self.member_id}: {self.at:%Y-%m-%d}"
 
 
+class OrgVerdict(models.Model):
+    """An organization's organizational-life verdict on a day: assessed (some periodic rule
+    asks something of it), compliant (nothing overdue in the rolling window) and what is
+    overdue — the calendar of ``assessments.life.selectors`` evaluated once and kept, so an
+    area's compliance page reads one row an organization instead of evaluating thousands of
+    calendars.  Written by ``assessments.life.actions.org_verdicts_refresh``: for the
+    organization when one of its activities is filed or changed, for a subtree when a rule
+    set is published (its rows are dropped and recomputed when next read), for everyone
+    nightly (the day moves periods from due to overdue), and for a stale subtree when read."""
+
+    org = models.OneToOneField(PartyOrg, on_delete=models.CASCADE, primary_key=True, related_name="life_verdict",
+                               verbose_name=_("党组织"))
+    as_of = models.DateField(_("评估日期"))
+    assessed = models.BooleanField(_("应评估"))
+    compliant = models.BooleanField(_("合规"))
+    overdue = models.JSONField(_("逾期未开展"), default=list, blank=True)  # [[activity type, period], …], capped
+    overdue_count = models.PositiveIntegerField(_("逾期项数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("组织生活合规结论")
+        verbose_name_plural = _("组织生活合规结论")
+        indexes = [models.Index(fields=["as_of"], name="org_verdict_as_of")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.as_of}: {'✓' if self.compliant else '✗'}"
+
+
 def attachment_path(instance, filename):
     return f"activities/{instance.activity_id}/{filename}"
 

@@ -375,7 +375,10 @@ def compliance(request, pk):
     area = _area_or_404(user, pk)
     if not permissions.can_oversee(user, area):
         raise PermissionDeniedError(_("您的角色不能查看该区域的组织生活合规情况。"))
-    result = selectors.area_compliance(area, _today())
+    today = _today()
+    if selectors.verdicts_stale(area, today):  # first view of the day, or rules just published
+        actions.org_verdicts_refresh(area=area, today=today)
+    result = selectors.stored_compliance(area, today)
     return render(request, "assessments/compliance.html", {
         "area": area, "result": result, "page_obj": _paginate(request, result.noncompliant),
         "crumbs": _area_crumbs(user, area, _("组织生活合规")),

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from assessments.life.actions import org_verdicts_refresh
 from assessments.life.choices import AttendanceStatus, Frequency
 from assessments.life.models import ActivityRule, ActivityType, Attendance, RuleSet
 from assessments.tests.budgets import BUDGETS
@@ -233,7 +234,12 @@ class TestCompliancePage(OverseerWorld, PageDetailContract):
         return new_compound(self.w.b)
 
     def make_related(self, area):
-        return org_with_activities(area, self.w.a)
+        """An organization with activities, its verdict stored (as filing its activities or
+        the nightly refresh leaves it): the page in its steady state.  A stale subtree is
+        evaluated first, in a fixed number of queries too (test_views)."""
+        related = org_with_activities(area, self.w.a)
+        org_verdicts_refresh(org=related.org)
+        return related
 
 
 class TestInactivePage(MemberReportWorld, PageListContract):

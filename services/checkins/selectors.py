@@ -62,6 +62,7 @@ from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.models import Member
+from organizations.members.places import RES_FIELDS
 from organizations.orgs.models import PartyOrg
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
@@ -276,12 +277,26 @@ def member_overview(member, *, today, year) -> MemberOverview:
 
 
 # --------------------------------------------------------- figures for many subtrees
+def _chain_of(level):
+    """For roots all of one level from city to community: the members' residence chain column
+    of that level (``places.RES_FIELDS``), so "residing in the root's subtree" is one indexed
+    equality on the member instead of a join to its residence's tree columns."""
+    field = RES_FIELDS.get(level)
+    if field is None:
+        return None
+    return lambda prefix: Q(**{prefix[: -len("residence")] + field: OuterRef("pk")})
+
+
 def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_service_only=False, target=None,
-                      own_only=False):
-    """``own_only``: count the members residing on the area itself, not in its subtree."""
+                      own_only=False, level=None):
+    """``own_only``: count the members residing on the area itself, not in its subtree;
+    ``level``: the roots' level, when they share one (cheaper subqueries, ``_chain_of``)."""
     areas = Area.objects.filter(pk__in=list(area_ids)).order_by()
     annotations = {}
-    where = (lambda prefix: Q(**{prefix: OuterRef("pk")})) if own_only else _in_subtree
+    if own_only:
+        where = lambda prefix: Q(**{prefix: OuterRef("pk")})  # noqa: E731
+    else:
+        where = _chain_of(level) or _in_subtree
     residents = Member.objects.filter(where("residence"))
     if on_date is not None:
         annotations["in_service"] = _SubCount(residents.filter(in_service=True))
@@ -351,13 +366,14 @@ class AreaFigures:
         return self.level == AreaLevel.COMMUNITY
 
 
-def area_figures(area_ids, *, on_date, year, own_ids=()) -> dict:
+def area_figures(area_ids, *, on_date, year, own_ids=(), level=None) -> dict:
     """Reporting and hours figures of in-service members for each root (one query); for the
-    areas of ``own_ids``, only of the members residing on the area itself (same query)."""
+    areas of ``own_ids``, only of the members residing on the area itself (same query).
+    ``level``: the roots' common level, if any."""
     start, end = year_bounds(year)
     names = ("pk", "name", "level", "in_service", "reported", "hours", "reached")
     kwargs = {"on_date": on_date, "start": start, "end": end, "in_service_only": True, "target": hours_target()}
-    rows = _figures_queryset(area_ids, **kwargs).values_list(*names)
+    rows = _figures_queryset(area_ids, level=level, **kwargs).values_list(*names)
     if own_ids:
         rows = rows.union(_figures_queryset(own_ids, own_only=True, **kwargs).values_list(*names), all=True)
     return {
@@ -374,9 +390,11 @@ def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]
     if area.level < AreaLevel.COMMUNITY:
         children = list(area.get_children().order_by(*trees.preorder()).values_list("pk", "level"))
     if children:
-        figures = area_figures([pk for pk, _level in children], on_date=on_date, year=year, own_ids=[area.pk])
+        levels = {level for _pk, level in children}
+        figures = area_figures([pk for pk, _level in children], on_date=on_date, year=year, own_ids=[area.pk],
+                               level=levels.pop() if len(levels) == 1 else None)
     else:
-        figures = area_figures([area.pk], on_date=on_date, year=year)
+        figures = area_figures([area.pk], on_date=on_date, year=year, level=area.level)
     own = figures[area.pk]
     for pk, _level in children:
         part = figures.get(pk)

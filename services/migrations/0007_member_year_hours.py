@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0009_personal_data_lookups'),
-        ('services', '0005_service_hours_in_member_date_index'),
+        ('services', '0006_request_resolve_photo'),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from assessments.dashboard.models import AreaRollup
-from assessments.life.actions import sync_service_records
+from assessments.life.actions import sync_member_figures
 from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
 from assessments.scoring.models import Indicator, ManualScore, Rubric, Score, ScoreLine, ScoringRun
 from dangjian.admin import AuditedAdmin
@@ -87,7 +87,7 @@ class ActivityAdmin(AuditedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        sync_service_records(form.instance)  # fill once: attendance edited here is service time too
+        sync_member_figures(form.instance)  # fill once: attendance edited here is service time too
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -17,6 +17,8 @@ from assessments.life.models import (  # noqa: F401
     ActivityRule,
     ActivityType,
     Attendance,
+    MemberLastPresent,
+    OrgVerdict,
     RuleSet,
     RuleSetQuerySet,
     attachment_path,

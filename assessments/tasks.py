@@ -6,9 +6,11 @@ modules:
 * ``assessments.tasks.score_run`` — compute (or resume) one scoring run;
 * ``assessments.tasks.score_due_periods`` — daily (beat): create and queue the runs of the
   periods that have just completed;
-* ``assessments.refresh_rollups`` — the dashboard rollups.
+* ``assessments.refresh_rollups`` — the dashboard rollups;
+* ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts.
 """
 from assessments.dashboard.tasks import refresh_rollups_task
+from assessments.life.tasks import refresh_org_verdicts_task
 from assessments.scoring.tasks import score_due_periods, score_run_task
 
-__all__ = ["refresh_rollups_task", "score_due_periods", "score_run_task"]
+__all__ = ["refresh_org_verdicts_task", "refresh_rollups_task", "score_due_periods", "score_run_task"]

@@ -7,6 +7,7 @@ from services.checkins.models import (  # noqa: F401
     MemberReportQuerySet,
 )
 from services.ledger.models import (  # noqa: F401
+    MemberYearHours,
     ServiceRecord,
     ServiceRecordQuerySet,
     ServiceSource,

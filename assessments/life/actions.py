@@ -31,7 +31,17 @@ from django.utils.translation import gettext as _
 
 from assessments.life import schedule, selectors
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, SignInVia
-from assessments.life.models import Activity, ActivityAttachment, ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.life.models import (
+    Activity,
+    ActivityAttachment,
+    ActivityRule,
+    ActivityType,
+    Attendance,
+    MemberLastPresent,
+    OrgVerdict,
+    RuleSet,
+)
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
 from dangjian.scoping import get_scope
@@ -40,11 +50,13 @@ from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES, Role
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory, OrgKind
+from organizations.orgs.models import PartyOrg
 from services.ledger import actions as ledger_actions
 from services.ledger.models import ServiceSource
 
 __all__ = [
     "PermissionDeniedError", "activity_file", "activity_update", "activity_sign_in", "rule_set_publish",
+    "org_verdicts_refresh", "sync_member_figures",
     "ATTACHMENT_MAX_FILES", "ATTACHMENT_MAX_BYTES", "ATTACHMENT_KINDS", "RULE_ROLES",
 ]
 
@@ -190,17 +202,24 @@ def _write_attendance(activity, clean) -> dict:
     return {"added": len(new), "changed": len(changed), "removed": len(removed)}
 
 
-def sync_service_records(activity) -> dict:
-    """Bring the service-hours ledger in line with the activity's attendance (used by the
-    actions here and by the admin after an inline edit)."""
+def sync_member_figures(activity, *, old_starts_at=None) -> dict:
+    """Bring what members' figures derive from an activity's attendance in line with it (used
+    by the actions here and by the admin after an inline edit): the service-hours ledger, and
+    the last attendance of the members present there or whose last attendance was this
+    activity (at its start, or at ``old_starts_at`` when it moved) — so a member removed from
+    the list loses it too.  Returns the ledger's counts."""
     present = Attendance.objects.filter(activity=activity, status=AttendanceStatus.PRESENT).values_list("member_id", flat=True)
-    return ledger_actions.service_records_for_activity(
+    service = ledger_actions.service_records_for_activity(
         activity=activity, present_member_ids=list(present),
         counts_service=activity.activity_type.counts_service, occurred_on=schedule.local_date(activity.starts_at),
     )
+    starts = {activity.starts_at} | ({old_starts_at} if old_starts_at else set())
+    members = set(Attendance.objects.filter(activity=activity).values_list("member_id", flat=True))
+    members |= set(MemberLastPresent.objects.filter(at__in=starts).values_list("member_id", flat=True))
+    MemberLastPresent.objects.refresh(member_ids=members)
+    return service
 
 
-# ---------------------------------------------------------------------------- activity
 def _aware(value):
     if isinstance(value, datetime) and timezone.is_naive(value):
         return timezone.make_aware(value, schedule.SHANGHAI)
@@ -258,7 +277,8 @@ def activity_file(
     checked = _check_attachments(attachments, existing=0)
     activity.save()
     counts = _write_attendance(activity, clean)
-    service = sync_service_records(activity)
+    service = sync_member_figures(activity)
+    org_verdicts_refresh(org=org)
     _store_attachments(actor, activity, checked)
     record(actor, "activity.file", activity, {"attendance": counts, "service": service, "attachments": len(checked)})
     return activity
@@ -301,9 +321,11 @@ def activity_update(*, actor, activity, attendance=None, attachments=(), remove_
     remove_ids = {int(pk) for pk in remove_attachments or ()}
     kept = activity.attachments.exclude(pk__in=remove_ids)
     checked = _check_attachments(attachments, existing=kept.count())
+    old_starts_at = current.starts_at
     activity.save()
     counts = _write_attendance(activity, clean) if clean is not None else None
-    service = sync_service_records(activity)
+    service = sync_member_figures(activity, old_starts_at=old_starts_at)
+    org_verdicts_refresh(org=activity.org)
     removed = 0
     if remove_ids:
         for attachment in activity.attachments.filter(pk__in=remove_ids):
@@ -366,6 +388,7 @@ def activity_sign_in(*, actor, token: str, now=None) -> SignInResult:
             row.signed_in_at = row.signed_in_at or now
             row.save(update_fields=["status", "reason", "via", "signed_in_at"])
         if not already:
+            MemberLastPresent.objects.refresh(member_ids=[member.pk])
             if activity.activity_type.counts_service:
                 ledger_actions.service_record_upsert(
                     source=ServiceSource.ACTIVITY, source_id=activity.pk, member_id=member.pk,
@@ -458,5 +481,45 @@ def rule_set_publish(*, actor, area, name, effective_from, rules=(), notes="") -
     rule_set.full_clean(exclude=["area", "created_by"])
     rule_set.save()
     ActivityRule.objects.bulk_create([ActivityRule(rule_set=rule_set, activity_type_id=type_id, **values) for type_id, values in merged.items()])
+    # the verdicts of the organizations under the area were judged by the old rules: dropped,
+    # they are evaluated again when next read (or by tonight's refresh)
+    OrgVerdict.objects.filter(trees.subtree_q(area, "org__area")).delete()
     record(actor, "rule_set.publish", rule_set, {"based_on": base_set.pk if base_set else None, "changes": changed})
     return rule_set
+
+
+# -------------------------------------------------------------- compliance verdicts
+VERDICT_OVERDUE_KEPT = 20  # overdue items stored per organization (the page shows six, and the count)
+VERDICT_BATCH = 2000
+
+
+def org_verdicts_refresh(*, today=None, area=None, org=None) -> int:
+    """Evaluate and store the compliance verdicts (``OrgVerdict``) of ``today`` for one
+    organization, the organizations anchored in ``area``'s subtree, or (neither) every one;
+    set-based: the rule book, the organizations and one grouped count of their activities,
+    then upserts in batches.  Idempotent; returns the number of verdicts written."""
+    today = today or timezone.localdate()
+    if org is not None:
+        area_of = org.area if org.area_id else None
+        book = selectors.RuleBook(area_of, today)
+        orgs = PartyOrg.objects.filter(pk=org.pk)
+        scope = None
+    else:
+        book = selectors.RuleBook(area, today, subtree=True) if area is not None else selectors.RuleBook(None, today)
+        orgs = PartyOrg.objects.anchored_within(area) if area is not None else PartyOrg.objects.all()
+        scope = area
+    now = timezone.now()
+    rows = []
+    for row, verdict in selectors.evaluate_orgs(orgs.order_by().values(*selectors.ORG_COLUMNS), book, today, area=scope):
+        overdue = verdict.overdue if verdict is not None else []
+        rows.append(OrgVerdict(
+            org_id=row["pk"], as_of=today, assessed=verdict is not None,
+            compliant=verdict is not None and verdict.compliant,
+            overdue=[list(item) for item in overdue[:VERDICT_OVERDUE_KEPT]], overdue_count=len(overdue), computed_at=now,
+        ))
+    for i in range(0, len(rows), VERDICT_BATCH):
+        OrgVerdict.objects.bulk_create(
+            rows[i:i + VERDICT_BATCH], update_conflicts=True, unique_fields=["org"],
+            update_fields=["as_of", "assessed", "compliant", "overdue", "overdue_count", "computed_at"],
+        )
+    return len(rows)

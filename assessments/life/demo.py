@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 
 from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, PeriodStatus, SignInVia
-from assessments.life.models import Activity, ActivityType, Attendance
+from assessments.life.models import Activity, ActivityType, Attendance, MemberLastPresent
 from assessments.life.selectors import RuleBook
 from dangjian import trees
 from organizations.members.choices import COMMITTEE_ROLES
@@ -177,6 +177,8 @@ def seed_activities(*, rng, org_ids, today: date) -> dict:
         ServiceRecord.objects.bulk_create(records, batch_size=INSERT_BATCH)
         counts["attendance"] += len(rows)
         counts["service_records"] += len(records)
+    if counts["attendance"]:
+        MemberLastPresent.objects.refresh()  # written in bulk above: the members' last attendance follows
     return {"activities": counts["activities"], "attendance": counts["attendance"], "service_records": counts["service_records"]}
 
 

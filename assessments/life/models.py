@@ -6,11 +6,12 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, QuorumBasis, SignInVia
 from dangjian import trees
+from dangjian.derived import upsert_select
 from dangjian.scoping import InArea, ScopedQuerySet, Through
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -174,6 +175,73 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.get_status_display()}"
+
+
+class MemberLastPresentManager(models.Manager):
+    def refresh(self, *, member_ids=None) -> None:
+        """Recompute the members' last attendance from their attendance rows (all members when
+        None): one upsert of ``MAX(starts_at)`` of the activities they were present at
+        (``dangjian.derived.upsert_select``) and one DELETE of the rows left without one."""
+        present = Attendance.objects.filter(status=AttendanceStatus.PRESENT)
+        kept = self.get_queryset()
+        if member_ids is not None:
+            member_ids = sorted({m for m in member_ids if m is not None})
+            if not member_ids:
+                return
+            present, kept = present.filter(member_id__in=member_ids), kept.filter(member_id__in=member_ids)
+        latest = present.order_by().values("member_id").annotate(at=Max("activity__starts_at")).values_list("member_id", "at")
+        upsert_select(self.model, latest, ["member_id", "at"], unique=["member_id"])
+        kept.exclude(member_id__in=present.values("member_id")).delete()
+
+
+class MemberLastPresent(models.Model):
+    """When a member last attended (was present at) an activity: the latest start among their
+    attendance rows marked present, kept by ``assessments.life.actions`` whenever attendance
+    or an activity's time changes.  The six-month inactivity list (党章第九条) is an anti-join
+    on one row a member instead of on every attendance row of a city."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, primary_key=True, related_name="last_attendance",
+                                  verbose_name=_("党员"))
+    at = models.DateTimeField(_("最近一次参加组织生活"))
+
+    objects = MemberLastPresentManager()
+
+    class Meta:
+        verbose_name = _("党员最近参加组织生活")
+        verbose_name_plural = _("党员最近参加组织生活")
+        # the members whose last attendance was an activity that changed (its start)
+        indexes = [models.Index(fields=["at"], name="member_last_present_at")]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.at:%Y-%m-%d}"
+
+
+class OrgVerdict(models.Model):
+    """An organization's organizational-life verdict on a day: assessed (some periodic rule
+    asks something of it), compliant (nothing overdue in the rolling window) and what is
+    overdue — the calendar of ``assessments.life.selectors`` evaluated once and kept, so an
+    area's compliance page reads one row an organization instead of evaluating thousands of
+    calendars.  Written by ``assessments.life.actions.org_verdicts_refresh``: for the
+    organization when one of its activities is filed or changed, for a subtree when a rule
+    set is published (its rows are dropped and recomputed when next read), for everyone
+    nightly (the day moves periods from due to overdue), and for a stale subtree when read."""
+
+    org = models.OneToOneField(PartyOrg, on_delete=models.CASCADE, primary_key=True, related_name="life_verdict",
+                               verbose_name=_("党组织"))
+    as_of = models.DateField(_("评估日期"))
+    assessed = models.BooleanField(_("应评估"))
+    compliant = models.BooleanField(_("合规"))
+    overdue = models.JSONField(_("逾期未开展"), default=list, blank=True)  # [[activity type, period], …], capped
+    overdue_count = models.PositiveIntegerField(_("逾期项数"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("组织生活合规结论")
+        verbose_name_plural = _("组织生活合规结论")
+        indexes = [models.Index(fields=["as_of"], name="org_verdict_as_of")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.as_of}: {'✓' if self.compliant else '✗'}"
 
 
 def attachment_path(instance, filename):

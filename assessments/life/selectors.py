@@ -14,13 +14,21 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db import connections
-from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency, PeriodStatus, QuorumBasis
-from assessments.life.models import Activity, ActivityRule, ActivityType, Attendance, RuleSet
+from assessments.life.models import (
+    Activity,
+    ActivityRule,
+    ActivityType,
+    Attendance,
+    MemberLastPresent,
+    OrgVerdict,
+    RuleSet,
+)
 from dangjian import trees
 from dangjian.scoping import InArea, InOrg
 from organizations.areas.models import Area
@@ -463,90 +471,159 @@ def _raw_rows(queryset):
         return cursor.fetchall()
 
 
-def _compliance_counts(area, since: date, today: date, type_ids):
-    """``{org id: {type id: {month: n}}}`` for the organizations anchored in the subtree:
-    one grouped query, the months bucketed in SQL in Asia/Shanghai."""
+def _compliance_counts(area, since: date, today: date, type_ids, org_ids=None):
+    """``{org id: {type id: {month: n}}}`` for the organizations anchored in the subtree (area
+    None: everywhere; ``org_ids``: only those): one grouped query, the months bucketed in SQL
+    in Asia/Shanghai."""
     months, bucket = month_buckets(since, today)
-    rows = (
-        Activity.objects.filter(
-            trees.subtree_q(area, "org__area"),
-            activity_type_id__in=type_ids,
-            starts_at__gte=day_start(schedule.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
-        )
-        .annotate(month=bucket)
-        .order_by()
-        .values_list("org_id", "activity_type_id", "month")
-        .annotate(n=Count("pk"))
+    rows = Activity.objects.filter(
+        activity_type_id__in=type_ids,
+        starts_at__gte=day_start(schedule.month_start(since)), starts_at__lt=day_start(today + timedelta(days=1)),
     )
+    if area is not None:
+        rows = rows.filter(trees.subtree_q(area, "org__area"))
+    if org_ids is not None:
+        rows = rows.filter(org_id__in=list(org_ids))
+    rows = rows.annotate(month=bucket).order_by().values_list("org_id", "activity_type_id", "month").annotate(n=Count("pk"))
     out: dict[int, dict[int, dict[date, int]]] = {}
     for org_id, type_id, index, n in _raw_rows(rows):
-        out.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
+        if index < len(months):
+            out.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
     return out
+
+
+ORG_COLUMNS = ("pk", "name", "kind", "category", "founded_on", "area_id", "area__name", *trees.position_fields("area"))
+
+
+def evaluate_orgs(orgs, book: RuleBook, today: date, *, area=None):
+    """``(org row, OrgCompliance or None)`` for each of ``orgs`` (``values(*ORG_COLUMNS)`` rows):
+    None when no periodic rule asks anything of it.  One grouped count of activities for all
+    of them (in ``area``'s subtree, or by their ids)."""
+    orgs = list(orgs)
+    start_window = schedule.window_start(today)
+    type_ids = book.counted_type_ids
+    since = schedule.earliest_period_start(start_window)
+    if not (type_ids and orgs):
+        counts = {}
+    elif area is not None:
+        counts = _compliance_counts(area, since, today, type_ids)
+    else:
+        counts = _compliance_counts(None, since, today, type_ids, org_ids=[o["pk"] for o in orgs])
+    type_names = {pk: t.name for pk, t in book.types.items()}
+    for org in orgs:
+        place = trees.position(org, "area")
+        start = _org_window_start(org["founded_on"], today, start_window)
+        applied = book.rules_for(place=place, kind=org["kind"], category=org["category"], start=start)
+        if not applied.plan:
+            yield org, None  # no periodic rule asks anything of this organization
+            continue
+        org_counts = counts.get(org["pk"], {})
+        yield org, OrgCompliance(
+            id=org["pk"], name=org["name"], kind=org["kind"], area_id=org["area_id"], area_name=org["area__name"],
+            child_area_id=None, compliant=schedule.plan_compliant(applied.plan, org_counts),
+            plan=applied.plan, counts=org_counts, type_names=type_names,
+        )
 
 
 def area_compliance(area, today: date) -> AreaCompliance:
     """Share of the organizations anchored in ``area``'s subtree that have nothing overdue
-    in the rolling window, overall, per child area and for the area's own organizations.
+    in the rolling window, overall, per child area and for the area's own organizations —
+    evaluated now (the definition; the page reads the stored verdicts, ``stored_compliance``).
 
     Five queries whatever the size of the subtree: rule sets, their rules, the organizations
     (with their areas' tree columns), the child areas, and one grouped count of activities
     per (organization, type, month).  Organizations are grouped by the rule sets covering
     them; the calendar is then evaluated in memory with the pure functions."""
-    start_window = schedule.window_start(today)
     book = RuleBook(area, today, subtree=True)
-    orgs = list(
-        PartyOrg.objects.anchored_within(area)
-        .order_by(*trees.tree_order())
-        .values("pk", "name", "kind", "category", "founded_on", "area_id", "area__name", *trees.position_fields("area"))
-    )
+    orgs = PartyOrg.objects.anchored_within(area).order_by(*trees.tree_order()).values(*ORG_COLUMNS)
     children = list(area.get_children().order_by(*trees.preorder()).values("pk", "name", *trees.range_fields()))
-    type_ids = book.counted_type_ids
-    counts = _compliance_counts(area, schedule.earliest_period_start(start_window), today, type_ids) if type_ids and orgs else {}
     child_holding = trees.Locator((trees.span(c), c) for c in children)
     shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
     own = ComplianceShare(area.pk, area.name)
     summary = ComplianceShare(area.pk, area.name)
-    type_names = {pk: t.name for pk, t in book.types.items()}
     results = []
-    for org in orgs:
-        place = trees.position(org, "area")
-        child = child_holding.find(place)
+    for org, verdict in evaluate_orgs(orgs, book, today, area=area):
+        child = child_holding.find(trees.position(org, "area"))
         bucket = shares[child["pk"]] if child else own
         bucket.total += 1
         summary.total += 1
-        start = _org_window_start(org["founded_on"], today, start_window)
-        applied = book.rules_for(place=place, kind=org["kind"], category=org["category"], start=start)
-        if not applied.plan:
-            continue  # no periodic rule asks anything of this organization
-        org_counts = counts.get(org["pk"], {})
-        compliant = schedule.plan_compliant(applied.plan, org_counts)
+        if verdict is None:
+            continue
+        verdict.child_area_id = child["pk"] if child else None
         for share in (bucket, summary):
             share.assessed += 1
-            share.compliant += int(compliant)
-        results.append(OrgCompliance(
-            id=org["pk"], name=org["name"], kind=org["kind"], area_id=org["area_id"], area_name=org["area__name"],
-            child_area_id=child["pk"] if child else None, compliant=compliant,
-            plan=applied.plan, counts=org_counts, type_names=type_names,
-        ))
+            share.compliant += int(verdict.compliant)
+        results.append(verdict)
     return AreaCompliance(
-        area=area, today=today, window_start=start_window, summary=summary,
+        area=area, today=today, window_start=schedule.window_start(today), summary=summary,
         children=[shares[c["pk"]] for c in children], own=own, orgs=results,
+    )
+
+
+# ------------------------------------------------------- stored compliance verdicts
+def verdicts_stale(area, today: date) -> bool:
+    """Whether some organization anchored in the subtree has no verdict of ``today`` (one query)."""
+    fresh = OrgVerdict.objects.filter(org=OuterRef("pk"), as_of=today)
+    return PartyOrg.objects.anchored_within(area).filter(~Exists(fresh)).exists()
+
+
+@dataclass
+class StoredCompliance:
+    area: Area
+    today: date
+    window_start: date
+    summary: ComplianceShare
+    children: list
+    own: ComplianceShare
+    noncompliant: object  # a queryset of OrgVerdict, in tree order (paginated by the page)
+    as_of: date | None
+    computed_at: datetime | None
+
+
+def stored_compliance(area, today: date) -> StoredCompliance:
+    """The compliance figures of ``area`` from the stored verdicts (``OrgVerdict``): three
+    queries — the child areas, one row a verdict of the subtree (assessed, compliant, place),
+    and the list of those not compliant (lazy, paginated)."""
+    children = list(area.get_children().order_by(*trees.preorder()).values("pk", "name", *trees.range_fields()))
+    child_holding = trees.Locator((trees.span(c), c) for c in children)
+    shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
+    own = ComplianceShare(area.pk, area.name)
+    summary = ComplianceShare(area.pk, area.name)
+    verdicts = OrgVerdict.objects.filter(trees.subtree_q(area, "org__area"))
+    as_of = computed_at = None
+    for assessed, compliant, day, at, *place in verdicts.values_list(
+        "assessed", "compliant", "as_of", "computed_at", *trees.position_fields("org__area")
+    ):
+        child = child_holding.find(trees.Span(place[0], place[1], place[1]))
+        for share in (shares[child["pk"]] if child else own, summary):
+            share.total += 1
+            share.assessed += int(assessed)
+            share.compliant += int(assessed and compliant)
+        as_of = day if as_of is None else min(as_of, day)
+        computed_at = at if computed_at is None else min(computed_at, at)
+    noncompliant = verdicts.filter(assessed=True, compliant=False).select_related("org__area").order_by(
+        *trees.tree_order("org"))
+    return StoredCompliance(
+        area=area, today=today, window_start=schedule.window_start(today), summary=summary,
+        children=[shares[c["pk"]] for c in children], own=own, noncompliant=noncompliant,
+        as_of=as_of, computed_at=computed_at,
     )
 
 
 # ------------------------------------------------------------ inactive members
 def inactive_members(area_or_org, today: date):
     """Members with no organizational life attended (present) on or after the inactivity
-    cutoff (six months back, 党章第九条), as a queryset (NOT EXISTS).  Members who joined
-    the party after the cutoff are left out: they cannot have missed six months.  Not
-    scoped: combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an
-    IN-subquery of a whole city's roster defeats SQLite's planner).  The date of each
-    one's last attended activity comes from ``last_attended`` for the page shown."""
+    cutoff (six months back, 党章第九条), as a queryset: an anti-join on their last attendance
+    (``MemberLastPresent``, one row a member, kept by the attendance writers).  Members who
+    joined the party, or were registered in the portal, after the cutoff are left out: they
+    cannot have missed six months (the portal holds no record of them before).  Not scoped:
+    combine with ``Member.objects.visible_to(user)`` (``&``, not ``pk__in``: an IN-subquery of
+    a whole city's roster defeats SQLite's planner).  The date of each one's last attended
+    activity comes from ``last_attended`` for the page shown."""
     cutoff = schedule.inactivity_cutoff(today)
-    present = Attendance.objects.filter(
-        member=OuterRef("pk"), status=AttendanceStatus.PRESENT, activity__starts_at__gte=day_start(cutoff)
-    )
-    qs = Member.objects.filter(~Exists(present)).exclude(joined_on__gt=cutoff)
+    since = day_start(cutoff)
+    recent = MemberLastPresent.objects.filter(member=OuterRef("pk"), at__gte=since)
+    qs = Member.objects.filter(~Exists(recent)).exclude(joined_on__gt=cutoff).exclude(created_at__gt=since)
     if isinstance(area_or_org, PartyOrg):
         return qs.filter(roster_q(area_or_org))
     a = area_or_org
@@ -554,16 +631,11 @@ def inactive_members(area_or_org, today: date):
 
 
 def last_attended(members) -> dict:
-    """``{member id: start of the last activity attended}`` (one grouped query); sets
-    ``last_present`` on the members too."""
+    """``{member id: start of the last activity attended}`` (one query on the members' last
+    attendance); sets ``last_present`` on the members too."""
     members = list(members)
-    rows = (
-        Attendance.objects.filter(member_id__in=[m.pk for m in members], status=AttendanceStatus.PRESENT)
-        .order_by()
-        .values("member_id")
-        .annotate(last=Max("activity__starts_at"))
-    ) if members else []
-    out = {r["member_id"]: r["last"] for r in rows}
+    rows = MemberLastPresent.objects.filter(member_id__in=[m.pk for m in members]).values_list("member_id", "at") if members else []
+    out = dict(rows)
     for m in members:
         m.last_present = out.get(m.pk)
     return out

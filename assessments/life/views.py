@@ -15,6 +15,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,8 +37,10 @@ from dangjian.portal import paginate as _paginate
 from organizations.areas import selectors as areas_selectors
 from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
+from organizations.members.places import anchored_q
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
+from services.ledger import selectors as ledger_selectors
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -93,7 +96,7 @@ def index(request):
     if member is not None:  # a party member's own organizational life and service time
         today = _today()
         mine = list(member.attendance.select_related("activity__activity_type", "activity__org").order_by("-activity__starts_at")[:10])
-        hours = selectors.member_service_hours(member, date(today.year, 1, 1), date(today.year, 12, 31))
+        hours = ledger_selectors.member_year_hours(member.pk, today.year)
     return render(request, "assessments/index.html", {
         "member": member, "mine": mine, "hours": hours,
         "tops": tops,
@@ -328,7 +331,7 @@ def sign_in(request, token):
     hours = None
     if result is not None and activity.activity_type.counts_service:
         today = _today()
-        hours = selectors.member_service_hours(result.attendance.member, date(today.year, 1, 1), date(today.year, 12, 31))
+        hours = ledger_selectors.member_year_hours(result.attendance.member_id, today.year)
     return render(request, "assessments/sign_in.html", {
         "activity": activity, "result": result, "error": error, "state": state,
         "opens": schedule.signin_window(activity.starts_at, activity.ends_at)[0],
@@ -374,7 +377,10 @@ def compliance(request, pk):
     area = _area_or_404(user, pk)
     if not permissions.can_oversee(user, area):
         raise PermissionDeniedError(_("您的角色不能查看该区域的组织生活合规情况。"))
-    result = selectors.area_compliance(area, _today())
+    today = _today()
+    if selectors.verdicts_stale(area, today):  # first view of the day, or rules just published
+        actions.org_verdicts_refresh(area=area, today=today)
+    result = selectors.stored_compliance(area, today)
     return render(request, "assessments/compliance.html", {
         "area": area, "result": result, "page_obj": _paginate(request, result.noncompliant),
         "crumbs": _area_crumbs(user, area, _("组织生活合规")),
@@ -383,6 +389,11 @@ def compliance(request, pk):
 
 
 # -------------------------------------------------------------- inactive members
+# What the member lists show: the page's rows and their count are read in one windowed query
+# over a whole city's members, so it carries these columns only (not the encrypted ones).
+LISTED_MEMBER_FIELDS = ("pk", "name", "status", "organization_id", "organization__name")
+
+
 def _subject(request):
     """The area (``?within=``) or organization (``?org=``) a members page is about;
     the user's top area by default."""
@@ -407,7 +418,7 @@ def inactive(request):
     today = _today()
     members = (
         (selectors.inactive_members(org or area, today) & members_selectors.members_for(user))
-        .select_related("organization")
+        .select_related("organization").only(*LISTED_MEMBER_FIELDS)
         .order_by(*trees.tree_order("organization"), "name", "pk")
     )
     page = _paginate(request, members, windowed=True)  # the anti-join runs once, for rows and count
@@ -427,14 +438,22 @@ def service_hours(request):
     filters = YearForm(request.GET or None)
     year = filters.filters().get("year") or _today().year
     base = members_selectors.members_for(user)
-    base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(
-        trees.subtree_q(area, "organization__area")
-    )
-    members = selectors.with_service_hours(base, date(year, 1, 1), date(year, 12, 31)).select_related("organization").order_by(
-        "-service_hours", "name", "pk"
-    )
+    base = base.filter(selectors.roster_q(org)) if org is not None else base.filter(anchored_q(area))
+    # two lists: who served, ranked by hours (read from the yearly totals' index, page by page),
+    # and who has no hours yet (an anti-join, in roster order); both counted in one query
+    show = request.GET.get("show") if request.GET.get("show") in ("served", "none") else "served"
+    served = ledger_selectors.served_q(year)
+    counts = ledger_selectors.with_year_hours(base, year, "service_hours").aggregate(
+        total=Count("pk"), served=Count("pk", filter=Q(service_hours__gt=0)))
+    counts["none"] = counts["total"] - counts["served"]
+    if show == "served":
+        members = ledger_selectors.served_in(base, year, "service_hours").order_by("-service_hours", "name", "pk")
+    else:
+        members = base.filter(~served).order_by(*trees.tree_order("organization"), "name", "pk")
+    members = members.select_related("organization").only(*LISTED_MEMBER_FIELDS)
+    page = portal.CountedPaginator(members, PAGE_SIZE, count=counts[show]).get_page(request.GET.get("page"))
     return render(request, "assessments/service_hours.html", {
-        "org": org, "area": area, "year": year, "filters": filters, "page_obj": _paginate(request, members, windowed=True),
+        "org": org, "area": area, "year": year, "filters": filters, "page_obj": page, "show": show, "counts": counts,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("志愿服务时长"), "url": None}],
     })
 

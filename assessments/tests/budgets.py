@@ -34,7 +34,9 @@ BUDGETS = {
     "assessments:org_calendar": 10,
     "assessments:compliance": 12,
     "assessments:inactive": 9,
-    "assessments:service_hours": 8,
+    # both lists counted in one aggregate, then the page read by the yearly totals' index (was one
+    # windowed query sorting every member of a city)
+    "assessments:service_hours": 9,
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)

@@ -7,7 +7,7 @@ import factory
 from assessments.life import schedule
 from assessments.life.choices import AttendanceStatus, Frequency
 from assessments.life.default_rules import DEFAULT_RULES
-from assessments.life.models import Activity, ActivityType, Attendance, RuleSet
+from assessments.life.models import Activity, ActivityType, Attendance, MemberLastPresent, RuleSet
 from organizations.tests.factories import PartyOrgFactory
 
 
@@ -39,6 +39,7 @@ def activity(org, code: str, day: date, *, hour: int = 9, present=(), absent=(),
     rows += [Attendance(activity=obj, member=m, status=AttendanceStatus.ABSENT, reason="外出") for m in absent]
     rows += [Attendance(activity=obj, member=m, status=AttendanceStatus.EXCUSED, reason="请假") for m in excused]
     Attendance.objects.bulk_create(rows)
+    MemberLastPresent.objects.refresh(member_ids=[m.pk for m in present])  # as the attendance writers do
     return obj
 
 

@@ -158,6 +158,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.score_due_periods",
         "schedule": crontab(hour=1, minute=30),
     },
+    # organizations' compliance verdicts of the new day (activity filing updates its own at once)
+    "refresh-org-verdicts-nightly": {
+        "task": "assessments.tasks.refresh_org_verdicts",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # dashboard rollups of the current periods (runs also refresh theirs when they finish)
     "refresh-rollups-nightly": {
         "task": "assessments.refresh_rollups",

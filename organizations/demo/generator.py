@@ -354,6 +354,8 @@ def _copy_text(value) -> str:
     return text
 
 
+DEMO_REGISTERED_AGO = timedelta(days=730)
+
 MEMBER_FIELDS = (
     "id", "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization_id",
     "org_role", "residence_id", "in_service", "employer", "employer_org_id", "phone", "id_number",
@@ -407,6 +409,9 @@ class MemberWriter:
         self.written = 0
         self.central_written = 0
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        # the demo roster stands for members registered long before the history the features'
+        # demos write (a year of organizational life…), so the six-month rules can judge them
+        self.registered = connection.ops.adapt_datetimefield_value(timezone.now() - DEMO_REGISTERED_AGO)
         self._pending = None  # (rows, central, AsyncResult) encrypted in the pool, not yet written
         self._res_chains: dict = {}  # residence id → places chain
         self._org_chains: dict = {}  # organization id → places chain of its anchor area
@@ -455,9 +460,9 @@ class MemberWriter:
         return [res.get(row[9], places.NO_CHAIN) + org.get(row[7], places.NO_CHAIN) for row in rows]
 
     def _write(self, protected, rows, central) -> None:
-        now = self.now
+        now, registered = self.now, self.registered
         insert_rows(Member, MEMBER_COLUMNS, [
-            row[:13] + (phone, phone_hash, idn, idn_hash, now, now) + chain
+            row[:13] + (phone, phone_hash, idn, idn_hash, registered, now) + chain
             for row, (phone, phone_hash, idn, idn_hash), chain in zip(rows, protected, self._chains(rows), strict=True)
         ])
         insert_rows(CentralHousehold, CENTRAL_COLUMNS, central)

@@ -22,7 +22,20 @@ class MemberQuerySet(ScopedQuerySet):
     )
 
     def scope_q(self, scope, user):
-        return super().scope_q(scope, user) | Q(user_id=user.pk)  # every member may see their own record
+        """The rule of ``scope_paths``, read from the members' own place columns: a granted area
+        at the city, district, street or community level is one indexed equality on the
+        residence's and on the organization's chain (``places.residing_q``/``anchored_q``), not a
+        join to both areas; deeper grants fall back to a subquery of their areas."""
+        from organizations.members.places import anchored_q, residing_q
+
+        parts = [residing_q(r) | anchored_q(r) for r in scope.areas_for(ROSTER_ROLES)]
+        orgs = scope.orgs_for(ROSTER_ROLES)
+        if orgs:
+            parts.append(InOrg("organization", ROSTER_ROLES).q(self, scope, user))
+        q = Q(user_id=user.pk)  # every member may see their own record
+        for part in parts:
+            q |= part
+        return q
 
     def residing_within(self, area):
         from organizations.members.places import residing_q

@@ -2,9 +2,11 @@
 lft/rght right on save); ``build_city`` makes a small two-community world for scoping tests."""
 import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from dangjian.privacy import id_number_check_digit
 from organizations.areas.choices import AreaLevel
@@ -65,6 +67,7 @@ class PartyOrgFactory(factory.django.DjangoModelFactory):
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True  # ``registered`` writes its column itself
 
     name = factory.Sequence(lambda n: f"党员{n}")
     gender = "M"
@@ -72,6 +75,15 @@ class MemberFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(PartyOrgFactory)
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     id_number = factory.Sequence(lambda n: valid_id_number(n))
+
+    @factory.post_generation
+    def registered(obj, create, extracted, **kwargs):
+        """When the member was registered in the portal (``created_at``, set on save): two
+        years ago unless given, as a roster that existed before the tests' history."""
+        when = extracted or timezone.now() - timedelta(days=730)
+        if create:
+            Member.objects.filter(pk=obj.pk).update(created_at=when)
+        obj.created_at = when
 
 
 class CentralHouseholdFactory(factory.django.DjangoModelFactory):

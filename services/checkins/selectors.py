@@ -21,9 +21,10 @@ Figures reused by the scoring engine (any number of subtree roots, fixed queries
     One query.
 ``service_hours(area_ids, start, end, *, in_service_only=False) -> {area_id: (hours, members)}``
     ``hours``: the sum (``Decimal``) of the service records dated in ``[start, end]`` of the
-    members living in the subtree (by their current residence); ``members``: how many
-    members live there (all members, or only in-service ones) — the 人均服务时长 is
-    ``hours / members``.  One query.
+    members counted; ``members``: how many members live in the subtree (by their current
+    residence) — all members, or only in-service ones, and then only their hours — so the
+    人均服务时长 ``hours / members`` always divides the hours of the members it counts.  A
+    whole calendar year reads the yearly totals (``MemberYearHours``).  One query.
 ``area_figures(area_ids, on_date, year)``
     both of the above plus the in-service members who reached ``SERVICE_HOURS_TARGET``
     in ``year``, for the summary page.  One query.
@@ -61,11 +62,13 @@ from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members.models import Member
+from organizations.members.places import RES_FIELDS
 from organizations.orgs.models import PartyOrg
 from services.checkins.choices import AgreementStatus
 from services.checkins.models import CoBuildAgreement, MemberReport
 from services.checkins.rules import hours_target, progress_percent
-from services.ledger.models import ServiceRecord, ServiceSource
+from services.ledger import selectors as ledger_selectors
+from services.ledger.models import MemberYearHours, ServiceRecord, ServiceSource
 
 HOURS = DecimalField(max_digits=10, decimal_places=1)
 ZERO = Decimal("0")
@@ -127,6 +130,11 @@ def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def _whole_year(start, end) -> int | None:
+    """The year ``[start, end]`` spans exactly, if it is one calendar year."""
+    return start.year if (start, end) == year_bounds(start.year) else None
+
+
 # --------------------------------------------------------------------------- members
 def with_report_status(members, on_date):
     """Annotate members with ``report_valid_until`` and ``last_reported_on`` (their latest
@@ -146,8 +154,7 @@ def with_report_status(members, on_date):
 
 
 def with_year_hours(members, year: int):
-    start, end = year_bounds(year)
-    return members.annotate(year_hours=member_hours(start, end))
+    return ledger_selectors.with_year_hours(members, year)
 
 
 def in_service_residents(area):
@@ -270,12 +277,26 @@ def member_overview(member, *, today, year) -> MemberOverview:
 
 
 # --------------------------------------------------------- figures for many subtrees
+def _chain_of(level):
+    """For roots all of one level from city to community: the members' residence chain column
+    of that level (``places.RES_FIELDS``), so "residing in the root's subtree" is one indexed
+    equality on the member instead of a join to its residence's tree columns."""
+    field = RES_FIELDS.get(level)
+    if field is None:
+        return None
+    return lambda prefix: Q(**{prefix[: -len("residence")] + field: OuterRef("pk")})
+
+
 def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_service_only=False, target=None,
-                      own_only=False):
-    """``own_only``: count the members residing on the area itself, not in its subtree."""
+                      own_only=False, level=None):
+    """``own_only``: count the members residing on the area itself, not in its subtree;
+    ``level``: the roots' level, when they share one (cheaper subqueries, ``_chain_of``)."""
     areas = Area.objects.filter(pk__in=list(area_ids)).order_by()
     annotations = {}
-    where = (lambda prefix: Q(**{prefix: OuterRef("pk")})) if own_only else _in_subtree
+    if own_only:
+        where = lambda prefix: Q(**{prefix: OuterRef("pk")})  # noqa: E731
+    else:
+        where = _chain_of(level) or _in_subtree
     residents = Member.objects.filter(where("residence"))
     if on_date is not None:
         annotations["in_service"] = _SubCount(residents.filter(in_service=True))
@@ -283,12 +304,21 @@ def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_servic
     if start is not None:
         counted = residents.filter(in_service=True) if in_service_only else residents
         annotations["members"] = _SubCount(counted)
-        annotations["hours"] = _SubSum(ServiceRecord.objects.filter(
-            where("member__residence"), occurred_on__gte=start, occurred_on__lte=end))
+        year = _whole_year(start, end)
+        if year is not None:  # one row a member: the yearly totals
+            hours = MemberYearHours.objects.filter(where("member__residence"), year=year)
+        else:
+            hours = ServiceRecord.objects.filter(where("member__residence"), occurred_on__gte=start, occurred_on__lte=end)
+        if in_service_only:  # the hours of the members counted, never of others
+            hours = hours.filter(member__in_service=True)
+        annotations["hours"] = _SubSum(hours)
         if target is not None:
-            hours = member_hours(start, end)
-            annotations["reached"] = _SubCount(
-                residents.filter(in_service=True).annotate(_h=hours).filter(_h__gte=target))
+            served = residents.filter(in_service=True)
+            if year is not None:
+                served = served.filter(ledger_selectors.reached_q(year, target))
+            else:
+                served = served.annotate(_h=member_hours(start, end)).filter(_h__gte=target)
+            annotations["reached"] = _SubCount(served)
     return areas.annotate(**annotations)
 
 
@@ -336,13 +366,14 @@ class AreaFigures:
         return self.level == AreaLevel.COMMUNITY
 
 
-def area_figures(area_ids, *, on_date, year, own_ids=()) -> dict:
+def area_figures(area_ids, *, on_date, year, own_ids=(), level=None) -> dict:
     """Reporting and hours figures of in-service members for each root (one query); for the
-    areas of ``own_ids``, only of the members residing on the area itself (same query)."""
+    areas of ``own_ids``, only of the members residing on the area itself (same query).
+    ``level``: the roots' common level, if any."""
     start, end = year_bounds(year)
     names = ("pk", "name", "level", "in_service", "reported", "hours", "reached")
     kwargs = {"on_date": on_date, "start": start, "end": end, "in_service_only": True, "target": hours_target()}
-    rows = _figures_queryset(area_ids, **kwargs).values_list(*names)
+    rows = _figures_queryset(area_ids, level=level, **kwargs).values_list(*names)
     if own_ids:
         rows = rows.union(_figures_queryset(own_ids, own_only=True, **kwargs).values_list(*names), all=True)
     return {
@@ -359,9 +390,11 @@ def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]
     if area.level < AreaLevel.COMMUNITY:
         children = list(area.get_children().order_by(*trees.preorder()).values_list("pk", "level"))
     if children:
-        figures = area_figures([pk for pk, _level in children], on_date=on_date, year=year, own_ids=[area.pk])
+        levels = {level for _pk, level in children}
+        figures = area_figures([pk for pk, _level in children], on_date=on_date, year=year, own_ids=[area.pk],
+                               level=levels.pop() if len(levels) == 1 else None)
     else:
-        figures = area_figures([area.pk], on_date=on_date, year=year)
+        figures = area_figures([area.pk], on_date=on_date, year=year, level=area.level)
     own = figures[area.pk]
     for pk, _level in children:
         part = figures.get(pk)

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from services.ledger.models import ServiceRecord, ServiceSource
+from services.ledger.models import MemberYearHours, ServiceRecord, ServiceSource
 
 
 @transaction.atomic
@@ -10,8 +10,10 @@ def service_record_upsert(*, source, source_id: int, member_id: int, hours, occu
     """Add or update one member's record for one source; zero hours removes it."""
     hours = Decimal(hours or 0)
     if hours <= 0:
-        ServiceRecord.objects.filter(source=source, source_id=source_id, member_id=member_id).delete()
+        if ServiceRecord.objects.filter(source=source, source_id=source_id, member_id=member_id).delete()[0]:
+            MemberYearHours.objects.refresh(member_ids=[member_id])
         return None
+    # the row's save() refreshes the member's yearly totals
     record, _created = ServiceRecord.objects.update_or_create(
         source=source, source_id=source_id, member_id=member_id,
         defaults={"hours": hours, "occurred_on": occurred_on, "note": note[:200]},
@@ -21,7 +23,8 @@ def service_record_upsert(*, source, source_id: int, member_id: int, hours, occu
 
 @transaction.atomic
 def service_records_for_activity(*, activity, present_member_ids, counts_service: bool, occurred_on) -> dict:
-    """Make the ledger match an activity's attendance, set-based (four queries at most).
+    """Make the ledger match an activity's attendance, set-based (a fixed number of queries;
+    the yearly totals of the members whose records changed are refreshed with them).
 
     Members present at an activity whose type counts service get ``activity.service_hours``
     on the activity's local date; everyone else (absent, excused, removed, or the type does
@@ -52,4 +55,7 @@ def service_records_for_activity(*, activity, present_member_ids, counts_service
     ]
     if new:
         ServiceRecord.objects.bulk_create(new)
+    touched = (existing.keys() - wanted) | {r.member_id for r in changed} | {r.member_id for r in new}
+    if touched:
+        MemberYearHours.objects.refresh(member_ids=touched)
     return {"created": len(new), "updated": len(changed), "deleted": deleted}

@@ -44,6 +44,7 @@ from organizations.members import selectors as members_selectors
 from organizations.members.models import Member
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.models import PartyOrg
+from services.ledger import selectors as ledger_selectors
 
 _WITHIN = "?within=<区域编号> 只返回该区域子树内党组织的记录（区域不可见时 404）。"
 
@@ -347,6 +348,6 @@ class ServiceHoursViewSet(_MemberReportViewSet):
             members = members.filter(selectors.roster_q(subject))
         else:
             members = members.filter(trees.subtree_q(subject, "organization__area"))
-        return selectors.with_service_hours(members, date(year, 1, 1), date(year, 12, 31)).select_related(
+        return ledger_selectors.with_year_hours(members, year, "service_hours").select_related(
             "organization"
         ).order_by("-service_hours", "name", "pk")

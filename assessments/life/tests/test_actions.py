@@ -12,7 +12,7 @@ from django.http import Http404
 
 from assessments.life import actions, selectors
 from assessments.life.choices import AttendanceStatus, SignInVia
-from assessments.life.models import Activity, ActivityAttachment, Attendance, RuleSet
+from assessments.life.models import Activity, ActivityAttachment, Attendance, MemberLastPresent, RuleSet
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules
 from dangjian.errors import PermissionDeniedError
 from dangjian.models import AuditEvent
@@ -186,6 +186,23 @@ def test_service_records_follow_attendance(city, cadre):
     actions.activity_update(actor=cadre, activity=obj, activity_type=activity_type("theme_party_day"))
     assert not ServiceRecord.objects.exists()
     assert Activity.objects.get(pk=obj.pk).service_hours == 0
+
+
+def test_last_attendance_follows_attendance_and_time(city, cadre):
+    """The members' last attendance (behind the six-month inactivity list) follows every
+    writer: filing, changing the list, moving the activity, a QR sign-in."""
+    a0, a1 = city.a.members
+    last = lambda: dict(MemberLastPresent.objects.values_list("member_id", "at"))  # noqa: E731
+    older = file(cadre, city.a.branch, starts_at=at(date(2026, 3, 2), 9), ends_at=at(date(2026, 3, 2), 11),
+                 attendance={a0.pk: (P, ""), a1.pk: (P, "")})
+    obj = file(cadre, city.a.branch, attendance={a0.pk: (P, ""), a1.pk: (E, "出差")})
+    assert last() == {a0.pk: at(DAY, 9), a1.pk: at(date(2026, 3, 2), 9)}
+    actions.activity_update(actor=cadre, activity=obj, starts_at=at(DAY, 14), ends_at=at(DAY, 16))
+    assert last()[a0.pk] == at(DAY, 14)
+    actions.activity_update(actor=cadre, activity=obj, attendance={a1.pk: (P, "")})  # a0 removed from the list
+    assert last() == {a0.pk: at(date(2026, 3, 2), 9), a1.pk: at(DAY, 14)}
+    actions.activity_update(actor=cadre, activity=older, attendance={a1.pk: (A, "外出")})
+    assert last() == {a1.pk: at(DAY, 14)}  # a0 attended nothing any more
 
 
 def test_meetings_do_not_add_service_hours(city, cadre):

@@ -4,11 +4,13 @@ inactive members, service hours) and the pages — refused when not permitted, 4
 scope as for missing, in scope visible, query count flat and within
 ``assessments/tests/budgets.py``."""
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from assessments.life.actions import org_verdicts_refresh
 from assessments.life.choices import AttendanceStatus, Frequency
 from assessments.life.models import ActivityRule, ActivityType, Attendance, RuleSet
 from assessments.tests.budgets import BUDGETS
@@ -16,6 +18,7 @@ from assessments.tests.factories import activity, ensure_default_rules
 from assessments.tests.worlds import CityWorld, OverseerWorld, new_branch, new_compound, serial
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from organizations.tests.factories import MemberFactory
+from services.ledger.models import ServiceRecord, ServiceSource
 
 TODAY = timezone.localdate()
 
@@ -231,7 +234,12 @@ class TestCompliancePage(OverseerWorld, PageDetailContract):
         return new_compound(self.w.b)
 
     def make_related(self, area):
-        return org_with_activities(area, self.w.a)
+        """An organization with activities, its verdict stored (as filing its activities or
+        the nightly refresh leaves it): the page in its steady state.  A stale subtree is
+        evaluated first, in a fixed number of queries too (test_views)."""
+        related = org_with_activities(area, self.w.a)
+        org_verdicts_refresh(org=related.org)
+        return related
 
 
 class TestInactivePage(MemberReportWorld, PageListContract):
@@ -239,8 +247,33 @@ class TestInactivePage(MemberReportWorld, PageListContract):
     list_budget = BUDGETS["assessments:inactive"]
 
 
-class TestServiceHoursPage(MemberReportWorld, PageListContract):
+class ServedWorld(MemberReportWorld):
+    """Members of 甲 and 乙 with service hours this year."""
+
+    def _served(self, community):
+        member = new_member(community)
+        ServiceRecord.objects.create(member=member, source=ServiceSource.WISH, source_id=serial(), hours=Decimal("2"),
+                                     occurred_on=timezone.localdate())
+        return member
+
+    def make_in_scope(self):
+        return self._served(self.w.a)
+
+    def make_out_of_scope(self):
+        return self._served(self.w.b)
+
+
+class TestServiceHoursPage(ServedWorld, PageListContract):
+    """The ranking of those who served this year."""
+
     list_url = reverse_lazy("assessments:service_hours")
+    list_budget = BUDGETS["assessments:service_hours"]
+
+
+class TestNoServiceHoursPage(MemberReportWorld, PageListContract):
+    """Those with no hours this year."""
+
+    list_url = f"{reverse_lazy('assessments:service_hours')}?show=none"
     list_budget = BUDGETS["assessments:service_hours"]
 
 

@@ -10,13 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.life import actions
 from assessments.life.choices import AttendanceStatus
-from assessments.life.models import Activity, Attendance, RuleSet
+from assessments.life.models import Activity, Attendance, OrgVerdict, RuleSet
 from assessments.life.tests.test_actions import real_png
 from assessments.tests.factories import activity, activity_type, at, ensure_default_rules, fill_window, previous_quarter
 from dangjian.testing import assert_max_queries, count_queries, logged_in
 from organizations.grants.choices import Role
 from organizations.members.choices import MemberStatus, OrgRole
+from organizations.orgs.models import PartyOrg
 from organizations.tests.factories import MemberFactory, UserFactory, build_community, user_with
 from services.ledger.models import ServiceRecord
 
@@ -265,7 +267,25 @@ def test_compliance_page(client, city):
     assert (result.summary.assessed, result.summary.compliant) == (4, 2)
     html = response.content.decode()
     assert "50%" in html and city.b.branch.name in html and url("compliance", city.b.area.pk) in html
-    assert [o.id for o in response.context["page_obj"]] == [city.b.branch.pk, city.b.group.pk]
+    assert [v.org_id for v in response.context["page_obj"]] == [city.b.branch.pk, city.b.group.pk]
+    # the page read the verdicts it stored on this first view of the day; an activity filed
+    # through the portal updates its organization's at once
+    assert OrgVerdict.objects.filter(as_of=TODAY).count() == PartyOrg.objects.anchored_within(city.street).count()
+
+
+def test_compliance_page_reads_stored_verdicts_and_filing_updates_them(client, city):
+    fill_window(city.a.branch, TODAY)
+    street = logged_in(user_with(Role.STREET, city.street), client)
+    first = street.get(url("compliance", city.street.pk)).context["result"]
+    assert first.summary.compliant == 1  # 甲's branch; its group and 乙's organizations lag
+    fill_window(city.b.branch, TODAY)  # written behind the portal's back: the stored verdict stands
+    assert street.get(url("compliance", city.street.pk)).context["result"].summary.compliant == 1
+    actions.org_verdicts_refresh(org=city.b.branch, today=TODAY)  # what filing an activity runs
+    assert street.get(url("compliance", city.street.pk)).context["result"].summary.compliant == 2
+    # yesterday's verdicts are stale: the first view of the day evaluates them again
+    OrgVerdict.objects.update(as_of=TODAY - timedelta(days=1))
+    fill_window(city.b.group, TODAY)
+    assert street.get(url("compliance", city.street.pk)).context["result"].summary.compliant == 3
 
 
 def test_month_view(client, city, cadre):
@@ -280,9 +300,12 @@ def test_service_hours_page(client, city, cadre):
     activity(city.a.branch, "vanguard_day", TODAY, present=[city.a.members[0]])
     ServiceRecord.objects.create(member=city.a.members[0], source="activity", source_id=1, hours=Decimal("2"), occurred_on=TODAY)
     response = logged_in(cadre, client).get(url("service_hours") + f"?within={city.a.area.pk}")
-    assert [(m.pk, m.service_hours) for m in response.context["page_obj"]] == [
-        (city.a.members[0].pk, Decimal("2")), (city.a.members[1].pk, Decimal("0"))
-    ]
+    assert [(m.pk, m.service_hours) for m in response.context["page_obj"]] == [(city.a.members[0].pk, Decimal("2"))]
+    assert response.context["counts"] == {"total": 2, "served": 1, "none": 1}
+    # those with no hours yet: their own tab, linked with its count
+    assert "show=none" in response.content.decode()
+    none = client.get(url("service_hours") + f"?within={city.a.area.pk}&show=none")
+    assert [m.pk for m in none.context["page_obj"]] == [city.a.members[1].pk]
 
 
 def test_district_publishes_rules_through_the_page(client, city):

@@ -61,6 +61,8 @@ PHASES = (
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
+    ("year_hours", gettext_lazy("党员年度服务时长")),
+    ("verdicts", gettext_lazy("组织生活合规结论")),
     ("check", gettext_lazy("两棵树一致性检查")),
 )
 # Below this many members the encryption runs in this process (a pool is not worth starting).
@@ -173,6 +175,17 @@ class Command(BaseCommand):
                         self._seed_scores(scale=scale, seed=seed, timings=timings)
                     if scale == "province":
                         self._seed_ledger(seed=seed, members=generator.counts["members"], timings=timings)
+                    started = time.perf_counter()
+                    from services.ledger.models import MemberYearHours
+
+                    MemberYearHours.objects.refresh()  # the features' demos wrote the ledger in bulk
+                    timings["year_hours"] = time.perf_counter() - started
+                    if life != "none":
+                        started = time.perf_counter()
+                        from assessments.life.actions import org_verdicts_refresh
+
+                        org_verdicts_refresh()  # today's compliance verdicts, as the nightly job leaves them
+                        timings["verdicts"] = time.perf_counter() - started
                     started = time.perf_counter()
                     problems = check_all_trees()
                     timings["check"] = time.perf_counter() - started

@@ -310,6 +310,8 @@ def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_servic
         else:
             hours = ServiceRecord.objects.filter(where("member__residence"), occurred_on__gte=start, occurred_on__lte=end)
         if in_service_only:  # the hours of the members counted, never of others
+            annotations["all_members"] = _SubCount(residents)  # and every member's, for the 全体 figure
+            annotations["all_hours"] = _SubSum(hours)
             hours = hours.filter(member__in_service=True)
         annotations["hours"] = _SubSum(hours)
         if target is not None:
@@ -344,6 +346,8 @@ class AreaFigures:
     reported: int
     hours: Decimal
     reached: int
+    all_members: int = 0  # every member living there, in service or not
+    all_hours: Decimal = ZERO  # and their hours: 人均服务时长 as the dashboard and the scoring define it
 
     @property
     def rate(self):
@@ -362,6 +366,11 @@ class AreaFigures:
         return None if not self.in_service else (self.hours / self.in_service).quantize(Decimal("0.1"))
 
     @property
+    def all_average_hours(self):
+        """人均服务时长 of every member living there (the dashboard's and the rubrics' figure)."""
+        return None if not self.all_members else (self.all_hours / self.all_members).quantize(Decimal("0.1"))
+
+    @property
     def is_community(self):
         return self.level == AreaLevel.COMMUNITY
 
@@ -371,14 +380,15 @@ def area_figures(area_ids, *, on_date, year, own_ids=(), level=None) -> dict:
     areas of ``own_ids``, only of the members residing on the area itself (same query).
     ``level``: the roots' common level, if any."""
     start, end = year_bounds(year)
-    names = ("pk", "name", "level", "in_service", "reported", "hours", "reached")
+    names = ("pk", "name", "level", "in_service", "reported", "hours", "reached", "all_members", "all_hours")
     kwargs = {"on_date": on_date, "start": start, "end": end, "in_service_only": True, "target": hours_target()}
     rows = _figures_queryset(area_ids, level=level, **kwargs).values_list(*names)
     if own_ids:
         rows = rows.union(_figures_queryset(own_ids, own_only=True, **kwargs).values_list(*names), all=True)
     return {
-        pk: AreaFigures(pk, name, level, in_service or 0, reported or 0, Decimal(hours or 0), reached or 0)
-        for pk, name, level, in_service, reported, hours, reached in rows
+        pk: AreaFigures(pk, name, level, in_service or 0, reported or 0, Decimal(hours or 0), reached or 0,
+                        all_members or 0, Decimal(all_hours or 0))
+        for pk, name, level, in_service, reported, hours, reached, all_members, all_hours in rows
     }
 
 
@@ -403,6 +413,8 @@ def summary_rows(area, *, on_date, year) -> tuple[AreaFigures, list[AreaFigures]
             own.reported += part.reported
             own.hours += part.hours
             own.reached += part.reached
+            own.all_members += part.all_members
+            own.all_hours += part.all_hours
     return own, [figures[pk] for pk, level in children if level <= AreaLevel.COMMUNITY and pk in figures]
 
 

@@ -192,7 +192,8 @@ def _suggested_keys():
 def _runs_page(request, form=None, status=200):
     user = request.user
     can_start = permissions.can_start_runs(user)
-    page = paginate(request, selectors.runs())
+    failed = request.GET.get("state") == RunState.FAILED
+    page = paginate(request, selectors.failed_runs(user) if failed else selectors.runs())
     for run in page:
         run.percent = selectors.progress_percent(run)
     return render(request, "assessments/scoring/runs.html", {

@@ -78,6 +78,7 @@ class _Spec:
     more_url: str
     empty: str
     links: tuple = ()
+    optional: bool = False  # shown only when something waits (the role alone does not say)
 
 
 def _url(name, *args):
@@ -97,9 +98,15 @@ def _short(field_name, n=30):
 def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
     """The sections of the user's roles, in display order."""
     specs = {}
-    manage_above_community = scope.has_role(Role.ADMIN, Role.DISTRICT, Role.STREET)
+    # the roles actually granted (a superuser is an administrator here, not every role at once)
+    roles = set(scope.roles) | ({Role.ADMIN} if scope.is_global else set())
+
+    def holds(*wanted):
+        return bool(roles.intersection(wanted))
+
+    manage_above_community = holds(Role.ADMIN, Role.DISTRICT, Role.STREET)
     # district / admin: what waits at that level
-    if scope.has_role(Role.ADMIN, Role.DISTRICT):
+    if holds(Role.ADMIN, Role.DISTRICT):
         specs["runs_failed"] = _Spec(
             _("评分失败的批次"),
             Head(scoring.failed_runs(user), order=(F("created_at").desc(),),
@@ -107,14 +114,14 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             _url("scoring:run_detail"), f"{reverse('scoring:runs')}?state=failed", _("没有失败的评分批次。"),
         )
     # street (and above): lists to approve, whistles to confirm, escalations, overdue
-    if manage_above_community or scope.has_role(Role.COMMUNITY):
+    if manage_above_community or holds(Role.COMMUNITY):
         specs["checklists"] = _Spec(
             _("待我审批的四张清单"),
             Head(checklists.awaiting_approval(user), order=(F("submitted_at").asc(),),
                  label=Concat(F("org__name"), Value(" · "), F("year"), output_field=CharField())),
             _url("checklist:detail"), reverse("checklist:awaiting"), _("没有待审批的清单。"),
         )
-    if scope.has_role(Role.STREET, Role.COMMUNITY) or scope.is_global:
+    if holds(Role.STREET, Role.COMMUNITY):
         specs["whistles_confirm"] = _Spec(
             _("待确认的吹哨"),
             Head(whistles.awaiting_confirmation_for(user), order=(F("resolve_due").asc(),),
@@ -127,14 +134,14 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             Head(whistles.escalated_to(user), order=(F("resolve_due").asc(),), label=F("title"), due=F("resolve_due")),
             _url("whistles:detail"), f"{reverse('whistles:list')}?mine=1&status=open", _("没有升级到本级的吹哨。"),
         )
-    if scope.has_role(Role.STREET):
+    if holds(Role.STREET):
         specs["whistles_overdue"] = _Spec(
             _("逾期的吹哨"),
             Head(whistles.overdue_for(user, now), order=(F("resolve_due").asc(),), label=F("title"), due=F("resolve_due")),
             _url("whistles:detail"), f"{reverse('whistles:list')}?overdue=1", _("没有逾期的吹哨。"),
         )
     # community: wishes to review, requests to dispatch, members whose 报到 lapsed
-    if scope.has_role(Role.COMMUNITY):
+    if holds(Role.COMMUNITY):
         specs["wishes_review"] = _Spec(
             _("待审核的微心愿"),
             Head(wishes.awaiting_review_for(user), order=(F("created_at").asc(),),
@@ -157,16 +164,16 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                     _url("reporting:member_detail"), f"{reverse('reporting:board', args=[g.area_id])}?status=expired",
                     _("没有报到过期的在职党员。"),
                 )
-    # grid worker / member: tasks dispatched to me
-    if scope.has_role(Role.GRID, Role.MEMBER):
-        specs["tasks"] = _Spec(
-            _("派给我的任务"),
-            Head(requests.open_tasks(user), order=(F("resolve_due").asc(),),
-                 label=Concat(F("category__name"), Value(" · "), F("code"), output_field=CharField()),
-                 due=F("resolve_due")),
-            _url("requests:detail"), f"{reverse('requests:my_tasks')}?todo=1", _("没有待办的任务。"),
-        )
-    if scope.has_role(Role.GRID):
+    # grid worker / member (or anyone a request was dispatched to): tasks dispatched to me
+    specs["tasks"] = _Spec(
+        _("派给我的任务"),
+        Head(requests.open_tasks(user), order=(F("resolve_due").asc(),),
+             label=Concat(F("category__name"), Value(" · "), F("code"), output_field=CharField()),
+             due=F("resolve_due")),
+        _url("requests:detail"), f"{reverse('requests:my_tasks')}?todo=1", _("没有待办的任务。"),
+        optional=not holds(Role.GRID, Role.MEMBER),
+    )
+    if holds(Role.GRID):
         specs["diary_open"] = _Spec(
             _("待处理的民情问题"),
             Head(diary.open_problems_for(user), order=(F("occurred_on").asc(),), label=_short("text"),
@@ -175,7 +182,7 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             links=((_("民情日记"), reverse("grids:diary_list")), (_("写今天的日记"), reverse("grids:diary_create"))),
         )
     # member: claims, hours against the target, 报到
-    if scope.has_role(Role.MEMBER):
+    if holds(Role.MEMBER):
         specs["claims"] = _Spec(
             _("我认领的心愿（待完成）"),
             Head(wishes.claims_to_fulfil(user), order=(F("claimed_at").asc(),),
@@ -190,16 +197,17 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                  day=F("report_valid_until"), amount=F("year_hours")),
             None, reverse("reporting:mine"), "",
         )
-    # department / resident unit: whistles to report in and to resolve
-    if scope.has_role(Role.DEPARTMENT):
-        specs["inbox"] = _Spec(
-            _("待报到、待办理的吹哨"),
-            Head(whistles.inbox_todo(user), order=(F("due").asc(),), ref=F("whistle_id"),
-                 label=Concat(F("whistle__title"), Value(" · "), _choice_label("status", TargetStatus),
-                              output_field=CharField()), due=F("due")),
-            _url("whistles:detail"), f"{reverse('whistles:inbox')}?todo=1", _("没有待报到或待办理的吹哨。"),
-            links=((_("本单位的吹哨"), reverse("whistles:inbox")),),
-        )
+    # department / resident unit (a responder account, with or without a grant): whistles
+    # to report in and to resolve
+    specs["inbox"] = _Spec(
+        _("待报到、待办理的吹哨"),
+        Head(whistles.inbox_todo(user), order=(F("due").asc(),), ref=F("whistle_id"),
+             label=Concat(F("whistle__title"), Value(" · "), _choice_label("status", TargetStatus),
+                          output_field=CharField()), due=F("due")),
+        _url("whistles:detail"), f"{reverse('whistles:inbox')}?todo=1", _("没有待报到或待办理的吹哨。"),
+        links=((_("本单位的吹哨"), reverse("whistles:inbox")),),
+        optional=not holds(Role.DEPARTMENT),
+    )
     return specs
 
 
@@ -242,6 +250,8 @@ def queues_for(user, grants) -> list[Section]:
                 continue
             sections.append(Section(key, spec.title, 0, [], spec.more_url, _("查看详情"),
                                     figure=_me_figure(rows[0], today)))
+            continue
+        if spec.optional and not total:
             continue
         items = []
         for row in rows:

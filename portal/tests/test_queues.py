@@ -346,3 +346,46 @@ def test_home_query_count_is_flat_and_within_budget(city, role):
     assert len(many) == len(few), listing(many)
     assert len(many) <= BUDGETS[f"home-{role}"], listing(many)
     assert response.context["queues"] is not None
+
+
+# ------------------------------------------------------------------ demo accounts
+def test_demo_accounts_find_work_waiting_and_a_second_run_adds_nothing(city):
+    """The demo parts give the demo accounts something in every queue they would find
+    empty (a wish to review and to fulfil, tasks for the member and the grid worker, a list
+    to approve), through the actions; run again they add nothing."""
+    import random
+
+    from assessments.checklists.demo import waiting_for_demo_accounts as lists_waiting
+    from assessments.checklists.models import Checklist
+    from grids.teams.models import GridTeamMember
+    from organizations.tests.factories import UserFactory, grant
+    from services.requests.demo import waiting_for_demo_accounts as requests_waiting
+    from services.requests.models import ServiceRequest
+    from services.wishes.demo import waiting_for_demo_accounts as wishes_waiting
+    from services.wishes.models import Wish
+
+    street = user_with(Role.STREET, city.street, username="street")
+    community = user_with(Role.COMMUNITY, city.a.area, username="community")
+    member = member_user(city.a.members[0], username="member")
+    grant(member, Role.MEMBER, city.a.area)
+    grid_user = UserFactory(username="grid")
+    grant(grid_user, Role.GRID, city.a.compound)
+    GridTeamMember.objects.create(grid=grid_over(city.a.area, city.a.compound), role="worker", user=grid_user,
+                                  display_name="网格员")
+    draft(city.a.committee, community)  # this year's list, still a draft
+
+    def run():
+        wishes_waiting(random.Random(1))
+        requests_waiting(random.Random(1))
+        lists_waiting(timezone.localdate().year, timezone.localdate())
+
+    run()
+    expected = {street: ["checklists"], community: ["wishes_review"], member: ["claims", "tasks"], grid_user: ["tasks"]}
+    for user, keys in expected.items():
+        sections, _html = queues(user)
+        for key in keys:
+            assert sections[key].count >= 1, (user.username, key)
+    counts = (Wish.objects.count(), ServiceRequest.objects.count(), Checklist.objects.count())
+    run()
+    assert (Wish.objects.count(), ServiceRequest.objects.count(), Checklist.objects.count()) == counts
+    assert queues(member)[0]["claims"].count == 1 and queues(member)[0]["tasks"].count == 1

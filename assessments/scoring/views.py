@@ -197,7 +197,7 @@ def _runs_page(request, form=None, status=200):
     for run in page:
         run.percent = selectors.progress_percent(run)
     return render(request, "assessments/scoring/runs.html", {
-        "page_obj": page,
+        "page_obj": page, "failed": failed,
         "can_start": can_start,
         "form": form or (RunStartForm(rubrics=selectors.active_rubrics()) if can_start else None),
         "suggested": _suggested_keys(),

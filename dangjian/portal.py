@@ -116,7 +116,8 @@ def heads_and_totals(sections: dict, size) -> dict:
     """``{key: (rows, total)}`` of several ``Head`` sections in ONE query (a ``UNION ALL`` of
     one ``SELECT`` per section, each numbering its rows and counting them with window
     functions), for a page that shows a few rows of many lists and counts each.  Each row
-    is a dict: ``ref``, ``label``, ``due``, ``day``, ``amount``.  An empty section (``none()``,
+    is a dict: ``ref`` (as text: ids and codes share the column), ``label``, ``due``, ``day``,
+    ``amount``.  An empty section (``none()``,
     or a scope matching nothing) costs nothing; no section, no query."""
     found = {key: ([], 0) for key in sections}
     parts = []
@@ -127,7 +128,7 @@ def heads_and_totals(sections: dict, size) -> dict:
         parts.append(
             rows.order_by().annotate(
                 _q_key=Value(key, output_field=CharField()),
-                _q_ref=F("pk") if head.ref is None else head.ref,
+                _q_ref=Cast(F("pk") if head.ref is None else head.ref, CharField()),
                 _q_label=_typed(head.label, CharField()),
                 _q_due=_typed(head.due, DateTimeField()),
                 _q_day=_typed(head.day, DateField()),

@@ -14,13 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, DateTimeField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from assessments.checklists import selectors as checklists
+from assessments.life import schedule
+from assessments.life import selectors as life
 from assessments.scoring import selectors as scoring
 from dangjian.portal import Head, heads_and_totals
 from dangjian.scoping import get_scope
@@ -189,6 +191,13 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                  label=Concat(F("code"), Value(" "), _short("text"), output_field=CharField())),
             _url("services:wish_detail"), f"{reverse('services:my_claims')}?todo=1", _("没有待完成的认领。"),
             links=((_("去心愿墙认领"), reverse("services:wish_wall")),),
+        )
+        specs["sign_ins"] = _Spec(
+            _("待签到的活动"),
+            Head(life.open_sign_ins_for(user, now), order=(F("starts_at").asc(),), label=F("topic"),
+                 ref=F("signin_token"),
+                 due=ExpressionWrapper(F("ends_at") + schedule.SIGNIN_CLOSES_AFTER, output_field=DateTimeField())),
+            _url("assessments:sign_in"), reverse("assessments:my_sign_ins"), _("现在没有需要签到的活动。"),
         )
         specs["me"] = _Spec(
             _("我的服务与报到"),

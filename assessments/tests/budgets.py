@@ -34,6 +34,8 @@ BUDGETS = {
     "assessments:org_calendar": 10,
     "assessments:compliance": 12,
     "assessments:inactive": 9,
+    # the member's activities open for sign-in: session (4), user, the page (count + rows)
+    "assessments:my_sign_ins": 8,
     "assessments:service_hours": 8,
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)

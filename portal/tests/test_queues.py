@@ -313,6 +313,7 @@ ROLE_USERS = {
 def _more_work(c, rounds, user):
     """Items waiting in every queue of community 甲: wishes, requests, late whistles, diary
     problems (and the member's claims and tasks), and more communities."""
+    from assessments.tests.factories import ActivityFactory
     from services.whistles.models import Department
 
     w_cadre = cadre(c.a)
@@ -329,6 +330,7 @@ def _more_work(c, rounds, user):
                                        departments=list(Department.objects.all()), now=then,
                                        report_due=then + timedelta(hours=1))
         DiaryEntryFactory(grid=grid, kind=DiaryKind.PROBLEM, status=DiaryStatus.OPEN)
+        ActivityFactory(org=c.a.branch, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1))
         build_community(c.street, c.street_org, f"丁{i}", members=2)
 
 
@@ -389,3 +391,19 @@ def test_demo_accounts_find_work_waiting_and_a_second_run_adds_nothing(city):
     run()
     assert (Wish.objects.count(), ServiceRequest.objects.count(), Checklist.objects.count()) == counts
     assert queues(member)[0]["claims"].count == 1 and queues(member)[0]["tasks"].count == 1
+
+
+def test_member_signs_in_at_an_open_activity_of_its_branch(city):
+    from assessments.life import actions as life_actions
+    from assessments.tests.factories import ActivityFactory
+
+    me = _member_account(city.a)
+    now = timezone.now()
+    mine = ActivityFactory(org=city.a.branch, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    theirs = ActivityFactory(org=city.b.branch, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    section = assert_waits(me, "sign_ins", reverse("assessments:sign_in", args=[mine.signin_token]))
+    assert reverse("assessments:sign_in", args=[theirs.signin_token]) not in urls(section)
+    assert not section.items[0].overdue  # open until half an hour after the end
+
+    life_actions.activity_sign_in(actor=me, token=mine.signin_token)
+    assert queues(me)[0]["sign_ins"].count == 0

@@ -97,6 +97,7 @@ def home(request):
     )
     member_community = None
     if member is not None and member.community_pk is not None:
+        # only its id and name are read (the quick link to the member's community)
         member_community = Area(pk=member.community_pk, name=member.community_name, level=AreaLevel.COMMUNITY)
     return render(
         request,

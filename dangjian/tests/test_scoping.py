@@ -159,3 +159,25 @@ def test_anonymous_scope_needs_no_query():
         get_scope(None)
     assert scope.is_empty
     assert len(ctx.captured_queries) == 0
+
+
+def test_scope_from_the_listed_grants_is_the_scope_get_scope_reads(world):
+    """A page that lists the user's active grants (with their area and organization) builds
+    the very scope get_scope would read, without reading the grants again."""
+    from dangjian.scoping import scope_from_grants
+
+    user = UserFactory()
+    grant(user, Role.STREET, world.street)
+    grant(user, Role.MEMBER, world.a.area)
+    grant(user, Role.COMMUNITY, world.other_org)
+    Grant.objects.create(user=user, role=Role.DISTRICT, area=world.other_district, is_active=False)
+    expected = get_scope(fresh(user))
+    listed = list(Grant.objects.filter(user=user, is_active=True).select_related("area", "org"))
+    again = fresh(user)
+    with CaptureQueriesContext(connection) as ctx:
+        built = scope_from_grants(again, listed)
+        assert get_scope(again) is built
+    assert len(ctx.captured_queries) == 0
+    assert built.roles == expected.roles and built.is_global == expected.is_global
+    assert sorted(built.area_ranges, key=repr) == sorted(expected.area_ranges, key=repr)
+    assert sorted(built.org_ranges, key=repr) == sorted(expected.org_ranges, key=repr)

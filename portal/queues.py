@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.db.models import Case, CharField, DateTimeField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Concat, Substr
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +81,15 @@ class _Spec:
     empty: str
     links: tuple = ()
     optional: bool = False  # shown only when something waits (the role alone does not say)
+
+
+def _own_rates_link() -> tuple:
+    """The link to the department's (or unit's) own 三率, where the portal has that page
+    (``whistles:my_rates``); none otherwise (the inbox is linked anyway)."""
+    try:
+        return ((_("本单位三率"), reverse("whistles:my_rates")),)
+    except NoReverseMatch:
+        return ()
 
 
 def _url(name, *args):
@@ -214,7 +223,7 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
              label=Concat(F("whistle__title"), Value(" · "), _choice_label("status", TargetStatus),
                           output_field=CharField()), due=F("due")),
         _url("whistles:detail"), f"{reverse('whistles:inbox')}?todo=1", _("没有待报到或待办理的吹哨。"),
-        links=((_("本单位的吹哨"), reverse("whistles:inbox")),),
+        links=((_("本单位的吹哨"), reverse("whistles:inbox")), *_own_rates_link()),
         optional=not holds(Role.DEPARTMENT),
     )
     return specs

@@ -4,11 +4,13 @@ paging, and query-string ids."""
 import functools
 import ipaddress
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Window
+from django.db.models import CharField, Count, DateField, DateTimeField, DecimalField, F, Value, Window
+from django.db.models.functions import Cast, RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
@@ -156,6 +158,64 @@ def head_and_total(rows, size) -> tuple[list, int]:
     (``COUNT(*) OVER ()`` beside each row), for a panel that shows a few and counts all."""
     head = list(rows.annotate(_total_rows=Window(Count("*")))[:size])
     return head, (head[0]._total_rows if head else 0)
+
+
+@dataclass(frozen=True)
+class Head:
+    """One section of ``heads_and_totals``: its rows (a queryset, already scoped), the order
+    of its first rows, and the expressions of what a panel shows of each: ``label``, the id
+    its link takes (``ref``, default the row's pk), a deadline (``due``: a datetime, or
+    ``day``: a date) and a figure (``amount``)."""
+
+    rows: object
+    order: tuple
+    label: object
+    ref: object = None
+    due: object = None
+    day: object = None
+    amount: object = None
+
+
+def _typed(expression, field):
+    # a typed NULL when absent, so every SELECT of the UNION agrees on its columns' types
+    return Cast(Value(None) if expression is None else expression, field)
+
+
+def heads_and_totals(sections: dict, size) -> dict:
+    """``{key: (rows, total)}`` of several ``Head`` sections in ONE query (a ``UNION ALL`` of
+    one ``SELECT`` per section, each numbering its rows and counting them with window
+    functions), for a page that shows a few rows of many lists and counts each.  Each row
+    is a dict: ``ref`` (as text: ids and codes share the column), ``label``, ``due``, ``day``,
+    ``amount``.  An empty section (``none()``,
+    or a scope matching nothing) costs nothing; no section, no query."""
+    found = {key: ([], 0) for key in sections}
+    parts = []
+    for key, head in sections.items():
+        rows = head.rows
+        if rows.query.is_empty():
+            continue
+        parts.append(
+            rows.order_by().annotate(
+                _q_key=Value(key, output_field=CharField()),
+                _q_ref=Cast(F("pk") if head.ref is None else head.ref, CharField()),
+                _q_label=_typed(head.label, CharField()),
+                _q_due=_typed(head.due, DateTimeField()),
+                _q_day=_typed(head.day, DateField()),
+                _q_amount=_typed(head.amount, DecimalField(max_digits=12, decimal_places=1)),
+                _q_total=Window(Count("*")),
+                _q_row=Window(RowNumber(), order_by=[*head.order, F("pk").asc()]),
+            )
+            .filter(_q_row__lte=size)
+            .values_list("_q_key", "_q_ref", "_q_label", "_q_due", "_q_day", "_q_amount", "_q_total", "_q_row")
+        )
+    if not parts:
+        return found
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for key, ref, label, due, day, amount, total, _row in sorted(union, key=lambda r: (r[0], r[7])):
+        head, _total = found[key]
+        head.append({"ref": ref, "label": label, "due": due, "day": day, "amount": amount})
+        found[key] = (head, total)
+    return found
 
 
 def int_param(request, name):

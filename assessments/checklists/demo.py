@@ -165,6 +165,39 @@ def seed_checklists(*, rng, org_ids, year: int, today: date) -> dict:
     return {k: counts[k] for k in ("checklists", "items", "problems", "events", "appraised")}
 
 
+def waiting_for_demo_accounts(year: int, today: date) -> int:
+    """A list waiting for the demo ``street`` account's approval when none does: the
+    ``community`` account submits its committee's list of ``year`` if still a draft or
+    returned, else opens next year's (年初列清单, last year's responsibilities copied) and
+    submits it — through the actions.  Returns how many lists were added (0 without the
+    demo accounts)."""
+    from django.contrib.auth import get_user_model
+
+    from assessments.checklists import actions, permissions, selectors
+    from organizations.grants.choices import Role
+
+    User = get_user_model()
+    street, cadre = (User.objects.filter(username=name, is_active=True).first() for name in ("street", "community"))
+    if street is None or cadre is None or selectors.awaiting_approval(street).exists():
+        return 0
+    grant = cadre.grants.filter(role=Role.COMMUNITY, area__isnull=False).select_related("area").first()
+    org = (PartyOrg.objects.filter(area=grant.area, category=OrgCategory.COMMUNITY).select_related("area", "parent__area")
+           .order_by("pk").first()) if grant else None
+    if org is None or not permissions.can_edit(cadre, org) or not permissions.is_superior(street, org):
+        return 0
+    added = 0
+    checklist = Checklist.objects.filter(org=org, year=year, status__in=(ChecklistStatus.DRAFT, ChecklistStatus.RETURNED)).first()
+    if checklist is None:
+        if Checklist.objects.filter(org=org, year=year + 1).exists() or year + 1 > today.year + 1:
+            return 0
+        checklist = actions.checklist_create(actor=cadre, org=org, year=year + 1, copy_last_year=True, today=today)
+        added = 1
+    if not checklist.items.filter(kind=ItemKind.RESPONSIBILITY).exists():
+        return added
+    actions.checklist_submit(actor=cadre, checklist=checklist)
+    return added
+
+
 def _checklist(rng, org, year, today, last) -> Checklist:
     status = _current_status(rng, today, year)
     c = Checklist(org_id=org["pk"], year=year, status=status)

@@ -86,6 +86,23 @@ def attach_attendance_counts(activities):
     return activities
 
 
+def open_sign_ins_for(user, now):
+    """Activities of the user's own branch whose QR sign-in is open now (``schedule.signin_window``)
+    and where the user's member record is not yet marked present, soonest first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Activity.objects.none()
+    present = Attendance.objects.filter(activity=OuterRef("pk"), member__user_id=user.pk,
+                                        status=AttendanceStatus.PRESENT)
+    return (
+        Activity.objects.filter(
+            org__in=Member.objects.filter(user_id=user.pk).values("organization_id"),
+            starts_at__lte=now + schedule.SIGNIN_OPENS_BEFORE, ends_at__gte=now - schedule.SIGNIN_CLOSES_AFTER,
+        )
+        .filter(~Exists(present))
+        .select_related("org", "activity_type").order_by("starts_at", "pk")
+    )
+
+
 def visible_attendance(user, activity, order=("member__name", "pk")):
     """The activity's attendance rows of members the user may see, with the members (two
     queries, bounded by the size of one activity)."""

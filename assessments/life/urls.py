@@ -18,6 +18,7 @@ urlpatterns = [
     path("orgs/<int:pk>/activities/new/", views.activity_create, name="activity_create"),
     path("orgs/<int:pk>/calendar/", views.org_calendar, name="org_calendar"),
     # QR sign-in (the address the QR code holds)
+    path("sign-in/", views.my_sign_ins, name="my_sign_ins"),
     path("sign-in/<str:token>/", views.sign_in, name="sign_in"),
     # oversight
     path("compliance/", views.compliance_index, name="compliance_index"),

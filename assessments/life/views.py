@@ -340,6 +340,13 @@ def sign_in(request, token):
     }, status=400 if error else 200)
 
 
+@login_required
+def my_sign_ins(request):
+    """The activities of the member's branch open for sign-in now, each a step from its sign-in."""
+    page_obj = _paginate(request, selectors.open_sign_ins_for(request.user, timezone.now()))
+    return render(request, "assessments/my_sign_ins.html", {"page_obj": page_obj})
+
+
 # --------------------------------------------------------------------- compliance
 @login_required
 def org_calendar(request, pk):

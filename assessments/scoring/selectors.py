@@ -17,7 +17,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.http import Http404
 
-from assessments.scoring import periods
+from assessments.scoring import periods, permissions
 from assessments.scoring.choices import IndicatorSource, RunState, SubjectKind
 from assessments.scoring.models import Indicator, Rubric, Score, ScoreLine, ScoringRun
 from organizations.areas.models import Area
@@ -149,6 +149,13 @@ def _period_sort_key(key: str):
 # ------------------------------------------------------------------------------ runs
 def runs():
     return ScoringRun.objects.select_related("rubric", "started_by").order_by("-created_at", "-pk")
+
+
+def failed_runs(user):
+    """Scoring runs that failed (``runs?state=failed``), for the roles that may start runs."""
+    if not permissions.can_start_runs(user):
+        return ScoringRun.objects.none()
+    return runs().filter(state=RunState.FAILED)
 
 
 def run_or_404(pk):

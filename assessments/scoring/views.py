@@ -211,11 +211,12 @@ def _suggested_keys():
 def _runs_page(request, form=None, status=200):
     user = request.user
     can_start = permissions.can_start_runs(user)
-    page = paginate(request, selectors.runs())
+    failed = request.GET.get("state") == RunState.FAILED
+    page = paginate(request, selectors.failed_runs(user) if failed else selectors.runs())
     for run in page:
         run.percent = selectors.progress_percent(run)
     return render(request, "assessments/scoring/runs.html", {
-        "page_obj": page,
+        "page_obj": page, "failed": failed,
         "can_start": can_start,
         "form": form or (RunStartForm(rubrics=selectors.active_rubrics(), today=timezone.localdate()) if can_start else None),
         "suggested": _suggested_keys(),

@@ -37,6 +37,8 @@ BUDGETS = {
     # both lists counted in one aggregate, then the page read by the yearly totals' index (was one
     # windowed query sorting every member of a city)
     "assessments:service_hours": 9,
+    # the member's activities open for sign-in: session (4), user, the page (count + rows)
+    "assessments:my_sign_ins": 8,
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)

@@ -3,6 +3,7 @@ from django.db.models import (
 )
 
 from dangjian import trees
+from grids.diary.choices import DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.selectors import _can_read_expression, grids_for
 from organizations.areas.choices import AreaLevel
@@ -11,6 +12,11 @@ from organizations.areas.models import Area
 
 def diary_for(user):
     return DiaryEntry.objects.filter(grid__in=grids_for(user).values("pk"))
+
+
+def open_problems_for(user):
+    """Diary problems still to handle in the user's grids (``diary_list?status=open``)."""
+    return diary_for(user).filter(status=DiaryStatus.OPEN)
 
 
 def diary_with_access(user):

@@ -160,6 +160,15 @@ def test_a_grid_worker_records_a_problem_with_a_photo(site):
     assert b"".join(photo.streaming_content).startswith(b"\x89PNG")
 
 
+def test_photo_errors_answer_json_whatever_the_format_asked(site):
+    """An error of the photo endpoint is ``{"detail": …}`` as JSON, even for ``?format=file``
+    (which once picked the file renderer and answered the error as ``*/*``)."""
+    for client, status in ((api_client(), 401), (api_client(site.cadre_a), 404)):
+        response = client.get("/api/diary/999999/photo/?format=file")
+        assert response.status_code == status
+        assert response["Content-Type"].startswith("application/json") and "detail" in response.json()
+
+
 def test_a_fake_photo_is_refused_with_a_field_error(site):
     fake = SimpleUploadedFile("photo.png", b"GIF89a but really text", content_type="image/png")
     response = api_client(site.cadre_a).post("/api/diary/", diary_body(site, photo=fake), format="multipart")

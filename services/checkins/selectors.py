@@ -168,6 +168,20 @@ def community_board(community, *, on_date, year):
     return members.select_related(*BOARD_RELATED)
 
 
+def lapsed_reports(community, on_date):
+    """In-service residents of the community whose report expired (``board?status=expired``
+    lists the same rows), with ``report_valid_until``."""
+    return with_report_status(in_service_residents(community), on_date).filter(report_status=ReportStatus.EXPIRED)
+
+
+def my_reporting(user, *, on_date, year):
+    """The user's own member record with its report status and the hours of ``year`` (at
+    most one row), for the member's home page."""
+    if user is None or not user.is_authenticated:
+        return Member.objects.none()
+    return with_year_hours(with_report_status(Member.objects.filter(user_id=user.pk), on_date), year)
+
+
 def board_counts(members) -> dict:
     """``{status: n}`` and ``reached`` (hours ≥ target) of an annotated board, one query."""
     target = hours_target()

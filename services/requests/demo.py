@@ -126,6 +126,50 @@ def seed_requests(*, rng, community_ids, today) -> dict:
     return dict(totals)
 
 
+def waiting_for_demo_accounts(rng) -> int:
+    """Tasks waiting for the demo accounts when the random year left none: the ``community``
+    account dispatches (through the action) a request of its community to the ``member``
+    account and one to the ``grid`` account, if it is on a grid team there; a waiting
+    request is taken, or a resident's new one submitted.  Returns how many were added."""
+    from django.contrib.auth import get_user_model
+
+    from grids.teams.models import GridTeamMember
+    from organizations.grants.choices import Role
+    from services.requests import actions
+    from services.requests.selectors import open_tasks
+
+    categories = {c.code: c for c in RequestCategory.objects.filter(is_active=True)}
+    User = get_user_model()
+    cadre = User.objects.filter(username="community", is_active=True).first()
+    grant = cadre.grants.filter(role=Role.COMMUNITY, area__isnull=False).select_related("area").first() if cadre else None
+    if grant is None or "general" not in categories:
+        return 0
+    community, added = grant.area, 0
+
+    def waiting():
+        nonlocal added
+        req = (ServiceRequest.objects.filter(community=community, status=RequestStatus.SUBMITTED)
+               .order_by("created_at", "pk").first())
+        if req is None:
+            who = requester(rng)
+            req = actions.request_submit(community=community, category=categories["general"],
+                                         text=rng.choice(TEXTS["general"]), name=who["requester_name"],
+                                         phone=who["requester_phone"], address="社区服务站转交", source=RequestSource.STAFF)
+            added += 1
+        return req
+
+    member_user = User.objects.filter(username="member", is_active=True).first()
+    member = getattr(member_user, "member", None) if member_user else None
+    if member is not None and not open_tasks(member_user).exists():
+        actions.request_dispatch(actor=cadre, request=waiting(), member=member)
+    grid_user = User.objects.filter(username="grid", is_active=True).first()
+    worker = (GridTeamMember.objects.current().filter(user=grid_user, grid__community=community).order_by("pk").first()
+              if grid_user else None)
+    if worker is not None and not open_tasks(grid_user).exists():
+        actions.request_dispatch(actor=cadre, request=waiting(), worker=worker)
+    return added
+
+
 def _moment(day, rng):
     return timezone.make_aware(datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59))))
 

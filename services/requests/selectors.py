@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.pickers import search
-from dangjian.scoping import InArea
+from dangjian.scoping import InArea, get_scope
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
 from services.requests.choices import REQUEST_OPEN_STATUSES, AssigneeKind, RequestStatus
 from services.requests.models import RequestCategory, RequestEvent, ServiceRequest, VolunteerTeam
-from services.requests.permissions import REQUEST_READ_ROLES
+from services.requests.permissions import REQUEST_MANAGE_ROLES, REQUEST_READ_ROLES
 
 LIST_RELATED = ("community", "building", "category")
 DETAIL_RELATED = (
@@ -77,6 +77,19 @@ def my_tasks(user):
         .select_related(*LIST_RELATED, "assigned_team")
         .annotate(_todo=order).order_by("_todo", "resolve_due", "-id")
     )
+
+
+def awaiting_dispatch_for(user):
+    """Requests waiting for dispatch in the communities the user may dispatch in
+    (``list?status=submitted`` lists the same rows); empty for a role that may not dispatch."""
+    if not get_scope(user).has_role(*REQUEST_MANAGE_ROLES):
+        return ServiceRequest.objects.none()
+    return requests_for_list(user).filter(status=RequestStatus.SUBMITTED)
+
+
+def open_tasks(user):
+    """Requests dispatched to the user and not yet resolved (``mine?todo=1`` lists the same rows)."""
+    return my_tasks(user).filter(status__in=(RequestStatus.DISPATCHED, RequestStatus.ACCEPTED))
 
 
 def events(req):

@@ -322,12 +322,13 @@ def request_photo(request, pk, which="request"):
 @refusals
 def my_tasks(request):
     now = timezone.now()
-    page_obj = paginate(request, sel.my_tasks(request.user))
+    todo = request.GET.get("todo") == "1"
+    page_obj = paginate(request, sel.open_tasks(request.user) if todo else sel.my_tasks(request.user))
     for req in page_obj:
         req.clock = clock(req, now)
         req.steps = available_transitions(req, request.user, settled=permissions.ASSIGNEE_VERBS)
     return render(request, "services/requests/my_tasks.html", {
-        "page_obj": page_obj, "crumbs": _crumbs((_("我的任务"), None)),
+        "page_obj": page_obj, "todo": todo, "crumbs": _crumbs((_("我的任务"), None)),
     })
 
 

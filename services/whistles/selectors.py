@@ -66,6 +66,22 @@ def escalated_to_me_q(user):
     return trees.ranges_q(scope.areas_for(MANAGE_ROLES), "escalated_to")
 
 
+def awaiting_confirmation_for(user):
+    """Whistles whose departments answered, waiting for the whistling side to confirm
+    (``list?status=awaiting`` lists the same rows)."""
+    return whistles_for(user).filter(status=WhistleStatus.AWAITING)
+
+
+def escalated_to(user):
+    """Whistles in progress escalated to an area the user manages (``list?mine=1&status=open``)."""
+    return whistles_for(user).filter(escalated_to_me_q(user), status=WhistleStatus.OPEN)
+
+
+def overdue_for(user, now):
+    """Whistles in progress with a late target (``list?overdue=1``)."""
+    return whistles_for(user).filter(overdue_q(now))
+
+
 def with_progress(queryset, now=None):
     """Per-whistle target counts for the list (one aggregate query with the page)."""
     now = now or timezone.now()
@@ -111,6 +127,14 @@ def inbox(user):
         .select_related("whistle__area", "department", "unit")
         .annotate(_todo=order).order_by("_todo", "whistle__resolve_due", "-pk")
     )
+
+
+def inbox_todo(user):
+    """The targets the user still has to report in or resolve (``inbox?todo=1``), with the
+    deadline that matters now: the report deadline until reported in, then the resolve one."""
+    return inbox(user).filter(status__in=TODO_STATUSES).annotate(due=Case(
+        When(status=TargetStatus.NOTIFIED, then=F("whistle__report_due")), default=F("whistle__resolve_due"),
+    ))
 
 
 def departments_managed_by(user, roles):

@@ -296,10 +296,12 @@ def target_reopen(request, pk):
 @refusals
 def inbox(request):
     user = request.user
+    todo = request.GET.get("todo") == "1"
     parties = [str(r.department or r.unit) for r in
                Responder.objects.filter(user=user).select_related("department", "unit").order_by("pk")]
     return render(request, "services/whistles/inbox.html", {
-        "page_obj": paginate(request, selectors.inbox(user)), "now": timezone.now(), "parties": parties,
+        "page_obj": paginate(request, selectors.inbox_todo(user) if todo else selectors.inbox(user)),
+        "now": timezone.now(), "parties": parties, "todo": todo,
         "crumbs": _crumbs((_("吹哨报到"), reverse("whistles:list")), (_("本单位的吹哨"), None)),
     })
 

@@ -95,6 +95,47 @@ def seed_wishes(*, rng, community_ids, today) -> dict:
     return dict(totals)
 
 
+def _demo_user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def waiting_for_demo_accounts(rng) -> int:
+    """Work waiting for the demo accounts, through the actions as a resident and the member
+    would do it, when the random year left none: a wish to review in the ``community``
+    account's community, and a claimed wish the ``member`` account has still to fulfil.
+    Returns how many wishes were added (0 without the demo accounts)."""
+    from organizations.grants.choices import Role
+    from services.resident.permissions import member_community
+    from services.wishes import actions
+
+    added = 0
+    cadre = _demo_user("community")
+    grant = cadre.grants.filter(role=Role.COMMUNITY, area__isnull=False).select_related("area").first() if cadre else None
+    if grant is not None and not Wish.objects.filter(community=grant.area, status=WishStatus.SUBMITTED).exists():
+        kind = WishKind.SPIRITUAL
+        who = requester(rng)
+        actions.wish_submit(community=grant.area, kind=kind, text=rng.choice(TEXTS[kind]), name=who["requester_name"],
+                            phone=who["requester_phone"], address="社区服务站转交")
+        added += 1
+    member_user = _demo_user("member")
+    community = member_community(member_user) if member_user else None
+    if community is None or Wish.objects.filter(claimed_member__user=member_user, status=WishStatus.CLAIMED).exists():
+        return added
+    wish = Wish.objects.filter(community=community, status=WishStatus.PUBLISHED).order_by("-published_at", "-pk").first()
+    if wish is None and grant is not None and grant.area.pk == community.pk:
+        kind = WishKind.MATERIAL
+        who = requester(rng)
+        wish = actions.wish_submit(community=community, kind=kind, text=rng.choice(TEXTS[kind]),
+                                   name=who["requester_name"], phone=who["requester_phone"], address="社区服务站转交")
+        wish = actions.wish_publish(actor=cadre, wish=wish)
+        added += 1
+    if wish is not None:
+        actions.wish_claim(actor=member_user, wish=wish)
+    return added
+
+
 def _plan(rng, community_id, day, today, buildings, residents, orgs):
     """One wish and its events ``[(status, at, note)]`` — each step a few days after the last."""
     kind = WishKind.MATERIAL if rng.random() < 0.6 else WishKind.SPIRITUAL

@@ -25,6 +25,14 @@ def wishes_for_review(user):
     return Wish.objects.granted(user, InArea("community", permissions.WISH_READ_ROLES)).select_related(*LIST_RELATED)
 
 
+def awaiting_review_for(user):
+    """Submitted wishes waiting for a review (``wish_list?status=submitted`` lists the same
+    rows), oldest first; empty for a role that may not publish or reject."""
+    if not get_scope(user).has_role(*permissions.WISH_MANAGE_ROLES):
+        return Wish.objects.none()
+    return wishes_for_review(user).filter(status=WishStatus.SUBMITTED)
+
+
 def wall_area_for(user):
     """The area whose wall a user sees by default: the member's community, else the
     highest area one of the user's grants covers (None when there is none)."""
@@ -68,6 +76,11 @@ def my_claims(user):
         .select_related(*LIST_RELATED, "claimed_org", "claimed_member")
         .annotate(_todo=order).order_by("_todo", "-fulfilled_at", "-claimed_at", "-id")
     )
+
+
+def claims_to_fulfil(user):
+    """The user's claims not yet fulfilled (``my_claims?todo=1`` lists the same rows)."""
+    return my_claims(user).filter(status=WishStatus.CLAIMED)
 
 
 def events(wish):

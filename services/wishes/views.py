@@ -355,11 +355,12 @@ def wish_wall(request):
 @refusals
 def my_claims(request):
     user = request.user
-    page_obj = paginate(request, selectors.my_claims(user))
+    todo = request.GET.get("todo") == "1"
+    page_obj = paginate(request, selectors.claims_to_fulfil(user) if todo else selectors.my_claims(user))
     for wish in page_obj:
         wish.steps = available_transitions(wish, user, settled=permissions.CLAIMANT_VERBS)
     return render(request, "services/my_claims.html", {
-        "page_obj": page_obj,
+        "page_obj": page_obj, "todo": todo,
         "crumbs": _crumbs((_("我的认领"), None)),
     })
 

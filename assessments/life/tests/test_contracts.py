@@ -14,7 +14,7 @@ from assessments.life.actions import org_verdicts_refresh
 from assessments.life.choices import AttendanceStatus, Frequency
 from assessments.life.models import ActivityRule, ActivityType, Attendance, RuleSet
 from assessments.tests.budgets import BUDGETS
-from assessments.tests.factories import activity, ensure_default_rules
+from assessments.tests.factories import ActivityFactory, activity, activity_type, ensure_default_rules
 from assessments.tests.worlds import CityWorld, OverseerWorld, new_branch, new_compound, serial
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from organizations.tests.factories import MemberFactory
@@ -294,3 +294,52 @@ class TestRulesPage(CityWorld, PageDetailContract):
 
     def make_related(self, area):
         return add_rule(area.rule_sets.get())
+
+
+class SignInWorld(CityWorld):
+    """A member of 甲's branch; activities of that branch open for sign-in now are in scope,
+    those of 乙's branch are not."""
+
+    @pytest.fixture(autouse=True)
+    def _member(self, _world):
+        from services.tests.factories import member_user
+
+        self.member = member_user(self.w.a.members[0])
+
+    @pytest.fixture
+    def user_in_scope(self):
+        return self.member
+
+    def _open_now(self, org):
+        now = timezone.now()
+        return ActivityFactory(org=org, activity_type=activity_type("theme_party_day"),
+                               starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=1))
+
+    def make_in_scope(self):
+        return self._open_now(self.w.a.branch)
+
+    def make_out_of_scope(self):
+        return self._open_now(self.w.b.branch)
+
+
+class TestMySignInsPage(SignInWorld, PageListContract):
+    list_url = reverse_lazy("assessments:my_sign_ins")
+    list_budget = BUDGETS["assessments:my_sign_ins"]
+    detail_url = staticmethod(lambda activity: reverse("assessments:sign_in", args=[activity.signin_token]))
+
+
+def test_my_sign_ins_lists_only_open_activities_not_yet_signed(city):
+    from dangjian.testing.clients import logged_in
+    from services.tests.factories import member_user
+
+    me = member_user(city.a.members[0])
+    now = timezone.now()
+    soon = ActivityFactory(org=city.a.branch, starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=2))
+    ActivityFactory(org=city.a.branch, starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=4))  # not yet
+    ActivityFactory(org=city.a.branch, starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1))  # closed
+    signed = ActivityFactory(org=city.a.branch, starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+    Attendance.objects.create(activity=signed, member=me.member, status=AttendanceStatus.PRESENT)
+    response = logged_in(me).get(reverse("assessments:my_sign_ins"))
+    assert [a.pk for a in response.context["page_obj"]] == [soon.pk]
+    assert reverse("assessments:sign_in", args=[soon.signin_token]) in response.content.decode()
+

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -52,6 +53,17 @@ class PassthroughRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return data
+
+
+class _NoFormatOverride:
+    URL_FORMAT_OVERRIDE = None
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """Negotiates by the Accept header only: ``?format=file`` must not pick the file renderer
+    for an error, which would answer its ``{"detail": …}`` as ``*/*`` instead of JSON."""
+
+    settings = _NoFormatOverride
 
 
 @extend_schema_view(
@@ -117,7 +129,8 @@ class DiaryViewSet(
         responses={(200, "image/*"): OpenApiResponse(OpenApiTypes.BINARY, description="照片文件"),
                    404: OpenApiResponse(description="没有照片，或日记不存在/不在管辖范围内")},
     )
-    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONRenderer, PassthroughRenderer])
+    @action(detail=True, methods=["get"], filter_backends=[], renderer_classes=[JSONRenderer, PassthroughRenderer],
+            content_negotiation_class=FileNegotiation)
     def photo(self, request, pk=None):
         entry = self.get_object()
         if not entry.photo:

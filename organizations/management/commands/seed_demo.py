@@ -294,6 +294,14 @@ class Command(BaseCommand):
         ).values_list("pk", flat=True)
         lists = seed_checklists(rng=random.Random(f"{seed}-lists"), org_ids=list(list_orgs), year=today.year, today=today)
         timings["checklists"] = time.perf_counter() - started
+        # something waiting in every demo account's queue on its home page (portal.queues)
+        from assessments.checklists.demo import waiting_for_demo_accounts as lists_waiting
+        from services.requests.demo import waiting_for_demo_accounts as requests_waiting
+        from services.wishes.demo import waiting_for_demo_accounts as wishes_waiting
+
+        wishes_waiting(random.Random(f"{seed}-waiting-wishes"))
+        requests_waiting(random.Random(f"{seed}-waiting-requests"))
+        lists_waiting(today.year, today)
         return _("居民诉求 %(requests)s 件，吹哨事项 %(whistles)s 件，在职党员报到 %(reports)s 人次，"
                  "共建协议 %(agreements)s 份，四张清单 %(lists)s 份。") % {
             "requests": f"{requests.get('requests', 0):,}", "whistles": f"{whistles.get('whistles', 0):,}",

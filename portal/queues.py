@@ -1,0 +1,280 @@
+"""What waits for the user: the work queues of the home page, one section per kind of
+work the user's roles hold (lists to approve, wishes to review, requests to dispatch,
+tasks, whistles to report in, …).
+
+Each section comes from a feature's selector (already scoped to the user) and shows its
+count, the first ``HEAD`` items (a label, the deadline, an overdue flag and the page where
+the item is acted on) and a "全部" link to the feature's list filtered to exactly the
+counted rows.  Every section of the page is read in ONE query
+(``dangjian.portal.heads_and_totals``); a section the user's roles do not hold is never
+built and costs nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Case, CharField, DateTimeField, ExpressionWrapper, F, Value, When
+from django.db.models.functions import Concat, Substr
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+from assessments.checklists import selectors as checklists
+from assessments.life import schedule
+from assessments.life import selectors as life
+from assessments.scoring import selectors as scoring
+from dangjian.portal import Head, heads_and_totals
+from dangjian.scoping import get_scope
+from grids.diary import selectors as diary
+from organizations.areas.choices import AreaLevel
+from organizations.grants.choices import Role
+from services.checkins import rules as checkin_rules
+from services.checkins import selectors as checkins
+from services.requests import selectors as requests
+from services.whistles import selectors as whistles
+from services.whistles.choices import TargetStatus
+from services.wishes import selectors as wishes
+
+HEAD = 5  # items shown per section
+
+
+@dataclass
+class Item:
+    label: str
+    url: str
+    due: datetime | date | None = None
+    overdue: bool = False
+
+    @property
+    def due_text(self) -> str:
+        """The deadline for a small screen: “3月5日 17:00”, or “3月5日” for a date."""
+        if isinstance(self.due, datetime):
+            return dateformat.format(timezone.localtime(self.due), "n月j日 H:i")
+        if isinstance(self.due, date):
+            return dateformat.format(self.due, "n月j日")
+        return ""
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    count: int
+    items: list[Item]
+    more_url: str
+    more_label: str = ""
+    empty: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # extra actions (label, url)
+    figure: dict | None = None  # a section that is a figure, not a list (hours, 报到)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How a section is built: its title, its rows (a ``Head``), the page of an item
+    (from the ref), the filtered list of all, and optional extra links."""
+
+    title: str
+    head: Head
+    item_url: object
+    more_url: str
+    empty: str
+    links: tuple = ()
+    optional: bool = False  # shown only when something waits (the role alone does not say)
+
+
+def _own_rates_link() -> tuple:
+    """The link to the department's (or unit's) own 三率, where the portal has that page
+    (``whistles:my_rates``); none otherwise (the inbox is linked anyway)."""
+    try:
+        return ((_("本单位三率"), reverse("whistles:my_rates")),)
+    except NoReverseMatch:
+        return ()
+
+
+def _url(name, *args):
+    return lambda ref: reverse(name, args=[*args, ref])
+
+
+def _choice_label(field_name, choices):
+    """The Chinese label of a choice column, in SQL."""
+    return Case(*[When(**{field_name: value}, then=Value(str(label))) for value, label in choices.choices],
+                default=F(field_name), output_field=CharField())
+
+
+def _short(field_name, n=30):
+    return Substr(F(field_name), 1, n)
+
+
+def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
+    """The sections of the user's roles, in display order."""
+    specs = {}
+    # the roles actually granted (a superuser is an administrator here, not every role at once)
+    roles = set(scope.roles) | ({Role.ADMIN} if scope.is_global else set())
+
+    def holds(*wanted):
+        return bool(roles.intersection(wanted))
+
+    manage_above_community = holds(Role.ADMIN, Role.DISTRICT, Role.STREET)
+    # district / admin: what waits at that level
+    if holds(Role.ADMIN, Role.DISTRICT):
+        specs["runs_failed"] = _Spec(
+            _("评分失败的批次"),
+            Head(scoring.failed_runs(user), order=(F("created_at").desc(),),
+                 label=Concat(F("rubric__name"), Value(" · "), F("period_key"), output_field=CharField())),
+            _url("scoring:run_detail"), f"{reverse('scoring:runs')}?state=failed", _("没有失败的评分批次。"),
+        )
+    # street (and above): lists to approve, whistles to confirm, escalations, overdue
+    if manage_above_community or holds(Role.COMMUNITY):
+        specs["checklists"] = _Spec(
+            _("待我审批的四张清单"),
+            Head(checklists.awaiting_approval(user), order=(F("submitted_at").asc(),),
+                 label=Concat(F("org__name"), Value(" · "), F("year"), output_field=CharField())),
+            _url("checklist:detail"), reverse("checklist:awaiting"), _("没有待审批的清单。"),
+        )
+    if holds(Role.STREET, Role.COMMUNITY):
+        specs["whistles_confirm"] = _Spec(
+            _("待确认的吹哨"),
+            Head(whistles.awaiting_confirmation_for(user), order=(F("resolve_due").asc(),),
+                 label=F("title"), due=F("resolve_due")),
+            _url("whistles:detail"), f"{reverse('whistles:list')}?status=awaiting", _("没有等待确认办结的吹哨。"),
+        )
+    if manage_above_community:
+        specs["whistles_escalated"] = _Spec(
+            _("升级到我的吹哨"),
+            Head(whistles.escalated_to(user), order=(F("resolve_due").asc(),), label=F("title"), due=F("resolve_due")),
+            _url("whistles:detail"), f"{reverse('whistles:list')}?mine=1&status=open", _("没有升级到本级的吹哨。"),
+        )
+    if holds(Role.STREET):
+        specs["whistles_overdue"] = _Spec(
+            _("逾期的吹哨"),
+            Head(whistles.overdue_for(user, now), order=(F("resolve_due").asc(),), label=F("title"), due=F("resolve_due")),
+            _url("whistles:detail"), f"{reverse('whistles:list')}?overdue=1", _("没有逾期的吹哨。"),
+        )
+    # community: wishes to review, requests to dispatch, members whose 报到 lapsed
+    if holds(Role.COMMUNITY):
+        specs["wishes_review"] = _Spec(
+            _("待审核的微心愿"),
+            Head(wishes.awaiting_review_for(user), order=(F("created_at").asc(),),
+                 label=Concat(F("code"), Value(" "), _short("text"), output_field=CharField())),
+            _url("services:wish_detail"), f"{reverse('services:wish_list')}?status=submitted", _("没有待审核的心愿。"),
+        )
+        specs["requests_dispatch"] = _Spec(
+            _("待派单的居民诉求"),
+            Head(requests.awaiting_dispatch_for(user), order=(F("response_due").asc(),),
+                 label=Concat(F("category__name"), Value(" · "), F("code"), output_field=CharField()),
+                 due=F("response_due")),
+            _url("requests:detail"), f"{reverse('requests:list')}?status=submitted", _("没有待派单的诉求。"),
+        )
+        for g in grants:
+            if g.role == Role.COMMUNITY and g.area_id and g.area.level == AreaLevel.COMMUNITY:
+                specs[f"reports_lapsed_{g.area_id}"] = _Spec(
+                    _("报到已过期的在职党员（%(name)s）") % {"name": g.area.name},
+                    Head(checkins.lapsed_reports(g.area, today), order=(F("report_valid_until").asc(),),
+                         label=F("name"), day=F("report_valid_until")),
+                    _url("reporting:member_detail"), f"{reverse('reporting:board', args=[g.area_id])}?status=expired",
+                    _("没有报到过期的在职党员。"),
+                )
+    # grid worker / member (or anyone a request was dispatched to): tasks dispatched to me
+    specs["tasks"] = _Spec(
+        _("派给我的任务"),
+        Head(requests.open_tasks(user), order=(F("resolve_due").asc(),),
+             label=Concat(F("category__name"), Value(" · "), F("code"), output_field=CharField()),
+             due=F("resolve_due")),
+        _url("requests:detail"), f"{reverse('requests:my_tasks')}?todo=1", _("没有待办的任务。"),
+        optional=not holds(Role.GRID, Role.MEMBER),
+    )
+    if holds(Role.GRID):
+        specs["diary_open"] = _Spec(
+            _("待处理的民情问题"),
+            Head(diary.open_problems_for(user), order=(F("occurred_on").asc(),), label=_short("text"),
+                 day=F("occurred_on")),
+            _url("grids:diary_detail"), f"{reverse('grids:diary_list')}?status=open", _("没有待处理的问题。"),
+            links=((_("民情日记"), reverse("grids:diary_list")), (_("写今天的日记"), reverse("grids:diary_create"))),
+        )
+    # member: claims, hours against the target, 报到
+    if holds(Role.MEMBER):
+        specs["claims"] = _Spec(
+            _("我认领的心愿（待完成）"),
+            Head(wishes.claims_to_fulfil(user), order=(F("claimed_at").asc(),),
+                 label=Concat(F("code"), Value(" "), _short("text"), output_field=CharField())),
+            _url("services:wish_detail"), f"{reverse('services:my_claims')}?todo=1", _("没有待完成的认领。"),
+            links=((_("去心愿墙认领"), reverse("services:wish_wall")),),
+        )
+        specs["sign_ins"] = _Spec(
+            _("待签到的活动"),
+            Head(life.open_sign_ins_for(user, now), order=(F("starts_at").asc(),), label=F("topic"),
+                 ref=F("signin_token"),
+                 due=ExpressionWrapper(F("ends_at") + schedule.SIGNIN_CLOSES_AFTER, output_field=DateTimeField())),
+            _url("assessments:sign_in"), reverse("assessments:my_sign_ins"), _("现在没有需要签到的活动。"),
+        )
+        specs["me"] = _Spec(
+            _("我的服务与报到"),
+            Head(checkins.my_reporting(user, on_date=today, year=today.year), order=(),
+                 label=Case(When(in_service=True, then=F("report_status")), default=Value(""), output_field=CharField()),
+                 day=F("report_valid_until"), amount=F("year_hours")),
+            None, reverse("reporting:mine"), "",
+        )
+    # department / resident unit (a responder account, with or without a grant): whistles
+    # to report in and to resolve
+    specs["inbox"] = _Spec(
+        _("待报到、待办理的吹哨"),
+        Head(whistles.inbox_todo(user), order=(F("due").asc(),), ref=F("whistle_id"),
+             label=Concat(F("whistle__title"), Value(" · "), _choice_label("status", TargetStatus),
+                          output_field=CharField()), due=F("due")),
+        _url("whistles:detail"), f"{reverse('whistles:inbox')}?todo=1", _("没有待报到或待办理的吹哨。"),
+        links=((_("本单位的吹哨"), reverse("whistles:inbox")), *_own_rates_link()),
+        optional=not holds(Role.DEPARTMENT),
+    )
+    return specs
+
+
+def _overdue(due, now, today) -> bool:
+    if isinstance(due, datetime):
+        return due < now
+    if isinstance(due, date):
+        return due < today
+    return False
+
+
+def _me_figure(row, today) -> dict:
+    """Hours of the year against the target, and the 报到 status of an in-service member."""
+    target = checkin_rules.hours_target()
+    hours = row["amount"] or 0
+    status = row["label"]
+    report = None
+    if status:
+        label = dict(checkins.ReportStatus.choices)[status]
+        report = {"status": status, "label": label, "until": row["day"],
+                  "due": status != checkins.ReportStatus.VALID.value,
+                  "url": reverse("reporting:mine")}
+    return {"hours": hours, "target": target, "percent": checkin_rules.progress_percent(hours, target),
+            "report": report, "year": today.year}
+
+
+def queues_for(user, grants) -> list[Section]:
+    """The home page's work queues for ``user`` (``grants``: the user's active grants with
+    their areas, as the home page reads them): one query for every section."""
+    scope = get_scope(user)
+    now = timezone.now()
+    today = timezone.localdate()
+    specs = _specs(user, scope, grants, now, today)
+    found = heads_and_totals({key: spec.head for key, spec in specs.items()}, HEAD)
+    sections = []
+    for key, spec in specs.items():
+        rows, total = found[key]
+        if key == "me":
+            if not rows:
+                continue
+            sections.append(Section(key, spec.title, 0, [], spec.more_url, _("查看详情"),
+                                    figure=_me_figure(rows[0], today)))
+            continue
+        if spec.optional and not total:
+            continue
+        items = []
+        for row in rows:
+            due = row["due"] or row["day"]
+            items.append(Item(label=row["label"] or "", url=spec.item_url(row["ref"]), due=due, overdue=_overdue(due, now, today)))
+        sections.append(Section(key, spec.title, total, items, spec.more_url, _("全部 %(n)s 项") % {"n": total},
+                                spec.empty, list(spec.links)))
+    return sections

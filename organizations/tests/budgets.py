@@ -39,6 +39,12 @@ BUDGETS = {
     "organizations:import_job": 7,
     "organizations:import_job_progress": 7,
     "organizations:export": 8,  # imports/tests/test_export.py, a street cadre
+    # 账号管理 (staff/tests/test_contracts.py), a street cadre: session, user, scope, count,
+    # rows, their grants with nodes (one prefetch), the session's save (3)
+    "organizations:account_list": 9,
+    # session, user, scope, the account (with its state and device), its grants, audit rows,
+    # the session's save (3)
+    "organizations:account_detail": 9,
     # a one-row area import (validate, lock, open the gap, insert, audit), whatever the tree's
     # size (imports/tests/test_incremental_tree.py); 10 on SQLite (no advisory lock)
     "organizations.imports.importers.import_workbook[areas, one row]": 11,

@@ -20,14 +20,17 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian import trees
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError
+from dangjian.scoping import get_scope
 from organizations.accounts.actions import sessions_end, tokens_revoke_all
 from organizations.accounts.choices import RevokeReason
 from organizations.accounts.models import AccountState
 from organizations.areas.models import Area
 from organizations.grants.choices import SECOND_FACTOR_ROLES, Role
 from organizations.grants.models import Grant
+from organizations.orgs.models import PartyOrg
 from organizations.staff import permissions, selectors
 
 USERNAME_MAX = 150
@@ -69,6 +72,21 @@ def _check_grant(actor, role, node) -> None:
             _("您不能在“%(node)s”授予“%(role)s”角色：只能在您管辖的范围内授予低于您自己角色的角色。")
             % {"node": node.name, "role": Role(role).label}
         )
+    if isinstance(node, PartyOrg) and _org_subtree_leaves_scope(actor, node):
+        raise PermissionDeniedError(
+            _("“%(node)s”的下级党组织有的不在您的管辖范围内，不能在该组织授权；请在下级组织或区域授权。")
+            % {"node": node.name}
+        )
+
+
+def _org_subtree_leaves_scope(actor, org) -> bool:
+    """An organization grant reaches the organization's whole subtree, whose members may be
+    anchored outside the area that made the organization the actor's (a unit's branch sits
+    in its superior's tree): refuse a grant reaching further than the actor (one query)."""
+    if get_scope(actor).is_global:
+        return False
+    inside = selectors.grant_orgs(actor).order_by().values("pk")
+    return PartyOrg.objects.filter(trees.subtree_q(org)).exclude(pk__in=inside).exists()
 
 
 def _locked_account(actor, account):

@@ -87,12 +87,12 @@ class PasswordFieldsMixin:
 def _password_fields():
     return (
         forms.ChoiceField(
-            label=_("初始密码"), widget=forms.RadioSelect, initial="generate",
+            label=_("初始密码"), initial="generate",
             choices=[("generate", _("自动生成（只显示一次）")), ("set", _("由我设置"))],
         ),
         forms.CharField(label=_("设置密码"), required=False, strip=False,
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                     help_text=_("至少 10 位，含两类以上字符；对方首次登录时必须修改。")),
+                                     help_text=_("选择“由我设置”时填写：至少 10 位，含两类以上字符；对方首次登录时必须修改。")),
         forms.CharField(label=_("再次输入密码"), required=False, strip=False,
                                      widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})),
     )
@@ -110,7 +110,6 @@ class AccountCreateForm(GrantFieldsMixin, PasswordFieldsMixin, PlainForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self._init_grant_fields(user)
-        self.fields["mode"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         cleaned = super().clean()
@@ -135,7 +134,6 @@ class PasswordResetForm(PasswordFieldsMixin, PlainForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mode"].label = _("新密码")
-        self.fields["mode"].widget.attrs["class"] = "form-check-input"
 
     def clean(self):
         return self.clean_passwords(super().clean())

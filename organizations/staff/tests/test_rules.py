@@ -51,6 +51,20 @@ def test_street_grants_at_an_organization_of_its_street(world):
     assert Grant.objects.get(user=account).org == world.c.a.committee
 
 
+def test_street_cannot_grant_at_an_organization_reaching_outside_its_street(world):
+    """An organization grant covers the organization's subtree; a branch of it anchored in
+    another street would put the grantee beyond the street cadre's own reach."""
+    from organizations.orgs.choices import OrgCategory, OrgKind
+    from organizations.tests.factories import PartyOrgFactory
+
+    PartyOrgFactory(name="驻外支部", kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND, area=world.other.compound,
+                    parent=world.c.a.committee)
+    with pytest.raises(PermissionDeniedError):
+        _create(world.street, Role.COMMUNITY, world.c.a.committee)
+    account, _ = _create(world.district, Role.STREET, world.c.a.committee, "reaches-further")  # the district covers both
+    assert Grant.objects.get(user=account).org == world.c.a.committee
+
+
 def test_street_grant_form_refuses_a_node_outside_like_a_missing_one(world, client):
     logged_in(world.street, client)
     response = client.post(reverse("organizations:account_create"), {

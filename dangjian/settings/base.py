@@ -325,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "AreaLevelEnum": "organizations.areas.choices.AreaLevel",
         "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
         "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
+        "GrantRoleEnum": "organizations.grants.choices.Role",
     },
 }
 

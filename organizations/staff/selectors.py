@@ -65,6 +65,11 @@ def grants_of(account) -> list:
     return list(_grants().filter(user=account))
 
 
+def grants_visible_of(user, account):
+    """The account's grants at nodes under the user's managing grants."""
+    return Grant.objects.visible_to(user).filter(user=account).select_related("user")
+
+
 def audit_of(account) -> list:
     """The newest audit rows about the account (one query)."""
     return list(

@@ -18,6 +18,8 @@ BUDGETS = {
     "resident-unit-detail": 2,  # first pinned here
     "central-household-list": 3,
     "central-household-detail": 2,  # first pinned here
+    "account-list": 4,  # 账号管理, a street cadre: scope, count, rows, their grants with nodes
+    "account-detail": 3,  # scope, the account, its grants with nodes
     "area-summary": 7,  # /api/areas/{id}/summary/
     "area-children": 4,  # /api/areas/{id}/children/
     # the lists with ?within=<area> (and a filter): one query more, for the area (test_api)

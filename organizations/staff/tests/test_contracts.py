@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse_lazy
 
 from dangjian.audit import record
-from dangjian.testing.contracts import PageDetailContract, PageListContract, by_pk
+from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
 from organizations.grants.choices import Role
 from organizations.tests.budgets import BUDGETS
 from organizations.tests.factories import grant, user_with
@@ -49,3 +49,14 @@ class TestAccountPages(StaffWorld, PageListContract, PageDetailContract):
         grant(account, Role.MEMBER, self.w.c.a.building)
         grant(account, Role.MEMBER, self.w.c.a.group)
         record(self.w.street, "account.grant", account, {"role": Role.MEMBER, "node": self.w.c.a.building.name})
+
+
+class TestAccountApi(StaffWorld, ApiListContract, ApiDetailContract):
+    list_url = "/api/accounts/"
+    detail_url = by_pk("account-detail")
+    list_budget = BUDGETS["account-list"]
+    detail_budget = BUDGETS["account-detail"]
+
+    def make_related(self, account):
+        grant(account, Role.MEMBER, self.w.c.a.building)
+        grant(account, Role.MEMBER, self.w.c.a.group)

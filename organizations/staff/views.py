@@ -90,14 +90,18 @@ def _grant_row(user, grant):
             "label": (area_label(node) if grant.area_id else org_label(node)) if visible else _("管辖范围外")}
 
 
-def _audit_rows(events):
+def _audit_rows(events, grant_rows):
+    """The audit trail as the page shows it; a grant's node is named only where the grant
+    row is (``grant_rows``: the account's grants as ``_grant_row`` shows them, by id)."""
     rows = []
     for event in events:
         changes = event.changes or {}
         detail = ""
         if "role" in changes and "node" in changes:
             role = changes["role"]
-            detail = f"{Role(role).label if role in Role.values else role} · {changes['node']}"
+            shown = grant_rows.get(changes.get("grant"))
+            node = shown["label"] if shown is not None else _("管辖范围外")
+            detail = f"{Role(role).label if role in Role.values else role} · {node}"
         elif "generated" in changes:
             detail = _("自动生成的一次性密码") if changes["generated"] else _("管理员设置的一次性密码")
         rows.append({"event": event, "verb": AUDIT_VERBS.get(event.verb, event.verb), "detail": detail})
@@ -117,11 +121,12 @@ def account_detail(request, pk, *, grant_form=None, reset_form=None, status=200)
         state = account.account_state
     except AccountState.DoesNotExist:
         state = None
+    grant_rows = [_grant_row(user, g) for g in grants]
     return render(request, "organizations/staff/account_detail.html", {
         "account": account,
         "state": state,
-        "grants": [_grant_row(user, g) for g in grants],
-        "audit": _audit_rows(selectors.audit_of(account)),
+        "grants": grant_rows,
+        "audit": _audit_rows(selectors.audit_of(account), {row["grant"].pk: row for row in grant_rows}),
         "manageable": manageable,
         "reason": reason,
         "second_factor": {"required": selectors.needs_second_factor(account, grants),

@@ -79,6 +79,16 @@ def test_street_grant_form_refuses_a_node_outside_like_a_missing_one(world, clie
     assert world.other.area.pk not in {row["id"] for row in answer["results"]}
     assert world.c.a.area.pk in {row["id"] for row in client.get(reverse("organizations:account_pick_areas"),
                                                                    {"q": "甲"}).json()["results"]}
+    orgs = {row["id"] for row in client.get(reverse("organizations:account_pick_orgs"), {"q": "社区党委"}).json()["results"]}
+    assert world.c.a.committee.pk in orgs and world.other.committee.pk not in orgs
+
+
+def test_the_audit_trail_names_no_node_outside_the_viewer_s_scope(world, client):
+    account, _ = _create(world.district, Role.COMMUNITY, world.c.a.area, "two-places")
+    actions.grant_add(actor=world.district, account=account, role=Role.GRID, node=world.other.compound)
+    logged_in(world.street, client)
+    page = client.get(reverse("organizations:account_detail", args=[account.pk])).content.decode()
+    assert world.c.a.area.name in page and world.other.compound.name not in page and "管辖范围外" in page
 
 
 def test_street_form_offers_no_role_above_community(world, client):

@@ -15,7 +15,7 @@ ROUTES = (
     ("members", MemberViewSet, "member"),
     ("resident-units", ResidentUnitViewSet, "resident-unit"),
     ("central-households", CentralHouseholdViewSet, "central-household"),
-    ("accounts", AccountViewSet, "account"),
+    ("auth/accounts", AccountViewSet, "account"),
 )
 
 

@@ -1,4 +1,4 @@
-"""账号管理 over the API (``/api/accounts/``): the same selectors, rules and actions as the
+"""账号管理 over the API (``/api/auth/accounts/``): the same selectors, rules and actions as the
 pages.  Only administrator, district and street roles (and superusers) may call it (403);
 an account outside the caller's subtree is 404.  A one-time password is in the answer of
 the request that made it, once."""

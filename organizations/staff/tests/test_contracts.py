@@ -52,7 +52,7 @@ class TestAccountPages(StaffWorld, PageListContract, PageDetailContract):
 
 
 class TestAccountApi(StaffWorld, ApiListContract, ApiDetailContract):
-    list_url = "/api/accounts/"
+    list_url = "/api/auth/accounts/"
     detail_url = by_pk("account-detail")
     list_budget = BUDGETS["account-list"]
     detail_budget = BUDGETS["account-detail"]

@@ -1,6 +1,7 @@
 """Every model of the app, defined in its feature folder and re-exported here (tables and
 migrations are unchanged)."""
 from organizations.accounts.models import (  # noqa: F401
+    AccountState,
     LoginAttempt,
 )
 from organizations.areas.models import (  # noqa: F401

@@ -1,6 +1,6 @@
 """Portal pages of the organizations app.  Views live in organizations/views.py (tree,
 organizations, members, units) and organizations/io_views.py (Excel import/export)."""
-from django.urls import path
+from django.urls import include, path
 
 from organizations.areas import views as areas_views
 from organizations.imports import views as io_views
@@ -34,6 +34,8 @@ urlpatterns = [
     path("units/new/", units_views.unit_create, name="unit_create"),
     path("units/<int:pk>/", units_views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", units_views.unit_edit, name="unit_edit"),
+    # 账号管理: accounts and their grants
+    path("accounts/", include("organizations.staff.urls")),
     # Excel import / export
     path("import/<str:kind>/", io_views.import_start, name="import_start"),
     path("import/<str:kind>/template.xlsx", io_views.import_template, name="import_template"),

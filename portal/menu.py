@@ -142,6 +142,7 @@ MAIN = (
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).
 USER_MENU = (
+    Link(L("账号管理"), "organizations:account_list", "person-gear"),
     Link(L("接口文档"), "api-docs", "code-square"),
     Link(L("管理后台"), "admin:index", "gear", rule=is_staff),
 )
@@ -152,7 +153,7 @@ QUICK = (
     "dashboard:index", "scoring:index", "organizations:area_index", "organizations:member_list",
     "organizations:org_list", "grids:diary_list", "requests:list", "services:wish_list", "whistles:list",
     "whistles:inbox", "whistles:my_rates", "checklist:index", "services:wish_wall", "requests:my_tasks",
-    "reporting:mine", "organizations:unit_list", "organizations:import_start", "admin:index",
+    "reporting:mine", "organizations:unit_list", "organizations:import_start", "organizations:account_list", "admin:index",
 )
 
 

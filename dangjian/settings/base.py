@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "organizations.accounts.middleware.SessionOTPMiddleware",
     # admin and district roles (and staff) must pass the second factor before any page
     "organizations.accounts.middleware.SecondFactorMiddleware",
+    # an account signed in with a one-time password (账号管理) must set its own first
+    "organizations.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -348,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "AreaLevelEnum": "organizations.areas.choices.AreaLevel",
         "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
         "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
+        "GrantRoleEnum": "organizations.grants.choices.Role",
     },
 }
 

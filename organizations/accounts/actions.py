@@ -1,4 +1,5 @@
-"""Writes of the accounts feature: login attempts and their lockout counters, API tokens.
+"""Writes of the accounts feature: login attempts and their lockout counters, API tokens,
+one-time passwords that must be changed, ending an account's sessions.
 
 Lockout.  Before a password is checked, ``reserve_login`` takes one attempt from two
 counters in the database (so it holds with Redis down, and across processes):
@@ -21,12 +22,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from dangjian.audit import record
 from dangjian.portal import client_ip
-from organizations.accounts.models import ApiToken, LoginAttempt, LoginCounter
+from organizations.accounts.models import AccountState, ApiToken, LoginAttempt, LoginCounter
 
 
 def note_attempt(username: str, request, succeeded: bool) -> None:
@@ -124,3 +127,30 @@ def password_set_noted(*, user, verb: str, request=None) -> None:
     """Audit a password the user set on the portal's pages (Django's forms saved it; the
     tokens it invalidates are revoked by ``organizations.accounts.signals``)."""
     record(user, verb, user, {"ip": client_ip(request)} if request is not None else {})
+
+
+# --------------------------------------------------------------- one-time passwords
+def note_password_set(user, *, temporary: bool) -> None:
+    """A password was stored for ``user``: a one-time password (``temporary``, set by an
+    account manager) must be changed at the next sign-in; any other clears that duty."""
+    if temporary:
+        AccountState.objects.update_or_create(user=user, defaults={"must_change_password": True})
+    else:
+        AccountState.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+def must_change_password(user) -> bool:
+    return AccountState.objects.filter(user=user, must_change_password=True).exists()
+
+
+# ---------------------------------------------------------------------------- sessions
+def sessions_end(user) -> int:
+    """End every live session of ``user`` (database sessions: the live ones are decoded, as
+    for a deleted device — a rare administrative event); returns how many ended."""
+    ended = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            ended.append(session.pk)
+    if ended:
+        Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 
+from organizations.accounts.actions import must_change_password
 from organizations.accounts.selectors import confirmed_device, needs_second_factor
-from organizations.accounts.signals import SECOND_FACTOR_SESSION_KEY
+from organizations.accounts.signals import PASSWORD_CHANGE_SESSION_KEY, SECOND_FACTOR_SESSION_KEY
 
 
 class SessionOTPMiddleware(OTPMiddleware):
@@ -74,3 +75,38 @@ class SecondFactorMiddleware:
         if path.startswith((settings.STATIC_URL, "/healthz")):
             return True
         return any(path == reverse(name) for name in OPEN_URL_NAMES)
+
+
+PASSWORD_OPEN_URL_NAMES = ("login", "logout", "password_change", "otp_setup", "otp_verify")
+
+
+class ForcePasswordChangeMiddleware:
+    """An account signed in with a one-time password (made or reset in 账号管理) is sent to
+    the password change page until it sets its own; API calls of such a session get a 403.
+
+    The duty is noted in the session at login (``signals.note_password_change_at_login``), so
+    other accounts pay no query.  A flagged session asks the database on each request (until
+    the change), so it is released as soon as the password is changed.  A session without
+    the note predates it and owes nothing: a one-time password is only ever set with every
+    session of the account ended (a new account has none; a reset changes the password)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        session = getattr(request, "session", None)
+        if user.is_authenticated and session is not None and session.get(PASSWORD_CHANGE_SESSION_KEY):
+            if not must_change_password(user):
+                session[PASSWORD_CHANGE_SESSION_KEY] = False
+            elif not self._open(request.path_info):
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse({"detail": _("请先在网页上修改初始密码后再使用。")}, status=403)
+                return redirect(reverse("password_change"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        if path.startswith((settings.STATIC_URL, "/healthz")):
+            return True
+        return any(path == reverse(name) for name in PASSWORD_OPEN_URL_NAMES)

@@ -78,3 +78,24 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None and not self.is_expired
+
+
+class AccountState(models.Model):
+    """What the portal keeps about an account beyond Django's user: whether its password is
+    a one-time password (set when the account was created or its password reset in 账号管理)
+    that must be changed at the next sign-in (``ForcePasswordChangeMiddleware``), and who
+    created it there."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="account_state", verbose_name=_("用户"))
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("创建人"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("账号状态")
+        verbose_name_plural = _("账号状态")
+
+    def __str__(self):
+        return f"{self.user_id} {'须改密' if self.must_change_password else ''}"

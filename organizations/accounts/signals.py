@@ -7,7 +7,10 @@
   administrators interactively.)
 * A password change, a deactivation and a logout revoke all of the user's API tokens.
 * A login notes in the session whether the user needs a second factor (their role, or a
-  device they enrolled).
+  device they enrolled), and whether they must first replace a one-time password.
+* Every stored password updates that duty: a one-time password (``user._temporary_password``
+  set by ``organizations.staff.actions``) must be changed at the next sign-in, any other
+  password (the owner's change, the admin's) clears it.
 """
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -18,11 +21,12 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organizations.accounts.actions import tokens_revoke_all
+from organizations.accounts.actions import must_change_password, note_password_set, tokens_revoke_all
 from organizations.accounts.choices import RevokeReason
 from organizations.accounts.selectors import confirmed_device, needs_second_factor
 
 SECOND_FACTOR_SESSION_KEY = "accounts_second_factor_required"
+PASSWORD_CHANGE_SESSION_KEY = "accounts_must_change_password"
 
 
 def check_new_password(sender, instance, raw=False, **kwargs):
@@ -38,6 +42,16 @@ def end_tokens_on_change(sender, instance, created=False, raw=False, **kwargs):
         tokens_revoke_all(instance, RevokeReason.PASSWORD)
     elif not instance.is_active:
         tokens_revoke_all(instance, RevokeReason.DEACTIVATED)
+
+
+def note_password_duty(sender, instance, raw=False, **kwargs):
+    if not raw and getattr(instance, "_password", None) is not None:
+        note_password_set(instance, temporary=getattr(instance, "_temporary_password", False))
+
+
+def note_password_change_at_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[PASSWORD_CHANGE_SESSION_KEY] = must_change_password(user)
 
 
 def end_tokens_on_logout(sender, request, user, **kwargs):
@@ -72,6 +86,8 @@ def connect():
     User = get_user_model()
     pre_save.connect(check_new_password, sender=User, dispatch_uid="accounts.check_new_password")
     post_save.connect(end_tokens_on_change, sender=User, dispatch_uid="accounts.end_tokens_on_change")
+    post_save.connect(note_password_duty, sender=User, dispatch_uid="accounts.note_password_duty")
+    user_logged_in.connect(note_password_change_at_login, dispatch_uid="accounts.note_password_change")
     user_logged_out.connect(end_tokens_on_logout, dispatch_uid="accounts.end_tokens_on_logout")
     user_logged_in.connect(note_second_factor, dispatch_uid="accounts.note_second_factor")
     post_delete.connect(end_sessions_of_device, sender=TOTPDevice, dispatch_uid="accounts.device_deleted")

@@ -4,6 +4,7 @@ from organizations.accounts.api.views import ApiTokenViewSet, AuthTokenViewSet
 from organizations.areas.api.views import AreaViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
+from organizations.staff.api.views import AccountViewSet
 from organizations.units.api.views import ResidentUnitViewSet
 
 ROUTES = (
@@ -14,6 +15,7 @@ ROUTES = (
     ("members", MemberViewSet, "member"),
     ("resident-units", ResidentUnitViewSet, "resident-unit"),
     ("central-households", CentralHouseholdViewSet, "central-household"),
+    ("auth/accounts", AccountViewSet, "account"),
 )
 
 

@@ -14,3 +14,10 @@ class Role(models.TextChoices):
 MANAGE_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET, Role.COMMUNITY})
 # Who must sign in with a second factor (TOTP); the others may enrol one.
 SECOND_FACTOR_ROLES = frozenset({Role.ADMIN, Role.DISTRICT})
+# 账号管理: who may create accounts and grant roles inside their subtree, and the order of the
+# roles — an account may grant only roles ranked below the role it holds over the node.
+ACCOUNT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.DISTRICT, Role.STREET})
+ROLE_RANK = {
+    Role.ADMIN: 6, Role.DISTRICT: 5, Role.STREET: 4, Role.COMMUNITY: 3, Role.GRID: 2, Role.MEMBER: 1,
+    Role.DEPARTMENT: 1,
+}

@@ -18,6 +18,8 @@ BUDGETS = {
     "resident-unit-detail": 2,  # first pinned here
     "central-household-list": 3,
     "central-household-detail": 2,  # first pinned here
+    "account-list": 4,  # 账号管理, a street cadre: scope, count, rows, their grants with nodes
+    "account-detail": 3,  # scope, the account, its grants with nodes
     "area-summary": 7,  # /api/areas/{id}/summary/
     "area-children": 4,  # /api/areas/{id}/children/
     # the lists with ?within=<area> (and a filter): one query more, for the area (test_api)
@@ -39,6 +41,12 @@ BUDGETS = {
     "organizations:import_job": 7,
     "organizations:import_job_progress": 7,
     "organizations:export": 8,  # imports/tests/test_export.py, a street cadre
+    # 账号管理 (staff/tests/test_contracts.py), a street cadre: session, user, scope, count,
+    # rows, their grants with nodes (one prefetch), the session's save (3)
+    "organizations:account_list": 9,
+    # session, user, scope, the account (with its state and device), its grants, audit rows,
+    # the session's save (3)
+    "organizations:account_detail": 9,
     # a one-row area import (validate, lock, open the gap, insert, audit), whatever the tree's
     # size (imports/tests/test_incremental_tree.py); 10 on SQLite (no advisory lock)
     "organizations.imports.importers.import_workbook[areas, one row]": 11,

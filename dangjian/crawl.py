@@ -48,7 +48,8 @@ _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?'
 # No side effect of the page: a session saved after a request; a derived table a page fills
 # when it finds it stale (the compliance verdicts, assessments.life OrgVerdict: an idempotent
 # evaluation of records, like a cache, written by the nightly job on a normal day)
-_QUIET_TABLES = {"django_session", "assessments_orgverdict"}
+# (settings.READ_FILLED_TABLES)
+_QUIET_TABLES = {"django_session", *getattr(settings, "READ_FILLED_TABLES", ())}
 
 
 def skip_reason(path: str, query: str = "") -> str | None:

@@ -215,10 +215,12 @@ def test_a_coverage_conflict_is_shown_on_the_form(client, site):
 def test_grid_create_without_community_asks_for_one(client, site):
     logged_in(site.cadre_a, client)
     page = client.get(reverse("grids:grid_create"))
-    assert page.status_code == 200 and "社区编码" in page.content.decode()
-    response = client.get(reverse("grids:grid_create"), {"community_code": site.a.area.code})
+    html = page.content.decode()
+    assert page.status_code == 200 and f'data-picker="{reverse("organizations:pick_areas")}?level=4"' in html
+    assert "社区编码" not in html and site.b.area.name not in html  # a picker: no list, no code to type
+    response = client.get(reverse("grids:grid_create"), {"community_pick": site.a.area.pk})
     assert response["Location"].endswith(f"?community={site.a.area.pk}")
-    refused = client.get(reverse("grids:grid_create"), {"community_code": site.b.area.code})
+    refused = client.get(reverse("grids:grid_create"), {"community_pick": site.b.area.pk})
     assert "不在您的管辖范围内" in refused.content.decode()
 
 

@@ -30,6 +30,7 @@ from dangjian.portal import int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
+from organizations.areas.forms import CommunityPickForm
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
 from services.requests.choices import REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
@@ -323,7 +324,7 @@ def team_list(request):
     qs = qs.annotate(n_members=Count("members", distinct=True)).order_by(*trees.tree_order("community"), "name")
     return render(request, "services/requests/team_list.html", {
         "page_obj": paginate(request, qs), "community": community,
-        "can_add": community is not None and permissions.can_manage(user, community),
+        "can_add": permissions.can_manage(user, community) if community is not None else permissions.can_manage_somewhere(user),
         "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), None)),
     })
 
@@ -359,7 +360,23 @@ def _team_form_page(request, *, community, team=None):
 @login_required
 @refusals
 def team_create(request):
+    if "community" not in request.GET:
+        return _team_community_pick(request)
     return _team_form_page(request, community=_team_community(request))
+
+
+def _team_community_pick(request):
+    """The first step of a new team: pick the community (by searching), then its form."""
+    if not permissions.can_manage_somewhere(request.user):
+        raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
+    pick = CommunityPickForm.from_request(request)
+    if pick.is_bound and pick.is_valid():
+        return redirect(f"{reverse('requests:team_create')}?community={pick.community.pk}")
+    return render(request, "services/requests/team_community_pick.html", {
+        "form": pick, "title": _("新建志愿服务队"),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), reverse("requests:team_list")),
+                          (_("新建志愿服务队"), None)),
+    })
 
 
 def _team_community(request):

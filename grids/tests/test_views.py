@@ -22,6 +22,7 @@ from grids.tests.factories import (
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
+from services.requests.tests.test_support import order
 
 pytestmark = pytest.mark.django_db
 
@@ -296,13 +297,20 @@ def test_resolve_and_convert_from_the_detail_page(client, site):
     assert again.status_code == 400 and "当前为“已解决”" in again.content.decode()
 
 
-def test_convert_records_the_link(client, site):
+def test_convert_records_the_link_to_a_real_request_only(client, site):
     logged_in(site.cadre_a, client)
-    response = client.post(reverse("grids:diary_convert", args=[site.problem_a.pk]),
-                           {"convert-target": "whistle", "convert-target_id": "77"})
+    url = reverse("grids:diary_convert", args=[site.problem_a.pk])
+    bogus = client.post(url, {"convert-target": "whistle", "convert-target_id": "77"})
+    assert bogus.status_code == 400 and "不存在，或不属于该网格所在的社区" in bogus.content.decode()
+    foreign = client.post(url, {"convert-target": "request", "convert-target_id": str(order(site.b).pk)})
+    assert foreign.status_code == 400
+    site.problem_a.refresh_from_db()
+    assert site.problem_a.status == DiaryStatus.OPEN
+    req = order(site.a)
+    response = client.post(url, {"convert-target": "request", "convert-target_id": str(req.pk)})
     assert response.status_code == 302
     site.problem_a.refresh_from_db()
-    assert (site.problem_a.status, site.problem_a.converted_to, site.problem_a.converted_id) == ("converted", "whistle", 77)
+    assert (site.problem_a.status, site.problem_a.converted_to, site.problem_a.converted_id) == ("converted", "request", req.pk)
 
 
 # -------------------------------------------------------------------- query counts

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.testing import assert_max_queries, count_queries, logged_in
+from dangjian.testing import assert_max_queries, count_queries, logged_in, query_count
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.models import Grid
@@ -359,3 +359,27 @@ def test_every_page_runs_a_constant_number_of_queries(client, site):
     grow_world(site, 8)
     large = measure()
     assert small == large == PINNED
+
+
+def test_team_form_picks_the_member_from_the_grids_community_only(client, site):
+    """The team form renders no member list (a picker, ``grids:team_pick_members``): the
+    endpoint lists the community's members the cadre may see, never another community's, in a
+    flat number of queries; a posted member of another community is a form error."""
+    pick = reverse("grids:team_pick_members", args=[site.g1.pk])
+    assert client.get(pick).status_code == 403  # anonymous
+    logged_in(site.cadre_a, client)
+    page = client.get(reverse("grids:team_add", args=[site.g1.pk])).content.decode()
+    assert f'data-picker="{pick}"' in page and site.a.members[1].name not in page
+    ids = {row["id"] for row in client.get(pick).json()["results"]}
+    assert {m.pk for m in site.a.members} <= ids and not ids & {m.pk for m in site.b.members}
+    assert [r["id"] for r in client.get(pick, {"q": site.a.members[1].name}).json()["results"]] == [site.a.members[1].pk]
+    few = query_count(client, pick)
+    from organizations.tests.factories import MemberFactory
+
+    for i in range(25):
+        MemberFactory(name=f"樟{i}", organization=site.a.branch, residence=site.a.building)
+    assert query_count(client, pick) == few <= BUDGETS["grids:team_pick_members"]
+    assert client.get(reverse("grids:team_pick_members", args=[site.gb.pk])).status_code == 404
+    refused = client.post(reverse("grids:team_add", args=[site.g1.pk]),
+                          {"role": TeamRole.VOLUNTEER, "member": site.b.members[0].pk})
+    assert "不在您的管辖范围内" in refused.content.decode()

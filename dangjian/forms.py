@@ -1,9 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-
-SUGGESTIONS = 200  # how many codes a suggestion list offers at most
 
 
 def attach_errors(form, exc: ValidationError, *, field_map=None) -> None:
@@ -42,41 +39,11 @@ class BlankTextInput(forms.TextInput):
         return None
 
 
-class ScopedCodeField(forms.CharField):
-    """Pick one object of a scoped queryset by its code.
-
-    The queryset is set per request (``field.queryset = selectors.areas_for(user)``), so a
-    code outside the user's subtree is answered exactly like a code that does not exist.
-    """
-
-    default_error_messages = {
-        "not_found": _("编码“%(code)s”不存在，或不在您的管辖范围内。"),
-    }
-
-    def __init__(self, *, queryset=None, suggest=None, **kwargs):
-        self.queryset = queryset
-        self.suggest = suggest  # a narrower queryset for the suggestion list (optional)
-        kwargs.setdefault("max_length", 32)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return getattr(value, "code", value)
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        obj = self.queryset.filter(code=value).first()
-        if obj is None:
-            raise ValidationError(self.error_messages["not_found"], code="not_found", params={"code": value})
-        return obj
-
-
 class BootstrapMixin:
     """Bootstrap classes on every widget, ``is-invalid`` on fields that carry errors."""
 
     def _init_widgets(self):
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -85,9 +52,6 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(field, ScopedCodeField):
-                widget.attrs["list"] = f"dl-{self.prefix or 'f'}-{name}"
-                widget.attrs.setdefault("autocomplete", "off")
 
     def add_error(self, field, error):
         super().add_error(field, error)
@@ -97,18 +61,6 @@ class BootstrapMixin:
                 if "is-invalid" not in widget.attrs.get("class", ""):
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
-
-    @cached_property
-    def suggestions(self):
-        """Datalists for the code fields: up to ``SUGGESTIONS`` scoped codes each (one query
-        per field, run only when the form is rendered)."""
-        out = []
-        for name, field in self.fields.items():
-            if isinstance(field, ScopedCodeField) and field.queryset is not None:
-                source = field.suggest if field.suggest is not None else field.queryset
-                rows = source.order_by("code").values_list("code", "name")[:SUGGESTIONS]
-                out.append({"id": f"dl-{self.prefix or 'f'}-{name}", "options": list(rows)})
-        return out
 
 
 class DateInput(forms.DateInput):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", grids_views.grid_edit, name="grid_edit"),
     path("<int:pk>/coverage/", grids_views.grid_coverage_edit, name="grid_coverage_edit"),
     path("<int:pk>/team/add/", teams_views.team_add, name="team_add"),
+    path("<int:pk>/team/pick/members/", teams_views.team_pick_members, name="team_pick_members"),
     path("team/<int:pk>/end/", teams_views.team_end, name="team_end"),
     # community board and coverage
     path("community/<int:pk>/", coverage_views.community_board, name="community_board"),

@@ -14,11 +14,13 @@ urlpatterns = [
     # territory browser
     path("areas/", areas_views.area_index, name="area_index"),
     path("areas/new/", areas_views.area_create, name="area_create"),
+    path("areas/pick/", areas_views.pick_areas, name="pick_areas"),
     path("areas/<int:pk>/", areas_views.area_detail, name="area_detail"),
     path("areas/<int:pk>/edit/", areas_views.area_edit, name="area_edit"),
     # party organizations
     path("orgs/", orgs_views.org_list, name="org_list"),
     path("orgs/new/", orgs_views.org_create, name="org_create"),
+    path("orgs/pick/", orgs_views.pick_orgs, name="pick_orgs"),
     path("orgs/<int:pk>/", orgs_views.org_detail, name="org_detail"),
     path("orgs/<int:pk>/edit/", orgs_views.org_edit, name="org_edit"),
     # members

@@ -2,13 +2,15 @@
 checks the rest (scope, roles, state, deadlines, evidence) and its ``ValidationError`` is
 put back on the form with ``dangjian.forms.attach_errors``."""
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.checklists import actions
+from assessments.checklists import actions, selectors
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ProblemSource
 from dangjian import uploads
-from dangjian.forms import ALL, DateInput, FilterForm, PlainForm, ScopedCodeField
+from dangjian.forms import ALL, DateInput, FilterForm, PlainForm
+from organizations.orgs.forms import OrgPickerField
 
 
 class ChecklistFilterForm(FilterForm):
@@ -19,15 +21,14 @@ class ChecklistFilterForm(FilterForm):
 
 
 class ChecklistCreateForm(PlainForm):
-    org = ScopedCodeField(label=_("党组织编码"), help_text=_("输入本组织的编码（可从下拉提示中选择）。"))
+    org = OrgPickerField(label=_("党组织"), help_text=_("输入本组织名称的一部分搜索。"))
     year = forms.TypedChoiceField(label=_("年度"), coerce=int)
     copy_last_year = forms.BooleanField(label=_("复制上一年度的责任清单"), required=False, initial=True)
 
-    def __init__(self, *args, orgs, suggest=None, today=None, **kwargs):
+    def __init__(self, *args, user, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         today = today or timezone.localdate()
-        self.fields["org"].queryset = orgs
-        self.fields["org"].suggest = suggest
+        self.fields["org"].scope_to(user, queryset=selectors.pickable_orgs(user), url=reverse("checklist:pick_orgs"))
         self.fields["year"].choices = [(y, _("%(y)d 年") % {"y": y}) for y in (today.year, today.year + 1, today.year - 1)]
 
 

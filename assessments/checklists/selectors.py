@@ -215,6 +215,14 @@ def checklist_figures(org_ids, year: int, today: date | None = None) -> dict[int
     return out
 
 
+def pickable_orgs(user):
+    """The create form's organizations picker (``checklist:pick_orgs``): ``editable_orgs`` in
+    tree order with their areas — the queryset the form validates against."""
+    from dangjian import trees
+
+    return editable_orgs(user).select_related("area").order_by(*trees.tree_order())
+
+
 def editable_orgs(user):
     """Organizations whose lists the user writes (a managing role over them)."""
     from dangjian.scoping import InArea, InOrg

@@ -10,6 +10,7 @@ urlpatterns = [
     path("awaiting/", views.awaiting, name="awaiting"),
     path("overdue/", views.overdue, name="overdue"),
     path("new/", views.create, name="create"),
+    path("new/pick/orgs/", views.pick_orgs, name="pick_orgs"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/approve/", views.approve, name="approve"),

@@ -38,12 +38,13 @@ from assessments.checklists.forms import (
     ReasonForm,
     ReportForm,
 )
-from dangjian import portal
+from dangjian import pickers, portal
 from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param, paginate, refusals
 from dangjian.workflow import available_transitions
+from organizations.orgs.forms import org_label
 
 PANEL_SIZE = 10
 FIELD_MAP = {"evidence_note": "note"}
@@ -135,15 +136,13 @@ def create(request):
     user = request.user
     if not permissions.can_create_anywhere(user):
         raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以建立四张清单。"))
-    orgs = selectors.editable_orgs(user)
     post = request.method == "POST"
     initial = {}
     if not post and (org_id := int_param(request, "org")) is not None:
-        org = orgs.filter(pk=org_id).first()
-        if org is None:
+        if not selectors.editable_orgs(user).filter(pk=org_id).exists():
             raise Http404
-        initial["org"] = org.code
-    form = ChecklistCreateForm(request.POST if post else None, orgs=orgs, initial=initial)
+        initial["org"] = org_id
+    form = ChecklistCreateForm(request.POST if post else None, user=user, initial=initial)
     if post and form.is_valid():
         data = form.cleaned_data
         try:
@@ -158,6 +157,15 @@ def create(request):
         "form": form, "title": _("建立四张清单"), "submit_label": _("建立"),
         "cancel_url": reverse("checklist:index"), "crumbs": _crumbs((_("建立清单"), None)),
     })
+
+
+@refusals
+def pick_orgs(request):
+    """The create form's organizations picker: the ones whose lists the user writes."""
+    if request.user.is_authenticated and not permissions.can_create_anywhere(request.user):
+        raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以建立四张清单。"))
+    return pickers.picker_view(lambda r: selectors.pickable_orgs(r.user), fields=("name", "code", "area__name"),
+                               label=org_label)(request)
 
 
 # ----------------------------------------------------------------------------- detail

@@ -41,6 +41,7 @@ BUDGETS = {
     "assessments:my_sign_ins": 8,
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
+    "pick:checklist_orgs": 7,  # the create form's picker (checklists/tests/test_pickers.py), first pinned here
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
     "checklist-list": 6,
     "checklist-detail": 6,

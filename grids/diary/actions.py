@@ -81,7 +81,7 @@ def diary_record(
     return entry
 
 
-def _diary_transition(verb, actor, entry, **changes) -> tuple[DiaryEntry, str]:
+def _diary_transition(verb, actor, entry, *, check=None, **changes) -> tuple[DiaryEntry, str]:
     """Lock, check, write (``dangjian.workflow.transition``) a diary writer's change
     ``verb``; ``(the locked entry, its status before)``.  A refused change is a
     ``TransitionError`` (409 in the API)."""
@@ -94,7 +94,7 @@ def _diary_transition(verb, actor, entry, **changes) -> tuple[DiaryEntry, str]:
             "now": DiaryStatus(current).label, "to": DiaryStatus(to_status).label}
 
     locked, step = transition(DiaryEntry, entry.pk, to_status, DIARY_TRANSITIONS, actor=actor, allowed_from=starts,
-                              refusal=refusal, **changes)
+                              refusal=refusal, check=check, **changes)
     return locked, step.from_status
 
 
@@ -108,6 +108,20 @@ def diary_resolve(*, actor, entry, resolution) -> DiaryEntry:
     entry, old = _diary_transition(DiaryAction.RESOLVE, actor, entry, resolution=resolution)
     record(actor, "diary.resolve", entry, {"status": [old, entry.status]})
     return entry
+
+
+def _target_exists(entry, target, target_id) -> bool:
+    """The request or whistle a problem is handed on to: it must exist and concern the
+    entry's community (a request of that community; a whistle of it or of its street), so
+    a made-up or foreign number is never recorded."""
+    from django.apps import apps
+
+    community = Area.objects.only(*trees.range_fields()).get(pk=entry.grid.community_id)
+    if target == ConversionTarget.REQUEST:
+        found = apps.get_model("services", "ServiceRequest").objects.filter(pk=target_id, community=community)
+    else:
+        found = apps.get_model("services", "Whistle").objects.filter(trees.ancestors_q(community, "area"), pk=target_id)
+    return target_id < 2**63 and found.exists()
 
 
 @transaction.atomic
@@ -128,7 +142,13 @@ def diary_convert(*, actor, entry, target, target_id) -> DiaryEntry:
         errors["target_id"] = _("请填写转办记录的编号（正整数）。")
     if errors:
         raise ValidationError(errors)
-    entry, old = _diary_transition(DiaryAction.CONVERT, actor, entry, converted_to=target, converted_id=target_id,
-                                   converted_at=timezone.now())
+
+    def check(locked):  # after the status check: a closed entry keeps its own refusal
+        if not _target_exists(locked, target, target_id):
+            raise ValidationError({"target_id": _("编号为 %(id)d 的%(target)s不存在，或不属于该网格所在的社区。") % {
+                "id": target_id, "target": ConversionTarget(target).label}})
+
+    entry, old = _diary_transition(DiaryAction.CONVERT, actor, entry, check=check, converted_to=target,
+                                   converted_id=target_id, converted_at=timezone.now())
     record(actor, "diary.convert", entry, {"status": [old, entry.status], "target": target, "target_id": target_id})
     return entry

@@ -23,6 +23,14 @@ def can_change_entry(user, entry) -> bool:
     return can_write_diary(user, entry.grid, grid_places(entry.grid))
 
 
+def can_whistle_from(user, entry) -> bool:
+    """May open the whistle form pre-filled from the entry: a managing role over the entry's
+    community — the whistle form's own rule at a community
+    (``services.whistles.permissions.can_whistle``, kept equal by grids/tests/test_handoff.py).
+    ``entry.grid.community`` loaded."""
+    return get_scope(user).covers_area(entry.grid.community, MANAGE_ROLES)
+
+
 # Who may take each step of a diary entry (``dangjian.workflow.available_transitions``).
 DIARY_RULES = {
     DiaryAction.RESOLVE: can_change_entry,

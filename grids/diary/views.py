@@ -20,6 +20,7 @@ from dangjian.portal import refusals
 from dangjian.workflow import available_transitions
 from grids.diary import actions, permissions
 from grids.diary import selectors as diary_selectors
+from grids.diary.choices import DiaryAction
 from grids.diary.forms import DiaryConvertForm, DiaryFilterForm, DiaryForm, DiaryResolveForm
 from grids.grids import permissions as grids_permissions
 from grids.grids import selectors
@@ -128,6 +129,9 @@ def _diary_detail(request, entry, *, resolve_form=None, convert_form=None, statu
         "entry": entry,
         "crumbs": crumbs,
         "can_act": bool(steps),
+        # hand the open problem on: buttons to the pre-filled request and whistle forms
+        "can_request": DiaryAction.CONVERT in steps,
+        "can_whistle": DiaryAction.CONVERT in steps and permissions.can_whistle_from(user, entry),
         "resolve_form": resolve_form or DiaryResolveForm(prefix="resolve"),
         "convert_form": convert_form or DiaryConvertForm(prefix="convert"),
     }, status=status)

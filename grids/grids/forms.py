@@ -9,24 +9,12 @@ grid's buildings, members of the user's scoped roster.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ActionForm, FilterForm, PlainForm, ScopedCodeField
+from dangjian.forms import ActionForm, FilterForm, PlainForm
 from grids.grids import selectors
 from grids.grids.models import Grid
-from organizations.areas import selectors as areas_selectors
-from organizations.areas.choices import AreaLevel
 
 
 # ----------------------------------------------------------------------------- grids
-class CommunityPickForm(PlainForm):
-    community_code = ScopedCodeField(label=_("社区编码"), help_text=_("输入要建网格的社区的编码。"))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        communities = areas_selectors.areas_for(user).filter(level=AreaLevel.COMMUNITY)
-        self.fields["community_code"].queryset = communities
-        self.fields["community_code"].suggest = communities
-
-
 class PlacesField(forms.ModelMultipleChoiceField):
     """The compounds and buildings of one community, drawn by the template as a grouped
     checkbox list (``form.places``) — the widget itself is never iterated."""

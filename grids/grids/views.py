@@ -30,10 +30,11 @@ from grids.coverage import selectors as coverage_selectors
 from grids.diary import permissions as diary_permissions
 from grids.diary import selectors as diary_selectors
 from grids.grids import actions, permissions, selectors
-from grids.grids.forms import CommunityPickForm, CoverageForm, GridFilterForm, GridForm
+from grids.grids.forms import CoverageForm, GridFilterForm, GridForm
 from grids.teams import selectors as teams_selectors
 from organizations.areas import selectors as areas_selectors
 from organizations.areas.choices import AreaLevel
+from organizations.areas.forms import CommunityPickForm
 
 RECENT_DIARY = 10
 
@@ -164,9 +165,9 @@ def grid_create(request):
     if community_id is None:
         if not permissions.can_manage_some_grids(user):
             raise PermissionDeniedError(_("您的角色无权新建网格。"))
-        pick = CommunityPickForm(request.GET if "community_code" in request.GET else None, user=user)
+        pick = CommunityPickForm.from_request(request)
         if pick.is_bound and pick.is_valid():
-            return redirect(f"{reverse('grids:grid_create')}?community={pick.cleaned_data['community_code'].pk}")
+            return redirect(f"{reverse('grids:grid_create')}?community={pick.community.pk}")
         crumbs = [{"label": _("网格"), "url": reverse("grids:grid_list")}, {"label": _("新建网格"), "url": None}]
         return render(request, "grids/community_pick.html", {"form": pick, "crumbs": crumbs, "title": _("新建网格")})
     community = _visible_area(user, community_id)

@@ -1,23 +1,41 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
-from dangjian.forms import DateInput, PlainForm
+from dangjian.forms import DateInput, PickerField, PlainForm
 from grids.teams.choices import TeamRole
 from organizations.members import selectors as members_selectors
 from organizations.members.models import Member
 
-MEMBER_CHOICES = 500  # members offered in the team form's list
+
+def member_label(member) -> str:
+    return f"{member.name}（{member.get_org_role_display()}）"
+
+
+def grid_members(user, grid):
+    """Members the team form offers for ``grid`` (its picker ``grids:team_pick_members`` lists
+    the same): living in the grid's community or belonging to an organization anchored in
+    it, among those the user may see, by name."""
+    community = grid.community
+    return members_selectors.members_for(user).filter(
+        trees.subtree_q(community, "residence") | trees.subtree_q(community, "organization__area")
+    ).order_by("name", "pk")
+
+
+class MemberPickerField(PickerField):
+    def label_from_instance(self, obj):
+        return member_label(obj)
 
 
 # ----------------------------------------------------------------------------- teams
 class TeamMemberForm(PlainForm):
     role = forms.ChoiceField(label=_("团队角色"), choices=TeamRole.choices)
-    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none(), required=False,
-                                    help_text=_("从本社区党员中选择；非党员志愿者可只填姓名。"))
+    member = MemberPickerField(Member.objects.none(), label=_("党员"), required=False, empty_label=_("不是党员"),
+                               help_text=_("输入本社区党员姓名的一部分搜索；非党员志愿者可只填姓名。"))
     username = forms.CharField(
         label=_("登录账号（用户名）"), required=False, max_length=150,
         help_text=_("网格总长、网格长、网格员填写账号后，该账号即获得本网格覆盖区域的网格员权限，任职结束时自动收回。"),
@@ -27,18 +45,8 @@ class TeamMemberForm(PlainForm):
 
     def __init__(self, *args, user, grid, **kwargs):
         super().__init__(*args, **kwargs)
-        community = grid.community
-        # members living in the community or belonging to an organization anchored in it
-        members = members_selectors.members_for(user).filter(
-            trees.subtree_q(community, "residence") | trees.subtree_q(community, "organization__area")
-        )
-        field = self.fields["member"]
-        field.queryset = members  # validation: any member of the community the user may see
-        # the list offered: the first MEMBER_CHOICES by name (one query)
-        field.choices = [("", "—")] + [
-            (m.pk, f"{m.name}（{m.get_org_role_display()}）")
-            for m in members.order_by("name", "id").only("pk", "name", "org_role")[:MEMBER_CHOICES]
-        ]
+        self.fields["member"].queryset = grid_members(user, grid)
+        self.fields["member"].url = reverse("grids:team_pick_members", args=[grid.pk])
         if not self.is_bound:
             self.initial.setdefault("started_on", timezone.localdate())
 

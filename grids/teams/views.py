@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dangjian import pickers
 from dangjian.errors import PermissionDeniedError
 from dangjian.forms import attach_errors
 from dangjian.portal import refusals
@@ -11,7 +12,7 @@ from grids.grids import permissions, selectors
 from grids.grids.views import READ_REFUSED, _grid_crumbs, _managed_grid
 from grids.teams import actions
 from grids.teams import selectors as teams_selectors
-from grids.teams.forms import TeamEndForm, TeamMemberForm
+from grids.teams.forms import TeamEndForm, TeamMemberForm, grid_members, member_label
 
 
 # ----------------------------------------------------------------------------- teams
@@ -34,6 +35,13 @@ def team_add(request, pk):
     return render(request, "grids/team_form.html", {
         "form": form, "grid": grid, "crumbs": crumbs, "title": _("登记网格团队成员"),
     })
+
+
+@refusals
+def team_pick_members(request, pk):
+    """Picker options of the team form: the grid's community's members (the form validates
+    against the same queryset), for those who may manage the grid."""
+    return pickers.picker_view(lambda r: grid_members(r.user, _managed_grid(r.user, pk)), label=member_label)(request)
 
 
 @login_required

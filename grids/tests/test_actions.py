@@ -26,6 +26,7 @@ from organizations.grants.models import Grant
 from organizations.members.models import Member
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.tests.factories import MemberFactory, PartyOrgFactory, UserFactory, user_with
+from services.requests.tests.test_support import order
 
 pytestmark = pytest.mark.django_db
 
@@ -439,13 +440,29 @@ def test_resolve_and_convert_follow_the_transition_table(diary_world):
         assert "当前为“已解决”" in " ".join(exc.value.messages)
 
     other = record(diary_world, kind=DiaryKind.PROBLEM, category=DiaryCategory.DISPUTE)
-    converted = diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.WHISTLE, target_id=42)
-    assert (converted.status, converted.converted_to, converted.converted_id) == (DiaryStatus.CONVERTED, "whistle", 42)
+    req = order(diary_world.a)
+    converted = diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.REQUEST, target_id=req.pk)
+    assert (converted.status, converted.converted_to, converted.converted_id) == (DiaryStatus.CONVERTED, "request", req.pk)
     assert converted.converted_at is not None
     with pytest.raises(TransitionError):
-        diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.REQUEST, target_id=43)
+        diary_actions.diary_convert(actor=diary_world.cadre, entry=other, target=ConversionTarget.REQUEST, target_id=req.pk)
     event = AuditEvent.objects.get(verb="diary.convert")
-    assert event.changes["status"] == ["open", "converted"] and event.changes["target_id"] == 42
+    assert event.changes["status"] == ["open", "converted"] and event.changes["target_id"] == req.pk
+
+
+def test_convert_refuses_a_made_up_or_foreign_number(diary_world):
+    """Issue 14: a number that is no request or whistle of the entry's community is a field
+    error, and nothing is recorded."""
+    problem = record(diary_world, kind=DiaryKind.PROBLEM, category=DiaryCategory.SAFETY)
+    foreign = order(diary_world.b)
+    for target, target_id in ((ConversionTarget.REQUEST, foreign.pk), (ConversionTarget.REQUEST, foreign.pk + 1000),
+                              (ConversionTarget.WHISTLE, 42), (ConversionTarget.REQUEST, 2**70)):
+        with pytest.raises(ValidationError) as exc:
+            diary_actions.diary_convert(actor=diary_world.worker, entry=problem, target=target, target_id=target_id)
+        assert "不存在，或不属于该网格所在的社区" in exc.value.message_dict["target_id"][0]
+    problem.refresh_from_db()
+    assert problem.status == DiaryStatus.OPEN and problem.converted_id is None
+    assert not AuditEvent.objects.filter(verb="diary.convert").exists()
 
 
 def test_a_visit_cannot_be_resolved_or_converted(diary_world):

@@ -17,6 +17,7 @@ from grids.tests.worlds import NON_READERS
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
+from services.requests.tests.test_support import order
 
 pytestmark = pytest.mark.django_db
 
@@ -194,9 +195,13 @@ def test_resolve_and_convert_endpoints(site):
     assert illegal.status_code == 409
     assert illegal.json() == {"detail": "该记录当前为“已解决”，不能改为“已转办”。"}
     other = DiaryEntryFactory(grid=site.g1, kind=DiaryKind.PROBLEM, category=DiaryCategory.DISPUTE, status=DiaryStatus.OPEN)
-    converted = client.post(f"/api/diary/{other.pk}/convert/", {"converted_to": "request", "converted_id": 9}, format="json")
+    bogus = client.post(f"/api/diary/{other.pk}/convert/", {"converted_to": "request", "converted_id": 9}, format="json")
+    assert bogus.status_code == 400 and "converted_id" in bogus.json()  # no such request: never recorded
+    req = order(site.a)
+    converted = client.post(f"/api/diary/{other.pk}/convert/", {"converted_to": "request", "converted_id": req.pk},
+                            format="json")
     assert converted.status_code == 200
-    assert (converted.json()["converted_to"], converted.json()["converted_id"]) == ("request", 9)
+    assert (converted.json()["converted_to"], converted.json()["converted_id"]) == ("request", req.pk)
     visit = client.post(f"/api/diary/{site.entry_a.pk}/resolve/", {"resolution": "x"}, format="json")
     assert visit.status_code == 409
     assert visit.json() == {"detail": "该记录当前为“已记录”，不能改为“已解决”。"}

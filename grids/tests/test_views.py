@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dangjian.testing import assert_max_queries, count_queries, logged_in
+from dangjian.testing import assert_max_queries, count_queries, logged_in, query_count
 from grids.diary.choices import DiaryCategory, DiaryKind, DiaryStatus
 from grids.diary.models import DiaryEntry
 from grids.grids.models import Grid
@@ -22,6 +22,7 @@ from grids.tests.factories import (
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
 from organizations.tests.factories import UserFactory, user_with
+from services.requests.tests.test_support import order
 
 pytestmark = pytest.mark.django_db
 
@@ -215,10 +216,12 @@ def test_a_coverage_conflict_is_shown_on_the_form(client, site):
 def test_grid_create_without_community_asks_for_one(client, site):
     logged_in(site.cadre_a, client)
     page = client.get(reverse("grids:grid_create"))
-    assert page.status_code == 200 and "社区编码" in page.content.decode()
-    response = client.get(reverse("grids:grid_create"), {"community_code": site.a.area.code})
+    html = page.content.decode()
+    assert page.status_code == 200 and f'data-picker="{reverse("organizations:pick_areas")}?level=4"' in html
+    assert "社区编码" not in html and site.b.area.name not in html  # a picker: no list, no code to type
+    response = client.get(reverse("grids:grid_create"), {"community_pick": site.a.area.pk})
     assert response["Location"].endswith(f"?community={site.a.area.pk}")
-    refused = client.get(reverse("grids:grid_create"), {"community_code": site.b.area.code})
+    refused = client.get(reverse("grids:grid_create"), {"community_pick": site.b.area.pk})
     assert "不在您的管辖范围内" in refused.content.decode()
 
 
@@ -294,13 +297,20 @@ def test_resolve_and_convert_from_the_detail_page(client, site):
     assert again.status_code == 400 and "当前为“已解决”" in again.content.decode()
 
 
-def test_convert_records_the_link(client, site):
+def test_convert_records_the_link_to_a_real_request_only(client, site):
     logged_in(site.cadre_a, client)
-    response = client.post(reverse("grids:diary_convert", args=[site.problem_a.pk]),
-                           {"convert-target": "whistle", "convert-target_id": "77"})
+    url = reverse("grids:diary_convert", args=[site.problem_a.pk])
+    bogus = client.post(url, {"convert-target": "whistle", "convert-target_id": "77"})
+    assert bogus.status_code == 400 and "不存在，或不属于该网格所在的社区" in bogus.content.decode()
+    foreign = client.post(url, {"convert-target": "request", "convert-target_id": str(order(site.b).pk)})
+    assert foreign.status_code == 400
+    site.problem_a.refresh_from_db()
+    assert site.problem_a.status == DiaryStatus.OPEN
+    req = order(site.a)
+    response = client.post(url, {"convert-target": "request", "convert-target_id": str(req.pk)})
     assert response.status_code == 302
     site.problem_a.refresh_from_db()
-    assert (site.problem_a.status, site.problem_a.converted_to, site.problem_a.converted_id) == ("converted", "whistle", 77)
+    assert (site.problem_a.status, site.problem_a.converted_to, site.problem_a.converted_id) == ("converted", "request", req.pk)
 
 
 # -------------------------------------------------------------------- query counts
@@ -349,3 +359,27 @@ def test_every_page_runs_a_constant_number_of_queries(client, site):
     grow_world(site, 8)
     large = measure()
     assert small == large == PINNED
+
+
+def test_team_form_picks_the_member_from_the_grids_community_only(client, site):
+    """The team form renders no member list (a picker, ``grids:team_pick_members``): the
+    endpoint lists the community's members the cadre may see, never another community's, in a
+    flat number of queries; a posted member of another community is a form error."""
+    pick = reverse("grids:team_pick_members", args=[site.g1.pk])
+    assert client.get(pick).status_code == 403  # anonymous
+    logged_in(site.cadre_a, client)
+    page = client.get(reverse("grids:team_add", args=[site.g1.pk])).content.decode()
+    assert f'data-picker="{pick}"' in page and site.a.members[1].name not in page
+    ids = {row["id"] for row in client.get(pick).json()["results"]}
+    assert {m.pk for m in site.a.members} <= ids and not ids & {m.pk for m in site.b.members}
+    assert [r["id"] for r in client.get(pick, {"q": site.a.members[1].name}).json()["results"]] == [site.a.members[1].pk]
+    few = query_count(client, pick)
+    from organizations.tests.factories import MemberFactory
+
+    for i in range(25):
+        MemberFactory(name=f"樟{i}", organization=site.a.branch, residence=site.a.building)
+    assert query_count(client, pick) == few <= BUDGETS["grids:team_pick_members"]
+    assert client.get(reverse("grids:team_pick_members", args=[site.gb.pk])).status_code == 404
+    refused = client.post(reverse("grids:team_add", args=[site.g1.pk]),
+                          {"role": TeamRole.VOLUNTEER, "member": site.b.members[0].pk})
+    assert "不在您的管辖范围内" in refused.content.decode()

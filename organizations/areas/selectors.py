@@ -19,6 +19,16 @@ def areas_for(user):
     return Area.objects.visible_to(user)
 
 
+def pickable_areas(user, levels=()):
+    """The areas a picker offers the user (``organizations:pick_areas``, ``AreaPickerField``):
+    the user's subtree, of the given levels only if any, in tree order, each with its parent
+    (for the label) — the very queryset the form validates against."""
+    qs = areas_for(user)
+    if levels:
+        qs = qs.filter(level__in=levels)
+    return qs.select_related("parent").order_by(*trees.tree_order())
+
+
 def ancestors_for(user, area) -> list:
     """The area's ancestors, root first, each with ``visible`` (the user may open it): one
     query, for breadcrumbs that link only what the user can see."""

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian import errors, portal, trees
+from dangjian import errors, pickers, portal, trees
 from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
@@ -26,7 +26,7 @@ from dangjian.scoping import get_scope
 from organizations.areas import actions as areas_actions
 from organizations.areas import permissions, selectors
 from organizations.areas.choices import AreaLevel
-from organizations.areas.forms import AreaForm
+from organizations.areas.forms import AreaForm, area_label
 from organizations.grants import permissions as grants_permissions
 from organizations.members import permissions as members_permissions
 from organizations.members import selectors as members_selectors
@@ -166,7 +166,7 @@ def area_create(request):
             raise errors.PermissionDeniedError(_("您的角色无权在该区域下新增区域。"))
     elif not grants_permissions.can_manage_anything(user):
         raise errors.PermissionDeniedError(_("您的角色无权新增区域。"))
-    initial = {"parent": parent.code, "level": _next_level(parent)} if parent else {}
+    initial = {"parent": parent.pk, "level": _next_level(parent)} if parent else {}
     form = AreaForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
     if form.is_bound and form.is_valid():
         try:
@@ -203,3 +203,22 @@ def area_edit(request, pk):
     return render(
         request, "organizations/area_form.html", {"form": form, "area": area, "crumbs": crumbs, "title": _("编辑区域")}
     )
+
+
+# ------------------------------------------------------------------------------ picker
+def _levels(request) -> tuple:
+    """``?level=6&level=7``: the area levels a picker asks for (unknown values ignored)."""
+    out = []
+    for raw in request.GET.getlist("level"):
+        try:
+            level = int(raw)
+        except ValueError:
+            continue
+        if level in AreaLevel.values:
+            out.append(level)
+    return tuple(out)
+
+
+# The areas pickers (``AreaPickerField``): the user's subtree, searched by name or code.
+pick_areas = pickers.picker_view(lambda r: selectors.pickable_areas(r.user, _levels(r)),
+                                 fields=("name", "code", "parent__name"), label=area_label)

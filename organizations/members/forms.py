@@ -3,22 +3,33 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.crypto import normalise
-from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, PlainForm, ScopedCodeField, _choices
+from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, PlainForm, _choices
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
-from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
+from organizations.areas.forms import AreaPickerField
 from organizations.members.choices import Gender, MemberStatus, OrgRole
 from organizations.members.models import CentralHousehold, Member
-from organizations.orgs import selectors as orgs_selectors
+from organizations.orgs.forms import OrgPickerField
+
+
+class TypedOnlyInput(forms.TextInput):
+    """A personal-data box (phone, ID number): never filled from the stored record (the
+    form's initial value is blank), but a value the user has just posted is shown back on
+    the error page, so one mistake elsewhere does not make them type it again.  Posted
+    forms only: the value is never in a URL."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
 
 
 # ----------------------------------------------------------------------------- members
 class MemberForm(ActionForm):
-    organization = ScopedCodeField(label=_("组织关系所在支部（编码）"), help_text=_("输入党组织编码。"))
-    residence = ScopedCodeField(label=_("居住楼栋（编码）"), required=False, help_text=_("输入楼栋编码，可留空。"))
-    employer_org = ScopedCodeField(label=_("工作单位党组织（编码）"), required=False)
-    phone = forms.CharField(label=_("手机号"), required=False, max_length=20, widget=BlankTextInput())
-    id_number = forms.CharField(label=_("身份证号"), required=False, max_length=18, widget=BlankTextInput())
+    organization = OrgPickerField(label=_("组织关系所在支部"), help_text=_("输入党组织名称的一部分搜索。"))
+    residence = AreaPickerField(label=_("居住楼栋"), required=False, levels=(AreaLevel.BUILDING,),
+                                empty_label=_("暂不登记"), help_text=_("输入楼栋或小区名称的一部分搜索，可不选。"))
+    employer_org = OrgPickerField(label=_("工作单位党组织"), required=False, empty_label=_("暂不登记"))
+    phone = forms.CharField(label=_("手机号"), required=False, max_length=20, widget=TypedOnlyInput())
+    id_number = forms.CharField(label=_("身份证号"), required=False, max_length=18, widget=TypedOnlyInput())
     clear_phone = forms.BooleanField(label=_("清除已登记的手机号"), required=False)
     clear_id_number = forms.BooleanField(label=_("清除已登记的身份证号"), required=False)
 
@@ -37,19 +48,14 @@ class MemberForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = orgs_selectors.orgs_for(self.user)
-        self.fields["residence"].queryset = selectors.areas_for(self.user)
-        self.fields["residence"].suggest = selectors.areas_for(self.user).filter(level=AreaLevel.BUILDING)
-        self.fields["employer_org"].queryset = orgs_selectors.orgs_for(self.user)
+        self.fields["organization"].scope_to(self.user)
+        self.fields["employer_org"].scope_to(self.user)
+        self.fields["residence"].scope_to(self.user, keep=self.instance.residence if self.instance.residence_id else None)
         self.fields["gender"].choices = Gender.choices
         self.fields["status"].choices = MemberStatus.choices
         self.fields["org_role"].choices = OrgRole.choices
         if self.editing:
             inst = self.instance
-            if not self.is_bound:
-                self.initial["organization"] = inst.organization.code
-                self.initial["residence"] = inst.residence.code if inst.residence_id else ""
-                self.initial["employer_org"] = inst.employer_org.code if inst.employer_org_id else ""
             self.initial["phone"] = ""
             self.initial["id_number"] = ""
             keep = _("留空则保留原值（%(masked)s）。")
@@ -84,7 +90,8 @@ class MemberForm(ActionForm):
 
 
 class CentralHouseholdForm(ActionForm):
-    building = ScopedCodeField(label=_("所在楼栋（编码）"), help_text=_("党员中心户所在楼栋的编码。"))
+    building = AreaPickerField(label=_("所在楼栋"), levels=(AreaLevel.BUILDING,),
+                               help_text=_("党员中心户所在的楼栋：输入楼栋或小区名称的一部分搜索。"))
 
     class Meta:
         model = CentralHousehold
@@ -95,21 +102,7 @@ class CentralHouseholdForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = selectors.areas_for(self.user)
-        self.fields["building"].queryset = areas
-        self.fields["building"].suggest = areas.filter(level=AreaLevel.BUILDING)
-        if self.editing and not self.is_bound:
-            self.initial["building"] = self.instance.building.code
-
-    def clean_building(self):
-        building = self.cleaned_data.get("building")
-        if building is not None and building.level != AreaLevel.BUILDING:
-            raise ValidationError(
-                _("党员中心户必须设在楼栋（“%(name)s”是%(level)s）。"),
-                code="not_building",
-                params={"name": building.name, "level": building.get_level_display()},
-            )
-        return building
+        self.fields["building"].scope_to(self.user)
 
 
 class MemberFilterForm(FilterForm):

@@ -199,7 +199,7 @@ def member_create(request):
         organization = portal.get_visible_or_404(orgs_selectors.orgs_for(user).select_related("area"), pk=org_id)
         if not orgs_permissions.can_manage_org(user, organization):
             raise errors.PermissionDeniedError(_("您的角色无权在该组织新增党员。"))
-        initial["organization"] = organization.code
+        initial["organization"] = organization.pk
     elif not grants_permissions.can_manage_anything(user):
         raise errors.PermissionDeniedError(_("您的角色无权新增党员。"))
     form = MemberForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
@@ -247,7 +247,7 @@ def central_household_edit(request, pk):
     household = _central_household(member)
     initial = {}
     if household is None and member.residence_id and member.residence.level == AreaLevel.BUILDING:
-        initial["building"] = member.residence.code
+        initial["building"] = member.residence_id
     form = CentralHouseholdForm(
         request.POST if request.method == "POST" else None, user=user, instance=household, initial=initial
     )

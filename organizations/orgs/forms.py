@@ -1,18 +1,46 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ActionForm, DateInput, FilterForm, ScopedCodeField, _choices
-from organizations.areas import selectors as areas_selectors
+from dangjian.forms import ActionForm, DateInput, FilterForm, PickerField, _choices
+from organizations.areas.forms import AreaPickerField
 from organizations.members import selectors as members_selectors
 from organizations.orgs import selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 
 
+# ---------------------------------------------------------------------------- picker
+def org_label(org) -> str:
+    """An organization as a picker shows it: its name and the area it is anchored at."""
+    return f"{org.name}（{org.area.name}）"
+
+
+class OrgPickerField(PickerField):
+    """Pick a party organization by searching its name.  ``scope_to(user)`` sets the
+    queryset the value is validated against and the endpoint listing the same queryset
+    (by default the user's subtree, ``organizations:pick_orgs``); a feature with a narrower
+    set passes both its queryset and its own endpoint."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("empty_label", _("请选择"))
+        super().__init__(PartyOrg.objects.none(), **kwargs)
+        self.widget.attrs.setdefault("data-picker-placeholder", str(_("输入党组织名称的一部分搜索")))
+
+    def label_from_instance(self, obj):
+        return org_label(obj)
+
+    def scope_to(self, user, *, queryset=None, url=None):
+        if queryset is None:
+            queryset, url = selectors.pickable_orgs(user), reverse("organizations:pick_orgs")
+        self.queryset = queryset.select_related("area")
+        self.url = url
+
+
 # --------------------------------------------------------------- party organizations
 class OrgForm(ActionForm):
-    parent = ScopedCodeField(label=_("上级组织编码"), required=False, help_text=_("输入上级党组织的编码。"))
-    area = ScopedCodeField(label=_("所在区域编码"), help_text=_("组织所依托的区域（社区、小区、楼栋等）的编码。"))
+    parent = OrgPickerField(label=_("上级组织"), required=False, help_text=_("输入上级党组织名称的一部分搜索。"))
+    area = AreaPickerField(label=_("所在区域"), help_text=_("组织所依托的区域（社区、小区、楼栋等）：输入名称搜索。"))
 
     class Meta:
         model = PartyOrg
@@ -24,14 +52,11 @@ class OrgForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = selectors.orgs_for(self.user)
-        self.fields["area"].queryset = areas_selectors.areas_for(self.user)
+        self.fields["parent"].scope_to(self.user)
+        self.fields["area"].scope_to(self.user)
         self.fields["kind"].choices = OrgKind.choices
         self.fields["category"].choices = OrgCategory.choices
         if self.editing:
-            if not self.is_bound:
-                self.initial["parent"] = self.instance.parent.code if self.instance.parent_id else ""
-                self.initial["area"] = self.instance.area.code
             # The secretary is one of the organization's own members (a branch-sized list).
             self.fields["secretary"].queryset = (
                 members_selectors.members_for(self.user).filter(organization=self.instance).order_by("name")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangjian import errors, portal, trees
+from dangjian import errors, pickers, portal, trees
 from dangjian.access import page_access, signed_in
 from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
@@ -20,7 +20,7 @@ from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
 from organizations.orgs import actions as orgs_actions
 from organizations.orgs import permissions, selectors
-from organizations.orgs.forms import OrgFilterForm, OrgForm
+from organizations.orgs.forms import OrgFilterForm, OrgForm, org_label
 from organizations.orgs.rules import OrgFigures, org_warnings
 
 ORG_MEMBERS_SHOWN = 100  # an organization page lists this many members, the list has the rest
@@ -133,11 +133,12 @@ def org_create(request):
         parent = portal.get_visible_or_404(selectors.orgs_for(user).select_related("area"), pk=parent_id)
         if not permissions.can_manage_org(user, parent):
             raise errors.PermissionDeniedError(_("您的角色无权在该组织下新增党组织。"))
-        initial["parent"] = parent.code
-        initial["area"] = parent.area.code
+        initial["parent"] = parent.pk
+        initial["area"] = parent.area_id
     if area_id is not None:
         area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
-        initial["area"] = area.code
+        # from a compound's (building's) page: a 小区党支部 (党小组) under the organization above
+        initial.update(selectors.new_org_defaults(user, area) if parent is None else {"area": area.pk})
     if parent is None and not grants_permissions.can_manage_anything(user):
         raise errors.PermissionDeniedError(_("您的角色无权新增党组织。"))
     form = OrgForm(request.POST if request.method == "POST" else None, user=user, initial=initial)
@@ -172,3 +173,9 @@ def org_edit(request, pk):
             return redirect("organizations:org_detail", pk=org.pk)
     crumbs = _org_crumbs(user, org, link_self=True) + [{"label": _("编辑"), "url": None}]
     return render(request, "organizations/org_form.html", {"form": form, "org": org, "crumbs": crumbs, "title": _("编辑党组织")})
+
+
+# ------------------------------------------------------------------------------ picker
+# The organizations picker (``OrgPickerField``): the user's subtree, searched by name or code.
+pick_orgs = pickers.picker_view(lambda r: selectors.pickable_orgs(r.user), fields=("name", "code", "area__name"),
+                                label=org_label)

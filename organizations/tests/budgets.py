@@ -50,6 +50,10 @@ BUDGETS = {
     # a one-row area import (validate, lock, open the gap, insert, audit), whatever the tree's
     # size (imports/tests/test_incremental_tree.py); 10 on SQLite (no advisory lock)
     "organizations.imports.importers.import_workbook[areas, one row]": 11,
+    # picker endpoints (dangjian.pickers; organizations/tests/test_pickers.py), first pinned here
+    "pick:areas": 7,
+    "pick:areas?level": 7,
+    "pick:orgs": 7,
     # ---------------------------------------------------- reads that are no route
     "organizations.areas.selectors.area_summary": 1,  # at most (trees/tests/test_trees.py): four aggregates side by side
     "organizations.areas.selectors.area_children": 1,  # at most (trees/tests/test_trees.py)

@@ -2,19 +2,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ActionForm, BlankTextInput, FilterForm, ScopedCodeField, _choices
+from dangjian.forms import ActionForm, BlankTextInput, FilterForm, _choices
 from dangjian.privacy import mask_phone
-from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
-from organizations.orgs import selectors as orgs_selectors
+from organizations.areas.forms import AreaPickerField
+from organizations.orgs.forms import OrgPickerField
 from organizations.units.choices import ResidentUnitKind
 from organizations.units.models import ResidentUnit
 
 
 # ---------------------------------------------------------------------- resident units
 class ResidentUnitForm(ActionForm):
-    community = ScopedCodeField(label=_("所在社区（编码）"))
-    party_org = ScopedCodeField(label=_("单位党组织（编码）"), required=False)
+    community = AreaPickerField(label=_("所在社区"), levels=(AreaLevel.COMMUNITY,), help_text=_("输入社区名称的一部分搜索。"))
+    party_org = OrgPickerField(label=_("单位党组织"), required=False, empty_label=_("暂不登记"))
     contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=20, widget=BlankTextInput())
     clear_contact_phone = forms.BooleanField(label=_("清除已登记的联系电话"), required=False)
 
@@ -26,16 +26,11 @@ class ResidentUnitForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        areas = selectors.areas_for(self.user)
-        self.fields["community"].queryset = areas  # the model says why a non-community is refused
-        self.fields["community"].suggest = areas.filter(level=AreaLevel.COMMUNITY)
-        self.fields["party_org"].queryset = orgs_selectors.orgs_for(self.user)
+        self.fields["community"].scope_to(self.user)
+        self.fields["party_org"].scope_to(self.user)
         self.fields["kind"].choices = ResidentUnitKind.choices
         if self.editing:
             inst = self.instance
-            if not self.is_bound:
-                self.initial["community"] = inst.community.code
-                self.initial["party_org"] = inst.party_org.code if inst.party_org_id else ""
             self.initial["contact_phone"] = ""
             self.fields["contact_phone"].help_text = _("留空则保留原值（%(masked)s）。") % {
                 "masked": mask_phone(inst.contact_phone) or _("未登记")

@@ -91,7 +91,7 @@ def unit_create(request):
         community = portal.get_visible_or_404(selectors.areas_for(user), pk=community_id)
         if not areas_permissions.can_manage_area(user, community):
             raise errors.PermissionDeniedError(_("您的角色无权在该社区登记驻区单位。"))
-        initial["community"] = community.code
+        initial["community"] = community.pk
     elif not grants_permissions.can_manage_anything(user):
         raise errors.PermissionDeniedError(_("您的角色无权登记驻区单位。"))
     form = ResidentUnitForm(request.POST if request.method == "POST" else None, user=user, initial=initial)

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.forms import ALL, DateInput, FilterForm, PickerField, PlainForm, ScopedCodeField
+from dangjian.forms import ALL, DateInput, FilterForm, PickerField, PlainForm
 from organizations.areas.models import Area
 from organizations.members.models import Member
+from organizations.orgs.forms import OrgPickerField
 from organizations.orgs.models import PartyOrg
 from services.checkins import actions, rules, selectors
 from services.checkins.choices import AgreementStatus
@@ -99,8 +100,13 @@ class BranchChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}（{obj.area.name}）"
 
 
+def reporting_orgs(user):
+    """The agreement form's organizations (its picker ``reporting:pick_orgs`` lists the same)."""
+    return selectors.reporting_orgs_for(user).select_related("area").order_by("name", "pk")
+
+
 class AgreementForm(PlainForm):
-    org = ScopedCodeField(label=_("报到党组织（编码）"), help_text=_("机关、事业单位、企业等单位党组织的编码。"))
+    org = OrgPickerField(label=_("报到党组织"), help_text=_("机关、事业单位、企业等单位党组织：输入名称的一部分搜索。"))
     title = forms.CharField(label=_("协议名称"), max_length=actions.TITLE_MAX)
     text = forms.CharField(label=_("共建内容"), max_length=actions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}),
                            help_text=_("共建项目、服务承诺、联系人等。"))
@@ -123,8 +129,7 @@ class AgreementForm(PlainForm):
         if agreement is not None:
             del self.fields["org"]
         else:
-            self.fields["org"].queryset = selectors.reporting_orgs_for(user)
-            self.fields["org"].suggest = selectors.reporting_orgs_for(user)
+            self.fields["org"].scope_to(user, queryset=reporting_orgs(user), url=reverse("reporting:pick_orgs"))
 
     def action_values(self) -> dict:
         values = {name: self.cleaned_data.get(name) for name in self.FIELDS}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employers/<int:pk>/workbook/", views.employer_workbook, name="employer_workbook"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_create, name="agreement_create"),
+    path("agreements/new/pick/orgs/", views.pick_orgs, name="pick_orgs"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/end/", views.agreement_end, name="agreement_end"),

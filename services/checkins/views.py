@@ -40,6 +40,7 @@ from organizations.grants.choices import MANAGE_ROLES
 from organizations.members import selectors as members_selectors
 from organizations.members.choices import ROSTER_ROLES
 from organizations.members.models import Member
+from organizations.orgs.forms import org_label
 from organizations.orgs.models import PartyOrg
 from services.checkins import actions, permissions, rules, selectors
 from services.checkins.choices import AgreementStatus
@@ -53,6 +54,7 @@ from services.checkins.forms import (
     member_label,
     quarter_form,
     report_in_members,
+    reporting_orgs,
 )
 from services.ledger.models import ServiceSource
 from services.resident import permissions as resident_permissions
@@ -157,6 +159,15 @@ def pick_residents(request, pk):
     return pickers.picker_view(
         lambda r: report_in_members(_community_for(r.user, pk, MANAGE_ROLES, _("只有社区工作人员可以代党员登记报到。"))),
         label=member_label)(request)
+
+
+@refusals
+def pick_orgs(request):
+    """Picker options of the agreement form: the unit organizations the user may register for."""
+    if request.user.is_authenticated and not get_scope(request.user).has_role(*MANAGE_ROLES):
+        raise PermissionDeniedError(_("只有管理人员可以登记共建协议。"))
+    return pickers.picker_view(lambda r: reporting_orgs(r.user), fields=("name", "code", "area__name"),
+                               label=org_label)(request)
 
 
 @login_required

@@ -16,7 +16,7 @@ Every status change goes through ``dangjian.workflow.transition`` (lock, check, 
 not allowed ``PermissionDeniedError``; a refused change ``TransitionError`` (a Chinese
 message; 409 in the API); bad input ``ValidationError`` per field.
 """
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -126,10 +126,13 @@ def request_submit(*, community, category, text, name, phone, building=None, add
     if not isinstance(category, RequestCategory) or not category.is_active:
         errors["category"] = _("请选择诉求类别。")
     text = _text(errors, "text", text, TEXT_MAX, empty_message=_("请写明您的诉求。"))
+    # Open311 may leave out the contact; a problem from the people's diary was noted by the
+    # grid worker, who may not have the resident's name or phone
+    contact_required = source not in (RequestSource.OPEN311, RequestSource.DIARY)
     name, address, phone = check_contact(
         errors, name=name, name_max=NAME_MAX, address=address, address_max=ADDRESS_MAX, phone=phone, building=building,
-        name_required=source != RequestSource.OPEN311, address_required=source != RequestSource.OPEN311,
-        phone_required=source != RequestSource.OPEN311,
+        name_required=contact_required, address_required=source != RequestSource.OPEN311,
+        phone_required=contact_required,
     )
     if source not in RequestSource.values:
         errors["source"] = _("来源不正确。")
@@ -149,6 +152,35 @@ def request_submit(*, community, category, text, name, phone, building=None, add
     save_with_code(req)
     req.make_event(actor=None, from_status="", to_status=RequestStatus.SUBMITTED, note=category.name).save()
     record(None, "request.submit", req, {"community": community.pk, "category": category.code, "source": source})
+    return req
+
+
+@transaction.atomic
+def request_from_diary(*, actor, entry, category, text, name="", phone="", address="") -> ServiceRequest:
+    """A people's-diary problem handed on as a resident request (待派单) of the grid's
+    community, by someone who may convert the entry (its grid worker or a cadre over it);
+    the entry is converted in the same transaction (``grids.diary.actions.diary_convert``),
+    so a problem becomes one request at most.  The building is the entry's when it has one."""
+    from grids.diary.actions import diary_convert
+    from grids.diary.choices import ConversionTarget
+    from grids.diary.models import DiaryEntry
+    from grids.diary.permissions import can_change_entry
+
+    entry = DiaryEntry.objects.visible_to(actor).select_related("grid__community", "building").filter(pk=entry.pk).first()
+    if entry is None:
+        raise Http404
+    if not can_change_entry(actor, entry):
+        raise PermissionDeniedError(_("只有该网格的网格员或社区工作人员可以把民情日记转为诉求。"))
+    building = entry.building if entry.building_id and entry.building.level in (AreaLevel.BUILDING, AreaLevel.ENTRANCE) else None
+    req = request_submit(community=entry.grid.community, category=category, text=text, name=name, phone=phone,
+                         building=building, address=address, source=RequestSource.DIARY)
+    try:
+        diary_convert(actor=actor, entry=entry, target=ConversionTarget.REQUEST, target_id=req.pk)
+    except TransitionError:
+        raise
+    except ValidationError as exc:
+        raise ValidationError({NON_FIELD_ERRORS: exc.messages}) from None
+    record(actor, "request.from_diary", req, {"diary": entry.pk})
     return req
 
 

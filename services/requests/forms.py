@@ -42,6 +42,28 @@ class RequestSubmitForm(ResidentSubmitForm):
         self.fields["category"].queryset = selectors.active_categories()
 
 
+class DiaryRequestForm(PlainForm):
+    """A people's-diary problem handed on as a request (``actions.request_from_diary``):
+    the category to choose, the text and address pre-filled from the entry, the resident's
+    name and phone if the grid worker has them."""
+
+    category = CategoryChoiceField(label=_("诉求类别"), queryset=RequestCategory.objects.none(), empty_label=_("请选择类别"),
+                                   error_messages={"invalid_choice": _("请选择列表中的类别。")})
+    text = forms.CharField(label=_("诉求内容"), max_length=actions.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    address = forms.CharField(label=_("地址"), required=False, max_length=actions.ADDRESS_MAX,
+                              help_text=_("日记未记楼栋时必填，如：3号楼2单元501。"))
+    name = forms.CharField(label=_("居民姓名（可选）"), required=False, max_length=actions.NAME_MAX)
+    phone = forms.CharField(label=_("居民手机号（可选）"), required=False, max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+                            help_text=_("仅社区工作人员可见，用于联系居民。"))
+
+    FIELDS = ("category", "text", "address", "name", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = selectors.active_categories()
+
+
 class RateForm(ResidentRateForm):
     rating = forms.ChoiceField(label=_("您对办理结果的评价"), choices=[("", _("请选择")), *Satisfaction.choices])
 

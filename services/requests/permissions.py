@@ -21,6 +21,11 @@ def may_be_assigned(user) -> bool:
     return scope.has_fact("member") or scope.has_fact("grid_worker") or scope.has_role(Role.GRID)
 
 
+def can_manage_somewhere(user) -> bool:
+    """Holds a role that may keep volunteer teams somewhere (the new-team step picks where)."""
+    return get_scope(user).has_role(*REQUEST_MANAGE_ROLES)
+
+
 def can_manage(user, community) -> bool:
     """Dispatch, cancel, keep volunteer teams in ``community``."""
     return community is not None and get_scope(user).covers_area(community, REQUEST_MANAGE_ROLES)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("services/requests/", views.request_list, name="list"),
     path("services/requests/home/", views.request_home, name="home"),
     path("services/requests/mine/", views.my_tasks, name="my_tasks"),
+    path("services/requests/from-diary/", views.request_from_diary, name="from_diary"),
     path("services/requests/teams/", views.team_list, name="team_list"),
     path("services/requests/teams/new/", views.team_create, name="team_create"),
     path("services/requests/teams/pick/members/", views.team_pick_members, name="team_pick_members"),

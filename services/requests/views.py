@@ -32,14 +32,33 @@ from dangjian.portal import client_ip, int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
+from organizations.areas.forms import CommunityPickForm
 from organizations.members.choices import AccessChannel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
-from services.requests.choices import REQUEST_DONE_STATUSES, REQUEST_PATH, AssigneeKind, RequestAction, RequestStatus
-from services.requests.forms import DispatchForm, RateForm, ReasonForm, RequestFilterForm, RequestSubmitForm, ResolveForm, TeamForm, TrackForm
+from services.requests.choices import (
+    REQUEST_DONE_STATUSES,
+    REQUEST_OPEN_STATUSES,
+    REQUEST_PATH,
+    AssigneeKind,
+    RequestAction,
+    RequestStatus,
+)
+from services.requests.forms import (
+    DiaryRequestForm,
+    DispatchForm,
+    RateForm,
+    ReasonForm,
+    RequestFilterForm,
+    RequestSubmitForm,
+    ResolveForm,
+    TeamForm,
+    TrackForm,
+)
 from services.requests.models import ServiceRequest, VolunteerTeam
 from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
 from services.resident.views import crumbs as _crumbs
+from services.whistles import permissions as whistle_permissions
 
 
 def assignee_phrase(req) -> str:
@@ -182,6 +201,8 @@ def _detail(request, req, *, status=200, **forms):
         "can_cancel": RequestAction.CANCEL in steps,
         "can_accept": RequestAction.ACCEPT in steps,  # accept or decline
         "can_resolve": RequestAction.RESOLVE in steps,
+        # an open request its community cannot settle alone: the whistle form, pre-filled
+        "can_whistle": req.status in REQUEST_OPEN_STATUSES and whistle_permissions.can_whistle(user, req.community),
         "dispatch_form": dispatch_form,
         "decline_form": forms.get("decline_form") or ReasonForm(prefix="decline"),
         "cancel_form": forms.get("cancel_form") or ReasonForm(prefix="cancel"),
@@ -359,7 +380,7 @@ def team_list(request):
     qs = qs.annotate(n_members=Count("members", distinct=True)).order_by(*trees.tree_order("community"), "name")
     return render(request, "services/requests/team_list.html", {
         "page_obj": paginate(request, qs), "community": community,
-        "can_add": community is not None and permissions.can_manage(user, community),
+        "can_add": permissions.can_manage(user, community) if community is not None else permissions.can_manage_somewhere(user),
         "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), None)),
     })
 
@@ -394,8 +415,55 @@ def _team_form_page(request, *, community, team=None):
 
 @login_required
 @refusals
+def request_from_diary(request):
+    """A people's-diary problem turned into a request (``?diary=<id>``, the button on the
+    diary entry's page): the form comes pre-filled from the entry; saving converts it."""
+    from grids.diary.models import DiaryEntry
+    from grids.diary.permissions import can_change_entry
+
+    user = request.user
+    entry = portal.get_visible_or_404(
+        DiaryEntry.objects.visible_to(user).select_related("grid__community", "building__parent"),
+        pk=int_param(request, "diary") or 0)
+    if not can_change_entry(user, entry):
+        raise PermissionDeniedError(_("只有该网格的网格员或社区工作人员可以把民情日记转为诉求。"))
+    initial = {"text": entry.text, "address": entry.household}
+    form = DiaryRequestForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = actions.request_from_diary(actor=user, entry=entry, **form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("已转为居民诉求 %(code)s，待派单。") % {"code": req.code})
+            return redirect("requests:detail", pk=req.pk)
+    return render(request, "services/requests/from_diary.html", {
+        "form": form, "entry": entry,
+        "crumbs": _crumbs((_("民情日记"), reverse("grids:diary_list")),
+                          (str(entry), reverse("grids:diary_detail", args=[entry.pk])), (_("转为诉求"), None)),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@login_required
+@refusals
 def team_create(request):
+    if "community" not in request.GET:
+        return _team_community_pick(request)
     return _team_form_page(request, community=_team_community(request))
+
+
+def _team_community_pick(request):
+    """The first step of a new team: pick the community (by searching), then its form."""
+    if not permissions.can_manage_somewhere(request.user):
+        raise PermissionDeniedError(_("只有社区工作人员可以管理志愿服务队。"))
+    pick = CommunityPickForm.from_request(request)
+    if pick.is_bound and pick.is_valid():
+        return redirect(f"{reverse('requests:team_create')}?community={pick.community.pk}")
+    return render(request, "services/requests/team_community_pick.html", {
+        "form": pick, "title": _("新建志愿服务队"),
+        "crumbs": _crumbs((_("居民诉求"), reverse("requests:list")), (_("志愿服务队"), reverse("requests:team_list")),
+                          (_("新建志愿服务队"), None)),
+    })
 
 
 def _team_community(request):

@@ -70,6 +70,7 @@ BUDGETS = {
     "pick:whistle_areas": 7,
     "pick:whistle_departments": 7,
     "pick:whistle_units": 7,
+    "pick:agreement_orgs": 7,
     "pick:communities": 1,  # public: no session, no user
     "whistles:new": 6,  # the form: pickers, no option lists
     "requests:team_create": 7,

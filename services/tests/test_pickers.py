@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from dangjian.pickers import PAGE
 from dangjian.testing import logged_in, query_count
+from organizations.grants.choices import Role
 from organizations.orgs.choices import OrgCategory, OrgKind
-from organizations.tests.factories import MemberFactory, PartyOrgFactory, ResidentUnitFactory
+from organizations.tests.factories import MemberFactory, PartyOrgFactory, ResidentUnitFactory, user_with
 from services.requests.tests.test_support import member_user, order, team
 from services.tests.budgets import BUDGETS
 from services.tests.factories import cadre
@@ -39,6 +40,13 @@ def _grow_orgs(c, n):
         _org(c.b)
 
 
+def _grow_unit_orgs(c, n):
+    for _ in range(n):
+        for side in (c.a, c.b):
+            PartyOrgFactory(name=f"樟局机关支部{next(_serial)}", kind=OrgKind.BRANCH, category=OrgCategory.ORGAN,
+                            area=side.area, parent=side.committee)
+
+
 def _grow_units(c, n):
     for _ in range(n):
         ResidentUnitFactory(name=f"樟氏公司{next(_serial)}", community=c.a.area)
@@ -60,11 +68,12 @@ def _endpoints(c):
         "pick:whistle_areas": (reverse("whistles:pick_areas"), lambda c, n: None),
         "pick:whistle_departments": (reverse("whistles:pick_departments"), _grow_departments),
         "pick:whistle_units": (reverse("whistles:pick_units"), _grow_units),
+        "pick:agreement_orgs": (reverse("reporting:pick_orgs"), _grow_unit_orgs),
     }
 
 
 @pytest.mark.parametrize("name", ["pick:wish_orgs", "pick:team_members", "pick:assignees", "pick:whistle_areas",
-                                  "pick:whistle_departments", "pick:whistle_units"])
+                                  "pick:whistle_departments", "pick:whistle_units", "pick:agreement_orgs"])
 def test_picker_query_count_is_flat_and_the_page_bounded(city, name):
     c = city
     url, grow = _endpoints(c)[name]
@@ -123,3 +132,23 @@ def test_public_community_picker_searches_communities_for_anyone(city, route):
     form = reverse("services:wish_submit" if route.startswith("services") else "requests:submit")
     page = client.get(form, {"community": c.a.area.pk}).content.decode()
     assert c.a.area.name in page and "樟" not in page and c.b.area.name not in page
+
+
+def test_agreement_org_picker_lists_the_users_unit_organizations_only(city):
+    """The co-building agreement's 报到党组织: unit organizations (no territorial ones) of the
+    user's subtree; another community's is neither listed nor accepted by the form."""
+    c = city
+    _grow_unit_orgs(c, 1)
+    client = logged_in(cadre(c.a))
+    rows = client.get(reverse("reporting:pick_orgs")).json()["results"]
+    names = {r["text"] for r in rows}
+    assert len(rows) == 1 and next(iter(names)).endswith(f"（{c.a.area.name}）")
+    assert c.a.committee.pk not in {r["id"] for r in rows}  # territorial: not a reporting organization
+    from organizations.orgs.models import PartyOrg
+
+    foreign = PartyOrg.objects.filter(category=OrgCategory.ORGAN, area=c.b.area).get()
+    url = reverse("reporting:agreement_create") + f"?community={c.a.area.pk}"
+    response = client.post(url, {"org": foreign.pk, "title": "x", "text": "y", "starts_on": "2026-01-01",
+                                 "ends_on": "2026-12-31"})
+    assert response.status_code == 400 and "不在您的管辖范围内" in response.content.decode()
+    assert logged_in(user_with(Role.GRID, c.a.area)).get(reverse("reporting:pick_orgs")).status_code == 403

@@ -55,7 +55,7 @@ def test_cadre_of_a_gets_404_on_everything_of_b(client, w):
     response = client.post(url("item_finish", fix.pk), {"note": "偷偷销号"})
     assert response.status_code == 404
     assert ChecklistItem.objects.get(pk=fix.pk).status == ItemStatus.OPEN
-    response = client.post(url("create"), {"org": w.city.b.committee.code, "year": YEAR})
+    response = client.post(url("create"), {"org": w.city.b.committee.pk, "year": YEAR})
     assert response.status_code == 200 and "不在您的管辖范围内" in response.content.decode()
     assert not Checklist.objects.filter(org=w.city.b.committee).exists()
 
@@ -112,8 +112,9 @@ def test_workflow_through_the_forms(client, w):
     c = w.city
     logged_in(w.a_cadre, client)
     response = client.get(url("create") + f"?org={c.a.branch.pk}")
-    assert response.status_code == 200 and c.a.branch.code in response.content.decode()
-    response = client.post(url("create"), {"org": c.a.branch.code, "year": YEAR})
+    chosen = f'<option value="{c.a.branch.pk}" selected>{c.a.branch.name}（{c.a.compound.name}）</option>'
+    assert response.status_code == 200 and chosen in response.content.decode()  # the picker holds it
+    response = client.post(url("create"), {"org": c.a.branch.pk, "year": YEAR})
     checklist = Checklist.objects.get(org=c.a.branch, year=YEAR)
     assert response.status_code == 302 and response["Location"] == url("detail", checklist.pk)
     response = client.post(url("item_add", checklist.pk) + "?kind=responsibility",

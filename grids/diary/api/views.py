@@ -1,6 +1,7 @@
 import mimetypes
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
@@ -120,9 +121,15 @@ class DiaryViewSet(
         body = DiaryConvertSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        return self._answer(actions.diary_convert(
-            actor=request.user, entry=entry, target=data["converted_to"], target_id=data["converted_id"]
-        ))
+        try:
+            converted = actions.diary_convert(
+                actor=request.user, entry=entry, target=data["converted_to"], target_id=data["converted_id"])
+        except ValidationError as exc:  # the action's field names, the API's
+            if not hasattr(exc, "error_dict"):
+                raise
+            names = {"target": "converted_to", "target_id": "converted_id"}
+            raise ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()}) from None
+        return self._answer(converted)
 
     @extend_schema(
         summary="日记照片",

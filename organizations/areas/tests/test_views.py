@@ -200,7 +200,7 @@ def test_area_index_and_home_query_counts_do_not_grow(client, city):
 
 # ------------------------------------------------------------------ forms
 def _area_post(parent, **overrides):
-    data = {"parent": parent.code if parent else "", "name": "新区域", "code": "NEW-001", "level": AreaLevel.COMPOUND,
+    data = {"parent": parent.pk if parent else "", "name": "新区域", "code": "NEW-001", "level": AreaLevel.COMPOUND,
             "address": "", "households": "", "building_use": ""}
     data.update(overrides)
     return data
@@ -212,7 +212,7 @@ def test_create_form_prefills_parent_and_next_level(client, city):
     )
     assert response.status_code == 200
     form = response.context["form"]
-    assert form["parent"].value() == city.a.area.code
+    assert form["parent"].value() == city.a.area.pk
     assert form["level"].value() == AreaLevel.COMPOUND
 
 
@@ -282,7 +282,7 @@ def test_edit_saves_through_the_action(client, city):
     logged_in(user, client)
     url = reverse("organizations:area_edit", args=[city.a.compound.pk])
     form = client.get(url).context["form"]
-    assert form["parent"].value() == city.a.area.code
+    assert form["parent"].value() == city.a.area.pk
     response = client.post(url, _area_post(city.a.area, name="甲小区（改）", code=city.a.compound.code, households="5"))
     assert response.status_code == 302
     city.a.compound.refresh_from_db()

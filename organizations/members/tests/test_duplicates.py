@@ -114,7 +114,7 @@ def test_the_form_shows_the_transfer_message(client, city):
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     holder = Member.objects.select_related("organization__area", "residence").get(pk=city.b.members[0].pk)
     data = {
-        "name": "新党员", "gender": "F", "status": "full", "organization": city.a.branch.code, "org_role": "member",
+        "name": "新党员", "gender": "F", "status": "full", "organization": city.a.branch.pk, "org_role": "member",
         "residence": "", "employer": "", "employer_org": "", "phone": "", "id_number": holder.id_number,
     }
     response = client.post(reverse("organizations:member_create"), data)

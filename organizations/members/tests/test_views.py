@@ -208,7 +208,7 @@ def test_reveal_is_post_only(client, city):
 def _member_post(org, **overrides):
     data = {
         "name": "新党员", "gender": "F", "birth_date": "1990-05-04", "joined_on": "2015-07-01", "full_member_on": "2016-07-01",
-        "status": "full", "organization": org.code, "org_role": "member", "residence": "", "employer": "",
+        "status": "full", "organization": org.pk, "org_role": "member", "residence": "", "employer": "",
         "employer_org": "", "phone": "", "id_number": "",
     }
     data.update(overrides)
@@ -221,7 +221,7 @@ def test_invalid_member_shows_field_errors_and_writes_nothing(client, city):
     response = client.post(
         reverse("organizations:member_create"),
         _member_post(city.a.branch, phone="12345", id_number="210602198001010000", name="",
-                     residence=city.b.building.code),
+                     residence=city.b.building.pk),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -250,7 +250,7 @@ def test_valid_create_writes_member_and_audit(client, city):
     id_number = valid_id_number(777, "19900504")
     response = client.post(
         reverse("organizations:member_create") + f"?organization={city.a.branch.pk}",
-        _member_post(city.a.branch, phone="138 0013 8000", id_number=id_number.lower(), residence=city.a.building.code),
+        _member_post(city.a.branch, phone="138 0013 8000", id_number=id_number.lower(), residence=city.a.building.pk),
         follow=True,
     )
     member = Member.objects.get(name="新党员")
@@ -270,7 +270,7 @@ def test_edit_form_never_renders_stored_personal_data_and_blank_keeps_it(client,
     html = client.get(url).content.decode()
     assert member.phone not in html and member.id_number not in html
     assert member.phone_masked in html  # shown as a hint only
-    response = client.post(url, _member_post(city.a.branch, name="改名党员", gender="M", residence=city.a.building.code))
+    response = client.post(url, _member_post(city.a.branch, name="改名党员", gender="M", residence=city.a.building.pk))
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.name == "改名党员"
@@ -283,7 +283,7 @@ def test_edit_replaces_and_clears_personal_data(client, city):
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     member = city.a.members[0]
     url = reverse("organizations:member_edit", args=[member.pk])
-    data = _member_post(city.a.branch, name=member.name, gender="M", residence=city.a.building.code,
+    data = _member_post(city.a.branch, name=member.name, gender="M", residence=city.a.building.pk,
                         phone="13912345678", clear_id_number="on")
     assert client.post(url, data).status_code == 302
     member.refresh_from_db()
@@ -292,11 +292,29 @@ def test_edit_replaces_and_clears_personal_data(client, city):
     assert event.changes["phone"] == ["***", "***"]
 
 
-def test_a_typed_value_is_not_echoed_back_after_an_error(client, city):
+def test_typed_personal_data_is_kept_after_an_error_and_the_stored_one_never_shown(client, city, caplog):
+    """Issue 14: an error elsewhere on the form must not wipe the phone and ID number just
+    typed: the posted values come back in their boxes (the form is posted, so they are in no
+    URL, and nothing is logged); the stored values of an edited member are still never
+    rendered, only typed ones."""
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
-    response = client.post(reverse("organizations:member_create"), _member_post(city.a.branch, name="", phone="13811112222"))
-    assert response.status_code == 200
-    assert "13811112222" not in response.content.decode()
+    id_number = valid_id_number(778, "19900504")
+    before = Member.objects.count()
+    response = client.post(reverse("organizations:member_create"),
+                           _member_post(city.a.branch, name="", phone="13811112222", id_number=id_number))
+    assert response.status_code == 200 and "name" in response.context["form"].errors
+    html = response.content.decode()
+    assert 'value="13811112222"' in html and f'value="{id_number}"' in html
+    assert "13811112222" not in response.request["PATH_INFO"] + response.request.get("QUERY_STRING", "")
+    assert "13811112222" not in caplog.text and id_number not in caplog.text
+    assert Member.objects.count() == before
+
+    member = city.a.members[0]
+    url = reverse("organizations:member_edit", args=[member.pk])
+    response = client.post(url, _member_post(city.a.branch, name="", phone="13922223333"))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'value="13922223333"' in html
+    assert member.phone not in html and member.id_number not in html  # the stored ones: never
 
 
 def test_grid_worker_cannot_create_or_edit_members(client, city):
@@ -313,11 +331,11 @@ def test_central_household_needs_a_building_in_scope(client, city):
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     member = city.a.members[0]
     url = reverse("organizations:central_household_edit", args=[member.pk])
-    assert client.get(url).context["form"]["building"].value() == city.a.building.code
-    data = {"building": city.a.compound.code, "linked_households": "8", "linked_rooms": "1-101", "designated_on": ""}
+    assert client.get(url).context["form"]["building"].value() == city.a.building.pk
+    data = {"building": city.a.compound.pk, "linked_households": "8", "linked_rooms": "1-101", "designated_on": ""}
     response = client.post(url, data)
-    assert "必须设在楼栋" in response.context["form"].errors["building"][0]
-    data["building"] = city.b.building.code
+    assert "请选择楼栋（“甲小区”是小区）" in response.context["form"].errors["building"][0]
+    data["building"] = city.b.building.pk
     response = client.post(url, data)
     assert "不在您的管辖范围内" in response.context["form"].errors["building"][0]
     assert not CentralHousehold.objects.exists()
@@ -328,7 +346,7 @@ def test_central_household_saved_and_shown(client, city):
     logged_in(user, client)
     member = city.a.members[0]
     url = reverse("organizations:central_household_edit", args=[member.pk])
-    data = {"building": city.a.building.code, "linked_households": "8", "linked_rooms": "1-101, 1-102",
+    data = {"building": city.a.building.pk, "linked_households": "8", "linked_rooms": "1-101, 1-102",
             "designated_on": "2026-11-22"}
     response = client.post(url, data, follow=True)
     household = CentralHousehold.objects.get(member=member)

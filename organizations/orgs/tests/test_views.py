@@ -137,8 +137,8 @@ def test_create_prefills_parent_and_area(client, city):
         reverse("organizations:org_create") + f"?parent={city.a.committee.pk}"
     )
     form = response.context["form"]
-    assert form["parent"].value() == city.a.committee.code
-    assert form["area"].value() == city.a.area.code
+    assert form["parent"].value() == city.a.committee.pk
+    assert form["area"].value() == city.a.area.pk
     assert "secretary" not in form.fields
 
 
@@ -148,13 +148,13 @@ def test_invalid_org_shows_field_errors_and_writes_nothing(client, city):
     # A committee under a branch: the kind rule refuses it, on the kind field.
     response = client.post(
         reverse("organizations:org_create"),
-        _org_post(kind=OrgKind.COMMITTEE, parent=city.a.branch.code, area=city.a.compound.code),
+        _org_post(kind=OrgKind.COMMITTEE, parent=city.a.branch.pk, area=city.a.compound.pk),
     )
     assert response.status_code == 200
     assert "不能隶属于" in response.context["form"].errors["kind"][0]
     assert "is-invalid" in response.content.decode()
     # An area code outside the subtree is refused like an unknown one.
-    response = client.post(reverse("organizations:org_create"), _org_post(parent=city.a.committee.code, area=city.b.area.code))
+    response = client.post(reverse("organizations:org_create"), _org_post(parent=city.a.committee.pk, area=city.b.area.pk))
     assert "不在您的管辖范围内" in response.context["form"].errors["area"][0]
     assert PartyOrg.objects.count() == before
     assert not AuditEvent.objects.exists()
@@ -164,7 +164,7 @@ def test_valid_create_uses_default_term_and_writes_audit(client, city):
     user = user_with(Role.COMMUNITY, city.a.area)
     logged_in(user, client)
     response = client.post(
-        reverse("organizations:org_create"), _org_post(parent=city.a.committee.code, area=city.a.compound.code)
+        reverse("organizations:org_create"), _org_post(parent=city.a.committee.pk, area=city.a.compound.pk)
     )
     org = PartyOrg.objects.get(code="ORG-NEW-1")
     assert response.status_code == 302 and response["Location"] == detail(org)
@@ -180,7 +180,7 @@ def test_edit_offers_only_own_members_as_secretary(client, city):
     assert set(form.fields["secretary"].queryset) == set(city.a.members)
     data = _org_post(
         name=city.a.branch.name, code=city.a.branch.code, kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND,
-        parent=city.a.committee.code, area=city.a.compound.code, term_years="3", secretary=str(city.b.members[0].pk),
+        parent=city.a.committee.pk, area=city.a.compound.pk, term_years="3", secretary=str(city.b.members[0].pk),
     )
     response = client.post(url, data)
     assert "secretary" in response.context["form"].errors

@@ -77,7 +77,7 @@ def test_detail_masks_the_contact_phone(client, city, units):
 
 
 def _unit_post(community, **overrides):
-    data = {"name": "新驻区单位", "kind": "organ", "community": community.code, "party_org": "", "address": "",
+    data = {"name": "新驻区单位", "kind": "organ", "community": community.pk, "party_org": "", "address": "",
             "contact_name": "李四", "contact_phone": "0415-1234567"}
     data.update(overrides)
     return data
@@ -86,13 +86,13 @@ def _unit_post(community, **overrides):
 def test_invalid_unit_shows_field_errors_and_writes_nothing(client, city):
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     before = ResidentUnit.objects.count()
-    # A compound is not a community: the model refuses it on the community field.
+    # A compound is not a community: the picker field refuses it, saying what it is.
     response = client.post(reverse("organizations:unit_create"), _unit_post(city.a.compound, contact_phone="abc"))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "联系电话只能包含数字" in errors["contact_phone"][0]
     response = client.post(reverse("organizations:unit_create"), _unit_post(city.a.compound))
-    assert "驻区单位必须登记在社区" in response.context["form"].errors["community"][0]
+    assert "请选择社区（“甲小区”是小区）" in response.context["form"].errors["community"][0]
     response = client.post(reverse("organizations:unit_create"), _unit_post(city.b.area))
     assert "不在您的管辖范围内" in response.context["form"].errors["community"][0]
     assert ResidentUnit.objects.count() == before

@@ -242,10 +242,10 @@ def test_agreement_pages_create_edit_end(client, w):
     url = reverse("reporting:agreement_create") + f"?community={w.a.area.pk}"
     form = client.get(url).content.decode()
     assert "甲小区党支部" in form and "乙小区党支部" not in form
-    bad = client.post(url, {"org": w.organ.code, "title": "x", "text": "y", "starts_on": "2026-05-01",
+    bad = client.post(url, {"org": w.organ.pk, "title": "x", "text": "y", "starts_on": "2026-05-01",
                             "ends_on": "2026-04-01", "branches": [w.a.branch.pk]})
     assert bad.status_code == 400 and "不能早于开始日期" in bad.content.decode()
-    response = client.post(url, {"org": w.organ.code, "title": "财政局共建", "text": "联合主题党日",
+    response = client.post(url, {"org": w.organ.pk, "title": "财政局共建", "text": "联合主题党日",
                                  "starts_on": "2026-01-01", "ends_on": "2027-12-31", "branches": [w.a.branch.pk]})
     agreement = CoBuildAgreement.objects.get()
     assert response["Location"] == reverse("reporting:agreement_detail", args=[agreement.pk])

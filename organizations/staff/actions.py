@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from dangjian import trees
 from dangjian.audit import record
-from dangjian.errors import PermissionDeniedError
+from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.scoping import get_scope
 from organizations.accounts.actions import sessions_end, tokens_revoke_all
 from organizations.accounts.choices import RevokeReason
@@ -221,7 +221,7 @@ def account_set_active(*, actor, account, active: bool):
     """Deactivate (sessions and tokens end, sign-in refused) or reactivate an account."""
     account, _grants = _locked_account(actor, account)
     if account.is_active == active:
-        raise ValidationError(_("该账号已是启用状态。") if active else _("该账号已停用。"))
+        raise TransitionError(_("该账号已是启用状态。") if active else _("该账号已停用。"))
     account.is_active = active
     account.save(update_fields=["is_active"])  # signals: a deactivation revokes the tokens
     record(actor, "account.reactivate" if active else "account.deactivate", account,

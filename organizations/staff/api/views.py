@@ -43,6 +43,7 @@ _FILTERS = [
 class AccountViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = AccountSerializer
     permission_classes = [CanManageAccounts]
+    refusals_conflict = True  # its writes go through actions: a refused state change is 409 (schema)
 
     def get_queryset(self):
         params = self.request.query_params

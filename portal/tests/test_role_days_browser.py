@@ -1,7 +1,7 @@
-"""A whistle's day across two roles, in the system Chromium, from their home pages only (no
-typed URL): the community cadre's whistle waits in the department's home queue; the
-department reports in and answers from there; it then waits in the cadre's queue to be
-confirmed; once confirmed, both queues are empty."""
+"""Role days in the system Chromium, from the home pages only (no typed URL): a whistle from
+the department's home queue (report in, answer) to the community cadre confirming it from
+hers on a phone; the street approving a community's four-list from its queue. Each queue is
+empty once the work is done."""
 import pytest
 
 from dangjian.testing.browser import PHONE_VIEWPORT, login
@@ -57,3 +57,28 @@ def test_a_whistle_from_the_department_queue_to_the_cadre_confirming_it(transact
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     item.refresh_from_db()
     assert item.status == "closed", item.status
+
+
+def test_the_street_approves_a_community_list_from_its_home_queue(transactional_db, live_server, browser):
+    from assessments.checklists import actions as checklist_actions
+    from assessments.checklists.tests.test_support import draft, make_world
+
+    w = make_world("day-")
+    street = UserFactory(username="day-street", password=PASSWORD)
+    grant(street, Role.STREET, w.city.street)
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    checklist_actions.checklist_submit(actor=w.a_cadre, checklist=checklist)
+
+    page = browser.new_context(**PHONE_VIEWPORT).new_page()
+    page.set_default_timeout(15_000)
+    login(page, live_server, "day-street", PASSWORD)
+    assert _count(page, "checklists") == "1"
+    _queue(page, "checklists").locator(".queue-item").first.click()
+    page.wait_for_url(f"{live_server.url}/checklists/{checklist.pk}/")
+    page.click("[data-testid=approve]")
+    page.wait_for_load_state()
+    page.click("a.navbar-brand")
+    page.wait_for_url(f"{live_server.url}/")
+    assert _count(page, "checklists") == "0"
+    checklist.refresh_from_db()
+    assert checklist.status == "approved", checklist.status

@@ -578,12 +578,6 @@ def area_compliance(area, today: date) -> AreaCompliance:
 
 
 # ------------------------------------------------------- stored compliance verdicts
-def verdicts_stale(area, today: date) -> bool:
-    """Whether some organization anchored in the subtree has no verdict of ``today`` (one query)."""
-    fresh = OrgVerdict.objects.filter(org=OuterRef("pk"), as_of=today)
-    return PartyOrg.objects.anchored_within(area).filter(~Exists(fresh)).exists()
-
-
 @dataclass
 class StoredCompliance:
     area: Area
@@ -595,35 +589,44 @@ class StoredCompliance:
     noncompliant: object  # a queryset of OrgVerdict, in tree order (paginated by the page)
     as_of: date | None
     computed_at: datetime | None
+    stale: bool = False  # some organization has no verdict of ``today``: evaluate, then read again
+    noncompliant_count: int = 0
 
 
 def stored_compliance(area, today: date) -> StoredCompliance:
     """The compliance figures of ``area`` from the stored verdicts (``OrgVerdict``): three
-    queries — the child areas, one row a verdict of the subtree (assessed, compliant, place),
-    and the list of those not compliant (lazy, paginated)."""
+    queries — the child areas, one row an organization of the subtree with its verdict
+    (assessed, compliant, day, place; ``stale`` when one is missing or not of ``today``), and
+    the page of those not compliant (``noncompliant``, counted from those rows)."""
     children = list(area.get_children().order_by(*trees.preorder()).values("pk", "name", *trees.range_fields()))
     child_holding = trees.Locator((trees.span(c), c) for c in children)
     shares = {c["pk"]: ComplianceShare(c["pk"], c["name"]) for c in children}
     own = ComplianceShare(area.pk, area.name)
     summary = ComplianceShare(area.pk, area.name)
-    verdicts = OrgVerdict.objects.filter(trees.subtree_q(area, "org__area"))
     as_of = computed_at = None
-    for assessed, compliant, day, at, *place in verdicts.values_list(
-        "assessed", "compliant", "as_of", "computed_at", *trees.position_fields("org__area")
+    stale = False
+    failing = 0
+    for assessed, compliant, day, at, *place in PartyOrg.objects.anchored_within(area).order_by().values_list(
+        "life_verdict__assessed", "life_verdict__compliant", "life_verdict__as_of", "life_verdict__computed_at",
+        *trees.position_fields("area"),
     ):
+        if day != today:  # no verdict yet (None), or yesterday's
+            stale = True
+            continue
         child = child_holding.find(trees.Span(place[0], place[1], place[1]))
         for share in (shares[child["pk"]] if child else own, summary):
             share.total += 1
             share.assessed += int(assessed)
             share.compliant += int(assessed and compliant)
+        failing += int(assessed and not compliant)
         as_of = day if as_of is None else min(as_of, day)
         computed_at = at if computed_at is None else min(computed_at, at)
-    noncompliant = verdicts.filter(assessed=True, compliant=False).select_related("org__area").order_by(
-        *trees.tree_order("org"))
+    noncompliant = OrgVerdict.objects.filter(trees.subtree_q(area, "org__area"), assessed=True, compliant=False).select_related(
+        "org__area").order_by(*trees.tree_order("org"))
     return StoredCompliance(
         area=area, today=today, window_start=schedule.window_start(today), summary=summary,
         children=[shares[c["pk"]] for c in children], own=own, noncompliant=noncompliant,
-        as_of=as_of, computed_at=computed_at,
+        as_of=as_of, computed_at=computed_at, stale=stale, noncompliant_count=failing,
     )
 
 

@@ -385,11 +385,14 @@ def compliance(request, pk):
     if not permissions.can_oversee(user, area):
         raise PermissionDeniedError(_("您的角色不能查看该区域的组织生活合规情况。"))
     today = _today()
-    if selectors.verdicts_stale(area, today):  # first view of the day, or rules just published
-        actions.org_verdicts_refresh(area=area, today=today)
     result = selectors.stored_compliance(area, today)
+    if result.stale:  # first view of the day, rules just published, a new organization
+        actions.org_verdicts_refresh(area=area, today=today)
+        result = selectors.stored_compliance(area, today)
+    page = portal.CountedPaginator(result.noncompliant, PAGE_SIZE, count=result.noncompliant_count).get_page(
+        request.GET.get("page"))
     return render(request, "assessments/compliance.html", {
-        "area": area, "result": result, "page_obj": _paginate(request, result.noncompliant),
+        "area": area, "result": result, "page_obj": page,
         "crumbs": _area_crumbs(user, area, _("组织生活合规")),
         "can_publish": permissions.can_publish_rules(user, area),
     })

@@ -32,7 +32,8 @@ BUDGETS = {
     "assessments:org_activities": 11,
     "assessments:org_month": 8,
     "assessments:org_calendar": 10,
-    "assessments:compliance": 12,
+    # the organizations with their stored verdicts in one query, the page counted from them
+    "assessments:compliance": 10,
     "assessments:inactive": 9,
     # both lists counted in one aggregate, then the page read by the yearly totals' index (was one
     # windowed query sorting every member of a city)

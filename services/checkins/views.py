@@ -118,7 +118,7 @@ def index(request):
 
 # ------------------------------------------------------------------------------- board
 def _community_for(user, pk, roles=ROSTER_ROLES, message=None):
-    community = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=pk)
+    community = portal.get_visible_or_404(areas_selectors.areas_for(user).select_related("parent"), pk=pk)
     if community.level != AreaLevel.COMMUNITY:
         raise Http404
     if not get_scope(user).covers_area(community, roles):
@@ -138,7 +138,11 @@ def board(request, pk):
     members = selectors.community_board(community, on_date=today, year=year)
     counts = selectors.board_counts(members)
     shown = selectors.search_board(members, **values).order_by("name", "pk")
-    page_obj = paginate(request, shown)
+    # the counts just read say how many rows the page's list has, when only the status narrows it
+    narrowed = {k for k, v in values.items() if v}
+    known = counts["total"] if not narrowed else counts.get(values["status"]) if narrowed == {"status"} else None
+    page_obj = (portal.CountedPaginator(shown, portal.PAGE_SIZE, count=known).get_page(request.GET.get("page"))
+                if known is not None else paginate(request, shown))
     selectors.attach_hours_by_source(page_obj.object_list, year)
     can_manage = get_scope(user).covers_area(community, MANAGE_ROLES)
     return render(request, "services/reporting/board.html", {

@@ -96,7 +96,7 @@ def _locked_account(actor, account):
     locked = selectors.accounts_for(actor).select_for_update().filter(pk=account.pk).first()
     if locked is None:
         raise Http404
-    grants = list(Grant.objects.select_for_update().filter(user=locked).select_related("area", "org__area"))
+    grants = list(Grant.objects.select_for_update(of=("self",)).filter(user=locked).select_related("area", "org__area"))
     reason = permissions.why_not_manageable(actor, locked, grants)
     if reason is not None:
         raise PermissionDeniedError(reason)

@@ -1,5 +1,6 @@
 """Helpers for the services tests: wishes moved through the real actions."""
 import itertools
+import uuid
 
 import pytest
 
@@ -29,7 +30,8 @@ def cadre(community, username=None):
 
 
 def member_user(member, username=None):
-    user = UserFactory(username=username or f"m-{member.pk}-{next(_phones)}", password=PASSWORD)
+    # random, not the member's number: "m-123456-…" can come out "too similar" to the password
+    user = UserFactory(username=username or f"member-{uuid.uuid4().hex[:10]}", password=PASSWORD)
     member.user = user
     member.save(update_fields=["user"])
     return user

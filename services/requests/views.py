@@ -28,12 +28,11 @@ from dangjian import pickers, portal, trees
 from dangjian.access import anyone, declare_access, page_access
 from dangjian.errors import PermissionDeniedError, message_of
 from dangjian.forms import attach_errors
-from dangjian.portal import client_ip, int_param, paginate, refusals
+from dangjian.portal import int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors
 from organizations.areas.choices import AreaLevel
 from organizations.areas.forms import CommunityPickForm
-from organizations.members.choices import AccessChannel
 from services.requests import actions, permissions, sla
 from services.requests import selectors as sel
 from services.requests.choices import (
@@ -56,7 +55,17 @@ from services.requests.forms import (
     TrackForm,
 )
 from services.requests.models import ServiceRequest, VolunteerTeam
-from services.resident.views import buildings_page, filtered_list, photo_response, post_form, rate_page, status_page, submit_page, track_page
+from services.resident.views import (
+    buildings_page,
+    filtered_list,
+    photo_response,
+    post_form,
+    rate_page,
+    requester_phone_page,
+    status_page,
+    submit_page,
+    track_page,
+)
 from services.resident.views import crumbs as _crumbs
 from services.whistles import permissions as whistle_permissions
 
@@ -316,15 +325,8 @@ def request_reveal_phone(request, pk):
     """The requester's full phone (an htmx fragment with a ``tel:`` link), for the
     dispatching staff and the assignee of an open request; refused → the refusal fragment
     (403).  Every attempt is logged; the number is never in a URL."""
-    req = ServiceRequest.objects.filter(pk=pk).only("pk").first()  # the action checks scope, role and status
-    if req is None:
-        raise Http404
-    try:
-        phone = actions.request_reveal_requester_phone(actor=request.user, request=req, channel=AccessChannel.WEB,
-                                                       ip=client_ip(request))
-    except PermissionDeniedError as exc:
-        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
-    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})
+    return requester_phone_page(request, ServiceRequest, pk, lambda req, **how: actions.request_reveal_requester_phone(
+        actor=request.user, request=req, **how))
 
 
 @login_required

@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from dangjian import pickers, ratelimit
 from dangjian.crypto import keyed_hash
-from dangjian.errors import TransitionError, message_of
+from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
 from dangjian.portal import client_ip, int_param, paginate
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
+from organizations.members.choices import AccessChannel
 from services.resident import selectors
 from services.resident.actions import digits, normalise_code, split_code
 from services.resident.forms import community_label
@@ -300,3 +301,18 @@ def photo_response(photo):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def requester_phone_page(request, model, pk, reveal):
+    """The requester's full phone as an htmx fragment (a ``tel:`` link) — the one shape of the
+    wish and request reveal views: ``reveal(obj, channel=…, ip=…)`` is the feature's action,
+    which checks scope, role and status and logs every attempt; a refusal answers the
+    refusal fragment (403).  The number is never in a URL."""
+    obj = model.objects.filter(pk=pk).only("pk").first()
+    if obj is None:
+        raise Http404
+    try:
+        phone = reveal(obj, channel=AccessChannel.WEB, ip=client_ip(request))
+    except PermissionDeniedError as exc:
+        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
+    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})

@@ -27,10 +27,9 @@ from django.views.decorators.http import require_POST
 from dangjian import pickers, portal, trees
 from dangjian.access import anyone, declare_access, page_access
 from dangjian.errors import PermissionDeniedError, message_of
-from dangjian.portal import client_ip, int_param, paginate, refusals
+from dangjian.portal import int_param, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.areas import selectors as areas_selectors
-from organizations.members.choices import AccessChannel
 from services.resident import permissions as resident_permissions
 from services.resident.forms import ReasonForm, TrackForm
 from services.resident.views import (
@@ -39,6 +38,7 @@ from services.resident.views import (
     photo_response,
     post_form,
     rate_page,
+    requester_phone_page,
     safe_next,
     status_page,
     submit_page,
@@ -300,15 +300,8 @@ def wish_reveal_phone(request, pk):
     """The requester's full phone (an htmx fragment with a ``tel:`` link), for the reviewing
     staff and the claimant of an open wish; refused → the refusal fragment (403).  Every
     attempt is logged; the number is never in a URL."""
-    wish = Wish.objects.filter(pk=pk).only("pk").first()  # the action checks scope, role and status
-    if wish is None:
-        raise Http404
-    try:
-        phone = actions.wish_reveal_requester_phone(actor=request.user, wish=wish, channel=AccessChannel.WEB,
-                                                    ip=client_ip(request))
-    except PermissionDeniedError as exc:
-        return render(request, "organizations/_reveal_refused.html", {"message": str(exc)}, status=403)
-    return render(request, "services/_requester_phone_revealed.html", {"phone": phone})
+    return requester_phone_page(request, Wish, pk, lambda wish, **how: actions.wish_reveal_requester_phone(
+        actor=request.user, wish=wish, **how))
 
 
 @login_required

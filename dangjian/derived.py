@@ -11,6 +11,17 @@ succeed and the later one's figures win.  Works on PostgreSQL and SQLite (3.24+)
 from django.db import connections
 
 
+def narrowed(member_ids, *querysets):
+    """The querysets narrowed to ``member_ids`` (None: left whole), or None when the ids are
+    an empty set (nothing to refresh) — the common opening of a derived table's ``refresh``."""
+    if member_ids is None:
+        return querysets
+    ids = sorted({m for m in member_ids if m is not None})
+    if not ids:
+        return None
+    return tuple(qs.filter(member_id__in=ids) for qs in querysets)
+
+
 def upsert_select(model, rows, fields, *, unique, constants=None) -> None:
     constants = dict(constants or {})
     columns = [*fields, *constants]

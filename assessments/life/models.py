@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, QuorumBasis, SignInVia
 from dangjian import trees
-from dangjian.derived import upsert_select
+from dangjian.derived import narrowed, upsert_select
 from dangjian.scoping import InArea, ScopedQuerySet, Through
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -182,13 +182,10 @@ class MemberLastPresentManager(models.Manager):
         """Recompute the members' last attendance from their attendance rows (all members when
         None): one upsert of ``MAX(starts_at)`` of the activities they were present at
         (``dangjian.derived.upsert_select``) and one DELETE of the rows left without one."""
-        present = Attendance.objects.filter(status=AttendanceStatus.PRESENT)
-        kept = self.get_queryset()
-        if member_ids is not None:
-            member_ids = sorted({m for m in member_ids if m is not None})
-            if not member_ids:
-                return
-            present, kept = present.filter(member_id__in=member_ids), kept.filter(member_id__in=member_ids)
+        found = narrowed(member_ids, Attendance.objects.filter(status=AttendanceStatus.PRESENT), self.get_queryset())
+        if found is None:
+            return
+        present, kept = found
         latest = present.order_by().values("member_id").annotate(at=Max("activity__starts_at")).values_list("member_id", "at")
         upsert_select(self.model, latest, ["member_id", "at"], unique=["member_id"])
         kept.exclude(member_id__in=present.values("member_id")).delete()

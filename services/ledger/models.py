@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.derived import upsert_select
+from dangjian.derived import narrowed, upsert_select
 from dangjian.scoping import ScopedQuerySet, Through
 from organizations.members.models import Member
 
@@ -68,12 +68,10 @@ class MemberYearHoursManager(models.Manager):
         when None) and years (every year they have records or totals in, when None), per year
         one ``INSERT … SELECT … GROUP BY member`` that upserts the sums
         (``dangjian.derived.upsert_select``) and one DELETE of the totals left without records."""
-        records, kept = ServiceRecord.objects.all(), self.get_queryset()
-        if member_ids is not None:
-            member_ids = sorted({m for m in member_ids if m is not None})
-            if not member_ids:
-                return
-            records, kept = records.filter(member_id__in=member_ids), kept.filter(member_id__in=member_ids)
+        found = narrowed(member_ids, ServiceRecord.objects.all(), self.get_queryset())
+        if found is None:
+            return
+        records, kept = found
         if years is None:
             years = {d.year for d in records.order_by().dates("occurred_on", "year")}
             years |= set(kept.order_by().values_list("year", flat=True).distinct())

@@ -58,6 +58,10 @@ PHASES = (
     ("reporting", gettext_lazy("双报到")),
     ("checklists", gettext_lazy("四张清单")),
     ("queues", gettext_lazy("演示账号的待办事项")),
+    ("development", gettext_lazy("发展党员")),
+    ("dues", gettext_lazy("党费")),
+    ("transfers", gettext_lazy("组织关系转接")),
+    ("appraisal", gettext_lazy("民主评议党员")),
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
@@ -172,6 +176,8 @@ class Command(BaseCommand):
                     if life != "none":
                         self._seed_life(plans, seed=seed, first_city_only=life == "first-city", timings=timings)
                         self._seed_queues(accounts, seed=seed, timings=timings)
+                        self._seed_lifecycle(accounts, seed=seed, first_city_only=life == "first-city",
+                                             timings=timings)
                         self._seed_scores(scale=scale, seed=seed, timings=timings)
                     if scale == "province":
                         self._seed_ledger(seed=seed, members=generator.counts["members"], timings=timings)
@@ -221,6 +227,14 @@ class Command(BaseCommand):
             }
         ))
         self.stdout.write(_("演示账号：admin、district、street、community、grid、member、member2、department、unit（密码见 DEMO_PASSWORD）。"))
+
+    def _seed_lifecycle(self, accounts, *, seed, first_city_only, timings):
+        """A member's life in the organization (development pipelines, a year of dues, transfers
+        in every state, appraisals), each feature's demo one timed phase, through the bulk path
+        at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
+        organizational life."""
+        # one block per lifecycle feature: started = time.perf_counter(); seed_x(...);
+        # timings["x"] = time.perf_counter() - started (and its label in PHASES)
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

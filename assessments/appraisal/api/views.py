@@ -1,0 +1,56 @@
+"""API of 民主评议党员 (read-only).
+
+``/api/appraisals/``
+    The rounds of the branches the caller manages or oversees (404 otherwise), with the
+    count of each grade; filters ``year``, ``status``, ``org``.  The detail carries the
+    grades.  Writes go through the portal's pages (the grading sheet).
+"""
+import django_filters
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import FilterSet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from assessments.appraisal.api.serializers import AppraisalDetailSerializer, AppraisalSerializer
+from assessments.appraisal.choices import AppraisalStatus
+from assessments.appraisal.models import Appraisal, AppraisalGrade
+from assessments.appraisal.selectors import grade_counts
+from dangjian import trees
+from dangjian.api.filters import IdFilter
+from dangjian.api.viewsets import ScopedReadOnlyViewSet
+
+
+class AppraisalFilterSet(FilterSet):
+    year = IdFilter(label=_("年度"), field_name="year")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=AppraisalStatus.choices)
+    org = IdFilter(label=_("党支部编号"), field_name="org")
+
+    class Meta:
+        model = Appraisal
+        fields = ["year", "status", "org"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="民主评议党员", description="调用者可见支部的年度评议及各等次人数。"),
+    retrieve=extend_schema(summary="评议详情", description="含每名党员的评议等次。", responses=AppraisalDetailSerializer),
+)
+class AppraisalViewSet(ScopedReadOnlyViewSet):
+    queryset_model = Appraisal
+    serializer_class = AppraisalSerializer
+    filterset_class = AppraisalFilterSet
+    list_select_related = ("org",)
+    ordering = ("-year", *trees.tree_order("org"), "pk")
+    within_field = "org__area"
+
+    def get_queryset(self):
+        qs = super().get_queryset().annotate(**{f"n_{k}": v for k, v in grade_counts("grades").items()})
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(Prefetch(
+                "grades", queryset=AppraisalGrade.objects.select_related("member").order_by("member__name", "pk")))
+        return qs
+
+    def get_serializer_class(self):
+        return AppraisalDetailSerializer if self.action == "retrieve" else AppraisalSerializer
+
+
+ROUTES = (("appraisals", AppraisalViewSet, "appraisal"),)

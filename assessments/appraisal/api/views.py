@@ -10,7 +10,9 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.permissions import IsAuthenticated
 
+from assessments.appraisal import permissions
 from assessments.appraisal.api.serializers import AppraisalDetailSerializer, AppraisalSerializer
 from assessments.appraisal.choices import AppraisalStatus
 from assessments.appraisal.models import Appraisal, AppraisalGrade
@@ -18,6 +20,15 @@ from assessments.appraisal.selectors import grade_counts
 from dangjian import trees
 from dangjian.api.filters import IdFilter
 from dangjian.api.viewsets import ScopedReadOnlyViewSet
+
+
+class AppraisalReaders(IsAuthenticated):
+    """A managing role (the rounds' pages' rule); a member reads their own grades on “我的评议”."""
+
+    message = _("只有党支部及其上级党组织的管理人员可以查看民主评议党员。")
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and permissions.can_open_appraisals(request.user)
 
 
 class AppraisalFilterSet(FilterSet):
@@ -36,6 +47,7 @@ class AppraisalFilterSet(FilterSet):
 )
 class AppraisalViewSet(ScopedReadOnlyViewSet):
     queryset_model = Appraisal
+    permission_classes = [AppraisalReaders]
     serializer_class = AppraisalSerializer
     filterset_class = AppraisalFilterSet
     list_select_related = ("org",)

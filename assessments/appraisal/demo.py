@@ -12,7 +12,7 @@
 * this year's round in progress (评议中) for about a quarter of the branches, some members
   graded already.
 
-Branches that already have a round for a year are left alone (running twice adds nothing).
+Branches that already have a round for a year are left alone (running again adds no second one).
 Per batch of branches: three reads, then bulk inserts.
 
 ``ensure_demo_queue(cadre=..., community=..., today=...)``: one round of this year in

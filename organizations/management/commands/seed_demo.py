@@ -103,6 +103,12 @@ def flush_dependents() -> None:
         flush_grids(area_trees)
         Wish.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
     if org_trees:
+        # 民主评议党员 (a round protects its branch): grades and history first, then the rounds
+        from assessments.appraisal.models import Appraisal, AppraisalEvent, AppraisalGrade
+
+        AppraisalGrade.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
+        AppraisalEvent.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
+        Appraisal.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Checklist.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Attendance.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
         ActivityAttachment.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()

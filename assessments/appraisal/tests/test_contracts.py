@@ -57,7 +57,7 @@ class TestAppraisalPages(AppraisalWorld, PageListContract, PageDetailContract):
 
 
 class TestAppraisalApi(AppraisalWorld, ApiListContract, ApiDetailContract):
-    list_url = "/api/appraisals/"
+    list_url = "/api/member-appraisals/"
     detail_url = by_pk("appraisal-detail")
     list_budget = BUDGETS["appraisal-list"]
     detail_budget = BUDGETS["appraisal-detail"]

@@ -64,7 +64,10 @@ def _year_param(request):
 def index(request):
     user = request.user
     filters = AppraisalFilterForm(request.GET or None)
-    page = paginate(request, selectors.appraisal_list(user, **filters.filters()))
+    rows = selectors.appraisal_list(user, **filters.filters())
+    if (org_id := int_param(request, "org")) is not None:  # one branch's rounds (the org page's link)
+        rows = rows.filter(org_id=org_id)
+    page = paginate(request, rows)
     selectors.attach_counts(page.object_list)
     return render(request, "assessments/appraisal/index.html", {
         "page_obj": page, "filters": filters, "Grade": Grade,

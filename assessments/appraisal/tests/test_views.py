@@ -193,3 +193,15 @@ def test_member_history_and_mine_queries_flat(w):
     _flat(logged_in(user), reverse("assessments:appraisal:mine"), BUDGETS["assessments:appraisal:mine"], lambda: None)
     _flat(logged_in(w.a_cadre), reverse("assessments:appraisal:member_history", args=[me.pk]),
           BUDGETS["assessments:appraisal:member_history"], grow)
+
+
+def test_org_page_links_the_branch_rounds(w):
+    confirmed(w.city.a.branch, w.a_cadre, YEAR)
+    client = logged_in(w.a_cadre)
+    html = client.get(reverse("organizations:org_detail", args=[w.city.a.branch.pk])).content.decode()
+    url = reverse("assessments:appraisal:index") + f"?org={w.city.a.branch.pk}"
+    assert url in html
+    rows = client.get(url).context["page_obj"]
+    assert [a.org_id for a in rows] == [w.city.a.branch.pk]
+    html = client.get(reverse("organizations:org_detail", args=[w.city.a.committee.pk])).content.decode()
+    assert 'data-testid="org-appraisals"' not in html

@@ -12,6 +12,7 @@ to the audit trail, like the organizations admin.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from assessments.appraisal.models import Appraisal, AppraisalEvent, AppraisalGrade
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from assessments.dashboard.models import AreaRollup
 from assessments.life.actions import sync_member_figures
@@ -185,3 +186,28 @@ class AreaRollupAdmin(ReadOnlyAdmin):
     list_filter = ("period_key",)
     search_fields = ("area__name",)
     list_select_related = ("area",)
+
+
+# ------------------------------------------------------------- 民主评议党员 (appraisal)
+class AppraisalGradeInline(ReadOnlyInline):
+    model = AppraisalGrade
+    fields = ("member", "grade", "note", "graded_by", "graded_at")
+    readonly_fields = fields
+
+
+class AppraisalEventInline(ReadOnlyInline):
+    model = AppraisalEvent
+    fields = ("at", "action", "from_status", "to_status", "actor", "note")
+    readonly_fields = fields
+
+
+@admin.register(Appraisal)
+class AppraisalAdmin(ReadOnlyAdmin):
+    """Read-only: grades follow the rules only through the portal's actions."""
+
+    list_display = ("org", "year", "status", "activity", "confirmed_at", "approved_at")
+    list_filter = ("year", "status")
+    search_fields = ("org__name", "org__code")
+    list_select_related = ("org", "activity")
+    raw_id_fields = ("org", "activity")
+    inlines = [AppraisalGradeInline, AppraisalEventInline]

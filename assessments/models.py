@@ -1,5 +1,10 @@
 """Every model of the app, defined in its feature folder and re-exported here (tables and
 migrations are unchanged)."""
+from assessments.appraisal.models import (  # noqa: F401
+    Appraisal,
+    AppraisalEvent,
+    AppraisalGrade,
+)
 from assessments.checklists.models import (  # noqa: F401
     Checklist,
     ChecklistEvent,

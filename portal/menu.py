@@ -93,6 +93,9 @@ MAIN = (
         Link(L("落实情况"), "assessments:compliance_index", "clipboard-check"),
         Link(L("长期未参加组织生活"), "assessments:inactive", "person-exclamation"),
         Link(L("组织生活规则"), "assessments:rules", "book"),
+        # 民主评议党员 (assessments.appraisal)
+        Link(L("民主评议党员"), "assessments:appraisal:index", "award"),
+        Link(L("我的评议"), "assessments:appraisal:mine", "person-badge"),
     ),
     Section(L("服务群众"), (
         Group(L("微心愿"), (

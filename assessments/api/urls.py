@@ -24,9 +24,10 @@ ROUTES = (
 
 
 def register(router) -> None:
+    from assessments.appraisal.api import views as appraisal
     from assessments.checklists.api import views as checklists
     from assessments.dashboard.api import views as dashboard
     from assessments.scoring.api import views as scoring
 
-    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES):
+    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES):
         router.register(prefix, viewset, basename=basename)

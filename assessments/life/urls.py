@@ -1,5 +1,5 @@
 """Organizational-life pages, mounted at /life/."""
-from django.urls import path
+from django.urls import include, path
 
 from assessments.life import views
 
@@ -28,4 +28,6 @@ urlpatterns = [
     # rules
     path("rules/", views.rules, name="rules"),
     path("rules/publish/", views.rule_publish, name="rule_publish"),
+    # 民主评议党员 (assessments.appraisal)
+    path("appraisals/", include("assessments.appraisal.urls")),
 ]

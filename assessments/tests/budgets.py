@@ -84,6 +84,17 @@ BUDGETS = {
     "assessments.scoring.engine.score_run": 20,  # fixed part, at most (test_engine) ...
     "assessments.scoring.engine.score_run per indicator": 8,  # ... plus this per indicator of the rubric
     "assessments.dashboard.rollups.refresh_rollups": 20,  # at most (test_rollups)
+    # ---------------------------------------------------- appraisal (民主评议党员)
+    # first pinned here: appraisal/tests/test_contracts.py (a community cadre of 甲) and
+    # test_views.py (the sheet, figures, member pages), counts measured on the small world
+    "appraisal-list": 3,
+    "appraisal-detail": 3,
+    "assessments:appraisal:index": 9,
+    "assessments:appraisal:detail": 10,  # the round, its grades, its counts, its history
+    "assessments:appraisal:sheet": 8,  # every member with 双报到, attendance and grade in one query
+    "assessments:appraisal:figures": 10,  # the area and its children counted in one query
+    "assessments:appraisal:member_history": 8,
+    "assessments:appraisal:mine": 7,
 }
 
 #: the session write-back of every page request (SESSION_SAVE_EVERY_REQUEST): a savepoint,

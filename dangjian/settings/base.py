@@ -334,6 +334,7 @@ SCOPE_USER_FACTS = {
 SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-40" (基本满意 0.9) or "30-35-35"
 MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
 SERVICE_HOURS_TARGET = env.int("SERVICE_HOURS_TARGET", default=50)  # service hours a year
+APPRAISAL_EXCELLENT_MAX_SHARE = env("APPRAISAL_EXCELLENT_MAX_SHARE", default="1/3")  # 民主评议: 优秀 at most this share
 
 # /api/schema/ and /api/docs/: public only where this is on (local.py turns it on for
 # development); otherwise for signed-in staff users (dangjian.api.permissions.docs_allowed).

@@ -118,6 +118,13 @@ def _valid_report(on_date):
     return Exists(_residence_reports().filter(reported_on__lte=on_date, valid_until__gte=on_date))
 
 
+def reported_during(start, end):
+    """Whether the outer member has a report to their residence community valid on some day
+    of ``[start, end]`` (an ``Exists`` for ``annotate``/``filter``; the 民主评议 rule reads it
+    for the appraisal year)."""
+    return Exists(_residence_reports().filter(reported_on__lte=end, valid_until__gte=start))
+
+
 def member_hours(start, end, source=None):
     """The outer member's service hours dated in [start, end] (one source, or all), 0 if none."""
     records = ServiceRecord.objects.filter(member=OuterRef("pk"), occurred_on__gte=start, occurred_on__lte=end)

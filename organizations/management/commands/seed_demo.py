@@ -103,6 +103,12 @@ def flush_dependents() -> None:
         flush_grids(area_trees)
         Wish.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
     if org_trees:
+        # 民主评议党员 (a round protects its branch): grades and history first, then the rounds
+        from assessments.appraisal.models import Appraisal, AppraisalEvent, AppraisalGrade
+
+        AppraisalGrade.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
+        AppraisalEvent.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
+        Appraisal.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Checklist.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Attendance.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
         ActivityAttachment.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
@@ -235,6 +241,32 @@ class Command(BaseCommand):
         organizational life."""
         # one block per lifecycle feature: started = time.perf_counter(); seed_x(...);
         # timings["x"] = time.perf_counter() - started (and its label in PHASES)
+        # 民主评议党员 (assessments.appraisal.demo): last year's results for most branches, this
+        # year's rounds in progress, one round waiting for the demo community account
+        import random
+
+        from django.utils import timezone
+
+        from assessments.appraisal.demo import ensure_demo_queue as appraisal_queue
+        from assessments.appraisal.demo import seed_appraisals
+        from organizations.demo.generator import demo_trees
+        from organizations.members.models import Member
+
+        started = time.perf_counter()
+        today = timezone.localdate()
+        _areas, org_trees = demo_trees()
+        if first_city_only:
+            org_trees = org_trees[:1]
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in accounts])}
+        nodes = {a.username: a.node for a in accounts}
+        keep = list(Member.objects.filter(user__username="member").values_list("organization_id", flat=True))
+        org_ids = PartyOrg.objects.filter(trees.in_trees_q(org_trees)).values_list("pk", flat=True)
+        counts = seed_appraisals(rng=random.Random(f"{seed}-appraisal"), org_ids=org_ids, today=today, keep_org_ids=keep)
+        if "community" in users and "community" in nodes:
+            counts.update(appraisal_queue(cadre=users["community"], community=nodes["community"], today=today))
+        timings["appraisal"] = time.perf_counter() - started
+        self.stdout.write(_("民主评议党员 %(rounds)s 个支部次，评议等次 %(grades)s 条。") % {
+            "rounds": f"{counts.get('rounds', 0):,}", "grades": f"{counts.get('grades', 0):,}"})
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

@@ -15,6 +15,13 @@ from organizations.grants.models import (  # noqa: F401
 from organizations.imports.models import (  # noqa: F401
     ImportJob,
 )
+from organizations.dues.models import (  # noqa: F401
+    DuesBase,
+    DuesBracket,
+    DuesPayment,
+    DuesRuleSet,
+    MemberDuesState,
+)
 from organizations.members.models import (  # noqa: F401
     CentralHousehold,
     CentralHouseholdQuerySet,

@@ -113,7 +113,7 @@ def sheet(request, pk):
         selectors.dues_members_for(user).filter(organization=org)
         .select_related("organization").only(*MEMBER_FIELDS).order_by("name", "pk")
     )
-    page = portal.paginate(request, members)
+    page = portal.paginate(request, members, windowed=True)  # rows and count in one query
     rows = selectors.sheet_rows(page.object_list, year, today)
     months = [date(year, m, 1) for m in range(1, 13)]
     return render(request, "organizations/dues/sheet.html", {

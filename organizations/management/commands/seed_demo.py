@@ -235,6 +235,25 @@ class Command(BaseCommand):
         organizational life."""
         # one block per lifecycle feature: started = time.perf_counter(); seed_x(...);
         # timings["x"] = time.perf_counter() - started (and its label in PHASES)
+        # 党费 (dues): a base for every member and a year of the ledger; province: the first city only
+        import random
+
+        from django.utils import timezone
+
+        from organizations.dues.demo import seed_dues
+        from organizations.members.models import Member
+
+        started = time.perf_counter()
+        members = Member.objects.all()
+        if first_city_only:
+            city = next(a.node for a in accounts if a.username == "admin")
+            members = members.filter(trees.tree_q(city, "organization__area"))
+        member_user = get_user_model().objects.filter(username="member").values_list("pk", flat=True).first()
+        dues = seed_dues(rng=random.Random(f"{seed}-dues"), members=members, today=timezone.localdate(),
+                         member_user_id=member_user)
+        timings["dues"] = time.perf_counter() - started
+        self.stdout.write(_("党费基数 %(bases)s 条，党费收缴记录 %(payments)s 条。") % {
+            "bases": f"{dues['bases']:,}", "payments": f"{dues['payments']:,}"})
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

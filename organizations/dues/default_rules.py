@@ -22,3 +22,26 @@ BRACKETS = [
     ("low_income", None, None, None, "0.20"),
     ("farmer", None, None, None, "0.20"),
 ]
+
+
+def load(DuesRuleSet, DuesBracket) -> None:
+    """Create the default rule set (version 1) and its brackets when missing; the data
+    migration calls it with the historical models, tests after a flush with the real ones."""
+    import datetime
+    from decimal import Decimal
+
+    rule_set, _ = DuesRuleSet.objects.get_or_create(
+        area=None, version=1,
+        defaults=dict(name=NAME, effective_from=datetime.date.fromisoformat(EFFECTIVE_FROM), notes=NOTES),
+    )
+    if DuesBracket.objects.filter(rule_set=rule_set).exists():
+        return
+
+    def dec(value):
+        return None if value is None else Decimal(value)
+
+    DuesBracket.objects.bulk_create([
+        DuesBracket(rule_set=rule_set, category=category, lower=dec(lower), upper=dec(upper), rate=dec(rate),
+                    flat_amount=dec(flat), sort_order=(i + 1) * 10)
+        for i, (category, lower, upper, rate, flat) in enumerate(BRACKETS)
+    ])

@@ -9,18 +9,18 @@ from organizations.areas.models import (  # noqa: F401
     AreaManager,
     AreaQuerySet,
 )
-from organizations.grants.models import (  # noqa: F401
-    Grant,
-)
-from organizations.imports.models import (  # noqa: F401
-    ImportJob,
-)
 from organizations.dues.models import (  # noqa: F401
     DuesBase,
     DuesBracket,
     DuesPayment,
     DuesRuleSet,
     MemberDuesState,
+)
+from organizations.grants.models import (  # noqa: F401
+    Grant,
+)
+from organizations.imports.models import (  # noqa: F401
+    ImportJob,
 )
 from organizations.members.models import (  # noqa: F401
     CentralHousehold,

@@ -156,7 +156,8 @@ QUICK = (
     "dashboard:index", "scoring:index", "organizations:area_index", "organizations:member_list",
     "organizations:org_list", "grids:diary_list", "requests:list", "services:wish_list", "whistles:list",
     "whistles:inbox", "whistles:my_rates", "checklist:index", "services:wish_wall", "requests:my_tasks",
-    "reporting:mine", "organizations:dues_index", "organizations:dues_mine", "organizations:unit_list", "organizations:import_start", "organizations:account_list", "admin:index",
+    "reporting:mine", "organizations:dues_index", "organizations:dues_mine",
+    "organizations:unit_list", "organizations:import_start", "organizations:account_list", "admin:index",
 )
 
 

@@ -117,7 +117,9 @@ class DuesBase(models.Model):
     before a month applies to it), with the monthly amount the brackets gave and the rule
     set used."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_bases", verbose_name=_("党员"))
+    # no index of its own: the unique (member, year, from_month) leads with it
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_bases", verbose_name=_("党员"),
+                               db_index=False)
     year = models.PositiveSmallIntegerField(_("年度"))
     from_month = models.PositiveSmallIntegerField(_("起始月份"), default=1)
     starts_on = models.DateField(_("起始月"), editable=False)  # date(year, from_month, 1), for range reads
@@ -160,7 +162,9 @@ class DuesPayment(models.Model):
     advance (one row per month covered, sharing ``paid_on``), paid late (补缴), or exempt
     with a reason.  ``organization`` is the branch the member belonged to when recorded."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_payments", verbose_name=_("党员"))
+    # no index of their own: the unique (member, month) and the (organization, month) index lead with them
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues_payments", verbose_name=_("党员"),
+                               db_index=False)
     month = models.DateField(_("所属月份"))
     kind = models.CharField(_("类型"), max_length=8, choices=PaymentKind.choices, default=PaymentKind.PAID)
     amount_due = models.DecimalField(_("应交（元）"), **MONEY)
@@ -168,7 +172,7 @@ class DuesPayment(models.Model):
     paid_on = models.DateField(_("交纳日期"), null=True, blank=True)
     exempt_reason = models.CharField(_("免交原因"), max_length=200, blank=True)
     organization = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="dues_payments",
-                                     verbose_name=_("交纳时所在支部"))
+                                     verbose_name=_("交纳时所在支部"), db_index=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)

@@ -104,7 +104,19 @@ class MemberDuesQuerySet(ScopedQuerySet):
     scope_paths = (InArea("member__organization__area", MANAGE_ROLES), InOrg("member__organization", MANAGE_ROLES))
 
     def scope_q(self, scope, user):
-        return super().scope_q(scope, user) | Q(member__user_id=user.pk)
+        """The rule of ``scope_paths``, read for a city, district, street or community grant
+        from the member's own place column (``Member.org_*``: one indexed equality instead of
+        a range join through the branch to its area), as the roster does."""
+        from organizations.members.places import ORG_FIELDS
+
+        q = Q(member__user_id=user.pk)
+        for r in scope.areas_for(MANAGE_ROLES):
+            field = ORG_FIELDS.get(r.level)
+            q |= Q(**{f"member__{field}": r.pk}) if field else trees.subtree_q(r, "member__organization__area")
+        orgs = scope.orgs_for(MANAGE_ROLES)
+        if orgs:
+            q |= InOrg("member__organization", MANAGE_ROLES).q(self, scope, None)
+        return q
 
 
 class DuesBaseQuerySet(MemberDuesQuerySet):

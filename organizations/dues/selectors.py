@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from dangjian import trees
-from dangjian.scoping import InArea, InOrg
+from dangjian.scoping import InOrg, get_scope
 from organizations.dues import brackets as calc
 from organizations.dues.choices import LAPSE_MONTHS, PAID_KINDS, MonthStatus, PaymentKind
 from organizations.dues.models import DuesBase, DuesPayment, DuesRuleSet
@@ -25,9 +25,17 @@ from organizations.orgs.models import PartyOrg
 def dues_members_for(user):
     """The members whose dues ``user`` may read: a managing role over their branch (or its
     area); a party member their own record."""
-    return Member.objects.granted(
-        user, InArea("organization__area", DUES_ROLES), InOrg("organization", DUES_ROLES),
-    ) | Member.objects.filter(user_id=user.pk)
+    scope = get_scope(user)
+    if scope.is_global:
+        return Member.objects.all()
+    if scope.user_id is None:
+        return Member.objects.none()
+    q = Q(user_id=user.pk)
+    for r in scope.areas_for(DUES_ROLES):
+        q |= anchored_q(r)  # an indexed equality on the member's place column for the four upper levels
+    if scope.orgs_for(DUES_ROLES):
+        q |= InOrg("organization", DUES_ROLES).q(Member.objects.all(), scope, user)
+    return Member.objects.filter(q)
 
 
 def payments_for(user):
@@ -94,6 +102,10 @@ class Cell:
     label: str
     amount_due: Decimal | None = None
     payment: DuesPayment | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.month:%Y-%m}"
 
 
 @dataclass

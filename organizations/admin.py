@@ -342,7 +342,14 @@ if admin.site.is_registered(TokenProxy):
 # The brackets are configuration (a locality's rule-set version, audited); the ledger, the
 # bases and the derived state are written only through the portal's actions (amounts
 # computed by the brackets, the members' state refreshed), so the admin reads them.
-from organizations.dues.models import DuesBase, DuesBracket, DuesPayment, DuesRuleSet, MemberDuesState  # noqa: E402
+from organizations.dues.models import (  # noqa: E402
+    DuesBase,
+    DuesBracket,
+    DuesOrgMonth,
+    DuesPayment,
+    DuesRuleSet,
+    MemberDuesState,
+)
 
 
 class DuesBracketInline(admin.TabularInline):
@@ -382,3 +389,10 @@ class MemberDuesStateAdmin(ReadOnlyAdmin):
     list_display = ("member", "start_month", "last_covered")
     list_select_related = ("member",)
     search_fields = ("member__name",)
+
+
+@admin.register(DuesOrgMonth)
+class DuesOrgMonthAdmin(ReadOnlyAdmin):
+    list_display = ("org", "month", "due", "paid", "paid_months", "exempt_months")
+    list_select_related = ("org",)
+    date_hierarchy = "month"

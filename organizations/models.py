@@ -12,6 +12,7 @@ from organizations.areas.models import (  # noqa: F401
 from organizations.dues.models import (  # noqa: F401
     DuesBase,
     DuesBracket,
+    DuesOrgMonth,
     DuesPayment,
     DuesRuleSet,
     MemberDuesState,

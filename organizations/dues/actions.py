@@ -22,7 +22,7 @@ from dangjian.scoping import get_scope
 from organizations.dues import brackets as calc
 from organizations.dues import selectors
 from organizations.dues.choices import BASED_CATEGORIES, MAX_ADVANCE_MONTHS, DuesCategory, PaymentKind
-from organizations.dues.models import DuesBase, DuesPayment, MemberDuesState
+from organizations.dues.models import DuesBase, DuesOrgMonth, DuesPayment, MemberDuesState
 from organizations.dues.permissions import can_record_for
 from organizations.members.choices import MemberStatus
 from organizations.members.models import Member
@@ -181,6 +181,7 @@ def _record(actor, member, entries, *, paid_on, exempt) -> list[DuesPayment]:
         rows = _build_rows(actor, member, entries, paid_on=paid_on, book=book, exempt=exempt)
         DuesPayment.objects.bulk_create(rows)
         MemberDuesState.objects.refresh(member_ids=[member.pk])
+        DuesOrgMonth.objects.refresh(org_ids=[member.organization_id], months=[r.month for r in rows])
         audit.record(actor, "dues.payment_exempt" if exempt else "dues.payment_record", member, {
             "months": [f"{r.month:%Y-%m}" for r in rows], "kinds": sorted({r.kind for r in rows}),
             "paid": str(sum((r.amount_paid for r in rows), calc.ZERO)),
@@ -199,6 +200,7 @@ def dues_payment_delete(*, actor, payment) -> None:
                                                             "paid": str(row.amount_paid)})
         DuesPayment.objects.filter(pk=row.pk).delete()
         MemberDuesState.objects.refresh(member_ids=[member.pk])
+        DuesOrgMonth.objects.refresh(org_ids=[row.organization_id], months=[row.month])
 
 
 def dues_month_import(*, actor, org, entries_by_member: dict, paid_on_by_member: dict) -> list[DuesPayment]:
@@ -220,5 +222,6 @@ def dues_month_import(*, actor, org, entries_by_member: dict, paid_on_by_member:
             rows += _build_rows(actor, m, [e for e in entries if e.exempt_reason], paid_on=None, book=book, exempt=True)
         DuesPayment.objects.bulk_create(rows)
         MemberDuesState.objects.refresh(member_ids=[m.pk for m in members])
+        DuesOrgMonth.objects.refresh(org_ids=[org.pk], months=[r.month for r in rows])
         audit.record(actor, "dues.import", org, {"rows": len(rows), "months": sorted({f"{r.month:%Y-%m}" for r in rows})})
     return rows

@@ -24,7 +24,7 @@ from django.utils import timezone
 from organizations.dues import brackets as calc
 from organizations.dues import selectors
 from organizations.dues.choices import DuesCategory, PaymentKind
-from organizations.dues.models import DuesBase, DuesPayment, MemberDuesState
+from organizations.dues.models import DuesBase, DuesOrgMonth, DuesPayment, MemberDuesState
 from organizations.members.choices import MemberStatus
 
 BATCH = 20_000
@@ -156,9 +156,10 @@ def seed_dues(*, rng, members, today: date, member_user_id=None) -> dict:
     if special is not None:
         counts.update(_member_record(special, rule_set, brackets, months, today, now))
     MemberDuesState.objects.refresh()
+    DuesOrgMonth.objects.refresh()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (DuesBase, DuesPayment, MemberDuesState):
+            for model in (DuesBase, DuesPayment, MemberDuesState, DuesOrgMonth):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     counts["seconds"] = time.perf_counter() - started
     return counts

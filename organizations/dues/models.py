@@ -9,7 +9,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
@@ -213,11 +213,13 @@ class DuesPayment(models.Model):
         refresh it themselves (``organizations.dues.actions``)."""
         super().save(*args, **kwargs)
         MemberDuesState.objects.refresh(member_ids=[self.member_id])
+        DuesOrgMonth.objects.refresh(org_ids=[self.organization_id], months=[self.month])
 
     def delete(self, *args, **kwargs):
-        member_id = self.member_id
+        member_id, org_id, month = self.member_id, self.organization_id, self.month
         result = super().delete(*args, **kwargs)
         MemberDuesState.objects.refresh(member_ids=[member_id])
+        DuesOrgMonth.objects.refresh(org_ids=[org_id], months=[month])
         return result
 
 
@@ -264,3 +266,59 @@ class MemberDuesState(models.Model):
 
     def __str__(self):
         return f"{self.member_id}: {self.start_month} → {self.last_covered}"
+
+
+# ---------------------------------------------------------------------- derived rollup
+class DuesOrgMonthQuerySet(ScopedQuerySet):
+    scope_paths = (InArea("org__area", MANAGE_ROLES), InOrg("org", MANAGE_ROLES))
+
+
+class DuesOrgMonthManager(models.Manager.from_queryset(DuesOrgMonthQuerySet)):
+    def refresh(self, *, org_ids=None, months=None) -> None:
+        """Recompute the branches' monthly totals from the ledger (all when None): one
+        ``INSERT … SELECT … GROUP BY branch, month`` upsert and one DELETE of the totals left
+        without a ledger row, whatever the number of rows."""
+        payments, kept = DuesPayment.objects.all(), self.get_queryset()
+        if org_ids is not None:
+            org_ids = sorted({o for o in org_ids if o is not None})
+            if not org_ids:
+                return
+            payments, kept = payments.filter(organization_id__in=org_ids), kept.filter(org_id__in=org_ids)
+        if months is not None:
+            months = sorted(set(months))
+            payments, kept = payments.filter(month__in=months), kept.filter(month__in=months)
+        sums = (
+            payments.order_by().values("organization_id", "month")
+            .annotate(due=Sum("amount_due"), paid=Sum("amount_paid"),
+                      paid_months=Count("pk", filter=~Q(kind=PaymentKind.EXEMPT)),
+                      exempt_months=Count("pk", filter=Q(kind=PaymentKind.EXEMPT)))
+            .values_list("organization_id", "month", "due", "paid", "paid_months", "exempt_months")
+        )
+        upsert_select(self.model, sums, ["org_id", "month", "due", "paid", "paid_months", "exempt_months"],
+                      unique=["org_id", "month"])
+        kept.filter(~Exists(DuesPayment.objects.filter(organization_id=OuterRef("org_id"), month=OuterRef("month")))).delete()
+
+
+class DuesOrgMonth(models.Model):
+    """A branch's dues of one month: the sums of its ledger rows (by the branch at the time
+    of each payment), kept by the ledger's writers (``organizations.dues.actions``,
+    ``DuesPayment.save``/``delete``, the demo), never written elsewhere.  The totals for the
+    superior read one row a branch and month instead of grouping a city's ledger."""
+
+    org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="dues_months", verbose_name=_("党支部"),
+                            db_index=False)
+    month = models.DateField(_("月份"))
+    due = models.DecimalField(_("应交（元）"), max_digits=14, decimal_places=2)
+    paid = models.DecimalField(_("实交（元）"), max_digits=14, decimal_places=2)
+    paid_months = models.PositiveIntegerField(_("已交人月"))
+    exempt_months = models.PositiveIntegerField(_("免交人月"))
+
+    objects = DuesOrgMonthManager()
+
+    class Meta:
+        verbose_name = _("党支部月度党费汇总")
+        verbose_name_plural = _("党支部月度党费汇总")
+        constraints = [models.UniqueConstraint(fields=["org", "month"], name="dues_org_month_once")]
+
+    def __str__(self):
+        return f"{self.org_id} {self.month:%Y-%m}: {self.paid}"

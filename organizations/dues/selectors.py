@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 
 from dangjian import trees
 from dangjian.scoping import InOrg, get_scope
 from organizations.dues import brackets as calc
-from organizations.dues.choices import LAPSE_MONTHS, PAID_KINDS, MonthStatus, PaymentKind
-from organizations.dues.models import DuesBase, DuesPayment, DuesRuleSet
+from organizations.dues.choices import LAPSE_MONTHS, MonthStatus
+from organizations.dues.models import DuesBase, DuesOrgMonth, DuesPayment, DuesRuleSet
 from organizations.dues.permissions import DUES_ROLES
 from organizations.members.models import Member
 from organizations.members.places import anchored_q
@@ -220,7 +220,6 @@ class TotalRow:
     paid: Decimal = calc.ZERO
     months_paid: int = 0
     months_exempt: int = 0
-    members: int = 0
 
     @property
     def rate(self):
@@ -231,35 +230,31 @@ class TotalRow:
 
 def totals(user, area, year: int, *, children) -> tuple[list[TotalRow], TotalRow]:
     """The year's dues within ``area`` per child node (``children``: areas, or the
-    organizations of a community), and the whole: one grouped query on the ledger (by the
-    branch at the time of each payment, with its anchor's position), rolled up in memory."""
-    start, end = date(year, 1, 1), date(year, 12, 1)
-    position_fields = trees.position_fields("organization__area")
-    payments = (
-        payments_for(user).filter(month__gte=start, month__lte=end)
-        .filter(trees.subtree_q(area, "organization__area"))
-        .order_by().values("organization_id", *position_fields)
-        .annotate(due=Sum("amount_due"), paid=Sum("amount_paid"),
-                  months_paid=Count("pk", filter=Q(kind__in=PAID_KINDS)),
-                  months_exempt=Count("pk", filter=Q(kind=PaymentKind.EXEMPT)),
-                  members=Count("member_id", distinct=True))
+    organizations of a community), and the whole: one grouped read of the branches' monthly
+    totals (``DuesOrgMonth``, by the branch at the time of each payment, with its anchor's
+    position), rolled up in memory.  Sums are quantized to the fen (SQLite sums decimals as
+    floating point)."""
+    position_fields = trees.position_fields("org__area")
+    sums = (
+        DuesOrgMonth.objects.visible_to(user).filter(month__gte=date(year, 1, 1), month__lte=date(year, 12, 1))
+        .filter(trees.subtree_q(area, "org__area"))
+        .order_by().values("org_id", *position_fields)
+        .annotate(due=Sum("due"), paid=Sum("paid"), months_paid=Sum("paid_months"), months_exempt=Sum("exempt_months"))
     )
     rows = [TotalRow(node=c) for c in children]
     whole = TotalRow(node=area)
     by_org = {row.node.pk: row for row in rows if isinstance(row.node, PartyOrg)}
-    for p in payments:
-        target = by_org.get(p["organization_id"])
+    spans = [(trees.span(row.node), row) for row in rows if not isinstance(row.node, PartyOrg)]
+    for p in sums:
+        target = by_org.get(p["org_id"])
         if target is None:
-            for row in rows:
-                if not isinstance(row.node, PartyOrg) and trees.span(row.node).contains(trees.position(p, "organization__area")):
-                    target = row
-                    break
+            where = trees.position(p, "org__area")
+            target = next((row for span, row in spans if span.contains(where)), None)
         for r in (target, whole) if target is not None else (whole,):
-            r.due += p["due"] or 0
-            r.paid += p["paid"] or 0
-            r.months_paid += p["months_paid"]
-            r.months_exempt += p["months_exempt"]
-            r.members += p["members"]
+            r.due += calc.money(p["due"] or 0)
+            r.paid += calc.money(p["paid"] or 0)
+            r.months_paid += p["months_paid"] or 0
+            r.months_exempt += p["months_exempt"] or 0
     return rows, whole
 
 

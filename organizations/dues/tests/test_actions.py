@@ -153,3 +153,21 @@ def test_six_months_flag_follows_the_ledger(world):
     o = MemberFactory(organization=world.a.branch)
     declare(o, actor=world.cadre, from_month=7)
     assert o not in selectors.lapsed_members(world.cadre, world.a.branch, today)
+
+
+def test_branch_month_totals_follow_the_ledger(world):
+    from organizations.dues.models import DuesOrgMonth
+
+    m, n = world.member, world.a.members[1]
+    for member in (m, n):
+        declare(member, actor=world.cadre, base="4000")
+    pay(m, actor=world.cadre, first_month=date(2026, 3, 1), count=2, paid_on=date(2026, 3, 1))
+    actions.dues_payment_exempt(actor=world.cadre, member=n, first_month=date(2026, 3, 1), reason="生活困难")
+    march = DuesOrgMonth.objects.get(org=world.a.branch, month=date(2026, 3, 1))
+    assert (march.due, march.paid, march.paid_months, march.exempt_months) == (Decimal("80.00"), Decimal("40.00"), 1, 1)
+    april = DuesPayment.objects.get(member=m, month=date(2026, 4, 1))
+    actions.dues_payment_delete(actor=world.cadre, payment=april)
+    assert not DuesOrgMonth.objects.filter(org=world.a.branch, month=date(2026, 4, 1)).exists()
+    DuesPayment.objects.get(member=n).delete()  # a single row's delete
+    march = DuesOrgMonth.objects.get(org=world.a.branch, month=date(2026, 3, 1))
+    assert (march.due, march.exempt_months) == (Decimal("40.00"), 0)

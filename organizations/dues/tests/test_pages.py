@@ -34,7 +34,7 @@ class TestBesideOrganizationalLife(DuesWorld):
 class TestAdmin(DuesWorld):
     def test_changelists_open_and_the_ledger_is_read_only(self, admin_client):
         member = self.member_with_ledger(self.w.a, paid_months=2)
-        for model in ("duesruleset", "duesbase", "duespayment", "memberduesstate"):
+        for model in ("duesruleset", "duesbase", "duespayment", "memberduesstate", "duesorgmonth"):
             assert admin_client.get(reverse(f"admin:organizations_{model}_changelist")).status_code == 200
         rule_set = DuesRuleSet.objects.get(area=None)
         assert admin_client.get(reverse("admin:organizations_duesruleset_change", args=[rule_set.pk])).status_code == 200

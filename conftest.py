@@ -67,6 +67,12 @@ def _restore_migration_rows(request):
     from assessments.scoring.rubrics import ensure_default_rubrics
 
     ensure_default_rubrics()
+    from organizations.dues.models import DuesBracket, DuesRuleSet
+
+    if not DuesRuleSet.objects.exists():  # the default dues brackets (organizations.dues)
+        from organizations.dues.default_rules import load as load_dues_rules
+
+        load_dues_rules(DuesRuleSet, DuesBracket)
 
 
 @pytest.fixture(autouse=True)

@@ -336,3 +336,63 @@ class ImportJobAdmin(ReadOnlyAdmin):
 # DRF's own token model is no longer used (see ``ApiToken``); its admin would show an empty table.
 if admin.site.is_registered(TokenProxy):
     admin.site.unregister(TokenProxy)
+
+
+# ---------------------------------------------------------------------- 党费 (dues)
+# The brackets are configuration (a locality's rule-set version, audited); the ledger, the
+# bases and the derived state are written only through the portal's actions (amounts
+# computed by the brackets, the members' state refreshed), so the admin reads them.
+from organizations.dues.models import (  # noqa: E402
+    DuesBase,
+    DuesBracket,
+    DuesOrgMonth,
+    DuesPayment,
+    DuesRuleSet,
+    MemberDuesState,
+)
+
+
+class DuesBracketInline(admin.TabularInline):
+    model = DuesBracket
+    extra = 0
+    fields = ("category", "lower", "upper", "rate", "flat_amount", "sort_order")
+
+
+@admin.register(DuesRuleSet)
+class DuesRuleSetAdmin(AuditedAdmin):
+    list_display = ("name", "area", "version", "effective_from")
+    list_select_related = ("area",)
+    inlines = (DuesBracketInline,)
+    raw_id_fields = ("area",)
+    readonly_fields = ("created_by", "created_at")
+
+
+@admin.register(DuesBase)
+class DuesBaseAdmin(ReadOnlyAdmin):
+    list_display = ("member", "year", "from_month", "category", "base", "monthly_amount", "rule_set", "declared_on")
+    list_filter = ("year", "category")
+    list_select_related = ("member", "rule_set")
+    search_fields = ("member__name",)
+
+
+@admin.register(DuesPayment)
+class DuesPaymentAdmin(ReadOnlyAdmin):
+    list_display = ("member", "month", "kind", "amount_due", "amount_paid", "paid_on", "organization")
+    list_filter = ("kind",)
+    list_select_related = ("member", "organization")
+    search_fields = ("member__name",)
+    date_hierarchy = "month"
+
+
+@admin.register(MemberDuesState)
+class MemberDuesStateAdmin(ReadOnlyAdmin):
+    list_display = ("member", "start_month", "last_covered")
+    list_select_related = ("member",)
+    search_fields = ("member__name",)
+
+
+@admin.register(DuesOrgMonth)
+class DuesOrgMonthAdmin(ReadOnlyAdmin):
+    list_display = ("org", "month", "due", "paid", "paid_months", "exempt_months")
+    list_select_related = ("org",)
+    date_hierarchy = "month"

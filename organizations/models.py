@@ -9,6 +9,14 @@ from organizations.areas.models import (  # noqa: F401
     AreaManager,
     AreaQuerySet,
 )
+from organizations.dues.models import (  # noqa: F401
+    DuesBase,
+    DuesBracket,
+    DuesOrgMonth,
+    DuesPayment,
+    DuesRuleSet,
+    MemberDuesState,
+)
 from organizations.grants.models import (  # noqa: F401
     Grant,
 )

@@ -79,6 +79,9 @@ MAIN = (
         # a party member opens the roster (their own record) but has “我的党员信息” instead
         Link(L("党员名册"), "organizations:member_list", "people", quick_if=can_view_roster),
         Link(L("导入党员名册"), "organizations:import_start", "upload", args=("members",)),
+        # 党费 (dues): the branches' ledgers for cadres, a member's own record
+        Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
+        Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
     ),
     _section(
         L("网格"),
@@ -156,7 +159,8 @@ QUICK = (
     "dashboard:index", "scoring:index", "organizations:area_index", "organizations:member_list",
     "organizations:org_list", "grids:diary_list", "requests:list", "services:wish_list", "whistles:list",
     "whistles:inbox", "whistles:my_rates", "checklist:index", "services:wish_wall", "requests:my_tasks",
-    "reporting:mine", "organizations:unit_list", "organizations:import_start", "organizations:account_list", "admin:index",
+    "reporting:mine", "organizations:dues_index", "organizations:dues_mine",
+    "organizations:unit_list", "organizations:import_start", "organizations:account_list", "admin:index",
 )
 
 

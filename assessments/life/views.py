@@ -35,6 +35,8 @@ from dangjian.portal import PAGE_SIZE, refusals
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
 from organizations.areas import selectors as areas_selectors
+from organizations.dues import permissions as dues_permissions
+from organizations.dues import selectors as dues_selectors
 from organizations.members import selectors as members_selectors
 from organizations.members.choices import OrgRole
 from organizations.members.places import anchored_q
@@ -433,8 +435,10 @@ def inactive(request):
     )
     page = _paginate(request, members, windowed=True)  # the anti-join runs once, for rows and count
     selectors.last_attended(page.object_list)
+    # beside it, 党章第九条's other six months: dues unpaid (organizations.dues, one index count)
+    dues_lapsed = dues_selectors.count_lapsed(user, org or area, today) if dues_permissions.can_read_dues(user) else None
     return render(request, "assessments/inactive.html", {
-        "org": org, "area": area, "page_obj": page,
+        "org": org, "area": area, "page_obj": page, "dues_lapsed": dues_lapsed,
         "cutoff": schedule.inactivity_cutoff(today), "months": schedule.INACTIVITY_MONTHS,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("未参加组织生活党员"), "url": None}],
     })

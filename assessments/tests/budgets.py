@@ -34,7 +34,8 @@ BUDGETS = {
     "assessments:org_calendar": 10,
     # the organizations with their stored verdicts in one query, the page counted from them
     "assessments:compliance": 10,
-    "assessments:inactive": 9,
+    # +1 (issue 15): the count of members six months without dues beside it (one index count)
+    "assessments:inactive": 10,
     # both lists counted in one aggregate, then the page read by the yearly totals' index (was one
     # windowed query sorting every member of a city)
     "assessments:service_hours": 9,

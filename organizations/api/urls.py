@@ -2,6 +2,7 @@
 (``dangjian.api.routers.build_router`` calls ``register``)."""
 from organizations.accounts.api.views import ApiTokenViewSet, AuthTokenViewSet
 from organizations.areas.api.views import AreaViewSet
+from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
 from organizations.staff.api.views import AccountViewSet
@@ -16,6 +17,9 @@ ROUTES = (
     ("resident-units", ResidentUnitViewSet, "resident-unit"),
     ("central-households", CentralHouseholdViewSet, "central-household"),
     ("auth/accounts", AccountViewSet, "account"),
+    # 党费 (dues), read-only
+    ("dues/payments", DuesPaymentViewSet, "dues-payment"),
+    ("dues/bases", DuesBaseViewSet, "dues-base"),
 )
 
 

@@ -62,4 +62,17 @@ BUDGETS = {
     "organizations.trees.check.check_all_trees": 19,  # both trees (12), the members' place columns (7)
     "organizations.members.selectors.roster_count": 1,  # exact (members/tests/test_selectors.py)
     "organizations.members.models.Member.save (place links unchanged)": 1,  # the UPDATE alone, exact (members/tests/test_places.py)
+    # ------------------------------------------- 党费 (dues/tests/test_contracts.py), a community cadre
+    "dues-payment-list": 3,  # scope, count, rows with member and branch
+    "dues-payment-detail": 2,
+    "dues-base-list": 3,
+    "dues-base-detail": 2,
+    # session, user, scope, (top area), rows/count, … and the session's save (3)
+    "organizations:dues_index": 10,
+    "organizations:dues_sheet": 10,  # + the branch, the members' page, count, their year's payments and bases
+    "organizations:dues_member": 9,  # + the member with branch and state, their bases, their payments
+    "organizations:dues_mine": 9,
+    "organizations:dues_lapsed": 9,  # + top area, one windowed read of the dues states, the page's bases
+    "organizations:dues_arrears": 9,
+    "organizations:dues_totals": 10,  # + the area, its children, one grouped read of the ledger
 }

@@ -239,10 +239,34 @@ class Command(BaseCommand):
         in every state, appraisals), each feature's demo one timed phase, through the bulk path
         at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
         organizational life."""
-        # one block per lifecycle feature: started = time.perf_counter(); seed_x(...);
-        # timings["x"] = time.perf_counter() - started (and its label in PHASES)
-        # 民主评议党员 (assessments.appraisal.demo): last year's results for most branches, this
-        # year's rounds in progress, one round waiting for the demo community account
+        for phase in (self._seed_dues, self._seed_appraisal):
+            phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
+
+    def _seed_dues(self, accounts, *, seed, first_city_only, timings):
+        """党费 (organizations.dues.demo): a base for every member and a year of the ledger;
+        province: the first city only."""
+        import random
+
+        from django.utils import timezone
+
+        from organizations.dues.demo import seed_dues
+        from organizations.members.models import Member
+
+        started = time.perf_counter()
+        members = Member.objects.all()
+        if first_city_only:
+            city = next(a.node for a in accounts if a.username == "admin")
+            members = members.filter(trees.tree_q(city, "organization__area"))
+        member_user = get_user_model().objects.filter(username="member").values_list("pk", flat=True).first()
+        dues = seed_dues(rng=random.Random(f"{seed}-dues"), members=members, today=timezone.localdate(),
+                         member_user_id=member_user)
+        timings["dues"] = time.perf_counter() - started
+        self.stdout.write(_("党费基数 %(bases)s 条，党费收缴记录 %(payments)s 条。") % {
+            "bases": f"{dues['bases']:,}", "payments": f"{dues['payments']:,}"})
+
+    def _seed_appraisal(self, accounts, *, seed, first_city_only, timings):
+        """民主评议党员 (assessments.appraisal.demo): last year's results for most branches, this
+        year's rounds in progress, one round waiting for the demo community account."""
         import random
 
         from django.utils import timezone

@@ -31,3 +31,11 @@ from organizations.units.models import (  # noqa: F401
     ResidentUnit,
     ResidentUnitQuerySet,
 )
+from organizations.development.models import (  # noqa: F401
+    DevelopmentCase,
+    DevelopmentCaseQuerySet,
+    DevelopmentRuleSet,
+    DevelopmentStep,
+    StepEvidence,
+    StepRule,
+)

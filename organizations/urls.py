@@ -38,6 +38,8 @@ urlpatterns = [
     path("units/<int:pk>/edit/", units_views.unit_edit, name="unit_edit"),
     # 账号管理: accounts and their grants
     path("accounts/", include("organizations.staff.urls")),
+    # 发展党员
+    path("development/", include("organizations.development.urls")),
     # Excel import / export
     path("import/<str:kind>/", io_views.import_start, name="import_start"),
     path("import/<str:kind>/template.xlsx", io_views.import_template, name="import_template"),

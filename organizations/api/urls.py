@@ -2,6 +2,7 @@
 (``dangjian.api.routers.build_router`` calls ``register``)."""
 from organizations.accounts.api.views import ApiTokenViewSet, AuthTokenViewSet
 from organizations.areas.api.views import AreaViewSet
+from organizations.development.api.views import DevelopmentCaseViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
 from organizations.staff.api.views import AccountViewSet
@@ -16,6 +17,7 @@ ROUTES = (
     ("resident-units", ResidentUnitViewSet, "resident-unit"),
     ("central-households", CentralHouseholdViewSet, "central-household"),
     ("auth/accounts", AccountViewSet, "account"),
+    ("development-cases", DevelopmentCaseViewSet, "development-case"),
 )
 
 

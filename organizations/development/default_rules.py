@@ -84,3 +84,20 @@ def load_default_rules(RuleSet, StepRule):
                           min_hours=hours or 0, clause=clause),
         )
     return rule_set
+
+
+def as_rules():
+    """The default steps as ``schedule.Rule`` values, without the database (the pure tests)."""
+    from organizations.development.schedule import Rule
+
+    out = []
+    for order, row in enumerate(STEPS, start=1):
+        code, stage, name, kind, counts_from, min_i, deadline, repeat, after, enters, people, hours, clause = row
+        min_n, min_unit = interval(min_i)
+        dl_n, dl_unit = interval(deadline)
+        lo, hi = people or (0, 0)
+        out.append(Rule(code=code, name=name, order=order, stage=stage, kind=kind, counts_from=counts_from,
+                        min_interval=min_n, min_unit=min_unit, deadline=dl_n, deadline_unit=dl_unit,
+                        repeat_months=repeat or 0, after_probation=after, enters_stage=enters, min_people=lo,
+                        max_people=hi, min_hours=hours or 0, clause=clause))
+    return out

@@ -98,8 +98,11 @@ def add_interval(d: date, n: int, unit: str) -> date:
 
 def interval_label(n: int, unit: str) -> str:
     if unit == MONTHS:
-        if n % 12 == 0:
-            return _("%(n)d年") % {"n": n // 12}
+        years, months = divmod(n, 12)
+        if years and months:
+            return _("%(y)d年%(m)d个月") % {"y": years, "m": months}
+        if years:
+            return _("%(n)d年") % {"n": years}
         return _("%(n)d个月") % {"n": n}
     if unit == WORKING_DAYS:
         return _("%(n)d个工作日") % {"n": n}

@@ -343,7 +343,6 @@ from organizations.development.models import (  # noqa: E402
     DevelopmentCase,
     DevelopmentRuleSet,
     DevelopmentStep,
-    StepEvidence,
     StepRule,
 )
 
@@ -407,16 +406,8 @@ class DevelopmentCaseAdmin(AuditedAdmin):
         return mask_id_number(obj.id_number)
 
 
-class StepEvidenceInline(admin.TabularInline):
-    model = StepEvidence
-    extra = 0
-    fields = ("original_name", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-
-
 @admin.register(DevelopmentStep)
 class DevelopmentStepAdmin(ReadOnlyAdmin):
     list_display = ("case", "code", "on", "recorded_by", "recorded_at")
     list_select_related = ("case", "recorded_by")
     search_fields = ("case__name", "code")
-    inlines = [StepEvidenceInline]

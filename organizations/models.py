@@ -36,6 +36,5 @@ from organizations.development.models import (  # noqa: F401
     DevelopmentCaseQuerySet,
     DevelopmentRuleSet,
     DevelopmentStep,
-    StepEvidence,
     StepRule,
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -25,7 +26,7 @@ from dangjian.scoping import get_scope
 from dangjian.uploads import check_evidence
 from organizations.development import schedule, selectors
 from organizations.development.choices import STAGE_ORDER, Stage, StepKind
-from organizations.development.models import DevelopmentCase, DevelopmentStep, StepEvidence
+from organizations.development.models import DevelopmentCase, DevelopmentStep
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.members import actions as member_actions
 from organizations.members.choices import MemberStatus
@@ -178,9 +179,13 @@ def step_record(*, actor, case, code, on, people=(), note="", hours=None, activi
         step.save()
         if people:
             step.people.set(people)
-        for upload, original in checked:
-            StepEvidence.objects.create(step=step, file=upload, original_name=original, size=upload.size,
-                                        uploaded_by=actor)
+        if checked:
+            step.evidence = [
+                {"path": default_storage.save(f"development/{case.pk}/{upload.name}", upload), "name": original,
+                 "size": upload.size}
+                for upload, original in checked
+            ]
+            step.save(update_fields=["evidence"])
         before = case.stage
         if rule.enters_stage and STAGE_ORDER[rule.enters_stage] > STAGE_ORDER[case.stage]:
             case.stage = rule.enters_stage

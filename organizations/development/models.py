@@ -1,6 +1,6 @@
 """发展党员: versioned rule sets (the steps, their order, intervals, deadlines and clauses) a
 locality may override, one development case per person (applicant → full member) and the
-steps recorded on it, with capped evidence files."""
+steps recorded on it, with capped evidence files (named on the step row)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -170,10 +170,6 @@ class DevelopmentCase(models.Model):
         return mask_id_number(self.id_number)
 
 
-def evidence_path(instance, filename):
-    return f"development/{instance.step.case_id}/{filename}"
-
-
 class DevelopmentStep(models.Model):
     case = models.ForeignKey(DevelopmentCase, on_delete=models.CASCADE, related_name="steps", verbose_name=_("档案"))
     code = models.SlugField(_("环节代码"), max_length=40)
@@ -193,6 +189,9 @@ class DevelopmentStep(models.Model):
     votes_no = models.PositiveSmallIntegerField(_("反对"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("弃权"), null=True, blank=True)
     votes_written = models.PositiveSmallIntegerField(_("其中书面意见"), null=True, blank=True)
+    # the step's evidence files (at most ``actions.EVIDENCE_MAX_FILES``), kept on the row so a
+    # timeline reads no further table: [{"path": stored name, "name": original name, "size": bytes}]
+    evidence = models.JSONField(_("佐证材料"), default=list, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("登记人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -205,21 +204,3 @@ class DevelopmentStep(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.code} {self.on}"
-
-
-class StepEvidence(models.Model):
-    step = models.ForeignKey(DevelopmentStep, on_delete=models.CASCADE, related_name="evidence",
-                             verbose_name=_("环节记录"))
-    file = models.FileField(_("文件"), upload_to=evidence_path)
-    original_name = models.CharField(_("原文件名"), max_length=200)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("上传人"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("环节佐证材料")
-        verbose_name_plural = _("环节佐证材料")
-
-    def __str__(self):
-        return self.original_name

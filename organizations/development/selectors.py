@@ -58,10 +58,10 @@ def case_plan(case, rules, steps, today: date) -> schedule.Plan:
 
 
 def timeline(case):
-    """The case's steps, oldest first, with their people and evidence (three queries)."""
+    """The case's steps, oldest first, with their people (two queries)."""
     return list(
         DevelopmentStep.objects.filter(case=case).select_related("activity", "recorded_by")
-        .prefetch_related("people", "evidence").order_by("on", "pk")
+        .prefetch_related("people").order_by("on", "pk")
     )
 
 

@@ -30,7 +30,7 @@ from organizations.development.forms import (
     meeting_label,
     member_label,
 )
-from organizations.development.models import DevelopmentStep, StepEvidence
+from organizations.development.models import DevelopmentStep
 from organizations.members import selectors as members_selectors
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.forms import org_label
@@ -275,12 +275,15 @@ def case_reveal(request, pk):
 
 
 @page_access(permissions.can_open_own_or_any, REFUSED)
-def evidence_download(request, pk, evidence_pk):
+def evidence_download(request, pk, step_pk, index):
+    from django.core.files.storage import default_storage
+
     case = _case_or_404(request.user, pk)
-    item = StepEvidence.objects.filter(pk=evidence_pk, step__case=case).first()
-    if item is None:
+    step = DevelopmentStep.objects.filter(pk=step_pk, case=case).first()
+    if step is None or not 0 <= index < len(step.evidence or []):
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+    item = step.evidence[index]
+    return FileResponse(default_storage.open(item["path"], "rb"), as_attachment=True, filename=item["name"])
 
 
 # ------------------------------------------------------------------------------ notices

@@ -62,4 +62,15 @@ BUDGETS = {
     "organizations.trees.check.check_all_trees": 19,  # both trees (12), the members' place columns (7)
     "organizations.members.selectors.roster_count": 1,  # exact (members/tests/test_selectors.py)
     "organizations.members.models.Member.save (place links unchanged)": 1,  # the UPDATE alone, exact (members/tests/test_places.py)
+    # ---------------------------------------------------- 发展党员 (development/tests/test_contracts.py),
+    # a community cadre; every page: session, user, scope, … , the session's save (3)
+    "organizations:development_index": 10,  # top area, the stage counts (one aggregate), due rows, step names
+    "organizations:development_branch": 10,  # the branch, the stage counts, due rows, step names
+    "organizations:development_branch_notices": 10,  # the branch, notice steps with cases, sponsor steps, people
+    "organizations:development_case_list": 9,  # count, rows, step names
+    "organizations:development_case_detail": 10,  # the case, its rule set's steps, its steps, their people
+    "organizations:development_case_notice": 10,  # the case, its notice step, sponsor steps, people
+    "organizations:development_member_record": 8,  # the member, their case (none)
+    "development-case-list": 3,  # user (token), count, rows
+    "development-case-detail": 4,  # user, the case, its steps, their people
 }

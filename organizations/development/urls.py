@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/<int:pk>/pick/members/", views.pick_members, name="development_pick_members"),
     path("cases/<int:pk>/pick/meetings/", views.pick_meetings, name="development_pick_meetings"),
     path("pick/branches/", views.pick_branches, name="development_pick_branches"),
+    path("mine/", views.my_record, name="development_my_record"),
     path("members/<int:pk>/", views.member_record, name="development_member_record"),
 ]

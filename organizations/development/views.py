@@ -346,6 +346,15 @@ def member_record(request, pk):
     })
 
 
+@page_access(permissions.can_open_own_or_any, REFUSED)
+def my_record(request):
+    """The signed-in member's own development record (the same rule as ``member_record``)."""
+    member = members_selectors.members_for(request.user).filter(user=request.user).first()
+    if member is None:
+        raise Http404
+    return redirect("organizations:development_member_record", pk=member.pk)
+
+
 # ------------------------------------------------------------------------------ pickers
 def _managed_case(request, pk):
     case = _case_or_404(request.user, pk)

@@ -72,7 +72,7 @@ def test_a_grid_member_sees_the_case_but_no_step_form(city):
 
 
 def test_the_vote_through_the_form_with_the_meeting_picked(city, cadre):
-    for i in range(3):
+    for _i in range(3):
         MemberFactory(organization=city.a.branch)
     case = walk(make_case(city.a.branch), cadre, until="branch_vote")
     from organizations.development import schedule

@@ -235,6 +235,13 @@ class Command(BaseCommand):
         organizational life."""
         # one block per lifecycle feature: started = time.perf_counter(); seed_x(...);
         # timings["x"] = time.perf_counter() - started (and its label in PHASES)
+        from django.utils import timezone
+
+        from organizations.development.demo import seed_for_demo
+
+        started = time.perf_counter()
+        seed_for_demo(accounts=accounts, seed=seed, first_city_only=first_city_only, today=timezone.localdate())
+        timings["development"] = time.perf_counter() - started
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

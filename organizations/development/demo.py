@@ -246,6 +246,12 @@ def seed_for_demo(*, accounts, seed, first_city_only: bool, today: date) -> dict
     from organizations.areas.models import Area
     from organizations.orgs.models import PartyOrg
 
+    if not DevelopmentRuleSet.objects.filter(area__isnull=True, steps__isnull=False).exists():
+        # a test database flushed by a transactional test lost the data migration's rows
+        from organizations.development.default_rules import load_default_rules
+        from organizations.development.models import StepRule
+
+        load_default_rules(DevelopmentRuleSet, StepRule)
     roots = Area.objects.filter(parent__isnull=True).order_by("code")
     if first_city_only:
         roots = roots[:1]
@@ -266,3 +272,14 @@ def seed_for_demo(*, accounts, seed, first_city_only: bool, today: date) -> dict
         branch = PartyOrg.objects.select_related("area").get(pk=own[0])
         counts.update(ensure_demo_queue(community_branch=branch, filer=users["community"], member=member, today=today))
     return counts
+
+
+def flush_development(org_trees) -> None:
+    """``seed_demo --flush``: the cases of the demo organizations go before the trees (a case
+    protects its branch, a vote step its meeting), set-based."""
+    from dangjian import trees
+
+    cases = DevelopmentCase.objects.filter(trees.in_trees_q(org_trees, "organization"))
+    DevelopmentStep.people.through.objects.filter(developmentstep__case__in=cases.values("pk")).delete()
+    DevelopmentStep.objects.filter(case__in=cases.values("pk"))._raw_delete(DevelopmentStep.objects.db)
+    cases._raw_delete(DevelopmentCase.objects.db)

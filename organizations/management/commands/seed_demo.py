@@ -103,6 +103,9 @@ def flush_dependents() -> None:
         flush_grids(area_trees)
         Wish.objects.filter(trees.in_trees_q(area_trees, "community")).delete()
     if org_trees:
+        from organizations.development.demo import flush_development
+
+        flush_development(org_trees)  # its vote steps protect the meetings
         Checklist.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Attendance.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
         ActivityAttachment.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()

@@ -9,6 +9,13 @@ from organizations.areas.models import (  # noqa: F401
     AreaManager,
     AreaQuerySet,
 )
+from organizations.development.models import (  # noqa: F401
+    DevelopmentCase,
+    DevelopmentCaseQuerySet,
+    DevelopmentRuleSet,
+    DevelopmentStep,
+    StepRule,
+)
 from organizations.grants.models import (  # noqa: F401
     Grant,
 )
@@ -30,11 +37,4 @@ from organizations.orgs.models import (  # noqa: F401
 from organizations.units.models import (  # noqa: F401
     ResidentUnit,
     ResidentUnitQuerySet,
-)
-from organizations.development.models import (  # noqa: F401
-    DevelopmentCase,
-    DevelopmentCaseQuerySet,
-    DevelopmentRuleSet,
-    DevelopmentStep,
-    StepRule,
 )

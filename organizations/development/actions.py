@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.audit import record
+from dangjian.crypto import normalise
 from dangjian.errors import PermissionDeniedError
+from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from dangjian.scoping import get_scope
 from dangjian.uploads import check_evidence
 from organizations.development import schedule, selectors
@@ -81,12 +83,20 @@ def case_create(*, actor, organization, name, gender, birth_date, applied_on, ph
     today = _today()
     if applied_on > today:
         raise ValidationError({"applied_on": _("递交申请日期不能晚于今天。")})
+    phone, id_number = normalise(phone or ""), normalise(id_number or "").upper()
+    errors = {}
+    if phone and not is_valid_mobile(phone):
+        errors["phone"] = _("请输入有效的11位手机号码。")
+    if id_number and not is_valid_id_number(id_number):
+        errors["id_number"] = _("请输入有效的18位身份证号（校验位须正确）。")
+    if errors:
+        raise ValidationError(errors)
     try:
         schedule.check_age(birth_date, applied_on, rule_set.min_age)
     except schedule.StepRefused as exc:
         raise _refused(exc, "birth_date") from None
     case = DevelopmentCase(organization=organization, name=name.strip(), gender=gender, birth_date=birth_date,
-                           phone=phone or "", id_number=id_number or "", applied_on=applied_on, rule_set=rule_set,
+                           phone=phone, id_number=id_number, applied_on=applied_on, rule_set=rule_set,
                            stage=Stage.APPLICANT, created_by=actor)
     case.full_clean(exclude=["next_step", "due_step"])
     case.save()

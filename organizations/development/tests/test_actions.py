@@ -211,3 +211,10 @@ def test_member_moved_leaves_a_finished_case_alone(city, cadre, branch):
     member_moved.send(sender=Member, member=member, from_org_id=branch.pk, to_org_id=city.b.branch.pk, actor=cadre)
     done.refresh_from_db()
     assert done.organization_id == branch.pk
+
+
+def test_a_bad_phone_or_id_number_is_refused_without_repeating_it(cadre, branch):
+    with pytest.raises(ValidationError) as exc:
+        actions.case_create(actor=cadre, organization=branch, name="某", gender="M", birth_date=date(2000, 1, 1),
+                            applied_on=date(2026, 11, 1), phone="12345", id_number="210602200001011234")
+    assert set(exc.value.message_dict) == {"phone", "id_number"} and "12345" not in message(exc)

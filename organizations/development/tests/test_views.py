@@ -164,3 +164,28 @@ def test_the_list_filters_by_stage_due_and_name(city, cadre):
     assert listed(due="overdue") == {overdue.pk}
     assert listed(q="新申请") == {fresh.pk}
     assert listed(stage="activist") == set()
+
+
+def test_evidence_is_capped_checked_and_downloadable_in_scope(city, cadre, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    case = make_case(city.a.branch, applied_on=date(2026, 11, 2))
+    client = logged_in(cadre)
+    url = reverse("organizations:development_step_create", args=[case.pk, "talk"])
+
+    def pdf(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4\n% demo\n", content_type="application/pdf")
+
+    too_many = client.post(url, {"step-on": "2026-11-10", "step-evidence": [pdf(f"谈话{i}.pdf") for i in range(4)]})
+    assert too_many.status_code == 400 and "最多保留 3 个" in too_many.content.decode()
+    fake = client.post(url, {"step-on": "2026-11-10",
+                             "step-evidence": [SimpleUploadedFile("谈话.pdf", b"not a pdf")]})
+    assert fake.status_code == 400 and "不符" in fake.content.decode()
+    assert client.post(url, {"step-on": "2026-11-10", "step-evidence": [pdf("谈话记录.pdf")]}).status_code == 302
+    step = case.steps.get(code="talk")
+    assert [e["name"] for e in step.evidence] == ["谈话记录.pdf"] and "谈话记录" not in step.evidence[0]["path"]
+    download = reverse("organizations:development_evidence", args=[case.pk, step.pk, 0])
+    assert client.get(download).status_code == 200
+    outsider = user_with(Role.COMMUNITY, city.b.area)
+    assert logged_in(outsider).get(download).status_code == 404

@@ -396,3 +396,76 @@ class DuesOrgMonthAdmin(ReadOnlyAdmin):
     list_display = ("org", "month", "due", "paid", "paid_months", "exempt_months")
     list_select_related = ("org",)
     date_hierarchy = "month"
+# ------------------------------------------------------------------------- 发展党员
+from organizations.development.models import (  # noqa: E402
+    DevelopmentCase,
+    DevelopmentRuleSet,
+    DevelopmentStep,
+    StepRule,
+)
+
+
+class StepRuleInline(admin.TabularInline):
+    model = StepRule
+    extra = 0
+    fields = ("order", "code", "stage", "name", "kind", "counts_from", "min_interval", "min_unit", "deadline",
+              "deadline_unit", "repeat_months", "after_probation", "enters_stage", "min_people", "max_people",
+              "min_hours", "clause")
+
+
+@admin.register(DevelopmentRuleSet)
+class DevelopmentRuleSetAdmin(AuditedAdmin):
+    list_display = ("name", "area", "version", "effective_from", "min_age", "created_by", "created_at")
+    search_fields = ("name", "area__name")
+    list_select_related = ("area", "created_by")
+    autocomplete_fields = ("area",)
+    readonly_fields = ("created_by", "created_at")
+    inlines = [StepRuleInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class DevelopmentStepInline(admin.TabularInline):
+    model = DevelopmentStep
+    extra = 0
+    fields = ("code", "on", "note", "notice_until", "hours", "activity", "votes_expected", "votes_present",
+              "votes_yes", "votes_no", "votes_abstain", "votes_written", "recorded_by")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # steps are recorded through the portal, where the rules are checked
+
+
+@admin.register(DevelopmentCase)
+class DevelopmentCaseAdmin(AuditedAdmin):
+    """Personal data masked; steps read-only (recorded through the portal, which checks the rules)."""
+
+    list_display = ("name", "organization", "stage", "applied_on", "masked_phone", "masked_id_number", "due_on")
+    list_filter = ("stage",)
+    search_fields = ("name",)
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization", "member")
+    exclude = ("phone", "id_number", "phone_hash", "id_number_hash")
+    readonly_fields = ("masked_phone", "masked_id_number", "rule_set", "stage", "next_step", "next_allowed_on",
+                       "due_step", "due_on", "created_by", "created_at", "updated_at")
+    inlines = [DevelopmentStepInline]
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+
+@admin.register(DevelopmentStep)
+class DevelopmentStepAdmin(ReadOnlyAdmin):
+    list_display = ("case", "code", "on", "recorded_by", "recorded_at")
+    list_select_related = ("case", "recorded_by")
+    search_fields = ("case__name", "code")

@@ -10,3 +10,6 @@ class OrganizationsConfig(AppConfig):
         from organizations.accounts import signals
 
         signals.connect()
+        from organizations.development import actions as development_actions
+
+        development_actions.connect()

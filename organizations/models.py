@@ -9,6 +9,13 @@ from organizations.areas.models import (  # noqa: F401
     AreaManager,
     AreaQuerySet,
 )
+from organizations.development.models import (  # noqa: F401
+    DevelopmentCase,
+    DevelopmentCaseQuerySet,
+    DevelopmentRuleSet,
+    DevelopmentStep,
+    StepRule,
+)
 from organizations.dues.models import (  # noqa: F401
     DuesBase,
     DuesBracket,

@@ -40,6 +40,8 @@ urlpatterns = [
     path("accounts/", include("organizations.staff.urls")),
     # 党费 (dues)
     path("dues/", include("organizations.dues.urls")),
+    # 发展党员
+    path("development/", include("organizations.development.urls")),
     # Excel import / export
     path("import/<str:kind>/", io_views.import_start, name="import_start"),
     path("import/<str:kind>/template.xlsx", io_views.import_template, name="import_template"),

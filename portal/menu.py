@@ -82,6 +82,7 @@ MAIN = (
         # 党费 (dues): the branches' ledgers for cadres, a member's own record
         Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
         Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
+        Link(L("发展党员"), "organizations:development_index", "person-plus"),
     ),
     _section(
         L("网格"),

@@ -2,6 +2,7 @@
 (``dangjian.api.routers.build_router`` calls ``register``)."""
 from organizations.accounts.api.views import ApiTokenViewSet, AuthTokenViewSet
 from organizations.areas.api.views import AreaViewSet
+from organizations.development.api.views import DevelopmentCaseViewSet
 from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
@@ -20,6 +21,7 @@ ROUTES = (
     # 党费 (dues), read-only
     ("dues/payments", DuesPaymentViewSet, "dues-payment"),
     ("dues/bases", DuesBaseViewSet, "dues-base"),
+    ("development-cases", DevelopmentCaseViewSet, "development-case"),
 )
 
 

@@ -75,4 +75,15 @@ BUDGETS = {
     "organizations:dues_lapsed": 9,  # + top area, one windowed read of the dues states, the page's bases
     "organizations:dues_arrears": 9,
     "organizations:dues_totals": 10,  # + the area, its children, one grouped read of the ledger
+    # ---------------------------------------------------- 发展党员 (development/tests/test_contracts.py),
+    # a community cadre; every page: session, user, scope, … , the session's save (3)
+    "organizations:development_index": 10,  # top area, the stage counts (one aggregate), due rows, step names
+    "organizations:development_branch": 10,  # the branch, the stage counts, due rows, step names
+    "organizations:development_branch_notices": 10,  # the branch, notice steps with cases, sponsor steps, people
+    "organizations:development_case_list": 9,  # count, rows, step names
+    "organizations:development_case_detail": 10,  # the case, its rule set's steps, its steps, their people
+    "organizations:development_case_notice": 10,  # the case, its notice step, sponsor steps, people
+    "organizations:development_member_record": 8,  # the member, their case (none)
+    "development-case-list": 3,  # user (token), count, rows
+    "development-case-detail": 4,  # user, the case, its steps, their people
 }

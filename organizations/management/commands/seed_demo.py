@@ -109,6 +109,9 @@ def flush_dependents() -> None:
         AppraisalGrade.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
         AppraisalEvent.objects.filter(trees.in_trees_q(org_trees, "appraisal__org")).delete()
         Appraisal.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
+        from organizations.development.demo import flush_development
+
+        flush_development(org_trees)  # its vote steps protect the meetings
         Checklist.objects.filter(trees.in_trees_q(org_trees, "org")).delete()
         Attendance.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
         ActivityAttachment.objects.filter(trees.in_trees_q(org_trees, "activity__org")).delete()
@@ -239,8 +242,19 @@ class Command(BaseCommand):
         in every state, appraisals), each feature's demo one timed phase, through the bulk path
         at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
         organizational life."""
-        for phase in (self._seed_dues, self._seed_appraisal):
+        for phase in (self._seed_development, self._seed_dues, self._seed_appraisal):
             phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
+
+    def _seed_development(self, accounts, *, seed, first_city_only, timings):
+        """发展党员 (organizations.development.demo): pipelines per branch, applicants through
+        probationary members, work waiting for the demo community account."""
+        from django.utils import timezone
+
+        from organizations.development.demo import seed_for_demo
+
+        started = time.perf_counter()
+        seed_for_demo(accounts=accounts, seed=seed, first_city_only=first_city_only, today=timezone.localdate())
+        timings["development"] = time.perf_counter() - started
 
     def _seed_dues(self, accounts, *, seed, first_city_only, timings):
         """党费 (organizations.dues.demo): a base for every member and a year of the ledger;

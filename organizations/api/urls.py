@@ -5,6 +5,7 @@ from organizations.areas.api.views import AreaViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
 from organizations.staff.api.views import AccountViewSet
+from organizations.transfers.api.views import TransferViewSet
 from organizations.units.api.views import ResidentUnitViewSet
 
 ROUTES = (
@@ -16,6 +17,7 @@ ROUTES = (
     ("resident-units", ResidentUnitViewSet, "resident-unit"),
     ("central-households", CentralHouseholdViewSet, "central-household"),
     ("auth/accounts", AccountViewSet, "account"),
+    ("transfers", TransferViewSet, "transfer"),
 )
 
 

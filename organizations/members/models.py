@@ -74,9 +74,10 @@ class Member(models.Model):
     # 组织关系转接 (organizations.transfers): lost contact, 流动党员 (with the place and the contact
     # branch), transferred out of the portal (kept, not counted among current members)
     contact_state = models.CharField(
-        _("党员状况"), max_length=8, choices=ContactState.choices, default=ContactState.NORMAL, db_index=True
+        _("党员状况"), max_length=8, choices=ContactState.choices, default=ContactState.NORMAL,
+        db_default=ContactState.NORMAL, db_index=True,  # bulk loaders (the demo, imports) leave it out
     )
-    mobile_place = models.CharField(_("流动去向（外出地点）"), max_length=120, blank=True)
+    mobile_place = models.CharField(_("流动去向（外出地点）"), max_length=120, blank=True, default="", db_default="")
     contact_org = models.ForeignKey(
         PartyOrg, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_members",
         verbose_name=_("流动党员联系支部"),

@@ -33,7 +33,6 @@ from organizations.members.forms import (
 from organizations.orgs import permissions as orgs_permissions
 from organizations.orgs import selectors as orgs_selectors
 
-
 # ----------------------------------------------------------------------------- members
 # the member states counted beside the roster's total (组织关系转接)
 STATE_FIGURES = (ContactState.LOST, ContactState.MOBILE, ContactState.TRANSFERRED_OUT)

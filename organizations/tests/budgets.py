@@ -62,4 +62,13 @@ BUDGETS = {
     "organizations.trees.check.check_all_trees": 19,  # both trees (12), the members' place columns (7)
     "organizations.members.selectors.roster_count": 1,  # exact (members/tests/test_selectors.py)
     "organizations.members.models.Member.save (place links unchanged)": 1,  # the UPDATE alone, exact (members/tests/test_places.py)
+    # ---------------------------------------------------- 组织关系转接 (transfers/tests/test_contracts.py)
+    # a community cadre: session, user, scope, rows with their count (one windowed query), the
+    # session's save (3); the detail: the transfer with both ends and its letter, its events
+    "organizations:transfer_list": 7,
+    "organizations:transfer_detail": 8,
+    "organizations:transfer_letter": 7,
+    "organizations:member_transfers": 9,  # the member, the count, the rows with their letters
+    "transfer-list": 3,
+    "transfer-detail": 4,  # scope, the transfer, it again with both ends and the letter, its events
 }

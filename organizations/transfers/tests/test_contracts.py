@@ -8,7 +8,7 @@ cadre's subtree), out of scope when it goes between 乙 and the other city."""
 import itertools
 
 import pytest
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.testing.contracts import ApiDetailContract, ApiListContract, PageDetailContract, PageListContract, by_pk
@@ -49,7 +49,6 @@ class TransferWorld:
 
 
 class TestTransferListPage(TransferWorld, PageListContract):
-    list_url = reverse_lazy("organizations:transfer_list")
     list_budget = BUDGETS["organizations:transfer_list"]
     detail_url = by_pk("organizations:transfer_detail")
 

@@ -175,7 +175,7 @@ class MemberAdminForm(PersonalDataAdminForm):
 class MemberAdmin(AuditedAdmin):
     form = MemberAdminForm
     list_display = ("name", "gender", "status", "organization", "org_role", "residence", "masked_phone", "masked_id_number")
-    list_filter = ("status", "gender", "in_service", "org_role")
+    list_filter = ("status", "gender", "in_service", "org_role", "contact_state")
     search_fields = ("name",)
     autocomplete_fields = ("organization", "residence", "employer_org", "user")
     list_select_related = ("organization", "residence")

@@ -168,3 +168,11 @@ def test_the_receiving_cadre_finds_the_transfer_in_the_home_queue(w):
     home = logged_in(w.cadre_b).get("/").content.decode()
     assert 'data-testid="queue-transfers_incoming"' in home and _url("transfer_detail", t.pk) in home
     assert _url("transfer_detail", t.pk) not in logged_in(w.cadre_a).get("/").content.decode()
+
+
+def test_the_org_page_counts_current_members_and_each_state(w):
+    actions.transfer_letter_out(actor=w.cadre_a, member=w.member, destination="外地")
+    actions.member_state_set(actor=w.cadre_a, member=w.city.a.members[1], state=ContactState.LOST)
+    page = logged_in(w.cadre_a).get(_url("org_detail", w.city.a.branch.pk))
+    assert page.context["member_total"] == 1  # the transferred-out record is not a current member
+    assert "失联 1 · 流动 0 · 已转出 1" in page.content.decode()

@@ -66,7 +66,7 @@ BUDGETS = {
     # a community cadre: session, user, scope, rows with their count (one windowed query), the
     # session's save (3); the detail: the transfer with both ends and its letter, its events
     "organizations:transfer_list": 7,
-    "organizations:transfer_detail": 8,
+    "organizations:transfer_detail": 9,  # + whether the member's record opens (the receiving side: once accepted)
     "organizations:transfer_letter": 7,
     "organizations:member_transfers": 9,  # the member, the count, the rows with their letters
     "transfer-list": 3,

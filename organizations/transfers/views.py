@@ -26,7 +26,7 @@ from dangjian import pickers
 from dangjian.access import page_access
 from dangjian.errors import PermissionDeniedError, TransitionError, message_of
 from dangjian.forms import attach_errors
-from dangjian.portal import paginate, refusals
+from dangjian.portal import _visible_ids, paginate, refusals
 from dangjian.workflow import available_transitions
 from organizations.members import selectors as members_selectors
 from organizations.orgs.forms import org_label
@@ -115,6 +115,8 @@ def transfer_detail(request, pk):
         "events": selectors.transfer_events(transfer), "event_labels": actions.EVENT_LABELS,
         "TransferAction": TransferAction, "reason_form": ReasonForm() if TransferAction.RETURN in steps else None,
         "can_print": letter is not None and permissions.can_print_letter(user, transfer),
+        # the receiving side sees the member's record only once the transfer is accepted
+        "member_visible": bool(_visible_ids(members_selectors.members_for(user), [transfer.member_id])),
         "crumbs": _crumbs((transfer.member.name, None)),
     })
 

@@ -41,6 +41,9 @@ class LetterSerializer(serializers.ModelSerializer):
 
 
 class TransferEventSerializer(serializers.ModelSerializer):
+    from_status = serializers.CharField(read_only=True, label=_("原状态"))
+    to_status = serializers.CharField(read_only=True, label=_("新状态"))
+
     class Meta:
         model = TransferEvent
         fields = ["from_status", "to_status", "note", "at"]

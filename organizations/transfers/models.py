@@ -42,7 +42,8 @@ class TransferQuerySet(ScopedQuerySet):
 
 
 class Transfer(models.Model):
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("党员"))
+    # a member's transfers are part of their record (and go with it, as the demo's flush does)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("党员"))
     kind = models.CharField(_("转接类型"), max_length=8, choices=TransferKind.choices, default=TransferKind.WITHIN)
     from_org = models.ForeignKey(
         PartyOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_out",

@@ -194,7 +194,7 @@ def _incoming(w, **overrides):
     values = dict(
         to_org=w.city.a.branch, letter_number="辽组转字2026第18号", outside_org="中共某县委组织部",
         issued_on=timezone.localdate() - timedelta(days=5), name="新来党员", gender="F",
-        id_number=valid_id_number(777), phone="13912345678", status="full",
+        id_number=valid_id_number(777, birth="19650303"), phone="13912345678", status="full",
     )
     values.update(overrides)
     return actions.transfer_register_incoming(actor=w.cadre_a, **values)
@@ -204,7 +204,7 @@ def test_register_incoming_from_a_letter_through_the_members_create(w):
     t = _incoming(w)
     member = Member.objects.get(pk=t.member_id)
     assert (member.name, member.organization_id) == ("新来党员", w.city.a.branch.pk)
-    assert member.phone_hash == keyed_hash("13912345678") and member.id_number == valid_id_number(777)
+    assert member.phone_hash == keyed_hash("13912345678") and member.id_number == valid_id_number(777, birth="19650303")
     assert (t.kind, t.status, t.outside_org) == (TransferKind.IN, TransferStatus.ACCEPTED, "中共某县委组织部")
     letter = IntroductionLetter.objects.get(transfer=t)
     assert (letter.direction, letter.number) == ("in", "辽组转字2026第18号")

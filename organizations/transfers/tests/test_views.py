@@ -115,7 +115,7 @@ def test_register_incoming_page(w):
     response = a.post(_url("transfer_register"), {
         "letter_number": "外字001", "outside_org": "中共某县委", "issued_on": timezone.localdate().isoformat(),
         "to_org": w.city.a.branch.pk, "name": "转入者", "gender": "M", "status": "full",
-        "id_number": valid_id_number(4242), "phone": "13800001111",
+        "id_number": valid_id_number(4242, birth="19700505"), "phone": "13800001111",
     })
     member = Member.objects.get(name="转入者")
     assert response.status_code == 302 and response["Location"] == _url("member_detail", member.pk)

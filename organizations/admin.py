@@ -175,7 +175,7 @@ class MemberAdminForm(PersonalDataAdminForm):
 class MemberAdmin(AuditedAdmin):
     form = MemberAdminForm
     list_display = ("name", "gender", "status", "organization", "org_role", "residence", "masked_phone", "masked_id_number")
-    list_filter = ("status", "gender", "in_service", "org_role")
+    list_filter = ("status", "gender", "in_service", "org_role", "contact_state")
     search_fields = ("name",)
     autocomplete_fields = ("organization", "residence", "employer_org", "user")
     list_select_related = ("organization", "residence")
@@ -469,3 +469,46 @@ class DevelopmentStepAdmin(ReadOnlyAdmin):
     list_display = ("case", "code", "on", "recorded_by", "recorded_at")
     list_select_related = ("case", "recorded_by")
     search_fields = ("case__name", "code")
+# ---------------------------------------------------------------- 组织关系转接 (transfers)
+# Read-only: every step of a transfer is an action (lock, check, record) taken on the portal
+# or through the API; the admin shows the rows, their letter and their history.
+from organizations.transfers.models import IntroductionLetter, Transfer, TransferEvent  # noqa: E402
+
+
+class TransferEventInline(admin.TabularInline):
+    model = TransferEvent
+    fields = ("at", "actor", "from_status", "to_status", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class IntroductionLetterInline(admin.StackedInline):
+    model = IntroductionLetter
+    fields = ("direction", "number", "issuer", "issuer_name", "destination", "issued_on", "valid_until")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ("started_at", "member", "kind", "from_org", "to_org", "outside_org", "status", "due_on", "answered_at")
+    list_filter = ("kind", "status")
+    search_fields = ("member__name", "from_org__name", "to_org__name", "outside_org", "letter__number")
+    list_select_related = ("member", "from_org", "to_org")
+    date_hierarchy = "started_at"
+    inlines = (IntroductionLetterInline, TransferEventInline)
+
+
+@admin.register(IntroductionLetter)
+class IntroductionLetterAdmin(ReadOnlyAdmin):
+    list_display = ("number", "direction", "issuer_name", "destination", "issued_on", "valid_until")
+    list_filter = ("direction", "year")
+    search_fields = ("number", "issuer_name", "destination", "transfer__member__name")

@@ -42,6 +42,11 @@ from organizations.orgs.models import (  # noqa: F401
     PartyOrgManager,
     PartyOrgQuerySet,
 )
+from organizations.transfers.models import (  # noqa: F401
+    IntroductionLetter,
+    Transfer,
+    TransferEvent,
+)
 from organizations.units.models import (  # noqa: F401
     ResidentUnit,
     ResidentUnitQuerySet,

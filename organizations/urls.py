@@ -36,6 +36,8 @@ urlpatterns = [
     path("units/new/", units_views.unit_create, name="unit_create"),
     path("units/<int:pk>/", units_views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", units_views.unit_edit, name="unit_edit"),
+    # 组织关系转接: transfers, introduction letters, members' contact states
+    path("transfers/", include("organizations.transfers.urls")),
     # 账号管理: accounts and their grants
     path("accounts/", include("organizations.staff.urls")),
     # 党费 (dues)

@@ -83,6 +83,7 @@ MAIN = (
         Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
         Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
         Link(L("发展党员"), "organizations:development_index", "person-plus"),
+        Link(L("组织关系转接"), "organizations:transfer_list", "arrow-left-right"),
     ),
     _section(
         L("网格"),

@@ -29,6 +29,7 @@ from dangjian.scoping import get_scope
 from grids.diary import selectors as diary
 from organizations.areas.choices import AreaLevel
 from organizations.grants.choices import Role
+from organizations.transfers import selectors as transfers
 from services.checkins import rules as checkin_rules
 from services.checkins import selectors as checkins
 from services.requests import selectors as requests
@@ -131,6 +132,16 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             Head(checklists.awaiting_approval(user), order=(F("submitted_at").asc(),),
                  label=Concat(F("org__name"), Value(" · "), F("year"), output_field=CharField())),
             _url("checklist:detail"), reverse("checklist:awaiting"), _("没有待审批的清单。"),
+        )
+    if manage_above_community or holds(Role.COMMUNITY):
+        # 组织关系转接: transfers into a branch the user manages, waiting for an answer
+        specs["transfers_incoming"] = _Spec(
+            _("待接收的组织关系转接"),
+            Head(transfers.incoming_waiting(user), order=(F("due_on").asc(), F("pk").asc()),
+                 label=Concat(F("member__name"), Value(" · "), F("from_org__name"), output_field=CharField()),
+                 day=F("due_on")),
+            _url("organizations:transfer_detail"), f"{reverse('organizations:transfer_list')}?tab=incoming&status=pending",
+            _("没有待接收的组织关系转接。"), optional=not holds(Role.COMMUNITY),
         )
     if holds(Role.STREET, Role.COMMUNITY):
         specs["whistles_confirm"] = _Spec(

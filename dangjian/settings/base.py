@@ -335,6 +335,10 @@ SANLV_WEIGHTING = env("SANLV_WEIGHTING", default="10-50-40")  # 三率: "10-50-4
 MEMBER_REPORT_VALID_MONTHS = env.int("MEMBER_REPORT_VALID_MONTHS", default=6)  # 在职党员 report again every …
 SERVICE_HOURS_TARGET = env.int("SERVICE_HOURS_TARGET", default=50)  # service hours a year
 APPRAISAL_EXCELLENT_MAX_SHARE = env("APPRAISAL_EXCELLENT_MAX_SHARE", default="1/3")  # 民主评议: 优秀 at most this share
+# 组织关系转接 (organizations.transfers.rules): days the receiving branch has to answer, and the
+# months an introduction letter (介绍信) is valid
+TRANSFER_ANSWER_DAYS = env.int("TRANSFER_ANSWER_DAYS", default=30)
+TRANSFER_LETTER_VALID_MONTHS = env.int("TRANSFER_LETTER_VALID_MONTHS", default=3)
 
 # /api/schema/ and /api/docs/: public only where this is on (local.py turns it on for
 # development); otherwise for signed-in staff users (dangjian.api.permissions.docs_allowed).

@@ -7,6 +7,7 @@ from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
 from organizations.staff.api.views import AccountViewSet
+from organizations.transfers.api.views import TransferViewSet
 from organizations.units.api.views import ResidentUnitViewSet
 
 ROUTES = (
@@ -22,6 +23,7 @@ ROUTES = (
     ("dues/payments", DuesPaymentViewSet, "dues-payment"),
     ("dues/bases", DuesBaseViewSet, "dues-base"),
     ("development-cases", DevelopmentCaseViewSet, "development-case"),
+    ("transfers", TransferViewSet, "transfer"),
 )
 
 

@@ -13,6 +13,7 @@ from organizations.areas.permissions import _require_manage_area
 from organizations.members import permissions, selectors
 from organizations.members.choices import LOOKUP_FIELDS, PERSONAL_DATA_ROLES, AccessChannel, AccessKind
 from organizations.members.models import CentralHousehold, Member, PersonalDataAccess
+from organizations.members.signals import member_moved
 from organizations.orgs.permissions import _require_manage_org
 
 # ----------------------------------------------------------------------------- members
@@ -59,6 +60,7 @@ def member_update(*, actor, member, **fields) -> Member:
             residence=fields.get("residence", member.residence),
         )
     member = Member.objects.select_for_update().get(pk=member.pk)
+    from_org_id = member.organization_id
     changes = changed_fields(member, fields)
     for name in PERSONAL_FIELDS:  # never write personal data into the audit trail
         if name in changes:
@@ -68,6 +70,9 @@ def member_update(*, actor, member, **fields) -> Member:
     _validate_member_unique(member, actor)
     member.save()
     record(actor, "member.update", member, changes)
+    if member.organization_id != from_org_id:
+        member_moved.send(sender=Member, member=member, from_org_id=from_org_id, to_org_id=member.organization_id,
+                          actor=actor)
     return member
 
 

@@ -14,6 +14,21 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("预备党员")
 
 
+class ContactState(models.TextChoices):
+    """Where a member stands with their organization, besides 正式/预备 (DOMAIN "Transfers")."""
+
+    NORMAL = "normal", _("正常")
+    LOST = "lost", _("失联党员")
+    MOBILE = "mobile", _("流动党员")
+    TRANSFERRED_OUT = "out", _("已转出")
+
+
+# States a cadre sets and clears by hand; "transferred out" follows an introduction letter only.
+MANUAL_STATES = (ContactState.LOST, ContactState.MOBILE)
+# Members counted among the current members of a roster (a transferred-out record is kept, not counted).
+CURRENT_STATES = (ContactState.NORMAL, ContactState.LOST, ContactState.MOBILE)
+
+
 class OrgRole(models.TextChoices):
     SECRETARY = "secretary", _("书记")
     DEPUTY_SECRETARY = "deputy", _("副书记")

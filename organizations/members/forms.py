@@ -7,7 +7,7 @@ from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, Pl
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from organizations.areas.choices import AreaLevel
 from organizations.areas.forms import AreaPickerField
-from organizations.members.choices import Gender, MemberStatus, OrgRole
+from organizations.members.choices import ContactState, Gender, MemberStatus, OrgRole
 from organizations.members.models import CentralHousehold, Member
 from organizations.orgs.forms import OrgPickerField
 
@@ -115,6 +115,8 @@ class MemberFilterForm(FilterForm):
         label=_("在职党员"), required=False, choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))]
     )
     org_role = forms.ChoiceField(label=_("组织内职务"), required=False, choices=_choices(OrgRole))
+    # 组织关系转接: by default the current members (a transferred-out record is kept, not listed)
+    contact_state = forms.ChoiceField(label=_("党员状况"), required=False, choices=[("", _("现有党员")), *ContactState.choices])
     organization = forms.IntegerField(label=_("党组织编号"), required=False, min_value=1, widget=forms.HiddenInput)
     within = forms.IntegerField(label=_("区域编号"), required=False, min_value=1, widget=forms.HiddenInput)
 

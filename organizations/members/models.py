@@ -10,7 +10,15 @@ from dangjian.privacy import mask_id_number, mask_phone
 from dangjian.scoping import InArea, InOrg, ScopedQuerySet
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from organizations.members.choices import ROSTER_ROLES, AccessChannel, AccessKind, Gender, MemberStatus, OrgRole
+from organizations.members.choices import (
+    ROSTER_ROLES,
+    AccessChannel,
+    AccessKind,
+    ContactState,
+    Gender,
+    MemberStatus,
+    OrgRole,
+)
 from organizations.orgs.models import PartyOrg
 
 
@@ -63,6 +71,18 @@ class Member(models.Model):
         PartyOrg, null=True, blank=True, on_delete=models.SET_NULL, related_name="employed_members",
         verbose_name=_("工作单位党组织"),
     )
+    # 组织关系转接 (organizations.transfers): lost contact, 流动党员 (with the place and the contact
+    # branch), transferred out of the portal (kept, not counted among current members)
+    contact_state = models.CharField(
+        _("党员状况"), max_length=8, choices=ContactState.choices, default=ContactState.NORMAL,
+        db_default=ContactState.NORMAL, db_index=True,  # bulk loaders (the demo, imports) leave it out
+    )
+    mobile_place = models.CharField(_("流动去向（外出地点）"), max_length=120, blank=True, default="", db_default="")
+    contact_org = models.ForeignKey(
+        PartyOrg, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_members",
+        verbose_name=_("流动党员联系支部"),
+    )
+    state_since = models.DateField(_("状况开始日期"), null=True, blank=True)
     phone = EncryptedCharField(_("手机号"), max_plain_length=20)
     phone_hash = KeyedHashField(source="phone", db_index=True)
     id_number = EncryptedCharField(_("身份证号"), max_plain_length=18)

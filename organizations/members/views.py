@@ -21,7 +21,7 @@ from organizations.grants import permissions as grants_permissions
 from organizations.imports import permissions as imports_permissions
 from organizations.members import actions as members_actions
 from organizations.members import permissions, places, selectors
-from organizations.members.choices import AccessChannel
+from organizations.members.choices import AccessChannel, ContactState
 from organizations.members.forms import (
     CentralHouseholdForm,
     MemberFilterForm,
@@ -33,8 +33,11 @@ from organizations.members.forms import (
 from organizations.orgs import permissions as orgs_permissions
 from organizations.orgs import selectors as orgs_selectors
 
-
 # ----------------------------------------------------------------------------- members
+# the member states counted beside the roster's total (组织关系转接)
+STATE_FIGURES = (ContactState.LOST, ContactState.MOBILE, ContactState.TRANSFERRED_OUT)
+
+
 @page_access(permissions.can_open_roster, gettext_lazy("您的角色不能查看党员名册。"))
 @refusals
 def member_list(request):
@@ -68,12 +71,27 @@ def member_list(request):
             wanted &= Q(pk__in=[])
         else:
             wanted &= places.residing_q(area_filter)
+    # 党员状况 (organizations.transfers): the list and its figures by state; by default the
+    # current members, every state's count beside it, all in the count's one query
+    figures = {"all": wanted, **{state: wanted & Q(contact_state=state) for state in STATE_FIGURES}}
+    if values.get("contact_state"):
+        wanted &= Q(contact_state=values["contact_state"])
+    else:
+        wanted &= ~Q(contact_state=ContactState.TRANSFERRED_OUT)
     qs = members.filter(wanted).select_related("organization", "residence").order_by(
         *trees.tree_order("organization"), "id"
     )
     # The page's rows come from the scoped queryset in roster order; its count from
     # roster_count, which PostgreSQL answers from indexed foreign keys instead of the OR of joins.
-    paginator = portal.CountedPaginator(qs, PAGE_SIZE, count=selectors.roster_count(user, wanted))
+    counts = selectors.roster_counts(user, figures)
+    state = values.get("contact_state")
+    if not state:
+        total = counts["all"] - counts[ContactState.TRANSFERRED_OUT]
+    elif state in counts:
+        total = counts[state]
+    else:  # 正常: every member but the lost, the mobile and the transferred out
+        total = counts["all"] - sum(counts[s] for s in STATE_FIGURES)
+    paginator = portal.CountedPaginator(qs, PAGE_SIZE, count=total)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -86,6 +104,8 @@ def member_list(request):
             "org_filter_id": values.get("organization"),
             "area_filter_id": values.get("within"),
             "roster": roster,
+            "state_figures": [(s, ContactState(s).label, counts[s]) for s in STATE_FIGURES] if roster else [],
+            "state_filter": state or "",
             "can_look_up": permissions.can_look_up_personal_data(user),
             "lookup_form": MemberLookupForm(),
             "can_create": grants_permissions.can_manage_anything(user),

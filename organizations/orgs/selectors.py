@@ -30,9 +30,14 @@ def with_member_total(orgs):
 
 def org_figures(orgs):
     """Annotate organizations with the counts the structure warnings need (one query)."""
+    current = ~Q(members__contact_state="out")  # a record transferred out (介绍信) is kept, not counted
     return orgs.annotate(
-        full_count=Count("members", filter=Q(members__status="full"), distinct=True),
-        probationary_count=Count("members", filter=Q(members__status="probationary"), distinct=True),
+        full_count=Count("members", filter=Q(members__status="full") & current, distinct=True),
+        probationary_count=Count("members", filter=Q(members__status="probationary") & current, distinct=True),
+        # 党员状况 (organizations.transfers), beside the totals
+        lost_count=Count("members", filter=Q(members__contact_state="lost"), distinct=True),
+        mobile_count=Count("members", filter=Q(members__contact_state="mobile"), distinct=True),
+        out_count=Count("members", filter=Q(members__contact_state="out"), distinct=True),
         committee_size=Count(
             "members", filter=Q(members__org_role__in=["secretary", "deputy", "committee"]), distinct=True
         ),

@@ -86,4 +86,13 @@ BUDGETS = {
     "organizations:development_member_record": 8,  # the member, their case (none)
     "development-case-list": 3,  # user (token), count, rows
     "development-case-detail": 4,  # user, the case, its steps, their people
+    # ---------------------------------------------------- 组织关系转接 (transfers/tests/test_contracts.py)
+    # a community cadre: session, user, scope, rows with their count (one windowed query), the
+    # session's save (3); the detail: the transfer with both ends and its letter, its events
+    "organizations:transfer_list": 7,
+    "organizations:transfer_detail": 9,  # + whether the member's record opens (the receiving side: once accepted)
+    "organizations:transfer_letter": 7,
+    "organizations:member_transfers": 9,  # the member, the count, the rows with their letters
+    "transfer-list": 3,
+    "transfer-detail": 4,  # scope, the transfer, it again with both ends and the letter, its events
 }

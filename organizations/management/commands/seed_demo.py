@@ -242,7 +242,7 @@ class Command(BaseCommand):
         in every state, appraisals), each feature's demo one timed phase, through the bulk path
         at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
         organizational life."""
-        for phase in (self._seed_development, self._seed_dues, self._seed_appraisal):
+        for phase in (self._seed_development, self._seed_transfers, self._seed_dues, self._seed_appraisal):
             phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
 
     def _seed_development(self, accounts, *, seed, first_city_only, timings):
@@ -255,6 +255,31 @@ class Command(BaseCommand):
         started = time.perf_counter()
         seed_for_demo(accounts=accounts, seed=seed, first_city_only=first_city_only, today=timezone.localdate())
         timings["development"] = time.perf_counter() - started
+
+    def _seed_transfers(self, accounts, *, seed, first_city_only, timings):
+        """组织关系转接 (organizations.transfers.demo): transfers in every state, 失联 and 流动党员,
+        one waiting for the demo community account."""
+        import random
+
+        from django.utils import timezone
+
+        from organizations.members.models import Member
+        from organizations.transfers.demo import ensure_demo_queue as transfer_queue
+        from organizations.transfers.demo import seed_transfers
+
+        started = time.perf_counter()
+        today = timezone.localdate()
+        cities = Area.objects.filter(parent__isnull=True, level=AreaLevel.CITY).order_by("pk").values_list("pk", flat=True)
+        cities = list(cities[:1] if first_city_only else cities)
+        made = seed_transfers(rng=random.Random(f"{seed}-transfers"), city_ids=cities, today=today)
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=("admin", "member"))}
+        nodes = {a.username: a.node for a in accounts}
+        if "admin" in users and "member" in users and "community" in nodes:
+            made.update(transfer_queue(sender=users["admin"], community=nodes["community"],
+                                       member=Member.objects.get(user=users["member"]), today=today))
+        timings["transfers"] = time.perf_counter() - started
+        self.stdout.write(_("组织关系转接 %(n)s 件，失联党员 %(lost)s 名，流动党员 %(mobile)s 名。") % {
+            "n": f"{made.get('transfers', 0):,}", "lost": f"{made.get('lost', 0):,}", "mobile": f"{made.get('mobile', 0):,}"})
 
     def _seed_dues(self, accounts, *, seed, first_city_only, timings):
         """党费 (organizations.dues.demo): a base for every member and a year of the ledger;

@@ -74,17 +74,23 @@ L = gettext_lazy
 MAIN = (
     _section(L("区域"), Link(L("区域"), "organizations:area_index", "diagram-3", quick_label=L("区域浏览"))),
     _section(L("党组织"), Link(L("党组织"), "organizations:org_list", "flag")),
-    _section(
-        L("党员"),
-        # a party member opens the roster (their own record) but has “我的党员信息” instead
-        Link(L("党员名册"), "organizations:member_list", "people", quick_if=can_view_roster),
-        Link(L("导入党员名册"), "organizations:import_start", "upload", args=("members",)),
-        # 党费 (dues): the branches' ledgers for cadres, a member's own record
-        Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
-        Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
-        Link(L("发展党员"), "organizations:development_index", "person-plus"),
-        Link(L("组织关系转接"), "organizations:transfer_list", "arrow-left-right"),
-    ),
+    Section(L("党员"), (
+        Group("", (
+            # a party member opens the roster (their own record) but has “我的党员信息” instead
+            Link(L("党员名册"), "organizations:member_list", "people", quick_if=can_view_roster),
+            Link(L("导入党员名册"), "organizations:import_start", "upload", args=("members",)),
+        )),
+        # a member's life in the organization: from the application letter to every later move
+        Group(L("党员队伍"), (
+            Link(L("发展党员"), "organizations:development_index", "person-plus"),
+            Link(L("组织关系转接"), "organizations:transfer_list", "arrow-left-right"),
+            Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
+        )),
+        Group(L("我的"), (
+            Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
+            Link(L("我的入党档案"), "organizations:development_my_record", "journal-bookmark"),
+        )),
+    )),
     _section(
         L("网格"),
         Link(L("网格列表"), "grids:grid_list", "grid-3x3"),

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Case, CharField, DateTimeField, ExpressionWrapper, F, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Cast, Concat, Substr
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from assessments.appraisal import selectors as appraisals
+from assessments.appraisal.choices import AppraisalStatus
 from assessments.checklists import selectors as checklists
 from assessments.life import schedule
 from assessments.life import selectors as life
@@ -28,6 +30,7 @@ from dangjian.portal import Head, heads_and_totals
 from dangjian.scoping import get_scope
 from grids.diary import selectors as diary
 from organizations.areas.choices import AreaLevel
+from organizations.development import selectors as development
 from organizations.grants.choices import Role
 from organizations.transfers import selectors as transfers
 from services.checkins import rules as checkin_rules
@@ -142,6 +145,28 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                  day=F("due_on")),
             _url("organizations:transfer_detail"), f"{reverse('organizations:transfer_list')}?tab=incoming&status=pending",
             _("没有待接收的组织关系转接。"), optional=not holds(Role.COMMUNITY),
+        )
+    if manage_above_community or holds(Role.COMMUNITY):
+        # 发展党员: the steps overdue or due this month in the branches the user covers
+        specs["development_due"] = _Spec(
+            _("发展党员：逾期和本月到期的环节"),
+            Head(development.steps_to_take(user, today), order=(F("due_on").asc(), F("pk").asc()),
+                 label=Concat(F("name"), Value(" · "), F("organization__name"), output_field=CharField()),
+                 day=F("due_on")),
+            _url("organizations:development_case_detail"),
+            f"{reverse('organizations:development_case_list')}?due=todo", _("没有逾期或本月到期的发展环节。"),
+            optional=not holds(Role.COMMUNITY),
+        )
+        # 民主评议党员: rounds opened and not yet confirmed by the branch
+        specs["appraisals_open"] = _Spec(
+            _("进行中的民主评议"),
+            Head(appraisals.appraisals_for(user).filter(status=AppraisalStatus.DRAFT),
+                 order=(F("year").asc(), F("pk").asc()),
+                 label=Concat(F("org__name"), Value(" · "), Cast("year", CharField()), Value("年"),
+                              output_field=CharField())),
+            _url("assessments:appraisal:sheet"),
+            f"{reverse('assessments:appraisal:index')}?status={AppraisalStatus.DRAFT}", _("没有进行中的民主评议。"),
+            optional=not holds(Role.COMMUNITY),
         )
     if holds(Role.STREET, Role.COMMUNITY):
         specs["whistles_confirm"] = _Spec(

@@ -179,7 +179,7 @@ class Snapshot:
                 node["orgs.building_groups"] += 1
         # members by residence
         rows = (
-            Member.objects.filter(residence__isnull=False).order_by().values("residence_id")
+            Member.objects.current().filter(residence__isnull=False).order_by().values("residence_id")
             .annotate(
                 total=Count("pk"),
                 probationary=Count("pk", filter=Q(status=MemberStatus.PROBATIONARY)),
@@ -328,7 +328,7 @@ def _records(period: periods.Period, as_of: date, now: datetime, raw) -> None:
 
     from organizations.members.models import Member
 
-    in_service = with_report_status(Member.objects.filter(in_service=True, residence__isnull=False), as_of)
+    in_service = with_report_status(Member.objects.current().filter(in_service=True, residence__isnull=False), as_of)
     for row in in_service.order_by().values("residence_id").annotate(
         n=Count("pk"), reported=Count("pk", filter=Q(report_status=ReportStatus.VALID.value))
     ):

@@ -150,7 +150,7 @@ def area_summary(area) -> dict:
         _one_row(PartyOrg.objects.anchored_within(area), **{
             f"orgs_{key}": Count("pk", filter=q) if q else Count("pk") for key, q in ORG_FIGURES.items()
         }),
-        _one_row(Member.objects.residing_within(area), **{
+        _one_row(Member.objects.residing_within(area).current(), **{
             f"members_{key}": Count("pk", filter=q) if q else Count("pk") for key, q in MEMBER_FIGURES.items()
         }),
         _one_row(CentralHousehold.objects.filter(trees.subtree_q(area, "building")), central=Count("pk")),

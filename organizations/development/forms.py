@@ -99,4 +99,5 @@ class CaseFilterForm(FilterForm):
     q = forms.CharField(label=_("姓名"), required=False, max_length=50)
     stage = forms.ChoiceField(label=_("阶段"), required=False, choices=_choices(Stage))
     due = forms.ChoiceField(label=_("到期"), required=False,
-                            choices=[("", _("全部")), ("month", _("本月到期")), ("overdue", _("已逾期"))])
+                            choices=[("", _("全部")), ("month", _("本月到期")), ("overdue", _("已逾期")),
+                                     ("todo", _("逾期或本月到期"))])

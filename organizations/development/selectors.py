@@ -113,7 +113,15 @@ def filter_cases(cases, values: dict, today: date):
         cases = cases.filter(open_q, due_on__gte=today, due_on__lt=schedule.add_months(today.replace(day=1), 1))
     elif due == "overdue":
         cases = cases.filter(open_q, due_on__lt=today)
+    elif due == "todo":
+        cases = cases.filter(open_q, due_on__lt=schedule.add_months(today.replace(day=1), 1))
     return cases
+
+
+def steps_to_take(user, today: date):
+    """The open cases of ``user``'s scope with a step overdue or due before the month ends (the
+    case list's ``?due=todo``, the home page's queue)."""
+    return filter_cases(cases_for(user), {"due": "todo"}, today)
 
 
 def case_of_member(user, member):

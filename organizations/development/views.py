@@ -31,6 +31,7 @@ from organizations.development.forms import (
     member_label,
 )
 from organizations.development.models import DevelopmentStep
+from organizations.members import permissions as members_permissions
 from organizations.members import selectors as members_selectors
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.forms import org_label
@@ -346,7 +347,7 @@ def member_record(request, pk):
     })
 
 
-@page_access(permissions.can_open_own_or_any, REFUSED)
+@page_access(members_permissions.has_member_record, gettext_lazy("您的账号没有关联党员信息。"))
 def my_record(request):
     """The signed-in member's own development record (the same rule as ``member_record``)."""
     member = members_selectors.members_for(request.user).filter(user=request.user).first()

@@ -118,6 +118,12 @@ def seed_dues(*, rng, members, today: date, member_user_id=None) -> dict:
     """Bases and a year of payments for ``members`` (a queryset) that have none yet."""
     started = time.perf_counter()
     rule_set = selectors.rule_set_for(None, today)
+    if rule_set is None:  # a database whose data-migration rows were flushed: the defaults again
+        from organizations.dues.default_rules import load
+        from organizations.dues.models import DuesBracket, DuesRuleSet
+
+        load(DuesRuleSet, DuesBracket)
+        rule_set = selectors.rule_set_for(None, today)
     brackets = selectors.brackets_of(rule_set)
     current = calc.month_start(today)
     first = calc.add_months(current, -(MONTHS - 1))

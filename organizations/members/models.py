@@ -45,6 +45,13 @@ class MemberQuerySet(ScopedQuerySet):
             q |= part
         return q
 
+    def current(self):
+        """The members the organization counts now: every record but one transferred out of the
+        portal by an introduction letter (kept for its history, 组织关系转接)."""
+        from organizations.members.choices import ContactState
+
+        return self.exclude(contact_state=ContactState.TRANSFERRED_OUT)
+
     def residing_within(self, area):
         from organizations.members.places import residing_q
 

@@ -407,3 +407,32 @@ def test_member_signs_in_at_an_open_activity_of_its_branch(city):
 
     life_actions.activity_sign_in(actor=me, token=mine.signin_token)
     assert queues(me)[0]["sign_ins"].count == 0
+
+
+# ------------------------------------------------------------------ a member's life (issue 15)
+def test_community_finds_its_overdue_development_step_and_not_the_other_communitys(city):
+    from organizations.development.tests.factories import ensure_rules, make_case
+
+    ensure_rules()
+    case = make_case(city.a.branch, name="申请人甲")  # applied in 2023: the talk is long overdue
+    other = make_case(city.b.branch, name="申请人乙")
+    assert case.due_on is not None and case.due_on < timezone.localdate()
+    a_cadre = user_with(Role.COMMUNITY, city.a.area)
+    url = reverse("organizations:development_case_detail", args=[case.pk])
+    section = assert_waits(a_cadre, "development_due", url)
+    assert section.items[0].overdue
+    assert_not_waiting(a_cadre, "development_due", reverse("organizations:development_case_detail", args=[other.pk]))
+
+
+def test_community_finds_its_open_appraisal_until_the_branch_confirms_it():
+    from assessments.appraisal import actions as appraisal_actions
+    from assessments.appraisal.tests.support import grade_all, make_world, round_of
+
+    w = make_world()
+    appraisal = round_of(w.city.a.branch, w.a_cadre)
+    url = reverse("assessments:appraisal:sheet", args=[appraisal.pk])
+    assert_waits(w.a_cadre, "appraisals_open", url)
+    assert_not_waiting(w.b_cadre, "appraisals_open", url)
+    grade_all(appraisal, w.a_cadre, w.city.a.members)
+    appraisal_actions.appraisal_confirm(actor=w.a_cadre, appraisal=appraisal)
+    assert_not_waiting(w.a_cadre, "appraisals_open", url)

@@ -166,7 +166,7 @@ def with_year_hours(members, year: int):
 
 def in_service_residents(area):
     """In-service members living in ``area``'s subtree."""
-    return Member.objects.residing_within(area).filter(in_service=True)
+    return Member.objects.residing_within(area).current().filter(in_service=True)
 
 
 def community_board(community, *, on_date, year):
@@ -318,7 +318,7 @@ def _figures_queryset(area_ids, *, on_date=None, start=None, end=None, in_servic
         where = lambda prefix: Q(**{prefix: OuterRef("pk")})  # noqa: E731
     else:
         where = _chain_of(level) or _in_subtree
-    residents = Member.objects.filter(where("residence"))
+    residents = Member.objects.current().filter(where("residence"))
     if on_date is not None:
         annotations["in_service"] = _SubCount(residents.filter(in_service=True))
         annotations["reported"] = _SubCount(residents.filter(in_service=True).filter(_valid_report(on_date)))

@@ -90,7 +90,7 @@ def test_area_summary_is_the_four_separate_aggregates_for_every_area():
         if area.level >= AreaLevel.BUILDING:
             households = area.households
         orgs = PartyOrg.objects.anchored_within(area).aggregate(**{k: Count("pk", filter=q or Q()) for k, q in ORG_FIGURES.items()})
-        members = Member.objects.residing_within(area).aggregate(**{k: Count("pk", filter=q or Q()) for k, q in MEMBER_FIGURES.items()})
+        members = Member.objects.residing_within(area).current().aggregate(**{k: Count("pk", filter=q or Q()) for k, q in MEMBER_FIGURES.items()})
         summary = area_summary(area)
         assert (summary["by_level"], summary["households"], summary["orgs"], summary["members"]) == (by_level, households, orgs, members), area
         assert summary["central_households"] == CentralHousehold.objects.filter(building__in=Area.objects.within(area)).count()

@@ -114,3 +114,21 @@ def may_open(user, url_name: str, args=()) -> bool:
     (a page behind ``page_access`` is never open to an anonymous visitor)."""
     rule = rule_for(url_name, args)
     return (rule is anyone or signed_in(user)) and bool(rule(user))
+
+
+def may_open_path(user, path: str) -> bool:
+    """``may_open`` for a link given as a URL (a breadcrumb's): the rule of the view its path
+    resolves to; a path no view of ours declares a rule for (or none resolves) is left as it is."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404
+
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return True
+    rule = rule_of(match.func)
+    if rule is None:
+        return True
+    return (rule is anyone or signed_in(user)) and bool(rule(user))
+

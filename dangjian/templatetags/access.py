@@ -4,6 +4,7 @@ menus do; never a role test in a template."""
 from django import template
 
 from dangjian.access import may_open as _may_open
+from dangjian.access import may_open_path as _may_open_path
 
 register = template.Library()
 
@@ -11,3 +12,9 @@ register = template.Library()
 @register.filter
 def may_open(user, url_name: str) -> bool:
     return _may_open(user, url_name)
+
+
+@register.filter
+def may_open_path(user, path: str) -> bool:
+    """``{% if user|may_open_path:c.url %}``: the same for a link given as a URL (breadcrumbs)."""
+    return _may_open_path(user, path)

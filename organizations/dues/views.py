@@ -272,7 +272,7 @@ def _member_list(request, *, months, template, title):
     page = portal.paginate(request, members, windowed=True)
     selectors.attach_states(page.object_list, today)
     return render(request, template, {
-        "org": org, "area": area, "page_obj": page, "months": months, "title": title,
+        "org": org, "area": area, "subject": org or area, "page_obj": page, "months": months, "title": title,
         "crumbs": [_dues_crumb(), {"label": (org or area).name, "url": None}, {"label": title, "url": None}],
     })
 

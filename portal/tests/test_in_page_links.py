@@ -46,3 +46,30 @@ def test_every_link_of_those_pages_opens_for_the_role(client):
             for name in ("requests:my_tasks", "services:my_claims", "reporting:agreement_list"):
                 if reverse(name) in response.content.decode():
                     assert client.get(reverse(name)).status_code == 200, (user.username, page, name)
+
+
+def test_breadcrumbs_link_only_the_pages_the_user_may_open(client):
+    """A breadcrumb is a link like any other: a member on their own development record and a grid
+    worker on the 共建协议 list see the trail, its refused steps as plain text (the crawl's dead
+    links to /org/development/ and /services/reporting/)."""
+    from organizations.development.choices import Stage
+    from organizations.development.tests.factories import ensure_rules, make_case
+
+    c = build_city()
+    ensure_rules()
+    user = member_user(c.a.members[0])
+    case = make_case(c.a.branch, name=c.a.members[0].name, member=c.a.members[0], stage=Stage.PROBATIONARY)
+    client.force_login(user)
+    page = _links(client, reverse("organizations:development_case_detail", args=[case.pk]))
+    assert 'data-testid="breadcrumb"' in page
+    assert f'href="{reverse("organizations:development_index")}"' not in page
+    assert f'href="{reverse("organizations:development_case_list")}"' not in page
+    assert reverse("organizations:development_case_notice", args=[case.pk]) not in page
+
+    client.force_login(user_with(Role.GRID, c.a.compound))  # a compound holds no community's 双报到
+    agreements = _links(client, reverse("reporting:agreement_list"))
+    assert f'href="{reverse("reporting:index")}"' not in agreements
+
+    client.force_login(user_with(Role.COMMUNITY, c.a.area))
+    page = _links(client, reverse("organizations:development_case_detail", args=[case.pk]))
+    assert f'href="{reverse("organizations:development_index")}"' in page  # a cadre follows the trail

@@ -31,6 +31,22 @@ class TestBesideOrganizationalLife(DuesWorld):
         assert "连续六个月未交党费" not in response.content.decode()
 
 
+class TestListsOfOneBranch(DuesWorld):
+    """The sheet links its branch's arrears and six-months lists (``?org=``): they answer for the
+    branch, name it and list its members only (the crawl found them failing on the name)."""
+
+    @pytest.mark.parametrize("route", ["organizations:dues_arrears", "organizations:dues_lapsed"])
+    def test_the_lists_of_one_branch(self, route):
+        mine = self.lapsed_member(self.w.a)
+        other = self.lapsed_member(self.w.b)
+        response = logged_in(self.writer).get(reverse(route), {"org": self.w.a.branch.pk})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert f"{self.w.a.branch.name}：" in page
+        listed = {m.pk for m in response.context["page_obj"].object_list}
+        assert mine.pk in listed and other.pk not in listed
+
+
 class TestAdmin(DuesWorld):
     def test_changelists_open_and_the_ledger_is_read_only(self, admin_client):
         member = self.member_with_ledger(self.w.a, paid_months=2)

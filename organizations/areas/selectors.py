@@ -62,7 +62,7 @@ def top_areas_for(user, granted_areas=()):
 # ------------------------------------------------------------------ subtree figures
 def _members_in_subtree_subquery(prefix=""):
     return Subquery(
-        Member.objects.filter(trees.subtree_q(trees.outer(prefix), "residence"))
+        Member.objects.current().filter(trees.subtree_q(trees.outer(prefix), "residence"))
         .order_by()
         .values(trees.tree_field("residence"))
         .annotate(n=Count("pk"))

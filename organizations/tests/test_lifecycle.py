@@ -44,3 +44,19 @@ def test_a_returned_transfer_leaves_the_record_where_it_was():
     transfer_actions.transfer_return(actor=w.cadre_b, transfer=start(w), reason="材料不全")
     case.refresh_from_db()
     assert case.organization_id == w.city.a.branch.pk
+
+
+def test_a_member_transferred_out_by_letter_leaves_every_member_figure():
+    """The record stays (its history), the counts leave it out: the roster, the area's summary
+    and its children's counts agree."""
+    from organizations.areas.selectors import area_children, area_summary
+
+    w = make_world("life3-")
+    street = w.city.street
+    before = area_summary(street)["members"]["total"]
+    child_before = {a.pk: a.member_count for a in area_children(street)}
+    transfer_actions.transfer_letter_out(actor=w.cadre_a, member=w.member, destination="外省某支部")
+    assert area_summary(street)["members"]["total"] == before - 1
+    children = {a.pk: a.member_count for a in area_children(street)}
+    assert children[w.city.a.area.pk] == child_before[w.city.a.area.pk] - 1
+    assert children[w.city.b.area.pk] == child_before[w.city.b.area.pk]

@@ -172,6 +172,22 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(rows_q(scope))
 
 
+class GoverningRulesQuerySet(ScopedQuerySet):
+    """Versioned rule sets by area (``area`` empty = the default set): everyone signed in sees
+    the default; a locality's override is seen by users above it (its area lies in their
+    subtree) and by users inside it (its area is an ancestor-or-self of their grant), since it
+    governs their organizations.  The organizational-life rules, the dues brackets and the
+    development rules are such sets."""
+
+    scope_paths = (InArea("area"),)
+
+    def scope_q(self, scope, user):
+        governing = Q(pk__in=[])
+        for r in scope.area_ranges:
+            governing |= trees.ancestors_q(r, "area")
+        return Q(area__isnull=True) | super().scope_q(scope, user) | governing
+
+
 def _user_facts() -> dict:
     """``settings.SCOPE_USER_FACTS`` as ``{name: (model, user field)}``: facts about a user
     (“has a party-member record”, “answers whistles for a unit”) that pages and the menu

@@ -10,9 +10,8 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.life.choices import AttendanceStatus, DeliberationStep, Frequency, QuorumBasis, SignInVia
-from dangjian import trees
 from dangjian.derived import narrowed, upsert_select
-from dangjian.scoping import InArea, ScopedQuerySet, Through
+from dangjian.scoping import GoverningRulesQuerySet, ScopedQuerySet, Through
 from organizations.areas.models import Area
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
@@ -40,17 +39,8 @@ class ActivityType(models.Model):
         return self.name
 
 
-class RuleSetQuerySet(ScopedQuerySet):
-    scope_paths = (InArea("area"),)
-
-    def scope_q(self, scope, user):
-        # Everyone signed in sees the default set.  An override is seen by users above it
-        # (its area lies in their subtree) and by users inside it (its area is an
-        # ancestor-or-self of their grant), since it governs their organizations.
-        governing = Q(pk__in=[])
-        for r in scope.area_ranges:
-            governing |= trees.ancestors_q(r, "area")
-        return Q(area__isnull=True) | super().scope_q(scope, user) | governing
+class RuleSetQuerySet(GoverningRulesQuerySet):
+    pass
 
 
 class RuleSet(models.Model):

@@ -6,10 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangjian import trees
 from dangjian.crypto import EncryptedCharField, KeyedHashField
 from dangjian.privacy import mask_id_number, mask_phone
-from dangjian.scoping import InArea, InOrg, ScopedQuerySet
+from dangjian.scoping import GoverningRulesQuerySet, InArea, InOrg, ScopedQuerySet
 from organizations.areas.models import Area
 from organizations.development import schedule
 from organizations.development.choices import IntervalUnit, Stage, StepKind
@@ -19,15 +18,8 @@ from organizations.orgs.models import PartyOrg
 
 
 # ------------------------------------------------------------------------- rule sets
-class DevelopmentRuleSetQuerySet(ScopedQuerySet):
-    scope_paths = (InArea("area"),)
-
-    def scope_q(self, scope, user):
-        # The default set is everyone's; an override is seen above it and inside it (it governs there).
-        governing = Q(pk__in=[])
-        for r in scope.area_ranges:
-            governing |= trees.ancestors_q(r, "area")
-        return Q(area__isnull=True) | super().scope_q(scope, user) | governing
+class DevelopmentRuleSetQuerySet(GoverningRulesQuerySet):
+    pass
 
 
 class DevelopmentRuleSet(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian import trees
 from dangjian.derived import narrowed, upsert_select
-from dangjian.scoping import InArea, InOrg, ScopedQuerySet
+from dangjian.scoping import GoverningRulesQuerySet, InArea, InOrg, ScopedQuerySet
 from organizations.areas.models import Area
 from organizations.dues.choices import DuesCategory, PaymentKind
 from organizations.grants.choices import MANAGE_ROLES
@@ -25,16 +25,8 @@ MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
 # ----------------------------------------------------------------------- brackets
-class DuesRuleSetQuerySet(ScopedQuerySet):
-    scope_paths = (InArea("area"),)
-
-    def scope_q(self, scope, user):
-        # everyone signed in sees the default set; an override is seen below it (it governs
-        # their members) and above it (their subtree holds it)
-        governing = Q(pk__in=[])
-        for r in scope.area_ranges:
-            governing |= trees.ancestors_q(r, "area")
-        return Q(area__isnull=True) | super().scope_q(scope, user) | governing
+class DuesRuleSetQuerySet(GoverningRulesQuerySet):
+    pass
 
 
 class DuesRuleSet(models.Model):

@@ -23,6 +23,14 @@ from organizations.orgs.models import PartyOrg
 
 
 # ----------------------------------------------------------------------------- members
+def current_q(prefix: str = "") -> Q:
+    """The members the organization counts now: every record but one transferred out of the
+    portal by an introduction letter (kept for its history, 组织关系转接) — the one definition of
+    the roster, the area and organization figures, the dashboard and the 双报到 figures;
+    ``prefix`` reaches the member through a relation (``"members__"``)."""
+    return ~Q(**{f"{prefix}contact_state": ContactState.TRANSFERRED_OUT})
+
+
 class MemberQuerySet(ScopedQuerySet):
     # a roster role over the residence, the organization or the organization's area
     scope_paths = (
@@ -46,11 +54,8 @@ class MemberQuerySet(ScopedQuerySet):
         return q
 
     def current(self):
-        """The members the organization counts now: every record but one transferred out of the
-        portal by an introduction letter (kept for its history, 组织关系转接)."""
-        from organizations.members.choices import ContactState
-
-        return self.exclude(contact_state=ContactState.TRANSFERRED_OUT)
+        """The members the organization counts now (``current_q``)."""
+        return self.filter(current_q())
 
     def residing_within(self, area):
         from organizations.members.places import residing_q

@@ -30,6 +30,7 @@ from organizations.members.forms import (
     looks_like_personal_number,
     lookup_field_of,
 )
+from organizations.members.models import current_q
 from organizations.orgs import permissions as orgs_permissions
 from organizations.orgs import selectors as orgs_selectors
 
@@ -77,7 +78,7 @@ def member_list(request):
     if values.get("contact_state"):
         wanted &= Q(contact_state=values["contact_state"])
     else:
-        wanted &= ~Q(contact_state=ContactState.TRANSFERRED_OUT)
+        wanted &= current_q()
     qs = members.filter(wanted).select_related("organization", "residence").order_by(
         *trees.tree_order("organization"), "id"
     )

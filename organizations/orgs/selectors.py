@@ -3,7 +3,8 @@ from django.db.models.functions import Coalesce
 
 from dangjian import trees
 from organizations.areas.choices import AreaLevel
-from organizations.members.models import Member
+from organizations.members.choices import ContactState
+from organizations.members.models import Member, current_q
 from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 
@@ -24,20 +25,20 @@ def with_member_total(orgs):
     """Annotate ``member_total`` (members registered with the organization) as a correlated
     count: on a sorted, paginated list the database counts the page's rows only, where a
     joined ``COUNT`` groups every organization in scope before sorting."""
-    total = Member.objects.filter(organization=OuterRef("pk")).order_by().values("organization").annotate(n=Count("pk")).values("n")
+    total = Member.objects.current().filter(organization=OuterRef("pk")).order_by().values("organization").annotate(n=Count("pk")).values("n")
     return orgs.annotate(member_total=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)))
 
 
 def org_figures(orgs):
     """Annotate organizations with the counts the structure warnings need (one query)."""
-    current = ~Q(members__contact_state="out")  # a record transferred out (介绍信) is kept, not counted
+    current = current_q("members__")  # a record transferred out (介绍信) is kept, not counted
     return orgs.annotate(
         full_count=Count("members", filter=Q(members__status="full") & current, distinct=True),
         probationary_count=Count("members", filter=Q(members__status="probationary") & current, distinct=True),
         # 党员状况 (organizations.transfers), beside the totals
-        lost_count=Count("members", filter=Q(members__contact_state="lost"), distinct=True),
-        mobile_count=Count("members", filter=Q(members__contact_state="mobile"), distinct=True),
-        out_count=Count("members", filter=Q(members__contact_state="out"), distinct=True),
+        lost_count=Count("members", filter=Q(members__contact_state=ContactState.LOST), distinct=True),
+        mobile_count=Count("members", filter=Q(members__contact_state=ContactState.MOBILE), distinct=True),
+        out_count=Count("members", filter=Q(members__contact_state=ContactState.TRANSFERRED_OUT), distinct=True),
         committee_size=Count(
             "members", filter=Q(members__org_role__in=["secretary", "deputy", "committee"]), distinct=True
         ),

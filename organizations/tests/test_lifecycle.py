@@ -50,13 +50,20 @@ def test_a_member_transferred_out_by_letter_leaves_every_member_figure():
     """The record stays (its history), the counts leave it out: the roster, the area's summary
     and its children's counts agree."""
     from organizations.areas.selectors import area_children, area_summary
+    from organizations.orgs.models import PartyOrg
+    from organizations.orgs.selectors import org_figures, with_member_total
 
     w = make_world("life3-")
     street = w.city.street
     before = area_summary(street)["members"]["total"]
     child_before = {a.pk: a.member_count for a in area_children(street)}
+    branch = PartyOrg.objects.filter(pk=w.city.a.branch.pk)
+    total_before = with_member_total(branch).get().member_total
     transfer_actions.transfer_letter_out(actor=w.cadre_a, member=w.member, destination="外省某支部")
     assert area_summary(street)["members"]["total"] == before - 1
     children = {a.pk: a.member_count for a in area_children(street)}
     assert children[w.city.a.area.pk] == child_before[w.city.a.area.pk] - 1
     assert children[w.city.b.area.pk] == child_before[w.city.b.area.pk]
+    assert with_member_total(branch).get().member_total == total_before - 1  # the organization list
+    figures = org_figures(branch).get()
+    assert figures.full_count + figures.probationary_count == total_before - 1 and figures.out_count == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS
 from assessments.figures.subjects import Subjects
 from assessments.scoring.choices import IndicatorSource
 
@@ -31,13 +32,30 @@ class Links:
             IndicatorSource.CHECKLIST_COMPLETION: self._checklists,
             IndicatorSource.RECTIFICATION_CLOSURE: self._checklists,
             IndicatorSource.GRID_COVERAGE: self._coverage,
+            IndicatorSource.DUES_PAID: self._by_org_or_area,
+            IndicatorSource.DEVELOPMENT_ON_TIME: self._by_org_or_area,
+            COUNT_ACTIVITIES: self._activities,
+            COUNT_MEMBERS: self._members,
+            SUM_SERVICE_HOURS: self._hours,
             IndicatorSource.MANUAL: self._manual,
         }.get(source)
         self.base = {}
         if source == IndicatorSource.ACTIVITY_COMPLIANCE:
             self.base["area"] = _reverse("assessments:compliance", args=[0])
             self.base["org"] = _reverse("assessments:org_calendar", args=[0])
-        elif source == IndicatorSource.SERVICE_HOURS:
+        elif source == IndicatorSource.DUES_PAID:
+            self.base["org"] = _reverse("organizations:dues_sheet", args=[0])
+            self.base["area"] = _reverse("organizations:dues_totals")
+        elif source == IndicatorSource.DEVELOPMENT_ON_TIME:
+            self.base["org"] = _reverse("organizations:development_branch", args=[0])
+            self.base["area"] = _reverse("organizations:development_case_list")
+        elif source == COUNT_ACTIVITIES:
+            self.base["org"] = _reverse("assessments:org_activities", args=[0])
+            self.base["area"] = _reverse("assessments:compliance", args=[0])
+        elif source == COUNT_MEMBERS:
+            self.base["org"] = _reverse("organizations:member_list")
+            self.base["area"] = _reverse("organizations:area_detail", args=[0])
+        elif source in (IndicatorSource.SERVICE_HOURS, SUM_SERVICE_HOURS):
             self.base["list"] = _reverse("assessments:service_hours")
         elif source in (IndicatorSource.WISH_FULFILMENT, IndicatorSource.WISH_SATISFACTION):
             self.base["list"] = _reverse("services:wish_list", fallback="/services/wishes/")
@@ -98,6 +116,23 @@ class Links:
 
     def _coverage(self, s):
         return self._with_id(self.base.get("area"), self.subjects.area_of[s])
+
+    def _by_org_or_area(self, s):
+        if self.subjects.is_org:
+            return self._with_id(self.base.get("org"), s)
+        return self.base.get("area")
+
+    def _activities(self, s):
+        if self.subjects.is_org:
+            base = self._with_id(self.base.get("org"), s)
+            return f"{base}?start={self.period.start.isoformat()}&end={self.period.end.isoformat()}" if base else None
+        return self._with_id(self.base.get("area"), s)
+
+    def _members(self, s):
+        if self.subjects.is_org:
+            base = self.base.get("org")
+            return f"{base}?organization={s}" if base else None
+        return self._with_id(self.base.get("area"), s)
 
     def _manual(self, s):
         base = self.base.get("list")

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 
 from assessments.checklists.choices import ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
-from assessments.figures.subjects import _by_place, day_start, fold_areas, fold_orgs, period_bounds
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS
+from assessments.figures.subjects import _add, _by_place, day_start, fold_areas, fold_orgs, period_bounds
 from assessments.life import schedule
 from assessments.life.models import Activity
 from assessments.scoring import metrics
@@ -40,6 +42,7 @@ def figures_activity_compliance(subjects, period, indicator):
     counts: dict[int, dict] = {}
     rows = (
         Activity.objects.filter(
+            subjects.records_q(org="org"),
             activity_type_id__in=type_ids, starts_at__gte=day_start(since), starts_at__lt=day_start(judged_on),
         )
         .annotate(month=bucket).order_by().values_list("org_id", "activity_type_id", "month").annotate(n=Count("pk"))
@@ -47,7 +50,7 @@ def figures_activity_compliance(subjects, period, indicator):
     for org_id, type_id, index, n in rows.iterator(chunk_size=20000):
         counts.setdefault(org_id, {}).setdefault(type_id, {})[months[index]] = n
     values = {}
-    orgs = trees.with_spans(PartyOrg.objects.order_by(), "pk", "kind", "category", "founded_on", prefix="area",
+    orgs = trees.with_spans(PartyOrg.objects.filter(subjects.records_q(org="")).order_by(), "pk", "kind", "category", "founded_on", prefix="area",
                             at_position=True, chunk_size=20000)
     for pk, kind, category, founded_on, place in orgs:
         if founded_on and founded_on > period.end:
@@ -74,7 +77,8 @@ def figures_member_reporting(subjects, period, indicator):
     )
     key = "organization_id" if subjects.is_org else "residence_id"
     rows = (
-        Member.objects.filter(in_service=True).annotate(has_report=Exists(valid)).order_by().values(key)
+        Member.objects.filter(subjects.records_q(org="organization") if subjects.is_org else subjects.records_q(area="residence"),
+                              in_service=True).annotate(has_report=Exists(valid)).order_by().values(key)
         .annotate(in_service=Count("pk"), reported=Count("pk", filter=Q(has_report=True)))
         .values_list(key, "in_service", "reported")
     )
@@ -87,10 +91,12 @@ def figures_service_hours(subjects, period, indicator):
     from services.ledger.models import ServiceRecord
 
     values: dict[int, dict] = defaultdict(dict)
-    for org_id, n in Member.objects.order_by().values("organization_id").annotate(n=Count("pk")).values_list("organization_id", "n"):
+    members = Member.objects.filter(subjects.records_q(org="organization")).order_by().values("organization_id")
+    for org_id, n in members.annotate(n=Count("pk")).values_list("organization_id", "n"):
         values[org_id]["members"] = n
     hours = (
-        ServiceRecord.objects.filter(occurred_on__gte=period.start, occurred_on__lte=period.end).order_by()
+        ServiceRecord.objects.filter(subjects.records_q(org="member__organization"),
+                                     occurred_on__gte=period.start, occurred_on__lte=period.end).order_by()
         .values("member__organization_id").annotate(h=Sum("hours")).values_list("member__organization_id", "h")
     )
     for org_id, h in hours:
@@ -105,7 +111,8 @@ def figures_wish_fulfilment(subjects, period, indicator):
 
     first, after = period_bounds(period)
     rows = (
-        Wish.objects.filter(published_at__gte=first, published_at__lt=after).exclude(status=WishStatus.CANCELLED)
+        Wish.objects.filter(subjects.records_q(area="community"), published_at__gte=first, published_at__lt=after)
+        .exclude(status=WishStatus.CANCELLED)
         .order_by().values("building_id", "community_id")
         .annotate(due=Count("pk"), fulfilled=Count("pk", filter=Q(status__in=DONE_STATUSES)))
         .values_list("building_id", "community_id", "due", "fulfilled")
@@ -126,7 +133,7 @@ def figures_wish_satisfaction(subjects, period, indicator):
 
     first, after = period_bounds(period)
     rows = (
-        Wish.objects.filter(rated_at__gte=first, rated_at__lt=after).exclude(rating="")
+        Wish.objects.filter(subjects.records_q(area="community"), rated_at__gte=first, rated_at__lt=after).exclude(rating="")
         .order_by().values("building_id", "community_id").annotate(**_rating_counts())
         .values_list("building_id", "community_id", "satisfied", "basic", "unsatisfied")
     )
@@ -141,7 +148,8 @@ def figures_request_rates(subjects, period, indicator):
 
     first, after = period_bounds(period)
     rows = (
-        ServiceRequest.objects.filter(created_at__gte=first, created_at__lt=after).exclude(status=RequestStatus.CANCELLED)
+        ServiceRequest.objects.filter(subjects.records_q(area="community"), created_at__gte=first, created_at__lt=after)
+        .exclude(status=RequestStatus.CANCELLED)
         .order_by().values("building_id", "community_id")
         .annotate(
             total=Count("pk"),
@@ -162,7 +170,8 @@ def figures_whistle_rates(subjects, period, indicator):
 
     first, after = period_bounds(period)
     rows = (
-        WhistleTarget.objects.filter(whistle__created_at__gte=first, whistle__created_at__lt=after)
+        WhistleTarget.objects.filter(subjects.records_q(area="whistle__area"),
+                                     whistle__created_at__gte=first, whistle__created_at__lt=after)
         .exclude(whistle__status=WhistleStatus.CANCELLED)
         .order_by().values("whistle__area_id")
         .annotate(
@@ -178,15 +187,15 @@ def figures_whistle_rates(subjects, period, indicator):
     return fold_areas(subjects, values)
 
 
-def _items_of_year(period):
-    return ChecklistItem.objects.filter(checklist__year=period.start.year)
+def _items_of_year(subjects, period):
+    return ChecklistItem.objects.filter(subjects.records_q(org="checklist__org"), checklist__year=period.start.year)
 
 
 def figures_checklist_completion(subjects, period, indicator):
     """Responsibility and assessment items of the year's lists due by the end of the period
     (all of them for the year) and those done or closed — the same items the checklist
     pages count; problems and their rectifications are measured by ``rectification_closure``."""
-    items = _items_of_year(period).filter(kind__in=(ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT))
+    items = _items_of_year(subjects, period).filter(kind__in=(ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT))
     if period.kind != "year":
         items = items.filter(due_on__lte=period.end)
     rows = (
@@ -201,7 +210,7 @@ def figures_rectification_closure(subjects, period, indicator):
     """Problems listed by the end of the period and those closed (销号) by then."""
     first, after = period_bounds(period)
     rows = (
-        _items_of_year(period).filter(kind=ItemKind.PROBLEM, created_at__lt=after).order_by().values("checklist__org_id")
+        _items_of_year(subjects, period).filter(kind=ItemKind.PROBLEM, created_at__lt=after).order_by().values("checklist__org_id")
         .annotate(problems=Count("pk"), closed=Count("pk", filter=Q(status=ItemStatus.CLOSED, closed_at__lt=after)))
         .values_list("checklist__org_id", "problems", "closed")
     )
@@ -222,10 +231,10 @@ def figures_grid_coverage(subjects, period, indicator):
             )
         else:
             flag = Exists(PartyOrg.objects.filter(area=OuterRef("pk"), kind=OrgKind.BRANCH, category=OrgCategory.COMPOUND))
-        rows = Area.objects.filter(level=AreaLevel.COMPOUND).annotate(flag=flag).order_by().values_list("pk", "flag")
+        rows = Area.objects.filter(subjects.records_q(area=""), level=AreaLevel.COMPOUND).annotate(flag=flag).order_by().values_list("pk", "flag")
         values = {pk: {"whole": 1, "part": int(bool(flag))} for pk, flag in rows.iterator(chunk_size=20000)}
     elif measure in ("buildings_with_group", "households_covered"):
-        buildings = Area.objects.filter(level=AreaLevel.BUILDING)
+        buildings = Area.objects.filter(subjects.records_q(area=""), level=AreaLevel.BUILDING)
         if measure == "buildings_with_group":
             rows = (
                 buildings.annotate(has_group=Exists(PartyOrg.objects.filter(area=OuterRef("pk"), kind=OrgKind.GROUP)))
@@ -246,7 +255,7 @@ def figures_grid_coverage(subjects, period, indicator):
         values = {parent: {"whole": w, "part": p} for parent, w, p in rows if parent is not None}
     elif measure == "grids_with_branch":
         rows = (
-            Grid.objects.order_by().values("community_id")
+            Grid.objects.filter(subjects.records_q(area="community")).order_by().values("community_id")
             .annotate(whole=Count("pk"), part=Count("pk", filter=Q(party_branch__isnull=False)))
             .values_list("community_id", "whole", "part")
         )
@@ -257,6 +266,86 @@ def figures_grid_coverage(subjects, period, indicator):
 def figures_manual(subjects, period, indicator):
     rows = ManualScore.objects.filter(indicator=indicator, period_key=period.key).values_list("subject_id", "points", "note")
     return {subject_id: {"points": points, "note": note} for subject_id, points, note in rows}
+
+
+def figures_dues_paid(subjects, period, indicator):
+    """Yuan paid and yuan due of the period's months by the subjects' organizations (the
+    dues ledger's monthly totals, ``DuesOrgMonth``, kept by its writers)."""
+    from organizations.dues.models import DuesOrgMonth
+
+    rows = (
+        DuesOrgMonth.objects.filter(subjects.records_q(org="org"), month__gte=period.start.replace(day=1), month__lte=period.end)
+        .order_by().values("org_id").annotate(paid=Sum("paid"), due=Sum("due")).values_list("org_id", "paid", "due")
+    )
+    return fold_orgs(subjects, {org_id: {"paid": Decimal(p or 0), "due": Decimal(d or 0)} for org_id, p, d in rows})
+
+
+def figures_development_on_time(subjects, period, indicator):
+    """Development cases open at the end of the period (not yet full members) and those with
+    no step overdue then (``due_on``, derived by the development records' writers)."""
+    from organizations.development.choices import Stage
+    from organizations.development.models import DevelopmentCase
+
+    judged = min(period.end, timezone.localdate())
+    rows = (
+        DevelopmentCase.objects.filter(subjects.records_q(org="organization"), applied_on__lte=period.end)
+        .exclude(stage=Stage.FULL).order_by().values("organization_id")
+        .annotate(open=Count("pk"), on_time=Count("pk", filter=Q(due_on__isnull=True) | Q(due_on__gte=judged)))
+        .values_list("organization_id", "open", "on_time")
+    )
+    return fold_orgs(subjects, {org_id: {"open": n, "on_time": ok} for org_id, n, ok in rows})
+
+
+def figures_activity_count(subjects, period, indicator):
+    """Activities held in the period by the subjects' organizations (and those under them), of
+    one type when ``params["type"]`` names an activity type's code."""
+    type_code = (indicator.params or {}).get("type")
+    rows = Activity.objects.filter(subjects.records_q(org="org"), starts_at__gte=period_bounds(period)[0],
+                                   starts_at__lt=period_bounds(period)[1])
+    if type_code:
+        rows = rows.filter(activity_type__code=type_code)
+    rows = rows.order_by().values("org_id").annotate(n=Count("pk")).values_list("org_id", "n")
+    return fold_orgs(subjects, {org_id: {"count": n} for org_id, n in rows})
+
+
+def figures_member_count(subjects, period, indicator):
+    """Current members (transferred-out records left out, as the roster does): of the
+    organizations under an organization subject; of an area subject, those living in it or
+    belonging to an organization placed in it (the roster's rule), each counted once."""
+    members = Member.objects.current()
+    if subjects.is_org:
+        rows = (members.filter(subjects.records_q(org="organization")).order_by().values("organization_id")
+                .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
+                .values_list("organization_id", "count", "in_service"))
+        return fold_orgs(subjects, {org_id: {"count": n, "in_service": s} for org_id, n, s in rows})
+    level = subjects.areas.level.get(subjects.ids[0]) if subjects.ids else None
+    column = PLACE_COLUMNS.get(level)
+    if column is None:  # below the community: by residence only
+        rows = (members.filter(subjects.records_q(area="residence")).order_by().values("residence_id")
+                .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
+                .values_list("residence_id", "count", "in_service"))
+        return fold_areas(subjects, {a: {"count": n, "in_service": s} for a, n, s in rows if a is not None})
+    wanted = set(subjects.ids)
+    res, org = f"res_{column}", f"org_{column}"
+    rows = (members.filter(Q(**{f"{res}__in": wanted}) | Q(**{f"{org}__in": wanted})).order_by().values(res, org)
+            .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
+            .values_list(res, org, "count", "in_service"))
+    out: dict[int, dict] = defaultdict(dict)
+    for home, place, n, s in rows:
+        for node in {home, place} & wanted:
+            _add(out[node], {"count": n, "in_service": s})
+    return dict(out)
+
+
+# The members' place columns by area level (``organizations.members.places``).
+PLACE_COLUMNS = {AreaLevel.CITY: "city", AreaLevel.DISTRICT: "district", AreaLevel.STREET: "street",
+                 AreaLevel.COMMUNITY: "community"}
+
+
+def figures_service_hours_total(subjects, period, indicator):
+    """Hours of the members' service records in the period (the service ledger), by the
+    members' organizations."""
+    return figures_service_hours(subjects, period, indicator)
 
 
 FIGURES = {
@@ -270,6 +359,11 @@ FIGURES = {
     IndicatorSource.CHECKLIST_COMPLETION: figures_checklist_completion,
     IndicatorSource.RECTIFICATION_CLOSURE: figures_rectification_closure,
     IndicatorSource.GRID_COVERAGE: figures_grid_coverage,
+    IndicatorSource.DUES_PAID: figures_dues_paid,
+    IndicatorSource.DEVELOPMENT_ON_TIME: figures_development_on_time,
+    COUNT_ACTIVITIES: figures_activity_count,
+    COUNT_MEMBERS: figures_member_count,
+    SUM_SERVICE_HOURS: figures_service_hours_total,
     IndicatorSource.MANUAL: figures_manual,
 }
 

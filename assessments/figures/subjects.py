@@ -11,8 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
+
 from assessments.life import schedule
 from assessments.scoring.choices import SubjectKind
+from dangjian import trees
 from organizations.areas.choices import AreaLevel
 from organizations.orgs.models import PartyOrg
 from organizations.trees.index import AreaIndex, OrgIndex
@@ -41,10 +44,29 @@ class Subjects:
     areas: AreaIndex
     orgs: OrgIndex
     community_of: dict[int, int | None] = field(default_factory=dict)
+    # Subjects inside one subtree (a report over a district's communities, one organization's
+    # checklist): the records are read from that subtree only.  None: the whole city (scoring).
+    root_area: trees.Span | None = None
+    root_org: trees.Span | None = None
 
     @property
     def is_org(self) -> bool:
         return self.kind == SubjectKind.ORG
+
+    def records_q(self, *, org: str | None = None, area: str | None = None) -> Q:
+        """The records a figure reads, limited to the subjects' subtree: ``org`` names the
+        path from the record to its organization, ``area`` to its place (either may be
+        missing).  Nothing is limited for the whole city."""
+        if self.root_org is not None and org is not None:
+            return trees.subtree_q(self.root_org, org)
+        root = self.root_area
+        if root is None:
+            return Q()
+        if area is not None:
+            return trees.subtree_q(root, area)
+        if org is not None:
+            return trees.subtree_q(root, f"{org}__area" if org else "area")
+        return Q()
 
 
 def load_subjects(rubric) -> Subjects:
@@ -68,6 +90,65 @@ def load_subjects(rubric) -> Subjects:
     quota_group = {pk: areas.ancestor_at(area_of[pk], AreaLevel.DISTRICT) for pk in ids}
     community_of = {pk: areas.ancestor_at(area_of[pk], AreaLevel.COMMUNITY) for pk in ids}
     return Subjects(rubric.subject_kind, ids, area_of, org_of, parent_area, quota_group, areas, orgs, community_of)
+
+
+def subjects_within(*, areas=None, orgs=None) -> Subjects:
+    """Subjects given as nodes — ``areas`` (Area rows of one level) or ``orgs`` (PartyOrg
+    rows) — inside one subtree: the indexes hold that subtree and its ancestors only, and the
+    figures read the records of that subtree only.  Three queries whatever the number of
+    subjects; the subtree is the smallest node holding them all (their common ancestor)."""
+    from organizations.areas.models import Area
+
+    if orgs is not None:
+        orgs = list(orgs)
+        root = _common_root(PartyOrg, orgs)
+        org_index = OrgIndex.load(queryset=PartyOrg.objects.filter(_subtree_and_up(root)) if root else PartyOrg.objects.none())
+        anchors = [org_index.area.get(o.pk) for o in orgs]
+        anchor_root = _common_root(Area, list(Area.objects.filter(pk__in=[a for a in anchors if a])))
+        area_index = AreaIndex.load(queryset=Area.objects.filter(_subtree_and_up(anchor_root)) if anchor_root else Area.objects.none())
+        ids = [o.pk for o in orgs]
+        area_of = {o.pk: org_index.area.get(o.pk) for o in orgs}
+        org_of = {pk: pk for pk in ids}
+        parent_area = {pk: area_index.parent.get(area_of[pk]) for pk in ids}
+        kind, root_area, root_org = SubjectKind.ORG, (trees.span(anchor_root) if anchor_root else None), (trees.span(root) if root else None)
+    else:
+        areas = list(areas or ())
+        root = _common_root(Area, areas)
+        area_index = AreaIndex.load(queryset=Area.objects.filter(_subtree_and_up(root)) if root else Area.objects.none())
+        org_index = OrgIndex.load(queryset=PartyOrg.objects.filter(trees.subtree_q(root, "area")) if root else PartyOrg.objects.none())
+        ids = [a.pk for a in areas]
+        area_of = {pk: pk for pk in ids}
+        org_of = dict.fromkeys(ids)
+        parent_area = {pk: area_index.parent.get(pk) for pk in ids}
+        kind, root_area, root_org = SubjectKind.AREA, (trees.span(root) if root else None), None
+    quota_group = {pk: area_index.ancestor_at(area_of[pk], AreaLevel.DISTRICT) if area_of[pk] else None for pk in ids}
+    community_of = {pk: area_index.ancestor_at(area_of[pk], AreaLevel.COMMUNITY) if area_of[pk] else None for pk in ids}
+    subjects = Subjects(kind, ids, area_of, org_of, parent_area, quota_group, area_index, org_index, community_of)
+    subjects.root_area, subjects.root_org = root_area, root_org
+    return subjects
+
+
+def _subtree_and_up(root) -> Q:
+    return trees.subtree_q(root) | trees.ancestors_q(root)
+
+
+def _common_root(model, nodes):
+    """The smallest node of ``model`` whose subtree holds every node (one query; None for none
+    or for nodes of different trees)."""
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        return None
+    if len(nodes) == 1:
+        return nodes[0]
+    spans = [trees.span(n) for n in nodes]
+    if len({s.tree for s in spans}) > 1:
+        return None
+    first = min(spans, key=lambda s: s.start)
+    last = max(spans, key=lambda s: s.end)
+    holder = trees.Span(first.tree, first.start, last.end)
+    return (
+        model.objects.filter(trees.ancestors_q(holder)).order_by(*trees.preorder()).last()
+    )
 
 
 # -------------------------------------------------------------------------- folding

@@ -22,6 +22,8 @@ class IndicatorSource(models.TextChoices):
     CHECKLIST_COMPLETION = "checklist_completion", _("清单完成率")
     RECTIFICATION_CLOSURE = "rectification_closure", _("整改销号率")
     GRID_COVERAGE = "grid_coverage", _("网格覆盖率")
+    DUES_PAID = "dues_paid", _("党费收缴率")
+    DEVELOPMENT_ON_TIME = "development_on_time", _("发展党员按期率")
     MANUAL = "manual", _("评审人打分")
 
 

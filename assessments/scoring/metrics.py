@@ -26,6 +26,9 @@ The counts each source expects (``figures``):
   deployment's, see ``services.whistles.rates``);
 * ``checklist_completion``: ``done``, ``total``; ``rectification_closure``: ``closed``, ``problems``;
 * ``grid_coverage``: ``part``, ``whole`` of the measure named by ``params["measure"]``;
+* ``dues_paid``: ``paid``, ``due`` — yuan paid / yuan due of the period's months (the dues ledger);
+* ``development_on_time``: ``on_time``, ``open`` — open development cases with no step overdue at
+  the end of the period / open cases;
 * ``manual``: ``points`` (None when no reviewer scored it) and ``note``.
 
 No data.  A subject with nothing to measure (no wishes, no requests, no in-service members
@@ -63,6 +66,8 @@ LABELS = {
     IndicatorSource.CHECKLIST_COMPLETION: "清单完成率",
     IndicatorSource.RECTIFICATION_CLOSURE: "整改销号率",
     IndicatorSource.GRID_COVERAGE: "网格覆盖率",
+    IndicatorSource.DUES_PAID: "党费收缴率",
+    IndicatorSource.DEVELOPMENT_ON_TIME: "发展党员按期率",
     IndicatorSource.MANUAL: "评审人打分",
 }
 
@@ -243,6 +248,21 @@ def rectification_closure(figures, max_points, params=None) -> Measure:
                          max_points, params)
 
 
+def dues_paid(figures, max_points, params=None) -> Measure:
+    label = LABELS[IndicatorSource.DUES_PAID]
+    paid, due = dec(figures.get("paid", 0) or 0), dec(figures.get("due", 0) or 0)
+    evidence = {"paid": str(paid.quantize(POINTS)), "due": str(due.quantize(POINTS))}
+    if due <= 0:
+        return empty(label, max_points, params, evidence)
+    ratio = paid / due
+    return scored(ratio, max_points, f"{label} {evidence['paid']}/{evidence['due']} 元 = {pct(clamp_ratio(ratio))}", evidence)
+
+
+def development_on_time(figures, max_points, params=None) -> Measure:
+    return ratio_measure(LABELS[IndicatorSource.DEVELOPMENT_ON_TIME], figures.get("on_time", 0), figures.get("open", 0),
+                         max_points, params)
+
+
 def grid_measure(params) -> str:
     name = (params or {}).get("measure", DEFAULT_GRID_MEASURE)
     return name if name in GRID_MEASURES else DEFAULT_GRID_MEASURE
@@ -287,6 +307,8 @@ FORMULAS = {
     IndicatorSource.CHECKLIST_COMPLETION: checklist_completion,
     IndicatorSource.RECTIFICATION_CLOSURE: rectification_closure,
     IndicatorSource.GRID_COVERAGE: grid_coverage,
+    IndicatorSource.DUES_PAID: dues_paid,
+    IndicatorSource.DEVELOPMENT_ON_TIME: development_on_time,
     IndicatorSource.MANUAL: manual,
 }
 

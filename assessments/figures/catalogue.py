@@ -232,11 +232,15 @@ for _code, _name in (("theme_party_day", _("主题党日次数")), ("party_lectu
        _("组织生活活动记录"), ("life.Activity",), COUNT_ACTIVITIES, measure=Measure.COUNT, unit=str(_("次")),
        params={"type": _code}, counts="activities", part="count")
 _f("members.count", _("党员人数"),
-   _("现有党员人数（已转出的不计）：党组织为其本级及下级组织的党员；区域为居住在该区域或所在党组织位于该区域的党员，每人计一次。"),
+   _("现有党员人数（已转出的不计）：党组织为其本级及下级组织的党员；区域为组织关系在该区域党组织的党员（党内统计口径）。"),
    _("党员名册"), ("members.Member",), COUNT_MEMBERS, measure=Measure.COUNT, unit=str(_("人")), counts="members", part="count")
 _f("members.in_service", _("在职党员人数"), _("现有党员中的在职党员人数（口径同党员人数）。"),
    _("党员名册"), ("members.Member",), COUNT_MEMBERS, measure=Measure.COUNT, unit=str(_("人")), counts="members",
    part="in_service")
+_f("members.residing", _("居住党员人数"),
+   _("居住在该区域的现有党员人数（已转出的不计），与区域页和党员名册按居住地筛选的人数一致。"),
+   _("党员名册"), ("members.Member",), COUNT_MEMBERS, measure=Measure.COUNT, unit=str(_("人")), counts="members",
+   part="count", params={"by": "residence"}, levels=ALL_AREAS + (FigureLevel.COMPOUND,))
 _f("reporting.rate", _("在职党员报到率"),
    _("在职党员中，本期内有向居住地社区报到且在有效期内记录的人数所占比例（双报到）。"),
    _("双报到记录"), ("checkins.MemberReport", "members.Member"), A.MEMBER_REPORTING, part="reported", whole="in_service")

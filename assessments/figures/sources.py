@@ -13,7 +13,7 @@ from django.utils import timezone
 from assessments.checklists.choices import ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
 from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS
-from assessments.figures.subjects import _add, _by_place, day_start, fold_areas, fold_orgs, period_bounds
+from assessments.figures.subjects import _by_place, day_start, fold_areas, fold_orgs, period_bounds
 from assessments.life import schedule
 from assessments.life.models import Activity
 from assessments.scoring import metrics
@@ -309,32 +309,30 @@ def figures_activity_count(subjects, period, indicator):
 
 
 def figures_member_count(subjects, period, indicator):
-    """Current members (transferred-out records left out, as the roster does): of the
-    organizations under an organization subject; of an area subject, those living in it or
-    belonging to an organization placed in it (the roster's rule), each counted once."""
+    """Current members (transferred-out records left out, as the roster does) with the
+    in-service among them: of an organization subject, those of its organization and the ones
+    under it; of an area subject, by ``params["by"]`` — ``"organization"`` (the default, the
+    党内统计 rule: members whose organization is placed in the area) or ``"residence"`` (members
+    living in it: the area page's and the roster's rule)."""
     members = Member.objects.current()
+    counts = {"count": Count("pk"), "in_service": Count("pk", filter=Q(in_service=True))}
     if subjects.is_org:
         rows = (members.filter(subjects.records_q(org="organization")).order_by().values("organization_id")
-                .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
-                .values_list("organization_id", "count", "in_service"))
+                .annotate(**counts).values_list("organization_id", "count", "in_service"))
         return fold_orgs(subjects, {org_id: {"count": n, "in_service": s} for org_id, n, s in rows})
+    by_residence = (indicator.params or {}).get("by") == "residence"
     level = subjects.areas.level.get(subjects.ids[0]) if subjects.ids else None
     column = PLACE_COLUMNS.get(level)
-    if column is None:  # below the community: by residence only
-        rows = (members.filter(subjects.records_q(area="residence")).order_by().values("residence_id")
-                .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
-                .values_list("residence_id", "count", "in_service"))
-        return fold_areas(subjects, {a: {"count": n, "in_service": s} for a, n, s in rows if a is not None})
-    wanted = set(subjects.ids)
-    res, org = f"res_{column}", f"org_{column}"
-    rows = (members.filter(Q(**{f"{res}__in": wanted}) | Q(**{f"{org}__in": wanted})).order_by().values(res, org)
-            .annotate(count=Count("pk"), in_service=Count("pk", filter=Q(in_service=True)))
-            .values_list(res, org, "count", "in_service"))
-    out: dict[int, dict] = defaultdict(dict)
-    for home, place, n, s in rows:
-        for node in {home, place} & wanted:
-            _add(out[node], {"count": n, "in_service": s})
-    return dict(out)
+    if column is not None:  # the members' place column of the level: one indexed equality
+        key = f"{'res' if by_residence else 'org'}_{column}"
+        rows = (members.filter(**{f"{key}__in": subjects.ids}).order_by().values(key).annotate(**counts)
+                .values_list(key, "count", "in_service"))
+        return {node: {"count": n, "in_service": s} for node, n, s in rows}
+    key = "residence_id" if by_residence else "organization__area_id"
+    path = "residence" if by_residence else "organization__area"
+    rows = (members.filter(subjects.records_q(area=path)).order_by().values(key).annotate(**counts)
+            .values_list(key, "count", "in_service"))
+    return fold_areas(subjects, {a: {"count": n, "in_service": s} for a, n, s in rows if a is not None})
 
 
 # The members' place columns by area level (``organizations.members.places``).

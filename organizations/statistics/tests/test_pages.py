@@ -202,3 +202,15 @@ def test_the_import_template_lists_the_allowed_values(client, city):
     assert "汉族" in help_rows["民族"][3] and "基诺族" in help_rows["民族"][3]
     assert "中等专科（中专/中技）" in help_rows["学历"][3]
     assert "军人武警" in help_rows["职业类别"][3]
+
+
+def test_the_area_page_links_its_tables_where_the_user_may_open_them(client, city):
+    logged_in(user_with(Role.STREET, city.street), client)
+    html = client.get(reverse("organizations:area_detail", args=[city.a.area.pk])).content.decode()
+    assert f'{reverse("organizations:statistics_index")}?area={city.a.area.pk}' in html
+    grid = user_with(Role.GRID, city.a.compound)
+    logged_in(grid, client)
+    html = client.get(reverse("organizations:area_detail", args=[city.a.compound.pk])).content.decode()
+    assert 'data-testid="area-statistics"' in html  # a roster role over the compound
+    logged_in(user_with(Role.COMMUNITY, city.a.area), client)
+    assert client.get(area_url(city.street)).status_code == 404

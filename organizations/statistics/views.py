@@ -19,7 +19,7 @@ from organizations.areas import selectors as areas_selectors
 from organizations.development.choices import Stage
 from organizations.statistics import export as spreadsheet
 from organizations.statistics import permissions, selectors
-from organizations.statistics.forms import StatisticsForm
+from organizations.statistics.forms import StatisticsForm, YearForm
 from organizations.transfers.choices import TransferStatus
 
 REFUSED = gettext_lazy("您的角色不能查看党内统计。")
@@ -39,9 +39,9 @@ def _subject(request):
         area = portal.get_visible_or_404(areas_selectors.areas_for(user), pk=area_id)
         if not permissions.can_view_area_statistics(user, area):
             raise Http404
-    form = StatisticsForm(request.GET or None, user=user, initial={"area": area.pk})
     today = timezone.localdate()
-    year = form.filters().get("year") or today.year
+    year = YearForm(request.GET or None).filters().get("year") or today.year
+    form = StatisticsForm(user=user, area=area, initial={"area": area.pk, "year": year})
     return area, year, selectors.as_of_date(year, today), today, form
 
 

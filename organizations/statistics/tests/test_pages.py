@@ -111,6 +111,7 @@ def test_the_page_defaults_to_the_top_granted_area_and_this_year(client, city):
     assert gender.total.value == Member.objects.current().filter(organization__area__tree_id=city.street.tree_id).count()
     assert 'data-testid="table-party_age"' in html and "其中女性" in html and "data-print" in html
     assert reverse("organizations:statistics_export") in html
+    assert f'<option value="{city.street.pk}" selected>{city.street.name}</option>' in html  # the picker shows the area
     past = client.get(area_url(city.street, timezone.localdate().year - 3))
     assert past.context["as_of"] == date(timezone.localdate().year - 3, 12, 31)
     assert client.get(area_url(city.street, timezone.localdate().year + 1)).context["year"] == timezone.localdate().year

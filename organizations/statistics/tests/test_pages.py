@@ -215,3 +215,19 @@ def test_the_area_page_links_its_tables_where_the_user_may_open_them(client, cit
     assert 'data-testid="area-statistics"' in html  # a roster role over the compound
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     assert client.get(area_url(city.street)).status_code == 404
+
+
+def test_the_tables_total_is_what_the_roster_page_counts_for_the_area(client, city):
+    """Members living where their branch is (the usual case): the roster page of the area
+    (``?within=``) lists as many current members as every table totals."""
+    member(city.a, gender=Gender.FEMALE)
+    leaving = member(city.a)
+    cadre = user_with(Role.COMMUNITY, city.a.area)
+    transfer_actions.transfer_letter_out(actor=cadre, member=leaving, destination="外省某党支部")
+    logged_in(user_with(Role.STREET, city.street), client)
+    for area in (city.street, city.a.area):
+        roster = client.get(reverse("organizations:member_list") + f"?within={area.pk}")
+        tables_page = client.get(area_url(area))
+        listed = roster.context["page_obj"].paginator.count
+        for result in tables_page.context["member_tables"]:
+            assert result.total.value == listed, (area, result.key)

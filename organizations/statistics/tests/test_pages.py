@@ -231,3 +231,20 @@ def test_the_tables_total_is_what_the_roster_page_counts_for_the_area(client, ci
         listed = roster.context["page_obj"].paginator.count
         for result in tables_page.context["member_tables"]:
             assert result.total.value == listed, (area, result.key)
+
+
+def test_the_member_api_reads_and_writes_the_standard_fields(city):
+    from dangjian.testing.clients import api_client
+
+    api = api_client(user_with(Role.COMMUNITY, city.a.area))
+    created = api.post("/api/members/", {
+        "name": "接口党员", "gender": "M", "status": "full", "organization": city.a.branch.pk, "org_role": "member",
+        "ethnicity": Ethnicity.HUI, "education": Education.COLLEGE, "occupation": Occupation.FARMER,
+    }, format="json")
+    assert created.status_code == 201, created.content
+    detail = api.get(f"/api/members/{created.json()['id']}/").json()
+    assert (detail["ethnicity"], detail["ethnicity_display"]) == ("03", "回族")
+    assert (detail["education_display"], detail["occupation_display"]) == ("大学专科", "农牧渔民")
+    refused = api.post("/api/members/", {"name": "错值", "gender": "M", "status": "full",
+                                         "organization": city.a.branch.pk, "education": "大专"}, format="json")
+    assert refused.status_code == 400 and "education" in refused.json()

@@ -96,8 +96,11 @@ def area_orgs(area):
 
 def org_tables(area) -> list[TableResult]:
     """The organizations anchored in the area, by kind and by category, with those that have a
-    (current) secretary: one ``GROUP BY`` query."""
-    led = Exists(Member.objects.current().filter(organization=OuterRef("pk"), org_role=OrgRole.SECRETARY))
+    secretary — the organization's 书记 (``PartyOrg.secretary``, as the organization page shows)
+    or a member of it whose role there is 书记, either a current member: one ``GROUP BY`` query."""
+    current = Member.objects.current()
+    led = Exists(current.filter(pk=OuterRef("secretary_id"))) | Exists(
+        current.filter(organization=OuterRef("pk"), org_role=OrgRole.SECRETARY))
     grouped = (
         area_orgs(area).order_by().values("kind", "category")
         .annotate(n=Count("pk"), led=Count("pk", filter=led))

@@ -123,7 +123,7 @@ def org_tables() -> tuple[Table, ...]:
     """The organization tables: by kind and by category, each with the organizations that have a secretary."""
     return (
         Table("org_kind", str(_("党组织按类型")), str(_(
-            "依托区域在本区域内（含下级区域）的党组织，按组织类型统计；“已配备书记”为有现有党员担任书记的组织。")),
+            "依托区域在本区域内（含下级区域）的党组织，按组织类型统计；“已配备书记”为已登记书记（或有党员的组织内职务为书记）、且该党员为现有党员的组织。")),
               tuple(Row(f"org_kind_{v}", str(label), Q(kind=v)) for v, label in OrgKind.choices), female_column=False),
         Table("org_category", str(_("党组织按类别")), str(_(
             "依托区域在本区域内（含下级区域）的党组织，按组织类别统计；“已配备书记”口径同上。")),

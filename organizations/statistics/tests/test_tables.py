@@ -9,11 +9,12 @@ from django.utils import timezone
 from organizations.development.models import DevelopmentStep
 from organizations.development.tests.factories import ensure_rules, make_case
 from organizations.grants.choices import Role
-from organizations.members.choices import Education, Ethnicity, Gender, MemberStatus, Occupation, OrgRole
+from organizations.members.choices import ContactState, Education, Ethnicity, Gender, MemberStatus, Occupation, OrgRole
 from organizations.members.models import Member, current_q
 from organizations.members.places import anchored_q
 from organizations.members.selectors import roster_count
 from organizations.orgs.choices import OrgKind
+from organizations.orgs.models import PartyOrg
 from organizations.statistics import selectors, tables
 from organizations.statistics.tests.support import by_key, figures, last_year, member, year_end
 from organizations.tests.factories import user_with
@@ -165,6 +166,12 @@ def test_development_figures_count_the_year_only(city):
 
 def test_organization_tables_by_kind_and_category_with_secretaries(city):
     member(city.a, org_role=OrgRole.SECRETARY)
+    # 交叉任职: the community committee's secretary is a member of a branch below it
+    cross = member(city.b, org_role=OrgRole.COMMITTEE_MEMBER)
+    PartyOrg.objects.filter(pk=city.b.committee.pk).update(secretary=cross)
+    gone = member(city.b)
+    PartyOrg.objects.filter(pk=city.street_org.pk).update(secretary=gone)
+    Member.objects.filter(pk=gone.pk).update(contact_state=ContactState.TRANSFERRED_OUT)  # no longer counts
     results = by_key(selectors.org_tables(city.street))
     kinds = figures(results["org_kind"])
     # the street's working committee, two community committees, two branches, two groups
@@ -172,9 +179,11 @@ def test_organization_tables_by_kind_and_category_with_secretaries(city):
     assert kinds[f"org_kind_{OrgKind.WORKING_COMMITTEE}"].value == 1
     assert kinds[f"org_kind_{OrgKind.BRANCH}"].value == 2 and kinds[f"org_kind_{OrgKind.BRANCH}"].extra == 1
     assert kinds[f"org_kind_{OrgKind.GROUP}"].value == 2
+    assert kinds[f"org_kind_{OrgKind.COMMITTEE}"].extra == 1
+    assert kinds[f"org_kind_{OrgKind.WORKING_COMMITTEE}"].extra == 0
     for result in results.values():
         assert sum(r.value for r in result.rows) == result.total.value == 7
-        assert sum(r.extra for r in result.rows) == result.total.extra == 1
+        assert sum(r.extra for r in result.rows) == result.total.extra == 2
 
 
 def test_bands_are_data_and_cut_at_whole_years():

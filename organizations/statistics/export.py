@@ -61,7 +61,8 @@ def build_workbook(area, year, as_of, results) -> bytes:
     xlsx.append(notes, [_("统计截止日"), as_of.isoformat()])
     xlsx.append(notes, [_("统计范围"), _(
         "组织关系在本区域（含下级区域）党组织的现有党员（不含已转出的），入党日期不晚于统计截止日；"
-        "年龄、党龄按统计截止日计算。数据取自党员名册、发展党员档案和组织关系转接记录，不需另行填报。")])
+        "年龄、党龄按统计截止日计算。数据取自党员名册、发展党员档案和组织关系转接记录，不需另行填报。"
+        "往年各表由当前名册推算：截止日后入党的不计，截止日后转正的计为预备党员，其后转出或转接的按当前组织关系计。")])
     notes.append([])
     xlsx.append(notes, [_("表"), _("指标说明")], font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL)
     for result in results:

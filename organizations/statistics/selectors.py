@@ -3,7 +3,9 @@ organizations, the development records and the transfers of an area.
 
 Whom an area counts: the current members (``Member.objects.current()``) of the organizations
 anchored in the area's subtree (``places.anchored_q``: 党内统计 counts members where their
-organizational relation is), joined on or before the as-of date.  The caller has checked the
+organizational relation is), joined on or before the as-of date.  A past year is read from
+today's roster: members who joined later are left out and those made full later count as
+probationary (``tables.full_on_q``), but transfers since are not undone.  The caller has checked the
 user covers the area (out of scope = 404), so every member counted is one the user may see —
 the same number ``members.selectors.roster_count`` gives for that filter.
 

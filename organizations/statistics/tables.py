@@ -74,6 +74,12 @@ def band_q(field: str, as_of: date, lowest, highest) -> Q:
     return q
 
 
+def full_on_q(as_of: date) -> Q:
+    """A full member on ``as_of``: recorded as full and not made full after that day (a member
+    converted since was still probationary then)."""
+    return Q(status=MemberStatus.FULL) & (Q(full_member_on__isnull=True) | Q(full_member_on__lte=as_of))
+
+
 def _choice_rows(prefix: str, field: str, choices) -> tuple:
     return tuple(Row(f"{prefix}_{value}", str(label), Q(**{field: value})) for value, label in choices.choices) + (
         Row(f"{prefix}_blank", str(NOT_FILLED), Q(**{field: ""})),
@@ -87,7 +93,7 @@ PARTY_START = "party_start"
 
 def member_tables(as_of: date) -> tuple[Table, ...]:
     """The member tables; every table's rows partition the members counted (their sum is the 合计)."""
-    full = Q(status=MemberStatus.FULL)
+    full = full_on_q(as_of)
     start = PARTY_START
     return (
         Table("gender", str(_("党员性别构成")), str(_("现有党员按性别统计。")),
@@ -114,8 +120,10 @@ def member_tables(as_of: date) -> tuple[Table, ...]:
               + tuple(Row(f"party_age_{i}", str(label), full & band_q(start, as_of, lo, hi))
                       for i, (label, lo, hi) in enumerate(PARTY_AGE_BANDS))
               + (Row("party_age_blank", str(NOT_FILLED), full & Q(**{f"{start}__isnull": True})),)),
-        Table("status", str(_("党员类别构成")), str(_("现有党员按正式党员、预备党员统计。")),
-              tuple(Row(f"status_{v}", str(label), Q(status=v)) for v, label in MemberStatus.choices)),
+        Table("status", str(_("党员类别构成")), str(_(
+            "现有党员按统计截止日的正式党员、预备党员统计（转正日期晚于截止日的计为预备党员）。")),
+              (Row(f"status_{MemberStatus.FULL}", str(MemberStatus.FULL.label), full),
+               Row(f"status_{MemberStatus.PROBATIONARY}", str(MemberStatus.PROBATIONARY.label), ~full))),
     )
 
 

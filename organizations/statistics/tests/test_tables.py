@@ -104,6 +104,19 @@ def test_party_age_counts_from_full_membership(city):
     assert party_age["party_age_blank"].value == 1
 
 
+def test_a_member_made_full_after_the_as_of_date_was_probationary_then(city):
+    year = last_year()
+    Member.objects.filter(organization=city.a.branch).delete()
+    member(city.a, joined_on=date(year, 5, 1), full_member_on=date(year + 1, 5, 1))
+    member(city.a, joined_on=date(year - 3, 5, 1), full_member_on=date(year - 2, 5, 1))
+    then = by_key(selectors.member_tables(city.a.area, year_end(year)))
+    status = figures(then["status"])
+    assert status[f"status_{MemberStatus.FULL}"].value == status[f"status_{MemberStatus.PROBATIONARY}"].value == 1
+    assert figures(then["party_age"])["party_age_probationary"].value == 1
+    now = figures(by_key(selectors.member_tables(city.a.area, date(year + 1, 6, 1)))["status"])
+    assert now[f"status_{MemberStatus.FULL}"].value == 2
+
+
 def test_a_member_joined_after_the_as_of_date_is_not_counted_that_year(city):
     end = year_end(last_year())
     before = by_key(selectors.member_tables(city.a.area, end))["gender"].total.value

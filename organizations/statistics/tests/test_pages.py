@@ -117,9 +117,13 @@ def test_the_page_defaults_to_the_top_granted_area_and_this_year(client, city):
     assert client.get(area_url(city.street, timezone.localdate().year + 1)).context["year"] == timezone.localdate().year
 
 
-def test_the_menu_links_the_page_for_cadres(client, city):
+def test_the_menu_links_the_page_for_cadres_not_for_a_party_member(client, city):
     logged_in(user_with(Role.COMMUNITY, city.a.area), client)
     assert reverse("organizations:statistics_index") in client.get(reverse("organizations:member_list")).content.decode()
+    user = UserFactory()
+    member(city.a, user=user)
+    logged_in(user, client)
+    assert reverse("organizations:statistics_index") not in client.get(reverse("organizations:member_list")).content.decode()
 
 
 def test_the_excel_export_has_every_table_and_the_pages_figures(client, city):

@@ -151,8 +151,9 @@ class MemberAdminForm(PersonalDataAdminForm):
     class Meta:
         model = Member
         fields = (  # the hash columns are derived, never edited
-            "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
-            "residence", "in_service", "employer", "employer_org", "phone", "id_number", "user",
+            "name", "gender", "ethnicity", "birth_date", "education", "occupation", "joined_on", "full_member_on",
+            "status", "organization", "org_role", "residence", "in_service", "employer", "employer_org", "phone",
+            "id_number", "user",
         )
 
     def _mask(self, name, value):
@@ -175,7 +176,7 @@ class MemberAdminForm(PersonalDataAdminForm):
 class MemberAdmin(AuditedAdmin):
     form = MemberAdminForm
     list_display = ("name", "gender", "status", "organization", "org_role", "residence", "masked_phone", "masked_id_number")
-    list_filter = ("status", "gender", "in_service", "org_role", "contact_state")
+    list_filter = ("status", "gender", "ethnicity", "education", "occupation", "in_service", "org_role", "contact_state")
     search_fields = ("name",)
     autocomplete_fields = ("organization", "residence", "employer_org", "user")
     list_select_related = ("organization", "residence")

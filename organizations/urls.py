@@ -44,6 +44,8 @@ urlpatterns = [
     path("dues/", include("organizations.dues.urls")),
     # 发展党员
     path("development/", include("organizations.development.urls")),
+    # 党内统计 (the annual statistical tables)
+    path("statistics/", include("organizations.statistics.urls")),
     # Excel import / export
     path("import/<str:kind>/", io_views.import_start, name="import_start"),
     path("import/<str:kind>/template.xlsx", io_views.import_template, name="import_template"),

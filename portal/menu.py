@@ -79,6 +79,7 @@ MAIN = (
             # a party member opens the roster (their own record) but has “我的党员信息” instead
             Link(L("党员名册"), "organizations:member_list", "people", quick_if=can_view_roster),
             Link(L("导入党员名册"), "organizations:import_start", "upload", args=("members",)),
+            Link(L("党内统计"), "organizations:statistics_index", "bar-chart"),
         )),
         # a member's life in the organization: from the application letter to every later move
         Group(L("党员队伍"), (

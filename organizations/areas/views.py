@@ -31,6 +31,7 @@ from organizations.grants import permissions as grants_permissions
 from organizations.members import permissions as members_permissions
 from organizations.members import selectors as members_selectors
 from organizations.orgs import selectors as orgs_selectors
+from organizations.statistics import permissions as statistics_permissions
 
 
 def _area_crumbs(user, area, *, link_self=False):
@@ -145,6 +146,7 @@ def area_detail(request, pk):
             "central_households": central_households,
             "can_manage": permissions.can_manage_area(user, area),
             "can_view_roster": members_permissions.can_view_roster(user),
+            "can_view_statistics": statistics_permissions.can_view_area_statistics(user, area),
             "can_add_child": area.level < AreaLevel.ENTRANCE,
         },
     )

@@ -49,7 +49,7 @@ from organizations.demo import names
 from organizations.grants.choices import Role
 from organizations.grants.models import Grant
 from organizations.members import places
-from organizations.members.choices import MemberStatus, OrgRole
+from organizations.members.choices import Education, Ethnicity, MemberStatus, Occupation, OrgRole
 from organizations.members.models import CentralHousehold, Member
 from organizations.orgs.choices import FormationMode, OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
@@ -359,9 +359,50 @@ DEMO_REGISTERED_AGO = timedelta(days=730)
 MEMBER_FIELDS = (
     "id", "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization_id",
     "org_role", "residence_id", "in_service", "employer", "employer_org_id", "phone", "id_number",
+    "ethnicity", "education", "occupation",
 )
 MEMBER_COLUMNS = MEMBER_FIELDS[:13] + ("phone", "phone_hash", "id_number", "id_number_hash", "created_at", "updated_at",
-                                      *places.RES_FIELDS.values(), *places.ORG_FIELDS.values())
+                                      *places.RES_FIELDS.values(), *places.ORG_FIELDS.values(), *MEMBER_FIELDS[15:])
+
+# 党内统计's standard fields of the demo roster (``member_profile``): about 92 % 汉族, the rest
+# among the larger groups of a north-eastern city; education and occupation by age.
+MINORITIES = (Ethnicity.MANCHU, Ethnicity.KOREAN, Ethnicity.HUI, Ethnicity.MONGOL, Ethnicity.XIBE,
+              Ethnicity.ZHUANG, Ethnicity.TUJIA, Ethnicity.MIAO)
+MINORITY_WEIGHTS = (45, 60, 72, 82, 87, 91, 95, 100)  # cumulative
+# (upper age, cumulative weights over Education highest first): the young are more schooled
+EDUCATION_BY_AGE = (
+    (35, (3, 15, 60, 85, 92, 98, 100)),
+    (50, (2, 8, 40, 68, 80, 93, 100)),
+    (65, (1, 3, 18, 40, 58, 82, 100)),
+    (200, (0, 1, 8, 20, 35, 62, 100)),
+)
+EDUCATIONS = tuple(Education)
+WORKING = (Occupation.PROFESSIONAL, Occupation.ENTERPRISE_MANAGER, Occupation.INSTITUTION_MANAGER,
+           Occupation.PUBLIC_SERVANT, Occupation.SKILLED_WORKER, Occupation.MILITARY)
+WORKING_WEIGHTS = (34, 56, 70, 88, 99, 100)  # cumulative
+NOT_EMPLOYED = (Occupation.OTHER, Occupation.UNEMPLOYED, Occupation.SKILLED_WORKER, Occupation.FARMER)
+NOT_EMPLOYED_WEIGHTS = (45, 75, 92, 100)  # cumulative
+
+
+def member_profile(r, age: int, in_service: bool) -> tuple[str, str, str]:
+    """(ethnicity, education, occupation) of a demo member of ``age``: plain draws from ``r``, no query."""
+    if r.random() < 0.92:
+        ethnicity = Ethnicity.HAN
+    else:
+        ethnicity = r.choices(MINORITIES, cum_weights=MINORITY_WEIGHTS)[0]
+    weights = next(w for upper, w in EDUCATION_BY_AGE if age <= upper)
+    education = r.choices(EDUCATIONS, cum_weights=weights)[0]
+    if age < 24 and not in_service and r.random() < 0.7:
+        occupation = Occupation.STUDENT
+        if education in (Education.DOCTORATE, Education.JUNIOR_OR_BELOW):
+            education = Education.BACHELOR
+    elif age >= 60 or (age >= 55 and not in_service and r.random() < 0.8):
+        occupation = Occupation.RETIRED if r.random() < 0.9 else Occupation.OTHER
+    elif in_service:
+        occupation = r.choices(WORKING, cum_weights=WORKING_WEIGHTS)[0]
+    else:
+        occupation = r.choices(NOT_EMPLOYED, cum_weights=NOT_EMPLOYED_WEIGHTS)[0]
+    return str(ethnicity), str(education), str(occupation)
 CENTRAL_COLUMNS = ("member_id", "building_id", "linked_households", "linked_rooms", "designated_on")
 
 
@@ -462,7 +503,7 @@ class MemberWriter:
     def _write(self, protected, rows, central) -> None:
         now, registered = self.now, self.registered
         insert_rows(Member, MEMBER_COLUMNS, [
-            row[:13] + (phone, phone_hash, idn, idn_hash, registered, now) + chain
+            row[:13] + (phone, phone_hash, idn, idn_hash, registered, now) + chain + row[15:]
             for row, (phone, phone_hash, idn, idn_hash), chain in zip(rows, protected, self._chains(rows), strict=True)
         ])
         insert_rows(CentralHousehold, CENTRAL_COLUMNS, central)
@@ -856,6 +897,9 @@ class DemoGenerator:
         mobile_prefixes = names.MOBILE_PREFIXES
         employers = self._employers(city)
         ages = (20, 30, 40, 50, 60, 70, 80, 90)
+        # the standard fields draw from their own generator: the rest of the roster stays as it was
+        profile_rng = random.Random(f"{self.seed}-profile-{'-'.join(codes)}")
+        profile = member_profile
         age_weights = (5, 8, 10, 13, 17, 22, 18, 7)
         for compound in city.compounds:
             district_code = compound.community.district.plan.code
@@ -919,6 +963,7 @@ class DemoGenerator:
                             MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL,
                             branch.pk, role, b.area.pk, in_service, employer,
                             employer_org.pk if employer_org is not None else None, phone, idn,
+                            *profile(profile_rng, age, in_service),
                         ))
                         ids_here.append(mid)
                         if b.group is not None and role != OrgRole.SECRETARY and b.group.pk not in self.led:

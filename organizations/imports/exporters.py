@@ -23,7 +23,7 @@ from organizations.areas.choices import AreaLevel, BuildingUse
 from organizations.areas.models import Area
 from organizations.imports.choices import ImportKind
 from organizations.imports.importers import AREA_COLUMNS, HELP_SHEET_TITLE, MEMBER_COLUMNS, SHEET_TITLES, SYSTEM_SCOPE
-from organizations.members.choices import Gender, MemberStatus, OrgRole
+from organizations.members.choices import Education, Ethnicity, Gender, MemberStatus, Occupation, OrgRole
 from organizations.members.models import Member
 
 CHUNK = 2000
@@ -111,18 +111,19 @@ def write_members(dest, *, actor) -> int:
         visible_members(actor)
         .select_related("organization", "residence")
         .only(
-            "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "org_role", "in_service",
+            "name", "gender", "ethnicity", "education", "occupation", "birth_date", "joined_on", "full_member_on", "status", "org_role", "in_service",
             "employer", "phone", "id_number", "organization__code", "organization__name",
             "residence__code", "residence__name",
         )
         .order_by(*trees.tree_order("organization"), "id")
     )
     genders = _labels(Gender)
+    ethnicities, educations, occupations = _labels(Ethnicity), _labels(Education), _labels(Occupation)
     statuses = _labels(MemberStatus)
     roles = _labels(OrgRole)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet(_(SHEET_TITLES[ImportKind.MEMBERS]))
-    widths = [10, 6, 12, 12, 12, 10, 16, 24, 10, 14, 16, 12, 20, 16, 22]  # one per header
+    widths = [10, 6, 12, 12, 12, 10, 16, 24, 10, 14, 16, 12, 20, 8, 12, 14, 16, 22]  # one per header
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
     ws.freeze_panes = "A3"
@@ -138,7 +139,8 @@ def write_members(dest, *, actor) -> int:
             m.name, genders.get(m.gender, ""), xlsx.date_cell(ws, m.birth_date), xlsx.date_cell(ws, m.joined_on),
             xlsx.date_cell(ws, m.full_member_on), statuses.get(m.status, ""), m.organization.code, m.organization.name,
             roles.get(m.org_role, ""), residence.code if residence else "", residence.name if residence else "",
-            yes if m.in_service else no, m.employer, mask_phone(m.phone), mask_id_number(m.id_number),
+            yes if m.in_service else no, m.employer, ethnicities.get(m.ethnicity, ""), educations.get(m.education, ""),
+            occupations.get(m.occupation, ""), mask_phone(m.phone), mask_id_number(m.id_number),
         ])
         count += 1
     _help_sheet(wb, _("党员名册导出：手机号、身份证号已脱敏，不能直接用于导入；导入请使用导入模板。"))

@@ -68,7 +68,7 @@ from organizations.imports.models import ImportJob
 from organizations.members import places
 from organizations.members import selectors as members_selectors
 from organizations.members.actions import duplicate_id_number_message
-from organizations.members.choices import Gender, MemberStatus, OrgRole
+from organizations.members.choices import Education, Ethnicity, Gender, MemberStatus, Occupation, OrgRole
 from organizations.members.models import Member
 from organizations.orgs.models import PartyOrg
 
@@ -198,6 +198,15 @@ MEMBER_COLUMNS = (
     Column("in_service", gettext_noop("是否在职党员"), gettext_noop("可选，填写“是”或“否”；留空记为否。"),
            choices=_yes_no, example="否", width=12),
     Column("employer", gettext_noop("工作单位"), gettext_noop("可选，最长120个字符。"), example="", width=20),
+    Column("ethnicity", gettext_noop("民族"), gettext_noop(
+        "可选，只能填写“可填写的值”中的一项（GB/T 3304 民族名称）；留空为未填写。"
+    ), choices=_labels(Ethnicity), example="汉族", width=8),
+    Column("education", gettext_noop("学历"), gettext_noop(
+        "可选，只能填写“可填写的值”中的一项（党内统计学历口径）；留空为未填写。"
+    ), choices=_labels(Education), example="大学本科", width=12),
+    Column("occupation", gettext_noop("职业类别"), gettext_noop(
+        "可选，只能填写“可填写的值”中的一项（党内统计职业类别）；留空为未填写。"
+    ), choices=_labels(Occupation), example="专业技术人员", width=14),
     Column("phone", gettext_noop("手机号"), gettext_noop("可选，11位手机号码。保存时加密。"),
            example="13900000000", width=14),
     Column("id_number", gettext_noop("身份证号"), gettext_noop(
@@ -888,6 +897,7 @@ def write_areas(rows: list[_AreaRow]) -> dict:
 # ------------------------------------------------------------------------- members
 class _MemberRow(_Row):
     name = gender = status = org_code = org_role = residence_code = employer = phone = id_number = ""
+    ethnicity = education = occupation = ""
     birth_date = joined_on = full_member_on = None
     in_service = False
     organization: PartyOrg | None = None
@@ -899,6 +909,8 @@ def _parse_member(row: _MemberRow, cols, maps, today: date) -> None:
     c = {col.key: col for col in cols}
     row.name = row.text(c["name"], 50)
     row.gender = row.choice(c["gender"], maps["gender"])
+    for key in ("ethnicity", "education", "occupation"):
+        setattr(row, key, row.choice(c[key], maps[key], default="") or "")
     row.birth_date = row.date(c["birth_date"])
     row.joined_on = row.date(c["joined_on"])
     row.full_member_on = row.date(c["full_member_on"])
@@ -948,6 +960,9 @@ def validate_members(sheet: Sheet, *, actor, progress: Progress | None = None) -
     scope = _scope_for(actor)
     maps = {
         "gender": _choice_map(Gender),
+        "ethnicity": _choice_map(Ethnicity),
+        "education": _choice_map(Education),
+        "occupation": _choice_map(Occupation),
         "status": _choice_map(MemberStatus),
         "org_role": _choice_map(OrgRole),
         "yes_no": {},
@@ -1020,7 +1035,8 @@ def write_members(rows: list[_MemberRow], *, actor=None) -> dict:
         raise _Invalid(_error_list(rows))
     objs = [
         Member(
-            name=r.name, gender=r.gender, birth_date=r.birth_date, joined_on=r.joined_on,
+            name=r.name, gender=r.gender, ethnicity=r.ethnicity, education=r.education, occupation=r.occupation,
+            birth_date=r.birth_date, joined_on=r.joined_on,
             full_member_on=r.full_member_on, status=r.status, organization=r.organization, org_role=r.org_role,
             residence=r.residence, in_service=r.in_service, employer=r.employer, phone=r.phone,
             id_number=r.id_number,

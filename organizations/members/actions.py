@@ -20,6 +20,7 @@ from organizations.orgs.permissions import _require_manage_org
 MEMBER_FIELDS = (
     "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
     "residence", "in_service", "employer", "employer_org", "phone", "id_number", "user",
+    "ethnicity", "education", "occupation",
 )
 PERSONAL_FIELDS = ("phone", "id_number")
 

@@ -7,7 +7,7 @@ from dangjian.forms import ActionForm, BlankTextInput, DateInput, FilterForm, Pl
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
 from organizations.areas.choices import AreaLevel
 from organizations.areas.forms import AreaPickerField
-from organizations.members.choices import ContactState, Gender, MemberStatus, OrgRole
+from organizations.members.choices import ContactState, Education, Ethnicity, Gender, MemberStatus, Occupation, OrgRole
 from organizations.members.models import CentralHousehold, Member
 from organizations.orgs.forms import OrgPickerField
 
@@ -36,13 +36,14 @@ class MemberForm(ActionForm):
     class Meta:
         model = Member
         fields = [
-            "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
-            "residence", "in_service", "employer", "employer_org", "phone", "id_number",
+            "name", "gender", "ethnicity", "birth_date", "education", "occupation", "joined_on", "full_member_on",
+            "status", "organization", "org_role", "residence", "in_service", "employer", "employer_org", "phone",
+            "id_number",
         ]
         widgets = {"birth_date": DateInput(), "joined_on": DateInput(), "full_member_on": DateInput()}
 
     PLAIN = (
-        "name", "gender", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
+        "name", "gender", "ethnicity", "education", "occupation", "birth_date", "joined_on", "full_member_on", "status", "organization", "org_role",
         "residence", "in_service", "employer", "employer_org",
     )
 
@@ -54,6 +55,8 @@ class MemberForm(ActionForm):
         self.fields["gender"].choices = Gender.choices
         self.fields["status"].choices = MemberStatus.choices
         self.fields["org_role"].choices = OrgRole.choices
+        for name, choices in (("ethnicity", Ethnicity), ("education", Education), ("occupation", Occupation)):
+            self.fields[name].choices = [("", _("未填写")), *choices.choices]
         if self.editing:
             inst = self.instance
             self.initial["phone"] = ""
@@ -111,6 +114,9 @@ class MemberFilterForm(FilterForm):
     q = forms.CharField(label=_("姓名"), required=False, max_length=50, help_text=_("姓名可模糊查找。"))
     status = forms.ChoiceField(label=_("党员状态"), required=False, choices=_choices(MemberStatus))
     gender = forms.ChoiceField(label=_("性别"), required=False, choices=_choices(Gender))
+    ethnicity = forms.ChoiceField(label=_("民族"), required=False, choices=_choices(Ethnicity))
+    education = forms.ChoiceField(label=_("学历"), required=False, choices=_choices(Education))
+    occupation = forms.ChoiceField(label=_("职业类别"), required=False, choices=_choices(Occupation))
     in_service = forms.ChoiceField(
         label=_("在职党员"), required=False, choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))]
     )

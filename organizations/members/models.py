@@ -15,8 +15,11 @@ from organizations.members.choices import (
     AccessChannel,
     AccessKind,
     ContactState,
+    Education,
+    Ethnicity,
     Gender,
     MemberStatus,
+    Occupation,
     OrgRole,
 )
 from organizations.orgs.models import PartyOrg
@@ -66,6 +69,13 @@ class MemberQuerySet(ScopedQuerySet):
 class Member(models.Model):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    # 党内统计's standard fields (organizations.statistics); older records have none, and the
+    # bulk loaders (the demo, imports) may leave them out
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, blank=True, default="", db_default="")
+    education = models.CharField(_("学历"), max_length=24, choices=Education.choices, blank=True, default="", db_default="")
+    occupation = models.CharField(
+        _("职业类别"), max_length=24, choices=Occupation.choices, blank=True, default="", db_default=""
+    )
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     joined_on = models.DateField(_("入党日期（政治生日）"), null=True, blank=True)
     full_member_on = models.DateField(_("转正日期"), null=True, blank=True)

@@ -57,7 +57,7 @@ def member_list(request):
     wanted = Q()  # the filters, as one Q: the rows and the count (selectors.roster_count) apply the same
     if q := values.get("q"):
         wanted &= Q(name__icontains=q)
-    for name in ("status", "gender", "org_role"):
+    for name in ("status", "gender", "ethnicity", "education", "occupation", "org_role"):
         if values.get(name):
             wanted &= Q(**{name: values[name]})
     if values.get("in_service") in ("yes", "no"):

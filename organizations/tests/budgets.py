@@ -75,6 +75,11 @@ BUDGETS = {
     "organizations:dues_lapsed": 9,  # + top area, one windowed read of the dues states, the page's bases
     "organizations:dues_arrears": 9,
     "organizations:dues_totals": 10,  # + the area, its children, one grouped read of the ledger
+    # ------------------------------------- 党内统计 (statistics/tests/test_pages.py), a street cadre
+    # session, user, scope, the area (or the top area), the member tables (one aggregate), the
+    # organization tables (one GROUP BY), the year's figures (one SELECT of sub-counts), the
+    # session's save (3); the area picker shows the area in hand (no query)
+    "organizations:statistics_index": 10,
     # ---------------------------------------------------- 发展党员 (development/tests/test_contracts.py),
     # a community cadre; every page: session, user, scope, … , the session's save (3)
     "organizations:development_index": 10,  # top area, the stage counts (one aggregate), due rows, step names

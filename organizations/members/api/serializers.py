@@ -19,6 +19,9 @@ class MemberSerializer(serializers.ModelSerializer):
     )
     gender_display = _display("get_gender_display", _("性别名称"))
     status_display = _display("get_status_display", _("党员状态名称"))
+    ethnicity_display = _display("get_ethnicity_display", _("民族名称"))
+    education_display = _display("get_education_display", _("学历名称"))
+    occupation_display = _display("get_occupation_display", _("职业类别名称"))
     org_role_display = _display("get_org_role_display", _("职务名称"))
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("支部名称"))
     residence_name = serializers.CharField(
@@ -39,7 +42,8 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Member
         fields = [
-            "id", "name", "gender", "gender_display", "birth_date", "joined_on", "full_member_on",
+            "id", "name", "gender", "gender_display", "ethnicity", "ethnicity_display", "education",
+            "education_display", "occupation", "occupation_display", "birth_date", "joined_on", "full_member_on",
             "status", "status_display", "organization", "organization_name", "org_role", "org_role_display",
             "residence", "residence_name", "in_service", "employer", "employer_org", "party_age",
             "phone_masked", "id_number_masked", "phone", "id_number",

@@ -132,3 +132,17 @@ def test_computing_costs_the_same_queries_for_two_subjects_or_twenty(city):
     more = [build_community(city.street, city.street_org, f"社区{i}", 2) for i in range(18)]
     large = count_queries(lambda: compute_all([city.a.area, city.b.area, *(c.area for c in more)]))
     assert large == small
+
+
+@pytest.mark.django_db
+def test_the_member_count_is_the_statistical_tables_total(city):
+    """党员人数 in a report and the 党内统计 tables of the same area are one figure."""
+    from django.utils import timezone
+
+    from organizations.statistics import selectors as statistics
+
+    today = timezone.localdate()
+    for area in (city.a.area, city.b.area):
+        counted = catalogue.compute(catalogue.get("members.count"), subjects_within(areas=[area]), QUARTER)[area.pk].value
+        total = statistics.member_tables(area, today)[0].total.value
+        assert counted == total > 0

@@ -117,12 +117,19 @@ def tallies(communities, months) -> dict:
 
 def meter_rows(communities, months) -> list[MeterRow]:
     """One row per community and month (communities in the order given, then months): one
-    query for the tallies, and each derived source once per month for all the communities."""
+    query for the tallies, and each derived source once for all the communities — once in
+    all when it reads several months at once (``fn.monthly``), else once per month."""
     communities = list(communities)
     months = list(months)
     typed = tallies(communities, months)
     derived: dict = defaultdict(dict)
     for key, _label, fn in sources.derived_sources():
+        monthly = getattr(fn, "monthly", None)
+        if monthly is not None and len(months) > 1:  # several months in one read
+            for (community_id, month), n in monthly(months=months, communities=communities).items():
+                if n:
+                    derived[(community_id, month)][key] = n
+            continue
         for month in months:
             for community_id, n in fn(start=month, end=next_month(month), communities=communities).items():
                 if n:

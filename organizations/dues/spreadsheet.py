@@ -20,7 +20,6 @@ from io import BytesIO
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangjian import burden, spreadsheets, xlsx
@@ -292,6 +291,6 @@ def import_month(*, actor, org, upload, today: date) -> ImportOutcome:
         outcome.errors.append({"row": None, "errors": [message_of(exc)]})
         return outcome
     outcome.written = len(written)
-    transaction.on_commit(lambda: burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT,
-                                               source="import:dues"))
+    # the burden meter: the typed cells, once the import committed (dues_month_import's transaction)
+    burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT, source="import:dues")
     return outcome

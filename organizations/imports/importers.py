@@ -1116,9 +1116,9 @@ def import_workbook(kind: str, fileobj, *, actor, job: ImportJob | None = None,
         result.skipped = True
     else:
         # the burden meter: the cells typed into the file, counted once the import committed
+        # (a write of its own after the import's transaction; inside an outer one, undone with it)
         cells = sum(1 for _number, raw in sheet.rows for value in raw.values() if not _blank(value))
-        transaction.on_commit(lambda: burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT,
-                                                   source=f"import:{kind}"))
+        burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT, source=f"import:{kind}")
     return result
 
 

@@ -28,32 +28,28 @@ def area_file(rows):
     return out
 
 
-def test_an_area_import_counts_its_non_blank_cells_once_committed(city, django_capture_on_commit_callbacks):
+def test_an_area_import_counts_its_non_blank_cells_once_committed(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     rows = [
         [city.a.compound.code, "A-B7", "甲7号楼", "楼栋", "", 20, "住宅楼"],   # 6 cells
         [city.a.compound.code, "A-B8", "甲8号楼", "楼栋", "幸福路8号", None, ""],  # 5 cells
     ]
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = import_workbook("areas", area_file(rows), actor=cadre)
-        assert result.ok, result.errors
-        assert not EntryTally.objects.exists()  # nothing before the commit
-    assert len(callbacks) == 1
+    result = import_workbook("areas", area_file(rows), actor=cadre)
+    assert result.ok, result.errors
     tally = EntryTally.objects.get()
     assert (tally.area_id, tally.channel, tally.source, tally.count) == (city.a.area.pk, "import", "import:areas", 11)
 
 
-def test_a_refused_import_counts_nothing(city, django_capture_on_commit_callbacks):
+def test_a_refused_import_counts_nothing(city):
     cadre = user_with(Role.COMMUNITY, city.a.area)
     rows = [[city.b.compound.code, "B-B7", "乙7号楼", "楼栋", "", 20, "住宅楼"]]  # another community: refused
-    with django_capture_on_commit_callbacks(execute=True):
-        result = import_workbook("areas", area_file(rows), actor=cadre)
+    result = import_workbook("areas", area_file(rows), actor=cadre)
     assert not result.ok
     assert not EntryTally.objects.exists()
 
 
 class TestDuesSheetImport(SheetWorld):
-    def test_the_dues_sheet_counts_the_cells_typed_into_it(self, django_capture_on_commit_callbacks):
+    def test_the_dues_sheet_counts_the_cells_typed_into_it(self):
         wb = self.export()
         ws = wb.active
         header, rows = self.rows(ws)
@@ -61,8 +57,7 @@ class TestDuesSheetImport(SheetWorld):
         ws.cell(row=rows["甲支部党员0"], column=paid, value=14)
         ws.cell(row=rows["甲支部党员0"], column=paid_on, value=self.month)
         ws.cell(row=rows["甲支部党员2"], column=reason, value="长期住院，经支委会同意免交")
-        with django_capture_on_commit_callbacks(execute=True):
-            response = self.upload(wb)
+        response = self.upload(wb)
         assert response.status_code == 302, response.content.decode()[:2000]
         got = {(t.channel, t.source): t.count for t in EntryTally.objects.filter(area=self.w.a.area)}
         # three cells typed (the pre-filled id, name, month and amount due are the portal's);

@@ -12,7 +12,7 @@ What counts as a value typed by hand (the rule the meter's page states):
   with ``_`` such as the admin's ``_save``; a formset's management keys); each uploaded file
   counts one.  A JSON body (the API) counts its top-level keys whose value is not null (a
   list of objects: the sum over them).
-* **Import cells** — the Excel imports (members, areas, organizations; the dues sheet) count
+* **Import cells** — the Excel imports (members, areas; the dues sheet) count
   the non-blank cells they wrote, once, after the import committed (``typed(channel="import")``).
 * Not counted: sign-in, second factor and password pages (``/accounts/``), the admin's
   ``jsi18n``, the residents' public pages (``/w/``, ``/r/``) and anonymous visitors, and users

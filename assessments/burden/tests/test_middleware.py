@@ -128,3 +128,27 @@ def test_the_middleware_never_breaks_the_response(city, cadre, monkeypatch):
     response = _area_form(logged_in(cadre), {"name": "又一小区", "level": AreaLevel.COMPOUND, "parent": city.a.area.pk,
                                              "code": "NEWP002"})
     assert response.status_code == 302
+
+
+def _through_middleware(user, response, *, path="/grids/diary/new/", data=None):
+    from django.http import HttpResponse
+
+    request = RequestFactory().post(path, data or {"note": "入户走访", "grid": "3"})
+    request.user = user
+    answer = response if isinstance(response, HttpResponse) else HttpResponse(status=response)
+    return burden.TypedValuesMiddleware(lambda r: answer)(request)
+
+
+def test_an_htmx_form_counts_when_it_answers_with_a_redirect_header(city, cadre):
+    from django.http import HttpResponse
+
+    _through_middleware(cadre, 200)  # the form answered again (its errors): nothing
+    _through_middleware(cadre, 403)
+    assert _total() == 0
+    redirected = HttpResponse(status=200)
+    redirected["HX-Redirect"] = "/grids/diary/"
+    _through_middleware(cadre, redirected)
+    assert _total() == 2
+    _through_middleware(cadre, 302, path="/w/new/")  # a resident's public page: never counted
+    _through_middleware(cadre, 302, path="/accounts/password/")
+    assert _total() == 2

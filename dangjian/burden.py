@@ -6,7 +6,8 @@ What counts as a value typed by hand (the rule the meter's page states):
 * **A form saved** — a successful ``POST``/``PUT``/``PATCH`` by a signed-in user: the answer
   is a redirect (3xx, the portal's post-redirect-get), or a 2xx carrying ``HX-Redirect`` /
   ``HX-Location`` (an htmx form), or 200/201 for a write under ``/api/``.  A form answered
-  again with its errors (200 without a redirect), a refusal (4xx) and a GET count nothing.
+  again with its errors (200 without a redirect), a refusal (4xx), a redirect carrying a
+  warning or an error message (a refused step flashed on the way back) and a GET count nothing.
   The values are the posted keys with at least one non-blank value, without the CSRF token,
   ``next`` and the control keys of ``CONTROL_KEYS`` (buttons, paging, search; keys starting
   with ``_`` such as the admin's ``_save``; a formset's management keys); each uploaded file
@@ -35,6 +36,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.contrib.messages import constants as message_levels
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -120,7 +122,15 @@ def count_json(body: bytes) -> int:
     )
 
 
+def _flashed_a_refusal(request) -> bool:
+    """The request queued a warning or an error message (a refused write redirected back)."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", None) or ()
+    return any(getattr(m, "level", 0) >= message_levels.WARNING for m in queued)
+
+
 def _succeeded(request, response, api: bool) -> bool:
+    if _flashed_a_refusal(request):
+        return False
     status = response.status_code
     if 300 <= status < 400 and status != 304:
         return True

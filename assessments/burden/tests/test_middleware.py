@@ -152,3 +152,26 @@ def test_an_htmx_form_counts_when_it_answers_with_a_redirect_header(city, cadre)
     _through_middleware(cadre, 302, path="/w/new/")  # a resident's public page: never counted
     _through_middleware(cadre, 302, path="/accounts/password/")
     assert _total() == 2
+
+
+def test_a_redirect_that_flashes_a_refusal_counts_nothing(city, cadre):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponseRedirect
+
+    def run(level):
+        request = RequestFactory().post("/services/whistles/1/resolve/", {"note": "已处理"})
+        request.user = cadre
+        request._messages = CookieStorage(request)
+
+        def view(r):
+            messages.add_message(r, level, "…")
+            return HttpResponseRedirect("/services/whistles/1/")
+
+        burden.TypedValuesMiddleware(view)(request)
+
+    run(messages.ERROR)
+    run(messages.WARNING)
+    assert _total() == 0
+    run(messages.SUCCESS)
+    assert _total() == 1

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from assessments.burden import sources
 from assessments.burden.choices import BURDEN_ROLES, Channel
@@ -167,7 +168,18 @@ def typed_sources(area, start: date, end: date, limit: int = 20) -> list[dict]:
     """Where the typing of ``area``'s people went in ``[start, end)``: per channel and source
     (a page's URL name, an import kind), the most first — the forms worth replacing by the
     records.  One query."""
-    return list(
+    rows = list(
         EntryTally.objects.filter(area=area, month__gte=start, month__lt=end)
         .values("channel", "source").annotate(n=Sum("count")).order_by("-n", "channel", "source")[:limit]
     )
+    for row in rows:
+        row["label"] = SOURCE_LABELS.get(row["source"], "")
+    return rows
+
+
+#: names of the import sources (the pages are named by their URL name)
+SOURCE_LABELS = {
+    "import:areas": _("区域导入"),
+    "import:members": _("党员导入"),
+    "import:dues": _("党费收缴表导入"),
+}

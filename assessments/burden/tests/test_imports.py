@@ -4,8 +4,10 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from assessments.burden.models import EntryTally
+from dangjian.testing.clients import logged_in
 from organizations.dues.tests.test_spreadsheet import SheetWorld
 from organizations.grants.choices import Role
 from organizations.imports.importers import import_workbook
@@ -63,3 +65,5 @@ class TestDuesSheetImport(SheetWorld):
         # three cells typed (the pre-filled id, name, month and amount due are the portal's);
         # the upload form itself: one file
         assert got == {("import", "import:dues"): 3, ("form", "organizations:dues_import"): 1}
+        page = logged_in(self.cadre).get(reverse("burden:community", args=[self.w.a.area.pk]))
+        assert "党费收缴表导入" in page.content.decode()

@@ -5,3 +5,10 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = "责任与考核"
+
+    def ready(self):
+        # the burden meter's store counts the values typed by hand (dangjian.burden)
+        from assessments.burden.actions import on_values_typed
+        from dangjian.burden import values_typed
+
+        values_typed.connect(on_values_typed, dispatch_uid="assessments.burden.tally")

@@ -5,6 +5,10 @@ from assessments.appraisal.models import (  # noqa: F401
     AppraisalEvent,
     AppraisalGrade,
 )
+from assessments.burden.models import (  # noqa: F401
+    EntryTally,
+    EntryTallyQuerySet,
+)
 from assessments.checklists.models import (  # noqa: F401
     Checklist,
     ChecklistEvent,

@@ -7,6 +7,10 @@ from the source, whatever the number of rows.
 SELECT of ``rows`` (a ``values_list`` queryset giving ``fields`` in order, typically grouped):
 an upsert, not delete-then-insert, so two writers refreshing the same key at once both
 succeed and the later one's figures win.  Works on PostgreSQL and SQLite (3.24+).
+
+``add=("count",)`` makes those columns counters: on conflict the row's value and the new one
+are summed (``count = count + excluded.count``), in the same statement, so two writers
+adding to the same key at once both count (the burden meter's tallies).
 """
 from django.db import connections
 
@@ -22,7 +26,7 @@ def narrowed(member_ids, *querysets):
     return tuple(qs.filter(member_id__in=ids) for qs in querysets)
 
 
-def upsert_select(model, rows, fields, *, unique, constants=None) -> None:
+def upsert_select(model, rows, fields, *, unique, constants=None, add=()) -> None:
     constants = dict(constants or {})
     columns = [*fields, *constants]
     connection = connections[rows.db]
@@ -31,10 +35,14 @@ def upsert_select(model, rows, fields, *, unique, constants=None) -> None:
     if len(names) != len(fields):
         raise ValueError(f"the SELECT gives {names}, the table expects {list(fields)}")
     sql, params = rows.query.sql_with_params()
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c not in unique)
+    table = quote(model._meta.db_table)
+    updates = ", ".join(
+        f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" if c in add else f"{quote(c)} = excluded.{quote(c)}"
+        for c in columns if c not in unique
+    )
     select = ", ".join([f"s.{quote(n)}" for n in names] + ["%s"] * len(constants))
     statement = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
         f"SELECT {select} FROM ({sql}) s "
         # "WHERE true": SQLite's parser needs it between a SELECT and ON CONFLICT
         f"WHERE true ON CONFLICT ({', '.join(quote(c) for c in unique)}) "

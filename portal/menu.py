@@ -151,6 +151,8 @@ MAIN = (
             Link(L("星级分布"), "scoring:stars", "star-half"),
             Link(L("评分批次"), "scoring:runs", "collection"),
         )),
+        # not among the rankings: the burden meter ranks nobody (assessments.burden)
+        Group("", (Link(L("减负监测"), "burden:index", "speedometer2"),)),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
 )

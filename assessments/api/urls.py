@@ -25,9 +25,11 @@ ROUTES = (
 
 def register(router) -> None:
     from assessments.appraisal.api import views as appraisal
+    from assessments.burden.api import views as burden
     from assessments.checklists.api import views as checklists
     from assessments.dashboard.api import views as dashboard
     from assessments.scoring.api import views as scoring
 
-    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES):
+    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES,
+                                      *burden.ROUTES):
         router.register(prefix, viewset, basename=basename)

@@ -96,6 +96,12 @@ BUDGETS = {
     "assessments:appraisal:figures": 10,  # the area and its children counted in one query
     "assessments:appraisal:member_history": 8,
     "assessments:appraisal:mine": 7,
+    # ------------------------------------------------- burden meter (减负监测)
+    # first pinned here: burden/tests/test_pages.py (a street cadre; the API also for a
+    # community cadre), counts measured on the small world and flat with more rows
+    "burden-list": 5,
+    "burden:area": 11,  # the area, the communities (count + page), their tallies, the score lines
+    "burden:community": 10,  # the community, the year's tallies, its score lines by month, the sources
 }
 
 #: the session write-back of every page request (SESSION_SAVE_EVERY_REQUEST): a savepoint,

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "organizations.accounts.middleware.SecondFactorMiddleware",
     # an account signed in with a one-time password (账号管理) must set its own first
     "organizations.accounts.middleware.ForcePasswordChangeMiddleware",
+    # the burden meter: counts the values typed by hand in a successful write (dangjian.burden)
+    "dangjian.burden.TypedValuesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

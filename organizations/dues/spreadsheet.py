@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dangjian import spreadsheets, xlsx
+from dangjian import burden, spreadsheets, xlsx
 from dangjian.errors import message_of
 from dangjian.spreadsheets import FormulaText
 from organizations.dues import actions, selectors
@@ -226,6 +226,7 @@ def import_month(*, actor, org, upload, today: date) -> ImportOutcome:
     book = selectors.BaseBook(list(members), until=month)
     recorded = {p.member_id: p for p in selectors.payments_for(actor).filter(member_id__in=list(members), month=month)}
     entries, paid_on, seen = {}, {}, {}
+    cells = 0  # the typed (FILLED) non-blank cells of the rows written: the burden meter's import cells
     for number, r in rows:
         errs = []
         if any(isinstance(v, FormulaText) for v in r.values()):
@@ -277,6 +278,7 @@ def import_month(*, actor, org, upload, today: date) -> ImportOutcome:
             outcome.errors.append({"row": number, "errors": errs})
             continue
         entries[member.pk] = [actions.MonthEntry(month, amount if has_paid else None, reason)]
+        cells += sum(1 for key in FILLED if _text(r.get(key)))  # the export pre-fills the others
         if day is not None:
             paid_on[member.pk] = day
     if outcome.errors or not entries:
@@ -289,4 +291,6 @@ def import_month(*, actor, org, upload, today: date) -> ImportOutcome:
         outcome.errors.append({"row": None, "errors": [message_of(exc)]})
         return outcome
     outcome.written = len(written)
+    # the burden meter: the typed cells, once the import committed (dues_month_import's transaction)
+    burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT, source="import:dues")
     return outcome

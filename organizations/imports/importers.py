@@ -52,7 +52,7 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from dangjian import jobs, spreadsheets, trees, xlsx
+from dangjian import burden, jobs, spreadsheets, trees, xlsx
 from dangjian.audit import record
 from dangjian.crypto import keyed_hash
 from dangjian.privacy import is_valid_id_number, is_valid_mobile
@@ -1130,6 +1130,11 @@ def import_workbook(kind: str, fileobj, *, actor, job: ImportJob | None = None,
         result.errors = exc.errors
     except _AlreadyFinished:
         result.skipped = True
+    else:
+        # the burden meter: the cells typed into the file, counted once the import committed
+        # (a write of its own after the import's transaction; inside an outer one, undone with it)
+        cells = sum(1 for _number, raw in sheet.rows for value in raw.values() if not _blank(value))
+        burden.typed(user=actor, count=cells, channel=burden.Channel.IMPORT, source=f"import:{kind}")
     return result
 
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0007_appraisal'),
-        ('organizations', '0016_transfers'),
+        ('assessments', '0008_indicator_sources_dues_development'),
+        ('organizations', '0017_member_standard_fields'),
     ]
 
     operations = [

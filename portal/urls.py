@@ -22,6 +22,7 @@ urlpatterns = [
     path("checklists/", include("assessments.checklists.urls")),
     path("scores/", include("assessments.scoring.urls")),
     path("dashboard/", include("assessments.dashboard.urls")),
+    path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

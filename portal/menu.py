@@ -150,6 +150,11 @@ MAIN = (
             Link(L("星级分布"), "scoring:stars", "star-half"),
             Link(L("评分批次"), "scoring:runs", "collection"),
         )),
+        # 一表通 (assessments.reports): reports filled from the records, and the figure catalogue
+        Group(L("统计报表"), (
+            Link(L("报表"), "reports:list", "table", quick_label=L("一表通报表")),
+            Link(L("指标库"), "reports:figures", "book-half"),
+        )),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
 )

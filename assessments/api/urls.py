@@ -27,7 +27,9 @@ def register(router) -> None:
     from assessments.appraisal.api import views as appraisal
     from assessments.checklists.api import views as checklists
     from assessments.dashboard.api import views as dashboard
+    from assessments.reports.api import views as reports
     from assessments.scoring.api import views as scoring
 
-    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES):
+    for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES,
+                                     *reports.ROUTES):
         router.register(prefix, viewset, basename=basename)

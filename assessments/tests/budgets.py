@@ -96,6 +96,19 @@ BUDGETS = {
     "assessments:appraisal:figures": 10,  # the area and its children counted in one query
     "assessments:appraisal:member_history": 8,
     "assessments:appraisal:mine": 7,
+    # ------------------------------------------------------- reports (一表通, assessments.reports)
+    # first pinned here: reports/tests/test_contracts.py (the district cadre and the cadre of
+    # 甲) and test_queries.py (table, fill and export flat from few subjects to many)
+    "report-list": 3,
+    "report-detail": 3,
+    "report-cell-list": 3,
+    "report-cell-detail": 2,
+    "reports:list": 8,
+    "reports:detail": 13,  # the report, its columns, its filter, one page of subjects (+ the count), their cells;
+    # a subject's cadre: + the subjects it fills for
+    "reports:fill": 10,  # the cells asking the subject, their fields, the values: one query each
+    "reports:export": 11,  # the subjects, the columns, every cell
+    "reports:figures": 6,  # no query of its own: the catalogue is code
 }
 
 #: the session write-back of every page request (SESSION_SAVE_EVERY_REQUEST): a savepoint,

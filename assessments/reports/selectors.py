@@ -72,10 +72,10 @@ def columns_of(report) -> list[ReportColumn]:
 
 
 # ----------------------------------------------------------------------------- subjects
-def subject_nodes(report, *, only_in=None):
+def subject_nodes(report):
     """The subjects of ``report`` as a queryset of areas or party organizations, in tree
-    order: inside ``within`` (and inside one of ``only_in`` when it has some)."""
-    only_in = list(report.only_in.all()) if only_in is None else only_in
+    order: inside ``within``, and inside one of ``only_in`` when it has some (a subquery:
+    no query of its own)."""
     if report.subject_level == FigureLevel.ORG:
         rows = PartyOrg.objects.filter(trees.subtree_q(report.within, "area"))
         if report.org_category:
@@ -84,12 +84,15 @@ def subject_nodes(report, *, only_in=None):
     else:
         rows = Area.objects.filter(trees.subtree_q(report.within), level=AREA_LEVELS[report.subject_level])
         prefix = ""
-    if only_in:
-        inside = NOTHING
-        for area in only_in:
-            inside |= trees.subtree_q(area, prefix)
-        rows = rows.filter(inside)
-    return rows.order_by(*trees.preorder())
+    chosen = Report.only_in.through.objects.filter(report_id=report.pk)
+    holding = chosen.filter(trees.ancestors_q(trees.outer(prefix, at_position=True), "area"))
+    return rows.filter(~Exists(chosen) | Exists(holding)).order_by(*trees.preorder())
+
+
+def subjects_filled_by(user, report):
+    """The subjects of ``report`` with a field the user may fill, as a subquery of ids."""
+    return ReportCell.objects.filter(report=report, column__field__isnull=False).filter(_fill_q(user)).values(
+        "subject_id")
 
 
 def is_org_report(report) -> bool:

@@ -245,10 +245,10 @@ def report_detail(request, pk):
     definer = permissions.is_definer(user, report)
     nodes = selectors.subject_nodes(report)
     if not definer:  # a subject's cadre sees its own rows only
-        nodes = nodes.filter(pk__in=selectors.my_subjects_in(user, report))
+        nodes = nodes.filter(pk__in=selectors.subjects_filled_by(user, report))
     if not org:
         nodes = nodes.select_related("parent")
-    page = paginate(request, nodes, SUBJECTS_PER_PAGE)
+    page = paginate(request, nodes, SUBJECTS_PER_PAGE, windowed=True)
     ids = [n.pk for n in page.object_list]
     cells = {(c.subject_id, c.column_id): c for c in
              ReportCell.objects.filter(report=report, subject_id__in=ids).select_related("filled_by")}

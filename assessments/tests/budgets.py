@@ -104,8 +104,8 @@ BUDGETS = {
     "report-cell-list": 3,
     "report-cell-detail": 2,
     "reports:list": 8,
-    "reports:detail": 13,  # the report, its columns, its filter, one page of subjects (+ the count), their cells;
-    # a subject's cadre: + the subjects it fills for
+    "reports:detail": 10,  # the report, its columns, one page of subjects with their count (the range filter
+    # and a cadre's own rows as subqueries), their cells
     "reports:fill": 10,  # the cells asking the subject, their fields, the values: one query each
     "reports:export": 11,  # the subjects, the columns, every cell
     "reports:figures": 6,  # no query of its own: the catalogue is code

@@ -202,3 +202,26 @@ def test_a_big_report_is_computed_through_the_outbox(city, monkeypatch, django_c
     assert ReportCell.objects.filter(report=report).count() == 2 * 3
     assert report.__class__.objects.get(pk=report.pk).computing_since is None
     assert Job.objects.get(pk=job.pk).state == "done"
+
+
+def test_a_filter_keeps_the_subjects_of_the_chosen_streets_only(city):
+    from organizations.tests.factories import AreaFactory, PartyOrgFactory
+
+    w = s.make_world(city)
+    east = AreaFactory(name="东街道", level=city.street.level, parent=city.district, code="S-EAST")
+    east_org = PartyOrgFactory(name="东街道党工委", kind=city.street_org.kind, category=city.street_org.category,
+                               area=east, parent=city.city_org)
+    far = build_community(east, east_org, "远", 1)
+    everywhere = s.community_report(w, figures=("members.count",))
+    assert set(selectors.subject_nodes(everywhere).values_list("pk", flat=True)) == {
+        city.a.area.pk, city.b.area.pk, far.area.pk}
+    only_east = actions.report_create(actor=w.district, name="东街道社区表", within=city.district,
+                                      subject_level="community", period_key=s.PERIOD,
+                                      columns=[{"figure": "members.count"}], only_in=[east])
+    assert list(selectors.subject_nodes(only_east)) == [far.area]
+    actions.report_publish(actor=w.district, report=only_east)
+    assert set(ReportCell.objects.filter(report=only_east).values_list("subject_id", flat=True)) == {far.area.pk}
+    with pytest.raises(ValidationError) as exc:  # a filter outside the range
+        actions.report_create(actor=w.district, name="越界", within=city.street, subject_level="community",
+                              period_key=s.PERIOD, columns=[{"figure": "members.count"}], only_in=[east])
+    assert "不在统计范围内" in exc.value.message_dict["only_in"][0]

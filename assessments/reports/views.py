@@ -103,8 +103,9 @@ def _definition(request, *, report=None):
         initial = {"name": report.name, "subject_level": report.subject_level, "org_category": report.org_category,
                    "within": report.within_id, "period_key": report.period_key, "due_on": report.due_on,
                    "note": report.note, "only_in": [a.pk for a in report.only_in.all()]}
-    else:
-        area = _default_area(user)
+    default_area = _default_area(user) if report is None else None
+    if report is None:
+        area = default_area
         initial = {"within": area.pk if area else None, "subject_level": request.GET.get("level") or FigureLevel.COMMUNITY,
                    "period_key": request.GET.get("period") or ""}
     # the level chosen (a GET reload of the picker) or posted
@@ -119,8 +120,13 @@ def _definition(request, *, report=None):
     elif report is not None:
         within = report.within
     else:
-        within = _default_area(user)
-    area = report.area if report is not None else _definer_area(user, within)
+        within = default_area
+    if report is not None:
+        area = report.area
+    elif within is not None and default_area is not None and within.pk == default_area.pk:
+        area = default_area  # the definer's own node: no lookup
+    else:
+        area = _definer_area(user, within)
     figures, fields = column_choices(level, area)
     chosen_keys, orders, labels = set(), {}, {}
     if post:

@@ -106,6 +106,8 @@ BUDGETS = {
     "reports:list": 8,
     "reports:detail": 10,  # the report, its columns, one page of subjects with their count (the range filter
     # and a cadre's own rows as subqueries), their cells
+    "reports:create": 9,  # the definer's area, the picker's chosen area, the tree's fields
+    "reports:field_create": 8,
     "reports:fill": 10,  # the cells asking the subject, their fields, the values: one query each
     "reports:export": 11,  # the subjects, the columns, every cell
     "reports:figures": 6,  # no query of its own: the catalogue is code

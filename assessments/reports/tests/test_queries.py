@@ -71,3 +71,18 @@ def test_the_figure_catalogue_page_is_read_by_every_staff_role_within_budget(cit
         assert "党员人数" in response.content.decode() and "不以登录次数、点击量、点赞" in response.content.decode()
         assert len(queries) <= BUDGETS["reports:figures"]
     assert logged_in(user_with(Role.MEMBER, city.a.area)).get(reverse("reports:figures")).status_code == 403
+
+
+def test_the_define_page_is_flat_from_one_field_to_many(city):
+    w = s.make_world(city)
+    s.area_field(w)
+    client = logged_in(w.district)
+    url = reverse("reports:create")
+    client.get(url)
+    _, few = captured_queries(client, url)
+    for i in range(5):
+        s.area_field(w, name=f"又一个字段{i}")
+    response, many = captured_queries(client, url)
+    assert response.content.decode().count('value="field:') == 6
+    assert len(many) == len(few) <= BUDGETS["reports:create"]
+    assert len(captured_queries(client, reverse("reports:field_create"))[1]) <= BUDGETS["reports:field_create"]

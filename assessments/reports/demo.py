@@ -60,9 +60,9 @@ def seed_reports(*, district_user, district, street_user, street, community=None
         made["reports"] += 1
         key = periods.containing(PeriodKind.YEAR, quarter.start).key
         communities = list(Area.objects.filter(trees.subtree_q(street), level=AreaLevel.COMMUNITY).order_by("pk"))
-        for area in communities[: max(1, len(communities) // 2)]:
-            if community is not None and area.pk == community.pk:
-                continue  # the demo community account fills its own (its home queue)
+        # the demo community account fills its own (its home queue); the street fills half of the others
+        others = [a for a in communities if community is None or a.pk != community.pk]
+        for area in others[: (len(others) + 1) // 2]:
             value = Decimal(rng.randrange(300, 1600))
             actions.field_values_save(actor=street_user, subject=area,
                                       values={actions.entry_name(field.pk, key): str(value)})

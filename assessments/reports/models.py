@@ -244,7 +244,12 @@ class FieldValue(models.Model):
 
 class ReportCellQuerySet(ScopedQuerySet):
     def scope_q(self, scope, user):
-        return Q(report__in=Report.objects.visible_to(user).values("pk"))
+        """Every cell of a report defined in the user's tree; of a report asking the user,
+        only the cells of the subjects the user covers (another community's are not its own)."""
+        defined = Report.objects.filter(_define_side_q(scope)).values("pk")
+        own = trees.ranges_q(scope.areas_for(FILL_ROLES), "place") & Q(
+            report__in=Report.objects.visible_to(user).values("pk"))
+        return Q(report__in=defined) | own
 
 
 class ReportCell(models.Model):

@@ -99,3 +99,18 @@ class TestReportCellApi(CommunityWorld, ApiListContract, ApiDetailContract):
 
     def make_related(self, cell):
         return self.make_in_scope()
+
+
+@pytest.mark.django_db
+def test_a_community_reads_its_own_cells_of_a_report_never_another_communitys(city):
+    from dangjian.testing.clients import api_client
+
+    w = s.make_world(city)
+    report = s.community_report(w, fields=[s.area_field(w)])
+    mine = ReportCell.objects.filter(report=report, subject_id=city.a.area.pk)
+    theirs = ReportCell.objects.filter(report=report, subject_id=city.b.area.pk)
+    client = api_client(w.a_cadre)
+    listed = {row["id"] for row in client.get(f"/api/report-cells/?report={report.pk}").json()["results"]}
+    assert listed == set(mine.values_list("pk", flat=True))
+    assert client.get(f"/api/report-cells/{theirs.first().pk}/").status_code == 404
+    assert len(api_client(w.district).get(f"/api/report-cells/?report={report.pk}").json()["results"]) == 8

@@ -419,6 +419,9 @@ def field_values_save(*, actor, subject, values) -> int:
     if errors:
         raise ValidationError(errors)
     subject_kw = {"org": subject} if org else {"area": subject}
+    # one fill of a subject at a time (its row locked): two cadres saving the same first value
+    # at once make one row, the later save updating it
+    type(subject).objects.select_for_update(of=("self",)).filter(pk=subject.pk).values_list("pk").first()
     field_ids = [e["field"].pk for e, _n, _t in parsed]
     locked = {(v.field_id, v.period_key): v for v in FieldValue.objects.select_for_update().filter(
         field_id__in=field_ids, **subject_kw)}

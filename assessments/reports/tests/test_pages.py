@@ -109,3 +109,16 @@ def test_the_menu_links_the_reports_and_the_catalogue(city):
     assert reverse("reports:list") in html and reverse("reports:figures") in html
     member_html = logged_in(user_with(Role.MEMBER, city.a.area)).get(reverse("home")).content.decode()
     assert reverse("reports:list") not in member_html
+
+
+def test_changing_the_subject_level_offers_its_columns_and_keeps_what_was_typed(city):
+    w = s.make_world(city)
+    field = s.area_field(w)
+    response = logged_in(w.district).post(reverse("reports:create"), {
+        "name": "支部表", "subject_level": "org", "within": city.district.pk, "period_key": s.PERIOD, "reload": "1"})
+    assert response.status_code == 200 and not Report.objects.exists()
+    html = response.content.decode()
+    assert 'value="支部表"' in html and "请至少选择一列" not in html
+    assert 'value="fig:development.on_time"' in html  # an organization's figure
+    assert 'value="fig:grids.grids_with_branch"' not in html  # an area's figure only
+    assert f'value="field:{field.pk}"' not in html  # filled by communities, not by organizations

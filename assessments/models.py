@@ -33,6 +33,14 @@ from assessments.life.models import (  # noqa: F401
     attachment_path,
     new_signin_token,
 )
+from assessments.reports.models import (  # noqa: F401
+    FieldValue,
+    Report,
+    ReportCell,
+    ReportColumn,
+    ReportEvent,
+    ReportField,
+)
 from assessments.scoring.models import (  # noqa: F401
     Indicator,
     ManualScore,

@@ -7,10 +7,12 @@ modules:
 * ``assessments.tasks.score_due_periods`` — daily (beat): create and queue the runs of the
   periods that have just completed;
 * ``assessments.refresh_rollups`` — the dashboard rollups;
-* ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts.
+* ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts;
+* ``assessments.reports.compute`` — the cells of a big one-table report.
 """
 from assessments.dashboard.tasks import refresh_rollups_task
 from assessments.life.tasks import refresh_org_verdicts_task
+from assessments.reports.tasks import compute_report_task
 from assessments.scoring.tasks import score_due_periods, score_run_task
 
-__all__ = ["refresh_org_verdicts_task", "refresh_rollups_task", "score_due_periods", "score_run_task"]
+__all__ = ["compute_report_task", "refresh_org_verdicts_task", "refresh_rollups_task", "score_due_periods", "score_run_task"]

@@ -153,6 +153,11 @@ MAIN = (
         )),
         # not among the rankings: the burden meter ranks nobody (assessments.burden)
         Group("", (Link(L("减负监测"), "burden:index", "speedometer2"),)),
+        # 一表通 (assessments.reports): reports filled from the records, and the figure catalogue
+        Group(L("统计报表"), (
+            Link(L("报表"), "reports:list", "table", quick_label=L("一表通报表")),
+            Link(L("指标库"), "reports:figures", "book-half"),
+        )),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
 )

@@ -25,6 +25,7 @@ from assessments.appraisal.choices import AppraisalStatus
 from assessments.checklists import selectors as checklists
 from assessments.life import schedule
 from assessments.life import selectors as life
+from assessments.reports import selectors as reports
 from assessments.scoring import selectors as scoring
 from dangjian.portal import Head, heads_and_totals
 from dangjian.scoping import get_scope
@@ -211,6 +212,14 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                     _url("reporting:member_detail"), f"{reverse('reporting:board', args=[g.area_id])}?status=expired",
                     _("没有报到过期的在职党员。"),
                 )
+    if holds(Role.COMMUNITY):
+        # 一表通: published reports asking a field of a subject the cadre covers, not yet filled
+        specs["reports_to_fill"] = _Spec(
+            _("待填报表"),
+            Head(reports.awaiting_fill(user), order=(F("due_on").asc(nulls_last=True), F("pk").asc()),
+                 label=F("name"), day=F("due_on")),
+            _url("reports:my_fill"), f"{reverse('reports:list')}?tab=asked&status=published", _("没有待填的报表。"),
+        )
     # grid worker / member (or anyone a request was dispatched to): tasks dispatched to me
     specs["tasks"] = _Spec(
         _("派给我的任务"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("scores/", include("assessments.scoring.urls")),
     path("dashboard/", include("assessments.dashboard.urls")),
     path("burden/", include("assessments.burden.urls")),
+    path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

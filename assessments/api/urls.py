@@ -28,8 +28,9 @@ def register(router) -> None:
     from assessments.burden.api import views as burden
     from assessments.checklists.api import views as checklists
     from assessments.dashboard.api import views as dashboard
+    from assessments.reports.api import views as reports
     from assessments.scoring.api import views as scoring
 
     for prefix, viewset, basename in (*ROUTES, *checklists.ROUTES, *dashboard.ROUTES, *scoring.ROUTES, *appraisal.ROUTES,
-                                      *burden.ROUTES):
+                                      *burden.ROUTES, *reports.ROUTES):
         router.register(prefix, viewset, basename=basename)

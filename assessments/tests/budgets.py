@@ -102,6 +102,21 @@ BUDGETS = {
     "burden-list": 5,
     "burden:area": 11,  # the area, the communities (count + page), their tallies, the score lines
     "burden:community": 10,  # the community, the year's tallies, its score lines by month, the sources
+    # ------------------------------------------------------- reports (一表通, assessments.reports)
+    # first pinned here: reports/tests/test_contracts.py (the district cadre and the cadre of
+    # 甲) and test_queries.py (table, fill and export flat from few subjects to many)
+    "report-list": 3,
+    "report-detail": 3,
+    "report-cell-list": 3,
+    "report-cell-detail": 2,
+    "reports:list": 8,
+    "reports:detail": 10,  # the report, its columns, one page of subjects with their count (the range filter
+    # and a cadre's own rows as subqueries), their cells
+    "reports:create": 9,  # the definer's area, the picker's chosen area, the tree's fields
+    "reports:field_create": 8,
+    "reports:fill": 10,  # the cells asking the subject, their fields, the values: one query each
+    "reports:export": 11,  # the subjects, the columns, every cell
+    "reports:figures": 6,  # no query of its own: the catalogue is code
 }
 
 #: the session write-back of every page request (SESSION_SAVE_EVERY_REQUEST): a savepoint,

@@ -62,6 +62,7 @@ PHASES = (
     ("dues", gettext_lazy("党费")),
     ("transfers", gettext_lazy("组织关系转接")),
     ("appraisal", gettext_lazy("民主评议党员")),
+    ("reports", gettext_lazy("示例报表（一表通）")),
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
@@ -90,6 +91,9 @@ def flush_dependents() -> None:
 
     area_trees, org_trees = demo_trees()
     if area_trees:
+        from assessments.reports.demo import flush_reports
+
+        flush_reports(area_trees)  # reports and their fields protect their areas
         AreaRollup.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
         Score.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
         ManualScore.objects.filter(trees.in_trees_q(area_trees, "area")).delete()
@@ -242,7 +246,8 @@ class Command(BaseCommand):
         in every state, appraisals), each feature's demo one timed phase, through the bulk path
         at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
         organizational life."""
-        for phase in (self._seed_development, self._seed_transfers, self._seed_dues, self._seed_appraisal):
+        for phase in (self._seed_development, self._seed_transfers, self._seed_dues, self._seed_appraisal,
+                      self._seed_reports):
             phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
 
     def _seed_development(self, accounts, *, seed, first_city_only, timings):
@@ -330,6 +335,26 @@ class Command(BaseCommand):
         timings["appraisal"] = time.perf_counter() - started
         self.stdout.write(_("民主评议党员 %(rounds)s 个支部次，评议等次 %(grades)s 条。") % {
             "rounds": f"{counts.get('rounds', 0):,}", "grades": f"{counts.get('grades', 0):,}"})
+
+    def _seed_reports(self, accounts, *, seed, first_city_only, timings):
+        """一表通 (assessments.reports.demo): a district's quarterly community table and a
+        street's yearly branch table, published and computed; the new field filled for some
+        communities, the demo community account's own waiting in its queue."""
+        import random
+
+        from assessments.reports.demo import seed_reports
+
+        started = time.perf_counter()
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=[a.username for a in accounts])}
+        nodes = {a.username: a.node for a in accounts}
+        if not all(name in users and name in nodes for name in ("district", "street")):
+            return
+        made = seed_reports(district_user=users["district"], district=nodes["district"], street_user=users["street"],
+                            street=nodes["street"], community=nodes.get("community"),
+                            rng=random.Random(f"{seed}-reports"))
+        timings["reports"] = time.perf_counter() - started
+        self.stdout.write(_("示例报表 %(reports)s 张，代填字段 %(filled)s 项。") % {
+            "reports": made["reports"], "filled": made["filled"]})
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

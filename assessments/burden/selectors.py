@@ -101,30 +101,45 @@ class MeterRow:
         return [(key, label, self.derived.get(key, 0)) for key, label, _path in sources.DERIVED_SOURCES]
 
 
-def tallies(communities, months) -> dict:
-    """``{(community_id, month): {channel: count}}`` in one grouped query."""
+def tally_rows(communities, months) -> list[dict]:
+    """The tallies of the communities and months grouped by community, month, channel and
+    source: one query, read by both ``tallies`` and ``typed_sources``."""
     ids = [c.pk for c in communities]
     if not ids or not months:
-        return {}
-    grouped = (
+        return []
+    return list(
         EntryTally.objects.filter(area_id__in=ids, month__in=list(months))
-        .values("area_id", "month", "channel").annotate(n=Sum("count")).order_by()
+        .values("area_id", "month", "channel", "source").annotate(n=Sum("count")).order_by()
     )
+
+
+def tallies(communities, months, rows=None) -> dict:
+    """``{(community_id, month): {channel: count}}`` (``rows``: ``tally_rows`` already read)."""
     out: dict = defaultdict(dict)
-    for row in grouped:
-        out[(row["area_id"], row["month"])][row["channel"]] = row["n"]
+    for row in tally_rows(communities, months) if rows is None else rows:
+        typed = out[(row["area_id"], row["month"])]
+        typed[row["channel"]] = typed.get(row["channel"], 0) + row["n"]
     return out
 
 
-def meter_rows(communities, months) -> list[MeterRow]:
+def meter_rows(communities, months, *, rows=None) -> list[MeterRow]:
     """One row per community and month (communities in the order given, then months): one
-    query for the tallies, and each derived source once for all the communities — once in
-    all when it reads several months at once (``fn.monthly``), else once per month."""
+    query for the tallies, one for every source giving rows (``fn.rows``, united), and any
+    other derived source once for all the communities — once in all when it reads several
+    months at once (``fn.monthly``), else once per month."""
     communities = list(communities)
     months = list(months)
-    typed = tallies(communities, months)
+    typed = tallies(communities, months, rows)
     derived: dict = defaultdict(dict)
+    if communities and months:  # the sources that give rows: all in one query
+        since, until = sources.aware_range(months[0], next_month(max(months)))
+        wanted = set(months)
+        for (key, community_id, month), n in sources.united_rows(since=since, until=until, communities=communities).items():
+            if n and month in wanted:
+                derived[(community_id, month)][key] = n
     for key, _label, fn in sources.derived_sources():
+        if hasattr(fn, "rows"):
+            continue
         monthly = getattr(fn, "monthly", None)
         if monthly is not None and len(months) > 1:  # several months in one read
             for (community_id, month), n in monthly(months=months, communities=communities).items():
@@ -164,17 +179,16 @@ def requested_reports(communities, start: date, end: date) -> dict:
     return out
 
 
-def typed_sources(area, start: date, end: date, limit: int = 20) -> list[dict]:
-    """Where the typing of ``area``'s people went in ``[start, end)``: per channel and source
-    (a page's URL name, an import kind), the most first — the forms worth replacing by the
-    records.  One query."""
-    rows = list(
-        EntryTally.objects.filter(area=area, month__gte=start, month__lt=end)
-        .values("channel", "source").annotate(n=Sum("count")).order_by("-n", "channel", "source")[:limit]
-    )
+def typed_sources(rows, limit: int = 20) -> list[dict]:
+    """Where the typing went (``rows``: ``tally_rows`` of a community's months): per channel
+    and source (a page's URL name, an import kind), the most first — the forms worth replacing
+    by the records.  No query of its own."""
+    sums: dict = defaultdict(int)
     for row in rows:
-        row["label"] = SOURCE_LABELS.get(row["source"], "")
-    return rows
+        sums[(row["channel"], row["source"])] += row["n"]
+    ordered = sorted(sums.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [{"channel": channel, "source": source, "n": n, "label": SOURCE_LABELS.get(source, "")}
+            for (channel, source), n in ordered]
 
 
 #: names of the import sources (the pages are named by their URL name)

@@ -85,11 +85,12 @@ def community(request, pk):
     area = _community_or_404(user, pk)
     year = YearForm(request.GET or None).filters().get("year") or _today().year
     months = selectors.months_of(year)
-    rows = selectors.meter_rows([area], months)
+    tallied = selectors.tally_rows([area], months)
+    rows = selectors.meter_rows([area], months, rows=tallied)
     total = selectors.total_row(rows, community=area)
     start, end = months[0], selectors.next_month(months[-1])
     reports = selectors.requested_reports([area], start, end).get(area.pk, [])
-    by_source = selectors.typed_sources(area, start, end)
+    by_source = selectors.typed_sources(tallied)
     return render(request, "assessments/burden/community.html", {
         "area": area, "year": year, "rows": rows, "total": total, "reports": reports, "by_source": by_source,
         "columns": _source_columns(), "channels": list(Channel), "rule": _rule(),

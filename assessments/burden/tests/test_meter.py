@@ -80,3 +80,17 @@ def test_the_monthly_read_agrees_with_the_month_by_month_one(city, django_assert
     assert monthly == one_by_one == {
         (city.a.area.pk, date(2026, 3, 1)): 3, (city.a.area.pk, date(2026, 4, 1)): 2, (city.b.area.pk, date(2026, 12, 1)): 1,
     }
+
+
+def test_the_united_rows_agree_with_each_source_and_cost_one_query(city, django_assert_num_queries):
+    """Every source giving rows is read in one UNION ALL query, with the same counts per
+    community and month as the source read on its own (month edges in Beijing time)."""
+    scored(city.a.compound, local(2026, 3, 31, 23), computed=3, manual=1)
+    scored(city.b.building, local(2026, 4, 1, 0), computed=4, manual=0)
+    communities = [city.a.area, city.b.area]
+    since, until = sources.aware_range(date(2026, 3, 1), date(2026, 5, 1))
+    with django_assert_num_queries(1):
+        united = sources.united_rows(since=since, until=until, communities=communities)
+    assert {k: n for k, n in united.items() if k[0] == "scores"} == {
+        ("scores", city.a.area.pk, date(2026, 3, 1)): 3, ("scores", city.b.area.pk, date(2026, 4, 1)): 4}
+    assert {key for key, _label, fn in sources.derived_sources() if hasattr(fn, "rows")} >= {"scores", "reports"}

@@ -1,6 +1,6 @@
 """The burden meter's hooks: cells the portal computed from figures for subjects inside each
 community in a window, and the published reports asking a field of it (set-based)."""
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -58,3 +58,19 @@ def test_the_hooks_cost_one_query_whatever_the_number_of_communities(city):
     for hook in (selectors.burden_derived, selectors.burden_requests):
         assert count_queries(lambda hook=hook: hook(start=start, end=end, communities=[city.a.area])) == 1
         assert count_queries(lambda hook=hook: hook(start=start, end=end, communities=[city.a.area, city.b.area])) == 1
+
+
+def test_the_burden_meter_counts_the_reports_cells_and_lists_the_reports_asked(city):
+    """Wired into the meter (assessments.burden.sources): this month's computed cells are values
+    filled from the records, and the report asking a field is listed with who asked."""
+    from assessments.burden import selectors as burden
+
+    w = s.make_world(city)
+    asking = s.community_report(w, fields=[s.area_field(w)])
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    row, = burden.meter_rows([city.a.area], [month])
+    assert row.derived.get("reports") == 3  # three figure columns; the field is typed, not derived
+    after = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    asked = burden.requested_reports([city.a.area], month, after)[city.a.area.pk]
+    assert [(r.name, r.requested_by_org, r.requested_by_user) for r in asked] == [(asking.name, "元宝区", w.district.username)]

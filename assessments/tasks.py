@@ -7,10 +7,16 @@ modules:
 * ``assessments.tasks.score_due_periods`` — daily (beat): create and queue the runs of the
   periods that have just completed;
 * ``assessments.refresh_rollups`` — the dashboard rollups;
-* ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts.
+* ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts;
+* ``assessments.tasks.refresh_checklists_of`` — outbox job: the bound checklist items above a changed record;
+* ``assessments.tasks.refresh_checklists_nightly`` — nightly (beat): every bound checklist item of the year.
 """
+from assessments.checklists.tasks import refresh_checklists_nightly, refresh_checklists_of
 from assessments.dashboard.tasks import refresh_rollups_task
 from assessments.life.tasks import refresh_org_verdicts_task
 from assessments.scoring.tasks import score_due_periods, score_run_task
 
-__all__ = ["refresh_org_verdicts_task", "refresh_rollups_task", "score_due_periods", "score_run_task"]
+__all__ = [
+    "refresh_checklists_nightly", "refresh_checklists_of", "refresh_org_verdicts_task", "refresh_rollups_task",
+    "score_due_periods", "score_run_task",
+]

@@ -229,3 +229,117 @@ def editable_orgs(user):
     from organizations.orgs.models import PartyOrg
 
     return PartyOrg.objects.granted(user, InOrg("", permissions.CHECKLIST_ROLES), InArea("area", permissions.CHECKLIST_ROLES))
+
+
+# ------------------------------------------------------------ records cited by 销号
+def citable_records(user, org, kind):
+    """The records a rectification of ``org``'s list may cite (and its picker lists): the
+    ones the user sees, inside the organization — activities of ``org`` and the
+    organizations under it; whistles whistled in its area (or below) and closed (已办结);
+    residents' requests of its area (or below) resolved or rated.  Newest first."""
+    from assessments.checklists.choices import RecordKind
+
+    area = trees.span(org.area) if org.area_id else None
+    if kind == RecordKind.ACTIVITY:
+        from assessments.life.models import Activity
+
+        return (Activity.objects.visible_to(user).filter(trees.subtree_q(trees.span(org), "org"))
+                .select_related("activity_type", "org").order_by("-starts_at", "-pk"))
+    if area is None:
+        return _none(kind)
+    if kind == RecordKind.WHISTLE:
+        from services.whistles.choices import WhistleStatus
+        from services.whistles.models import Whistle
+
+        return (Whistle.objects.visible_to(user).filter(trees.subtree_q(area, "area"), status=WhistleStatus.CLOSED)
+                .order_by("-created_at", "-pk"))
+    if kind == RecordKind.REQUEST:
+        from services.requests.choices import REQUEST_DONE_STATUSES
+        from services.requests.models import ServiceRequest
+
+        return (ServiceRequest.objects.visible_to(user)
+                .filter(trees.subtree_q(area, "community") | trees.subtree_q(area, "building"),
+                        status__in=REQUEST_DONE_STATUSES)
+                .select_related("category").order_by("-created_at", "-pk"))
+    raise ValueError(kind)
+
+
+def _none(kind):
+    from assessments.checklists.choices import RecordKind
+
+    if kind == RecordKind.WHISTLE:
+        from services.whistles.models import Whistle
+
+        return Whistle.objects.none()
+    from services.requests.models import ServiceRequest
+
+    return ServiceRequest.objects.none()
+
+
+RECORD_SEARCH = {"activity": ("topic", "activity_type__name"), "whistle": ("code", "title"), "request": ("code", "text")}
+
+
+def record_label(kind, obj) -> str:
+    """A cited record as the review page shows it (no personal data: a request by its code,
+    category and date)."""
+    from django.utils import timezone as tz
+
+    if kind == "activity":
+        return f"{tz.localtime(obj.starts_at):%Y-%m-%d} {obj.activity_type.name}：{obj.topic}"
+    if kind == "whistle":
+        return f"{obj.code} {obj.title}"
+    return f"{obj.code} {obj.category.name}（{tz.localtime(obj.created_at):%Y-%m-%d}）"
+
+
+def record_url(kind, pk) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    name = {"activity": "assessments:activity_detail", "whistle": "whistles:detail", "request": "requests:detail"}[kind]
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def cited_records(items) -> dict[int, list]:
+    """``{item_id: [ItemRecord]}`` of the given items (one query)."""
+    from assessments.checklists.models import ItemRecord
+
+    out: dict[int, list] = {}
+    ids = [getattr(i, "pk", i) for i in items]
+    if ids:
+        for row in ItemRecord.objects.filter(item_id__in=ids).order_by("item_id", "kind", "pk"):
+            out.setdefault(row.item_id, []).append(row)
+    return out
+
+
+# ------------------------------------------------------------------- burden meter
+def burden_derived(*, start, end, communities) -> dict[int, int]:
+    """``{community_id: n}``: the bound checklist items computed from the records in
+    ``[start, end)`` (datetimes) whose organization lies in each community (its anchor area
+    is the community or below) — values the portal filled from the records instead of a
+    cadre typing them (the burden meter).  One query for the communities, one grouped
+    query for the items; communities without any get 0."""
+    from organizations.areas.models import Area
+
+    ids = [getattr(c, "pk", c) for c in communities]
+    out = dict.fromkeys(ids, 0)
+    if not ids:
+        return out
+    spans = list(trees.with_spans(Area.objects.filter(pk__in=ids).order_by(), "pk"))
+    if not spans:
+        return out
+    inside = Q()
+    for _pk, span in spans:
+        inside |= trees.subtree_q(span, "checklist__org__area")
+    locator = trees.Locator((span, pk) for pk, span in spans)
+    rows = (
+        ChecklistItem.objects.filter(inside, computed_at__gte=start, computed_at__lt=end).exclude(figure="")
+        .order_by().values(*trees.position_fields("checklist__org__area")).annotate(n=Count("pk"))
+    )
+    for row in rows:
+        community = locator.find(trees.position(row, "checklist__org__area"))
+        n = row["n"]
+        if community in out:
+            out[community] += n
+    return out

@@ -318,10 +318,14 @@ def checklist_submit(*, actor, checklist) -> Checklist:
 def checklist_approve(*, actor, checklist, note="") -> Checklist:
     checklist = _visible(actor, checklist)
     _require_superior(actor, checklist.org, _("审批"))
-    return _status_change(
-        ChecklistAction.APPROVE, checklist, actor=actor, note=(note or "").strip()[:500],
-        approved_at=timezone.now(), approved_by=actor if getattr(actor, "pk", None) else None, return_reason="",
-    )
+    with transaction.atomic():
+        approved = _status_change(
+            ChecklistAction.APPROVE, checklist, actor=actor, note=(note or "").strip()[:500],
+            approved_at=timezone.now(), approved_by=actor if getattr(actor, "pk", None) else None, return_reason="",
+        )
+        if approved.items.exclude(figure="").exists():  # bound items may be done already: the records decide
+            checklist_items_refresh(checklist_ids=[approved.pk], year=approved.year)
+    return approved
 
 
 def checklist_return(*, actor, checklist, reason) -> Checklist:

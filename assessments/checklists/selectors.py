@@ -144,6 +144,11 @@ class ChecklistView:
     figures: dict
     problems: list  # open problems a rectification may link to
 
+    @property
+    def bound(self) -> int:
+        """How many items read the records."""
+        return sum(1 for s in self.sections for i in s.items if i.figure)
+
 
 def checklist_sections(checklist, today: date) -> ChecklistView:
     """The four lists of a checklist in one query; each problem carries ``fixes`` (its
@@ -161,9 +166,31 @@ def checklist_sections(checklist, today: date) -> ChecklistView:
             fixes.setdefault(item.problem_id, []).append(item)
     for item in by_kind[ItemKind.PROBLEM]:
         item.fixes = fixes.get(item.pk, [])
+    closed = [i for i in by_kind[ItemKind.RECTIFICATION] if i.status == ItemStatus.CLOSED]
+    cited = cited_records(closed) if closed else {}  # a second query only when something was closed
+    for item in by_kind[ItemKind.RECTIFICATION]:
+        item.cited = cited.get(item.pk, [])
+    names = figure_names()
+    typed = {(i.figure_params or {}).get("type") for i in items if i.figure} - {None, ""}
+    type_names = {}
+    if typed:  # one small query, only when an item reads activities of a type
+        from assessments.life.models import ActivityType
+
+        type_names = dict(ActivityType.objects.filter(code__in=typed).values_list("code", "name"))
+    for item in items:
+        item.figure_name = names.get(item.figure, item.figure) if item.figure else ""
+        code = (item.figure_params or {}).get("type") if item.figure else None
+        item.figure_type_name = type_names.get(code, code or "")
     sections = [Section(kind=k.value, label=str(k.label), items=by_kind[k.value]) for k in ItemKind]
     return ChecklistView(checklist, sections, _figures_of(items, today),
                          [i for i in by_kind[ItemKind.PROBLEM] if i.status != ItemStatus.CLOSED])
+
+
+def figure_names() -> dict[str, str]:
+    """Catalogue code → the figure's name with its activity type, for the pages (no query)."""
+    from assessments.figures import catalogue
+
+    return {code: figure.name for code, figure in catalogue.CATALOGUE.items()}
 
 
 def _figures_of(items, today) -> dict:

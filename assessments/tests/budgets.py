@@ -46,9 +46,9 @@ BUDGETS = {
     "pick:checklist_orgs": 7,  # the create form's picker (checklists/tests/test_pickers.py), first pinned here
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
     "checklist-list": 6,
-    "checklist-detail": 6,
-    "checklist-item-list": 6,
-    "checklist-item-detail": 2,  # first pinned here
+    "checklist-detail": 7,  # +1: the records cited by 销号 (one prefetch)
+    "checklist-item-list": 7,  # +1: the records cited by 销号 (one prefetch)
+    "checklist-item-detail": 3,  # first pinned here; +1: the records cited by 销号
     # pages, also for a street cadre (test_views)
     "checklist:index": 10,
     "checklist:awaiting": 12,

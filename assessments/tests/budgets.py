@@ -54,6 +54,7 @@ BUDGETS = {
     "checklist:awaiting": 12,
     "checklist:overdue": 12,
     "checklist:detail": 9,
+    "checklist:detail:bound": 10,  # with bound items: +1 for the activity types' names (test_bound)
     # ----------------------------------------------------------------- scoring (考核)
     # API, also for a district cadre (test_api)
     "rubric-list": 6,
@@ -82,6 +83,9 @@ BUDGETS = {
     "assessments.checklists.selectors.checklist_sections": 1,  # at most (test_selectors)
     "assessments.checklists.selectors.overdue_items": 2,  # the grants, then the items (test_selectors)
     "assessments.checklists.demo.seed_checklists": 2,  # SELECTs, at most (test_demo)
+    # two figure groups, whatever the number of items: the items, then per group subjects_within (3),
+    # compute (1-2) and one bulk_update (test_bound)
+    "assessments.checklists.actions.checklist_items_refresh": 15,
     "assessments.scoring.engine.score_run": 20,  # fixed part, at most (test_engine) ...
     "assessments.scoring.engine.score_run per indicator": 8,  # ... plus this per indicator of the rubric
     "assessments.dashboard.rollups.refresh_rollups": 20,  # at most (test_rollups)

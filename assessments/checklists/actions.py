@@ -271,6 +271,7 @@ def checklist_create(*, actor, org, year, copy_last_year=False, today=None) -> C
             ChecklistItem(
                 checklist=checklist, kind=ItemKind.RESPONSIBILITY, title=i.title, detail=i.detail, owner=i.owner,
                 due_on=_shift_year(i.due_on), max_points=i.max_points,
+                figure=i.figure, figure_params=i.figure_params, target=i.target,  # still read from the records
             )
             for i in last
         ]

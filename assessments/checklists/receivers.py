@@ -14,11 +14,26 @@ organization or place, so a burst of saves is one job.  Connected in
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
+_state = threading.local()
+
+
+@contextmanager
+def muted():
+    """No refresh jobs from the records saved inside (a bulk load such as ``seed_demo``, which
+    refreshes every bound item once at its end)."""
+    before = getattr(_state, "muted", False)
+    _state.muted = True
+    try:
+        yield
+    finally:
+        _state.muted = before
 
 
 def _org(pk):
@@ -47,12 +62,6 @@ def _case_org(case_id):
     return _org(DevelopmentCase.objects.filter(pk=case_id).values_list("organization_id", flat=True).first())
 
 
-def _grid_area(grid_id):
-    from grids.grids.models import Grid
-
-    return _area(Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first())
-
-
 # model label → (what to read on the instance, no query; how to find the org or place after the commit)
 WATCHED = {
     "assessments.Activity": (lambda r: r.org_id, _org),
@@ -66,12 +75,12 @@ WATCHED = {
     "organizations.DevelopmentCase": (lambda r: r.organization_id, _org),
     "organizations.DevelopmentStep": (lambda r: r.case_id, _case_org),
     "grids.Grid": (lambda r: r.community_id, _area),
-    "grids.GridArea": (lambda r: r.grid_id, _grid_area),
+    "grids.GridArea": (lambda r: r.area_id, _area),  # the compound or building it covers (and above)
 }
 
 
 def record_changed(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or getattr(_state, "muted", False):
         return
     read, resolve = WATCHED[sender._meta.label]
     key = read(instance)

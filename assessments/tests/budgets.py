@@ -44,6 +44,7 @@ BUDGETS = {
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
     "pick:checklist_orgs": 7,  # the create form's picker (checklists/tests/test_pickers.py), first pinned here
+    "pick:checklist_records": 8,  # the 销号 form's record pickers (test_pickers)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
     "checklist-list": 6,
     "checklist-detail": 7,  # +1: the records cited by 销号 (one prefetch)

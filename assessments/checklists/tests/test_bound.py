@@ -342,3 +342,18 @@ def test_burden_derived_counts_the_bound_items_computed_in_the_window_per_commun
                                      communities=[w.city.a.area])
     assert later == {w.city.a.area.pk: 0}
     assert count_queries(lambda: selectors.burden_derived(**window, communities=[w.city.a.area, w.city.b.area])) <= 2
+
+
+def test_the_api_binds_an_item_and_refuses_a_bad_binding_with_chinese_field_errors(w):
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    client = logged_in(w.a_cadre)
+    body = {"checklist": checklist.pk, "kind": "assessment", "title": "每月开展主题党日", "due_on": f"{YEAR}-12-31",
+            "figure": "life.months_held", "figure_params": THEME}
+    refused = client.post("/api/checklist-items/", body, content_type="application/json")
+    assert refused.status_code == 400 and "须填写目标值" in str(refused.json())
+    unknown = client.post("/api/checklist-items/", {**body, "figure": "logins.count", "target": 12},
+                          content_type="application/json")
+    assert unknown.status_code == 400 and "指标库中没有" in str(unknown.json())
+    made = client.post("/api/checklist-items/", {**body, "target": "12"}, content_type="application/json")
+    assert made.status_code == 201, made.json()
+    assert made.json()["figure"] == "life.months_held" and made.json()["computed_at"]

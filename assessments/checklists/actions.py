@@ -667,7 +667,7 @@ def _bound_status_changes(candidates, *, actor, now) -> tuple[int, int]:
         if item.status not in starts or to_status not in ITEM_TRANSITIONS.get(item.status, ()):
             continue
         from_status = item.status
-        item.status = to_status
+        item.status, item.updated_at = to_status, now
         if to_status == ItemStatus.DONE:
             item.completed_at = now
             item.evidence_note = _("%(note)s：%(text)s（目标 %(target)s）") % {

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists import permissions
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
@@ -181,9 +182,29 @@ def checklist_sections(checklist, today: date) -> ChecklistView:
         item.figure_name = names.get(item.figure, item.figure) if item.figure else ""
         code = (item.figure_params or {}).get("type") if item.figure else None
         item.figure_type_name = type_names.get(code, code or "")
+        item.progress_facts = progress_facts(item) if item.figure else []
     sections = [Section(kind=k.value, label=str(k.label), items=by_kind[k.value]) for k in ItemKind]
     return ChecklistView(checklist, sections, _figures_of(items, today),
                          [i for i in by_kind[ItemKind.PROBLEM] if i.status != ItemStatus.CLOSED])
+
+
+# The counts behind a bound item's progress, in words (``progress_counts`` keys of the sources).
+COUNT_LABELS = {
+    "count": _("次数"), "months": _("有活动的月数"), "of": _("已过月数"), "hours": _("服务时长（小时）"),
+    "members": _("党员人数"), "in_service": _("在职党员"), "reported": _("已报到"), "due": _("应完成"),
+    "fulfilled": _("已完成"), "total": _("总数"), "responded": _("按时响应"), "resolved": _("已解决"),
+    "satisfied": _("满意"), "basic": _("基本满意"), "unsatisfied": _("不满意"), "paid": _("已交（元）"),
+    "open": _("在发展对象"), "on_time": _("未逾期"), "part": _("已覆盖"), "whole": _("应覆盖"),
+    "assessed": _("参评组织"), "compliant": _("合规组织"),
+}
+
+
+def progress_facts(item) -> list[tuple[str, object]]:
+    """The counts behind ``item``'s progress as ``[(label, value)]`` (no query)."""
+    labels = dict(COUNT_LABELS)
+    if item.figure == "dues.paid":
+        labels["due"] = _("应交（元）")
+    return [(str(labels.get(k, k)), v) for k, v in (item.progress_counts or {}).items()]
 
 
 def figure_names() -> dict[str, str]:

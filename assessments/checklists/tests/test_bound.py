@@ -278,7 +278,7 @@ def test_the_list_page_shows_progress_and_evidence_in_the_same_queries_for_few_o
     few = count_queries(lambda: client.get(page_url))
     page = client.get(page_url).content.decode()
     assert 'data-testid="bound-progress"' in page and "主题党日" in page and 'data-testid="progress-target">12' in page
-    assert 'data-testid="refresh-items"' in page and "计算于" in page
+    assert 'data-testid="refresh-items"' in page and "计算于" in page and "有活动的月数 1" in page  # the counts, in words
     item = ChecklistItem.objects.get(checklist=checklist, figure="life.months_held")
     assert item.progress_url and item.progress_url.replace("&", "&amp;") in page
     for i in range(6):

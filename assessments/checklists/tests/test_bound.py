@@ -25,7 +25,7 @@ from assessments.tests.budgets import BUDGETS
 from assessments.tests.factories import ActivityFactory, activity_type, at
 from dangjian.errors import TransitionError
 from dangjian.models import Job
-from dangjian.testing import count_queries, logged_in
+from dangjian.testing import count_queries, logged_in, race, requires_postgres
 from organizations.tests.factories import build_city
 
 pytestmark = pytest.mark.django_db
@@ -357,3 +357,24 @@ def test_the_api_binds_an_item_and_refuses_a_bad_binding_with_chinese_field_erro
     made = client.post("/api/checklist-items/", {**body, "target": "12"}, content_type="application/json")
     assert made.status_code == 201, made.json()
     assert made.json()["figure"] == "life.months_held" and made.json()["computed_at"]
+
+
+# ---------------------------------------------------------------------------------- race
+@requires_postgres("the records' refresh locks the lists and the items (select_for_update)")
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_complete_the_item_once():
+    w = make_world("bound-race-")
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    item = _bound(w, checklist, target=1)
+    _approve(w, checklist)
+    _theme_day(w.city.a.committee, date(YEAR, 1, 1))  # its receiver job completes the item at once: put it back
+    ChecklistItem.objects.filter(pk=item.pk).update(status=ItemStatus.OPEN, completed_at=None)
+    before = ChecklistEvent.objects.filter(item=item, action="item_complete").count()
+    outcomes = race(lambda step: step(), [
+        lambda: actions.checklist_items_refresh(checklist_ids=[checklist.pk]),
+        lambda: actions.checklist_items_refresh(checklist_ids=[checklist.pk]),
+    ])
+    assert not outcomes.errors, outcomes.errors
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE
+    assert ChecklistEvent.objects.filter(item=item, action="item_complete").count() == before + 1

@@ -108,7 +108,6 @@ EVENT_LABELS = {
     "item_progress": gettext_lazy("填报进展"),
     "item_complete": gettext_lazy("完成事项"),
     "item_reopen": gettext_lazy("重新打开事项"),
-    "items_refresh": gettext_lazy("重新计算进度"),
     "rectification_close": gettext_lazy("整改销号"),
     "problem_close": gettext_lazy("问题销号"),
 }

@@ -364,12 +364,17 @@ def cited_records(items) -> dict[int, list]:
 # ------------------------------------------------------------------- burden meter
 def burden_derived(*, start, end, communities) -> dict[int, int]:
     """``{community_id: n}``: the bound checklist items computed from the records in
-    ``[start, end)`` (datetimes) whose organization lies in each community (its anchor area
+    ``[start, end)`` (dates — Asia/Shanghai midnights — or aware datetimes) whose organization lies in each community (its anchor area
     is the community or below) — values the portal filled from the records instead of a
     cadre typing them (the burden meter).  One query for the communities, one grouped
     query for the items; communities without any get 0."""
+    from datetime import datetime, time
+
+    from assessments.life import schedule
     from organizations.areas.models import Area
 
+    start, end = ((x if isinstance(x, datetime) else datetime.combine(x, time.min, tzinfo=schedule.SHANGHAI))
+                  for x in (start, end))
     ids = [getattr(c, "pk", c) for c in communities]
     out = dict.fromkeys(ids, 0)
     if not ids:

@@ -342,6 +342,12 @@ def test_burden_derived_counts_the_bound_items_computed_in_the_window_per_commun
                                      communities=[w.city.a.area])
     assert later == {w.city.a.area.pk: 0}
     assert count_queries(lambda: selectors.burden_derived(**window, communities=[w.city.a.area, w.city.b.area])) <= 2
+    # the burden meter's calling convention: dates, [start, end) in Asia/Shanghai
+    today = timezone.localdate()
+    assert selectors.burden_derived(start=today, end=today + timedelta(days=1), communities=[w.city.a.area]) == {
+        w.city.a.area.pk: 3}
+    assert selectors.burden_derived(start=today + timedelta(days=1), end=today + timedelta(days=2),
+                                    communities=[w.city.a.area]) == {w.city.a.area.pk: 0}
 
 
 def test_the_api_binds_an_item_and_refuses_a_bad_binding_with_chinese_field_errors(w):

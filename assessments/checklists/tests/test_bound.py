@@ -384,3 +384,10 @@ def test_two_refreshes_at_once_complete_the_item_once():
     item.refresh_from_db()
     assert item.status == ItemStatus.DONE
     assert ChecklistEvent.objects.filter(item=item, action="item_complete").count() == before + 1
+
+
+def test_the_admin_shows_a_bound_items_source_and_progress_read_only(w, admin_client):
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    _bound(w, checklist, target=12)
+    html = admin_client.get(reverse("admin:assessments_checklist_change", args=[checklist.pk])).content.decode()
+    assert "life.months_held" in html and 'name="items-0-figure"' not in html

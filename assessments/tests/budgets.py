@@ -47,8 +47,8 @@ BUDGETS = {
     "pick:checklist_records": 8,  # the 销号 form's record pickers (test_pickers)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
     "checklist-list": 6,
-    "checklist-detail": 7,  # +1: the records cited by 销号 (one prefetch)
-    "checklist-item-list": 7,  # +1: the records cited by 销号 (one prefetch)
+    "checklist-detail": 6,
+    "checklist-item-list": 6,
     "checklist-item-detail": 3,  # first pinned here; +1: the records cited by 销号
     # pages, also for a street cadre (test_views)
     "checklist:index": 10,

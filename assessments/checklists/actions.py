@@ -578,13 +578,14 @@ def checklist_items_refresh(*, org_ids=None, checklist_ids=None, actor=None, yea
     lists ``checklist_ids``, or all; of ``year``, default the current one) from the records
     and write its progress; an item of an approved, not yet appraised list whose progress
     reaches its target becomes 已完成, one that falls below it again is reopened.  A manual
-    item is never touched.
+    item is never touched.  ``actor`` (a person pressing 重新计算) is audited; the status
+    events' actor is always the system (none: "系统根据业务记录").
 
     Set-based: the items are grouped by figure, parameters and tree; each group costs one
     ``subjects_within`` (3 queries) and one catalogue ``compute`` (1–2 queries) whatever the
     number of items, then one ``bulk_update``.  Status changes lock the lists then the
-    items (pk order), re-check them on the locked rows and record one event each (actor
-    ``actor``, none for the system: "系统根据业务记录").  Returns the counts."""
+    items (pk order), re-check them on the locked rows and record one event each.  Returns
+    the counts."""
     from assessments.figures import catalogue
     from assessments.figures.subjects import subjects_within
     from dangjian import trees
@@ -627,8 +628,11 @@ def checklist_items_refresh(*, org_ids=None, checklist_ids=None, actor=None, yea
         ChecklistItem.objects.bulk_update(group, PROGRESS_FIELDS, batch_size=1000)
     changes = [i for i in items if _wanted_status(i) not in (None, i.status)]
     if changes:
-        done, reopened = _bound_status_changes(changes, actor=actor, now=now)
+        # the records decide, whoever asked for the refresh: the events' actor is the system (None)
+        done, reopened = _bound_status_changes(changes, actor=None, now=now)
         counts["done"], counts["reopened"] = done, reopened
+    if getattr(actor, "pk", None) and checklist_ids is not None and len(checklist_ids) == 1 and items:
+        record(actor, "checklist.items_refresh", items[0].checklist, counts)  # who pressed 重新计算
     return counts
 
 
@@ -707,7 +711,7 @@ def checklist_item_add(*, actor, checklist, kind, title, detail="", owner="", du
     _event(locked, actor, "item_add", item=item, to_status=item.status, note=f"{ItemKind(kind).label}：{item.title}")
     record(actor, "checklist.item_add", item, {"checklist": locked.pk, "kind": kind, "figure": item.figure})
     if item.is_bound:
-        checklist_items_refresh(checklist_ids=[locked.pk], actor=actor, year=locked.year)
+        checklist_items_refresh(checklist_ids=[locked.pk], year=locked.year)  # the add/update is audited
         item.refresh_from_db()
     return item
 
@@ -747,7 +751,7 @@ def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
                note="、".join(str(ChecklistItem._meta.get_field(n).verbose_name) for n in changes))
         record(actor, "checklist.item_update", item, {"fields": changes})
         if rebound and item.is_bound:
-            checklist_items_refresh(checklist_ids=[locked.pk], actor=actor, year=locked.year)
+            checklist_items_refresh(checklist_ids=[locked.pk], year=locked.year)  # the add/update is audited
             item.refresh_from_db()
     return item
 

@@ -391,3 +391,17 @@ def test_the_admin_shows_a_bound_items_source_and_progress_read_only(w, admin_cl
     _bound(w, checklist, target=12)
     html = admin_client.get(reverse("admin:assessments_checklist_change", args=[checklist.pk])).content.decode()
     assert "life.months_held" in html and 'name="items-0-figure"' not in html
+
+
+def test_refresh_by_a_person_is_audited_but_the_status_change_is_the_systems(w):
+    from dangjian.models import AuditEvent
+
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    item = _bound(w, checklist, target=1)
+    _approve(w, checklist)
+    _theme_day(w.city.a.committee, date(YEAR, 1, 1))  # no commit here: no receiver job
+    assert logged_in(w.a_cadre).post(reverse("checklist:refresh", args=[checklist.pk])).status_code == 302
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DONE
+    assert ChecklistEvent.objects.get(item=item, action="item_complete").actor is None
+    assert AuditEvent.objects.filter(verb="checklist.items_refresh", actor=w.a_cadre).count() == 1

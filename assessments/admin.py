@@ -132,7 +132,8 @@ class RubricAdmin(AuditedAdmin):
 
 class ChecklistItemInline(ReadOnlyInline):
     model = ChecklistItem
-    fields = ("kind", "title", "owner", "due_on", "status", "source", "problem", "completed_at", "closed_at")
+    fields = ("kind", "title", "owner", "due_on", "status", "source", "problem", "figure", "target", "progress",
+              "computed_at", "completed_at", "closed_at")
     readonly_fields = fields
 
 

@@ -12,3 +12,7 @@ class AssessmentsConfig(AppConfig):
         from dangjian.burden import values_typed
 
         values_typed.connect(on_values_typed, dispatch_uid="assessments.burden.tally")
+        # bound checklist items follow the records behind their figures
+        from assessments.checklists import receivers
+
+        receivers.connect()

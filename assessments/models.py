@@ -14,6 +14,7 @@ from assessments.checklists.models import (  # noqa: F401
     ChecklistEvent,
     ChecklistItem,
     ChecklistQuerySet,
+    ItemRecord,
     evidence_path,
 )
 from assessments.dashboard.models import (  # noqa: F401

@@ -9,10 +9,16 @@ modules:
 * ``assessments.refresh_rollups`` — the dashboard rollups;
 * ``assessments.tasks.refresh_org_verdicts`` — nightly (beat): the organizations' compliance verdicts;
 * ``assessments.reports.compute`` — the cells of a big one-table report.
+* ``assessments.tasks.refresh_checklists_of`` — outbox job: the bound checklist items above a changed record;
+* ``assessments.tasks.refresh_checklists_nightly`` — nightly (beat): every bound checklist item of the year.
 """
+from assessments.checklists.tasks import refresh_checklists_nightly, refresh_checklists_of
 from assessments.dashboard.tasks import refresh_rollups_task
 from assessments.life.tasks import refresh_org_verdicts_task
 from assessments.reports.tasks import compute_report_task
 from assessments.scoring.tasks import score_due_periods, score_run_task
 
-__all__ = ["compute_report_task", "refresh_org_verdicts_task", "refresh_rollups_task", "score_due_periods", "score_run_task"]
+__all__ = [
+    "compute_report_task", "refresh_checklists_nightly", "refresh_checklists_of", "refresh_org_verdicts_task", "refresh_rollups_task",
+    "score_due_periods", "score_run_task",
+]

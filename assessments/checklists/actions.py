@@ -39,8 +39,10 @@ writes, and records a ``ChecklistEvent`` and an audit event.  Status changes go 
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -62,8 +64,9 @@ from assessments.checklists.choices import (
     ItemKind,
     ItemStatus,
     ProblemSource,
+    RecordKind,
 )
-from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem, ItemRecord
 from dangjian.audit import record
 from dangjian.errors import PermissionDeniedError, TransitionError
 from dangjian.uploads import check_evidence
@@ -74,6 +77,7 @@ __all__ = [
     "PermissionDeniedError", "TransitionError", "checklist_create", "checklist_item_add", "checklist_item_update",
     "checklist_item_delete", "checklist_submit", "checklist_approve", "checklist_return", "checklist_midyear_check",
     "item_progress", "item_complete", "rectification_close", "checklist_report", "checklist_appraise", "check_evidence",
+    "checklist_items_refresh",
 ]
 
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
@@ -103,6 +107,7 @@ EVENT_LABELS = {
     "item_delete": gettext_lazy("删除事项"),
     "item_progress": gettext_lazy("填报进展"),
     "item_complete": gettext_lazy("完成事项"),
+    "item_reopen": gettext_lazy("重新打开事项"),
     "rectification_close": gettext_lazy("整改销号"),
     "problem_close": gettext_lazy("问题销号"),
 }
@@ -265,6 +270,7 @@ def checklist_create(*, actor, org, year, copy_last_year=False, today=None) -> C
             ChecklistItem(
                 checklist=checklist, kind=ItemKind.RESPONSIBILITY, title=i.title, detail=i.detail, owner=i.owner,
                 due_on=_shift_year(i.due_on), max_points=i.max_points,
+                figure=i.figure, figure_params=i.figure_params, target=i.target,  # still read from the records
             )
             for i in last
         ]
@@ -312,10 +318,14 @@ def checklist_submit(*, actor, checklist) -> Checklist:
 def checklist_approve(*, actor, checklist, note="") -> Checklist:
     checklist = _visible(actor, checklist)
     _require_superior(actor, checklist.org, _("审批"))
-    return _status_change(
-        ChecklistAction.APPROVE, checklist, actor=actor, note=(note or "").strip()[:500],
-        approved_at=timezone.now(), approved_by=actor if getattr(actor, "pk", None) else None, return_reason="",
-    )
+    with transaction.atomic():
+        approved = _status_change(
+            ChecklistAction.APPROVE, checklist, actor=actor, note=(note or "").strip()[:500],
+            approved_at=timezone.now(), approved_by=actor if getattr(actor, "pk", None) else None, return_reason="",
+        )
+        if approved.items.exclude(figure="").exists():  # bound items may be done already: the records decide
+            checklist_items_refresh(checklist_ids=[approved.pk], year=approved.year)
+    return approved
 
 
 def checklist_return(*, actor, checklist, reason) -> Checklist:
@@ -464,18 +474,229 @@ def _clean_item(checklist, kind, values, *, item=None) -> dict:
                 errors["max_points"] = _("分值应大于 0 且不超过 %(n)d。") % {"n": MAX_POINTS}
             else:
                 out["max_points"] = points.quantize(Decimal("0.1"))
+    if {"figure", "figure_params", "target"} & set(values):
+        out.update(_clean_binding(errors, kind, values, item))
     if errors:
         raise ValidationError(errors)
     return out
 
 
-ITEM_FIELDS = ("title", "detail", "owner", "due_on", "source", "problem", "max_points")
+# ---------------------------------------------------------------- bound items (records)
+SYSTEM_NOTE = gettext_lazy("系统根据业务记录")
+BINDABLE_KINDS = PLANNED_KINDS
+TARGET_MAX = Decimal("100000")
+PROGRESS_FIELDS = ("progress", "progress_text", "progress_counts", "progress_url", "computed_at")
+
+
+def bindable_figures() -> list:
+    """The catalogue's figures a checklist item may read: those that apply to party
+    organizations, except the checklists' own figures (an item cannot be measured by the
+    list it belongs to)."""
+    from assessments.figures import catalogue
+    from assessments.figures.choices import FigureLevel
+
+    return [f for f in catalogue.figures_for(FigureLevel.ORG) if not f.code.startswith("checklists.")]
+
+
+def _clean_binding(errors, kind, values, item) -> dict:
+    """The item's record source: ``figure`` (a catalogue code; blank = manual), its
+    ``figure_params`` (an activity type's code for the figures that take one) and the
+    ``target`` (a count, hours, or a percentage for a ratio)."""
+    from assessments.figures import catalogue
+    from assessments.figures.choices import FigureLevel, Measure
+    from assessments.life.models import ActivityType
+
+    code = str(values.get("figure", item.figure if item is not None else "") or "").strip()
+    if not code:
+        return {"figure": "", "figure_params": {}, "target": None}
+    if kind not in BINDABLE_KINDS:
+        errors["figure"] = _("只有责任清单和考核清单事项可以由业务记录自动计算。")
+        return {}
+    try:
+        figure = catalogue.get(code)
+    except catalogue.CatalogueError:
+        errors["figure"] = _("指标库中没有数据来源“%(code)s”，请从列表中选择。") % {"code": code[:60]}
+        return {}
+    if not figure.applies_to(FigureLevel.ORG):
+        errors["figure"] = _("“%(name)s”是区域的指标，不适用于党组织，不能作为清单事项的数据来源。") % {"name": figure.name}
+        return {}
+    if code.startswith("checklists."):
+        errors["figure"] = _("“%(name)s”由清单本身计算，不能作为清单事项的数据来源。") % {"name": figure.name}
+        return {}
+    raw = values.get("figure_params", item.figure_params if item is not None else {}) or {}
+    params = {}
+    if not isinstance(raw, dict):
+        errors["figure_params"] = _("数据来源参数不正确。")
+    elif "type" in figure.free_params:
+        type_code = str(raw.get("type") or "").strip()
+        if type_code:
+            if not ActivityType.objects.filter(code=type_code).exists():
+                errors["figure_params"] = _("没有“%(code)s”这种活动类型，请从列表中选择。") % {"code": type_code[:40]}
+            else:
+                params["type"] = type_code
+        elif code == "life.months_held":
+            errors["figure_params"] = _("按月开展的次数须选择活动类型（例如主题党日）。")
+    target = values.get("target", item.target if item is not None else None)
+    if target in (None, ""):
+        errors["target"] = _("由业务记录计算的事项须填写目标值（例如 12 个月、50 小时、90%）。")
+        return {}
+    try:
+        target = Decimal(str(target))
+        if not 0 < target <= TARGET_MAX:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors["target"] = _("目标值应为大于 0 的数。")
+        return {}
+    if figure.measure == Measure.RATIO and target > 100:
+        errors["target"] = _("“%(name)s”是比率，目标值按百分数填写，不能超过 100。") % {"name": figure.name}
+        return {}
+    return {"figure": code, "figure_params": params, "target": target.quantize(Decimal("0.1"))}
+
+
+def _as_progress(figure, value):
+    """A figure's value in the item's unit: a ratio as a percentage (90.0), a count or a sum as is."""
+    from assessments.figures.choices import Measure
+
+    if value is None or value.value is None:
+        return None
+    number = Decimal(value.value)
+    if figure.measure == Measure.RATIO:
+        number *= 100
+    return number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _period_of(year: int, today: date):
+    """The checklist's year up to today (the whole year once it is over)."""
+    from assessments.scoring.choices import PeriodKind
+    from assessments.scoring.periods import Period
+
+    return Period(date(year, 1, 1), min(today, date(year, 12, 31)), PeriodKind.YEAR, str(year))
+
+
+def checklist_items_refresh(*, org_ids=None, checklist_ids=None, actor=None, year=None, today=None) -> dict:
+    """Compute every bound item of the given checklists (of organizations ``org_ids``, or
+    lists ``checklist_ids``, or all; of ``year``, default the current one) from the records
+    and write its progress; an item of an approved, not yet appraised list whose progress
+    reaches its target becomes 已完成, one that falls below it again is reopened.  A manual
+    item is never touched.  ``actor`` (a person pressing 重新计算) is audited; the status
+    events' actor is always the system (none: "系统根据业务记录").
+
+    Set-based: the items are grouped by figure, parameters and tree; each group costs one
+    ``subjects_within`` (3 queries) and one catalogue ``compute`` (1–2 queries) whatever the
+    number of items, then one ``bulk_update``.  Status changes lock the lists then the
+    items (pk order), re-check them on the locked rows and record one event each.  Returns
+    the counts."""
+    from assessments.figures import catalogue
+    from assessments.figures.subjects import subjects_within
+    from dangjian import trees
+
+    today = today or timezone.localdate()
+    year = year or today.year
+    period = _period_of(year, today)
+    items = ChecklistItem.objects.filter(checklist__year=year).exclude(figure="").select_related("checklist__org")
+    if org_ids is not None:
+        items = items.filter(checklist__org_id__in=list(org_ids))
+    if checklist_ids is not None:
+        items = items.filter(checklist_id__in=list(checklist_ids))
+    items = list(items.order_by("pk"))
+    groups: dict[tuple, list] = defaultdict(list)
+    for item in items:
+        org = item.checklist.org
+        groups[(item.figure, json.dumps(item.figure_params or {}, sort_keys=True), org.tree_id)].append(item)
+    now = timezone.now()
+    counts = {"items": len(items), "groups": len(groups), "done": 0, "reopened": 0}
+    for (code, params, _tree), group in groups.items():
+        try:
+            figure = catalogue.with_params(catalogue.get(code), json.loads(params))
+        except catalogue.CatalogueError:
+            figure = None
+        values = {}
+        if figure is not None:
+            orgs = list({i.checklist.org_id: i.checklist.org for i in group}.values())
+            subjects = subjects_within(orgs=sorted(orgs, key=lambda o: trees.span(o).start))
+            values = catalogue.compute(figure, subjects, period)
+        for item in group:
+            value = values.get(item.checklist.org_id)
+            if figure is None:
+                item.progress, item.progress_text, item.progress_counts, item.progress_url = None, _("数据来源已不在指标库中"), {}, ""
+            else:
+                item.progress = _as_progress(figure, value)
+                item.progress_text = (value.text if value else str(_("无相关记录")))[:200]
+                item.progress_counts = value.counts if value else {}
+                item.progress_url = (value.url or "")[:300] if value else ""
+            item.computed_at = now
+        ChecklistItem.objects.bulk_update(group, PROGRESS_FIELDS, batch_size=1000)
+    changes = [i for i in items if _wanted_status(i) not in (None, i.status)]
+    if changes:
+        # the records decide, whoever asked for the refresh: the events' actor is the system (None)
+        done, reopened = _bound_status_changes(changes, actor=None, now=now)
+        counts["done"], counts["reopened"] = done, reopened
+    if getattr(actor, "pk", None) and checklist_ids is not None and len(checklist_ids) == 1 and items:
+        record(actor, "checklist.items_refresh", items[0].checklist, counts)  # who pressed 重新计算
+    return counts
+
+
+def _wanted_status(item):
+    """The status a bound item's progress calls for, None when its status is not the
+    records' to decide (list not approved or already appraised)."""
+    checklist = item.checklist
+    if checklist.status != ChecklistStatus.APPROVED or checklist.appraised_at is not None:
+        return None
+    if item.status not in (ItemStatus.OPEN, ItemStatus.DONE) or not item.target:
+        return None
+    reached = item.progress is not None and item.progress >= item.target
+    return ItemStatus.DONE if reached else ItemStatus.OPEN
+
+
+@transaction.atomic
+def _bound_status_changes(candidates, *, actor, now) -> tuple[int, int]:
+    """Lock the lists and the items (pk order), re-check, change, record: complete or reopen."""
+    checklist_ids = sorted({i.checklist_id for i in candidates})
+    lists = {c.pk: c for c in Checklist.objects.select_for_update().filter(pk__in=checklist_ids).order_by("pk")}
+    locked = list(ChecklistItem.objects.select_for_update().filter(pk__in=[i.pk for i in candidates]).order_by("pk"))
+    progress = {i.pk: i for i in candidates}
+    changed, events, done, reopened = [], [], 0, 0
+    note = str(SYSTEM_NOTE)
+    for item in locked:
+        item.checklist = lists[item.checklist_id]
+        if not item.is_bound:
+            continue  # unbound meanwhile: a manual item never changes by itself
+        item.progress_text = progress[item.pk].progress_text
+        wanted = _wanted_status(item)
+        if wanted in (None, item.status):
+            continue
+        verb = ItemAction.COMPLETE if wanted == ItemStatus.DONE else ItemAction.REOPEN
+        starts, to_status = ITEM_ACTIONS[verb]
+        if item.status not in starts or to_status not in ITEM_TRANSITIONS.get(item.status, ()):
+            continue
+        from_status = item.status
+        item.status, item.updated_at = to_status, now
+        if to_status == ItemStatus.DONE:
+            item.completed_at = now
+            item.evidence_note = _("%(note)s：%(text)s（目标 %(target)s）") % {
+                "note": note, "text": item.progress_text, "target": item.target}
+            done += 1
+        else:
+            item.completed_at = None
+            reopened += 1
+        changed.append(item)
+        events.append(item.make_event(actor=actor, from_status=from_status, to_status=to_status,
+                                      note=f"{note}：{item.progress_text}"))
+    if changed:
+        ChecklistItem.objects.bulk_update(changed, ["status", "completed_at", "evidence_note", "updated_at"])
+        ChecklistEvent.objects.bulk_create(events)
+    return done, reopened
+
+
+ITEM_FIELDS = ("title", "detail", "owner", "due_on", "source", "problem", "max_points", "figure", "figure_params", "target")
 
 
 @transaction.atomic
 def checklist_item_add(*, actor, checklist, kind, title, detail="", owner="", due_on=None, source="", problem=None,
-                       max_points=None) -> ChecklistItem:
-    """Add an item of ``kind`` to the list (see the module's rules for when)."""
+                       max_points=None, figure="", figure_params=None, target=None) -> ChecklistItem:
+    """Add an item of ``kind`` to the list (see the module's rules for when); with a
+    ``figure`` (and its ``target``) the item reads the records and its progress is computed
+    at once."""
     checklist = _visible(actor, checklist)
     _require_edit(actor, checklist.org)
     if kind not in ItemKind.values:
@@ -484,11 +705,14 @@ def checklist_item_add(*, actor, checklist, kind, title, detail="", owner="", du
     _can_change_kind(locked, kind)
     values = _clean_item(locked, kind, {
         "title": title, "detail": detail, "owner": owner, "due_on": due_on, "source": source or "", "problem": problem,
-        "max_points": max_points,
+        "max_points": max_points, "figure": figure or "", "figure_params": figure_params or {}, "target": target,
     })
     item = ChecklistItem.objects.create(checklist=locked, kind=kind, **values)
     _event(locked, actor, "item_add", item=item, to_status=item.status, note=f"{ItemKind(kind).label}：{item.title}")
-    record(actor, "checklist.item_add", item, {"checklist": locked.pk, "kind": kind})
+    record(actor, "checklist.item_add", item, {"checklist": locked.pk, "kind": kind, "figure": item.figure})
+    if item.is_bound:
+        checklist_items_refresh(checklist_ids=[locked.pk], year=locked.year)  # the add/update is audited
+        item.refresh_from_db()
     return item
 
 
@@ -519,10 +743,16 @@ def checklist_item_update(*, actor, item, **fields) -> ChecklistItem:
             changes[name] = [str(old) if old is not None else None, str(value) if value is not None else None]
             setattr(item, name, value)
     if changes:
+        rebound = bool({"figure", "figure_params", "target"} & set(changes))
+        if rebound and not item.is_bound:
+            item.progress, item.progress_text, item.progress_counts, item.progress_url, item.computed_at = None, "", {}, "", None
         item.save()
         _event(locked, actor, "item_update", item=item, from_status=item.status, to_status=item.status,
                note="、".join(str(ChecklistItem._meta.get_field(n).verbose_name) for n in changes))
         record(actor, "checklist.item_update", item, {"fields": changes})
+        if rebound and item.is_bound:
+            checklist_items_refresh(checklist_ids=[locked.pk], year=locked.year)  # the add/update is audited
+            item.refresh_from_db()
     return item
 
 
@@ -551,6 +781,9 @@ def _lock_item_for_progress(actor, item, *, kinds, what):
         _refuse(_("%(kind)s事项不能%(what)s。") % {"kind": ItemKind(item.kind).label, "what": what})
     if item.status != ItemStatus.OPEN:
         _refuse(_("事项已%(s)s。") % {"s": ItemStatus(item.status).label})
+    if item.is_bound:
+        _refuse(_("该事项由业务记录自动计算（%(text)s），不需要手工填报或上传材料。") % {
+            "text": item.progress_text or _("尚未计算")})
     return locked, item
 
 
@@ -582,20 +815,62 @@ def item_complete(*, actor, item, note, evidence=None) -> ChecklistItem:
     return item
 
 
+MAX_CITED = 20  # records one 销号 may cite
+
+
+def _cited_rows(actor, item, records) -> list[ItemRecord]:
+    """The ``ItemRecord`` rows of ``records`` (``{kind: [objects or ids]}``): each must be a
+    record the actor sees inside the item's organization (its subtree, or its area's), of
+    the kind's resolved states (``selectors.citable_records``); anything else is refused."""
+    from assessments.checklists import selectors
+
+    org = item.checklist.org
+    rows, missing, total = [], [], 0
+    for kind, wanted in (records or {}).items():
+        if kind not in RecordKind.values:
+            raise ValidationError({"records": _("不能引用这类记录。")})
+        ids = []
+        for obj in wanted or ():
+            try:
+                ids.append(int(getattr(obj, "pk", obj)))
+            except (TypeError, ValueError):
+                raise ValidationError({"records": _("所引用的记录编号不正确。")}) from None
+        ids = sorted(set(ids))
+        total += len(ids)
+        if not ids:
+            continue
+        found = {o.pk: o for o in selectors.citable_records(actor, org, kind).filter(pk__in=ids)}
+        missing += [i for i in ids if i not in found]
+        rows += [ItemRecord(item=item, kind=kind, object_id=pk, label=selectors.record_label(kind, obj)[:200],
+                            url=selectors.record_url(kind, pk)) for pk, obj in sorted(found.items())]
+    if total > MAX_CITED:
+        raise ValidationError({"records": _("一次销号最多引用 %(n)d 条记录。") % {"n": MAX_CITED}})
+    if missing:
+        raise ValidationError({"records": _(
+            "所引用的记录（编号 %(ids)s）不存在、尚未办结，或不在“%(org)s”的范围内，不能作为销号依据。"
+        ) % {"ids": "、".join(map(str, missing)), "org": org.name}})
+    return rows
+
+
 @transaction.atomic
-def rectification_close(*, actor, item, note, evidence=None) -> ChecklistItem:
-    """销号: close a rectification with its result (and optionally one file); its problem is
-    closed too once all of the problem's rectifications are closed."""
+def rectification_close(*, actor, item, note, evidence=None, records=None) -> ChecklistItem:
+    """销号: close a rectification with its result (and optionally one file, and the records
+    it cites as evidence: ``records={"activity": [...], "whistle": [...], "request": [...]}``);
+    its problem is closed too once all of the problem's rectifications are closed."""
     note, evidence = _note_and_evidence(note, evidence, _("销号须写明整改结果。"))
     locked, item = _lock_item_for_progress(actor, item, kinds={ItemKind.RECTIFICATION}, what=_("销号"))
+    item.checklist = locked
+    cited = _cited_rows(actor, item, records)
     now = timezone.now()
     _item_change(ItemAction.CLOSE, item, actor=actor, note=note, evidence_note=note, completed_at=now, closed_at=now,
                  **_evidence_change(item, evidence))
+    ItemRecord.objects.bulk_create(cited)
     problem_closed = False
     problem = ChecklistItem.objects.select_for_update().filter(pk=item.problem_id).first()
     if problem is not None and problem.status != ItemStatus.CLOSED:
         if not problem.rectifications.exclude(status=ItemStatus.CLOSED).exists():
             _item_change(ItemAction.CLOSE, problem, actor=actor, note=_("全部整改事项已销号"), closed_at=now, completed_at=now)
             problem_closed = True
-    record(actor, "checklist.rectification_close", item, {"evidence": bool(evidence), "problem_closed": problem_closed})
+    record(actor, "checklist.rectification_close", item, {"evidence": bool(evidence), "problem_closed": problem_closed,
+                                                          "records": len(cited)})
     return item

@@ -51,14 +51,20 @@ class ItemStatus(models.TextChoices):
 class ItemAction(models.TextChoices):
     COMPLETE = "complete", _("完成")
     CLOSE = "close", _("销号")
+    REOPEN = "reopen", _("重新打开")
 
 
 # complete: a responsibility or assessment item is done; close: a rectification is closed
-# (销号), and its problem once every rectification of it is closed.
+# (销号), and its problem once every rectification of it is closed; reopen: a bound item
+# (one that reads the records) whose progress fell below its target again — only the
+# records' refresh (``checklist_items_refresh``) takes it, never a person, never for a
+# manual item.
 ITEM_ACTIONS = {
     ItemAction.COMPLETE: (frozenset({ItemStatus.OPEN}), ItemStatus.DONE),
     ItemAction.CLOSE: (frozenset({ItemStatus.OPEN}), ItemStatus.CLOSED),
+    ItemAction.REOPEN: (frozenset({ItemStatus.DONE}), ItemStatus.OPEN),
 }
+BOUND_ONLY_ACTIONS = frozenset({ItemAction.REOPEN})
 ITEM_TRANSITIONS = transitions_from(ITEM_ACTIONS, ItemStatus)
 
 
@@ -67,3 +73,11 @@ class Appraisal(models.TextChoices):
     FAIRLY_GOOD = "fairly_good", _("较好")
     FAIR = "fair", _("一般")
     POOR = "poor", _("差")
+
+
+class RecordKind(models.TextChoices):
+    """Records a rectification's 销号 may cite as its evidence."""
+
+    ACTIVITY = "activity", _("组织生活")
+    WHISTLE = "whistle", _("吹哨报到")
+    REQUEST = "request", _("居民诉求")

@@ -13,6 +13,11 @@ year before, written with ``bulk_create``:
   月调度/半年督查/观摩评议 have rectifications with deadlines, some already closed (销号),
   some past their deadline.
 
+This year's recurring items read the records (``BINDINGS``: 主题党日 monthly, service hours,
+dues, wishes, whistles, 三会一课): they are written open and uncomputed, and ``seed_demo``
+computes them all once after every feature's bulk writes (``refresh_bound_items``), which
+completes those whose records reach the target.
+
 Organizations that already have a list for a year are left alone (running twice adds
 nothing).  Per batch of organizations: one read, then bulk inserts, so the number of
 queries grows with the data only through the insert batches.
@@ -40,6 +45,8 @@ COMMUNITY_DUTIES = [
     ("办好居民议事会", "围绕停车、加装电梯等难题，按五步议事法组织协商"),
     ("发展党员和教育管理", "按计划发展党员，做好流动党员和老党员的联系服务"),
     ("为民服务项目落地", "完成居民微心愿认领和为民办实事项目"),
+    ("党费按时足额收缴", "按月足额收缴党费，收缴率 100%"),
+    ("吹哨报到事项按时响应", "吹哨点名的部门和单位按时报到"),
 ]
 COMPOUND_DUTIES = [
     ("小区党支部每月开展主题党日", "结合小区治理开展主题党日活动"),
@@ -68,6 +75,15 @@ SOURCES = [ProblemSource.MONTHLY, ProblemSource.HALF_YEAR, ProblemSource.OBSERVA
 OWNERS = ["书记", "副书记", "组织委员", "宣传委员", "纪检委员", "网格长"]
 APPRAISALS = ((Appraisal.GOOD, 0.45), (Appraisal.FAIRLY_GOOD, 0.35), (Appraisal.FAIR, 0.15), (Appraisal.POOR, 0.05))
 MIDYEAR_NOTES = ["清单推进总体有序，问题整改要抓紧。", "责任落实较好，请加快整改销号进度。", "部分事项进度滞后，请对照时限推进。"]
+# The recurring items read the records (issue 16): title → (figure, parameters, target).
+BINDINGS = {
+    "小区党支部每月开展主题党日": ("life.months_held", {"type": "theme_party_day"}, Decimal("12")),
+    "党员报到和志愿服务": ("ledger.hours_average", {}, Decimal("50")),
+    "党费按时足额收缴": ("dues.paid", {}, Decimal("100")),
+    "为民服务项目落地": ("wishes.fulfilment", {}, Decimal("90")),
+    "吹哨报到事项按时响应": ("whistles.on_time", {}, Decimal("90")),
+    "落实“三会一课”制度": ("life.compliance", {}, Decimal("100")),
+}
 REPORT_TEXT = "一年来，{org}对照责任清单逐项落实：组织生活按期开展，问题清单 {p} 项已整改销号 {c} 项；下一步将继续加强组织建设，推动问题整改到位。"
 
 
@@ -239,6 +255,10 @@ def _planned(rng, checklist, org, end, active, last) -> list:
 def _item(rng, checklist, kind, title, detail, due_on, end, active, last) -> ChecklistItem:
     item = ChecklistItem(checklist=checklist, kind=kind, title=title, detail=detail, owner=rng.choice(OWNERS), due_on=due_on)
     item.seed_created = checklist.seed_created
+    binding = BINDINGS.get(title) if not last else None
+    if binding is not None:  # read from the records: its status is the refresh's (``refresh_bound_items``)
+        item.figure, item.figure_params, item.target = binding[0], dict(binding[1]), binding[2]
+        return item
     if active:
         chance = 0.93 if last else (0.85 if due_on < end else 0.15)
         if rng.random() < chance:
@@ -309,3 +329,11 @@ def ensure_demo_queue(*, approver, editor, org, today) -> dict:
                                    detail=QUEUE_DUTY[1], due_on=date(checklist.year, 12, 31))
     actions.checklist_submit(actor=editor, checklist=checklist)
     return {"submitted": 1}
+
+
+def refresh_bound_items(today=None) -> dict:
+    """Compute every bound item of this year from the records (``seed_demo``'s last phase,
+    after all the features' bulk writes): set-based, one catalogue compute per figure group."""
+    from assessments.checklists.actions import checklist_items_refresh
+
+    return checklist_items_refresh(today=today)

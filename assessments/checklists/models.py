@@ -2,7 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.checklists.choices import CHECKLIST_WORKFLOW, Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
+from assessments.checklists.choices import (
+    CHECKLIST_WORKFLOW,
+    Appraisal,
+    ChecklistStatus,
+    ItemKind,
+    ItemStatus,
+    ProblemSource,
+    RecordKind,
+)
 from dangjian.models import StatusEvent, status_fields
 from dangjian.scoping import ScopedQuerySet, Through
 from organizations.orgs.models import PartyOrg
@@ -85,6 +93,16 @@ class ChecklistItem(models.Model):
     evidence = models.FileField(_("佐证材料"), upload_to=evidence_path, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    # Bound to a record source (``assessments.figures.catalogue``): blank = a manual item.
+    figure = models.CharField(_("数据来源"), max_length=60, blank=True, help_text=_("指标库中的指标代码；空为手工填报事项。"))
+    figure_params = models.JSONField(_("数据来源参数"), default=dict, blank=True)
+    target = models.DecimalField(_("目标值"), max_digits=10, decimal_places=1, null=True, blank=True)
+    # derived: written by ``checklist_items_refresh`` only
+    progress = models.DecimalField(_("当前进度"), max_digits=12, decimal_places=1, null=True, blank=True)
+    progress_text = models.CharField(_("进度说明"), max_length=200, blank=True)
+    progress_counts = models.JSONField(_("进度依据的计数"), default=dict, blank=True)
+    progress_url = models.CharField(_("业务记录链接"), max_length=300, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -95,16 +113,31 @@ class ChecklistItem(models.Model):
         indexes = [
             models.Index(fields=["checklist", "kind"], name="item_checklist_kind"),
             models.Index(fields=["status", "due_on"], name="item_status_due"),
+            models.Index(fields=["computed_at"], name="item_computed_at"),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_bound(self) -> bool:
+        """Read from the records: its progress is computed, nobody completes it by hand."""
+        return bool(self.figure)
+
+    @property
+    def progress_percent(self) -> int | None:
+        """How far towards the target, 0–100 (for the bar)."""
+        if self.progress is None or not self.target:
+            return None
+        return max(0, min(100, int(self.progress * 100 / self.target)))
 
     def make_event(self, *, actor, from_status, to_status, note=""):
         """The list's event of a change of this item: ``item_complete`` when done; when closed
         ``problem_close`` for a problem, ``rectification_close`` for a rectification."""
         if to_status == ItemStatus.DONE:
             action = "item_complete"
+        elif to_status == ItemStatus.OPEN:
+            action = "item_reopen"
         else:
             action = "problem_close" if self.kind == ItemKind.PROBLEM else "rectification_close"
         return ChecklistEvent.of(checklist_id=self.checklist_id, item=self, actor=actor, action=action,
@@ -131,3 +164,30 @@ class ChecklistEvent(StatusEvent):
 
     def __str__(self):
         return f"{self.checklist_id} {self.action}"
+
+
+class ItemRecord(models.Model):
+    """A record a rectification's 销号 cites as its evidence: an activity of the
+    organization's subtree, a resolved whistle, a resolved request.
+
+    A kind + id + label + link row rather than three typed foreign keys: the three kinds
+    live in three apps, a cited record stays cited (its label and link, as they were at
+    销号) even if the record is changed later, and deleting a record never deletes the
+    evidence of a closed rectification; the link opens the record's own page, whose scope
+    decides who sees it."""
+
+    item = models.ForeignKey(ChecklistItem, on_delete=models.CASCADE, related_name="records", verbose_name=_("事项"))
+    kind = models.CharField(_("记录类别"), max_length=16, choices=RecordKind.choices)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    label = models.CharField(_("记录"), max_length=200)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("引用时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("销号引用的业务记录")
+        verbose_name_plural = _("销号引用的业务记录")
+        ordering = ["item", "kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "kind", "object_id"], name="item_record_once")]
+
+    def __str__(self):
+        return self.label

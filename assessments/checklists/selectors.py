@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists import permissions
 from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
@@ -144,6 +145,11 @@ class ChecklistView:
     figures: dict
     problems: list  # open problems a rectification may link to
 
+    @property
+    def bound(self) -> int:
+        """How many items read the records."""
+        return sum(1 for s in self.sections for i in s.items if i.figure)
+
 
 def checklist_sections(checklist, today: date) -> ChecklistView:
     """The four lists of a checklist in one query; each problem carries ``fixes`` (its
@@ -161,9 +167,51 @@ def checklist_sections(checklist, today: date) -> ChecklistView:
             fixes.setdefault(item.problem_id, []).append(item)
     for item in by_kind[ItemKind.PROBLEM]:
         item.fixes = fixes.get(item.pk, [])
+    closed = [i for i in by_kind[ItemKind.RECTIFICATION] if i.status == ItemStatus.CLOSED]
+    cited = cited_records(closed) if closed else {}  # a second query only when something was closed
+    for item in by_kind[ItemKind.RECTIFICATION]:
+        item.cited = cited.get(item.pk, [])
+    names = figure_names()
+    typed = {(i.figure_params or {}).get("type") for i in items if i.figure} - {None, ""}
+    type_names = {}
+    if typed:  # one small query, only when an item reads activities of a type
+        from assessments.life.models import ActivityType
+
+        type_names = dict(ActivityType.objects.filter(code__in=typed).values_list("code", "name"))
+    for item in items:
+        item.figure_name = names.get(item.figure, item.figure) if item.figure else ""
+        code = (item.figure_params or {}).get("type") if item.figure else None
+        item.figure_type_name = type_names.get(code, code or "")
+        item.progress_facts = progress_facts(item) if item.figure else []
     sections = [Section(kind=k.value, label=str(k.label), items=by_kind[k.value]) for k in ItemKind]
     return ChecklistView(checklist, sections, _figures_of(items, today),
                          [i for i in by_kind[ItemKind.PROBLEM] if i.status != ItemStatus.CLOSED])
+
+
+# The counts behind a bound item's progress, in words (``progress_counts`` keys of the sources).
+COUNT_LABELS = {
+    "count": _("次数"), "months": _("有活动的月数"), "of": _("已过月数"), "hours": _("服务时长（小时）"),
+    "members": _("党员人数"), "in_service": _("在职党员"), "reported": _("已报到"), "due": _("应完成"),
+    "fulfilled": _("已完成"), "total": _("总数"), "responded": _("按时响应"), "resolved": _("已解决"),
+    "satisfied": _("满意"), "basic": _("基本满意"), "unsatisfied": _("不满意"), "paid": _("已交（元）"),
+    "open": _("在发展对象"), "on_time": _("未逾期"), "part": _("已覆盖"), "whole": _("应覆盖"),
+    "assessed": _("参评组织"), "compliant": _("合规组织"),
+}
+
+
+def progress_facts(item) -> list[tuple[str, object]]:
+    """The counts behind ``item``'s progress as ``[(label, value)]`` (no query)."""
+    labels = dict(COUNT_LABELS)
+    if item.figure == "dues.paid":
+        labels["due"] = _("应交（元）")
+    return [(str(labels.get(k, k)), v) for k, v in (item.progress_counts or {}).items()]
+
+
+def figure_names() -> dict[str, str]:
+    """Catalogue code → the figure's name with its activity type, for the pages (no query)."""
+    from assessments.figures import catalogue
+
+    return {code: figure.name for code, figure in catalogue.CATALOGUE.items()}
 
 
 def _figures_of(items, today) -> dict:
@@ -229,3 +277,122 @@ def editable_orgs(user):
     from organizations.orgs.models import PartyOrg
 
     return PartyOrg.objects.granted(user, InOrg("", permissions.CHECKLIST_ROLES), InArea("area", permissions.CHECKLIST_ROLES))
+
+
+# ------------------------------------------------------------ records cited by 销号
+def citable_records(user, org, kind):
+    """The records a rectification of ``org``'s list may cite (and its picker lists): the
+    ones the user sees, inside the organization — activities of ``org`` and the
+    organizations under it; whistles whistled in its area (or below) and closed (已办结);
+    residents' requests of its area (or below) resolved or rated.  Newest first."""
+    from assessments.checklists.choices import RecordKind
+
+    area = trees.span(org.area) if org.area_id else None
+    if kind == RecordKind.ACTIVITY:
+        from assessments.life.models import Activity
+
+        return (Activity.objects.visible_to(user).filter(trees.subtree_q(trees.span(org), "org"))
+                .select_related("activity_type", "org").order_by("-starts_at", "-pk"))
+    if area is None:
+        return _none(kind)
+    if kind == RecordKind.WHISTLE:
+        from services.whistles.choices import WhistleStatus
+        from services.whistles.models import Whistle
+
+        return (Whistle.objects.visible_to(user).filter(trees.subtree_q(area, "area"), status=WhistleStatus.CLOSED)
+                .order_by("-created_at", "-pk"))
+    if kind == RecordKind.REQUEST:
+        from services.requests.choices import REQUEST_DONE_STATUSES
+        from services.requests.models import ServiceRequest
+
+        return (ServiceRequest.objects.visible_to(user)
+                .filter(trees.subtree_q(area, "community") | trees.subtree_q(area, "building"),
+                        status__in=REQUEST_DONE_STATUSES)
+                .select_related("category").order_by("-created_at", "-pk"))
+    raise ValueError(kind)
+
+
+def _none(kind):
+    from assessments.checklists.choices import RecordKind
+
+    if kind == RecordKind.WHISTLE:
+        from services.whistles.models import Whistle
+
+        return Whistle.objects.none()
+    from services.requests.models import ServiceRequest
+
+    return ServiceRequest.objects.none()
+
+
+RECORD_SEARCH = {"activity": ("topic", "activity_type__name"), "whistle": ("code", "title"), "request": ("code", "text")}
+
+
+def record_label(kind, obj) -> str:
+    """A cited record as the review page shows it (no personal data: a request by its code,
+    category and date)."""
+    from django.utils import timezone as tz
+
+    if kind == "activity":
+        return f"{tz.localtime(obj.starts_at):%Y-%m-%d} {obj.activity_type.name}：{obj.topic}"
+    if kind == "whistle":
+        return f"{obj.code} {obj.title}"
+    return f"{obj.code} {obj.category.name}（{tz.localtime(obj.created_at):%Y-%m-%d}）"
+
+
+def record_url(kind, pk) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    name = {"activity": "assessments:activity_detail", "whistle": "whistles:detail", "request": "requests:detail"}[kind]
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def cited_records(items) -> dict[int, list]:
+    """``{item_id: [ItemRecord]}`` of the given items (one query)."""
+    from assessments.checklists.models import ItemRecord
+
+    out: dict[int, list] = {}
+    ids = [getattr(i, "pk", i) for i in items]
+    if ids:
+        for row in ItemRecord.objects.filter(item_id__in=ids).order_by("item_id", "kind", "pk"):
+            out.setdefault(row.item_id, []).append(row)
+    return out
+
+
+# ------------------------------------------------------------------- burden meter
+def burden_derived(*, start, end, communities) -> dict[int, int]:
+    """``{community_id: n}``: the bound checklist items computed from the records in
+    ``[start, end)`` (dates — Asia/Shanghai midnights — or aware datetimes) whose organization lies in each community (its anchor area
+    is the community or below) — values the portal filled from the records instead of a
+    cadre typing them (the burden meter).  One query for the communities, one grouped
+    query for the items; communities without any get 0."""
+    from datetime import datetime, time
+
+    from assessments.life import schedule
+    from organizations.areas.models import Area
+
+    start, end = ((x if isinstance(x, datetime) else datetime.combine(x, time.min, tzinfo=schedule.SHANGHAI))
+                  for x in (start, end))
+    ids = [getattr(c, "pk", c) for c in communities]
+    out = dict.fromkeys(ids, 0)
+    if not ids:
+        return out
+    spans = list(trees.with_spans(Area.objects.filter(pk__in=ids).order_by(), "pk"))
+    if not spans:
+        return out
+    inside = Q()
+    for _pk, span in spans:
+        inside |= trees.subtree_q(span, "checklist__org__area")
+    locator = trees.Locator((span, pk) for pk, span in spans)
+    rows = (
+        ChecklistItem.objects.filter(inside, computed_at__gte=start, computed_at__lt=end).exclude(figure="")
+        .order_by().values(*trees.position_fields("checklist__org__area")).annotate(n=Count("pk"))
+    )
+    for row in rows:
+        community = locator.find(trees.position(row, "checklist__org__area"))
+        n = row["n"]
+        if community in out:
+            out[community] += n
+    return out

@@ -24,4 +24,6 @@ urlpatterns = [
     path("items/<int:pk>/progress/", views.item_progress, name="item_progress"),
     path("items/<int:pk>/finish/", views.item_finish, name="item_finish"),
     path("items/<int:pk>/evidence/", views.item_evidence, name="item_evidence"),
+    path("<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("items/<int:pk>/pick/<str:kind>/", views.pick_records, name="pick_records"),
 ]

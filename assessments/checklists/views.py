@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from assessments.checklists import actions, permissions, selectors
 from assessments.checklists.choices import ChecklistAction, ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.forms import (
+    FIELD_MAP,
     AppraiseForm,
     ChecklistCreateForm,
     ChecklistFilterForm,
@@ -37,6 +38,7 @@ from assessments.checklists.forms import (
     ProgressForm,
     ReasonForm,
     ReportForm,
+    figure_guide,
 )
 from dangjian import pickers, portal
 from dangjian.access import page_access
@@ -47,7 +49,6 @@ from dangjian.workflow import available_transitions
 from organizations.orgs.forms import org_label
 
 PANEL_SIZE = 10
-FIELD_MAP = {"evidence_note": "note"}
 
 
 def _today():
@@ -338,11 +339,12 @@ def item_add(request, pk):
     form = _bound(request, ItemForm, kind=kind, problems=problems, initial=initial)
     return _form_page(
         request, checklist, form,
-        lambda d: actions.checklist_item_add(actor=user, checklist=checklist, kind=kind, **d),
+        lambda d: actions.checklist_item_add(actor=user, checklist=checklist, kind=kind, **form.action_values()),
         title=_("新增%(kind)s事项") % {"kind": ItemKind(kind).label}, submit_label=_("保存"),
         success=_("已新增事项。"), may=permissions.can_edit(user, checklist.org),
-        refusal=_("只有本组织的书记、委员等管理人员可以填报四张清单。"),
-        cancel_url=_detail_url(checklist.pk, kind), extra={"hidden": {"kind": kind}},
+        refusal=_("只有本组织的书记、委员等管理人员可以填报四张清单。"), field_map=FIELD_MAP,
+        cancel_url=_detail_url(checklist.pk, kind),
+        extra={"hidden": {"kind": kind}, "figure_guide": figure_guide() if "figure" in form.fields else None},
     )
 
 
@@ -359,10 +361,11 @@ def item_edit(request, pk):
     form = _bound(request, ItemForm, kind=item.kind, problems=problems, item=item)
     return _form_page(
         request, checklist, form,
-        lambda d: actions.checklist_item_update(actor=user, item=item, **d),
+        lambda d: actions.checklist_item_update(actor=user, item=item, **form.action_values()),
         title=_("修改事项"), submit_label=_("保存"), success=_("已保存事项。"),
         may=permissions.can_edit(user, checklist.org), refusal=_("只有本组织的书记、委员等管理人员可以修改清单事项。"),
-        cancel_url=_detail_url(checklist.pk, item.kind),
+        field_map=FIELD_MAP, cancel_url=_detail_url(checklist.pk, item.kind),
+        extra={"figure_guide": figure_guide() if "figure" in form.fields else None},
     )
 
 
@@ -403,10 +406,19 @@ def item_finish(request, pk):
     user = request.user
     item = _item_or_404(user, pk)
     closing = item.kind == ItemKind.RECTIFICATION
-    run = actions.rectification_close if closing else actions.item_complete
+    if item.is_bound:
+        messages.info(request, _("该事项由业务记录自动计算，不需要手工登记完成或上传材料。"))
+        return redirect(_detail_url(item.checklist_id, item.kind))
+    form = _bound(request, FinishForm, closing=closing, item=item, user=user)
+
+    def run(d):
+        if closing:
+            return actions.rectification_close(actor=user, item=item, note=d["note"], evidence=d.get("evidence"),
+                                               records=form.cited())
+        return actions.item_complete(actor=user, item=item, note=d["note"], evidence=d.get("evidence"))
+
     return _form_page(
-        request, item.checklist, _bound(request, FinishForm, closing=closing),
-        lambda d: run(actor=user, item=item, note=d["note"], evidence=d.get("evidence")),
+        request, item.checklist, form, run,
         title=(_("整改销号：%(t)s") if closing else _("登记完成：%(t)s")) % {"t": item.title},
         submit_label=_("销号") if closing else _("登记完成"),
         success=_("已销号。") if closing else _("已登记完成。"),
@@ -423,3 +435,37 @@ def item_evidence(request, pk):
     ext = item.evidence.name.rsplit(".", 1)[-1]
     name = f"{item.checklist.org.name}-{item.checklist.year}-{item.pk}.{ext}"
     return FileResponse(item.evidence.open("rb"), as_attachment=True, filename=name)
+
+
+@refusals
+def pick_records(request, pk, kind):
+    """The 销号 form's pickers: the records a rectification of this list may cite
+    (``selectors.citable_records``: the organization's activities, its area's closed whistles
+    and resolved requests)."""
+    from assessments.checklists.choices import RecordKind
+
+    if kind not in RecordKind.values:
+        raise Http404
+    if not request.user.is_authenticated:
+        return pickers.refused(_("请先登录。"))
+    item = _item_or_404(request.user, pk)
+    if item.kind != ItemKind.RECTIFICATION:
+        raise Http404
+    if not permissions.can_edit(request.user, item.checklist.org):
+        raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以登记销号。"))
+    queryset = selectors.citable_records(request.user, item.checklist.org, kind)
+    return pickers.respond(request, queryset, fields=selectors.RECORD_SEARCH[kind],
+                           label=lambda obj: selectors.record_label(kind, obj))
+
+
+@require_POST
+@login_required
+@refusals
+def refresh(request, pk):
+    """重新计算: the list's owner recomputes its bound items from the records now."""
+    checklist = _checklist_or_404(request.user, pk)
+    if not permissions.can_edit(request.user, checklist.org):
+        raise PermissionDeniedError(_("只有本组织的书记、委员等管理人员可以重新计算清单进度。"))
+    counts = actions.checklist_items_refresh(checklist_ids=[checklist.pk], actor=request.user, year=checklist.year)
+    messages.success(request, _("已根据业务记录重新计算 %(n)d 个事项的进度。") % {"n": counts["items"]})
+    return redirect(_detail_url(checklist.pk))

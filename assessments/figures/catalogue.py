@@ -18,14 +18,21 @@ fields of a report (``assessments.reports``), typed once and reused.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
 
 from django.utils.translation import gettext_lazy as _
 
 from assessments.figures import sources
-from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS, FigureLevel, Measure
+from assessments.figures.choices import (
+    COUNT_ACTIVITIES,
+    COUNT_MEMBERS,
+    MONTHS_ACTIVITIES,
+    SUM_SERVICE_HOURS,
+    FigureLevel,
+    Measure,
+)
 from assessments.figures.links import Links
 from assessments.scoring import metrics
 from assessments.scoring.choices import IndicatorSource
@@ -70,6 +77,9 @@ class Figure:
     counts: str = ""                      # what it counts, a word (checked against FORBIDDEN_MEASURES)
     part: str = ""                        # ratio: the key of the part and of the whole in the counts
     whole: str = ""
+    # parameters a user sets when binding the figure (a checklist item): ``("type",)`` an
+    # activity type's code; the fixed ``params`` above cannot be changed
+    free_params: tuple[str, ...] = ()
 
     def applies_to(self, level: str) -> bool:
         return level in self.levels
@@ -127,6 +137,12 @@ def get(code: str) -> Figure:
         return CATALOGUE[code]
     except KeyError:
         raise CatalogueError(f"指标库中没有指标 {code}") from None
+
+
+def with_params(figure: Figure, params: dict | None) -> Figure:
+    """``figure`` with the user's values of its ``free_params`` (others are ignored)."""
+    chosen = {k: v for k, v in (params or {}).items() if k in figure.free_params and v not in (None, "")}
+    return replace(figure, params={**figure.params, **chosen}) if chosen else figure
 
 
 def figures_for(level: str) -> list[Figure]:
@@ -224,7 +240,12 @@ _f("life.compliance", _("组织生活合规率"),
 _f("life.activities", _("组织生活次数"),
    _("本期党组织（含下级组织）开展并登记的组织生活活动次数；可限定活动类型。"),
    _("组织生活活动记录"), ("life.Activity",), COUNT_ACTIVITIES, measure=Measure.COUNT, unit=str(_("次")), counts="activities",
-   part="count")
+   part="count", free_params=("type",))
+_f("life.months_held", _("按月开展组织生活的月数"),
+   _("本期（按北京时间的自然月）开展并登记了至少一次该类活动的月份数，例如“每月开展主题党日”：全年 12 个月中有活动的月数。"
+     "党组织的月份为本级或任一下级组织在该月开展过活动（各月取并集，不累加次数）；区域为其中任一党组织开展过活动。"),
+   _("组织生活活动记录"), ("life.Activity",), MONTHS_ACTIVITIES, measure=Measure.COUNT, unit=str(_("个月")), counts="months",
+   part="months", free_params=("type",))
 for _code, _name in (("theme_party_day", _("主题党日次数")), ("party_lecture", _("党课次数")),
                      ("branch_general_meeting", _("支部党员大会次数")), ("branch_committee_meeting", _("支委会次数")),
                      ("joint_meeting", _("联席会议次数")), ("residents_deliberation", _("居民议事会次数"))):
@@ -269,10 +290,11 @@ _f("checklists.completion", _("清单完成率"), _("本年度责任清单、考
 _f("checklists.closure", _("整改销号率"), _("本期列入问题清单的问题中已整改销号的比例。"),
    _("四张清单"), ("checklists.ChecklistItem",), A.RECTIFICATION_CLOSURE, part="closed", whole="problems")
 for _measure, (_label, _part, _whole) in metrics.GRID_MEASURES.items():
-    _f(f"grids.{_measure}", _label, _("现状（非期间数据）：") + str(_label) + _("，按网格和党组织设置计算。"),
+    _f(f"grids.{_measure}", _label, _("现状（非期间数据）：") + str(_label) + _("，按网格和党组织设置计算；")
+       + _("党组织按其所在区域（含下级区域）计算。"),
        _("网格与党组织设置"), ("grids.Grid", "grids.GridArea", "areas.Area", "orgs.PartyOrg"), A.GRID_COVERAGE,
        params={"measure": _measure}, part="part", whole="whole",
-       levels=ALL_AREAS + (FigureLevel.COMPOUND,) if _measure != "grids_with_branch" else ALL_AREAS)
+       levels=(ALL_AREAS + (FigureLevel.COMPOUND,) if _measure != "grids_with_branch" else ALL_AREAS) + (FigureLevel.ORG,))
 _f("dues.paid", _("党费收缴率"), _("本期各月党员应交党费合计中已交纳的比例（元）。"),
    _("党费收缴台账"), ("dues.DuesPayment", "dues.DuesOrgMonth"), A.DUES_PAID)
 _f("development.on_time", _("发展党员按期率"),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 COUNT_ACTIVITIES = "activity_count"
 COUNT_MEMBERS = "member_count"
 SUM_SERVICE_HOURS = "service_hours_total"
+MONTHS_ACTIVITIES = "activity_months"  # months of the period with at least one activity (a frequency)
 
 
 class FigureLevel(models.TextChoices):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES, SUM_SERVICE_HOURS
 from assessments.figures.subjects import Subjects
 from assessments.scoring.choices import IndicatorSource
 
@@ -35,6 +35,7 @@ class Links:
             IndicatorSource.DUES_PAID: self._by_org_or_area,
             IndicatorSource.DEVELOPMENT_ON_TIME: self._by_org_or_area,
             COUNT_ACTIVITIES: self._activities,
+            MONTHS_ACTIVITIES: self._activities,
             COUNT_MEMBERS: self._members,
             SUM_SERVICE_HOURS: self._hours,
             IndicatorSource.MANUAL: self._manual,
@@ -49,7 +50,7 @@ class Links:
         elif source == IndicatorSource.DEVELOPMENT_ON_TIME:
             self.base["org"] = _reverse("organizations:development_branch", args=[0])
             self.base["area"] = _reverse("organizations:development_case_list")
-        elif source == COUNT_ACTIVITIES:
+        elif source in (COUNT_ACTIVITIES, MONTHS_ACTIVITIES):
             self.base["org"] = _reverse("assessments:org_activities", args=[0])
             self.base["area"] = _reverse("assessments:compliance", args=[0])
         elif source == COUNT_MEMBERS:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments.checklists.choices import ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
-from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, SUM_SERVICE_HOURS
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES, SUM_SERVICE_HOURS
 from assessments.figures.subjects import _by_place, day_start, fold_areas, fold_orgs, period_bounds
 from assessments.life import schedule
 from assessments.life.models import Activity
@@ -346,6 +346,39 @@ def figures_service_hours_total(subjects, period, indicator):
     return figures_service_hours(subjects, period, indicator)
 
 
+def figures_activity_months(subjects, period, indicator):
+    """The months of the period in which the subject held at least one activity (of one type
+    when ``params["type"]`` names an activity type's code): a frequency, 主题党日 monthly.
+
+    Folding is a union of months, never a sum: an organization subject holds a month when it
+    or any organization under it held such an activity in that month; an area subject when
+    an organization anchored in its subtree did.  Months are Asia/Shanghai calendar months
+    (an activity at 00:30 on 1 March Beijing time is March's).  One grouped query."""
+    from assessments.life.selectors import month_buckets
+
+    type_code = (indicator.params or {}).get("type")
+    first, after = period_bounds(period)
+    months, bucket = month_buckets(period.start, period.end)
+    rows = Activity.objects.filter(subjects.records_q(org="org"), starts_at__gte=first, starts_at__lt=after)
+    if type_code:
+        rows = rows.filter(activity_type__code=type_code)
+    rows = rows.annotate(month=bucket).order_by().values_list("org_id", "month").distinct()
+    wanted = set(subjects.ids)
+    held: dict[int, set] = defaultdict(set)
+    for org_id, month in rows:
+        if month >= len(months):
+            continue
+        if subjects.is_org:
+            nodes = subjects.orgs.chain(org_id)
+        else:
+            area_id = subjects.orgs.area.get(org_id)
+            nodes = subjects.areas.chain(area_id) if area_id is not None and area_id in subjects.areas else ()
+        for node in nodes:
+            if node in wanted:
+                held[node].add(month)
+    return {node: {"months": len(m), "of": len(months)} for node, m in held.items()}
+
+
 FIGURES = {
     IndicatorSource.ACTIVITY_COMPLIANCE: figures_activity_compliance,
     IndicatorSource.MEMBER_REPORTING: figures_member_reporting,
@@ -362,6 +395,7 @@ FIGURES = {
     COUNT_ACTIVITIES: figures_activity_count,
     COUNT_MEMBERS: figures_member_count,
     SUM_SERVICE_HOURS: figures_service_hours_total,
+    MONTHS_ACTIVITIES: figures_activity_months,
     IndicatorSource.MANUAL: figures_manual,
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_indicator_sources_dues_development'),
+        ('assessments', '0009_checklist_bound_items'),
         ('organizations', '0017_member_standard_fields'),
     ]
 

@@ -44,16 +44,18 @@ BUDGETS = {
     "assessments:rules": 10,
     # ---------------------------------------------------------- checklists (四张清单)
     "pick:checklist_orgs": 7,  # the create form's picker (checklists/tests/test_pickers.py), first pinned here
+    "pick:checklist_records": 8,  # the 销号 form's record pickers (test_pickers)
     # API, also for a street cadre with ?awaiting=true / ?overdue=true (test_api)
     "checklist-list": 6,
     "checklist-detail": 6,
     "checklist-item-list": 6,
-    "checklist-item-detail": 2,  # first pinned here
+    "checklist-item-detail": 3,  # first pinned here; +1: the records cited by 销号
     # pages, also for a street cadre (test_views)
     "checklist:index": 10,
     "checklist:awaiting": 12,
     "checklist:overdue": 12,
     "checklist:detail": 9,
+    "checklist:detail:bound": 10,  # with bound items: +1 for the activity types' names (test_bound)
     # ----------------------------------------------------------------- scoring (考核)
     # API, also for a district cadre (test_api)
     "rubric-list": 6,
@@ -82,6 +84,9 @@ BUDGETS = {
     "assessments.checklists.selectors.checklist_sections": 1,  # at most (test_selectors)
     "assessments.checklists.selectors.overdue_items": 2,  # the grants, then the items (test_selectors)
     "assessments.checklists.demo.seed_checklists": 2,  # SELECTs, at most (test_demo)
+    # two figure groups, whatever the number of items: the items, then per group subjects_within (3),
+    # compute (1-2) and one bulk_update (test_bound)
+    "assessments.checklists.actions.checklist_items_refresh": 15,
     "assessments.scoring.engine.score_run": 20,  # fixed part, at most (test_engine) ...
     "assessments.scoring.engine.score_run per indicator": 8,  # ... plus this per indicator of the rubric
     "assessments.dashboard.rollups.refresh_rollups": 20,  # at most (test_rollups)

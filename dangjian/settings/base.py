@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.tasks.refresh_org_verdicts",
         "schedule": crontab(hour=0, minute=20),
     },
+    # checklist items bound to the records: every one of the year (records' saves refresh theirs at once)
+    "refresh-checklists-nightly": {
+        "task": "assessments.tasks.refresh_checklists_nightly",
+        "schedule": crontab(hour=1, minute=5),
+    },
     # dashboard rollups of the current periods (runs also refresh theirs when they finish)
     "refresh-rollups-nightly": {
         "task": "assessments.refresh_rollups",

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from assessments.checklists import actions
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
-from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
+from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem, ItemRecord
 from dangjian.api.fields import inline_enum_field
 from dangjian.api.viewsets import ScopedPrimaryKeyRelatedField
 from organizations.orgs.models import PartyOrg
@@ -49,6 +49,13 @@ class ChecklistSerializer(serializers.ModelSerializer):
         return {k: getattr(obj, f"n_{k}", 0) for k in ("items", "done", "problems", "closed", "overdue")}
 
 
+class ItemRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ItemRecord
+        fields = ["kind", "object_id", "label", "url"]
+        read_only_fields = fields
+
+
 class ChecklistItemSerializer(serializers.ModelSerializer):
     kind = ItemKindField(read_only=True, label=_("清单类别"))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True, label=_("清单类别名称"))
@@ -57,6 +64,9 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
     source = serializers.CharField(read_only=True, label=_("问题来源"))
     source_display = serializers.CharField(source="get_source_display", read_only=True, label=_("问题来源名称"))
     has_evidence = serializers.SerializerMethodField(label=_("有佐证材料"))
+    figure_params = serializers.JSONField(read_only=True, label=_("数据来源参数"))
+    progress_counts = serializers.JSONField(read_only=True, label=_("进度依据的计数（由业务记录计算，只读）"))
+    records = ItemRecordSerializer(many=True, read_only=True, label=_("销号引用的业务记录"))
     days_overdue = serializers.SerializerMethodField(label=_("逾期天数（未逾期为 0）"))
 
     class Meta:
@@ -64,7 +74,8 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
         fields = [
             "id", "checklist", "kind", "kind_display", "title", "detail", "owner", "due_on", "status", "status_display",
             "source", "source_display", "problem", "max_points", "evidence_note", "has_evidence", "completed_at", "closed_at",
-            "days_overdue",
+            "days_overdue", "figure", "figure_params", "target", "progress", "progress_text", "progress_counts",
+            "progress_url", "computed_at", "records",
         ]
         read_only_fields = fields
 
@@ -105,7 +116,7 @@ class ChecklistDetailSerializer(ChecklistSerializer):
     def get_items(self, obj) -> list:
         rows = self.context.get("items")
         if rows is None:
-            rows = list(obj.items.order_by("kind", "due_on", "pk"))
+            rows = list(obj.items.prefetch_related("records").order_by("kind", "due_on", "pk"))
         return ChecklistItemSerializer(rows, many=True, context=self.context).data
 
     @extend_schema_field(ChecklistEventSerializer(many=True))
@@ -153,6 +164,11 @@ class ChecklistItemWriteSerializer(serializers.Serializer):
     problem = serializers.IntegerField(required=False, allow_null=True, label=_("对应问题编号（整改清单必填）"))
     max_points = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True,
                                           label=_("分值（考核清单）"))
+    figure = serializers.CharField(max_length=60, required=False, allow_blank=True,
+                                   label=_("数据来源（指标库代码，空为手工填报）"))
+    figure_params = serializers.DictField(required=False, label=_("数据来源参数，如 {\"type\": \"theme_party_day\"}"))
+    target = serializers.DecimalField(max_digits=10, decimal_places=1, required=False, allow_null=True,
+                                      label=_("目标值（按指标单位；比率为百分数）"))
 
 
 class ChecklistProgressSerializer(serializers.Serializer):

@@ -101,7 +101,7 @@ class ChecklistViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             pk=checklist.pk).first() or checklist
         context = {
             **self.get_serializer_context(), "today": today,
-            "items": list(checklist.items.order_by("kind", "due_on", "pk")),
+            "items": list(checklist.items.prefetch_related("records").order_by("kind", "due_on", "pk")),
             "events": list(checklist.events.select_related("actor").order_by("at", "pk")),
         }
         return Response(ChecklistDetailSerializer(checklist, context=context).data, status=code)
@@ -189,7 +189,7 @@ class ChecklistItemViewSet(ActionDestroyMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scoped_queryset(self, user):
-        return selectors.items_for(user)
+        return selectors.items_for(user).prefetch_related("records")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments.checklists import selectors
 from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
@@ -90,3 +91,31 @@ def test_early_in_the_year_many_lists_are_not_approved_yet():
     assert current.exclude(status=ChecklistStatus.APPROVED).count() >= len(ids) // 3
     assert not ChecklistItem.objects.filter(checklist__year=2027, completed_at__date__gt=date(2027, 1, 20)).exists()
     assert not Checklist.objects.filter(year=2027, submitted_at__date__gt=date(2027, 1, 20)).exists()
+
+
+def test_the_demo_binds_the_recurring_items_and_computes_them_from_the_records():
+    from assessments.checklists.demo import BINDINGS, refresh_bound_items
+    from assessments.tests.factories import ActivityFactory, activity_type, at
+
+    city = build_city()
+    today = timezone.localdate()
+    ids = _orgs(city, extra=6)
+    seed_checklists(rng=random.Random(11), org_ids=ids, year=today.year, today=today)
+    bound = ChecklistItem.objects.filter(checklist__year=today.year).exclude(figure="")
+    assert bound.exists() and set(bound.values_list("figure", flat=True)) <= {b[0] for b in BINDINGS.values()}
+    assert not ChecklistItem.objects.filter(checklist__year=today.year - 1).exclude(figure="").exists()
+    for item in bound:
+        figure, params, target = BINDINGS[item.title]
+        assert (item.figure, item.figure_params, item.target) == (figure, params, target)
+        assert item.status == ItemStatus.OPEN and item.computed_at is None
+    # a branch that held its theme party day every month so far: complete once computed
+    theme = bound.filter(figure="life.months_held", checklist__status=ChecklistStatus.APPROVED).select_related("checklist").first()
+    assert theme is not None  # the seeded world (random.Random(11)) has one
+    ChecklistItem.objects.filter(pk=theme.pk).update(target=today.month)
+    for m in range(1, today.month + 1):
+        ActivityFactory(org_id=theme.checklist.org_id, activity_type=activity_type("theme_party_day"),
+                        starts_at=at(date(today.year, m, 1)))
+    counts = refresh_bound_items(today=today)
+    assert counts["items"] == bound.count() and not bound.filter(computed_at__isnull=True).exists()
+    theme.refresh_from_db()
+    assert theme.status == ItemStatus.DONE and theme.progress == today.month

@@ -1,0 +1,117 @@
+"""Progress follows the records: when a record behind a bound item's figure is saved or
+deleted, the checklists of the record's organization (and of the organizations above it)
+are refreshed by one outbox job (``dangjian.jobs``), after the commit.
+
+The receivers read only the record's own foreign keys (no query inside the writer's
+transaction; a writer's query count is unchanged).  After the commit one callback finds the
+record's organization or place (one small query for the records that only know a member, a
+whistle, a case or a grid), gives up at once when no bound item exists this year (one
+``EXISTS``), else enqueues ``assessments.tasks.refresh_checklists_of`` deduplicated on that
+organization or place, so a burst of saves is one job.  Connected in
+``AssessmentsConfig.ready``; fixtures (``raw``) are ignored; the nightly job
+(``refresh_checklists_nightly``) catches anything missed (a record changed by ``update()``).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+log = logging.getLogger(__name__)
+_state = threading.local()
+
+
+@contextmanager
+def muted():
+    """No refresh jobs from the records saved inside (a bulk load such as ``seed_demo``, which
+    refreshes every bound item once at its end)."""
+    before = getattr(_state, "muted", False)
+    _state.muted = True
+    try:
+        yield
+    finally:
+        _state.muted = before
+
+
+def _org(pk):
+    return ("org", pk) if pk else None
+
+
+def _area(pk):
+    return ("area", pk) if pk else None
+
+
+def _member_org(member_id):
+    from organizations.members.models import Member
+
+    return _org(Member.objects.filter(pk=member_id).values_list("organization_id", flat=True).first())
+
+
+def _whistle_area(whistle_id):
+    from services.whistles.models import Whistle
+
+    return _area(Whistle.objects.filter(pk=whistle_id).values_list("area_id", flat=True).first())
+
+
+def _case_org(case_id):
+    from organizations.development.models import DevelopmentCase
+
+    return _org(DevelopmentCase.objects.filter(pk=case_id).values_list("organization_id", flat=True).first())
+
+
+# model label → (what to read on the instance, no query; how to find the org or place after the commit)
+WATCHED = {
+    "assessments.Activity": (lambda r: r.org_id, _org),
+    "services.ServiceRecord": (lambda r: r.member_id, _member_org),
+    "services.Wish": (lambda r: r.building_id or r.community_id, _area),
+    "services.ServiceRequest": (lambda r: r.building_id or r.community_id, _area),
+    "services.WhistleTarget": (lambda r: r.whistle_id, _whistle_area),
+    "services.Whistle": (lambda r: r.area_id, _area),
+    "organizations.DuesPayment": (lambda r: r.organization_id, _org),
+    "organizations.DuesOrgMonth": (lambda r: r.org_id, _org),
+    "organizations.DevelopmentCase": (lambda r: r.organization_id, _org),
+    "organizations.DevelopmentStep": (lambda r: r.case_id, _case_org),
+    "grids.Grid": (lambda r: r.community_id, _area),
+    "grids.GridArea": (lambda r: r.area_id, _area),  # the compound or building it covers (and above)
+}
+
+
+def record_changed(sender, instance, raw=False, **kwargs):
+    if raw or getattr(_state, "muted", False):
+        return
+    read, resolve = WATCHED[sender._meta.label]
+    key = read(instance)
+    if key is None:
+        return
+    transaction.on_commit(lambda: schedule_refresh(resolve(key)), robust=True)
+
+
+def schedule_refresh(target) -> bool:
+    """Enqueue the refresh of the checklists above ``("org"|"area", id)`` when any bound item
+    of this year exists; returns whether a job was enqueued."""
+    from django.utils import timezone
+
+    from assessments.checklists.models import ChecklistItem
+    from dangjian import jobs
+
+    if target is None:
+        return False
+    if not ChecklistItem.objects.filter(checklist__year=timezone.localdate().year).exclude(figure="").exists():
+        return False
+    kind, pk = target
+    jobs.enqueue("assessments.tasks.refresh_checklists_of", dedupe=f"checklists.refresh:{kind}:{pk}",
+                 **{f"{kind}_id": pk})
+    return True
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    for label in WATCHED:
+        model = apps.get_model(label)
+        uid = f"checklists.refresh.{label}"
+        post_save.connect(record_changed, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(record_changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -56,6 +56,7 @@ class RequestedReport:
 DERIVED_SOURCES = [
     ("scores", _("考核评分"), "assessments.burden.sources.score_lines"),
     ("reports", _("一表通报表"), "assessments.burden.sources.report_cells"),
+    ("checklists", _("四张清单（按记录自动计算）"), "assessments.burden.sources.checklist_items"),
 ]
 # dotted paths of fn(*, start, end, communities) -> {community_id: [RequestedReport(...)]}
 REQUEST_SOURCES: list[str] = ["assessments.burden.sources.requested_reports"]
@@ -212,6 +213,26 @@ def _report_cell_rows(*, since, until, communities):
 
 
 report_cells.rows = _report_cell_rows
+
+
+def checklist_items(*, start: date, end: date, communities) -> dict[int, int]:
+    """Bound checklist items (``assessments.checklists``) the portal computed from the records in
+    ``[start, end)`` — by the time they were last computed — whose organization lies in each
+    community."""
+    from assessments.checklists.selectors import burden_derived
+
+    return burden_derived(start=start, end=end, communities=list(communities))
+
+
+def _checklist_item_rows(*, since, until, communities):
+    from assessments.checklists.models import ChecklistItem
+
+    items = (ChecklistItem.objects.filter(trees.ranges_q(communities, "checklist__org__area"),
+                                          computed_at__gte=since, computed_at__lt=until).exclude(figure=""))
+    return position_rows(items, "checklist__org__area", "computed_at", "checklists")
+
+
+checklist_items.rows = _checklist_item_rows
 
 
 def requested_reports(*, start: date, end: date, communities) -> dict[int, list[RequestedReport]]:

@@ -348,6 +348,11 @@ def test_burden_derived_counts_the_bound_items_computed_in_the_window_per_commun
         w.city.a.area.pk: 3}
     assert selectors.burden_derived(start=today + timedelta(days=1), end=today + timedelta(days=2),
                                     communities=[w.city.a.area]) == {w.city.a.area.pk: 0}
+    # the burden meter reads the same items among its united rows (assessments.burden.sources)
+    from assessments.burden import selectors as burden
+
+    row, = burden.meter_rows([w.city.a.area], [today.replace(day=1)])
+    assert row.derived.get("checklists") == 3
 
 
 def test_the_api_binds_an_item_and_refuses_a_bad_binding_with_chinese_field_errors(w):

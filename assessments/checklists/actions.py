@@ -57,6 +57,7 @@ from assessments.checklists.choices import (
     CHECKLIST_TRANSITIONS,
     ITEM_ACTIONS,
     ITEM_TRANSITIONS,
+    PLANNED_KINDS,
     Appraisal,
     ChecklistAction,
     ChecklistStatus,
@@ -81,7 +82,6 @@ __all__ = [
 ]
 
 EDITABLE_STATUSES = frozenset({ChecklistStatus.DRAFT, ChecklistStatus.RETURNED})
-PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})  # fixed once approved
 COMPLETABLE_KINDS = PLANNED_KINDS
 
 TITLE_MAX = 200
@@ -92,25 +92,6 @@ REASON_MAX = 300
 REPORT_MAX = 10000
 APPRAISAL_NOTE_MAX = 500
 MAX_POINTS = 1000
-
-# What an event row's ``action`` means, for the history on the page and in the API.
-EVENT_LABELS = {
-    "create": gettext_lazy("创建清单"),
-    ChecklistStatus.SUBMITTED.value: gettext_lazy("提交审批"),
-    ChecklistStatus.APPROVED.value: gettext_lazy("审批通过"),
-    ChecklistStatus.RETURNED.value: gettext_lazy("退回修改"),
-    "midyear_check": gettext_lazy("年中检查"),
-    "report": gettext_lazy("书记述职"),
-    "appraise": gettext_lazy("年终评议"),
-    "item_add": gettext_lazy("新增事项"),
-    "item_update": gettext_lazy("修改事项"),
-    "item_delete": gettext_lazy("删除事项"),
-    "item_progress": gettext_lazy("填报进展"),
-    "item_complete": gettext_lazy("完成事项"),
-    "item_reopen": gettext_lazy("重新打开事项"),
-    "rectification_close": gettext_lazy("整改销号"),
-    "problem_close": gettext_lazy("问题销号"),
-}
 
 _REFUSALS = {
     (ChecklistAction.SUBMIT, ChecklistStatus.SUBMITTED): gettext_lazy("清单已提交，正在等待上级审批。"),
@@ -602,7 +583,7 @@ def checklist_items_refresh(*, org_ids=None, checklist_ids=None, actor=None, yea
     groups: dict[tuple, list] = defaultdict(list)
     for item in items:
         org = item.checklist.org
-        groups[(item.figure, json.dumps(item.figure_params or {}, sort_keys=True), org.tree_id)].append(item)
+        groups[(item.figure, json.dumps(item.figure_params or {}, sort_keys=True), trees.span(org).tree)].append(item)
     now = timezone.now()
     counts = {"items": len(items), "groups": len(groups), "done": 0, "reopened": 0}
     for (code, params, _tree), group in groups.items():

@@ -81,3 +81,26 @@ class RecordKind(models.TextChoices):
     ACTIVITY = "activity", _("组织生活")
     WHISTLE = "whistle", _("吹哨报到")
     REQUEST = "request", _("居民诉求")
+
+
+# Responsibility and assessment items: planned at year start, fixed once the list is approved.
+PLANNED_KINDS = frozenset({ItemKind.RESPONSIBILITY, ItemKind.ASSESSMENT})
+
+# What an event row's ``action`` means, for the history on the page and in the API.
+EVENT_LABELS = {
+    "create": _("创建清单"),
+    ChecklistStatus.SUBMITTED.value: _("提交审批"),
+    ChecklistStatus.APPROVED.value: _("审批通过"),
+    ChecklistStatus.RETURNED.value: _("退回修改"),
+    "midyear_check": _("年中检查"),
+    "report": _("书记述职"),
+    "appraise": _("年终评议"),
+    "item_add": _("新增事项"),
+    "item_update": _("修改事项"),
+    "item_delete": _("删除事项"),
+    "item_progress": _("填报进展"),
+    "item_complete": _("完成事项"),
+    "item_reopen": _("重新打开事项"),
+    "rectification_close": _("整改销号"),
+    "problem_close": _("问题销号"),
+}

@@ -28,8 +28,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from assessments.checklists import permissions
-from assessments.checklists.actions import EVENT_LABELS, PLANNED_KINDS
-from assessments.checklists.choices import ChecklistStatus, ItemKind, ItemStatus
+from assessments.checklists.choices import EVENT_LABELS, PLANNED_KINDS, ChecklistStatus, ItemKind, ItemStatus
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem
 from dangjian import trees
 

@@ -366,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
         "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
         "GrantRoleEnum": "organizations.grants.choices.Role",
+        "ReportStatusEnum": "assessments.reports.choices.ReportStatus",
     },
 }
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.checklists import actions
+from assessments.checklists import actions, choices
 from assessments.checklists.choices import Appraisal, ChecklistStatus, ItemKind, ItemStatus, ProblemSource
 from assessments.checklists.models import Checklist, ChecklistEvent, ChecklistItem, ItemRecord
 from dangjian.api.fields import inline_enum_field
@@ -101,7 +101,7 @@ class ChecklistEventSerializer(serializers.ModelSerializer):
         return (obj.actor.get_full_name() or obj.actor.username) if obj.actor_id else ""
 
     def get_label(self, obj) -> str:
-        return str(actions.EVENT_LABELS.get(obj.action, obj.action))
+        return str(choices.EVENT_LABELS.get(obj.action, obj.action))
 
 
 class ChecklistDetailSerializer(ChecklistSerializer):

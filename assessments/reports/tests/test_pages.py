@@ -120,5 +120,5 @@ def test_changing_the_subject_level_offers_its_columns_and_keeps_what_was_typed(
     html = response.content.decode()
     assert 'value="支部表"' in html and "请至少选择一列" not in html
     assert 'value="fig:development.on_time"' in html  # an organization's figure
-    assert 'value="fig:grids.grids_with_branch"' not in html  # an area's figure only
+    assert 'value="fig:members.residing"' not in html  # an area's figure only (who lives there)
     assert f'value="field:{field.pk}"' not in html  # filled by communities, not by organizations

@@ -438,7 +438,7 @@ def inactive(request):
     # beside it, 党章第九条's other six months: dues unpaid (organizations.dues, one index count)
     dues_lapsed = dues_selectors.count_lapsed(user, org or area, today) if dues_permissions.can_read_dues(user) else None
     return render(request, "assessments/inactive.html", {
-        "org": org, "area": area, "page_obj": page, "dues_lapsed": dues_lapsed,
+        "org": org, "area": area, "subject": org or area, "page_obj": page, "dues_lapsed": dues_lapsed,
         "cutoff": schedule.inactivity_cutoff(today), "months": schedule.INACTIVITY_MONTHS,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("未参加组织生活党员"), "url": None}],
     })
@@ -467,7 +467,8 @@ def service_hours(request):
     members = members.select_related("organization").only(*LISTED_MEMBER_FIELDS)
     page = portal.CountedPaginator(members, PAGE_SIZE, count=counts[show]).get_page(request.GET.get("page"))
     return render(request, "assessments/service_hours.html", {
-        "org": org, "area": area, "year": year, "filters": filters, "page_obj": page, "show": show, "counts": counts,
+        "org": org, "area": area, "subject": org or area, "year": year, "filters": filters, "page_obj": page, "show": show,
+        "counts": counts,
         "crumbs": [_life_crumb(), {"label": (org or area).name, "url": None}, {"label": _("志愿服务时长"), "url": None}],
     })
 

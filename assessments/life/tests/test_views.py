@@ -308,6 +308,16 @@ def test_service_hours_page(client, city, cadre):
     assert [m.pk for m in none.context["page_obj"]] == [city.a.members[1].pk]
 
 
+def test_the_members_pages_of_one_organization_name_it(client, city, cadre):
+    """``?org=`` (the link of a bound checklist item or a branch's score line): the page is
+    about the organization (a filter argument naming the missing area failed the page)."""
+    logged_in(cadre, client)
+    for name in ("service_hours", "inactive"):
+        response = client.get(url(name) + f"?org={city.a.branch.pk}")
+        assert response.status_code == 200, name
+        assert city.a.branch.name in response.content.decode()
+
+
 def test_district_publishes_rules_through_the_page(client, city):
     logged_in(user_with(Role.DISTRICT, city.district), client)
     page = client.get(url("rule_publish") + f"?area={city.district.pk}")

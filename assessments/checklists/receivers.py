@@ -7,7 +7,8 @@ transaction; a writer's query count is unchanged).  After the commit one callbac
 record's organization or place (one small query for the records that only know a member, a
 whistle, a case or a grid), gives up at once when no bound item exists this year (one
 ``EXISTS``), else enqueues ``assessments.tasks.refresh_checklists_of`` deduplicated on that
-organization or place, so a burst of saves is one job.  Connected in
+organization or place, so a burst of saves is one job — and one check: the keys a
+transaction notes are scheduled together by one callback (``_Batch``).  Connected in
 ``AssessmentsConfig.ready``; fixtures (``raw``) are ignored; the nightly job
 (``refresh_checklists_nightly``) catches anything missed (a record changed by ``update()``).
 """
@@ -17,7 +18,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
@@ -80,30 +81,64 @@ WATCHED = {
 
 
 def record_changed(sender, instance, raw=False, **kwargs):
+    """Note the record's key; the first commit after it schedules every key noted (a burst of
+    saves in one transaction — an import, a sheet — is one check and one job per target, not
+    one per record)."""
     if raw or getattr(_state, "muted", False):
         return
     read, resolve = WATCHED[sender._meta.label]
     key = read(instance)
     if key is None:
         return
-    transaction.on_commit(lambda: schedule_refresh(resolve(key)), robust=True)
+    batch = _waiting_batch()
+    if batch is not None:
+        batch.keys.add((resolve, key))
+        return
+    batch = _Batch()
+    batch.keys.add((resolve, key))  # before on_commit: outside a transaction it runs at once
+    transaction.on_commit(batch, robust=True)
 
 
-def schedule_refresh(target) -> bool:
-    """Enqueue the refresh of the checklists above ``("org"|"area", id)`` when any bound item
-    of this year exists; returns whether a job was enqueued."""
+class _Batch:
+    """The keys noted in one transaction, scheduled once after it commits.  Django drops the
+    callbacks of a rolled-back savepoint, and the batch's keys with them."""
+
+    def __init__(self):
+        self.keys: set = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        schedule_refresh(*{resolve(key) for resolve, key in self.keys})
+
+
+def _waiting_batch():
+    """The batch this transaction will run after its commit (None outside a transaction, where
+    ``on_commit`` runs at once)."""
+    if not connection.in_atomic_block:
+        return None
+    for _sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _Batch) and not func.done:
+            return func
+    return None
+
+
+def schedule_refresh(*targets) -> bool:
+    """Enqueue the refresh of the checklists above each ``("org"|"area", id)`` when any bound
+    item of this year exists (one ``EXISTS`` for all); returns whether a job was enqueued."""
     from django.utils import timezone
 
     from assessments.checklists.models import ChecklistItem
     from dangjian import jobs
 
-    if target is None:
+    targets = [t for t in targets if t is not None]
+    if not targets:
         return False
     if not ChecklistItem.objects.filter(checklist__year=timezone.localdate().year).exclude(figure="").exists():
         return False
-    kind, pk = target
-    jobs.enqueue("assessments.tasks.refresh_checklists_of", dedupe=f"checklists.refresh:{kind}:{pk}",
-                 **{f"{kind}_id": pk})
+    for kind, pk in sorted(targets):
+        jobs.enqueue("assessments.tasks.refresh_checklists_of", dedupe=f"checklists.refresh:{kind}:{pk}",
+                     **{f"{kind}_id": pk})
     return True
 
 

@@ -52,3 +52,16 @@ def test_nothing_is_enqueued_inside_a_muted_bulk_load(django_capture_on_commit_c
         _theme_day(w.city.a.committee, date(YEAR, 2, 1))
         _theme_day(w.city.a.committee, date(YEAR, 3, 1))  # the same organization: one job (deduplicated)
     assert Job.objects.filter(task_name="assessments.tasks.refresh_checklists_of").count() == 1
+
+
+def test_a_burst_of_saves_in_one_transaction_is_one_check_and_one_job_per_organization(django_capture_on_commit_callbacks):
+    w = make_world()
+    checklist = draft(w.city.a.committee, w.a_cadre)
+    _bound(w, checklist, target=12)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for month in (1, 2, 3):
+            _theme_day(w.city.a.committee, date(YEAR, month, 1))
+        _theme_day(w.city.b.committee, date(YEAR, 1, 1))
+    assert len([c for c in callbacks if isinstance(c, receivers._Batch)]) == 1
+    jobs = Job.objects.filter(task_name="assessments.tasks.refresh_checklists_of")
+    assert sorted(j.kwargs["org_id"] for j in jobs) == sorted([w.city.a.committee.pk, w.city.b.committee.pk])

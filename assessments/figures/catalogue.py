@@ -29,7 +29,6 @@ from assessments.figures.choices import (
     COUNT_ACTIVITIES,
     COUNT_MEMBERS,
     MONTHS_ACTIVITIES,
-    SUM_SERVICE_HOURS,
     FigureLevel,
     Measure,
 )
@@ -155,10 +154,9 @@ def for_indicator(indicator) -> Figure | None:
     if indicator.source == IndicatorSource.MANUAL:
         return None
     params = {k: v for k, v in (indicator.params or {}).items() if k in ("measure", "type")}
-    for figure in CATALOGUE.values():
-        if figure.source == indicator.source and figure.params == params:
-            return figure
-    return next((f for f in CATALOGUE.values() if f.source == indicator.source and not f.params), None)
+    # a rubric scores a rate: the plain counts and sums read from the same source are not it
+    scored = [f for f in CATALOGUE.values() if f.source == indicator.source and f.measure not in (Measure.COUNT, Measure.SUM)]
+    return next((f for f in scored if f.params == params), None) or next((f for f in scored if not f.params), None)
 
 
 # ----------------------------------------------------------------------- computing
@@ -269,7 +267,7 @@ _f("ledger.hours_average", _("人均服务时长"),
    _("本期党员志愿服务时长合计除以党员人数，与按期折算的年度目标（默认每人每年 50 小时）相比。"),
    _("志愿服务记录"), ("ledger.ServiceRecord", "members.Member"), A.SERVICE_HOURS, measure=Measure.AVERAGE, unit=str(_("小时")))
 _f("ledger.hours_total", _("服务时长合计"), _("本期党员志愿服务记录的时长合计。"),
-   _("志愿服务记录"), ("ledger.ServiceRecord",), SUM_SERVICE_HOURS, measure=Measure.SUM, unit=str(_("小时")),
+   _("志愿服务记录"), ("ledger.ServiceRecord",), A.SERVICE_HOURS, measure=Measure.SUM, unit=str(_("小时")),
    counts="hours", part="hours")
 _f("wishes.fulfilment", _("微心愿完成率"), _("本期发布的微心愿（已取消的不计）中已完成的比例。"),
    _("微心愿记录"), ("wishes.Wish",), A.WISH_FULFILMENT, part="fulfilled", whole="due")

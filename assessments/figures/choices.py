@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 # scores ratios; a report or a checklist item also reads plain counts).
 COUNT_ACTIVITIES = "activity_count"
 COUNT_MEMBERS = "member_count"
-SUM_SERVICE_HOURS = "service_hours_total"
 MONTHS_ACTIVITIES = "activity_months"  # months of the period with at least one activity (a frequency)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
-from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES, SUM_SERVICE_HOURS
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES
 from assessments.figures.subjects import Subjects
 from assessments.scoring.choices import IndicatorSource
 
@@ -37,7 +37,6 @@ class Links:
             COUNT_ACTIVITIES: self._activities,
             MONTHS_ACTIVITIES: self._activities,
             COUNT_MEMBERS: self._members,
-            SUM_SERVICE_HOURS: self._hours,
             IndicatorSource.MANUAL: self._manual,
         }.get(source)
         self.base = {}
@@ -56,7 +55,7 @@ class Links:
         elif source == COUNT_MEMBERS:
             self.base["org"] = _reverse("organizations:member_list")
             self.base["area"] = _reverse("organizations:area_detail", args=[0])
-        elif source in (IndicatorSource.SERVICE_HOURS, SUM_SERVICE_HOURS):
+        elif source == IndicatorSource.SERVICE_HOURS:
             self.base["list"] = _reverse("assessments:service_hours")
         elif source in (IndicatorSource.WISH_FULFILMENT, IndicatorSource.WISH_SATISFACTION):
             self.base["list"] = _reverse("services:wish_list", fallback="/services/wishes/")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from assessments.checklists.choices import ItemKind, ItemStatus
 from assessments.checklists.models import ChecklistItem
-from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES, SUM_SERVICE_HOURS
+from assessments.figures.choices import COUNT_ACTIVITIES, COUNT_MEMBERS, MONTHS_ACTIVITIES
 from assessments.figures.subjects import _by_place, day_start, fold_areas, fold_orgs, period_bounds
 from assessments.life import schedule
 from assessments.life.models import Activity
@@ -340,12 +340,6 @@ PLACE_COLUMNS = {AreaLevel.CITY: "city", AreaLevel.DISTRICT: "district", AreaLev
                  AreaLevel.COMMUNITY: "community"}
 
 
-def figures_service_hours_total(subjects, period, indicator):
-    """Hours of the members' service records in the period (the service ledger), by the
-    members' organizations."""
-    return figures_service_hours(subjects, period, indicator)
-
-
 def figures_activity_months(subjects, period, indicator):
     """The months of the period in which the subject held at least one activity (of one type
     when ``params["type"]`` names an activity type's code): a frequency, 主题党日 monthly.
@@ -394,7 +388,6 @@ FIGURES = {
     IndicatorSource.DEVELOPMENT_ON_TIME: figures_development_on_time,
     COUNT_ACTIVITIES: figures_activity_count,
     COUNT_MEMBERS: figures_member_count,
-    SUM_SERVICE_HOURS: figures_service_hours_total,
     MONTHS_ACTIVITIES: figures_activity_months,
     IndicatorSource.MANUAL: figures_manual,
 }

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "grids",
     "services",
     "assessments",
+    "network",
     "portal",
 ]
 

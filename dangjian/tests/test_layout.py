@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("dangjian", "organizations", "grids", "services", "assessments", "portal")
-DOMAIN = ("organizations", "grids", "services", "assessments")
+PACKAGES = ("dangjian", "organizations", "grids", "services", "assessments", "network", "portal")
+DOMAIN = ("organizations", "grids", "services", "assessments", "network")
 LAYERS = ("choices", "models", "selectors", "actions", "permissions", "forms", "views", "urls", "tasks", "demo",
           "serializers", "export", "tests")
 # An app's top level (apart from feature folders) holds only these.

@@ -91,6 +91,10 @@ def flush_dependents() -> None:
     from services.wishes.models import Wish
 
     area_trees, org_trees = demo_trees()
+    if area_trees or org_trees:
+        from network.demo import flush_all
+
+        flush_all(area_trees, org_trees)  # positions, projects, funds, the regional network
     if area_trees:
         from assessments.reports.demo import flush_reports
 
@@ -149,6 +153,7 @@ class Command(BaseCommand):
             self.stdout.write(_("已有区域数据（%(n)d 个区域），未生成演示数据。") % {"n": Area.objects.count()})
             return
         timings = {}
+        self._scale = scale
         started_all = time.perf_counter()
         try:
             demo_password()  # refuse a weak DEMO_PASSWORD before generating anything
@@ -229,7 +234,8 @@ class Command(BaseCommand):
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
-        for key, label in PHASES:
+        labels = dict(PHASES)
+        for key, label in (*PHASES, *((k, k) for k in timings if k not in labels)):  # then network.demo's features
             if key in timings:
                 self.stdout.write(_("  %(label)s：%(s).2f 秒") % {"label": label, "s": timings[key]})
         counts = generator.counts
@@ -255,7 +261,7 @@ class Command(BaseCommand):
         at scale; ``accounts`` are the demo accounts (their nodes), ``first_city_only`` as for
         organizational life."""
         for phase in (self._seed_development, self._seed_transfers, self._seed_dues, self._seed_appraisal,
-                      self._seed_reports):
+                      self._seed_reports, self._seed_network):
             phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
 
     def _seed_development(self, accounts, *, seed, first_city_only, timings):
@@ -343,6 +349,27 @@ class Command(BaseCommand):
         timings["appraisal"] = time.perf_counter() - started
         self.stdout.write(_("民主评议党员 %(rounds)s 个支部次，评议等次 %(grades)s 条。") % {
             "rounds": f"{counts.get('rounds', 0):,}", "grades": f"{counts.get('grades', 0):,}"})
+
+    def _seed_network(self, accounts, *, seed, first_city_only, timings):
+        """阵地、项目、经费、区域化党建 (``network.demo``: each feature's demo one timed phase)
+        and the organizations' temporary branches, positions held and term dates."""
+        from django.utils import timezone
+
+        from network.demo import DemoContext, seed_all
+        from organizations.demo.generator import demo_trees
+
+        area_trees, org_trees = demo_trees()
+        if first_city_only:
+            area_trees, org_trees = area_trees[:1], org_trees[:1]
+        names = [a.username for a in accounts]
+        ctx = DemoContext(
+            scale=self._scale, seed=seed, today=timezone.localdate(), area_trees=area_trees, org_trees=org_trees,
+            users={u.username: u for u in get_user_model().objects.filter(username__in=names)},
+            nodes={a.username: a.node for a in accounts}, log=self.stdout.write,
+        )
+        made = seed_all(ctx, timings)
+        if made:
+            self.stdout.write("，".join(f"{label} {n:,}" for label, n in made.items()))
 
     def _seed_reports(self, accounts, *, seed, first_city_only, timings):
         """一表通 (assessments.reports.demo): a district's quarterly community table and a

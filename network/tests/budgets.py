@@ -1,0 +1,9 @@
+"""Query budgets of the network app, by route name: the most queries one request may run.
+
+Lists and details are measured by the contracts in each feature's ``tests/test_contracts.py``
+(``dangjian.testing.contracts``), which also check the count stays the same with more rows;
+the other tests read their ceilings from here too.  Lower a budget when a page gets cheaper;
+never raise one to make a test pass.
+"""
+BUDGETS: dict[str, int] = {
+}

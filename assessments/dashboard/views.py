@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from assessments.dashboard import permissions
+from assessments.dashboard import permissions, tiles
 from assessments.dashboard import selectors as ds
 from assessments.dashboard.actions import request_refresh
 from assessments.dashboard.export import XLSX_CONTENT_TYPE, chart_workbook, export_filename
@@ -153,6 +153,21 @@ def area_dashboard(request, pk):
         "big_url": _area_url(request, area.pk, period=dash.period_key, screen="big"),
         "normal_url": reverse("dashboard:area", args=[area.pk]) + f"?period={dash.period_key}",
     })
+
+
+@login_required
+@refusals
+def network_panel(request, pk):
+    """阵地与区域化党建 of the area's subtree (``assessments.dashboard.tiles``): the panel the area
+    page loads after it is shown, or a page of its own when opened directly (no script)."""
+    user = request.user
+    area = ds.visible_area_or_404(user, pk)
+    ds.require_view(user, area)
+    context = {"area": area, "sections": tiles.sections(user, area),
+               "dashboard_url": reverse("dashboard:area", args=[area.pk])}
+    if request.headers.get("HX-Request"):
+        return render(request, "assessments/dashboard/_network.html", context)
+    return render(request, "assessments/dashboard/network.html", context)
 
 
 @login_required

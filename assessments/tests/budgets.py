@@ -76,6 +76,7 @@ BUDGETS = {
     # (a savepoint, the UPDATE, its release: SESSION_WRITES), as test_views counts them
     "dashboard-detail": 10,
     "dashboard:area": 10,
+    "dashboard:network": 4,  # first pinned here: the panel's own reads; its sources (tiles.SOURCES) add theirs
     "dashboard:export": 10,
     # ---------------------------------------------------- reads that are no route
     "assessments.life.selectors.org_calendar": 4,  # test_compliance, at most

@@ -1,0 +1,42 @@
+"""The dashboard's panel of positions and the regional network (阵地与区域化党建): current
+figures of an area's subtree (service centres, projects, funds, joint committees,
+instructors, temporary branches, positions held and terms, designations), each feature's
+``selectors.area_tiles(user, area)`` in ``SOURCES`` order.
+
+They are read live, not from the nightly rollup: each source answers with a few grouped
+queries over its own small tables whatever the subtree's size, and the panel is its own
+request (``dashboard:network``, loaded by the area page after it is shown), so the area
+page's budget does not carry them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+# (section title, dotted path of the feature's ``area_tiles``)
+SOURCES: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    tiles: tuple[Tile, ...]
+
+
+def sections(user, area, sources=None) -> list[Section]:
+    """The panel's sections; a source with nothing to show (no tiles) is left out."""
+    out = []
+    for title, path in SOURCES if sources is None else sources:
+        tiles = tuple(Tile(**tile) for tile in import_string(path)(user, area))
+        if tiles:
+            out.append(Section(str(title), tiles))
+    return out

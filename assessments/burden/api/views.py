@@ -24,7 +24,7 @@ def _month(raw) -> date:
         y, m = str(raw).split("-")
         return date(int(y), int(m), 1)
     except (ValueError, TypeError):
-        raise ValidationError({"month": _("月份格式应为 2026-11。")}) from None
+        raise ValidationError({"month": [_("月份格式应为 2026-11。")]}) from None
 
 
 @extend_schema_view(

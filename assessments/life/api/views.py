@@ -115,7 +115,7 @@ class RuleSetViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retrieve
         try:
             day = date.fromisoformat(raw) if raw else timezone.localdate()
         except ValueError:
-            raise ValidationError({"date": _("日期格式应为 YYYY-MM-DD。")}) from None
+            raise ValidationError({"date": [_("日期格式应为 YYYY-MM-DD。")]}) from None
         rule_set = selectors.rule_set_for(Area.objects.get(pk=area.pk), day)
         if rule_set is None:
             raise Http404
@@ -177,7 +177,7 @@ class ActivityViewSet(ScopedModelViewSet):
     def update_object(self, instance, data):
         org = data.pop("org", None)
         if org is not None and org.pk != instance.org_id:
-            raise ValidationError({"org": _("不能更改活动所属的党组织。")})
+            raise ValidationError({"org": [_("不能更改活动所属的党组织。")]})
         attendance = _attendance_dict(data.pop("attendance", None))
         return actions.activity_update(actor=self.actor(), activity=instance, attendance=attendance, **data)
 
@@ -281,7 +281,7 @@ class _MemberReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             try:
                 pk = int(params["org"])
             except ValueError:
-                raise ValidationError({"org": _("党组织编号必须是整数。")}) from None
+                raise ValidationError({"org": [_("党组织编号必须是整数。")]}) from None
             org = orgs_selectors.orgs_for(user).select_related("area").filter(pk=pk).first()
             if org is None:
                 raise Http404
@@ -342,7 +342,7 @@ class ServiceHoursViewSet(_MemberReportViewSet):
             year = int(raw) if raw else timezone.localdate().year
             date(year, 1, 1)
         except ValueError:
-            raise ValidationError({"year": _("年度不正确。")}) from None
+            raise ValidationError({"year": [_("年度不正确。")]}) from None
         members = members_selectors.members_for(self.request.user)
         if isinstance(subject, PartyOrg):
             members = members.filter(selectors.roster_q(subject))

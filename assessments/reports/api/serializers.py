@@ -7,7 +7,8 @@ from dangjian.api.viewsets import _display
 
 class ReportColumnSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True, label=_("列名"))
-    field_name = serializers.CharField(source="field.name", read_only=True, default=None, label=_("字段名称"))
+    field_name = serializers.CharField(source="field.name", read_only=True, default=None, allow_null=True,
+                                       label=_("字段名称"), help_text=_("由报表字段填报的列：字段名称；计算列为空"))
 
     class Meta:
         model = ReportColumn

@@ -6,4 +6,11 @@ the other tests read their ceilings from here too.  Lower a budget when a page g
 never raise one to make a test pass.
 """
 BUDGETS: dict[str, int] = {
+    # 党群服务中心/站 (network.centres)
+    "centres:list": 8,
+    "centres:detail": 7,
+    "centres:coverage": 10,
+    "service-centre-list": 3,
+    "service-centre-detail": 2,
+    "centres:public": 4,
 }

@@ -23,3 +23,14 @@ class FloorAreaStandardAdmin(admin.ModelAdmin):
     list_display = ("area", "level", "min_floor_area", "source")
     list_filter = ("level",)
     raw_id_fields = ("area",)
+
+# ------------------------------------------------------ 示范点与星级 (network.designations)
+from network.designations.models import Designation  # noqa: E402
+
+
+@admin.register(Designation)
+class DesignationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "stars", "place", "granted_on", "valid_until", "revoked_on")
+    list_filter = ("kind", "stars")
+    raw_id_fields = ("org", "area", "centre", "place", "granting_area", "revoked_by", "created_by")
+    readonly_fields = ("created_at",)

@@ -165,6 +165,8 @@ MAIN = (
         L("阵地"),
         Link(L("党群服务中心"), "centres:list", "house-heart"),
         Link(L("阵地覆盖"), "centres:coverage_index", "pin-map"),
+        Link(L("示范点与星级"), "designations:list", "award-fill"),
+        Link(L("示范点按区域统计"), "designations:counts_index", "diagram-3-fill"),
     ),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
 )

@@ -369,6 +369,7 @@ SPECTACULAR_SETTINGS = {
         "GrantRoleEnum": "organizations.grants.choices.Role",
         "ReportStatusEnum": "assessments.reports.choices.ReportStatus",
         "CentreLevelEnum": "network.centres.choices.CentreLevel",
+        "DesignationKindEnum": "network.designations.choices.DesignationKind",
     },
 }
 

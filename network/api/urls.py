@@ -4,6 +4,7 @@ from importlib import import_module
 
 FEATURES: tuple[str, ...] = (
     "network.centres",
+    "network.designations",
 )
 
 

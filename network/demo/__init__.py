@@ -21,6 +21,7 @@ from importlib import import_module
 # of an earlier one: projects read centres, funds read projects, designations read the rest).
 FEATURES: tuple[str, ...] = (
     "network.centres.demo",
+    "network.designations.demo",
 )
 
 

@@ -13,4 +13,10 @@ BUDGETS: dict[str, int] = {
     "service-centre-list": 3,
     "service-centre-detail": 2,
     "centres:public": 4,
+    # 示范点与星级 (network.designations)
+    "designations:list": 8,
+    "designations:detail": 7,
+    "designations:counts": 10,
+    "designation-list": 3,
+    "designation-detail": 2,
 }

@@ -20,3 +20,24 @@ def centre_at(area, level=None, **fields):
               "opening_hours": "周一至周五 8:30-17:30", "phone": "0415-2000000", "facilities": ["activity_room"]}
     values.update(fields)
     return ServiceCentre.objects.create(level=level, area=area, **values)
+
+
+# ------------------------------------------------------ 示范点与星级 (network.designations)
+def designation_of(subject, kind=None, **fields):
+    """A designation of a party organization, an area or a service centre (``place`` from it)."""
+    from datetime import date
+
+    from network.centres.models import ServiceCentre
+    from network.designations.choices import DesignationKind
+    from network.designations.models import Designation
+    from organizations.areas.models import Area
+
+    if isinstance(subject, Area):
+        values = {"area": subject, "place": subject, "kind": kind or DesignationKind.DEMO_COMMUNITY}
+    elif isinstance(subject, ServiceCentre):
+        values = {"centre": subject, "place": subject.area, "kind": kind or DesignationKind.DEMO_CENTRE}
+    else:
+        values = {"org": subject, "place": subject.area, "kind": kind or DesignationKind.DEMO_BRANCH}
+    values.setdefault("granted_on", date(2025, 1, 1))
+    values.update(fields)
+    return Designation.objects.create(**values)

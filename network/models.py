@@ -1,2 +1,8 @@
 """Every model of the app (阵地、项目、经费、区域化党建), defined in its feature folder and
 re-exported here (tables and migrations are unchanged)."""
+
+# 党群服务中心/站 (network.centres)
+from network.centres.models import FloorAreaStandard, ServiceCentre  # noqa: E402,F401
+
+# 示范点与星级 (network.designations)
+from network.designations.models import Designation  # noqa: E402,F401

@@ -128,6 +128,7 @@ MAIN = (
         Group(L("居民端（手机）"), (
             Link(L("居民提交心愿"), "services:wish_submit", "phone"),
             Link(L("居民点单"), "requests:submit", "phone"),
+            Link(L("居民找党群服务中心"), "centres:public", "geo-alt"),
         )),
     )),
     _section(
@@ -159,6 +160,14 @@ MAIN = (
             Link(L("指标库"), "reports:figures", "book-half"),
         )),
     )),
+    # 阵地 (network.centres, network.designations)
+    _section(
+        L("阵地"),
+        Link(L("党群服务中心"), "centres:list", "house-heart"),
+        Link(L("阵地覆盖"), "centres:coverage_index", "pin-map"),
+        Link(L("示范点与星级"), "designations:list", "award-fill"),
+        Link(L("示范点按区域统计"), "designations:counts_index", "diagram-3-fill"),
+    ),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
 )
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("dashboard/", include("assessments.dashboard.urls")),
     path("burden/", include("assessments.burden.urls")),
     path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
+    path("", include("network.centres.urls")),  # 党群服务中心: public finder under /c/, staff under /network/centres/
+    path("network/designations/", include("network.designations.urls")),  # 示范点与星级
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from dangjian.forms import attach_errors
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import refusals
 from dangjian.scoping import get_scope
+from network.designations import selectors as designations_selectors
 from organizations.areas import actions as areas_actions
 from organizations.areas import permissions, selectors
 from organizations.areas.choices import AreaLevel
@@ -105,6 +106,9 @@ def area_index(request):
                 *trees.tree_order()
             )
         )
+    counts = designations_selectors.current_counts(areas)  # 示范点与星级 badges: one grouped query
+    for a in areas:
+        a.designation_count = counts.get(a.pk, 0)
     return render(request, "organizations/area_index.html", {"areas": areas})
 
 
@@ -132,6 +136,10 @@ def area_detail(request, pk):
         central_households = list(
             members_selectors.central_households_for(user).filter(building=area).select_related("member").order_by("member__name")
         )
+    children = list(children)
+    counts = designations_selectors.current_counts(children, within=area)  # 示范点与星级 badges: one grouped query
+    for c in children:
+        c.designation_count = counts.get(c.pk, 0)
     return render(
         request,
         "organizations/area_detail.html",

@@ -13,6 +13,7 @@ from dangjian.forms import attach_errors
 from dangjian.portal import _visible_ids, refusals
 from dangjian.portal import int_param as _int_param
 from dangjian.portal import paginate as _paginate
+from network.designations import selectors as designations_selectors
 from organizations.areas import selectors as areas_selectors
 from organizations.grants import permissions as grants_permissions
 from organizations.members import permissions as members_permissions
@@ -118,6 +119,7 @@ def org_detail(request, pk):
             "warnings": warnings,
             "can_manage": permissions.can_manage_org(user, org),
             "can_view_roster": members_permissions.can_view_roster(user),
+            "designations": designations_selectors.org_current(org),  # 示范点与星级: one query
         },
     )
 

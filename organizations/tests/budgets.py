@@ -29,10 +29,10 @@ BUDGETS = {
     "resident-unit-list?within": 4,
     "central-household-list?within": 4,
     # pages
-    "organizations:area_index": 8,  # first pinned here (test_views_areas pins it only against itself)
-    "organizations:area_detail": 13,  # a building with entrances (the children read too); test_contracts.TestAreaDetailPage
+    "organizations:area_index": 9,  # first pinned here (test_views_areas pins it only against itself); +1 the areas' current designations (network.designations)
+    "organizations:area_detail": 14,  # a building with entrances (the children read too); test_contracts.TestAreaDetailPage; +1 the children's current designations
     "organizations:org_list": 8,
-    "organizations:org_detail": 14,
+    "organizations:org_detail": 15,  # +1 the organization's current designations (network.designations)
     "organizations:member_list": 10,
     "organizations:member_detail": 10,
     "organizations:unit_list": 8,

@@ -13,9 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 # (section title, dotted path of the feature's ``area_tiles``)
-SOURCES: tuple[tuple[str, str], ...] = ()
+SOURCES: tuple[tuple[str, str], ...] = (
+    (gettext_lazy("党群服务阵地"), "network.centres.selectors.area_tiles"),
+    (gettext_lazy("示范点与星级党支部"), "network.designations.selectors.area_tiles"),
+)
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,13 @@ MAIN = (
         )),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
+    # 党建指导员 (network.instructors): instructors of 两新 organizations, their visits, the coverage
+    _section(
+        L("党建指导员"),
+        Link(L("党建指导员"), "instructors:list", "person-badge"),
+        Link(L("走访滞后"), "instructors:behind", "alarm"),
+        Link(L("两新组织覆盖情况"), "instructors:coverage_index", "pie-chart"),
+    ),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

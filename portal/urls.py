@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/", include("assessments.dashboard.urls")),
     path("burden/", include("assessments.burden.urls")),
     path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
+    path("network/instructors/", include("network.instructors.urls")),  # 党建指导员 (network.instructors)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

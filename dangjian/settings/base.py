@@ -368,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
         "GrantRoleEnum": "organizations.grants.choices.Role",
         "ReportStatusEnum": "assessments.reports.choices.ReportStatus",
+        "InstructorSourceEnum": "network.instructors.choices.InstructorSource",
+        "InstructorVisitKindEnum": "network.instructors.choices.VisitKind",
     },
 }
 

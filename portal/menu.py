@@ -85,6 +85,7 @@ MAIN = (
         Group(L("党员队伍"), (
             Link(L("发展党员"), "organizations:development_index", "person-plus"),
             Link(L("组织关系转接"), "organizations:transfer_list", "arrow-left-right"),
+            Link(L("临时党支部"), "organizations:temporary_list", "diagram-2"),
             Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
         )),
         Group(L("我的"), (

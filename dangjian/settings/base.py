@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "assessments.reports.choices.ReportStatus",
         "InstructorSourceEnum": "network.instructors.choices.InstructorSource",
         "InstructorVisitKindEnum": "network.instructors.choices.VisitKind",
+        "TemporaryPurposeEnum": "organizations.temporary.choices.TemporaryPurpose",
     },
 }
 

@@ -100,4 +100,9 @@ BUDGETS = {
     "organizations:member_transfers": 9,  # the member, the count, the rows with their letters
     "transfer-list": 3,
     "transfer-detail": 4,  # scope, the transfer, it again with both ends and the letter, its events
+    # 临时党支部 (organizations.temporary)
+    "organizations:temporary_list": 8,
+    "organizations:temporary_detail": 8,
+    "temporary-branch-list": 4,
+    "temporary-branch-detail": 3,
 }

@@ -44,7 +44,7 @@ def seed_for_demo(ctx) -> dict[str, int]:
         return {}
     by_tree = defaultdict(list)
     for s in streets:
-        by_tree[s.area.tree_id].append(s)
+        by_tree[trees.span(s.area).tree].append(s)
     demo_node = ctx.nodes.get("street")
     per_city = PER_CITY.get(ctx.scale, DEFAULT_PER_CITY)
     plan = []  # (parent, due): the demo street's first, past its expected end
@@ -101,13 +101,15 @@ def _graft(plan, starts, rng):
     parents = {p.pk: p for p, _ in plan}
     gaps = defaultdict(list)
     for pk, kids in children.items():
-        gaps[parents[pk].tree_id].append((parents[pk].rght, 2 * len(kids)))
+        at = trees.span(parents[pk])
+        gaps[at.tree].append((at.end, 2 * len(kids)))
     for tree, tree_gaps in gaps.items():
         trees.make_room(PartyOrg, tree, tree_gaps)
     moved = {p.pk: p for p in PartyOrg.objects.filter(pk__in=list(children))}
     for pk, kids in children.items():
         p = moved[pk]
-        trees.graft_tree_fields(kids, under=trees.span(p), depth=p.depth + 1, start=p.rght - 2 * len(kids),
+        at = trees.span(p)
+        trees.graft_tree_fields(kids, under=at, depth=p.depth + 1, start=at.end - 2 * len(kids),
                                 parent_key=lambda n: None)
     PartyOrg.objects.bulk_create(made)
     return made, moved

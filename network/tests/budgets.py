@@ -10,7 +10,7 @@ BUDGETS: dict[str, int] = {
     "instructors:list": 8,
     "instructors:detail": 9,
     "instructors:behind": 8,
-    "instructors:coverage": 9,
+    "instructors:coverage": 10,  # a street or above: its child areas (one query); a community is its own row
     "instructor-list": 4,
     "instructor-detail": 3,
     "instructor-visit-list": 3,

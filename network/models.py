@@ -6,3 +6,4 @@ from network.centres.models import FloorAreaStandard, ServiceCentre  # noqa: E40
 
 # 示范点与星级 (network.designations)
 from network.designations.models import Designation  # noqa: E402,F401
+from network.instructors.models import Instructor, InstructorAssignment, InstructorVisit  # noqa: F401

@@ -513,3 +513,29 @@ class IntroductionLetterAdmin(ReadOnlyAdmin):
     list_display = ("number", "direction", "issuer_name", "destination", "issued_on", "valid_until")
     list_filter = ("direction", "year")
     search_fields = ("number", "issuer_name", "destination", "transfer__member__name")
+
+
+# ------------------------------------------------------------------ 临时党支部 (organizations.temporary)
+from organizations.temporary.models import Secondment, TemporaryBranch  # noqa: E402
+
+
+class SecondmentInline(admin.TabularInline):
+    model = Secondment
+    extra = 0
+    raw_id_fields = ("member",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TemporaryBranch)
+class TemporaryBranchAdmin(ReadOnlyAdmin):
+    list_display = ("org", "purpose", "project_name", "started_on", "expected_end", "dissolved_on")
+    list_filter = ("purpose",)
+    search_fields = ("org__name", "project_name")
+    list_select_related = ("org",)
+    inlines = (SecondmentInline,)

@@ -42,6 +42,10 @@ from organizations.orgs.models import (  # noqa: F401
     PartyOrgManager,
     PartyOrgQuerySet,
 )
+from organizations.temporary.models import (  # noqa: F401
+    Secondment,
+    TemporaryBranch,
+)
 from organizations.transfers.models import (  # noqa: F401
     IntroductionLetter,
     Transfer,

@@ -85,6 +85,7 @@ MAIN = (
         Group(L("党员队伍"), (
             Link(L("发展党员"), "organizations:development_index", "person-plus"),
             Link(L("组织关系转接"), "organizations:transfer_list", "arrow-left-right"),
+            Link(L("临时党支部"), "organizations:temporary_list", "diagram-2"),
             Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
         )),
         Group(L("我的"), (
@@ -169,6 +170,13 @@ MAIN = (
         Link(L("示范点按区域统计"), "designations:counts_index", "diagram-3-fill"),
     ),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
+    # 党建指导员 (network.instructors): instructors of 两新 organizations, their visits, the coverage
+    _section(
+        L("党建指导员"),
+        Link(L("党建指导员"), "instructors:list", "person-badge"),
+        Link(L("走访滞后"), "instructors:behind", "alarm"),
+        Link(L("两新组织覆盖情况"), "instructors:coverage_index", "pie-chart"),
+    ),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

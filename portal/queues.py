@@ -33,6 +33,7 @@ from grids.diary import selectors as diary
 from organizations.areas.choices import AreaLevel
 from organizations.development import selectors as development
 from organizations.grants.choices import Role
+from organizations.temporary import selectors as temporary
 from organizations.transfers import selectors as transfers
 from services.checkins import rules as checkin_rules
 from services.checkins import selectors as checkins
@@ -168,6 +169,17 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             _url("assessments:appraisal:sheet"),
             f"{reverse('assessments:appraisal:index')}?status={AppraisalStatus.DRAFT}", _("没有进行中的民主评议。"),
             optional=not holds(Role.COMMUNITY),
+        )
+    if manage_above_community or holds(Role.COMMUNITY):
+        # 临时党支部: branches of the organizations the user manages past (or within 30 days of)
+        # their expected end and not dissolved
+        specs["temporary_due"] = _Spec(
+            _("待撤销的临时党支部"),
+            Head(temporary.due_for_dissolution(user, today), order=(F("expected_end").asc(), F("pk").asc()),
+                 label=Concat(F("org__name"), Value(" · "), F("project_name"), output_field=CharField()),
+                 day=F("expected_end")),
+            _url("organizations:temporary_detail"), f"{reverse('organizations:temporary_list')}?status=due",
+            _("没有待撤销的临时党支部。"), optional=True,
         )
     if holds(Role.STREET, Role.COMMUNITY):
         specs["whistles_confirm"] = _Spec(

@@ -370,6 +370,9 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "assessments.reports.choices.ReportStatus",
         "CentreLevelEnum": "network.centres.choices.CentreLevel",
         "DesignationKindEnum": "network.designations.choices.DesignationKind",
+        "InstructorSourceEnum": "network.instructors.choices.InstructorSource",
+        "InstructorVisitKindEnum": "network.instructors.choices.VisitKind",
+        "TemporaryPurposeEnum": "organizations.temporary.choices.TemporaryPurpose",
     },
 }
 

@@ -5,6 +5,7 @@ from importlib import import_module
 FEATURES: tuple[str, ...] = (
     "network.centres",
     "network.designations",
+    "network.instructors",
 )
 
 

@@ -22,6 +22,8 @@ from importlib import import_module
 FEATURES: tuple[str, ...] = (
     "network.centres.demo",
     "network.designations.demo",
+    "network.instructors.demo",
+    "organizations.temporary.demo",
 )
 
 

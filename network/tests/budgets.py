@@ -19,4 +19,13 @@ BUDGETS: dict[str, int] = {
     "designations:counts": 10,
     "designation-list": 3,
     "designation-detail": 2,
+    # 党建指导员 (network.instructors)
+    "instructors:list": 8,
+    "instructors:detail": 9,
+    "instructors:behind": 8,
+    "instructors:coverage": 10,  # a street or above: its child areas (one query); a community is its own row
+    "instructor-list": 4,
+    "instructor-detail": 3,
+    "instructor-visit-list": 3,
+    "instructor-visit-detail": 2,
 }

@@ -7,6 +7,7 @@ from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
 from organizations.staff.api.views import AccountViewSet
+from organizations.temporary.api.views import ROUTES as TEMPORARY_ROUTES
 from organizations.transfers.api.views import TransferViewSet
 from organizations.units.api.views import ResidentUnitViewSet
 
@@ -24,6 +25,7 @@ ROUTES = (
     ("dues/bases", DuesBaseViewSet, "dues-base"),
     ("development-cases", DevelopmentCaseViewSet, "development-case"),
     ("transfers", TransferViewSet, "transfer"),
+    *TEMPORARY_ROUTES,  # 临时党支部 (organizations.temporary)
 )
 
 

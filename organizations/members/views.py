@@ -33,6 +33,7 @@ from organizations.members.forms import (
 from organizations.members.models import current_q
 from organizations.orgs import permissions as orgs_permissions
 from organizations.orgs import selectors as orgs_selectors
+from organizations.temporary import selectors as temporary_selectors
 
 # ----------------------------------------------------------------------------- members
 # the member states counted beside the roster's total (组织关系转接)
@@ -154,6 +155,7 @@ def member_detail(request, pk):
             "can_edit": permissions.can_manage_member(user, member),
             "can_edit_household": permissions.can_manage_member_household(user, member),
             "org_visible": bool(_visible_ids(orgs_selectors.orgs_for(user), [member.organization_id])),
+            "secondment": temporary_selectors.open_secondment_of(member),  # 临时党支部 (organizations.temporary)
             "residence_visible": bool(
                 member.residence_id and _visible_ids(areas_selectors.areas_for(user), [member.residence_id])
             ),

@@ -29,8 +29,11 @@ BUDGETS = {
     "resident-unit-list?within": 4,
     "central-household-list?within": 4,
     # pages
-    "organizations:area_index": 9,  # first pinned here (test_views_areas pins it only against itself); +1 the areas' current designations (network.designations)
-    "organizations:area_detail": 14,  # a building with entrances (the children read too); test_contracts.TestAreaDetailPage; +1 the children's current designations
+    # first pinned here (test_views_areas pins it only against itself); +1 the areas' current designations
+    "organizations:area_index": 9,
+    # a building with entrances (the children read too); test_contracts.TestAreaDetailPage; +1 the children's
+    # current designations (network.designations)
+    "organizations:area_detail": 14,
     "organizations:org_list": 8,
     "organizations:org_detail": 15,  # +1 the organization's current designations (network.designations)
     "organizations:member_list": 10,
@@ -100,4 +103,9 @@ BUDGETS = {
     "organizations:member_transfers": 9,  # the member, the count, the rows with their letters
     "transfer-list": 3,
     "transfer-detail": 4,  # scope, the transfer, it again with both ends and the letter, its events
+    # 临时党支部 (organizations.temporary)
+    "organizations:temporary_list": 8,
+    "organizations:temporary_detail": 8,
+    "temporary-branch-list": 4,
+    "temporary-branch-detail": 3,
 }

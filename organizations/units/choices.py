@@ -11,3 +11,4 @@ class ResidentUnitKind(models.TextChoices):
     SCHOOL = "school", _("学校")
     HOSPITAL = "hospital", _("医院")
     OTHER = "other", _("其他")
+    PROPERTY = "property", _("物业服务企业")

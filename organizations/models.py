@@ -51,3 +51,9 @@ from organizations.units.models import (  # noqa: F401
     ResidentUnit,
     ResidentUnitQuerySet,
 )
+from organizations.roles.models import (  # noqa: F401
+    LeaderLink,
+    LeaderVisit,
+    Position,
+    TermRule,
+)

@@ -336,6 +336,7 @@ SCOPE_USER_FACTS = {
     "member": ("organizations.Member", "user"),  # has a party-member record
     "responder": ("services.Responder", "user"),  # answers whistles for a department or unit
     "grid_worker": ("grids.GridTeamMember", "user"),  # sits on a grid's team
+    "leader": ("organizations.LeaderLink", "leader"),  # a leader linked to a community (领导联系社区)
 }
 
 # --- Domain defaults a deployment may change (see the README) --------------------------

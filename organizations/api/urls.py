@@ -6,6 +6,7 @@ from organizations.development.api.views import DevelopmentCaseViewSet
 from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
+from organizations.roles.api.views import ROUTES as ROLES_ROUTES
 from organizations.staff.api.views import AccountViewSet
 from organizations.transfers.api.views import TransferViewSet
 from organizations.units.api.views import ResidentUnitViewSet
@@ -24,6 +25,8 @@ ROUTES = (
     ("dues/bases", DuesBaseViewSet, "dues-base"),
     ("development-cases", DevelopmentCaseViewSet, "development-case"),
     ("transfers", TransferViewSet, "transfer"),
+    # 任职与换届 (交叉任职、一肩挑、换届提醒、领导联系社区), read-only
+    *ROLES_ROUTES,
 )
 
 

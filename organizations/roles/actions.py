@@ -106,7 +106,7 @@ def position_record(*, actor, member, body, post, started_on, ended_on=None, org
 @transaction.atomic
 def position_end(*, actor, position, ended_on: date, today: date | None = None) -> Position:
     today = today or timezone.localdate()
-    position = Position.objects.select_for_update().select_related("community", "org").get(pk=position.pk)
+    position = Position.objects.select_for_update(of=("self",)).select_related("community", "org").get(pk=position.pk)
     if not permissions.can_manage_community(actor, position.community):
         raise PermissionDeniedError(REFUSED)
     if ended_on < position.started_on:
@@ -207,7 +207,7 @@ def refresh_link(link) -> None:
 
 @transaction.atomic
 def visit_record(*, actor, link, on: date, days=Decimal("1"), note="") -> LeaderVisit:
-    link = LeaderLink.objects.select_for_update().select_related("community").get(pk=link.pk)
+    link = LeaderLink.objects.select_for_update(of=("self",)).select_related("community").get(pk=link.pk)
     if not permissions.can_log_visit(actor, link):
         if not permissions.can_read_area(actor, link.community) and link.leader_id != getattr(actor, "pk", None):
             raise Http404

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian import trees
-from dangjian.scoping import InArea
+from dangjian.scoping import InArea, InOrg
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
@@ -211,8 +211,10 @@ def child_counts(user, area, today: date) -> list[dict]:
 
 # ------------------------------------------------------------------------ terms
 def orgs_with_terms(user):
+    """The organizations of the user's managing grants with a term start, each with its end."""
     return (
-        PartyOrg.objects.visible_to(user).filter(term_started_on__isnull=False)
+        PartyOrg.objects.granted(user, InOrg("", ROLES_READERS), InArea("area", ROLES_READERS))
+        .filter(term_started_on__isnull=False)
         .annotate(term_end=TermEnd())
     )
 

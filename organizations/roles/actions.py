@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,20 +52,40 @@ def _body_community(*, body, org, place, unit):
     return _community_of(place)
 
 
+FLAGGED_CATEGORIES = (OrgCategory.COMMUNITY, OrgCategory.COMPOUND)
+
+
 def refresh_secretary_flags(community, today: date | None = None) -> int:
-    """Recompute ``secretary_also_chairs`` of the community-level party organizations of
-    ``community``: their secretary holds a current chair (主任) of the community's residents'
-    or owners' committee.  Returns how many flags changed."""
+    """Recompute ``secretary_also_chairs`` (一肩挑) of the community's and its compounds' party
+    organizations: their secretary holds a current chair (主任) of a residents' or owners'
+    committee of the community.  Set-based (one read, at most two updates); returns how many
+    flags changed."""
     today = today or timezone.localdate()
-    changed = 0
-    for org in PartyOrg.objects.select_for_update().filter(area=community, category=OrgCategory.COMMUNITY):
-        chairs = org.secretary_id is not None and current(Position.objects.filter(
-            member_id=org.secretary_id, community=community, body__in=CHAIRED_BODIES, post=Post.CHAIR,
-        ), today).exists()
-        if org.secretary_also_chairs != chairs:
-            PartyOrg.objects.filter(pk=org.pk).update(secretary_also_chairs=chairs)
-            changed += 1
-    return changed
+    chairs = current(Position.objects.filter(
+        member=OuterRef("secretary_id"), community=community, body__in=CHAIRED_BODIES, post=Post.CHAIR,
+    ), today)
+    rows = (
+        PartyOrg.objects.filter(trees.subtree_q(community, "area"), category__in=FLAGGED_CATEGORIES)
+        .annotate(chairs=Exists(chairs)).exclude(chairs=F("secretary_also_chairs")).values_list("pk", "chairs")
+    )
+    on = [pk for pk, flag in rows if flag]
+    off = [pk for pk, flag in rows if not flag]
+    if on:
+        PartyOrg.objects.filter(pk__in=on).update(secretary_also_chairs=True)
+    if off:
+        PartyOrg.objects.filter(pk__in=off).update(secretary_also_chairs=False)
+    return len(on) + len(off)
+
+
+def refresh_flags_of_day(today: date) -> int:
+    """The communities where a post began today or ended yesterday: their flags recomputed
+    (the daily task; a position recorded ahead of its dates changes the flag on the day)."""
+    from datetime import timedelta
+
+    communities = Area.objects.filter(pk__in=Position.objects.filter(
+        Q(started_on=today) | Q(ended_on=today - timedelta(days=1)), body__in=(Body.PARTY_COMMITTEE, *CHAIRED_BODIES),
+    ).values("community_id"))
+    return sum(refresh_secretary_flags(c, today) for c in communities)
 
 
 @transaction.atomic

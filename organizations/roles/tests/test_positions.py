@@ -132,3 +132,28 @@ class TestRecording(RolesWorld):
         with pytest.raises(ValidationError):
             actions.position_record(actor=self.writer, member=self.person(self.w.a), body=Body.RESIDENTS,
                                     post=Post.CHAIR, place=self.w.a.building, started_on=date(2021, 1, 1))
+
+
+class TestDailyRefresh(RolesWorld):
+    def test_a_chair_recorded_ahead_sets_the_flag_on_its_first_day(self):
+        from organizations.roles.tasks import refresh_secretary_flags
+
+        a = self.w.a
+        boss = self.person(a)
+        self.party_post(a, boss, post=Post.SECRETARY)
+        self.residents_post(a, boss, started_on=today() + timedelta(days=1))
+        a.committee.refresh_from_db()
+        assert not a.committee.secretary_also_chairs
+        assert actions.refresh_flags_of_day(today() + timedelta(days=1)) == 1
+        a.committee.refresh_from_db()
+        assert a.committee.secretary_also_chairs
+        assert refresh_secretary_flags() == 0  # today: nothing began or ended
+
+    def test_a_compound_secretary_chairing_the_owners_committee(self):
+        a = self.w.a
+        boss = self.person(a)
+        actions.position_record(actor=self.writer, member=boss, body=Body.PARTY_COMMITTEE, post=Post.SECRETARY,
+                                org=a.branch, started_on=date(2021, 1, 1))
+        self.owners_post(a, boss, post=Post.CHAIR)
+        a.branch.refresh_from_db()
+        assert a.branch.secretary_id == boss.pk and a.branch.secretary_also_chairs

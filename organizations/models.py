@@ -42,6 +42,12 @@ from organizations.orgs.models import (  # noqa: F401
     PartyOrgManager,
     PartyOrgQuerySet,
 )
+from organizations.roles.models import (  # noqa: F401
+    LeaderLink,
+    LeaderVisit,
+    Position,
+    TermRule,
+)
 from organizations.transfers.models import (  # noqa: F401
     IntroductionLetter,
     Transfer,
@@ -50,10 +56,4 @@ from organizations.transfers.models import (  # noqa: F401
 from organizations.units.models import (  # noqa: F401
     ResidentUnit,
     ResidentUnitQuerySet,
-)
-from organizations.roles.models import (  # noqa: F401
-    LeaderLink,
-    LeaderVisit,
-    Position,
-    TermRule,
 )

@@ -9,7 +9,7 @@ On the demo trees, in bulk (a fixed number of queries per batch):
   of compound branch secretaries chair their compound's owners' committee.  The
   organizations' ``secretary_also_chairs`` flags are then set from these positions, so the
   flag and the positions agree;
-* term dates are spread: about 6 % of the organizations' terms end within six months and
+* term dates are spread: about 6 % of the organizations' terms (党小组 aside) end within six months and
   2 % have ended — the demo ``community`` account's community organization among the first,
   one of its branches among the second (the ``street`` account sees both);
 * every community has a leader (14 days a year, the ``district`` account for the demo
@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from dangjian import trees
 from organizations.areas.choices import AreaLevel
-from organizations.orgs.choices import OrgCategory
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 from organizations.roles import progress
 from organizations.roles.choices import CHAIRED_BODIES, DEFAULT_LIAISON_DAYS, Body, LinkKind, Post
@@ -60,7 +60,7 @@ def seed_for_demo(ctx) -> dict[str, int]:
         return {}
     orgs = list(
         PartyOrg.objects.filter(trees.in_trees_q(ctx.org_trees))
-        .values("pk", "parent_id", "area_id", "area__level", "category", "secretary_id", "term_years",
+        .values("pk", "parent_id", "area_id", "area__level", "kind", "category", "secretary_id", "term_years",
                 "term_started_on", "depth")
         .order_by("pk")
     )
@@ -144,6 +144,8 @@ def seed_for_demo(ctx) -> dict[str, int]:
     demo_branch = (branches_of.get(demo_org["pk"]) or [None])[0] if demo_org else None
     changed, due, overdue = [], 0, 0
     for o in orgs:
+        if o["kind"] == OrgKind.GROUP:
+            continue  # a 党小组 elects no committee
         years = o["term_years"] or 3
         u = rng.random()
         if demo_org and o["pk"] == demo_org["pk"]:
@@ -192,7 +194,7 @@ def seed_for_demo(ctx) -> dict[str, int]:
         demo = link.community_id == demo_area
         if link.kind == LinkKind.LIAISON:
             due_days = DEFAULT_LIAISON_DAYS * elapsed / 365
-            factor = Decimal(str(round(rng.uniform(0.5, 1.4), 2))) if not demo else Decimal("1.2")
+            factor = Decimal(str(round(rng.uniform(0.7, 1.5), 2))) if not demo else Decimal("1.2")
             target = (due_days * factor / progress.HALF).to_integral_value() * progress.HALF
             logged = Decimal("0")
             while logged < target:

@@ -25,7 +25,7 @@ from dangjian.scoping import InArea, InOrg
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
 from organizations.members.models import Member
-from organizations.orgs.choices import OrgCategory
+from organizations.orgs.choices import OrgCategory, OrgKind
 from organizations.orgs.models import PartyOrg
 from organizations.orgs.rules import default_term_years
 from organizations.roles.choices import CROSS_BODIES, REMINDER_MONTHS, Body, LinkKind
@@ -211,10 +211,11 @@ def child_counts(user, area, today: date) -> list[dict]:
 
 # ------------------------------------------------------------------------ terms
 def orgs_with_terms(user):
-    """The organizations of the user's managing grants with a term start, each with its end."""
+    """The organizations of the user's managing grants with a term start, each with its end
+    (a 党小组 elects no committee: it has no 换届)."""
     return (
         PartyOrg.objects.granted(user, InOrg("", ROLES_READERS), InArea("area", ROLES_READERS))
-        .filter(term_started_on__isnull=False)
+        .filter(term_started_on__isnull=False).exclude(kind=OrgKind.GROUP)
         .annotate(term_end=TermEnd())
     )
 

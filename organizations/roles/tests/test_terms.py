@@ -148,3 +148,10 @@ class TestRenew(RolesWorld):
         other = user_with(Role.COMMUNITY, self.w.b.area)
         with pytest.raises(PermissionDeniedError):
             actions.term_renew(actor=other, org=self.w.a.branch, elected_on=date(2024, 1, 1))
+
+
+class TestGroups(RolesWorld):
+    def test_a_party_group_has_no_term_reminder(self):
+        group = self.w.a.group
+        PartyOrg.objects.filter(pk=group.pk).update(term_started_on=date(2000, 1, 1), term_years=3)
+        assert group.pk not in set(selectors.term_reminders(self.cadre, date(2026, 1, 1)).values_list("pk", flat=True))

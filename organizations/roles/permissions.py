@@ -37,6 +37,11 @@ def can_open_my_links(user) -> bool:
     return is_leader(user)
 
 
+def can_open_link(user) -> bool:
+    """A link's page: a reader of the communities' links, or a leader (their own links)."""
+    return can_read_roles(user) or is_leader(user)
+
+
 def can_log_visit(user, link) -> bool:
     if link.leader_id is not None and link.leader_id == getattr(user, "pk", None):
         return True

@@ -258,11 +258,7 @@ def _link_or_404(user, pk):
     return portal.get_visible_or_404(rows, pk=pk)
 
 
-def _can_open_link(user) -> bool:
-    return permissions.can_read_roles(user) or permissions.is_leader(user)
-
-
-@page_access(_can_open_link, REFUSED)
+@page_access(permissions.can_open_link, REFUSED)
 @refusals
 def leader_detail(request, pk):
     user, today = request.user, _today()

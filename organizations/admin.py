@@ -523,6 +523,32 @@ class SecondmentInline(admin.TabularInline):
     model = Secondment
     extra = 0
     raw_id_fields = ("member",)
+# ---------------------------------------------------------------- 任职与换届 (roles)
+from organizations.roles.models import LeaderLink, LeaderVisit, Position, TermRule  # noqa: E402
+
+
+@admin.register(TermRule)
+class TermRuleAdmin(admin.ModelAdmin):
+    """Editable: the years of a new committee's term, by kind and/or category (blank: any)."""
+
+    list_display = ("kind", "category", "years", "note")
+    list_filter = ("kind", "category")
+    list_editable = ("years",)
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyAdmin):
+    list_display = ("member", "body", "post", "community", "org", "place", "unit", "started_on", "ended_on")
+    list_filter = ("body", "post")
+    search_fields = ("member__name", "community__name", "org__name", "unit__name")
+    list_select_related = ("member", "community", "org", "place", "unit")
+
+
+class LeaderVisitInline(admin.TabularInline):
+    model = LeaderVisit
+    fields = ("date", "days", "note", "recorded_by")
+    readonly_fields = fields
+    extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -539,3 +565,12 @@ class TemporaryBranchAdmin(ReadOnlyAdmin):
     search_fields = ("org__name", "project_name")
     list_select_related = ("org",)
     inlines = (SecondmentInline,)
+
+@admin.register(LeaderLink)
+class LeaderLinkAdmin(ReadOnlyAdmin):
+    list_display = ("leader_name", "leader_post", "community", "kind", "year", "required_days", "visits_per_month",
+                    "days_logged", "covered_until")
+    list_filter = ("kind", "year")
+    search_fields = ("leader_name", "leader_post", "community__name")
+    list_select_related = ("community",)
+    inlines = (LeaderVisitInline,)

@@ -42,6 +42,12 @@ from organizations.orgs.models import (  # noqa: F401
     PartyOrgManager,
     PartyOrgQuerySet,
 )
+from organizations.roles.models import (  # noqa: F401
+    LeaderLink,
+    LeaderVisit,
+    Position,
+    TermRule,
+)
 from organizations.temporary.models import (  # noqa: F401
     Secondment,
     TemporaryBranch,

@@ -48,6 +48,8 @@ urlpatterns = [
     path("statistics/", include("organizations.statistics.urls")),
     # 临时党支部 (temporary branches)
     path("temporary/", include("organizations.temporary.urls")),
+    # 任职与换届: people in several roles (交叉任职、一肩挑), 换届 reminders, leaders linked to communities
+    path("roles/", include("organizations.roles.urls")),
     # Excel import / export
     path("import/<str:kind>/", io_views.import_start, name="import_start"),
     path("import/<str:kind>/template.xlsx", io_views.import_template, name="import_template"),

@@ -88,9 +88,16 @@ MAIN = (
             Link(L("临时党支部"), "organizations:temporary_list", "diagram-2"),
             Link(L("党费收缴"), "organizations:dues_index", "cash-coin", quick_if=can_view_roster),
         )),
+        # 任职与换届 (organizations.roles): 一肩挑、交叉任职, 换届 reminders, leaders linked to communities
+        Group(L("任职与换届"), (
+            Link(L("一肩挑与交叉任职"), "organizations:roles_index", "person-badge"),
+            Link(L("换届提醒"), "organizations:roles_terms", "calendar-event"),
+            Link(L("领导联系社区"), "organizations:roles_leaders", "person-walking"),
+        )),
         Group(L("我的"), (
             Link(L("我的党费"), "organizations:dues_mine", "wallet2"),
             Link(L("我的入党档案"), "organizations:development_my_record", "journal-bookmark"),
+            Link(L("我的联系社区"), "organizations:roles_leaders_mine", "geo-alt"),
         )),
     )),
     _section(

@@ -33,6 +33,7 @@ from grids.diary import selectors as diary
 from organizations.areas.choices import AreaLevel
 from organizations.development import selectors as development
 from organizations.grants.choices import Role
+from organizations.roles import selectors as org_roles
 from organizations.temporary import selectors as temporary
 from organizations.transfers import selectors as transfers
 from services.checkins import rules as checkin_rules
@@ -180,6 +181,14 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                  day=F("expected_end")),
             _url("organizations:temporary_detail"), f"{reverse('organizations:temporary_list')}?status=due",
             _("没有待撤销的临时党支部。"), optional=True,
+        )
+        # 换届: organizations of the subtree whose term ends within six months or has ended
+        specs["terms_due"] = _Spec(
+            _("换届提醒：六个月内届满和已届满的党组织"),
+            Head(org_roles.reminders_for_queue(user, today), order=(F("term_end").asc(), F("pk").asc()),
+                 label=F("name"), day=F("term_end")),
+            _url("organizations:roles_term_renew"), reverse("organizations:roles_terms"),
+            _("没有六个月内需要换届的党组织。"), optional=True,
         )
     if holds(Role.STREET, Role.COMMUNITY):
         specs["whistles_confirm"] = _Spec(

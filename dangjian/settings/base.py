@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "organizations.tasks.purge_login_attempts",
         "schedule": crontab(hour=4, minute=7),
     },
+    # 一肩挑: the flags of communities where a post began today or ended yesterday (idempotent)
+    "refresh-secretary-flags-daily": {
+        "task": "organizations.tasks.refresh_secretary_flags",
+        "schedule": crontab(hour=0, minute=23),
+    },
     # 吹哨报到: overdue report-ins and resolutions escalate one level up (idempotent)
     "escalate-overdue-whistles": {
         "task": "services.tasks.escalate_overdue_whistles",
@@ -336,6 +341,7 @@ SCOPE_USER_FACTS = {
     "member": ("organizations.Member", "user"),  # has a party-member record
     "responder": ("services.Responder", "user"),  # answers whistles for a department or unit
     "grid_worker": ("grids.GridTeamMember", "user"),  # sits on a grid's team
+    "leader": ("organizations.LeaderLink", "leader"),  # a leader linked to a community (领导联系社区)
 }
 
 # --- Domain defaults a deployment may change (see the README) --------------------------

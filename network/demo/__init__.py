@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "network.designations.demo",
     "network.instructors.demo",
     "organizations.temporary.demo",
+    "organizations.roles.demo",
 )
 
 

@@ -6,6 +6,7 @@ from organizations.development.api.views import DevelopmentCaseViewSet
 from organizations.dues.api.views import DuesBaseViewSet, DuesPaymentViewSet
 from organizations.members.api.views import CentralHouseholdViewSet, MemberViewSet
 from organizations.orgs.api.views import PartyOrgViewSet
+from organizations.roles.api.views import ROUTES as ROLES_ROUTES
 from organizations.staff.api.views import AccountViewSet
 from organizations.temporary.api.views import ROUTES as TEMPORARY_ROUTES
 from organizations.transfers.api.views import TransferViewSet
@@ -26,6 +27,8 @@ ROUTES = (
     ("development-cases", DevelopmentCaseViewSet, "development-case"),
     ("transfers", TransferViewSet, "transfer"),
     *TEMPORARY_ROUTES,  # 临时党支部 (organizations.temporary)
+    # 任职与换届 (交叉任职、一肩挑、换届提醒、领导联系社区), read-only
+    *ROLES_ROUTES,
 )
 
 

@@ -9,7 +9,7 @@ from dangjian.trees import lock_tree_writes
 from organizations.grants.choices import MANAGE_ROLES
 from organizations.orgs.models import PartyOrg
 from organizations.orgs.permissions import _require_manage_org
-from organizations.orgs.rules import default_term_years
+from organizations.roles.selectors import term_years_for
 
 # ---------------------------------------------------------------- party organizations
 ORG_FIELDS = (
@@ -40,7 +40,7 @@ def org_create(*, actor, parent, area, name, code, kind, category, **extra) -> P
     lock_tree_writes(PartyOrg)
     if parent is not None:
         parent = PartyOrg.objects.select_for_update().get(pk=parent.pk)
-    extra.setdefault("term_years", default_term_years(kind, category))
+    extra.setdefault("term_years", term_years_for(kind, category))  # the TermRule rows (任期规则)
     org = PartyOrg(parent=parent, area=area, name=name, code=code, kind=kind, category=category, **extra)
     org.full_clean()
     org.save()

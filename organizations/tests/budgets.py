@@ -57,6 +57,23 @@ BUDGETS = {
     "pick:areas": 7,
     "pick:areas?level": 7,
     "pick:orgs": 7,
+    # 任职与换届 (roles/tests/test_contracts.py), a street cadre
+    "position-list": 3,
+    "position-detail": 2,
+    "leader-link-list": 3,
+    "leader-link-detail": 2,
+    "term-reminder-list": 3,
+    "term-reminder-detail": 2,
+    # session, user, scope, the area, its children, communities and cross-appointed people by
+    # child, count, rows, the session's save (3)
+    "organizations:roles_area": 12,
+    "organizations:roles_cross": 9,
+    "organizations:roles_positions": 8,
+    "organizations:roles_terms": 8,
+    "organizations:roles_leaders": 8,
+    "organizations:roles_leader_detail": 9,  # the link with this month's visits, visits count and rows
+    "organizations:roles_leaders_mine": 8,  # test_pages.py, the leader
+    "organizations.roles.selectors.area_tiles": 2,  # at most: the scope and one query of scalar subqueries
     # ---------------------------------------------------- reads that are no route
     "organizations.areas.selectors.area_summary": 1,  # at most (trees/tests/test_trees.py): four aggregates side by side
     "organizations.areas.selectors.area_children": 1,  # at most (trees/tests/test_trees.py)

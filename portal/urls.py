@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/", include("assessments.dashboard.urls")),
     path("burden/", include("assessments.burden.urls")),
     path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
+    path("network/committees/", include("network.committees.urls")),  # 区域化党建 (network.committees)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

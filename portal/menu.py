@@ -160,6 +160,14 @@ MAIN = (
         )),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
+    # 区域化党建 (network.committees): joint committees, their problems and commitments, pairings
+    _section(
+        L("区域化党建"),
+        Link(L("联席组织"), "committees:list", "diagram-2", quick_label=L("区域化党建")),
+        Link(L("联席会议问题"), "committees:problems", "patch-question"),
+        Link(L("成员单位承诺"), "committees:commitments", "hand-thumbs-up"),
+        Link(L("结对共建"), "committees:pairings", "link-45deg"),
+    ),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

@@ -100,6 +100,7 @@ class ProblemFilterForm(AreaFilterForm):
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", ALL), *ProblemShown.choices])
     q = forms.CharField(label=_("问题"), required=False, max_length=50)
     committee = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    waiting = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class CommitmentFilterForm(AreaFilterForm):

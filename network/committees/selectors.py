@@ -224,8 +224,11 @@ def area_tiles(user, area) -> list[dict]:
     ]
 
 
-def open_problems_older_than(user, days: int, now=None):
-    """Open problems of the committees the user manages, raised more than ``days`` ago (the
-    home page's to-do)."""
+WAITING_DAYS = 30  # the home page lists open problems older than this
+
+
+def waiting_problems(user, now=None):
+    """Open problems of the committees the user manages, raised more than ``WAITING_DAYS``
+    ago (the home page's to-do; the problems list's ``?waiting=1``)."""
     now = now or timezone.now()
-    return problems_for(user).filter(open_q(), created_at__lt=now - timedelta(days=days)).order_by("created_at", "pk")
+    return CommitteeProblem.objects.visible_to(user).filter(open_q(), created_at__lt=now - timedelta(days=WAITING_DAYS))

@@ -287,6 +287,8 @@ def problem_list(request):
         qs = qs.filter(title__icontains=q.strip())
     if values.get("status"):
         qs = qs.filter(selectors.SHOWN_FILTERS[values["status"]])
+    if values.get("waiting"):  # the home page's to-do: open problems older than WAITING_DAYS
+        qs = qs.filter(pk__in=selectors.waiting_problems(user).values("pk"))
     page = paginate(request, qs.order_by("-created_at", "-pk"))
     return render(request, "network/committees/problems.html", {
         "page_obj": page, "filters": filters, "area_filter": area, "committee": committee,

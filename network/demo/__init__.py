@@ -19,7 +19,9 @@ from importlib import import_module
 
 # Dotted paths of the features' demo modules, in seeding order (a later one may read the rows
 # of an earlier one: projects read centres, funds read projects, designations read the rest).
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "network.committees.demo",
+)
 
 
 @dataclass

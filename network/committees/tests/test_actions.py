@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessments.life.models import Activity
-from dangjian.errors import PermissionDeniedError, TransitionError
+from dangjian.errors import TransitionError
 from dangjian.models import AuditEvent
 from network.committees import actions, selectors
 from network.committees.choices import CommitmentKind, CommitteeKind, ProblemShown, ProblemStatus

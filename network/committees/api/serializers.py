@@ -46,8 +46,9 @@ class CommitteeProblemSerializer(serializers.ModelSerializer):
                                               "declined 不予解决，withdrawn 吹哨已撤销"))
     committee_name = serializers.CharField(source="committee.name", read_only=True, label=_("联席组织"))
     meeting_at = serializers.DateTimeField(source="meeting.activity.starts_at", read_only=True, label=_("会议时间"))
-    whistle_code = serializers.CharField(source="whistle.code", read_only=True, default=None, label=_("吹哨编号"))
-    settled_on = serializers.DateTimeField(read_only=True, label=_("解决时间"))
+    whistle_code = serializers.CharField(source="whistle.code", read_only=True, default=None, allow_null=True,
+                                         label=_("吹哨编号"))
+    settled_on = serializers.DateTimeField(read_only=True, allow_null=True, label=_("解决时间"))
 
     class Meta:
         model = CommitteeProblem

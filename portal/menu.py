@@ -184,6 +184,14 @@ MAIN = (
         Link(L("走访滞后"), "instructors:behind", "alarm"),
         Link(L("两新组织覆盖情况"), "instructors:coverage_index", "pie-chart"),
     ),
+    # 区域化党建 (network.committees): joint committees, their problems and commitments, pairings
+    _section(
+        L("区域化党建"),
+        Link(L("联席组织"), "committees:list", "diagram-2", quick_label=L("区域化党建")),
+        Link(L("联席会议问题"), "committees:problems", "patch-question"),
+        Link(L("成员单位承诺"), "committees:commitments", "hand-thumbs-up"),
+        Link(L("结对共建"), "committees:pairings", "link-45deg"),
+    ),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

@@ -30,6 +30,7 @@ from assessments.scoring import selectors as scoring
 from dangjian.portal import Head, heads_and_totals
 from dangjian.scoping import get_scope
 from grids.diary import selectors as diary
+from network.committees import selectors as committees
 from organizations.areas.choices import AreaLevel
 from organizations.development import selectors as development
 from organizations.grants.choices import Role
@@ -208,6 +209,15 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
             _("逾期的吹哨"),
             Head(whistles.overdue_for(user, now), order=(F("resolve_due").asc(),), label=F("title"), due=F("resolve_due")),
             _url("whistles:detail"), f"{reverse('whistles:list')}?overdue=1", _("没有逾期的吹哨。"),
+        )
+    if manage_above_community or holds(Role.COMMUNITY):
+        # 区域化党建: problems raised at joint meetings still open after WAITING_DAYS
+        specs["committee_problems"] = _Spec(
+            _("联席会议提出、%(n)d 天未解决的问题") % {"n": committees.WAITING_DAYS},
+            Head(committees.waiting_problems(user, now), order=(F("created_at").asc(), F("pk").asc()),
+                 label=Concat(F("committee__name"), Value(" · "), F("title"), output_field=CharField())),
+            _url("committees:problem"), f"{reverse('committees:problems')}?waiting=1", _("没有久未解决的问题。"),
+            optional=True,
         )
     # community: wishes to review, requests to dispatch, members whose 报到 lapsed
     if holds(Role.COMMUNITY):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("network.centres.urls")),  # 党群服务中心: public finder under /c/, staff under /network/centres/
     path("network/designations/", include("network.designations.urls")),  # 示范点与星级
     path("network/instructors/", include("network.instructors.urls")),  # 党建指导员 (network.instructors)
+    path("network/committees/", include("network.committees.urls")),  # 区域化党建 (network.committees)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

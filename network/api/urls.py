@@ -6,6 +6,7 @@ FEATURES: tuple[str, ...] = (
     "network.centres",
     "network.designations",
     "network.instructors",
+    "network.committees",
 )
 
 

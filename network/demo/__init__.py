@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "network.instructors.demo",
     "organizations.temporary.demo",
     "organizations.roles.demo",
+    "network.committees.demo",
 )
 
 

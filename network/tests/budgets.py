@@ -28,4 +28,17 @@ BUDGETS: dict[str, int] = {
     "instructor-detail": 3,
     "instructor-visit-list": 3,
     "instructor-visit-detail": 2,
+    # 区域化党建 (network.committees)
+    "committees:list": 8,
+    "committees:detail": 13,
+    "committees:problems": 8,
+    "committees:problem": 8,
+    "committees:commitments": 10,
+    "committees:pairings": 8,
+    "joint-committee-list": 3,
+    "joint-committee-detail": 3,
+    "committee-problem-list": 3,
+    "committee-problem-detail": 3,
+    "branch-pairing-list": 3,
+    "branch-pairing-detail": 2,
 }

@@ -137,11 +137,13 @@ def _party_names(targets) -> str:
 
 # ---------------------------------------------------------------------------- create
 def whistle_create(*, actor, area, title, description, departments=(), units=(), report_due=None, resolve_due=None,
-                   request=None, diary=None, now=None) -> Whistle:
+                   request=None, diary=None, origin=None, now=None) -> Whistle:
     """Blow the whistle from ``area`` (a street or community) on the named departments and
     resident units.  ``request`` (a ``ServiceRequest``) or ``diary`` (a ``DiaryEntry``)
     marks where the problem came from; a diary problem is converted in the same
-    transaction.  Deadlines default to 24 hours to report in and 7 days to resolve."""
+    transaction.  ``origin`` is ``(source, id)`` of a source its own feature has checked
+    (a joint committee's problem: ``network.committees.actions.problem_whistle``).
+    Deadlines default to 24 hours to report in and 7 days to resolve."""
     now = now or timezone.now()
     if area is None:
         raise ValidationError({"area": _("请选择吹哨的街道或社区。")})
@@ -187,6 +189,8 @@ def whistle_create(*, actor, area, title, description, departments=(), units=(),
         errors["departments"] = _("请至少选择一个职能部门或驻区单位。")
 
     source, source_id = WhistleSource.NEW, None
+    if origin is not None:
+        source, source_id = origin
     if request is not None and diary is not None:
         errors["request"] = _("一个吹哨事项只能来自一条诉求或一条民情日记。")
     elif request is not None:

@@ -37,6 +37,7 @@ class WhistleSource(models.TextChoices):
     NEW = "new", _("直接吹哨")
     REQUEST = "request", _("居民诉求")
     DIARY = "diary", _("民情日记")
+    COMMITTEE = "committee", _("联席会议")
 
 
 class TargetStatus(models.TextChoices):

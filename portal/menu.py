@@ -160,6 +160,18 @@ MAIN = (
         )),
     )),
     _section(L("驻区单位"), Link(L("驻区单位"), "organizations:unit_list", "buildings")),
+    # 项目化服务 and 经费 (network.projects, network.funds)
+    Section(L("项目与经费"), (
+        Group(L("项目化服务"), (
+            Link(L("服务项目"), "projects:list", "kanban"),
+            Link(L("服务品牌"), "projects:brands", "patch-check"),
+        )),
+        Group(L("经费"), (
+            Link(L("经费下拨"), "funds:allocations", "cash-stack"),
+            Link(L("经费支出"), "funds:spendings", "receipt"),
+            Link(L("经费汇总"), "funds:totals", "pie-chart"),
+        )),
+    )),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

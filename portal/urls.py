@@ -24,6 +24,8 @@ urlpatterns = [
     path("dashboard/", include("assessments.dashboard.urls")),
     path("burden/", include("assessments.burden.urls")),
     path("reports/", include("assessments.reports.urls")),  # 一表通 (assessments.reports)
+    path("network/projects/", include("network.projects.urls")),  # 项目化服务 (network.projects)
+    path("network/funds/", include("network.funds.urls")),  # 经费 (network.funds)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,10 @@
 ``api/views.py`` declares ``ROUTES`` (prefix, viewset, basename) and is listed here."""
 from importlib import import_module
 
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "network.projects",
+    "network.funds",
+)
 
 
 def register(router) -> None:

@@ -19,7 +19,10 @@ from importlib import import_module
 
 # Dotted paths of the features' demo modules, in seeding order (a later one may read the rows
 # of an earlier one: projects read centres, funds read projects, designations read the rest).
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = (
+    "network.projects.demo",
+    "network.funds.demo",
+)
 
 
 @dataclass

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dangjian import trees
 from network.projects.choices import ProjectStatus
@@ -163,8 +164,8 @@ def area_tiles(user, area) -> list[dict]:
         people += p["n_attendees"] + p["n_wishes"] + p["n_requests"]
     url = reverse("projects:list")
     return [
-        {"label": "实施中的服务项目", "value": f"{running:,}", "url": f"{url}?within={area.pk}&status=running",
+        {"label": _("实施中的服务项目"), "value": f"{running:,}", "url": f"{url}?within={area.pk}&status=running",
          "note": ""},
-        {"label": "项目服务群众", "value": f"{people:,}", "url": f"{url}?within={area.pk}",
-         "note": "活动参与党员与关联心愿、诉求的居民"},
+        {"label": _("项目服务群众"), "value": f"{people:,}", "url": f"{url}?within={area.pk}",
+         "note": _("活动参与党员与关联心愿、诉求的居民")},
     ]

@@ -17,4 +17,13 @@ from network.committees.models import (  # noqa: E402,F401
 
 # 示范点与星级 (network.designations)
 from network.designations.models import Designation  # noqa: E402,F401
+from network.funds.models import FundAllocation, FundSpending  # noqa: F401, E402
 from network.instructors.models import Instructor, InstructorAssignment, InstructorVisit  # noqa: F401
+from network.projects.models import (  # noqa: F401
+    ProjectActivity,
+    ProjectEvent,
+    ProjectRequest,
+    ProjectWish,
+    ServiceBrand,
+    ServiceProject,
+)

@@ -192,6 +192,18 @@ MAIN = (
         Link(L("成员单位承诺"), "committees:commitments", "hand-thumbs-up"),
         Link(L("结对共建"), "committees:pairings", "link-45deg"),
     ),
+    # 项目化服务 and 经费 (network.projects, network.funds)
+    Section(L("项目与经费"), (
+        Group(L("项目化服务"), (
+            Link(L("服务项目"), "projects:list", "kanban"),
+            Link(L("服务品牌"), "projects:brands", "patch-check"),
+        )),
+        Group(L("经费"), (
+            Link(L("经费下拨"), "funds:allocations", "cash-stack"),
+            Link(L("经费支出"), "funds:spendings", "receipt"),
+            Link(L("经费汇总"), "funds:totals", "pie-chart"),
+        )),
+    )),
 )
 
 # Below the account links of the user menu (templates/base.html keeps those: password, 2FA, tokens).

@@ -28,6 +28,8 @@ urlpatterns = [
     path("network/designations/", include("network.designations.urls")),  # 示范点与星级
     path("network/instructors/", include("network.instructors.urls")),  # 党建指导员 (network.instructors)
     path("network/committees/", include("network.committees.urls")),  # 区域化党建 (network.committees)
+    path("network/projects/", include("network.projects.urls")),  # 项目化服务 (network.projects)
+    path("network/funds/", include("network.funds.urls")),  # 经费 (network.funds)
     path("api/", include("dangjian.api.urls")),
     path("admin/", admin.site.urls),
 ]

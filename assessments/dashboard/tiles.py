@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 SOURCES: tuple[tuple[str, str], ...] = (
     (gettext_lazy("党群服务阵地"), "network.centres.selectors.area_tiles"),
     (gettext_lazy("示范点与星级党支部"), "network.designations.selectors.area_tiles"),
+    (gettext_lazy("项目化服务"), "network.projects.selectors.area_tiles"),
+    (gettext_lazy("经费"), "network.funds.selectors.area_tiles"),
     (gettext_lazy("区域化党建"), "network.committees.selectors.area_tiles"),
     (gettext_lazy("两新组织与党建指导员"), "network.instructors.selectors.area_tiles"),
     (gettext_lazy("临时党支部"), "organizations.temporary.selectors.area_tiles"),

@@ -7,6 +7,8 @@ FEATURES: tuple[str, ...] = (
     "network.designations",
     "network.instructors",
     "network.committees",
+    "network.projects",
+    "network.funds",
 )
 
 

@@ -26,6 +26,8 @@ FEATURES: tuple[str, ...] = (
     "organizations.temporary.demo",
     "organizations.roles.demo",
     "network.committees.demo",
+    "network.projects.demo",
+    "network.funds.demo",
 )
 
 

@@ -41,4 +41,22 @@ BUDGETS: dict[str, int] = {
     "committee-problem-detail": 3,
     "branch-pairing-list": 3,
     "branch-pairing-detail": 2,
+    # 项目化服务 (network.projects)
+    "projects:list": 8,
+    "projects:detail": 13,
+    "projects:brands": 9,
+    "projects:brand_detail": 10,
+    "service-project-list": 3,
+    "service-project-detail": 2,
+    "service-brand-list": 3,
+    "service-brand-detail": 2,
+    # 经费 (network.funds)
+    "funds:allocations": 8,
+    "funds:allocation_detail": 9,
+    "funds:spendings": 8,
+    "funds:spending_detail": 7,
+    "fund-allocation-list": 3,
+    "fund-allocation-detail": 2,
+    "fund-spending-list": 3,
+    "fund-spending-detail": 2,
 }

@@ -196,4 +196,5 @@ SOURCE_LABELS = {
     "import:areas": _("区域导入"),
     "import:members": _("党员导入"),
     "import:dues": _("党费收缴表导入"),
+    "import:funds": _("经费下拨表导入"),
 }

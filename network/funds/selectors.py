@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dangjian import trees
 from network.funds.choices import FundPurpose
@@ -122,10 +123,11 @@ def area_tiles(user, area, year: int | None = None) -> list[dict]:
     allocated, spent = money(row["allocated"]), money(row["spent"])
     url = f"{reverse('funds:allocations')}?within={area.pk}&year={year}"
     return [
-        {"label": f"{year}年下拨经费", "value": f"¥{allocated:,.2f}", "url": url, "note": f"{row['n'] or 0:,} 笔"},
-        {"label": f"{year}年经费支出", "value": f"¥{spent:,.2f}",
+        {"label": _("%(year)d年下拨经费") % {"year": year}, "value": f"¥{allocated:,.2f}", "url": url,
+         "note": _("%(n)s 笔") % {"n": f"{row['n'] or 0:,}"}},
+        {"label": _("%(year)d年经费支出") % {"year": year}, "value": f"¥{spent:,.2f}",
          "url": f"{reverse('funds:spendings')}?within={area.pk}&year={year}", "note": ""},
-        {"label": f"{year}年经费余额", "value": f"¥{allocated - spent:,.2f}", "url": url, "note": ""},
+        {"label": _("%(year)d年经费余额") % {"year": year}, "value": f"¥{allocated - spent:,.2f}", "url": url, "note": ""},
     ]
 
 

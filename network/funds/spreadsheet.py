@@ -1,7 +1,7 @@
 """A year's allocations (经费下拨表) in Excel: the export, and the import of the same sheet.
 
-The import follows ``organizations.dues.spreadsheet``: the upload is checked (name, size,
-type, archive, row counts), parsed in an isolated child process; formula cells are refused,
+The import reads the sheet back through ``organizations.imports.tables`` (the upload checked,
+parsed in an isolated child process) as the dues sheet does; formula cells are refused,
 never evaluated; every row is validated and each error reported with its line number;
 recipients are named by code and name (an organization's or a community's) within the
 importer's subtree; nothing is written unless every row is valid (one transaction).  An
@@ -9,25 +9,24 @@ existing allocation (same year, purpose and recipient) is corrected, never below
 been spent from it."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dangjian import burden, spreadsheets, xlsx
+from dangjian import burden, xlsx
 from dangjian.errors import message_of
 from dangjian.spreadsheets import FormulaText
 from network.funds import actions, permissions, selectors
 from network.funds.choices import FundPurpose
 from organizations.areas.choices import AreaLevel
 from organizations.areas.models import Area
-from organizations.imports.importers import ImportFileError, check_upload_file, check_upload_meta
+from organizations.imports import tables
+from organizations.imports.importers import ImportFileError
 from organizations.orgs.models import PartyOrg
 
 SHEET_TITLE = "经费下拨表"
@@ -45,7 +44,6 @@ COLUMNS = (
     ("source", "经费来源"),
     ("note", "备注"),
 )
-HEADERS = {label: key for key, label in COLUMNS}
 REQUIRED = ("purpose", "kind", "code", "name", "amount")
 TYPED = ("purpose", "kind", "code", "name", "amount", "source", "note")
 
@@ -72,72 +70,8 @@ def build_sheet(area, year: int, allocations) -> bytes:
     return out.getvalue()
 
 
-def _value(cell):
-    if cell.data_type == "f":
-        return FormulaText(str(getattr(cell.value, "text", cell.value) or "")[:200])
-    value = cell.value
-    return value[:500] if isinstance(value, str) else value
-
-
-def _key(text) -> str:
-    return re.sub(r"\s", "", str(text or ""))
-
-
-def parse(data: bytes) -> list[tuple[int, dict]]:
-    """``[(Excel row number, {column: value})]`` (no database: runs in the isolated child)."""
-    try:
-        wb = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(_("无法读取文件：文件已损坏或不是 Excel（.xlsx）文件。")) from exc
-    try:
-        ws = next((w for w in wb.worksheets if w.title in (SHEET_TITLE, _(SHEET_TITLE))), None) or (wb.worksheets or [None])[0]
-        if ws is None:
-            raise ImportFileError(_("文件中没有工作表。"))
-        ws.reset_dimensions()
-        colmap, out = None, []
-        for number, cells in enumerate(ws.iter_rows(max_col=len(COLUMNS) + 5), start=1):
-            if number > MAX_ROWS:
-                raise ImportFileError(_("工作表超过 %(limit)d 行。") % {"limit": MAX_ROWS})
-            values = [_value(c) for c in cells]
-            if colmap is None:
-                found = {HEADERS[_key(v)]: i for i, v in enumerate(values) if _key(v) in HEADERS}
-                if "code" in found:
-                    missing = [label for key, label in COLUMNS if key in REQUIRED and key not in found]
-                    if missing:
-                        raise ImportFileError(_("文件缺少必需的列：%(cols)s。请使用导出的下拨表，不要修改列名。") % {"cols": "、".join(missing)})
-                    colmap = found
-                elif number >= 5:
-                    break
-                continue
-            row = {key: (values[i] if i < len(values) else None) for key, i in colmap.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
-                continue
-            out.append((number, row))
-    finally:
-        wb.close()
-    if colmap is None:
-        raise ImportFileError(_("文件中找不到列名行（“经费用途”“受拨编码”……），请使用导出的下拨表。"))
-    if not out:
-        raise ImportFileError(_("文件中没有数据行。"))
-    return out
-
-
-def read(upload) -> list[tuple[int, dict]]:
-    check_upload_meta(name=upload.name, size=upload.size, content_type=getattr(upload, "content_type", ""))
-    check_upload_file(upload)
-    try:
-        spreadsheets.check_rows(upload, MAX_ROWS)
-        upload.seek(0)
-        data = upload.read()
-        if not getattr(settings, "IMPORT_PARSE_ISOLATED", True):
-            return parse(data)
-        return spreadsheets.run_isolated(parse, data)
-    except spreadsheets.SpreadsheetError as exc:
-        raise ImportFileError(str(exc)) from None
-    except spreadsheets.IsolatedFailure:
-        raise ImportFileError(_("文件解析超时或超出内存上限，不能导入。")) from None
+TABLE = tables.Table(title=SHEET_TITLE, columns=COLUMNS, anchor="code", required=REQUIRED,
+                     max_rows=MAX_ROWS, name="下拨表", labels_hint="“经费用途”“受拨编码”")
 
 
 @dataclass
@@ -177,7 +111,7 @@ def import_year(*, actor, year: int, upload) -> ImportOutcome:
         outcome.errors.append({"row": None, "errors": [_("只有区、街道党组织可以导入经费下拨。")]})
         return outcome
     try:
-        rows = read(upload)
+        rows = tables.read(TABLE, upload)
     except ImportFileError as exc:
         outcome.errors.append({"row": None, "errors": [str(exc)]})
         return outcome

@@ -18,16 +18,16 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dangjian import burden, spreadsheets, xlsx
+from dangjian import burden, xlsx
 from dangjian.errors import message_of
 from dangjian.spreadsheets import FormulaText
 from organizations.dues import actions, selectors
 from organizations.dues.choices import MonthStatus, PaymentKind
-from organizations.imports.importers import ImportFileError, check_upload_file, check_upload_meta
+from organizations.imports import tables
+from organizations.imports.importers import ImportFileError
 
 SHEET_TITLE = "党费收缴表"
 MAX_ROWS = 2000
@@ -43,7 +43,6 @@ COLUMNS = (
     ("reason", "免交原因"),
     ("status", "当前状态"),
 )
-HEADERS = {label: key for key, label in COLUMNS}
 FILLED = ("paid", "paid_on", "reason")
 
 
@@ -82,75 +81,9 @@ def build_sheet(org, month: date, rows) -> bytes:
 
 
 # --------------------------------------------------------------------------- parsing
-def _value(cell):
-    if cell.data_type == "f":
-        return FormulaText(str(getattr(cell.value, "text", cell.value) or "")[:200])
-    value = cell.value
-    if isinstance(value, str):
-        return value[:500]
-    return value
-
-
-def _key(text) -> str:
-    return re.sub(r"\s", "", str(text or ""))
-
-
-def parse(data: bytes) -> list[tuple[int, dict]]:
-    """``[(Excel row number, {column key: value})]`` of the sheet's data rows (no database:
-    runs in the isolated child).  Raises ``ImportFileError``."""
-    try:
-        wb = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        raise ImportFileError(_("无法读取文件：文件已损坏或不是 Excel（.xlsx）文件。")) from exc
-    try:
-        ws = next((w for w in wb.worksheets if w.title in (SHEET_TITLE, _(SHEET_TITLE))), None) or (wb.worksheets or [None])[0]
-        if ws is None:
-            raise ImportFileError(_("文件中没有工作表。"))
-        ws.reset_dimensions()
-        colmap, out = None, []
-        for number, cells in enumerate(ws.iter_rows(max_col=len(COLUMNS) + 5), start=1):
-            if number > MAX_ROWS:
-                raise ImportFileError(_("工作表超过 %(limit)d 行，请只导入一个支部一个月的收缴表。") % {"limit": MAX_ROWS})
-            values = [_value(c) for c in cells]
-            if colmap is None:
-                found = {HEADERS[_key(v)]: i for i, v in enumerate(values) if _key(v) in HEADERS}
-                if "member_id" in found:
-                    missing = [label for key, label in COLUMNS if key in ("member_id", "name", "month", *FILLED) and key not in found]
-                    if missing:
-                        raise ImportFileError(_("文件缺少必需的列：%(cols)s。请使用导出的收缴表，不要修改列名。") % {"cols": "、".join(missing)})
-                    colmap = found
-                elif number >= 5:
-                    raise ImportFileError(_("文件中找不到列名行（“党员编号”“姓名”……），请使用导出的收缴表。"))
-                continue
-            row = {key: (values[i] if i < len(values) else None) for key, i in colmap.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in row.values()):
-                continue
-            out.append((number, row))
-    finally:
-        wb.close()
-    if colmap is None:
-        raise ImportFileError(_("文件中找不到列名行（“党员编号”“姓名”……），请使用导出的收缴表。"))
-    if not out:
-        raise ImportFileError(_("文件中没有数据行。"))
-    return out
-
-
-def read(upload) -> list[tuple[int, dict]]:
-    check_upload_meta(name=upload.name, size=upload.size, content_type=getattr(upload, "content_type", ""))
-    check_upload_file(upload)
-    try:
-        spreadsheets.check_rows(upload, MAX_ROWS)
-        upload.seek(0)
-        data = upload.read()
-        if not getattr(settings, "IMPORT_PARSE_ISOLATED", True):
-            return parse(data)
-        return spreadsheets.run_isolated(parse, data)
-    except spreadsheets.SpreadsheetError as exc:
-        raise ImportFileError(str(exc)) from None
-    except spreadsheets.IsolatedFailure:
-        raise ImportFileError(_("文件解析超时或超出内存上限，不能导入。")) from None
+TABLE = tables.Table(title=SHEET_TITLE, columns=COLUMNS, anchor="member_id", required=("member_id", "name", "month", *FILLED),
+                     max_rows=MAX_ROWS, name="收缴表", labels_hint="“党员编号”“姓名”",
+                     too_many="工作表超过 %(limit)d 行，请只导入一个支部一个月的收缴表。")
 
 
 # -------------------------------------------------------------------------- validating
@@ -211,7 +144,7 @@ def import_month(*, actor, org, upload, today: date) -> ImportOutcome:
     """Validate every row of the uploaded sheet, then write them all or nothing."""
     outcome = ImportOutcome()
     try:
-        rows = read(upload)
+        rows = tables.read(TABLE, upload)
     except ImportFileError as exc:
         outcome.errors.append({"row": None, "errors": [str(exc)]})
         return outcome

@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
     # choice sets used under several field names (level / area_level, category / org_category)
     "ENUM_NAME_OVERRIDES": {
         "AreaLevelEnum": "organizations.areas.choices.AreaLevel",
+        "JointCommitteeKindEnum": "network.committees.choices.CommitteeKind",
         "OrgCategoryEnum": "organizations.orgs.choices.OrgCategory",
         "DiaryCategoryEnum": "grids.diary.choices.DiaryCategory",
         "GrantRoleEnum": "organizations.grants.choices.Role",

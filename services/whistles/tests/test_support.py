@@ -33,7 +33,9 @@ class World:
 
 
 def responder(department=None, unit=None, username=None):
-    user = UserFactory(username=username or f"resp-{next(_serial)}", password=PASSWORD)
+    # "duty<n>" never resembles PASSWORD (a "resp-<n>" of four or more digits did, and the
+    # password validators refused it once enough responders had been made in one process)
+    user = UserFactory(username=username or f"duty{next(_serial)}", password=PASSWORD)
     Responder.objects.create(user=user, department=department, unit=unit)
     return user
 

@@ -307,7 +307,7 @@ def _detail(request, topic, *, status=200, **forms):
     return render(request, "services/deliberation/topic_detail.html", context, status=status)
 
 
-@login_required
+@page_access(permissions.can_read_topics, gettext_lazy("您的角色无权查看居民议事。"))
 @refusals
 def topic_detail(request, pk):
     return _detail(request, _topic(request.user, pk))

@@ -1,11 +1,11 @@
 """The public topic page and API carry no personal data; supports and comments are rate
 limited (429 in Chinese); the figures equal the rows; area_tiles' query count is pinned."""
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from services.deliberation import actions, selectors
 from services.deliberation.choices import TopicStatus
 from services.deliberation.models import Topic, TopicSupport

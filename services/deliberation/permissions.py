@@ -64,3 +64,17 @@ COMMENT_RULES = {
     CommentAction.SHOW: can_moderate,
     CommentAction.HIDE: can_moderate,
 }
+
+
+def can_enter_from_diary(user, entry) -> bool:
+    """The diary entry page's "提为议事" link: a roster role, and the entry is one the user may
+    change (its grid's worker, the community's cadres; ``topic_enter`` checks the same)."""
+    from grids.diary.permissions import can_change_entry
+
+    return can_propose_for_residents(user) and can_change_entry(user, entry)
+
+
+def can_enter_from_activity(user, activity) -> bool:
+    """A meeting (activity) page's "提为议事" link: the user holds a roster role (the page
+    already showed them the activity, which ``topic_enter`` checks again)."""
+    return can_propose_for_residents(user)

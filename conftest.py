@@ -73,6 +73,12 @@ def _restore_migration_rows(request):
         from organizations.dues.default_rules import load as load_dues_rules
 
         load_dues_rules(DuesRuleSet, DuesBracket)
+    from services.deliberation.models import MeetingRule
+
+    if not MeetingRule.objects.exists():  # the default decision rules of 居民议事 (services.deliberation)
+        from services.deliberation.defaults import load_meeting_rules
+
+        load_meeting_rules(MeetingRule)
 
 
 @pytest.fixture(autouse=True)

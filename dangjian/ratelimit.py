@@ -51,6 +51,16 @@ DEFAULT_LIMITS = {
     "MEMBER_LOOKUP_USER_LIMIT": (30, 3600),
     # password reset requests (the e-mail form's POST) per client IP, every attempt counted
     "PASSWORD_RESET_IP_LIMIT": (5, 3600),
+    # residents' deliberation (居民议事): proposals as wishes; supports and comments per client
+    # IP and per phone (successful ones counted); wrong rating digits per topic code and per IP
+    "DELIBERATION_PROPOSE_IP_LIMIT": (5, 3600),
+    "DELIBERATION_PROPOSE_PHONE_LIMIT": (3, 86400),
+    "DELIBERATION_SUPPORT_IP_LIMIT": (20, 3600),
+    "DELIBERATION_SUPPORT_PHONE_LIMIT": (20, 86400),
+    "DELIBERATION_COMMENT_IP_LIMIT": (10, 3600),
+    "DELIBERATION_COMMENT_PHONE_LIMIT": (5, 86400),
+    "DELIBERATION_RATE_CODE_LIMIT": (5, 3600),
+    "DELIBERATION_RATE_IP_LIMIT": (30, 3600),
 }
 
 # ------------------------------------------------------------------- per-process fallback

@@ -128,6 +128,12 @@ MAIN = (
             Link(L("我的任务"), "requests:my_tasks", "check2-square"),
             Link(L("志愿服务队"), "requests:team_list", "people-fill"),
         )),
+        Group(L("居民议事"), (
+            Link(L("议事列表"), "deliberation:topic_list", "people", quick_label=L("居民议事")),
+            Link(L("意见审核"), "deliberation:comment_queue", "chat-square-text"),
+            Link(L("代居民提议"), "deliberation:topic_enter", "pencil-square"),
+            Link(L("议事数据"), "deliberation:figures", "bar-chart"),
+        )),
         Group(L("双报到"), (
             Link(L("报到情况"), "reporting:index", "person-check"),
             Link(L("我的服务"), "reporting:mine", "clock-history", quick_label=L("我的服务与报到")),
@@ -137,6 +143,7 @@ MAIN = (
             Link(L("居民提交心愿"), "services:wish_submit", "phone"),
             Link(L("居民点单"), "requests:submit", "phone"),
             Link(L("居民找党群服务中心"), "centres:public", "geo-alt"),
+            Link(L("居民议事提议"), "deliberation:propose", "phone"),
         )),
     )),
     _section(

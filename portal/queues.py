@@ -39,6 +39,7 @@ from organizations.temporary import selectors as temporary
 from organizations.transfers import selectors as transfers
 from services.checkins import rules as checkin_rules
 from services.checkins import selectors as checkins
+from services.deliberation import selectors as deliberation
 from services.requests import selectors as requests
 from services.whistles import selectors as whistles
 from services.whistles.choices import TargetStatus
@@ -233,6 +234,21 @@ def _specs(user, scope, grants, now, today) -> dict[str, _Spec]:
                  label=Concat(F("category__name"), Value(" · "), F("code"), output_field=CharField()),
                  due=F("response_due")),
             _url("requests:detail"), f"{reverse('requests:list')}?status=submitted", _("没有待派单的诉求。"),
+        )
+        # 居民议事: proposals to screen, residents' comments to moderate (services.deliberation)
+        specs["deliberation_screen"] = _Spec(
+            _("待审核的居民议事提议"),
+            Head(deliberation.awaiting_screening_for(user), order=(F("created_at").asc(),),
+                 label=Concat(F("code"), Value(" "), _short("title"), output_field=CharField())),
+            _url("deliberation:topic_detail"), f"{reverse('deliberation:topic_list')}?status=proposed",
+            _("没有待审核的议事提议。"),
+        )
+        specs["deliberation_comments"] = _Spec(
+            _("待审核的居民议事意见"),
+            Head(deliberation.comments_to_moderate(user), order=(F("created_at").asc(),), label=_short("text"),
+                 ref=F("topic_id")),
+            _url("deliberation:topic_detail"), reverse("deliberation:comment_queue"), _("没有待审核的意见。"),
+            optional=True,
         )
         for g in grants:
             if g.role == Role.COMMUNITY and g.area_id and g.area.level == AreaLevel.COMMUNITY:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("services.wishes.urls")),  # public wish pages under /w/, staff pages under /services/
     path("", include("services.requests.urls")),  # public request pages under /r/, staff under /services/requests/
     path("services/whistles/", include("services.whistles.urls")),
+    path("", include("services.deliberation.urls")),  # 居民议事: public pages under /y/, staff under /services/deliberation/
     path("services/reporting/", include("services.checkins.urls")),
     path("open311/v2/", include("services.open311.urls")),
     path("checklists/", include("assessments.checklists.urls")),

@@ -213,3 +213,39 @@ class MemberReportAdmin(ReadOnlyAdmin):
     search_fields = ("member__name", "community__name")
     list_select_related = ("member", "community")
     date_hierarchy = "reported_on"
+
+
+# ------------------------------------------------------------------ 居民议事 (services.deliberation)
+from services.deliberation.models import MeetingRule, Topic, TopicEvent  # noqa: E402
+
+
+@admin.register(MeetingRule)
+class MeetingRuleAdmin(AuditedAdmin):
+    list_display = ("name", "kind", "voters", "quorum_kind", "quorum_share", "quorum_count", "majority", "is_active",
+                    "sort_order")
+    list_editable = ("is_active", "sort_order")
+    search_fields = ("name",)
+
+
+class TopicEventInline(WishEventInline):
+    model = TopicEvent
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "community", "status", "source", "created_at", "decided_at", "done_at")
+    list_filter = ("status", "source", "work_kind")
+    search_fields = ("code", "title", "question")
+    list_select_related = ("community",)
+    date_hierarchy = "created_at"
+    inlines = [TopicEventInline]
+    exclude = ("proposer_name", "proposer_phone", "proposer_phone_hash")
+    extra_readonly = ("phone_masked",)
+
+    @admin.display(description=_("提议人电话（脱敏）"))
+    def phone_masked(self, obj):
+        return obj.proposer_phone_masked
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = set(self.exclude)
+        return [f.name for f in self.model._meta.concrete_fields if f.name not in hidden] + list(self.extra_readonly)

@@ -6,6 +6,20 @@ from services.checkins.models import (  # noqa: F401
     MemberReport,
     MemberReportQuerySet,
 )
+from services.deliberation.models import (  # noqa: F401
+    Meeting,
+    MeetingParticipant,
+    MeetingRule,
+    MeetingVote,
+    Topic,
+    TopicComment,
+    TopicEvent,
+    TopicOption,
+    TopicQuerySet,
+    TopicRating,
+    TopicSupport,
+    topic_photo_path,
+)
 from services.ledger.models import (  # noqa: F401
     MemberYearHours,
     ServiceRecord,

@@ -1,6 +1,7 @@
 """The dashboard's panel of positions and the regional network (阵地与区域化党建): current
 figures of an area's subtree (service centres, projects, funds, joint committees,
-instructors, temporary branches, positions held and terms, designations), each feature's
+instructors, temporary branches, positions held and terms, designations, residents'
+deliberation), each feature's
 ``selectors.area_tiles(user, area)`` in ``SOURCES`` order.
 
 They are read live, not from the nightly rollup: each source answers with a few grouped
@@ -25,6 +26,7 @@ SOURCES: tuple[tuple[str, str], ...] = (
     (gettext_lazy("两新组织与党建指导员"), "network.instructors.selectors.area_tiles"),
     (gettext_lazy("临时党支部"), "organizations.temporary.selectors.area_tiles"),
     (gettext_lazy("任职与换届"), "organizations.roles.selectors.area_tiles"),
+    (gettext_lazy("居民议事"), "services.deliberation.selectors.area_tiles"),
 )
 
 

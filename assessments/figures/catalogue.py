@@ -300,3 +300,12 @@ _f("development.on_time", _("发展党员按期率"),
    _("发展党员记录"), ("development.DevelopmentCase", "development.DevelopmentStep"), A.DEVELOPMENT_ON_TIME,
    part="on_time", whole="open", levels=ALL_AREAS + (FigureLevel.ORG,))
 del _f, A
+# 居民议事 (services.deliberation): on the residents' ratings and the decisions' outcome, never on supports
+register(Figure("deliberation.satisfaction", str(_("居民议事满意率")),
+                str(_("本期提议人和附议居民对已办结议题所作评价中“满意”和“基本满意”的比例（按评价条数计，附议不计入）。")),
+                str(_("居民议事评价")), ("deliberation.TopicRating",), sources.DELIBERATION_TOPICS, part="good",
+                whole="rated", levels=ALL_AREAS))
+register(Figure("deliberation.settled", str(_("居民议事办结率")),
+                str(_("本期立为议题的居民议事中，经议事会决定并已办结（含已评价）的比例。")),
+                str(_("居民议事记录")), ("deliberation.Topic",), sources.DELIBERATION_TOPICS, part="settled",
+                whole="accepted", levels=ALL_AREAS))

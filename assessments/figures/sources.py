@@ -393,3 +393,36 @@ FIGURES = {
 }
 
 
+
+
+# 居民议事 (services.deliberation): topics accepted in the period and settled of them; the
+# ratings the proposers and supporters gave in the period (never supports: a position, not a score)
+DELIBERATION_TOPICS = "deliberation_topics"
+
+
+def figures_deliberation(subjects, period, indicator):
+    from assessments.figures.subjects import _add
+    from services.deliberation.choices import SETTLED_STATUSES
+    from services.deliberation.models import Topic, TopicRating
+    from services.resident.choices import Satisfaction
+
+    first, after = period_bounds(period)
+    topics = (
+        Topic.objects.filter(subjects.records_q(area="community"), accepted_at__gte=first, accepted_at__lt=after)
+        .order_by().values("building_id", "community_id")
+        .annotate(accepted=Count("pk"), settled=Count("pk", filter=Q(status__in=SETTLED_STATUSES)))
+        .values_list("building_id", "community_id", "accepted", "settled")
+    )
+    ratings = (
+        TopicRating.objects.filter(subjects.records_q(area="topic__community"), created_at__gte=first, created_at__lt=after)
+        .order_by().values("topic__building_id", "topic__community_id")
+        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(rating__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))))
+        .values_list("topic__building_id", "topic__community_id", "rated", "good")
+    )
+    values = _by_place(topics, ("accepted", "settled"))
+    for key, counts in _by_place(ratings, ("rated", "good")).items():
+        _add(values[key], counts)
+    return fold_areas(subjects, values)
+
+
+FIGURES[DELIBERATION_TOPICS] = figures_deliberation

@@ -42,6 +42,7 @@ from organizations.members.choices import OrgRole
 from organizations.members.places import anchored_q
 from organizations.orgs import selectors as orgs_selectors
 from organizations.orgs.choices import OrgCategory, OrgKind
+from services.deliberation import permissions as deliberation_permissions
 from services.ledger import selectors as ledger_selectors
 
 
@@ -300,6 +301,7 @@ def activity_detail(request, pk):
         "qr_svg": _qr_svg(sign_in_url) if can_file and state == schedule.SIGNIN_OPEN else None,
         "sign_in_url": sign_in_url if can_file and state == schedule.SIGNIN_OPEN else None,
         "crumbs": _org_crumbs(activity.org, tail=activity.topic),
+        "can_propose_topic": deliberation_permissions.can_enter_from_activity(user, activity),  # 提为议事
     })
 
 

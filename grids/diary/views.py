@@ -26,6 +26,7 @@ from grids.grids import permissions as grids_permissions
 from grids.grids import selectors
 from grids.grids.views import READ_REFUSED, _grid_for_view
 from organizations.areas import selectors as areas_selectors
+from services.deliberation import permissions as deliberation_permissions
 
 
 # ----------------------------------------------------------------------------- diary
@@ -134,6 +135,7 @@ def _diary_detail(request, entry, *, resolve_form=None, convert_form=None, statu
         "can_whistle": DiaryAction.CONVERT in steps and permissions.can_whistle_from(user, entry),
         "resolve_form": resolve_form or DiaryResolveForm(prefix="resolve"),
         "convert_form": convert_form or DiaryConvertForm(prefix="convert"),
+        "can_propose_topic": deliberation_permissions.can_enter_from_diary(user, entry),  # 提为议事
     }, status=status)
 
 

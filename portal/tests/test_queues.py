@@ -436,3 +436,29 @@ def test_community_finds_its_open_appraisal_until_the_branch_confirms_it():
     grade_all(appraisal, w.a_cadre, w.city.a.members)
     appraisal_actions.appraisal_confirm(actor=w.a_cadre, appraisal=appraisal)
     assert_not_waiting(w.a_cadre, "appraisals_open", url)
+
+
+# ------------------------------------------------------------------ 居民议事 (services.deliberation)
+def test_community_screens_proposals_and_moderates_comments_from_its_queue(city):
+    from services.deliberation import actions as deliberation_actions
+    from services.deliberation.tests.helpers import accepted, phone, proposed
+
+    community_cadre = cadre(city.a)
+    waiting = proposed(city.a)
+    open_topic = accepted(city.a)
+    comment = deliberation_actions.topic_comment(code=open_topic.code, phone=phone(), text="建议装在东门口")
+    elsewhere = build_city()
+    assert_waits(community_cadre, "deliberation_screen", reverse("deliberation:topic_detail", args=[waiting.pk]))
+    assert_not_waiting(community_cadre, "deliberation_screen",
+                       reverse("deliberation:topic_detail", args=[proposed(elsewhere.a).pk]))
+    sections, html = queues(community_cadre)
+    section = sections["deliberation_comments"]
+    assert section.count == 1 and reverse("deliberation:topic_detail", args=[open_topic.pk]) in urls(section)
+    assert "建议装在东门口" in html and reverse("deliberation:comment_queue") in html
+    assert listed_count(community_cadre, section.more_url) == 1
+
+    deliberation_actions.comment_show(actor=community_cadre, comment=comment)
+    deliberation_actions.topic_decline(actor=community_cadre, topic=waiting, reason="属于个人诉求")
+    sections, _html = queues(community_cadre)
+    assert "deliberation_comments" not in sections or sections["deliberation_comments"].count == 0
+    assert sections["deliberation_screen"].count == 0

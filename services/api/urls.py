@@ -9,8 +9,9 @@ ROUTES = (
 
 def register(router) -> None:
     from services.checkins.api import views as reporting
+    from services.deliberation.api import views as deliberation
     from services.requests.api import views as requests
     from services.whistles.api import views as whistles
 
-    for prefix, viewset, basename in (*ROUTES, *requests.ROUTES, *whistles.ROUTES, *reporting.ROUTES):
+    for prefix, viewset, basename in (*ROUTES, *requests.ROUTES, *whistles.ROUTES, *reporting.ROUTES, *deliberation.ROUTES):
         router.register(prefix, viewset, basename=basename)

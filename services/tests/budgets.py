@@ -25,6 +25,15 @@ BUDGETS = {
     "whistle-detail": 4,  # first pinned here
     "department-list": 3,  # first pinned here
     "department-detail": 2,  # first pinned here
+    "deliberation-topic-list": 5,  # first pinned here
+    "deliberation-topic-detail": 3,  # first pinned here
+    "public-topic-detail": 9,  # first pinned here (anyone, by code)
+    # ------------------------------------------------------- pages: 居民议事 (deliberation)
+    "deliberation:topic_list": 10,  # first pinned here
+    "deliberation:topic_detail": 22,  # first pinned here
+    "deliberation:comment_queue": 8,  # first pinned here
+    "deliberation:public_topic": 12,  # first pinned here (public, by code)
+    "services.deliberation.selectors.area_tiles": 3,
     # ---------------------------------------------------------------- pages: wishes
     "services:wish_list": 10,
     "services:wish_detail": 14,

@@ -63,6 +63,7 @@ PHASES = (
     ("transfers", gettext_lazy("组织关系转接")),
     ("appraisal", gettext_lazy("民主评议党员")),
     ("reports", gettext_lazy("示例报表（一表通）")),
+    ("deliberation", gettext_lazy("居民议事")),
     ("scores", gettext_lazy("考核评分")),
     ("rollups", gettext_lazy("看板汇总")),
     ("ledger", gettext_lazy("服务时长记录（全省规模）")),
@@ -91,6 +92,10 @@ def flush_dependents() -> None:
     from services.wishes.models import Wish
 
     area_trees, org_trees = demo_trees()
+    if area_trees or org_trees:
+        from services.deliberation.demo import flush_deliberation
+
+        flush_deliberation(area_trees, org_trees)  # topics protect their communities, meetings their activities
     if area_trees or org_trees:
         from network.demo import flush_all
 
@@ -263,6 +268,7 @@ class Command(BaseCommand):
         for phase in (self._seed_development, self._seed_transfers, self._seed_dues, self._seed_appraisal,
                       self._seed_reports, self._seed_network):
             phase(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
+        self._seed_deliberation(accounts, seed=seed, first_city_only=first_city_only, timings=timings)
 
     def _seed_development(self, accounts, *, seed, first_city_only, timings):
         """发展党员 (organizations.development.demo): pipelines per branch, applicants through
@@ -390,6 +396,32 @@ class Command(BaseCommand):
         timings["reports"] = time.perf_counter() - started
         self.stdout.write(_("示例报表 %(reports)s 张，代填字段 %(filled)s 项。") % {
             "reports": made["reports"], "filled": made["filled"]})
+
+    def _seed_deliberation(self, accounts, *, seed, first_city_only, timings):
+        """居民议事 (services.deliberation.demo): a year of topics in every stage in every community
+        of the small tree (and in the demo community's), a sample of 1–3 at the larger scales,
+        over the requests, whistles, lists and activities already loaded."""
+        import random
+
+        from django.utils import timezone
+
+        from organizations.demo.generator import demo_trees
+        from services.deliberation.demo import seed_deliberation
+
+        started = time.perf_counter()
+        area_trees, _org_trees = demo_trees()
+        if first_city_only:
+            area_trees = area_trees[:1]
+        communities = list(Area.objects.filter(trees.in_trees_q(area_trees), level=AreaLevel.COMMUNITY)
+                           .values_list("pk", flat=True)) if area_trees else []
+        nodes = {a.username: a.node for a in accounts}
+        full = communities if self._scale == "small" else [n.pk for n in (nodes.get("community"),) if n is not None]
+        made = seed_deliberation(rng=random.Random(f"{seed}-deliberation"), community_ids=communities,
+                                 full_ids=full, today=timezone.localdate())
+        timings["deliberation"] = time.perf_counter() - started
+        self.stdout.write(_("居民议事 %(topics)s 件（待审核 %(proposed)s 件），议事会 %(meetings)s 次，评价 %(ratings)s 条。") % {
+            "topics": f"{made.get('topics', 0):,}", "proposed": f"{made.get('proposed', 0):,}",
+            "meetings": f"{made.get('meetings', 0):,}", "ratings": f"{made.get('ratings', 0):,}"})
 
     def _seed_life(self, plans, *, seed, first_city_only, timings):
         """Grids with teams and a year of diary, then a year of organizational life, on the

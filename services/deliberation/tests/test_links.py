@@ -11,7 +11,7 @@ from dangjian.testing.clients import logged_in
 from grids.diary.choices import DiaryKind, DiaryStatus
 from grids.tests.factories import DiaryEntryFactory, grid_over
 from organizations.grants.choices import Role
-from organizations.tests.factories import user_with
+from organizations.tests.factories import grant, user_with
 from services.deliberation.choices import TopicSource
 from services.deliberation.models import Topic
 from services.tests.factories import cadre, member_user
@@ -37,6 +37,15 @@ def test_activity_page_links_to_a_proposal_for_staff_only(city):
     link = f"{reverse('deliberation:topic_enter')}?activity={meeting.pk}"
     page = logged_in(cadre(city.a)).get(reverse("assessments:activity_detail", args=[meeting.pk])).content.decode()
     assert "提为议事" in page and link in page
+    # a member who may see the meeting (the member role over the community's committee) gets
+    # the page itself, without the link
     member = member_user(city.a.members[0])
+    grant(member, Role.MEMBER, city.a.committee)
     response = logged_in(member).get(reverse("assessments:activity_detail", args=[meeting.pk]))
-    assert link not in response.content.decode()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert meeting.topic in page
+    assert "提为议事" not in page and link not in page
+    # a member account without a role there does not see the meeting at all
+    other = member_user(city.a.members[1])
+    assert logged_in(other).get(reverse("assessments:activity_detail", args=[meeting.pk])).status_code == 404

@@ -17,10 +17,15 @@ def can_write_diary(user, grid, covered_areas) -> bool:
 
 def can_change_entry(user, entry) -> bool:
     """Resolve or convert an entry: a diary role over its grid (``entry.grid`` loaded; one
-    query for the grid's places)."""
+    query for the grid's places, read once per loaded grid: the page asks for its buttons and
+    for its 提为议事 link)."""
     from grids.grids.selectors import grid_places
 
-    return can_write_diary(user, entry.grid, grid_places(entry.grid))
+    grid = entry.grid
+    places = getattr(grid, "_diary_places", None)
+    if places is None:
+        places = grid._diary_places = grid_places(grid)
+    return can_write_diary(user, grid, places)
 
 
 def can_whistle_from(user, entry) -> bool:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
+from dangjian.access import may_open_path
+
 # (section title, dotted path of the feature's ``area_tiles``)
 SOURCES: tuple[tuple[str, str], ...] = (
     (gettext_lazy("党群服务阵地"), "network.centres.selectors.area_tiles"),
@@ -44,11 +46,19 @@ class Section:
     tiles: tuple[Tile, ...]
 
 
+def _linked_if_open(user, tile: Tile) -> Tile:
+    """A tile links to its list only for a user that list lets in (a grid worker reads the
+    dashboard but not, say, the funds pages): otherwise it shows its figure without a link."""
+    if tile.url and not may_open_path(user, tile.url):
+        return Tile(label=tile.label, value=tile.value, note=tile.note)
+    return tile
+
+
 def sections(user, area, sources=None) -> list[Section]:
     """The panel's sections; a source with nothing to show (no tiles) is left out."""
     out = []
     for title, path in SOURCES if sources is None else sources:
-        tiles = tuple(Tile(**tile) for tile in import_string(path)(user, area))
+        tiles = tuple(_linked_if_open(user, Tile(**tile)) for tile in import_string(path)(user, area))
         if tiles:
             out.append(Section(str(title), tiles))
     return out

@@ -22,6 +22,11 @@ def centres_like(user, area):
     return [{"label": "下级区域", "value": f"{n} 个", "url": reverse("organizations:area_index"), "note": "测试"}]
 
 
+def funds_like(user, area):
+    """A source whose list only managing roles may open."""
+    return [{"label": "经费", "value": "¥0.00", "url": reverse("funds:allocations"), "note": ""}]
+
+
 def nothing(user, area):
     return []
 
@@ -88,3 +93,11 @@ def reads(ctx) -> int:
     the dashboard's budgets count them."""
     return len([q for q in ctx.captured_queries
                 if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", 'UPDATE "django_session"'))])
+
+
+def test_a_tile_links_only_to_a_list_the_user_may_open(city, monkeypatch):
+    monkeypatch.setattr(tiles, "SOURCES", (("经费", f"{__name__}.funds_like"),))
+    district = tiles.sections(user_with(Role.DISTRICT, city.district), city.street)
+    assert district[0].tiles[0].url == reverse("funds:allocations")
+    grid = tiles.sections(user_with(Role.GRID, city.a.area), city.a.area)
+    assert grid[0].tiles[0].url == "" and grid[0].tiles[0].value == "¥0.00"

@@ -16,7 +16,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class ServiceBrandQuerySet(ScopedQuerySet):
+    """Brands of the areas the user manages, and the brands of the projects they may see (a
+    community running a street's brand opens it; its page lists only their projects)."""
+
     scope_paths = (InArea("area", MANAGE_ROLES),)
+
+    def scope_q(self, scope, user):
+        projects = ServiceProject.objects.filter(ServiceProject.objects.all().scope_q(scope, user))
+        return super().scope_q(scope, user) | Q(pk__in=projects.filter(brand__isnull=False).values("brand_id"))
 
 
 class ServiceBrand(models.Model):

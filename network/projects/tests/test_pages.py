@@ -70,3 +70,22 @@ def test_workflow_buttons_and_refusals(w):
     assert logged_in(grid).get(reverse("projects:list")).status_code == 403
     other = user_with(Role.COMMUNITY, w.b.area)
     assert logged_in(other).get(reverse("projects:detail", args=[p.pk])).status_code == 404
+
+
+def test_a_community_opens_the_street_brand_of_its_project_and_sees_only_its_projects(w):
+    """The project page links to its brand: a street's brand opens for a community that runs
+    one of its projects (listing that community's projects only) and stays 404 for another."""
+    from network.projects import actions
+
+    street_cadre = user_with(Role.STREET, w.street)
+    brand = actions.brand_save(actor=street_cadre, name="红色管家", description="", area=w.street)
+    ours = project(street_cadre, w.a, brand=brand, title="甲社区助餐")
+    theirs = project(street_cadre, w.b, brand=brand, title="乙社区助洁")
+    page = logged_in(w.cadre).get(reverse("projects:detail", args=[ours.pk]))
+    assert reverse("projects:brand_detail", args=[brand.pk]) in page.content.decode()
+    response = logged_in(w.cadre).get(reverse("projects:brand_detail", args=[brand.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert ours.title in html and theirs.title not in html
+    outsider = user_with(Role.COMMUNITY, build_city().a.area)
+    assert logged_in(outsider).get(reverse("projects:brand_detail", args=[brand.pk])).status_code == 404

@@ -60,11 +60,14 @@ def with_outcome(projects):
     activity_ids = ProjectActivity.objects.filter(project=OuterRef(OuterRef("pk"))).values("activity_id")
     wish_ids = ProjectWish.objects.filter(project=OuterRef(OuterRef("pk"))).values("wish_id")
     request_ids = ProjectRequest.objects.filter(project=OuterRef(OuterRef("pk"))).values("request_id")
-    ledger = ServiceRecord.objects.filter(
-        Q(source=ServiceSource.ACTIVITY, source_id__in=activity_ids)
-        | Q(source=ServiceSource.WISH, source_id__in=wish_ids)
-        | Q(source=ServiceSource.REQUEST, source_id__in=request_ids)
-    ).order_by().annotate(one=Value(1)).values("one").annotate(s=Sum("hours")).values("s")[:1]
+
+    def ledger(source, ids):
+        # one sum per source, so that each reads the ledger through its (source, source_id, …)
+        # unique index (an OR of the three made PostgreSQL scan the ledger once per project)
+        rows = (ServiceRecord.objects.filter(source=source, source_id__in=ids).order_by()
+                .annotate(one=Value(1)).values("one").annotate(s=Sum("hours")).values("s")[:1])
+        return Coalesce(Subquery(rows, output_field=HOURS), Value(0, HOURS))
+
     attendees = (
         Attendance.objects.filter(activity__project_link__project=OuterRef("pk"), status=AttendanceStatus.PRESENT)
         .order_by().values("activity__project_link__project").annotate(n=Count("member_id", distinct=True)).values("n")[:1]
@@ -76,7 +79,8 @@ def with_outcome(projects):
         n_wishes_done=_count(ProjectWish.objects.filter(wish__status__in=DONE_STATUSES), "project"),
         n_requests=_count(ProjectRequest.objects.all(), "project"),
         n_requests_done=_count(ProjectRequest.objects.filter(request__status__in=REQUEST_DONE_STATUSES), "project"),
-        hours=Coalesce(Subquery(ledger, output_field=HOURS), Value(0, HOURS)),
+        hours=ledger(ServiceSource.ACTIVITY, activity_ids) + ledger(ServiceSource.WISH, wish_ids)
+        + ledger(ServiceSource.REQUEST, request_ids),
         spent=_sum(FundSpending.objects.all(), "project", "amount", MONEY),
     )
 

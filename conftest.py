@@ -43,7 +43,8 @@ def city(db):
 def _restore_migration_rows(request):
     """Transactional tests (browser, races) end by flushing every table, the rows that data
     migrations load included.  Before each database test, put the default organizational-
-    life rules, request categories and rubrics back if a flush took them (one cheap query
+    life rules, request categories, rubrics, dues brackets, deliberation rules and term rules
+    back if a flush took them (one cheap query
     each otherwise)."""
     names = set(request.fixturenames)
     if request.node.get_closest_marker("django_db") is None:
@@ -79,6 +80,14 @@ def _restore_migration_rows(request):
         from services.deliberation.defaults import load_meeting_rules
 
         load_meeting_rules(MeetingRule)
+    from organizations.roles.models import TermRule
+
+    if not TermRule.objects.exists():  # the default term lengths (organizations.roles)
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("organizations.migrations.0020_roles").add_term_rules(apps, None)
 
 
 @pytest.fixture(autouse=True)

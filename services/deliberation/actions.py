@@ -532,7 +532,8 @@ def topic_start_work(*, actor, topic, kind, owner, due, category=None, contact_n
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = Topic.objects.select_for_update().select_related("community", "building").get(pk=topic.pk)
+        # of=self: the building is a nullable join, which PostgreSQL cannot lock
+        locked = Topic.objects.select_for_update(of=("self",)).select_related("community", "building").get(pk=topic.pk)
         if locked.status != TopicStatus.DECIDED:
             _topic_transition(TopicAction.START_WORK, locked, actor=actor)  # raises the refusal
         if kind == WorkKind.REQUEST:

@@ -146,6 +146,12 @@ class PairingWorld(StreetWorld):
     def make_out_of_scope(self):
         return self._pairing(self.other)
 
+    def make_related(self, pairing):
+        """Another pairing in scope (a pairing's detail shows no rows of its own; the
+        committee world's seats and meetings would need a committee, which a pairing is not —
+        with SQLite's reused ids a pairing's pk happened to name one)."""
+        return self._pairing(self.net)
+
 
 class TestPairingPage(PairingWorld, PageListContract):
     list_url = reverse_lazy("committees:pairings")

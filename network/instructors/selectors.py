@@ -96,7 +96,7 @@ def behind(user, today):
 
 
 def behind_list(user, today):
-    return behind(user, today).select_related("instructor", "unit__community").order_by("_since", "pk")
+    return behind(user, today).select_related("instructor__area", "unit__community").order_by("_since", "pk")
 
 
 # --------------------------------------------------------------------------- coverage

@@ -182,8 +182,15 @@ def behind_list(request):
     rows = selectors.behind_list(user, today)
     if values.get("area"):
         rows = rows.filter(trees.subtree_q(values["area"], "unit__community"))
+    page_obj = paginate(request, rows)
+    # a community sees the instructors serving its units, not always the instructor's own page
+    # (the appointing street's): the name links only where that page opens
+    scope = get_scope(user)
+    page_obj.object_list = list(page_obj.object_list)
+    for a in page_obj.object_list:
+        a.instructor_open = scope.covers_area(a.instructor.area)
     return render(request, "network/instructors/behind.html", {
-        "page_obj": paginate(request, rows), "filters": filters, "cutoff": selectors.behind_cutoff(today),
+        "page_obj": page_obj, "filters": filters, "cutoff": selectors.behind_cutoff(today),
         "days": selectors.BEHIND_DAYS, "crumbs": _crumbs({"label": _("走访滞后"), "url": None}),
     })
 

@@ -153,3 +153,17 @@ def test_create_page_with_a_name_only(w, cadre):
 def test_grid_worker_is_refused(w):
     grid = user_with(Role.GRID, w.a.area)
     assert logged_in(grid).get(reverse("instructors:list")).status_code == 403
+
+
+def test_a_community_sees_the_street_instructor_behind_without_a_link_to_a_page_it_cannot_open(w):
+    """The behind list names the street's instructor serving the community's unit; the name
+    links to the instructor's page only for those who may open it (the crawl met a 404)."""
+    who = instructor(w.street, name="李指导")
+    assign(who, unit(w.a), started_on=timezone.localdate() - timedelta(days=200))
+    community = user_with(Role.COMMUNITY, w.a.area)
+    html = logged_in(community).get(reverse("instructors:behind")).content.decode()
+    detail = reverse("instructors:detail", args=[who.pk])
+    assert "李指导" in html and detail not in html
+    assert logged_in(community).get(detail).status_code == 404
+    street_html = logged_in(user_with(Role.STREET, w.street)).get(reverse("instructors:behind")).content.decode()
+    assert detail in street_html

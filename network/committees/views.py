@@ -69,6 +69,26 @@ def _render_form(request, template, context, form):
     return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
 
 
+def _committee_subform(request, committee, form, *, save, done, to, title, crumb, testid, subtitle=None):
+    """A form on one committee (a seat, a meeting, a problem, a commitment): on a valid POST
+    ``save(cleaned_data)`` (the action), then the ``done`` message and ``to(saved)``; an
+    action's refusal goes back onto the form (400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return to(saved)
+    detail = reverse("committees:detail", args=[committee.pk])
+    context = {"form": form, "title": title, "testid": testid, "committee": committee, "back": detail,
+               "crumbs": _crumbs_with((committee.name, detail), (crumb, None))}
+    if subtitle:
+        context["subtitle"] = subtitle
+    return _render_form(request, "network/committees/form.html", context, form)
+
+
 # ------------------------------------------------------------------------- committees
 @page_access(permissions.can_read, NOT_A_CADRE)
 @refusals
@@ -180,20 +200,11 @@ def seat_add(request, pk):
     user = request.user
     committee = _managed(user, pk)
     form = forms.SeatForm(request.POST or None, user=user, committee=committee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.seat_add(actor=user, committee=committee, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已添加成员单位。"))
-            return redirect("committees:detail", pk=committee.pk)
-    return _render_form(request, "network/committees/form.html", {
-        "form": form, "title": _("添加成员单位"), "testid": "seat-form", "committee": committee,
-        "back": reverse("committees:detail", args=[committee.pk]),
-        "crumbs": _crumbs_with((committee.name, reverse("committees:detail", args=[committee.pk])),
-                               (_("添加成员单位"), None)),
-    }, form)
+    return _committee_subform(
+        request, committee, form, save=lambda d: actions.seat_add(actor=user, committee=committee, **d),
+        done=_("已添加成员单位。"), to=lambda _seat: redirect("committees:detail", pk=committee.pk),
+        title=_("添加成员单位"), crumb=_("添加成员单位"), testid="seat-form",
+    )
 
 
 @page_access(permissions.can_create_somewhere, NOT_A_CADRE)
@@ -221,24 +232,18 @@ def meeting_new(request, pk):
     user = request.user
     committee = _managed(user, pk)
     form = forms.MeetingForm(request.POST or None, committee=committee)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            meeting = actions.meeting_record(
-                actor=user, committee=committee, starts_at=data["starts_at"], ends_at=data["ends_at"],
-                place=data["place"], topic=data["topic"], minutes=data["minutes"],
-                attending_seats=list(data["attending_seats"]))
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已登记联席会议，可继续登记会上提出的问题。"))
-            return redirect("committees:problem_new", pk=meeting.pk)
-    return _render_form(request, "network/committees/form.html", {
-        "form": form, "title": _("登记联席会议"), "testid": "meeting-form", "committee": committee,
-        "back": reverse("committees:detail", args=[committee.pk]),
-        "crumbs": _crumbs_with((committee.name, reverse("committees:detail", args=[committee.pk])),
-                               (_("登记联席会议"), None)),
-    }, form)
+
+    def save(data):
+        return actions.meeting_record(
+            actor=user, committee=committee, starts_at=data["starts_at"], ends_at=data["ends_at"],
+            place=data["place"], topic=data["topic"], minutes=data["minutes"],
+            attending_seats=list(data["attending_seats"]))
+
+    return _committee_subform(
+        request, committee, form, save=save, done=_("已登记联席会议，可继续登记会上提出的问题。"),
+        to=lambda meeting: redirect("committees:problem_new", pk=meeting.pk),
+        title=_("登记联席会议"), crumb=_("登记联席会议"), testid="meeting-form",
+    )
 
 
 # ---------------------------------------------------------------------------- problems
@@ -251,20 +256,11 @@ def problem_new(request, pk):
         raise Http404
     committee = _managed(user, meeting.committee_id)
     form = forms.ProblemForm(request.POST or None, committee=committee)
-    if request.method == "POST" and form.is_valid():
-        try:
-            problem = actions.problem_raise(actor=user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已登记问题。"))
-            return redirect("committees:problem", pk=problem.pk)
-    return _render_form(request, "network/committees/form.html", {
-        "form": form, "title": _("登记会上提出的问题"), "testid": "problem-form", "committee": committee,
-        "subtitle": meeting.activity.topic, "back": reverse("committees:detail", args=[committee.pk]),
-        "crumbs": _crumbs_with((committee.name, reverse("committees:detail", args=[committee.pk])),
-                               (_("登记问题"), None)),
-    }, form)
+    return _committee_subform(
+        request, committee, form, save=lambda d: actions.problem_raise(actor=user, meeting=meeting, **d),
+        done=_("已登记问题。"), to=lambda problem: redirect("committees:problem", pk=problem.pk),
+        title=_("登记会上提出的问题"), crumb=_("登记问题"), testid="problem-form", subtitle=meeting.activity.topic,
+    )
 
 
 @page_access(permissions.can_read, NOT_A_CADRE)
@@ -430,20 +426,11 @@ def commitment_new(request, pk):
     committee = _managed(user, pk)
     form = forms.CommitmentForm(request.POST or None, committee=committee,
                                 initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.commitment_save(actor=user, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("已登记承诺。"))
-            return redirect("committees:detail", pk=committee.pk)
-    return _render_form(request, "network/committees/form.html", {
-        "form": form, "title": _("登记成员单位承诺"), "testid": "commitment-form", "committee": committee,
-        "back": reverse("committees:detail", args=[committee.pk]),
-        "crumbs": _crumbs_with((committee.name, reverse("committees:detail", args=[committee.pk])),
-                               (_("登记承诺"), None)),
-    }, form)
+    return _committee_subform(
+        request, committee, form, save=lambda d: actions.commitment_save(actor=user, **d),
+        done=_("已登记承诺。"), to=lambda _commitment: redirect("committees:detail", pk=committee.pk),
+        title=_("登记成员单位承诺"), crumb=_("登记承诺"), testid="commitment-form",
+    )
 
 
 @page_access(permissions.can_create_somewhere, NOT_A_CADRE)

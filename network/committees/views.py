@@ -65,6 +65,21 @@ def _managed(user, pk):
     return committee
 
 
+def _within_committees(request, filters, values, qs):
+    """``qs`` (rows of committees) narrowed to ``?area=`` (its subtree) and ``?committee=``
+    (one the user may see, else 404): ``(qs, area, committee)``."""
+    area = _area_of(request, filters)
+    if area is not None:
+        qs = qs.filter(trees.subtree_q(area, "committee__area"))
+    committee = None
+    if values.get("committee"):
+        committee = selectors.committees_for(request.user).filter(pk=values["committee"]).first()
+        if committee is None:
+            raise Http404
+        qs = qs.filter(committee=committee)
+    return qs, area, committee
+
+
 def _render_form(request, template, context, form):
     return render(request, template, context, status=400 if form.is_bound and form.errors else 200)
 
@@ -270,15 +285,7 @@ def problem_list(request):
     filters = forms.ProblemFilterForm(request.GET or None, user=user)
     values = filters.filters()
     qs = selectors.problems_for(user)
-    area = _area_of(request, filters)
-    if area is not None:
-        qs = qs.filter(trees.subtree_q(area, "committee__area"))
-    committee = None
-    if values.get("committee"):
-        committee = selectors.committees_for(user).filter(pk=values["committee"]).first()
-        if committee is None:
-            raise Http404
-        qs = qs.filter(committee=committee)
+    qs, area, committee = _within_committees(request, filters, values, qs)
     if q := values.get("q"):
         qs = qs.filter(title__icontains=q.strip())
     if values.get("status"):
@@ -390,15 +397,7 @@ def commitment_list(request):
     filters = forms.CommitmentFilterForm(request.GET or None, user=user)
     values = filters.filters()
     qs = selectors.commitments_for(user)
-    area = _area_of(request, filters)
-    if area is not None:
-        qs = qs.filter(trees.subtree_q(area, "committee__area"))
-    committee = None
-    if values.get("committee"):
-        committee = selectors.committees_for(user).filter(pk=values["committee"]).first()
-        if committee is None:
-            raise Http404
-        qs = qs.filter(committee=committee)
+    qs, area, committee = _within_committees(request, filters, values, qs)
     year = values.get("year") or timezone.localdate().year
     qs = qs.filter(year=year)
     if values.get("kind"):
